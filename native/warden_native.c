@@ -1,0 +1,96 @@
+// Two syscalls Node does not expose: the peer credentials of a Unix socket
+// (SO_PEERCRED / getpeereid) and flock(2) for the daemon's exclusive lock.
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+#ifdef __APPLE__
+#include <sys/ucred.h>
+#include <sys/un.h>
+#endif
+
+static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s failed: %s", syscall, strerror(err));
+  const char *code = err == EBADF ? "EBADF" : err == ENOTSOCK ? "ENOTSOCK" : err == ENOTCONN ? "ENOTCONN" : "ESYSCALL";
+  napi_throw_error(env, code, msg);
+  return NULL;
+}
+
+static int read_fd(napi_env env, napi_callback_info info, size_t want, napi_value *argv, int32_t *fd) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_type_error(env, NULL, "missing arguments");
+    return 0;
+  }
+  if (napi_get_value_int32(env, argv[0], fd) != napi_ok || *fd < 0) {
+    napi_throw_type_error(env, NULL, "fd must be a non-negative integer");
+    return 0;
+  }
+  return 1;
+}
+
+static void set_int(napi_env env, napi_value obj, const char *key, int64_t value) {
+  napi_value v;
+  napi_create_int64(env, value, &v);
+  napi_set_named_property(env, obj, key, v);
+}
+
+// peerCred(fd) -> { uid, gid, pid }   (pid is -1 where the platform cannot tell)
+static napi_value peer_cred(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!read_fd(env, info, 1, argv, &fd)) return NULL;
+  int64_t uid, gid, pid = -1;
+#ifdef __linux__
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return throw_errno(env, "getsockopt(SO_PEERCRED)", errno);
+  uid = cred.uid; gid = cred.gid; pid = cred.pid;
+#else
+  uid_t u; gid_t g;
+  if (getpeereid(fd, &u, &g) != 0) return throw_errno(env, "getpeereid", errno);
+  uid = u; gid = g;
+#ifdef LOCAL_PEERPID
+  pid_t p; socklen_t plen = sizeof p;
+  if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERPID, &p, &plen) == 0) pid = p;
+#endif
+#endif
+  napi_value out;
+  napi_create_object(env, &out);
+  set_int(env, out, "uid", uid);
+  set_int(env, out, "gid", gid);
+  set_int(env, out, "pid", pid);
+  return out;
+}
+
+// flock(fd, exclusive) -> true when taken, false when another open file holds it.
+// Never blocks: a daemon that cannot lock must say so, not wait.
+static napi_value try_flock(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!read_fd(env, info, 2, argv, &fd)) return NULL;
+  bool exclusive = true;
+  napi_get_value_bool(env, argv[1], &exclusive);
+  int rc;
+  do { rc = flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB); } while (rc != 0 && errno == EINTR);
+  if (rc != 0 && errno != EWOULDBLOCK) return throw_errno(env, "flock", errno);
+  napi_value out;
+  napi_get_boolean(env, rc == 0, &out);
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"peerCred", NULL, peer_cred, NULL, NULL, NULL, napi_default, NULL},
+    {"tryFlock", NULL, try_flock, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

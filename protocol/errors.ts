@@ -1,0 +1,39 @@
+// The one table of error codes and `data.kind` values. Codes are never renumbered; a kind, once
+// published, keeps its code. Clients branch on `data.kind`, never on message text.
+
+export const errorKinds = {
+  // JSON-RPC 2.0 standard errors.
+  parse_error: { code: -32700, summary: "The line is not valid JSON (or not valid UTF-8)." },
+  invalid_request: { code: -32600, summary: "The JSON is not a valid JSON-RPC 2.0 request object." },
+  line_too_long: { code: -32600, summary: "The line exceeded the server's maxLineBytes; it was discarded." },
+  method_not_found: { code: -32601, summary: "No method of that name on this socket." },
+  invalid_params: { code: -32602, summary: "params do not match the method's schema; zod issues are in data.issues." },
+  internal: { code: -32603, summary: "The server failed; details are in daemon.log, never in the reply." },
+
+  // Application errors: the -32000..-32099 band.
+  unavailable: { code: -32000, summary: "The daemon, or a resource it needs, is not available right now." },
+  shutting_down: { code: -32000, summary: "The daemon is shutting down and accepts no new work." },
+  too_many_connections: { code: -32000, summary: "The daemon is at maxConnections; this connection is closed." },
+  denied: { code: -32001, summary: "The caller is not allowed to do this." },
+  peer_denied: { code: -32001, summary: "The connecting process runs as another user; the connection is closed." },
+  not_found: { code: -32002, summary: "The named object does not exist." },
+  conflict: { code: -32003, summary: "The request conflicts with the current state." },
+  policy_violation: { code: -32004, summary: "The request is outside the configured policy boundary." },
+} as const satisfies Record<string, { code: number; summary: string }>;
+
+export type ErrorKind = keyof typeof errorKinds;
+
+export const rpcErrorCodes = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internalError: -32603,
+} as const;
+
+/** The `error` member of a JSON-RPC response as warden sends it. */
+export interface WireError {
+  code: number;
+  message: string;
+  data?: { kind: ErrorKind | (string & {}); [key: string]: unknown };
+}

@@ -1,0 +1,27 @@
+// The wire contract. Depends on zod only; no Node imports, so any client can bundle it.
+import type { z } from "zod";
+import type { MethodSpec } from "./method.js";
+import { discover, health, ping, shutdown, status } from "./methods/core.js";
+
+export { API_VERSION } from "./methods/core.js";
+export { errorKinds, rpcErrorCodes } from "./errors.js";
+export type { ErrorKind, WireError } from "./errors.js";
+export { defineMethod } from "./method.js";
+export type { MethodSpec } from "./method.js";
+
+/** Every method, in the order PROTOCOL.md and the OpenRPC document list them. */
+export const methods = {
+  ping,
+  health,
+  status,
+  shutdown,
+  "rpc.discover": discover,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsOf<N extends MethodName> = z.input<Methods[N]["params"]>;
+export type ResultOf<N extends MethodName> = z.output<Methods[N]["result"]>;
+export type AnyMethod = MethodSpec<string, z.ZodType, z.ZodType>;
+
+export const methodList: readonly AnyMethod[] = Object.values(methods);

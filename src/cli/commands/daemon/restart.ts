@@ -1,0 +1,24 @@
+import { Command, Option } from "clipanion";
+import { WardenCommand } from "../../base.js";
+
+export class DaemonRestartCommand extends WardenCommand {
+  static override paths = [["daemon", "restart"]];
+  static override usage = Command.Usage({
+    category: "Daemon",
+    description: "Stop the daemon if it runs, then start it again",
+    examples: [["Restart", "warden daemon restart"]],
+  });
+
+  timeout = Option.String("--timeout", "15", { description: "Seconds to wait for each of stop and start" });
+
+  async run(): Promise<number> {
+    const { describeDaemon, spawnDaemon, stopDaemon } = await import("../../../daemon/control.js");
+    const timeoutMs = Math.max(1, Number(this.timeout)) * 1000;
+    const before = await describeDaemon();
+    const stopped = before.state === "running" || before.state === "unresponsive" ? await stopDaemon(process.env, timeoutMs) : null;
+    const { pid, socket } = await spawnDaemon(process.env, timeoutMs);
+    const was = stopped ? `pid ${stopped.pid} stopped, ` : "";
+    this.print(`warden daemon restarted: ${was}pid ${pid} on ${socket}`, { previousPid: stopped?.pid ?? null, pid, socket });
+    return 0;
+  }
+}

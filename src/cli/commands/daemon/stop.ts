@@ -1,0 +1,32 @@
+import { Command, Option } from "clipanion";
+import { WardenCommand } from "../../base.js";
+
+export class DaemonStopCommand extends WardenCommand {
+  static override paths = [["daemon", "stop"]];
+  static override usage = Command.Usage({
+    category: "Daemon",
+    description: "Stop the daemon and wait until it is gone",
+    details:
+      "Calls `shutdown`; if the daemon does not answer, sends SIGTERM to the pid in its lock (after checking the pid is still that daemon). Waits until the socket and lock are removed. Not running: says so and exits 0.",
+    examples: [["Stop", "warden daemon stop"]],
+  });
+
+  timeout = Option.String("--timeout", "15", { description: "Seconds to wait for the daemon to exit" });
+
+  async run(): Promise<number> {
+    const { describeDaemon, stopDaemon } = await import("../../../daemon/control.js");
+    const report = await describeDaemon();
+    if (report.state === "stopped" || report.state === "stale") {
+      const note = report.state === "stale" ? " (a stale lock is left from a crash: warden daemon doctor --fix)" : "";
+      this.print(`warden daemon is not running${note}`, { stopped: false, state: report.state });
+      return 0;
+    }
+    if (report.state === "conflict") {
+      this.print("the lock in this run root belongs to another host; nothing to stop here (see warden daemon doctor)", { stopped: false, state: report.state });
+      return 1;
+    }
+    const { pid, how } = await stopDaemon(process.env, Math.max(1, Number(this.timeout)) * 1000);
+    this.print(`warden daemon stopped (pid ${pid}${how === "sigterm" ? ", by SIGTERM" : ""})`, { stopped: true, pid, how });
+    return 0;
+  }
+}

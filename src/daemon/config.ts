@@ -1,0 +1,73 @@
+// $WARDEN_HOME/config.json: optional, zod-validated, defaults when absent. An invalid file names
+// the field and the daemon refuses to start on it. Each capability adds its own top-level key.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { WardenError } from "../errors.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      maxLineBytes: z.number().int().min(KiB).max(256 * MiB).default(MiB).describe("Longest accepted request line"),
+      maxConnections: z.number().int().min(1).max(65536).default(256).describe("Connections open at once, all sockets together"),
+      maxClientBufferBytes: z
+        .number()
+        .int()
+        .min(64 * KiB)
+        .default(16 * MiB)
+        .describe("Unread output a client may leave queued before it is disconnected"),
+      clientHighWaterBytes: z
+        .number()
+        .int()
+        .min(16 * KiB)
+        .default(MiB)
+        .describe("Queued output above which the daemon stops reading that client's requests"),
+      clientStallMs: z.number().int().min(100).default(30_000).describe("How long a client may stay above the high-water mark"),
+      shutdownGraceMs: z.number().int().min(0).max(600_000).default(5_000).describe("Bound on waiting for in-flight requests at shutdown"),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+      maxBytes: z.number().int().min(64 * KiB).default(10 * MiB).describe("daemon.log is rotated to daemon.log.1 at start when larger"),
+    })
+    .prefault({}),
+  doctor: z
+    .strictObject({
+      minFreeBytes: z.number().int().min(0).default(512 * MiB).describe("Free space under WARDEN_HOME below which doctor warns"),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** Reads and validates the config file; a missing file means defaults. Throws `config_invalid`. */
+export function loadConfig(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return defaultConfig();
+    throw new WardenError("config_invalid", `cannot read ${path}: ${(err as Error).message}`, { path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new WardenError("config_invalid", `${path} is not valid JSON: ${(err as Error).message}`, { path });
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const path = i.code === "unrecognized_keys" ? [...i.path, i.keys.join(",")] : i.path;
+    return { field: path.join(".") || "(root)", message: i.message };
+  });
+  const first = issues[0]!;
+  throw new WardenError("config_invalid", `${path}: ${first.field}: ${first.message}`, { path, issues });
+}

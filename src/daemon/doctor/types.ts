@@ -1,0 +1,37 @@
+export type CheckState = "ok" | "degraded" | "failed";
+export type DoctorState = "healthy" | "degraded" | "failed";
+
+/** read_only: inspects only. runtime_only: touches run/<host> files only. requires_manual_review: a person decides. */
+export type RepairRisk = "read_only" | "runtime_only" | "requires_manual_review";
+
+export type RepairId =
+  | "remove_stale_socket"
+  | "remove_stale_lock"
+  | "chmod_run_root"
+  | "chmod_socket"
+  | "start_daemon"
+  | "restart_daemon"
+  | "resolve_host_conflict"
+  | "fix_home"
+  | "fix_config"
+  | "move_socket_obstruction"
+  | "free_disk_space";
+
+export interface Check {
+  name: string;
+  state: CheckState;
+  message: string;
+}
+
+export interface RepairAction {
+  id: RepairId;
+  risk: RepairRisk;
+  command: string;
+  explanation: string;
+}
+
+export interface DoctorReport {
+  doctor: { state: DoctorState; checks: Check[] };
+  repair_actions: RepairAction[];
+  storage_layout: Record<string, unknown>;
+}

@@ -1,0 +1,55 @@
+// ping, health, status, shutdown, rpc.discover.
+import { API_VERSION, methods, type AnyMethod, type ResultOf } from "../../../protocol/index.js";
+import { buildOpenRpc } from "../../../protocol/openrpc.js";
+import { bind, type Binding } from "../../rpc/dispatcher.js";
+
+export type DaemonInfo = ResultOf<"health">["daemon"];
+
+export interface CoreDeps {
+  info: DaemonInfo;
+  binary: { name: string; version: string };
+  maxConnections: number;
+  stats(): { live: number; total: number; served: number; inFlight: number; stopping: boolean };
+  requestStop(reason: string): void;
+  /** The methods this daemon serves, for rpc.discover. */
+  served(): readonly AnyMethod[];
+}
+
+const capabilities: ResultOf<"health">["capabilities"] = {
+  batch: true,
+  notifications: true,
+  discover: true,
+  agentSocket: false,
+  vault: false,
+  ledger: false,
+  projection: false,
+  sessions: false,
+  sync: false,
+};
+
+export function coreBindings(deps: CoreDeps): Binding[] {
+  const started = Date.now();
+  const health = (): ResultOf<"health"> => ({ apiVersion: API_VERSION, binary: deps.binary, daemon: deps.info, capabilities });
+  let openrpc: ReturnType<typeof buildOpenRpc> | undefined;
+  return [
+    bind(methods.ping, () => ({ pong: true as const })),
+    bind(methods.health, health),
+    bind(methods.status, () => {
+      const s = deps.stats();
+      const mem = process.memoryUsage();
+      return {
+        ...health(),
+        state: s.stopping ? ("shutting_down" as const) : ("running" as const),
+        uptimeSecs: Math.round((Date.now() - started) / 10) / 100,
+        connections: { live: s.live, max: deps.maxConnections, total: s.total },
+        requests: { served: s.served, inFlight: s.inFlight },
+        memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+      };
+    }),
+    bind(methods.shutdown, ({ reason }, ctx) => {
+      deps.requestStop(reason ?? `shutdown requested by pid ${ctx.peer.pid}`);
+      return { stopping: true as const, pid: process.pid };
+    }),
+    bind(methods["rpc.discover"], () => (openrpc ??= buildOpenRpc(deps.served(), deps.binary.version)) as ResultOf<"rpc.discover">),
+  ];
+}

@@ -1,0 +1,52 @@
+// daemon.log: one JSON object per line. Writes are synchronous: log volume is low (lifecycle,
+// refusals, failures; per-request lines only at debug) and a crash must not lose the last lines.
+// Fields whose names suggest secret material are redacted as a second line of defence: callers
+// must still never pass request params.
+import { closeSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import type { RpcLogger } from "../rpc/context.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_FIELD = /^(params|value|values|key|passphrase|password|secret|token|authorization)$/i;
+
+export interface Logger extends RpcLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  close(): void;
+}
+
+/** JSON.stringify replacer: redacts secret-looking keys at any depth. */
+function redact(key: string, value: unknown): unknown {
+  return key !== "" && SECRET_FIELD.test(key) ? "[redacted]" : value;
+}
+
+export function openLogger(opts: { path: string; level: LogLevel; maxBytes: number; echo: NodeJS.WritableStream | null }): Logger {
+  rotateIfLarge(opts.path, opts.maxBytes);
+  const fd = openSync(opts.path, "a", 0o600);
+  const min = rank[opts.level];
+  let open = true;
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (rank[level] < min || !open) return;
+    const line = JSON.stringify({ ts: new Date().toISOString(), level, msg, pid: process.pid, ...fields }, redact) + "\n";
+    writeSync(fd, line);
+    opts.echo?.write(line);
+  };
+  return {
+    debug: (msg, fields) => write("debug", msg, fields),
+    info: (msg, fields) => write("info", msg, fields),
+    warn: (msg, fields) => write("warn", msg, fields),
+    error: (msg, fields) => write("error", msg, fields),
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
+function rotateIfLarge(path: string, maxBytes: number): void {
+  try {
+    if (statSync(path).size > maxBytes) renameSync(path, `${path}.1`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}

@@ -1,0 +1,54 @@
+// Where everything lives (DESIGN.md, Storage). Cheap to import: the CLI's hot paths use it.
+import { homedir, hostname } from "node:os";
+import { join, resolve } from "node:path";
+
+export interface WardenPaths {
+  /** Source-store root: authoritative, safe to sync. */
+  home: string;
+  /** Sanitized host name; names this host's run root and source files. */
+  host: string;
+  /** Host-local runtime directory: never synced. */
+  runRoot: string;
+  socket: string;
+  agentSocket: string;
+  lock: string;
+  metadata: string;
+  log: string;
+  config: string;
+}
+
+/** Linux's sun_path holds 108 bytes including the terminating NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** A host name safe as one path component: lower case, [a-z0-9._-], no leading dot, <= 63 bytes. */
+export function sanitizeHost(name: string): string {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[.-]+/, "")
+    .slice(0, 63)
+    .replace(/[.-]+$/, "");
+  return cleaned === "" || cleaned === "." || cleaned === ".." ? "localhost" : cleaned;
+}
+
+export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths {
+  const home = resolve(env.WARDEN_HOME || join(homedir(), ".warden"));
+  const host = sanitizeHost(env.WARDEN_HOST || hostname());
+  const runRoot = join(home, "run", host);
+  return {
+    home,
+    host,
+    runRoot,
+    socket: join(runRoot, "warden.sock"),
+    agentSocket: join(runRoot, "agent.sock"),
+    lock: join(runRoot, "daemon.lock"),
+    metadata: join(runRoot, "daemon.json"),
+    log: join(runRoot, "daemon.log"),
+    config: join(home, "config.json"),
+  };
+}
+
+/** The socket a client talks to: WARDEN_SOCKET when set, else this host's warden.sock. */
+export function clientSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WARDEN_SOCKET ? resolve(env.WARDEN_SOCKET) : resolvePaths(env).socket;
+}

@@ -1,0 +1,60 @@
+// Process identity from /proc, so a pid in a lock file can be told apart from a reused pid.
+import { readFileSync } from "node:fs";
+
+function readProc(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Changes on every boot; null where /proc does not have it. */
+export function bootId(): string | null {
+  return readProc("/proc/sys/kernel/random/boot_id")?.trim() ?? null;
+}
+
+/** Fields 3.. of /proc/<pid>/stat; comm (field 2) may hold spaces and ')', so split after the last ')'. */
+function statFields(pid: number): string[] | null {
+  const stat = readProc(`/proc/${pid}/stat`);
+  return stat === null ? null : stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** Start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat), or null. */
+export function processStartTime(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
+}
+
+/** Alive and not a zombie: a killed daemon nobody has reaped yet must count as gone. */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const state = statFields(pid)?.[0];
+  return state !== "Z" && state !== "X";
+}
+
+export interface ProcessIdentity {
+  pid: number;
+  bootId: string | null;
+  startTime: string | null;
+}
+
+export function processIdentity(pid: number = process.pid): ProcessIdentity {
+  return { pid, bootId: bootId(), startTime: processStartTime(pid) };
+}
+
+export type IdentityCheck = "alive" | "pid_dead" | "pid_reused" | "rebooted";
+
+/** Whether the process recorded as `recorded` is still the one running under that pid. */
+export function checkIdentity(recorded: ProcessIdentity): IdentityCheck {
+  const currentBoot = bootId();
+  if (recorded.bootId && currentBoot && recorded.bootId !== currentBoot) return "rebooted";
+  if (!pidAlive(recorded.pid)) return "pid_dead";
+  const start = processStartTime(recorded.pid);
+  if (recorded.startTime && start && recorded.startTime !== start) return "pid_reused";
+  return "alive";
+}

@@ -1,0 +1,134 @@
+// The daemon's Unix sockets. Each is bound at a private temporary path, chmod 0600 and renamed
+// into place, so no client ever sees it with wider permissions. Every connection's peer uid is
+// read with SO_PEERCRED: another user (root aside) is refused with `peer_denied`, whatever the
+// file modes say.
+import { chmodSync, renameSync, unlinkSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { basename, dirname, join } from "node:path";
+import { WardenError } from "../errors.js";
+import type { ConnectionLimits } from "../rpc/connection.js";
+import { RpcConnection } from "../rpc/connection.js";
+import type { PeerCred } from "../rpc/context.js";
+import type { Dispatcher } from "../rpc/dispatcher.js";
+import { RpcError, errorResponse } from "../rpc/errors.js";
+import type { Logger } from "./log.js";
+import { native } from "./native.js";
+import { MAX_SOCKET_PATH_BYTES } from "./paths.js";
+import { inspectPath } from "./secure-dir.js";
+
+export interface Endpoint {
+  path: string;
+  /** Restricted sockets serve only methods declared `agent: true`. */
+  restricted: boolean;
+}
+
+export interface SocketServerOptions {
+  dispatcher: Dispatcher;
+  limits: ConnectionLimits;
+  maxConnections: number;
+  log: Logger;
+}
+
+export class SocketServer {
+  private readonly listeners: Array<{ server: Server; endpoint: Endpoint }> = [];
+  private readonly connections = new Set<RpcConnection>();
+  private readonly uid = process.getuid!();
+  private nextId = 1;
+  private accepting = true;
+
+  constructor(private readonly opts: SocketServerOptions) {}
+
+  get live(): number {
+    return this.connections.size;
+  }
+
+  get total(): number {
+    return this.nextId - 1;
+  }
+
+  async listen(endpoint: Endpoint): Promise<void> {
+    const { path } = endpoint;
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+      throw new WardenError("socket_path_too_long", `socket path is ${Buffer.byteLength(path)} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit: ${path}; set WARDEN_HOME to a shorter path`, { path });
+    }
+    const existing = inspectPath(path);
+    if (existing.kind !== "missing" && existing.kind !== "socket") {
+      throw new WardenError("unsafe_path", `refusing to start: ${path} is a ${existing.kind}, not a socket; move it away`, { path });
+    }
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    unlinkIfPresent(tmp);
+    const server = createServer((socket) => this.accept(socket, endpoint));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(tmp, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (err) => this.opts.log.error("socket server error", { socket: path, error: err.message }));
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path); // atomically replaces a stale socket; we hold the daemon lock
+    this.listeners.push({ server, endpoint });
+  }
+
+  /** Closes the listeners and removes the socket files; open connections carry on. */
+  stopAccepting(): void {
+    this.accepting = false;
+    for (const { server, endpoint } of this.listeners.splice(0)) {
+      unlinkIfPresent(endpoint.path);
+      server.close();
+    }
+  }
+
+  /** Flushes every connection's queued replies, then closes it (destroyed after `graceMs`). */
+  async closeConnections(graceMs: number): Promise<void> {
+    await Promise.all([...this.connections].map((c) => c.end(graceMs)));
+  }
+
+  private accept(socket: Socket, endpoint: Endpoint): void {
+    if (!this.accepting) return void socket.destroy();
+    let peer: PeerCred;
+    try {
+      peer = native().peerCred(socketFd(socket));
+    } catch (err) {
+      this.opts.log.warn("connection refused: cannot read peer credentials", { error: (err as Error).message });
+      return refuse(socket, new RpcError("peer_denied", "cannot verify the connecting process"));
+    }
+    if (peer.uid !== this.uid && peer.uid !== 0) {
+      this.opts.log.warn("connection refused: peer runs as another user", { peer, socket: endpoint.path });
+      return refuse(socket, new RpcError("peer_denied", `uid ${peer.uid} may not use this daemon (it runs as uid ${this.uid})`, { uid: peer.uid }));
+    }
+    if (this.connections.size >= this.opts.maxConnections) {
+      this.opts.log.warn("connection refused: maxConnections reached", { peer, max: this.opts.maxConnections });
+      return refuse(socket, new RpcError("too_many_connections", `the daemon is at its limit of ${this.opts.maxConnections} connections`, { max: this.opts.maxConnections }));
+    }
+    const id = this.nextId++;
+    const conn = new RpcConnection(id, socket, peer, endpoint.restricted, this.opts.dispatcher, this.opts.limits, this.opts.log);
+    this.connections.add(conn);
+    this.opts.log.debug("connection opened", { connection: id, peer, restricted: endpoint.restricted });
+    void conn.closed.then(() => {
+      this.connections.delete(conn);
+      this.opts.log.debug("connection closed", { connection: id });
+    });
+  }
+}
+
+function refuse(socket: Socket, error: RpcError): void {
+  socket.on("error", () => {});
+  socket.end(errorResponse(null, error.toWire()) + "\n");
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+function socketFd(socket: Socket): number {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== "number" || fd < 0) throw new Error("socket has no file descriptor");
+  return fd;
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}

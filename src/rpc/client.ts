@@ -1,0 +1,132 @@
+// A small JSON-RPC client over the Unix socket. Typed from protocol/ with type-only imports, so
+// the CLI's hot path loads neither zod nor the schemas: `warden ping` must start nearly as fast as
+// bare Node.
+import { connect, type Socket } from "node:net";
+import type { MethodName, ParamsOf, ResultOf, WireError } from "../../protocol/index.js";
+import { WardenError } from "../errors.js";
+import { LineSplitter } from "./framing.js";
+
+/** An error the daemon answered with. `kind` is `data.kind`: branch on it, not on the message. */
+export class RemoteError extends Error {
+  readonly code: number;
+  readonly kind: string;
+  readonly data: Record<string, unknown>;
+
+  constructor(error: WireError) {
+    super(error.message);
+    this.name = "RemoteError";
+    this.code = error.code;
+    this.data = error.data ?? { kind: "unknown" };
+    this.kind = String(this.data.kind ?? "unknown");
+  }
+}
+
+type Pending = { resolve(value: unknown): void; reject(error: Error): void };
+
+export interface ClientOptions {
+  /** Give up connecting after this long (default 5 s). */
+  connectTimeoutMs?: number;
+}
+
+export class RpcClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(method: string, params: unknown) => void>();
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly socketPath: string,
+  ) {
+    const splitter = new LineSplitter(1 << 30, {
+      line: (bytes) => this.onMessage(JSON.parse(bytes.toString("utf8"))),
+      oversize: () => this.fail(new Error("reply line too long")),
+    });
+    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
+    socket.on("error", (err) => this.fail(err));
+    socket.on("close", () => this.fail(new WardenError("unavailable", `the daemon closed the connection on ${socketPath}`, { socket: socketPath })));
+  }
+
+  static connect(socketPath: string, opts: ClientOptions = {}): Promise<RpcClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(socketPath);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new WardenError("timeout", `no answer from ${socketPath} within ${opts.connectTimeoutMs ?? 5000} ms`, { socket: socketPath }));
+      }, opts.connectTimeoutMs ?? 5000);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.removeAllListeners("error");
+        resolve(new RpcClient(socket, socketPath));
+      });
+      socket.once("error", (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(unavailable(socketPath, err));
+      });
+    });
+  }
+
+  call<N extends MethodName>(method: N, ...params: {} extends ParamsOf<N> ? [ParamsOf<N>?] : [ParamsOf<N>]): Promise<ResultOf<N>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.socket.write(JSON.stringify({ jsonrpc: "2.0", id, method, params: params[0] ?? {} }) + "\n");
+    });
+  }
+
+  notify<N extends MethodName>(method: N, params: ParamsOf<N>): void {
+    this.socket.write(JSON.stringify({ jsonrpc: "2.0", method, params }) + "\n");
+  }
+
+  onNotification(listener: (method: string, params: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroySoon();
+  }
+
+  private onMessage(message: { id?: unknown; method?: string; params?: unknown; result?: unknown; error?: WireError }): void {
+    if (typeof message.method === "string") {
+      for (const l of this.listeners) l(message.method, message.params);
+      return;
+    }
+    const waiter = typeof message.id === "number" ? this.pending.get(message.id) : undefined;
+    if (!waiter) {
+      // id null: the daemon refused the connection or could not read a line; fail everything.
+      if (message.error) this.fail(new RemoteError(message.error));
+      return;
+    }
+    this.pending.delete(message.id as number);
+    if (message.error) waiter.reject(new RemoteError(message.error));
+    else waiter.resolve(message.result);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.pending.values()) w.reject(this.failure);
+    this.pending.clear();
+  }
+}
+
+function unavailable(socketPath: string, err: NodeJS.ErrnoException): WardenError {
+  const why =
+    err.code === "ENOENT" ? "no socket there" : err.code === "ECONNREFUSED" ? "nothing is listening (stale socket?)" : err.code === "EACCES" ? "permission denied" : err.message;
+  return new WardenError("unavailable", `no warden daemon is running (${socketPath}: ${why}); start it with: warden daemon start`, {
+    socket: socketPath,
+    cause: err.code ?? "unknown",
+  });
+}
+
+/** Connects, makes one call, closes. */
+export async function callOnce<N extends MethodName>(socketPath: string, method: N, params?: ParamsOf<N>): Promise<ResultOf<N>> {
+  const client = await RpcClient.connect(socketPath);
+  try {
+    return await (client.call as (m: N, p?: ParamsOf<N>) => Promise<ResultOf<N>>)(method, params);
+  } finally {
+    client.close();
+  }
+}

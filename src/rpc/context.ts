@@ -1,0 +1,24 @@
+/** Peer credentials of a Unix-socket connection, read by SO_PEERCRED when it was accepted. */
+export interface PeerCred {
+  uid: number;
+  gid: number;
+  /** -1 where the platform cannot tell. */
+  pid: number;
+}
+
+/** What a handler knows about the call: who is on the other end, and how to reach them. */
+export interface CallContext {
+  readonly connectionId: number;
+  readonly peer: PeerCred;
+  /** True on the restricted agent socket: only methods declared `agent: true` are served. */
+  readonly restricted: boolean;
+  /** Sends a JSON-RPC notification to this connection (dropped if it has closed). */
+  notify(method: string, params: object): void;
+}
+
+/** The slice of the daemon's logger the RPC layer uses. */
+export interface RpcLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,114 @@
+// Method dispatch on top of json-rpc-2.0's server: params validated against the method's zod
+// schema (strict: unknown keys are -32602), restricted sockets limited to agent methods, RpcError
+// mapped to its wire form, anything else thrown turned into -32603 with details only in the log.
+import {
+  JSONRPCServer,
+  createJSONRPCErrorResponse,
+  type JSONRPCErrorResponse,
+  type JSONRPCRequest,
+  type JSONRPCResponse,
+} from "json-rpc-2.0";
+import type { z } from "zod";
+import type { MethodSpec } from "../../protocol/method.js";
+import type { CallContext, RpcLogger } from "./context.js";
+import { RpcError } from "./errors.js";
+
+type AnySpec = MethodSpec<string, z.ZodType, z.ZodType>;
+
+export type Handler<M extends AnySpec> = (
+  params: z.output<M["params"]>,
+  ctx: CallContext,
+) => z.input<M["result"]> | Promise<z.input<M["result"]>>;
+
+/** A method declaration joined to its implementation. Build with `bind`, never by hand. */
+export interface Binding {
+  readonly spec: AnySpec;
+  readonly handler: (params: unknown, ctx: CallContext) => unknown;
+}
+
+export function bind<M extends AnySpec>(spec: M, handler: Handler<M>): Binding {
+  return { spec, handler: handler as Binding["handler"] };
+}
+
+export class Dispatcher {
+  private readonly server = new JSONRPCServer<CallContext>({ errorListener: () => {} });
+  /** The declarations this dispatcher serves, in binding order (rpc.discover lists these). */
+  readonly specs: readonly AnySpec[];
+  private active = 0;
+  private count = 0;
+  private closing = false;
+
+  constructor(
+    bindings: readonly Binding[],
+    private readonly log: RpcLogger,
+  ) {
+    this.specs = bindings.map((b) => b.spec);
+    for (const { spec, handler } of bindings) {
+      if (this.server.hasMethod(spec.name)) throw new Error(`method ${spec.name} bound twice`);
+      this.server.addMethod(spec.name, (params, ctx) => this.invoke(spec, handler, params, ctx));
+    }
+    this.server.mapErrorToJSONRPCErrorResponse = toErrorResponse;
+    this.server.handleMethodNotFound = async (request) =>
+      request.id === undefined
+        ? null
+        : toErrorResponse(request.id, new RpcError("method_not_found", `no method ${JSON.stringify(request.method)}`));
+  }
+
+  /** Dispatches one structurally valid request; resolves to null for notifications. */
+  async dispatch(request: JSONRPCRequest, ctx: CallContext): Promise<JSONRPCResponse | null> {
+    if (this.closing) {
+      const refusal = new RpcError("shutting_down", "the daemon is shutting down");
+      return request.id === undefined ? null : toErrorResponse(request.id, refusal);
+    }
+    this.active++;
+    this.count++;
+    try {
+      return await this.server.receive(request, ctx);
+    } finally {
+      this.active--;
+    }
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get served(): number {
+    return this.count;
+  }
+
+  /** From now on new requests are answered `shutting_down`; in-flight ones run to completion. */
+  refuseNew(): void {
+    this.closing = true;
+  }
+
+  private async invoke(spec: AnySpec, handler: Binding["handler"], raw: unknown, ctx: CallContext): Promise<unknown> {
+    if (ctx.restricted && !spec.agent) {
+      throw new RpcError("denied", `${spec.name} is not served on the agent socket`, { method: spec.name });
+    }
+    if (Array.isArray(raw)) {
+      throw new RpcError("invalid_params", `${spec.name} takes params by name (an object), not an array`, { issues: [] });
+    }
+    const parsed = spec.params.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(({ code, path, message }) => ({ code, path, message }));
+      throw new RpcError("invalid_params", `invalid params for ${spec.name}`, { issues });
+    }
+    try {
+      return await handler(parsed.data, ctx);
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      this.log.error("handler failed", {
+        method: spec.name,
+        connection: ctx.connectionId,
+        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+      });
+      throw new RpcError("internal", "internal error");
+    }
+  }
+}
+
+function toErrorResponse(id: JSONRPCRequest["id"], error: unknown): JSONRPCErrorResponse {
+  const wire = (error instanceof RpcError ? error : new RpcError("internal", "internal error")).toWire();
+  return createJSONRPCErrorResponse(id ?? null, wire.code, wire.message, wire.data);
+}
