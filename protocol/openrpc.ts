@@ -40,7 +40,8 @@ export function buildOpenRpc(methods: readonly AnyMethod[], version: string): Js
       description: m.description,
       paramStructure: "by-name",
       params: paramDescriptors(m),
-      result: { name: `${m.name}.result`, schema: schemaOf(m.result, "output") },
+      // "input" so the schema does not forbid extra fields: later versions may add result fields.
+      result: { name: `${m.name}.result`, schema: schemaOf(m.result, "input") },
       ...(m.errors?.length ? { errors: m.errors.map((k) => errorObject(k as ErrorKind)) } : {}),
       ...(m.example
         ? {

@@ -35,9 +35,9 @@ export interface RunningDaemon {
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const paths = resolvePaths(opts.env ?? process.env);
-  const config = loadConfig(paths.config);
   const warnings: string[] = [];
   ensurePrivateDir(paths.home, { tighten: false, warn: (w) => warnings.push(w) });
+  const config = loadConfig(paths.config);
   ensurePrivateDir(join(paths.home, "run"), { tighten: true });
   ensurePrivateDir(paths.runRoot, { tighten: true });
 
@@ -108,9 +108,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     });
     const sockets = server;
     lifetime.defer("sockets", async () => {
-      sockets.stopAccepting();
-      dispatcher.refuseNew();
-      await sockets.closeConnections(s.shutdownGraceMs);
+      await sockets.shutdown(s.shutdownGraceMs);
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
     await server.listen({ path: paths.socket, restricted: false });

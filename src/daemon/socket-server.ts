@@ -71,17 +71,18 @@ export class SocketServer {
     this.listeners.push({ server, endpoint });
   }
 
-  /** Closes the listeners and removes the socket files; open connections carry on. */
-  stopAccepting(): void {
+  /**
+   * Graceful stop: remove the sockets so nobody new connects, answer new requests on open
+   * connections with `shutting_down`, give in-flight requests up to `graceMs` to be answered,
+   * write every queued reply, and close the connections.
+   */
+  async shutdown(graceMs: number): Promise<void> {
     this.accepting = false;
     for (const { server, endpoint } of this.listeners.splice(0)) {
       unlinkIfPresent(endpoint.path);
       server.close();
     }
-  }
-
-  /** Flushes every connection's queued replies, then closes it (destroyed after `graceMs`). */
-  async closeConnections(graceMs: number): Promise<void> {
+    this.opts.dispatcher.refuseNew();
     await Promise.all([...this.connections].map((c) => c.end(graceMs)));
   }
 

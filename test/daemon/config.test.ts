@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { loadConfig } from "../../src/daemon/config.js";
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "wd-cfg-"));
+  path = join(dir, "config.json");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("loadConfig", () => {
+  it("gives defaults when the file is absent", () => {
+    const c = loadConfig(path);
+    assert.equal(c.server.maxLineBytes, 1024 * 1024);
+    assert.equal(c.server.maxConnections, 256);
+    assert.equal(c.log.level, "info");
+  });
+
+  it("merges a partial file over the defaults", () => {
+    writeFileSync(path, JSON.stringify({ server: { maxConnections: 8 } }));
+    const c = loadConfig(path);
+    assert.equal(c.server.maxConnections, 8);
+    assert.equal(c.server.maxLineBytes, 1024 * 1024);
+  });
+
+  const bad: Array<[string, string, string]> = [
+    ["invalid JSON", "{", "(root)"],
+    ["an unknown top-level key", JSON.stringify({ sever: {} }), "sever"],
+    ["an unknown nested key", JSON.stringify({ server: { maxConn: 1 } }), "server.maxConn"],
+    ["a wrong type", JSON.stringify({ log: { level: "loud" } }), "log.level"],
+    ["a value below its minimum", JSON.stringify({ server: { maxConnections: 0 } }), "server.maxConnections"],
+  ];
+  for (const [name, text, field] of bad) {
+    it(`rejects ${name} with config_invalid naming ${field}`, () => {
+      writeFileSync(path, text);
+      assert.throws(
+        () => loadConfig(path),
+        (e: any) => e.kind === "config_invalid" && e.message.includes(path) && (field === "(root)" || e.details.issues[0].field === field),
+      );
+    });
+  }
+});

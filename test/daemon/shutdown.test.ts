@@ -1,0 +1,74 @@
+// Graceful stop of the socket server with requests in flight, using a real socket and a test
+// method that takes as long as it is told to.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, it } from "node:test";
+import { z } from "zod";
+import { methods } from "../../protocol/index.js";
+import { defineMethod } from "../../protocol/method.js";
+import { openLogger } from "../../src/daemon/log.js";
+import { SocketServer } from "../../src/daemon/socket-server.js";
+import { Dispatcher, bind } from "../../src/rpc/dispatcher.js";
+import { RawClient } from "../helpers/raw-client.js";
+
+const sleep = defineMethod({
+  name: "test.sleep",
+  summary: "s",
+  description: "d",
+  params: z.strictObject({ ms: z.number() }),
+  result: z.object({ slept: z.number() }),
+});
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function serve() {
+  dir = mkdtempSync(join(tmpdir(), "wd-sd-"));
+  const log = openLogger({ path: join(dir, "log"), level: "debug", maxBytes: 1 << 20, echo: null });
+  const dispatcher = new Dispatcher(
+    [bind(methods.ping, () => ({ pong: true as const })), bind(sleep, async ({ ms }) => (await new Promise((r) => setTimeout(r, ms)), { slept: ms }))],
+    log,
+  );
+  const server = new SocketServer({
+    dispatcher,
+    log,
+    maxConnections: 10,
+    limits: { maxLineBytes: 1 << 20, maxOutputBytes: 1 << 24, outputHighWaterBytes: 1 << 20, stallMs: 30_000 },
+  });
+  const path = join(dir, "s.sock");
+  await server.listen({ path, restricted: false });
+  return { server, path };
+}
+
+describe("SocketServer.shutdown", () => {
+  it("answers in-flight requests before closing, and refuses new ones with shutting_down", async () => {
+    const { server, path } = await serve();
+    const c = await RawClient.connect(path);
+    c.write(JSON.stringify({ jsonrpc: "2.0", id: "slow", method: "test.sleep", params: { ms: 300 } }) + "\n");
+    await new Promise((r) => setTimeout(r, 50));
+    const done = server.shutdown(5000);
+    c.write(JSON.stringify({ jsonrpc: "2.0", id: "late", method: "ping" }) + "\n");
+    const replies = [await c.next(), await c.next()];
+    const late = replies.find((r) => r.id === "late");
+    const slow = replies.find((r) => r.id === "slow");
+    assert.equal(late.error.data.kind, "shutting_down");
+    assert.deepEqual(slow.result, { slept: 300 });
+    await done;
+    assert.equal(await c.nextLine(), null, "closed after the replies");
+    await assert.rejects(RawClient.connect(path), /ENOENT/);
+  });
+
+  it("gives up on a request that outlasts the grace period", async () => {
+    const { server, path } = await serve();
+    const c = await RawClient.connect(path);
+    c.write(JSON.stringify({ jsonrpc: "2.0", id: "forever", method: "test.sleep", params: { ms: 3000 } }) + "\n");
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await server.shutdown(200);
+    const took = Date.now() - t0;
+    assert.ok(took < 2500, `shutdown took ${took} ms despite a 200 ms grace`);
+    assert.equal(await c.nextLine(), null, "closed without the reply");
+  });
+});

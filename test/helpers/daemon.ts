@@ -1,0 +1,51 @@
+// Starts a real daemon process (`warden daemon run`) on a temp home and waits for its IPC ready
+// message, the same handshake `warden daemon start` uses.
+import { spawn, type ChildProcess } from "node:child_process";
+import { wardenBin } from "./cli.js";
+import type { TempHome } from "./home.js";
+
+export interface TestDaemon {
+  pid: number;
+  socket: string;
+  child: ChildProcess;
+  /** Everything the daemon wrote to stderr (its echoed log, with --quiet off). */
+  stderr(): string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
+  const child = spawn(process.execPath, [wardenBin, "daemon", "run"], {
+    env: { ...home.env, ...extraEnv },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`daemon did not become ready; stderr: ${stderr}`));
+    }, 15_000);
+    child.on("message", (msg: { type: string; pid: number; socket: string; error?: { kind: string; message: string } }) => {
+      clearTimeout(timer);
+      if (msg.type !== "ready") return reject(Object.assign(new Error(msg.error?.message), { kind: msg.error?.kind }));
+      resolve({
+        pid: msg.pid,
+        socket: msg.socket,
+        child,
+        stderr: () => stderr,
+        exited,
+        kill: (signal = "SIGTERM") => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited (${code}) before ready; stderr: ${stderr}`));
+    });
+  });
+}
