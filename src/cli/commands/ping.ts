@@ -1,6 +1,5 @@
 import { Command } from "clipanion";
-import { clientSocketPath } from "../../daemon/paths.js";
-import { RpcClient } from "../../rpc/client.js";
+import { ping } from "../actions/ping.js";
 import { WardenCommand } from "../base.js";
 
 export class PingCommand extends WardenCommand {
@@ -11,17 +10,7 @@ export class PingCommand extends WardenCommand {
     examples: [["Ping the daemon", "warden ping"], ["Machine-readable", "warden ping --json"]],
   });
 
-  async run(): Promise<number> {
-    const socket = clientSocketPath();
-    const client = await RpcClient.connect(socket);
-    try {
-      const t0 = performance.now();
-      await client.call("ping");
-      const rttMs = Math.round((performance.now() - t0) * 1000) / 1000;
-      this.print(`pong from ${socket} in ${rttMs} ms`, { pong: true, rttMs, socket });
-      return 0;
-    } finally {
-      client.close();
-    }
+  run(): Promise<number> {
+    return ping(this.io);
   }
 }

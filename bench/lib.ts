@@ -1,0 +1,72 @@
+// Shared by the benchmarks: child processes that report ready over IPC, RSS from /proc, medians.
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../src/package-info.js";
+
+export const root = packageRoot();
+export const wardenBin = join(root, "bin", "warden.js");
+export const benchDir = join(root, "dist", "bench");
+
+export interface Row {
+  metric: string;
+  warden: number;
+  floor: number | null;
+  floorName: string;
+  /** warden / floor, or null when there is no floor. */
+  ratio: number | null;
+  target: string;
+  ok: boolean;
+}
+
+export function waitReady(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start`)), 15_000);
+    child.once("message", () => (clearTimeout(timer), resolve()));
+    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`${what} exited with ${code}`))));
+  });
+}
+
+export async function startDaemon(): Promise<{ child: ChildProcess; socket: string; home: string }> {
+  const home = join(mkdtempSync(join(tmpdir(), "wd-bench-")), "h");
+  const child = spawn(process.execPath, [wardenBin, "daemon", "run", "--quiet"], {
+    env: { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench" },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  await waitReady(child, "warden daemon");
+  return { child, socket: join(home, "run", "bench", "warden.sock"), home };
+}
+
+export async function startEcho(socket: string): Promise<ChildProcess> {
+  const child = fork(join(benchDir, "echo-server.js"), [socket], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  await waitReady(child, "echo server");
+  return child;
+}
+
+/** Runs load-client.js in its own process and returns its JSON result. */
+export function load<T>(...args: Array<string | number>): T {
+  const r = spawnSync(process.execPath, [join(benchDir, "load-client.js"), ...args.map(String)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`load-client ${args.join(" ")} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+  return line ? Math.round((Number(line[1]) / 1024) * 10) / 10 : NaN;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Wall time of one whole process run, in milliseconds. */
+export function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { env, stdio: "ignore" });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}`);
+  return performance.now() - t0;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

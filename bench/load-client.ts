@@ -1,0 +1,82 @@
+// Load generator, run as its own process so it never shares an event loop with the server under
+// test. Prints one JSON result on stdout.
+//   latency <socket> <n>              sequential pings: p50/p99 round trip in microseconds
+//   throughput <socket> <conns> <n>   pipelined pings, `window` in flight per connection: req/s
+import { connect, type Socket } from "node:net";
+
+const [mode, path, ...rest] = process.argv.slice(2);
+const request = (id: number) => `{"jsonrpc":"2.0","id":${id},"method":"ping"}\n`;
+
+function open(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(path!);
+    s.once("connect", () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+/** Calls `onReply(count)` each time complete reply lines arrive; every reply is parsed, as a client would. */
+function onLines(socket: Socket, onReply: (count: number) => void): void {
+  let tail = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (chunk: string) => {
+    const lines = (tail + chunk).split("\n");
+    tail = lines.pop()!;
+    for (const l of lines) if (typeof JSON.parse(l).id !== "number") throw new Error(`bad reply ${l}`);
+    onReply(lines.length);
+  });
+}
+
+async function latency(n: number): Promise<object> {
+  const s = await open();
+  const samples: number[] = [];
+  let id = 0;
+  let t0 = 0;
+  await new Promise<void>((done) => {
+    onLines(s, () => {
+      const us = (performance.now() - t0) * 1000;
+      if (id > n / 10) samples.push(us); // the first tenth is warm-up
+      if (id >= n) return done();
+      t0 = performance.now();
+      s.write(request(++id));
+    });
+    t0 = performance.now();
+    s.write(request(++id));
+  });
+  s.destroy();
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
+  return { p50us: at(0.5), p99us: at(0.99), samples: samples.length };
+}
+
+async function throughput(conns: number, n: number, window = 256): Promise<object> {
+  const sockets = await Promise.all(Array.from({ length: conns }, open));
+  const perConn = Math.floor(n / conns);
+  const t0 = performance.now();
+  await Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise<void>((done) => {
+          let sent = 0;
+          let received = 0;
+          const send = (k: number) => {
+            let batch = "";
+            for (let i = 0; i < k && sent < perConn; i++) batch += request(++sent);
+            if (batch) s.write(batch);
+          };
+          onLines(s, (count) => {
+            received += count;
+            if (received >= perConn) return done();
+            send(count);
+          });
+          send(window);
+        }),
+    ),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  for (const s of sockets) s.destroy();
+  return { reqPerSec: Math.round((perConn * conns) / seconds), requests: perConn * conns, seconds };
+}
+
+const result = mode === "latency" ? await latency(Number(rest[0])) : await throughput(Number(rest[0]), Number(rest[1]));
+process.stdout.write(JSON.stringify(result) + "\n");

@@ -1,0 +1,61 @@
+// The command line as a user meets it: help, version, usage errors, and the fast path.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runCli } from "../helpers/cli.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempHome, type TempHome } from "../helpers/home.js";
+
+describe("warden CLI", () => {
+  let home: TempHome;
+  let d: TestDaemon;
+  before(async () => {
+    home = tempHome();
+    d = await startTestDaemon(home);
+  });
+  after(async () => {
+    await d.kill();
+    home.cleanup();
+  });
+
+  it("lists every command in --help, without colour when not on a terminal", async () => {
+    const r = await runCli(["--help"], home.env);
+    assert.equal(r.code, 0);
+    for (const c of ["ping", "health", "daemon start", "daemon stop", "daemon run", "daemon restart", "daemon status", "daemon doctor"]) {
+      assert.ok(r.stdout.includes(`warden ${c}`), c);
+    }
+    assert.ok(!r.stdout.includes("\u001b["), "no ANSI escapes in piped output");
+  });
+
+  it("prints its version", async () => {
+    const r = await runCli(["--version"], home.env);
+    assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
+  });
+
+  it("rejects an unknown command or flag with a usage error", async () => {
+    assert.notEqual((await runCli(["frobnicate"], home.env)).code, 0);
+    const bad = await runCli(["ping", "--loud"], home.env);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stdout + bad.stderr, /Unsupported option|Command not found/);
+  });
+
+  it("shows per-command help through clipanion even for fast-path commands", async () => {
+    const r = await runCli(["ping", "--help"], home.env);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Check that the daemon answers/);
+  });
+
+  it("answers ping through the fast path in text and JSON", async () => {
+    const text = await runCli(["ping"], home.env);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /^pong from .* in [\d.]+ ms/);
+    const json = await runCli(["ping", "--json"], home.env);
+    assert.equal(json.json().pong, true);
+    assert.equal(json.json().socket, home.socket);
+  });
+
+  it("honours WARDEN_SOCKET", async () => {
+    const r = await runCli(["ping", "--json"], { ...home.env, WARDEN_HOME: "/nonexistent", WARDEN_SOCKET: d.socket });
+    assert.equal(r.code, 0);
+    assert.equal(r.json().socket, d.socket);
+  });
+});
