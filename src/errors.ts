@@ -25,4 +25,5 @@ export type WardenErrorKind =
   | "config_invalid"
   | "unavailable" // no daemon answers on the socket
   | "timeout"
-  | "start_failed";
+  | "start_failed"
+  | "usage"; // a bad option value the parser could not catch

@@ -2,6 +2,7 @@
 // dependencies (daemon code, zod) inside execute(), so `warden ping` starts nearly as fast as Node.
 import { Builtins, Cli } from "clipanion";
 import { packageInfo } from "../package-info.js";
+import { EXIT_USAGE } from "./report.js";
 import { DaemonDoctorCommand } from "./commands/daemon/doctor.js";
 import { DaemonRestartCommand } from "./commands/daemon/restart.js";
 import { DaemonRunCommand } from "./commands/daemon/run.js";
@@ -32,4 +33,12 @@ for (const command of [
   cli.register(command);
 }
 
-process.exitCode = await cli.run(process.argv.slice(2), Cli.defaultContext);
+let command;
+try {
+  command = cli.process(process.argv.slice(2), Cli.defaultContext);
+} catch (err) {
+  // Unknown command or option: clipanion's message and suggestions, and the usage exit status.
+  process.stderr.write(cli.error(err));
+  process.exitCode = EXIT_USAGE;
+}
+if (command) process.exitCode = await cli.run(command, Cli.defaultContext);

@@ -3,8 +3,9 @@
 import { WardenError } from "../errors.js";
 import { RemoteError } from "../rpc/client.js";
 
-/** Exit codes: 0 success, 1 failure, 2 usage (clipanion), 3 the daemon is not running. */
+/** Exit codes: 0 success, 1 failure, 2 usage, 3 the daemon is not running. */
 export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
 export const EXIT_NOT_RUNNING = 3;
 
 export interface Io {
@@ -26,5 +27,5 @@ export function reportError(io: Io, err: unknown): number {
         : { kind: "internal", message: err instanceof Error ? err.message : String(err) };
   if (io.json) io.stdout.write(JSON.stringify({ error }, null, 2) + "\n");
   else io.stderr.write(`warden: ${error.message}\n`);
-  return error.kind === "unavailable" ? EXIT_NOT_RUNNING : EXIT_FAILURE;
+  return error.kind === "unavailable" ? EXIT_NOT_RUNNING : error.kind === "usage" ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -1,7 +1,7 @@
 // Starting, stopping and describing a daemon process from outside it: used by `warden daemon
 // start|stop|restart|status` and by doctor's repairs. Works with no daemon running.
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { WardenError } from "../errors.js";
@@ -11,6 +11,9 @@ import { inspectLock, type LockOwner, type LockState } from "./lock.js";
 import { readMetadata, type DaemonMetadata } from "./metadata.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
 import { ensurePrivateDir } from "./secure-dir.js";
+
+/** How long a diagnosing call waits for a daemon before calling it unresponsive. */
+export const PROBE = { connectTimeoutMs: 3000, callTimeoutMs: 3000 };
 
 export type DaemonState = "running" | "unresponsive" | "stopped" | "stale" | "conflict";
 
@@ -29,7 +32,7 @@ export async function describeDaemon(env: NodeJS.ProcessEnv = process.env): Prom
   const metadata = readMetadata(paths.metadata);
   let status: ResultOf<"status"> | null = null;
   if (lock.state === "running") {
-    status = await callOnce(metadata?.socket ?? paths.socket, "status").catch(() => null);
+    status = await callOnce(metadata?.socket ?? paths.socket, "status", {}, PROBE).catch(() => null);
   }
   const state: DaemonState =
     lock.state === "running" ? (status ? "running" : "unresponsive") : lock.state === "absent" ? "stopped" : lock.state;
@@ -82,22 +85,27 @@ export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Pr
   }
 }
 
-/** Asks the daemon to stop (RPC, then SIGTERM to the verified pid) and waits until its lock is gone. */
-export async function stopDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ pid: number; how: "rpc" | "sigterm" }> {
+/**
+ * Asks the daemon to stop (RPC, then SIGTERM to the verified pid) and waits until its lock is gone.
+ * With `force`, a daemon still alive after `timeoutMs` is SIGKILLed and its runtime files removed.
+ */
+export async function stopDaemon(env: NodeJS.ProcessEnv, timeoutMs: number, force = false): Promise<{ pid: number; how: "rpc" | "sigterm" | "sigkill" }> {
   const report = await describeDaemon(env);
   if (report.lock.state !== "running") throw new WardenError("unavailable", "the daemon is not running", { state: report.state });
   const owner = report.lock.owner;
-  let how: "rpc" | "sigterm" = "rpc";
+  let how: "rpc" | "sigterm" | "sigkill" = "rpc";
   try {
-    await callOnce(report.metadata?.socket ?? report.paths.socket, "shutdown", { reason: "warden daemon stop" });
+    await callOnce(report.metadata?.socket ?? report.paths.socket, "shutdown", { reason: "warden daemon stop" }, PROBE);
   } catch {
     how = "sigterm";
     process.kill(owner.pid, "SIGTERM");
   }
-  if (!(await waitForExit(report.paths, owner, timeoutMs))) {
-    throw new WardenError("timeout", `pid ${owner.pid} did not stop within ${timeoutMs} ms`, { pid: owner.pid });
-  }
-  return { pid: owner.pid, how };
+  if (await waitForExit(report.paths, owner, timeoutMs)) return { pid: owner.pid, how };
+  if (!force) throw new WardenError("timeout", `pid ${owner.pid} did not stop within ${timeoutMs} ms (--force kills it)`, { pid: owner.pid });
+  process.kill(owner.pid, "SIGKILL");
+  if (!(await waitForExit(report.paths, owner, 5000))) throw new WardenError("timeout", `pid ${owner.pid} survived SIGKILL`, { pid: owner.pid });
+  for (const path of [report.paths.socket, report.paths.lock, report.paths.metadata]) rmSync(path, { force: true });
+  return { pid: owner.pid, how: "sigkill" };
 }
 
 async function waitForExit(paths: WardenPaths, owner: LockOwner, timeoutMs: number): Promise<boolean> {

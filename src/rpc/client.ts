@@ -21,11 +21,16 @@ export class RemoteError extends Error {
   }
 }
 
-type Pending = { resolve(value: unknown): void; reject(error: Error): void };
+type Pending = { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout | undefined };
 
 export interface ClientOptions {
   /** Give up connecting after this long (default 5 s). */
   connectTimeoutMs?: number;
+  /**
+   * Give up on a reply after this long (default: wait forever). A daemon whose event loop is stuck
+   * still accepts connections (the kernel queues them), so callers that diagnose set this.
+   */
+  callTimeoutMs?: number;
 }
 
 export class RpcClient {
@@ -37,6 +42,7 @@ export class RpcClient {
   private constructor(
     private readonly socket: Socket,
     readonly socketPath: string,
+    private readonly callTimeoutMs: number | undefined,
   ) {
     const splitter = new LineSplitter(1 << 30, {
       line: (bytes) => this.onMessage(JSON.parse(bytes.toString("utf8"))),
@@ -57,7 +63,7 @@ export class RpcClient {
       socket.once("connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
-        resolve(new RpcClient(socket, socketPath));
+        resolve(new RpcClient(socket, socketPath, opts.callTimeoutMs));
       });
       socket.once("error", (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
@@ -70,7 +76,15 @@ export class RpcClient {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const ms = this.callTimeoutMs;
+      const timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.pending.delete(id);
+              reject(new WardenError("timeout", `${method}: no reply from ${this.socketPath} within ${ms} ms`, { socket: this.socketPath, method }));
+            }, ms);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.socket.write(JSON.stringify({ jsonrpc: "2.0", id, method, params: params[0] ?? {} }) + "\n");
     });
   }
@@ -101,13 +115,17 @@ export class RpcClient {
       return;
     }
     this.pending.delete(message.id as number);
+    clearTimeout(waiter.timer);
     if (message.error) waiter.reject(new RemoteError(message.error));
     else waiter.resolve(message.result);
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const w of this.pending.values()) w.reject(this.failure);
+    for (const w of this.pending.values()) {
+      clearTimeout(w.timer);
+      w.reject(this.failure);
+    }
     this.pending.clear();
   }
 }
@@ -122,8 +140,13 @@ function unavailable(socketPath: string, err: NodeJS.ErrnoException): WardenErro
 }
 
 /** Connects, makes one call, closes. */
-export async function callOnce<N extends MethodName>(socketPath: string, method: N, params?: ParamsOf<N>): Promise<ResultOf<N>> {
-  const client = await RpcClient.connect(socketPath);
+export async function callOnce<N extends MethodName>(
+  socketPath: string,
+  method: N,
+  params?: ParamsOf<N>,
+  opts: ClientOptions = {},
+): Promise<ResultOf<N>> {
+  const client = await RpcClient.connect(socketPath, opts);
   try {
     return await (client.call as (m: N, p?: ParamsOf<N>) => Promise<ResultOf<N>>)(method, params);
   } finally {

@@ -31,11 +31,21 @@ describe("warden CLI", () => {
     assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
   });
 
-  it("rejects an unknown command or flag with a usage error", async () => {
-    assert.notEqual((await runCli(["frobnicate"], home.env)).code, 0);
+  it("rejects an unknown command or flag with exit status 2", async () => {
+    const unknown = await runCli(["frobnicate"], home.env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Command not found/);
     const bad = await runCli(["ping", "--loud"], home.env);
-    assert.notEqual(bad.code, 0);
-    assert.match(bad.stdout + bad.stderr, /Unsupported option|Command not found/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unsupported option/);
+  });
+
+  it("rejects a malformed duration with kind usage and exit status 2, before doing anything", async () => {
+    const r = await runCli(["daemon", "stop", "--timeout", "soon", "--json"], home.env);
+    assert.equal(r.code, 2);
+    assert.equal(r.json().error.kind, "usage");
+    assert.equal(r.json().error.option, "--timeout");
+    assert.equal((await runCli(["ping"], home.env)).code, 0, "the daemon was not stopped");
   });
 
   it("shows per-command help through clipanion even for fast-path commands", async () => {

@@ -224,6 +224,34 @@ describe("crash and repair", () => {
   });
 });
 
+describe("a daemon that does not answer", () => {
+  it("is reported unresponsive by status and doctor, and stop --force kills it and cleans up", async () => {
+    home = tempHome();
+    const pid = (await runCli(["daemon", "start", "--json"], home.env)).json().pid;
+    pids.push(pid);
+    process.kill(pid, "SIGSTOP"); // its event loop stops; the kernel still accepts connections
+    try {
+      const status = await runCli(["daemon", "status", "--json"], home.env);
+      assert.equal(status.code, 4);
+      assert.equal(status.json().state, "unresponsive");
+      const doctor = await runCli(["daemon", "doctor", "--json"], home.env);
+      assert.equal(doctor.json().doctor.state, "failed");
+      const action = doctor.json().repair_actions.find((a: any) => a.id === "restart_daemon");
+      assert.equal(action.risk, "requires_manual_review");
+      const stop = await runCli(["daemon", "stop", "--timeout", "1s", "--force", "--json"], home.env);
+      assert.equal(stop.code, 0, stop.stdout);
+      assert.equal(stop.json().how, "sigkill");
+      await waitGone(pid);
+      assert.equal(existsSync(home.socket), false);
+      assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
+    } finally {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {}
+    }
+  });
+});
+
 describe("graceful shutdown", () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`exits 0 on ${signal} and removes socket, lock and daemon.json`, async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { WardenError } from "../../errors.js";
 import { callOnce } from "../../rpc/client.js";
 import { loadConfig, type Config } from "../config.js";
+import { PROBE } from "../control.js";
 import { inspectLock } from "../lock.js";
 import { resolvePaths, type WardenPaths } from "../paths.js";
 import { allChecks, type DoctorContext } from "./checks.js";
@@ -18,7 +19,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
   } catch (err) {
     configError = err instanceof WardenError ? err.message : String(err);
   }
-  const daemon = await callOnce(paths.socket, "status").then(
+  const daemon = await callOnce(paths.socket, "status", {}, PROBE).then(
     (status) => ({ status }),
     (err: Error) => ({ error: err.message }),
   );

@@ -1,5 +1,6 @@
 import { Command, Option } from "clipanion";
 import { WardenCommand } from "../../base.js";
+import { parseDuration } from "../../duration.js";
 
 export class DaemonRestartCommand extends WardenCommand {
   static override paths = [["daemon", "restart"]];
@@ -9,11 +10,11 @@ export class DaemonRestartCommand extends WardenCommand {
     examples: [["Restart", "warden daemon restart"]],
   });
 
-  timeout = Option.String("--timeout", "15", { description: "Seconds to wait for each of stop and start" });
+  timeout = Option.String("--timeout", "15s", { description: "How long to wait (15s, 1m, …) for each of stop and start" });
 
   async run(): Promise<number> {
+    const timeoutMs = parseDuration(this.timeout, "--timeout");
     const { describeDaemon, spawnDaemon, stopDaemon } = await import("../../../daemon/control.js");
-    const timeoutMs = Math.max(1, Number(this.timeout)) * 1000;
     const before = await describeDaemon();
     const stopped = before.state === "running" || before.state === "unresponsive" ? await stopDaemon(process.env, timeoutMs) : null;
     const { pid, socket } = await spawnDaemon(process.env, timeoutMs);

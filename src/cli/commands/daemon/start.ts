@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
+import { parseDuration } from "../../duration.js";
 
 export class DaemonStartCommand extends WardenCommand {
   static override paths = [["daemon", "start"]];
@@ -12,9 +13,10 @@ export class DaemonStartCommand extends WardenCommand {
     examples: [["Start", "warden daemon start"], ["Start and print JSON", "warden daemon start --json"]],
   });
 
-  timeout = Option.String("--timeout", "10", { description: "Seconds to wait for the daemon to answer" });
+  timeout = Option.String("--timeout", "10s", { description: "How long to wait (15s, 1m, …) for the daemon to answer" });
 
   async run(): Promise<number> {
+    const timeoutMs = parseDuration(this.timeout, "--timeout");
     const { describeDaemon, spawnDaemon } = await import("../../../daemon/control.js");
     const { callOnce } = await import("../../../rpc/client.js");
     const before = await describeDaemon();
@@ -26,7 +28,6 @@ export class DaemonStartCommand extends WardenCommand {
     if (before.state === "unresponsive") {
       throw new WardenError("already_running", `pid ${before.metadata?.pid ?? "?"} holds the lock but does not answer; see warden daemon doctor`);
     }
-    const timeoutMs = Math.max(1, Number(this.timeout)) * 1000;
     const { pid, socket } = await spawnDaemon(process.env, timeoutMs);
     const health = await callOnce(socket, "health");
     this.print(`warden daemon started: pid ${pid}, socket ${socket}`, { started: true, alreadyRunning: false, pid, socket, version: health.binary.version });

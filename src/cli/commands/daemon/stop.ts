@@ -1,5 +1,6 @@
 import { Command, Option } from "clipanion";
 import { WardenCommand } from "../../base.js";
+import { parseDuration } from "../../duration.js";
 
 export class DaemonStopCommand extends WardenCommand {
   static override paths = [["daemon", "stop"]];
@@ -11,9 +12,11 @@ export class DaemonStopCommand extends WardenCommand {
     examples: [["Stop", "warden daemon stop"]],
   });
 
-  timeout = Option.String("--timeout", "15", { description: "Seconds to wait for the daemon to exit" });
+  timeout = Option.String("--timeout", "15s", { description: "How long to wait (15s, 1m, …) for the daemon to exit" });
+  force = Option.Boolean("--force", false, { description: "SIGKILL a daemon still running after the timeout, then remove its socket and lock" });
 
   async run(): Promise<number> {
+    const timeoutMs = parseDuration(this.timeout, "--timeout");
     const { describeDaemon, stopDaemon } = await import("../../../daemon/control.js");
     const report = await describeDaemon();
     if (report.state === "stopped" || report.state === "stale") {
@@ -25,8 +28,8 @@ export class DaemonStopCommand extends WardenCommand {
       this.print("the lock in this run root belongs to another host; nothing to stop here (see warden daemon doctor)", { stopped: false, state: report.state });
       return 1;
     }
-    const { pid, how } = await stopDaemon(process.env, Math.max(1, Number(this.timeout)) * 1000);
-    this.print(`warden daemon stopped (pid ${pid}${how === "sigterm" ? ", by SIGTERM" : ""})`, { stopped: true, pid, how });
+    const { pid, how } = await stopDaemon(process.env, timeoutMs, this.force);
+    this.print(`warden daemon stopped (pid ${pid}${how === "rpc" ? "" : `, by ${how.toUpperCase()}`})`, { stopped: true, pid, how });
     return 0;
   }
 }
