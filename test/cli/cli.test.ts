@@ -1,24 +1,14 @@
 // The command line as a user meets it: help, version, usage errors, and the fast path.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import { useDaemon } from "../helpers/daemon.js";
 
 describe("warden CLI", () => {
-  let home: TempHome;
-  let d: TestDaemon;
-  before(async () => {
-    home = tempHome();
-    d = await startTestDaemon(home);
-  });
-  after(async () => {
-    await d.kill();
-    home.cleanup();
-  });
+  const ctx = useDaemon();
 
   it("lists every command in --help, without colour when not on a terminal", async () => {
-    const r = await runCli(["--help"], home.env);
+    const r = await runCli(["--help"], ctx.home.env);
     assert.equal(r.code, 0);
     for (const c of ["ping", "health", "daemon start", "daemon stop", "daemon run", "daemon restart", "daemon status", "daemon doctor"]) {
       assert.ok(r.stdout.includes(`warden ${c}`), c);
@@ -27,45 +17,45 @@ describe("warden CLI", () => {
   });
 
   it("prints its version", async () => {
-    const r = await runCli(["--version"], home.env);
+    const r = await runCli(["--version"], ctx.home.env);
     assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
   });
 
   it("rejects an unknown command or flag with exit status 2", async () => {
-    const unknown = await runCli(["frobnicate"], home.env);
+    const unknown = await runCli(["frobnicate"], ctx.home.env);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Command not found/);
-    const bad = await runCli(["ping", "--loud"], home.env);
+    const bad = await runCli(["ping", "--loud"], ctx.home.env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Unsupported option/);
   });
 
   it("rejects a malformed duration with kind usage and exit status 2, before doing anything", async () => {
-    const r = await runCli(["daemon", "stop", "--timeout", "soon", "--json"], home.env);
+    const r = await runCli(["daemon", "stop", "--timeout", "soon", "--json"], ctx.home.env);
     assert.equal(r.code, 2);
     assert.equal(r.json().error.kind, "usage");
     assert.equal(r.json().error.option, "--timeout");
-    assert.equal((await runCli(["ping"], home.env)).code, 0, "the daemon was not stopped");
+    assert.equal((await runCli(["ping"], ctx.home.env)).code, 0, "the daemon was not stopped");
   });
 
   it("shows per-command help through clipanion even for fast-path commands", async () => {
-    const r = await runCli(["ping", "--help"], home.env);
+    const r = await runCli(["ping", "--help"], ctx.home.env);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Check that the daemon answers/);
   });
 
   it("answers ping through the fast path in text and JSON", async () => {
-    const text = await runCli(["ping"], home.env);
+    const text = await runCli(["ping"], ctx.home.env);
     assert.equal(text.code, 0);
     assert.match(text.stdout, /^pong from .* in [\d.]+ ms/);
-    const json = await runCli(["ping", "--json"], home.env);
+    const json = await runCli(["ping", "--json"], ctx.home.env);
     assert.equal(json.json().pong, true);
-    assert.equal(json.json().socket, home.socket);
+    assert.equal(json.json().socket, ctx.home.socket);
   });
 
   it("honours WARDEN_SOCKET", async () => {
-    const r = await runCli(["ping", "--json"], { ...home.env, WARDEN_HOME: "/nonexistent", WARDEN_SOCKET: d.socket });
+    const r = await runCli(["ping", "--json"], { ...ctx.home.env, WARDEN_HOME: "/nonexistent", WARDEN_SOCKET: ctx.daemon.socket });
     assert.equal(r.code, 0);
-    assert.equal(r.json().socket, d.socket);
+    assert.equal(r.json().socket, ctx.daemon.socket);
   });
 });

@@ -2,29 +2,19 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { packageRoot } from "../../src/package-info.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import { useDaemon } from "../helpers/daemon.js";
 
 const examples = join(packageRoot(), "examples");
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 describe("examples", () => {
-  let home: TempHome;
-  let d: TestDaemon;
-  before(async () => {
-    home = tempHome();
-    d = await startTestDaemon(home);
-  });
-  after(async () => {
-    await d.kill();
-    home.cleanup();
-  });
+  const ctx = useDaemon();
 
   it("python (stdlib only): handshake, ping, batch, typed error", { skip: !has("python3") && "python3 not installed" }, () => {
     // No WARDEN_SOCKET: the example must compute the socket path exactly as the daemon does.
-    const r = spawnSync("python3", [join(examples, "python", "warden_client.py")], { env: home.env, encoding: "utf8" });
+    const r = spawnSync("python3", [join(examples, "python", "warden_client.py")], { env: ctx.home.env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.health.apiVersion, "warden.v1");
@@ -36,7 +26,7 @@ describe("examples", () => {
   });
 
   it("node (no dependencies)", () => {
-    const r = spawnSync(process.execPath, [join(examples, "node", "client.mjs")], { env: home.env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(examples, "node", "client.mjs")], { env: ctx.home.env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /warden\.v1/);
     assert.match(r.stdout, /all pong/);
@@ -44,7 +34,7 @@ describe("examples", () => {
   });
 
   it("shell (socat or nc -U)", { skip: !has("socat") && !has("nc") && "neither socat nor nc installed" }, () => {
-    const r = spawnSync("sh", [join(examples, "shell", "warden-rpc.sh")], { env: home.env, encoding: "utf8" });
+    const r = spawnSync("sh", [join(examples, "shell", "warden-rpc.sh")], { env: ctx.home.env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(lines[0].result.apiVersion, "warden.v1");

@@ -40,6 +40,15 @@ async function waitGone(pid: number): Promise<void> {
   throw new Error(`pid ${pid} still alive`);
 }
 
+/** `warden daemon start`, then SIGKILL the daemon: what a crash leaves behind. */
+async function startThenCrash(h: TempHome): Promise<number> {
+  const pid = (await runCli(["daemon", "start", "--json"], h.env)).json().pid;
+  pids.push(pid);
+  process.kill(pid, "SIGKILL");
+  await waitGone(pid);
+  return pid;
+}
+
 describe("start, status, stop", () => {
   it("starts detached, reports running, stops and leaves no socket or lock", async () => {
     home = tempHome();
@@ -130,10 +139,7 @@ describe("start, status, stop", () => {
 describe("crash and repair", () => {
   it("SIGKILL leaves a stale lock: status and doctor report it, --fix repairs and restarts", async () => {
     home = tempHome();
-    const pid = (await runCli(["daemon", "start", "--json"], home.env)).json().pid;
-    pids.push(pid);
-    process.kill(pid, "SIGKILL");
-    await waitGone(pid);
+    await startThenCrash(home);
 
     const status = await runCli(["daemon", "status", "--json"], home.env);
     assert.equal(status.code, 1);
@@ -172,10 +178,7 @@ describe("crash and repair", () => {
 
   it("--repair-stale-lock removes only the stale lock", async () => {
     home = tempHome();
-    const pid = (await runCli(["daemon", "start", "--json"], home.env)).json().pid;
-    pids.push(pid);
-    process.kill(pid, "SIGKILL");
-    await waitGone(pid);
+    await startThenCrash(home);
     const r = await runCli(["daemon", "doctor", "--repair-stale-lock", "--json"], home.env);
     assert.deepEqual(r.json().fixed.map((f: any) => f.id), ["remove_stale_lock"]);
     assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
@@ -184,10 +187,7 @@ describe("crash and repair", () => {
 
   it("a fresh start replaces a stale lock by itself", async () => {
     home = tempHome();
-    const pid = (await runCli(["daemon", "start", "--json"], home.env)).json().pid;
-    pids.push(pid);
-    process.kill(pid, "SIGKILL");
-    await waitGone(pid);
+    await startThenCrash(home);
     const d = await startTestDaemon(home);
     assert.match(d.stderr(), /replaced a stale daemon lock/);
     assert.equal(await d.kill(), 0);
@@ -195,10 +195,7 @@ describe("crash and repair", () => {
 
   it("a lock written by another host is a conflict: start refuses, doctor fails, --fix refuses", async () => {
     home = tempHome();
-    const pid = (await runCli(["daemon", "start", "--json"], home.env)).json().pid;
-    pids.push(pid);
-    process.kill(pid, "SIGKILL");
-    await waitGone(pid);
+    await startThenCrash(home);
     const lockPath = join(home.runRoot, "daemon.lock");
     const lock = JSON.parse(readFileSync(lockPath, "utf8"));
     writeFileSync(lockPath, JSON.stringify({ ...lock, host: "other-laptop" }));

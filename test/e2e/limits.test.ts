@@ -1,9 +1,8 @@
 // Resource bounds: maxConnections, and clients that do not read their replies.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import { useDaemon } from "../helpers/daemon.js";
 import { RawClient } from "../helpers/raw-client.js";
 
 async function liveConnections(socket: string): Promise<number> {
@@ -24,30 +23,21 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 50
 }
 
 describe("maxConnections", () => {
-  let home: TempHome;
-  let d: TestDaemon;
-  before(async () => {
-    home = tempHome({ server: { maxConnections: 2 } });
-    d = await startTestDaemon(home);
-  });
-  after(async () => {
-    await d.kill();
-    home.cleanup();
-  });
+  const ctx = useDaemon({ server: { maxConnections: 2 } });
 
   it("refuses the connection past the limit with too_many_connections, then accepts again", async () => {
-    const a = await RawClient.connect(d.socket);
-    const b = await RawClient.connect(d.socket);
+    const a = await RawClient.connect(ctx.daemon.socket);
+    const b = await RawClient.connect(ctx.daemon.socket);
     assert.equal((await a.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
     assert.equal((await b.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
-    const c = await RawClient.connect(d.socket);
+    const c = await RawClient.connect(ctx.daemon.socket);
     const refusal = await c.next();
     assert.equal(refusal.error.code, -32000);
     assert.equal(refusal.error.data.kind, "too_many_connections");
     assert.equal(await c.nextLine(), null, "closed after the refusal");
     a.close();
     await until("a slot frees up", async () => {
-      const again = await RawClient.connect(d.socket);
+      const again = await RawClient.connect(ctx.daemon.socket);
       const reply = await again.request({ jsonrpc: "2.0", id: 2, method: "ping" });
       again.close();
       return reply.id === 2;
@@ -57,42 +47,33 @@ describe("maxConnections", () => {
 });
 
 describe("clients that do not read", () => {
-  let home: TempHome;
-  let d: TestDaemon;
-  before(async () => {
-    home = tempHome({ server: { maxClientBufferBytes: 1024 * 1024, clientHighWaterBytes: 16 * 1024, clientStallMs: 400 } });
-    d = await startTestDaemon(home);
-  });
-  after(async () => {
-    await d.kill();
-    home.cleanup();
-  });
+  const ctx = useDaemon({ server: { maxClientBufferBytes: 1024 * 1024, clientHighWaterBytes: 16 * 1024, clientStallMs: 400 } });
 
   it("disconnects a client whose unread output passes maxClientBufferBytes", async () => {
-    const c = await RawClient.connect(d.socket);
+    const c = await RawClient.connect(ctx.daemon.socket);
     c.socket.pause();
     const batch = Array.from({ length: 300 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "rpc.discover" }));
     c.write(JSON.stringify(batch) + "\n");
-    await until("the daemon drops the client", async () => (await liveConnections(d.socket)) === 0);
-    assert.match(d.stderr(), /output limit passed, disconnecting/);
+    await until("the daemon drops the client", async () => (await liveConnections(ctx.daemon.socket)) === 0);
+    assert.match(ctx.daemon.stderr(), /output limit passed, disconnecting/);
     c.close();
   });
 
   it("stops reading from a client that does not read, and drops it after clientStallMs", async () => {
-    const c = await RawClient.connect(d.socket);
+    const c = await RawClient.connect(ctx.daemon.socket);
     c.socket.pause();
     // Small writes, so no single read produces more than the output limit: the kernel's socket
     // buffer fills first, then the daemon's queue passes the high-water mark and it stops reading.
     const pings = (JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) + "\n").repeat(100);
     let sent = 0;
-    while ((await liveConnections(d.socket)) > 0 && sent < 400_000) {
+    while ((await liveConnections(ctx.daemon.socket)) > 0 && sent < 400_000) {
       for (let i = 0; i < 20; i++) c.write(pings);
       sent += 2000;
       await new Promise((r) => setTimeout(r, 5));
     }
-    await until("the stalled client is dropped", async () => (await liveConnections(d.socket)) === 0);
-    assert.match(d.stderr(), /stalled, disconnecting/);
-    const status = await RpcClient.connect(d.socket);
+    await until("the stalled client is dropped", async () => (await liveConnections(ctx.daemon.socket)) === 0);
+    assert.match(ctx.daemon.stderr(), /stalled, disconnecting/);
+    const status = await RpcClient.connect(ctx.daemon.socket);
     const s = await status.call("status");
     status.close();
     assert.ok(s.requests.served < sent, `served ${s.requests.served} of ${sent}: reading should have paused`);

@@ -1,8 +1,9 @@
 // Starts a real daemon process (`warden daemon run`) on a temp home and waits for its IPC ready
 // message, the same handshake `warden daemon start` uses.
 import { spawn, type ChildProcess } from "node:child_process";
+import { after, before } from "node:test";
 import { wardenBin } from "./cli.js";
-import type { TempHome } from "./home.js";
+import { tempHome, type TempHome } from "./home.js";
 
 export interface TestDaemon {
   pid: number;
@@ -48,4 +49,21 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
       reject(new Error(`daemon exited (${code}) before ready; stderr: ${stderr}`));
     });
   });
+}
+
+/**
+ * One daemon on a fresh home for a whole describe block: started in `before`, stopped and its
+ * home removed in `after`. Read `.home` and `.daemon` inside tests.
+ */
+export function useDaemon(config?: object): { home: TempHome; daemon: TestDaemon } {
+  const ctx = {} as { home: TempHome; daemon: TestDaemon };
+  before(async () => {
+    ctx.home = tempHome(config);
+    ctx.daemon = await startTestDaemon(ctx.home);
+  });
+  after(async () => {
+    await ctx.daemon?.kill();
+    ctx.home?.cleanup();
+  });
+  return ctx;
 }
