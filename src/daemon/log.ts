@@ -31,6 +31,7 @@ export function openLogger(opts: { path: string; level: LogLevel; maxBytes: numb
     opts.echo?.write(line);
   };
   return {
+    debugEnabled: min <= rank.debug,
     debug: (msg, fields) => write("debug", msg, fields),
     info: (msg, fields) => write("info", msg, fields),
     warn: (msg, fields) => write("warn", msg, fields),

@@ -18,6 +18,8 @@ export interface CallContext {
 
 /** The slice of the daemon's logger the RPC layer uses. */
 export interface RpcLogger {
+  /** True when debug lines are written: per-request logging is built only then. */
+  readonly debugEnabled: boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;

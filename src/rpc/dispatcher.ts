@@ -62,11 +62,27 @@ export class Dispatcher {
     }
     this.active++;
     this.count++;
+    const t0 = this.log.debugEnabled ? performance.now() : 0;
     try {
-      return await this.server.receive(request, ctx);
+      const reply = await this.server.receive(request, ctx);
+      if (this.log.debugEnabled) this.logRequest(request, ctx, reply, t0);
+      return reply;
     } finally {
       this.active--;
     }
+  }
+
+  /** Method, id, outcome and timing; param names but never their values (they may be secrets). */
+  private logRequest(request: JSONRPCRequest, ctx: CallContext, reply: JSONRPCResponse | null, t0: number): void {
+    const raw = request.params;
+    this.log.debug("request", {
+      connection: ctx.connectionId,
+      method: request.method,
+      id: request.id ?? null,
+      paramNames: raw && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw).slice(0, 20) : [],
+      outcome: reply && "error" in reply && reply.error ? String((reply.error.data as { kind?: string } | undefined)?.kind ?? reply.error.code) : "ok",
+      ms: Math.round((performance.now() - t0) * 1000) / 1000,
+    });
   }
 
   get inFlight(): number {

@@ -19,7 +19,12 @@ const typed = defineMethod({ name: "test.typed", summary: "s", description: "d",
 
 function setup() {
   const logged: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
-  const log = { debug() {}, warn() {}, error: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }) };
+  const log = {
+    debugEnabled: true,
+    debug: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }),
+    warn() {},
+    error: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }),
+  };
   const d = new Dispatcher(
     [
       bind(echo, ({ text, times }) => ({ text: text.repeat(times) })),
@@ -61,7 +66,8 @@ describe("Dispatcher", () => {
     assert.equal(r.error.code, -32603);
     assert.equal(r.error.data.kind, "internal");
     assert.ok(!JSON.stringify(r).includes("/secret/path"));
-    assert.equal(logged[0]?.fields?.method, "test.boom");
+    const failure = logged.find((l) => l.msg === "handler failed");
+    assert.equal(failure?.fields?.method, "test.boom");
   });
 
   it("passes an RpcError through with its code, kind and details", async () => {
@@ -95,7 +101,16 @@ describe("Dispatcher", () => {
     assert.equal(d.inFlight, 0);
   });
 
+  it("logs each request at debug level with param names, never values", async () => {
+    const { d, logged } = setup();
+    await call(d, "test.echo", { text: "hunter2-secret" });
+    const line = logged.find((l) => l.msg === "request");
+    assert.deepEqual(line?.fields?.paramNames, ["text"]);
+    assert.equal(line?.fields?.outcome, "ok");
+    assert.ok(!JSON.stringify(logged).includes("hunter2"));
+  });
+
   it("refuses to bind one method twice", () => {
-    assert.throws(() => new Dispatcher([bind(echo, ({ text }) => ({ text })), bind(echo, ({ text }) => ({ text }))], { debug() {}, warn() {}, error() {} }));
+    assert.throws(() => new Dispatcher([bind(echo, ({ text }) => ({ text })), bind(echo, ({ text }) => ({ text }))], { debugEnabled: false, debug() {}, warn() {}, error() {} }));
   });
 });
