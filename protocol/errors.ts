@@ -6,6 +6,7 @@ export const errorKinds = {
   parse_error: { code: -32700, summary: "The line is not valid JSON (or not valid UTF-8)." },
   invalid_request: { code: -32600, summary: "The JSON is not a valid JSON-RPC 2.0 request object." },
   line_too_long: { code: -32600, summary: "The line exceeded the server's maxLineBytes; it was discarded." },
+  batch_too_large: { code: -32600, summary: "The batch has more members than the server's maxBatch; none was run." },
   method_not_found: { code: -32601, summary: "No method of that name on this socket." },
   invalid_params: { code: -32602, summary: "params do not match the method's schema; zod issues are in data.issues." },
   internal: { code: -32603, summary: "The server failed; details are in daemon.log, never in the reply." },
@@ -22,14 +23,6 @@ export const errorKinds = {
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;
-
-export const rpcErrorCodes = {
-  parseError: -32700,
-  invalidRequest: -32600,
-  methodNotFound: -32601,
-  invalidParams: -32602,
-  internalError: -32603,
-} as const;
 
 /** The `error` member of a JSON-RPC response as warden sends it. */
 export interface WireError {

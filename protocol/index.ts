@@ -4,7 +4,7 @@ import type { MethodSpec } from "./method.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
 
 export { API_VERSION } from "./methods/core.js";
-export { errorKinds, rpcErrorCodes } from "./errors.js";
+export { errorKinds } from "./errors.js";
 export type { ErrorKind, WireError } from "./errors.js";
 export { defineMethod } from "./method.js";
 export type { MethodSpec } from "./method.js";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ErrorKind } from "./errors.js";
 
 /**
  * One RPC method, declared once. The daemon validates params with `params` and types its handler
@@ -14,7 +15,7 @@ export interface MethodSpec<Name extends string = string, P extends z.ZodType = 
   /** Served on the restricted agent socket too (DESIGN.md: agent.sock). Default: no. */
   readonly agent?: boolean;
   /** Error kinds this method may return beyond the standard ones; documented in OpenRPC. */
-  readonly errors?: readonly string[];
+  readonly errors?: readonly ErrorKind[];
   /** One example request params object and its result, for PROTOCOL.md and OpenRPC. */
   readonly example?: { readonly params: z.input<P>; readonly result: z.output<R> };
 }

@@ -42,7 +42,7 @@ export function buildOpenRpc(methods: readonly AnyMethod[], version: string): Js
       params: paramDescriptors(m),
       // "input" so the schema does not forbid extra fields: later versions may add result fields.
       result: { name: `${m.name}.result`, schema: schemaOf(m.result, "input") },
-      ...(m.errors?.length ? { errors: m.errors.map((k) => errorObject(k as ErrorKind)) } : {}),
+      ...(m.errors?.length ? { errors: m.errors.map(errorObject) } : {}),
       ...(m.example
         ? {
             examples: [

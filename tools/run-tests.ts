@@ -18,5 +18,8 @@ if (files.length === 0) {
   console.error("no test files found under dist/test (did the build run?)");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
+// A hung test fails after two minutes instead of holding CI; --test-force-exit stops a file whose
+// failed test left a handle open.
+const args = ["--test", "--test-concurrency=2", "--test-timeout=120000", "--test-force-exit", ...files];
+const result = spawnSync(process.execPath, args, { stdio: "inherit" });
 process.exit(result.status ?? 1);

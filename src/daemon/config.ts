@@ -11,11 +11,13 @@ export const configSchema = z.strictObject({
   server: z
     .strictObject({
       maxLineBytes: z.number().int().min(KiB).max(256 * MiB).default(MiB).describe("Longest accepted request line"),
+      maxBatch: z.number().int().min(1).max(100_000).default(1000).describe("Most requests in one JSON-RPC batch"),
       maxConnections: z.number().int().min(1).max(65536).default(256).describe("Connections open at once, all sockets together"),
       maxClientBufferBytes: z
         .number()
         .int()
         .min(64 * KiB)
+        .max(1024 * MiB)
         .default(16 * MiB)
         .describe("Unread output a client may leave queued before it is disconnected"),
       clientHighWaterBytes: z
@@ -26,6 +28,10 @@ export const configSchema = z.strictObject({
         .describe("Queued output above which the daemon stops reading that client's requests"),
       clientStallMs: z.number().int().min(100).default(30_000).describe("How long a client may stay above the high-water mark"),
       shutdownGraceMs: z.number().int().min(0).max(600_000).default(5_000).describe("Bound on waiting for in-flight requests at shutdown"),
+    })
+    .refine((s) => s.clientHighWaterBytes < s.maxClientBufferBytes, {
+      message: "clientHighWaterBytes must be below maxClientBufferBytes",
+      path: ["clientHighWaterBytes"],
     })
     .prefault({}),
   log: z

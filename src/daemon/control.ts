@@ -1,16 +1,16 @@
 // Starting, stopping and describing a daemon process from outside it: used by `warden daemon
 // start|stop|restart|status` and by doctor's repairs. Works with no daemon running.
 import { spawn } from "node:child_process";
-import { closeSync, openSync, rmSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { WardenError } from "../errors.js";
 import { packageRoot } from "../package-info.js";
 import { callOnce } from "../rpc/client.js";
 import { inspectLock, type LockOwner, type LockState } from "./lock.js";
-import { readMetadata, type DaemonMetadata } from "./metadata.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
-import { ensurePrivateDir } from "./secure-dir.js";
+import { ensureHome, ensureRunRoot } from "./secure-dir.js";
+import { removeStaleLock, removeStaleSocket } from "./stale-files.js";
 
 /** How long a diagnosing call waits for a daemon before calling it unresponsive. */
 export const PROBE = { connectTimeoutMs: 3000, callTimeoutMs: 3000 };
@@ -20,7 +20,6 @@ export type DaemonState = "running" | "unresponsive" | "stopped" | "stale" | "co
 export interface DaemonStatusReport {
   state: DaemonState;
   lock: LockState;
-  metadata: DaemonMetadata | null;
   /** The daemon's own status reply, when it answered. */
   status: ResultOf<"status"> | null;
   paths: WardenPaths;
@@ -29,14 +28,13 @@ export interface DaemonStatusReport {
 export async function describeDaemon(env: NodeJS.ProcessEnv = process.env): Promise<DaemonStatusReport> {
   const paths = resolvePaths(env);
   const lock = inspectLock(paths.lock, paths.host);
-  const metadata = readMetadata(paths.metadata);
   let status: ResultOf<"status"> | null = null;
   if (lock.state === "running") {
-    status = await callOnce(metadata?.socket ?? paths.socket, "status", {}, PROBE).catch(() => null);
+    status = await callOnce(paths.socket, "status", {}, PROBE).catch(() => null);
   }
   const state: DaemonState =
     lock.state === "running" ? (status ? "running" : "unresponsive") : lock.state === "absent" ? "stopped" : lock.state;
-  return { state, lock, metadata, status, paths };
+  return { state, lock, status, paths };
 }
 
 type ChildMessage = { type: "ready"; pid: number; socket: string } | { type: "error"; error: { kind: string; message: string } };
@@ -48,34 +46,31 @@ type ChildMessage = { type: "ready"; pid: number; socket: string } | { type: "er
 export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ pid: number; socket: string }> {
   const paths = resolvePaths(env);
   // Same checks the daemon makes; done here too so its stderr has a private place to go.
-  ensurePrivateDir(paths.home, { tighten: false });
-  ensurePrivateDir(join(paths.home, "run"), { tighten: true });
-  ensurePrivateDir(paths.runRoot, { tighten: true });
+  ensureHome(paths);
+  ensureRunRoot(paths);
   const logFd = openSync(paths.log, "a", 0o600);
+  // cwd "/" so the daemon pins no mount; WARDEN_HOME made absolute so it means the same there.
   const child = spawn(process.execPath, [join(packageRoot(), "bin", "warden.js"), "daemon", "run", "--quiet"], {
     detached: true,
+    cwd: "/",
     stdio: ["ignore", "ignore", logFd, "ipc"],
-    env,
+    env: { ...env, WARDEN_HOME: paths.home },
   });
   closeSync(logFd);
   try {
     return await new Promise((resolve, reject) => {
-      let failure: WardenError | null = null;
       const timer = setTimeout(() => {
         child.kill("SIGTERM");
         reject(new WardenError("timeout", `the daemon did not report ready within ${timeoutMs} ms; see ${paths.log}`, { log: paths.log }));
       }, timeoutMs);
       child.on("message", (msg: ChildMessage) => {
-        if (msg.type === "ready") {
-          clearTimeout(timer);
-          resolve({ pid: msg.pid, socket: msg.socket });
-        } else {
-          failure = new WardenError(msg.error.kind as WardenError["kind"], msg.error.message, { ...msg.error, log: paths.log });
-        }
+        clearTimeout(timer);
+        if (msg.type === "ready") return resolve({ pid: msg.pid, socket: msg.socket });
+        reject(new WardenError(msg.error.kind as WardenError["kind"], msg.error.message, { ...msg.error, log: paths.log }));
       });
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
-        reject(failure ?? new WardenError("start_failed", `the daemon exited during start (${signal ?? `code ${code}`}); see ${paths.log}`, { log: paths.log }));
+        reject(new WardenError("start_failed", `the daemon exited during start (${signal ?? `code ${code}`}); see ${paths.log}`, { log: paths.log }));
       });
     });
   } finally {
@@ -95,17 +90,27 @@ export async function stopDaemon(env: NodeJS.ProcessEnv, timeoutMs: number, forc
   const owner = report.lock.owner;
   let how: "rpc" | "sigterm" | "sigkill" = "rpc";
   try {
-    await callOnce(report.metadata?.socket ?? report.paths.socket, "shutdown", { reason: "warden daemon stop" }, PROBE);
+    await callOnce(report.paths.socket, "shutdown", { reason: "warden daemon stop" }, PROBE);
   } catch {
     how = "sigterm";
-    process.kill(owner.pid, "SIGTERM");
+    signal(owner.pid, "SIGTERM");
   }
   if (await waitForExit(report.paths, owner, timeoutMs)) return { pid: owner.pid, how };
   if (!force) throw new WardenError("timeout", `pid ${owner.pid} did not stop within ${timeoutMs} ms (--force kills it)`, { pid: owner.pid });
-  process.kill(owner.pid, "SIGKILL");
+  signal(owner.pid, "SIGKILL");
   if (!(await waitForExit(report.paths, owner, 5000))) throw new WardenError("timeout", `pid ${owner.pid} survived SIGKILL`, { pid: owner.pid });
-  for (const path of [report.paths.socket, report.paths.lock, report.paths.metadata]) rmSync(path, { force: true });
+  removeStaleSocket(report.paths);
+  removeStaleLock(report.paths);
   return { pid: owner.pid, how: "sigkill" };
+}
+
+/** A pid that has exited meanwhile (ESRCH) is what we wanted anyway. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+  }
 }
 
 async function waitForExit(paths: WardenPaths, owner: LockOwner, timeoutMs: number): Promise<boolean> {

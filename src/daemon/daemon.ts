@@ -1,7 +1,6 @@
 // Composition root: resolves paths, checks and creates private directories, takes the lock, opens
 // the log, writes daemon.json, binds the socket, and wires shutdown. Resources are registered with
 // the Lifetime as they are created, so shutdown disposes them in exactly the reverse order.
-import { join } from "node:path";
 import type { AnyMethod } from "../../protocol/index.js";
 import { packageInfo } from "../package-info.js";
 import { Dispatcher } from "../rpc/dispatcher.js";
@@ -12,15 +11,13 @@ import { acquireLock } from "./lock.js";
 import { openLogger, type Logger } from "./log.js";
 import { removeMetadata, writeMetadata } from "./metadata.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
-import { ensurePrivateDir } from "./secure-dir.js";
+import { ensureHome, ensureRunRoot } from "./secure-dir.js";
 import { SocketServer } from "./socket-server.js";
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Also write log lines here (foreground runs echo to stderr). */
   echoLog?: NodeJS.WritableStream | null;
-  /** Install SIGTERM/SIGINT handlers (off for in-process tests). */
-  handleSignals?: boolean;
 }
 
 export interface RunningDaemon {
@@ -28,18 +25,17 @@ export interface RunningDaemon {
   paths: WardenPaths;
   config: Config;
   log: Logger;
-  /** Resolves once shutdown has finished and every resource is disposed. */
-  stopped: Promise<void>;
+  /** Resolves with the exit status once every resource is disposed: 0, or 1 after a fatal error. */
+  stopped: Promise<number>;
   stop(reason: string): Promise<void>;
 }
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const paths = resolvePaths(opts.env ?? process.env);
   const warnings: string[] = [];
-  ensurePrivateDir(paths.home, { tighten: false, warn: (w) => warnings.push(w) });
+  ensureHome(paths, (w) => warnings.push(w)); // before config.json inside it is read
   const config = loadConfig(paths.config);
-  ensurePrivateDir(join(paths.home, "run"), { tighten: true });
-  ensurePrivateDir(paths.runRoot, { tighten: true });
+  ensureRunRoot(paths);
 
   const binary = packageInfo();
   const lock = acquireLock(paths.lock, paths.host, binary.version);
@@ -50,11 +46,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     log = openLogger({ path: paths.log, level: config.log.level, maxBytes: config.log.maxBytes, echo: opts.echoLog ?? null });
     const logger = log;
     lifetime.defer("daemon.log", () => {
-      logger.info("stopped");
+      logger.info("stopped", { event: "stopped" });
       logger.close();
     });
-    for (const w of warnings) log.warn(w);
-    if (lock.replaced) log.warn("replaced a stale daemon lock", { previous: lock.replaced });
+    for (const w of warnings) log.warn(w, { event: "unsafe_mode" });
+    if (lock.replaced) log.warn("replaced a stale daemon lock", { event: "stale_lock_replaced", previous: lock.replaced });
 
     const info: DaemonInfo = {
       pid: process.pid,
@@ -64,22 +60,18 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       home: paths.home,
       runRoot: paths.runRoot,
     };
-    writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: null, home: paths.home, runRoot: paths.runRoot, log: paths.log });
-    lifetime.defer("daemon.json", () => removeMetadata(paths.metadata));
-
     let stopping: Promise<void> | null = null;
-    let resolveStopped!: () => void;
-    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    let exitCode = 0;
+    let resolveStopped!: (code: number) => void;
+    const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
     const stop = (reason: string): Promise<void> => {
       stopping ??= (async () => {
-        logger.info("stopping", { reason });
+        logger.info("stopping", { event: "stopping", reason });
         await lifetime.dispose();
-        resolveStopped();
+        resolveStopped(exitCode);
       })();
       return stopping;
     };
-
-    if (opts.handleSignals ?? true) installSignalHandlers(lifetime, logger, stop);
 
     let server: SocketServer | undefined;
     const dispatcher: Dispatcher = new Dispatcher(
@@ -104,7 +96,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       dispatcher,
       maxConnections: s.maxConnections,
       log: logger,
-      limits: { maxLineBytes: s.maxLineBytes, maxOutputBytes: s.maxClientBufferBytes, outputHighWaterBytes: s.clientHighWaterBytes, stallMs: s.clientStallMs },
+      limits: {
+        maxLineBytes: s.maxLineBytes,
+        maxBatch: s.maxBatch,
+        maxOutputBytes: s.maxClientBufferBytes,
+        outputHighWaterBytes: s.clientHighWaterBytes,
+        stallMs: s.clientStallMs,
+      },
     });
     const sockets = server;
     lifetime.defer("sockets", async () => {
@@ -112,8 +110,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
     await server.listen({ path: paths.socket, restricted: false });
+    // Written once we serve, so it never describes a daemon that failed to start.
+    writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: null, home: paths.home, runRoot: paths.runRoot, log: paths.log });
+    lifetime.defer("daemon.json", () => removeMetadata(paths.metadata));
 
-    log.info("started", { ...info, version: binary.version, config: config.server });
+    // Installed only now: a signal during start-up takes the default action (the kernel drops the
+    // flock; the next start replaces the stale files) instead of racing a half-built daemon.
+    installProcessHandlers(logger, stop, () => (exitCode = 1), s.shutdownGraceMs);
+    log.info("started", { event: "started", ...info, version: binary.version, config: config.server });
     return { info, paths, config, log, stopped, stop };
   } catch (err) {
     log?.error("start failed", { error: err instanceof Error ? err.message : String(err) });
@@ -123,24 +127,24 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
 }
 
 /**
- * Registered before the sockets, so they stay installed until the sockets are closed: a signal
- * during shutdown is then absorbed (shutdown is already under way; SIGKILL still forces).
+ * SIGTERM and SIGINT stop the daemon gracefully; a repeated signal during shutdown is absorbed
+ * (SIGKILL still forces). An uncaught exception or rejection is logged once, the daemon stops and
+ * exits 1; should shutdown itself hang, a deadline ends the process. The handlers stay installed
+ * until the process exits, so nothing during disposal can abort it halfway.
  */
-function installSignalHandlers(lifetime: Lifetime, log: Logger, stop: (reason: string) => Promise<void>): void {
+function installProcessHandlers(log: Logger, stop: (reason: string) => Promise<void>, failed: () => void, graceMs: number): void {
   const onSignal = (signal: NodeJS.Signals) => void stop(signal);
+  let fatal = false;
   const onFatal = (error: unknown) => {
-    log.error("uncaught exception; stopping", { error: error instanceof Error ? error.stack : String(error) });
-    process.exitCode = 1;
+    if (fatal) return;
+    fatal = true;
+    failed();
+    log.error("uncaught exception; stopping", { event: "fatal", error: error instanceof Error ? error.stack : String(error) });
+    setTimeout(() => process.exit(1), graceMs + 5000).unref();
     void stop("uncaught exception");
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   process.on("uncaughtException", onFatal);
   process.on("unhandledRejection", onFatal);
-  lifetime.defer("signal handlers", () => {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
-    process.off("uncaughtException", onFatal);
-    process.off("unhandledRejection", onFatal);
-  });
 }

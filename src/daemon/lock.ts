@@ -64,6 +64,71 @@ export function conflictMessage(owner: LockOwner, host: string, lockPath: string
   );
 }
 
+/** An flock held on the lock file; `release` unlinks the file first when asked to and it is still ours. */
+interface Flock {
+  fd: number;
+  release(unlink: boolean): void;
+}
+
+/**
+ * Opens (creating if needed) and flocks the lock file without blocking. Null when another open
+ * file holds it. Retries when the file is swapped between open and flock, so the flock taken is
+ * always on the inode at the path.
+ */
+function flockPath(lockPath: string): Flock | null {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lockPath, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ELOOP") throw err;
+      throw new WardenError("unsafe_path", `refusing to use ${lockPath}: it is a symlink`, { path: lockPath });
+    }
+    if (!tryFlockWhileDying(fd, lockPath)) {
+      closeSync(fd);
+      return null;
+    }
+    const ino = fstatSync(fd).ino;
+    if (ino !== statOrNull(lockPath)?.ino) {
+      closeSync(fd); // unlinked by a daemon that stopped between our open and our flock
+      continue;
+    }
+    return {
+      fd,
+      release(unlink) {
+        // Unlink while still holding the flock, and only our own inode: never another daemon's.
+        try {
+          if (unlink && statOrNull(lockPath)?.ino === ino) unlinkSync(lockPath);
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+  }
+  throw new WardenError("already_running", `${lockPath} keeps changing under us; is another daemon starting?`, { lock: lockPath });
+}
+
+/**
+ * flock, waiting up to 2 s while the file names a dead owner: a killed process is a zombie before
+ * its other threads have exited and the kernel has dropped its flock.
+ */
+function tryFlockWhileDying(fd: number, lockPath: string): boolean {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    if (native().tryFlock(fd, true)) return true;
+    const owner = readLockOwner(lockPath);
+    const dying = owner !== null && owner !== "absent" && checkIdentity(owner) !== "alive";
+    if (!dying || Date.now() > deadline) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a short synchronous pause
+  }
+}
+
+function heldBy(lockPath: string, host: string): WardenError {
+  const holder = inspectLock(lockPath, host);
+  const pid = holder.state === "running" || holder.state === "conflict" ? holder.owner.pid : undefined;
+  return new WardenError("already_running", `another warden daemon holds ${lockPath}${pid ? ` (pid ${pid})` : ""}`, { pid, lock: lockPath });
+}
+
 export interface HeldLock {
   owner: LockOwner;
   /** The stale lock this daemon took over, if there was one. */
@@ -73,48 +138,57 @@ export interface HeldLock {
 
 /** Takes the daemon lock or throws `already_running` / `host_conflict`. Replaces a stale lock. */
 export function acquireLock(lockPath: string, host: string, version: string): HeldLock {
-  for (let attempt = 0; ; attempt++) {
-    const fd = openSync(lockPath, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-    if (!native().tryFlock(fd, true)) {
-      closeSync(fd);
-      const holder = inspectLock(lockPath, host);
-      const pid = holder.state === "running" || holder.state === "conflict" ? holder.owner.pid : undefined;
-      throw new WardenError("already_running", `another warden daemon holds ${lockPath}${pid ? ` (pid ${pid})` : ""}`, { pid, lock: lockPath });
-    }
-    // The file may have been unlinked by a daemon that stopped between our open and our flock.
-    if (fstatSync(fd).ino !== statOrNull(lockPath)?.ino) {
-      closeSync(fd);
-      if (attempt < 5) continue;
-      throw new WardenError("already_running", `${lockPath} keeps changing under us; is another daemon starting?`, { lock: lockPath });
-    }
-    const previous = inspectLock(lockPath, host);
-    if (previous.state === "conflict") {
-      closeSync(fd);
-      throw new WardenError("host_conflict", `refusing to start: ${conflictMessage(previous.owner, host, lockPath)}`, {
+  const lock = flockPath(lockPath);
+  if (!lock) throw heldBy(lockPath, host);
+  const previous = inspectLock(lockPath, host);
+  if (previous.state === "conflict" || previous.state === "running") {
+    lock.release(false);
+    if (previous.state === "running") {
+      // Nobody holds the flock, yet the file names a live daemon: its lock file was removed and
+      // recreated behind its back. Two daemons must never share a run root, so refuse.
+      throw new WardenError("already_running", `${lockPath} names live pid ${previous.owner.pid}; refusing to start a second daemon`, {
+        pid: previous.owner.pid,
         lock: lockPath,
-        lockHost: previous.owner.host,
-        host,
       });
     }
-    const owner: LockOwner = { ...processIdentity(), host, startedAt: new Date().toISOString(), version };
-    ftruncateSync(fd, 0);
-    writeSync(fd, JSON.stringify(owner) + "\n", 0);
-    fsyncSync(fd);
-    let released = false;
-    return {
-      owner,
-      replaced: previous.state === "absent" ? null : previous,
-      release() {
-        if (released) return;
-        released = true;
-        // Unlink while still holding the flock, so no second daemon can lock the dying inode.
-        try {
-          unlinkSync(lockPath);
-        } finally {
-          closeSync(fd);
-        }
-      },
-    };
+    throw new WardenError("host_conflict", `refusing to start: ${conflictMessage(previous.owner, host, lockPath)}`, {
+      lock: lockPath,
+      lockHost: previous.owner.host,
+      host,
+    });
+  }
+  const owner: LockOwner = { ...processIdentity(), host, startedAt: new Date().toISOString(), version };
+  ftruncateSync(lock.fd, 0);
+  writeSync(lock.fd, JSON.stringify(owner) + "\n", 0);
+  fsyncSync(lock.fd);
+  let released = false;
+  return {
+    owner,
+    replaced: previous.state === "absent" ? null : previous,
+    release() {
+      if (released) return;
+      released = true;
+      lock.release(true);
+    },
+  };
+}
+
+/**
+ * Runs `fn` while holding the daemon lock, so no daemon can start or be running meanwhile: for
+ * repairs that remove a dead daemon's files. Throws `already_running` when a daemon holds it. The
+ * lock file is removed afterwards when `fn` returns true or when it was empty (made by us).
+ */
+export function withLockHeld<T>(lockPath: string, host: string, fn: (state: LockState) => { result: T; removeLock: boolean }): T {
+  const lock = flockPath(lockPath);
+  if (!lock) throw heldBy(lockPath, host);
+  const state = inspectLock(lockPath, host);
+  let removeLock = state.state === "absent";
+  try {
+    const out = fn(state);
+    removeLock ||= out.removeLock;
+    return out.result;
+  } finally {
+    lock.release(removeLock);
   }
 }
 

@@ -1,13 +1,13 @@
 // daemon.log: one JSON object per line. Writes are synchronous: log volume is low (lifecycle,
 // refusals, failures; per-request lines only at debug) and a crash must not lose the last lines.
 // Fields whose names suggest secret material are redacted as a second line of defence: callers
-// must still never pass request params.
-import { closeSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+// must still never pass request params or secret values.
+import { closeSync, fchmodSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import type { RpcLogger } from "../rpc/context.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /^(params|value|values|key|passphrase|password|secret|token|authorization)$/i;
+const SECRET_FIELD = /^(params|values?)$|key$|pass|secret|token|auth|cred|private/i;
 
 export interface Logger extends RpcLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -22,13 +22,21 @@ function redact(key: string, value: unknown): unknown {
 export function openLogger(opts: { path: string; level: LogLevel; maxBytes: number; echo: NodeJS.WritableStream | null }): Logger {
   rotateIfLarge(opts.path, opts.maxBytes);
   const fd = openSync(opts.path, "a", 0o600);
+  fchmodSync(fd, 0o600); // an existing log keeps its old mode otherwise
   const min = rank[opts.level];
   let open = true;
+  // A closed stderr (its reader gone) must not turn every log line into an error to log.
+  let echo = opts.echo;
+  echo?.on("error", () => (echo = null));
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (rank[level] < min || !open) return;
     const line = JSON.stringify({ ts: new Date().toISOString(), level, msg, pid: process.pid, ...fields }, redact) + "\n";
-    writeSync(fd, line);
-    opts.echo?.write(line);
+    try {
+      writeSync(fd, line);
+    } catch {
+      // Disk full or I/O error: the daemon keeps serving; there is nowhere better to say so.
+    }
+    echo?.write(line);
   };
   return {
     debugEnabled: min <= rank.debug,

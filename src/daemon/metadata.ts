@@ -1,6 +1,6 @@
 // daemon.json: what a client needs to find and describe the running daemon. Written atomically
 // (temp file + rename) so a reader never sees half of it.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { renameSync, unlinkSync, writeFileSync } from "node:fs";
 import type { LockOwner } from "./lock.js";
 
 export interface DaemonMetadata extends LockOwner {
@@ -15,15 +15,6 @@ export function writeMetadata(path: string, meta: DaemonMetadata): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(meta, null, 2) + "\n", { mode: 0o600 });
   renameSync(tmp, path);
-}
-
-export function readMetadata(path: string): DaemonMetadata | null {
-  try {
-    const meta = JSON.parse(readFileSync(path, "utf8")) as DaemonMetadata;
-    return typeof meta.pid === "number" ? meta : null;
-  } catch {
-    return null;
-  }
 }
 
 export function removeMetadata(path: string): void {

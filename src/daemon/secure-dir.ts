@@ -1,7 +1,9 @@
 // Private directories: created 0700, and refused when a symlink, not a directory, or owned by
 // another uid. Shared by the daemon (refuse to start) and doctor (report and name the repair).
 import { chmodSync, lstatSync, mkdirSync, type Stats } from "node:fs";
+import { join } from "node:path";
 import { WardenError } from "../errors.js";
+import type { WardenPaths } from "./paths.js";
 
 export type PathKind = "missing" | "directory" | "symlink" | "socket" | "file" | "other";
 
@@ -61,4 +63,15 @@ export function ensurePrivateDir(path: string, opts: { tighten: boolean; warn?: 
   else if (open & 0o022) {
     throw new WardenError("unsafe_path", `refusing to start: ${path} is mode ${octal(info.mode)}; others can write to it (chmod 700 ${path})`, { path });
   } else opts.warn?.(`${path} is mode ${octal(info.mode)}; chmod 700 ${path} keeps other users out`);
+}
+
+/** WARDEN_HOME: created 0700 when missing; never chmodded (it is the user's), only checked. */
+export function ensureHome(paths: WardenPaths, warn?: (msg: string) => void): void {
+  ensurePrivateDir(paths.home, { tighten: false, warn });
+}
+
+/** run/ and run/<host>: warden's own runtime directories, so kept at 0700 outright. */
+export function ensureRunRoot(paths: WardenPaths): void {
+  ensurePrivateDir(join(paths.home, "run"), { tighten: true });
+  ensurePrivateDir(paths.runRoot, { tighten: true });
 }

@@ -2,8 +2,8 @@
 // into place, so no client ever sees it with wider permissions. Every connection's peer uid is
 // read with SO_PEERCRED: another user (root aside) is refused with `peer_denied`, whatever the
 // file modes say.
-import { chmodSync, renameSync, unlinkSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { chmodSync, lstatSync, renameSync, unlinkSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { WardenError } from "../errors.js";
 import type { ConnectionLimits } from "../rpc/connection.js";
@@ -27,16 +27,22 @@ export interface SocketServerOptions {
   limits: ConnectionLimits;
   maxConnections: number;
   log: Logger;
+  /** The uid whose processes may connect. Default: the daemon's own. */
+  allowedUid?: number;
+  /** Whether root's processes may connect too. Default: yes. */
+  allowRoot?: boolean;
 }
 
 export class SocketServer {
-  private readonly listeners: Array<{ server: Server; endpoint: Endpoint }> = [];
+  private readonly listeners: Array<{ server: Server; endpoint: Endpoint; ino: number }> = [];
   private readonly connections = new Set<RpcConnection>();
-  private readonly uid = process.getuid!();
+  private readonly uid: number;
   private nextId = 1;
   private accepting = true;
 
-  constructor(private readonly opts: SocketServerOptions) {}
+  constructor(private readonly opts: SocketServerOptions) {
+    this.uid = opts.allowedUid ?? process.getuid!();
+  }
 
   get live(): number {
     return this.connections.size;
@@ -48,16 +54,23 @@ export class SocketServer {
 
   async listen(endpoint: Endpoint): Promise<void> {
     const { path } = endpoint;
-    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-      throw new WardenError("socket_path_too_long", `socket path is ${Buffer.byteLength(path)} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit: ${path}; set WARDEN_HOME to a shorter path`, { path });
+    // Bound first at a private temporary name in the same (0700) directory, then renamed over.
+    const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+    const bytes = Buffer.byteLength(tmp);
+    if (bytes > MAX_SOCKET_PATH_BYTES) {
+      const over = bytes - MAX_SOCKET_PATH_BYTES;
+      throw new WardenError("socket_path_too_long", `socket path ${path} is ${over} byte(s) too long for a Unix socket; set WARDEN_HOME (or WARDEN_HOST) shorter`, { path });
     }
     const existing = inspectPath(path);
     if (existing.kind !== "missing" && existing.kind !== "socket") {
       throw new WardenError("unsafe_path", `refusing to start: ${path} is a ${existing.kind}, not a socket; move it away`, { path });
     }
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    unlinkIfPresent(tmp);
-    const server = createServer((socket) => this.accept(socket, endpoint));
+    // We hold the lock, but someone may have deleted the lock file of a daemon still serving here.
+    if (existing.kind === "socket" && (await accepts(path))) {
+      throw new WardenError("already_running", `another daemon is serving on ${path} (its lock file was removed?); refusing to replace it`, { path });
+    }
+    unlinkIfPresent(tmp); // left by a daemon killed mid-start; we hold the lock
+    const server = createServer({ allowHalfOpen: true, highWaterMark: this.opts.limits.outputHighWaterBytes }, (socket) => this.accept(socket, endpoint));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(tmp, () => {
@@ -65,10 +78,16 @@ export class SocketServer {
         resolve();
       });
     });
+    try {
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, path); // atomically replaces a stale socket
+    } catch (err) {
+      server.close();
+      unlinkIfPresent(tmp);
+      throw err;
+    }
     server.on("error", (err) => this.opts.log.error("socket server error", { socket: path, error: err.message }));
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path); // atomically replaces a stale socket; we hold the daemon lock
-    this.listeners.push({ server, endpoint });
+    this.listeners.push({ server, endpoint, ino: lstatSync(path).ino });
   }
 
   /**
@@ -78,8 +97,9 @@ export class SocketServer {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.accepting = false;
-    for (const { server, endpoint } of this.listeners.splice(0)) {
-      unlinkIfPresent(endpoint.path);
+    for (const { server, endpoint, ino } of this.listeners.splice(0)) {
+      // Only our own socket file: never one a later daemon has put at the same path.
+      if (inspectIno(endpoint.path) === ino) unlinkIfPresent(endpoint.path);
       server.close();
     }
     this.opts.dispatcher.refuseNew();
@@ -92,15 +112,15 @@ export class SocketServer {
     try {
       peer = native().peerCred(socketFd(socket));
     } catch (err) {
-      this.opts.log.warn("connection refused: cannot read peer credentials", { error: (err as Error).message });
+      this.opts.log.warn("connection refused: cannot read peer credentials", { event: "connection_refused", reason: "peer_unknown", error: (err as Error).message });
       return refuse(socket, new RpcError("peer_denied", "cannot verify the connecting process"));
     }
-    if (peer.uid !== this.uid && peer.uid !== 0) {
-      this.opts.log.warn("connection refused: peer runs as another user", { peer, socket: endpoint.path });
-      return refuse(socket, new RpcError("peer_denied", `uid ${peer.uid} may not use this daemon (it runs as uid ${this.uid})`, { uid: peer.uid }));
+    if (peer.uid !== this.uid && !(peer.uid === 0 && (this.opts.allowRoot ?? true))) {
+      this.opts.log.warn("connection refused: peer runs as another user", { event: "connection_refused", reason: "peer_uid", peer, socket: endpoint.path });
+      return refuse(socket, new RpcError("peer_denied", `uid ${peer.uid} may not use this daemon (it serves uid ${this.uid})`, { uid: peer.uid }));
     }
     if (this.connections.size >= this.opts.maxConnections) {
-      this.opts.log.warn("connection refused: maxConnections reached", { peer, max: this.opts.maxConnections });
+      this.opts.log.warn("connection refused: maxConnections reached", { event: "connection_refused", reason: "max_connections", peer, max: this.opts.maxConnections });
       return refuse(socket, new RpcError("too_many_connections", `the daemon is at its limit of ${this.opts.maxConnections} connections`, { max: this.opts.maxConnections }));
     }
     const id = this.nextId++;
@@ -124,6 +144,23 @@ function socketFd(socket: Socket): number {
   const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
   if (typeof fd !== "number" || fd < 0) throw new Error("socket has no file descriptor");
   return fd;
+}
+
+/** Whether something accepts connections on the Unix socket at `path`. */
+function accepts(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => (probe.destroy(), resolve(true)));
+    probe.once("error", () => resolve(false));
+  });
+}
+
+function inspectIno(path: string): number | null {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return null;
+  }
 }
 
 function unlinkIfPresent(path: string): void {

@@ -45,7 +45,15 @@ export class RpcClient {
     private readonly callTimeoutMs: number | undefined,
   ) {
     const splitter = new LineSplitter(1 << 30, {
-      line: (bytes) => this.onMessage(JSON.parse(bytes.toString("utf8"))),
+      line: (bytes) => {
+        let message;
+        try {
+          message = JSON.parse(bytes.toString("utf8"));
+        } catch {
+          return this.fail(new WardenError("unavailable", `${socketPath} answered with something that is not JSON; is it a warden socket?`, { socket: socketPath }));
+        }
+        this.onMessage(message);
+      },
       oversize: () => this.fail(new Error("reply line too long")),
     });
     socket.on("data", (chunk: Buffer) => splitter.push(chunk));

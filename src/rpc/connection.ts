@@ -1,21 +1,25 @@
 // One client connection: NDJSON lines in, JSON-RPC 2.0 replies out. Replies produced in the same
-// turn of the event loop are written with one syscall. Output is bounded: while the socket holds
-// more than `outputHighWaterBytes` unread by the client we stop reading its requests, and a client
-// that stays that way for `stallMs`, or lets output pass `maxOutputBytes`, is disconnected.
+// turn of the event loop are written with one syscall. Output is bounded: once the socket's
+// buffer passes its high-water mark (set by the server from clientHighWaterBytes) we stop reading
+// that client's requests until it drains; a client that stays there for `stallMs`, or lets output
+// pass `maxOutputBytes`, is disconnected.
 import type { Socket } from "node:net";
 import type { JSONRPCResponse } from "json-rpc-2.0";
 import type { CallContext, PeerCred, RpcLogger } from "./context.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { RpcError, errorResponse } from "./errors.js";
 import { LineSplitter } from "./framing.js";
-import { checkRequestShape } from "./request-shape.js";
+import { checkRequestShape, type RequestId } from "./request-shape.js";
 
 export interface ConnectionLimits {
   maxLineBytes: number;
+  maxBatch: number;
   maxOutputBytes: number;
   outputHighWaterBytes: number;
   stallMs: number;
 }
+
+type Reply = JSONRPCResponse | { jsonrpc: "2.0"; id: RequestId; error: object };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -27,6 +31,7 @@ export class RpcConnection {
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private closedFlag = false;
+  private ending = false;
   private inflight = 0;
   private onSettled: (() => void) | null = null;
   readonly closed: Promise<void>;
@@ -48,11 +53,15 @@ export class RpcConnection {
     };
     this.splitter = new LineSplitter(limits.maxLineBytes, {
       line: (bytes) => this.onLine(bytes),
-      oversize: (limit) =>
-        this.send(errorResponse(null, new RpcError("line_too_long", `line longer than ${limit} bytes discarded`, { limit }).toWire())),
+      oversize: (limit) => this.sendError(null, new RpcError("line_too_long", `line longer than ${limit} bytes discarded`, { limit })),
     });
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     socket.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    // The client half-closed: answer what it sent (an unterminated last line included), then close.
+    socket.on("end", () => {
+      this.splitter.finish();
+      void this.end(limits.stallMs);
+    });
     socket.on("drain", () => this.resume());
     socket.on("error", (err) => this.log.debug("connection error", { connection: id, error: err.message }));
     socket.once("close", () => {
@@ -73,10 +82,12 @@ export class RpcConnection {
 
   /**
    * Graceful close: waits (up to `graceMs`) for this connection's in-flight requests to be
-   * answered, writes every queued reply, then half-closes. Resolves when the socket is gone;
+   * answered, writes every queued reply, then closes our side. Resolves when the socket is gone;
    * a peer that does not close its side within another second is destroyed.
    */
   async end(graceMs: number): Promise<void> {
+    if (this.ending) return this.closed;
+    this.ending = true;
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -93,33 +104,36 @@ export class RpcConnection {
     clearTimeout(timer);
   }
 
+  private sendError(id: RequestId, error: RpcError): void {
+    this.send(errorResponse(id, error.toWire()));
+  }
+
   private onLine(bytes: Buffer): void {
     let message: unknown;
     try {
       message = JSON.parse(utf8.decode(bytes));
     } catch (err) {
       const reason = err instanceof SyntaxError ? "invalid JSON" : "invalid UTF-8";
-      this.send(errorResponse(null, new RpcError("parse_error", `parse error: ${reason}`).toWire()));
-      return;
+      return this.sendError(null, new RpcError("parse_error", `parse error: ${reason}`));
     }
-    if (Array.isArray(message) && message.length === 0) {
-      this.send(errorResponse(null, new RpcError("invalid_request", "empty batch").toWire()));
-      return;
+    if (Array.isArray(message) && message.length === 0) return this.sendError(null, new RpcError("invalid_request", "empty batch"));
+    if (Array.isArray(message) && message.length > this.limits.maxBatch) {
+      return this.sendError(null, new RpcError("batch_too_large", `a batch may hold at most ${this.limits.maxBatch} requests`, { max: this.limits.maxBatch }));
     }
     this.inflight++;
-    const reply = Array.isArray(message)
+    const reply: Promise<string | null> = Array.isArray(message)
       ? Promise.all(message.map((m) => this.handleOne(m))).then((replies) => {
-          const answered = replies.filter((r) => r !== null);
-          return answered.length > 0 ? answered : null;
+          const answered = replies.filter((r) => r !== null).map(serialize);
+          return answered.length > 0 ? `[${answered.join(",")}]` : null;
         })
-      : this.handleOne(message);
+      : this.handleOne(message).then((r) => (r === null ? null : serialize(r)));
     void reply
-      .then((r) => r !== null && this.send(JSON.stringify(r)))
+      .then((line) => line !== null && this.send(line))
       .catch((err: unknown) => this.log.error("reply failed", { connection: this.id, error: String(err) }))
       .finally(() => --this.inflight === 0 && this.onSettled?.());
   }
 
-  private async handleOne(message: unknown): Promise<JSONRPCResponse | object | null> {
+  private async handleOne(message: unknown): Promise<Reply | null> {
     const shape = checkRequestShape(message);
     if (!shape.ok) {
       return { jsonrpc: "2.0", id: shape.id, error: new RpcError("invalid_request", `invalid request: ${shape.reason}`).toWire() };
@@ -132,16 +146,15 @@ export class RpcConnection {
     if (this.pending.length === 0 || this.closedFlag) return;
     const chunk = this.pending.join("\n") + "\n";
     this.pending = [];
-    this.socket.write(chunk);
-    const buffered = this.socket.writableLength;
-    if (buffered > this.limits.maxOutputBytes) {
-      this.log.warn("client not reading: output limit passed, disconnecting", { connection: this.id, buffered });
+    const belowHighWater = this.socket.write(chunk);
+    if (this.socket.writableLength > this.limits.maxOutputBytes) {
+      this.log.warn("client not reading: output limit passed, disconnecting", { event: "client_dropped", reason: "output_limit", connection: this.id, buffered: this.socket.writableLength });
       this.socket.destroy();
-    } else if (buffered > this.limits.outputHighWaterBytes && !this.paused) {
+    } else if (!belowHighWater && !this.paused) {
       this.paused = true;
       this.socket.pause();
       this.stallTimer = setTimeout(() => {
-        this.log.warn("client not reading: stalled, disconnecting", { connection: this.id, stallMs: this.limits.stallMs });
+        this.log.warn("client not reading: stalled, disconnecting", { event: "client_dropped", reason: "stalled", connection: this.id, stallMs: this.limits.stallMs });
         this.socket.destroy();
       }, this.limits.stallMs);
     }
@@ -152,5 +165,14 @@ export class RpcConnection {
     this.paused = false;
     clearTimeout(this.stallTimer);
     this.socket.resume();
+  }
+}
+
+/** A reply that cannot be serialized (a handler bug) still answers its request: -32603. */
+function serialize(reply: Reply): string {
+  try {
+    return JSON.stringify(reply);
+  } catch {
+    return errorResponse("id" in reply ? reply.id : null, new RpcError("internal", "internal error: unserializable result").toWire());
   }
 }

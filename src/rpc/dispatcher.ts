@@ -78,8 +78,9 @@ export class Dispatcher {
     this.log.debug("request", {
       connection: ctx.connectionId,
       method: request.method,
-      id: request.id ?? null,
-      paramNames: raw && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw).slice(0, 20) : [],
+      // Both are chosen by the client: bounded, so a log line stays a line.
+      id: request.id === undefined ? null : String(request.id).slice(0, 64),
+      paramNames: raw && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw).slice(0, 20).map((k) => k.slice(0, 64)) : [],
       outcome: reply && "error" in reply && reply.error ? String((reply.error.data as { kind?: string } | undefined)?.kind ?? reply.error.code) : "ok",
       ms: Math.round((performance.now() - t0) * 1000) / 1000,
     });
@@ -111,7 +112,9 @@ export class Dispatcher {
       throw new RpcError("invalid_params", `invalid params for ${spec.name}`, { issues });
     }
     try {
-      return await handler(parsed.data, ctx);
+      const result = await handler(parsed.data, ctx);
+      if (result === undefined) throw new Error(`${spec.name} returned no result`); // a reply needs one
+      return result;
     } catch (error) {
       if (error instanceof RpcError) throw error;
       this.log.error("handler failed", {

@@ -42,6 +42,12 @@ export class LineSplitter {
     }
   }
 
+  /** End of input: an unterminated last line counts as a line (a client may half-close without '\n'). */
+  finish(): void {
+    if (this.discarding) this.discarding = false;
+    else if (this.size > 0) this.emit();
+  }
+
   /** Bytes of an unfinished line held right now (for tests and accounting). */
   get pendingBytes(): number {
     return this.size;

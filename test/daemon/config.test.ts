@@ -34,6 +34,7 @@ describe("loadConfig", () => {
     ["an unknown nested key", JSON.stringify({ server: { maxConn: 1 } }), "server.maxConn"],
     ["a wrong type", JSON.stringify({ log: { level: "loud" } }), "log.level"],
     ["a value below its minimum", JSON.stringify({ server: { maxConnections: 0 } }), "server.maxConnections"],
+    ["a high-water mark above the buffer limit", JSON.stringify({ server: { clientHighWaterBytes: 1 << 21, maxClientBufferBytes: 1 << 20 } }), "server.clientHighWaterBytes"],
   ];
   for (const [name, text, field] of bad) {
     it(`rejects ${name} with config_invalid naming ${field}`, () => {

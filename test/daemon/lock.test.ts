@@ -2,11 +2,11 @@
 // inside one process, so these run in-process.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { acquireLock, inspectLock } from "../../src/daemon/lock.js";
+import { acquireLock, inspectLock, withLockHeld } from "../../src/daemon/lock.js";
 import { bootId, processIdentity } from "../../src/daemon/proc.js";
 
 let dir: string;
@@ -68,6 +68,35 @@ describe("daemon lock", () => {
     assert.equal(inspectLock(lockPath, "h").state, "conflict");
     assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "host_conflict" && /sync/.test(e.message));
     assert.equal(JSON.parse(readFileSync(lockPath, "utf8")).host, "other", "left untouched");
+  });
+
+  it("refuses to start over a lock file that names a live process, even with no flock held", () => {
+    writeOwner({ ...processIdentity() });
+    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "already_running");
+    assert.equal(JSON.parse(readFileSync(lockPath, "utf8")).host, "h", "left untouched");
+  });
+
+  it("release never unlinks a lock file that is no longer its own", () => {
+    const held = acquireLock(lockPath, "h", "1.0.0");
+    unlinkSync(lockPath);
+    writeFileSync(lockPath, "someone else's");
+    held.release();
+    assert.equal(readFileSync(lockPath, "utf8"), "someone else's");
+  });
+
+  it("withLockHeld refuses while a daemon holds the lock, and runs when it is free", () => {
+    const held = acquireLock(lockPath, "h", "1.0.0");
+    assert.throws(() => withLockHeld(lockPath, "h", () => ({ result: 1, removeLock: true })), (e: any) => e.kind === "already_running");
+    assert.ok(existsSync(lockPath), "the held lock survives");
+    held.release();
+    assert.equal(withLockHeld(lockPath, "h", (state) => ({ result: state.state, removeLock: false })), "absent");
+    assert.equal(existsSync(lockPath), false, "an empty lock file made for the repair is removed");
+  });
+
+  it("refuses a symlinked lock file with unsafe_path", () => {
+    writeFileSync(join(dir, "elsewhere"), "");
+    symlinkSync(join(dir, "elsewhere"), lockPath);
+    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "unsafe_path");
   });
 
   it("treats unparseable content as stale and an empty file as absent", () => {

@@ -1,17 +1,13 @@
 // Graceful stop of the socket server with requests in flight, using a real socket and a test
 // method that takes as long as it is told to.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { z } from "zod";
 import { methods } from "../../protocol/index.js";
 import { defineMethod } from "../../protocol/method.js";
-import { openLogger } from "../../src/daemon/log.js";
-import { SocketServer } from "../../src/daemon/socket-server.js";
-import { Dispatcher, bind } from "../../src/rpc/dispatcher.js";
+import { bind, type Dispatcher } from "../../src/rpc/dispatcher.js";
 import { RawClient } from "../helpers/raw-client.js";
+import { serve, type TestServer } from "../helpers/server.js";
 
 const sleep = defineMethod({
   name: "test.sleep",
@@ -21,33 +17,23 @@ const sleep = defineMethod({
   result: z.object({ slept: z.number() }),
 });
 
-let dir: string;
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let t: TestServer;
+afterEach(() => t?.close());
 
-async function serve() {
-  dir = mkdtempSync(join(tmpdir(), "wd-sd-"));
-  const log = openLogger({ path: join(dir, "log"), level: "debug", maxBytes: 1 << 20, echo: null });
-  const dispatcher = new Dispatcher(
-    [bind(methods.ping, () => ({ pong: true as const })), bind(sleep, async ({ ms }) => (await new Promise((r) => setTimeout(r, ms)), { slept: ms }))],
-    log,
-  );
-  const server = new SocketServer({
-    dispatcher,
-    log,
-    maxConnections: 10,
-    limits: { maxLineBytes: 1 << 20, maxOutputBytes: 1 << 24, outputHighWaterBytes: 1 << 20, stallMs: 30_000 },
-  });
-  const path = join(dir, "s.sock");
-  await server.listen({ path, restricted: false });
-  return { server, path };
+const start = async () =>
+  (t = await serve([bind(methods.ping, () => ({ pong: true as const })), bind(sleep, async ({ ms }) => (await new Promise((r) => setTimeout(r, ms)), { slept: ms }))]));
+
+/** Waits until the dispatcher is running `n` requests: no guessing with sleeps. */
+async function untilInFlight(dispatcher: Dispatcher, n: number): Promise<void> {
+  while (dispatcher.inFlight < n) await new Promise((r) => setTimeout(r, 5));
 }
 
 describe("SocketServer.shutdown", () => {
   it("answers in-flight requests before closing, and refuses new ones with shutting_down", async () => {
-    const { server, path } = await serve();
+    const { server, path, dispatcher } = await start();
     const c = await RawClient.connect(path);
     c.write(JSON.stringify({ jsonrpc: "2.0", id: "slow", method: "test.sleep", params: { ms: 300 } }) + "\n");
-    await new Promise((r) => setTimeout(r, 50));
+    await untilInFlight(dispatcher, 1);
     const done = server.shutdown(5000);
     c.write(JSON.stringify({ jsonrpc: "2.0", id: "late", method: "ping" }) + "\n");
     const replies = [await c.next(), await c.next()];
@@ -61,10 +47,10 @@ describe("SocketServer.shutdown", () => {
   });
 
   it("gives up on a request that outlasts the grace period", async () => {
-    const { server, path } = await serve();
+    const { server, path, dispatcher } = await start();
     const c = await RawClient.connect(path);
     c.write(JSON.stringify({ jsonrpc: "2.0", id: "forever", method: "test.sleep", params: { ms: 3000 } }) + "\n");
-    await new Promise((r) => setTimeout(r, 50));
+    await untilInFlight(dispatcher, 1);
     const t0 = Date.now();
     await server.shutdown(200);
     const took = Date.now() - t0;

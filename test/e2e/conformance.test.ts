@@ -6,12 +6,13 @@ import { tempHome, type TempHome } from "../helpers/home.js";
 import { RawClient } from "../helpers/raw-client.js";
 
 const MAX_LINE = 4096;
+const MAX_BATCH = 10;
 let home: TempHome;
 let daemon: TestDaemon;
 let c: RawClient;
 
 before(async () => {
-  home = tempHome({ server: { maxLineBytes: MAX_LINE } });
+  home = tempHome({ server: { maxLineBytes: MAX_LINE, maxBatch: MAX_BATCH } });
   daemon = await startTestDaemon(home);
   c = await RawClient.connect(daemon.socket);
 });
@@ -158,6 +159,15 @@ describe("batches", () => {
     await c.expectSilence(JSON.stringify([{ jsonrpc: "2.0", method: "ping" }, { jsonrpc: "2.0", method: "health" }]));
   });
 
+  it("accepts maxBatch members and refuses one more with batch_too_large, running none", async () => {
+    const full = await c.request(Array.from({ length: MAX_BATCH }, (_, i) => req(i, "ping")));
+    assert.equal(full.length, MAX_BATCH);
+    const over = await c.request(Array.from({ length: MAX_BATCH + 1 }, (_, i) => req(i, "shutdown")));
+    assert.equal(over.error.code, -32600);
+    assert.equal(over.error.data.kind, "batch_too_large");
+    assert.deepEqual((await c.request(req("alive", "ping"))).result, { pong: true }, "no shutdown ran");
+  });
+
   it("answers an invalid JSON batch with a single -32700", async () => {
     c.write('[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},{"jsonrpc": "2.0", "method"\n');
     const r = await c.next();
@@ -190,6 +200,13 @@ describe("framing", () => {
     const seen = new Set<string>();
     for (let i = 0; i < ids.length; i++) seen.add((await c.next()).id);
     assert.deepEqual([...seen].sort(), [...ids].sort());
+  });
+
+  it("answers an unterminated last line when the client half-closes, then closes", async () => {
+    const half = await RawClient.connect(daemon.socket);
+    half.socket.end(JSON.stringify(req("tail", "ping")));
+    assert.deepEqual(await half.next(), { jsonrpc: "2.0", id: "tail", result: { pong: true } });
+    assert.equal(await half.nextLine(), null);
   });
 
   it("accepts CRLF line endings and ignores blank lines", async () => {

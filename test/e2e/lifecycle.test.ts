@@ -2,7 +2,7 @@
 // leaving a stale lock that doctor reports and --fix repairs, a host conflict --fix refuses, and
 // graceful exits on SIGTERM, SIGINT and the shutdown method.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
@@ -189,7 +189,7 @@ describe("crash and repair", () => {
     home = tempHome();
     await startThenCrash(home);
     const d = await startTestDaemon(home);
-    assert.match(d.stderr(), /replaced a stale daemon lock/);
+    assert.equal(d.events("stale_lock_replaced")[0]?.previous.reason, "pid_dead");
     assert.equal(await d.kill(), 0);
   });
 
@@ -249,6 +249,66 @@ describe("a daemon that does not answer", () => {
   });
 });
 
+describe("refusing a second daemon whose lock file was deleted", () => {
+  it("sees the first daemon on the socket and refuses, leaving it serving", async () => {
+    home = tempHome();
+    const first = await startTestDaemon(home);
+    unlinkSync(join(home.runRoot, "daemon.lock"));
+    await assert.rejects(startTestDaemon(home), (err: Error & { kind?: string }) => err.kind === "already_running");
+    const c = await RawClient.connect(first.socket);
+    assert.deepEqual((await c.request({ jsonrpc: "2.0", id: 1, method: "ping" })).result, { pong: true });
+    c.close();
+    assert.equal(await first.kill(), 0);
+  });
+});
+
+describe("doctor on a running daemon", () => {
+  it("reports a socket with the wrong mode and --fix restores 0600", async () => {
+    home = tempHome();
+    const d = await startTestDaemon(home);
+    try {
+      chmodSync(home.socket, 0o666);
+      const doctor = await runCli(["daemon", "doctor", "--json"], home.env);
+      assert.equal(doctor.code, 1);
+      assert.equal(doctor.json().doctor.checks.find((c: any) => c.name === "socket").state, "degraded");
+      assert.equal(doctor.json().repair_actions[0].id, "chmod_socket");
+      const fix = await runCli(["daemon", "doctor", "--fix", "--json"], home.env);
+      assert.equal(fix.code, 0);
+      assert.equal(statSync(home.socket).mode & 0o777, 0o600);
+    } finally {
+      await d.kill();
+    }
+  });
+});
+
+describe("failure modes", () => {
+  it("exits 1 after an uncaught exception, still removing socket and lock", async () => {
+    home = tempHome();
+    const bomb = join(home.home, "..", "bomb.mjs");
+    writeFileSync(bomb, "setTimeout(() => { throw new Error('boom'); }, 1500);\n");
+    const d = await startTestDaemon(home, { NODE_OPTIONS: `--import=${bomb}` });
+    assert.equal(await d.exited, 1);
+    assert.equal(d.events("fatal").length, 1);
+    assert.equal(existsSync(home.socket), false);
+    assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
+  });
+
+  it("keeps working, and stops cleanly, when its stderr reader goes away", async () => {
+    home = tempHome();
+    const d = await startTestDaemon(home);
+    d.child.stderr!.destroy();
+    for (let i = 0; i < 3; i++) {
+      const c = await RawClient.connect(d.socket);
+      assert.deepEqual((await c.request({ jsonrpc: "2.0", id: i, method: "ping" })).result, { pong: true });
+      c.close();
+    }
+    assert.equal(await d.kill("SIGTERM"), 0);
+    assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
+    const log = readFileSync(join(home.runRoot, "daemon.log"), "utf8");
+    assert.ok(log.split("\n").length < 50, "no error loop in daemon.log");
+  });
+});
+
 describe("graceful shutdown", () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`exits 0 on ${signal} and removes socket, lock and daemon.json`, async () => {
@@ -258,7 +318,8 @@ describe("graceful shutdown", () => {
       assert.equal(existsSync(home.socket), false);
       assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
       assert.equal(existsSync(join(home.runRoot, "daemon.json")), false);
-      assert.match(d.stderr(), new RegExp(`"msg":"stopping".*"reason":"${signal}"`));
+      assert.equal(d.events("stopping")[0]?.reason, signal);
+      assert.equal(d.events("stopped").length, 1);
     });
   }
 

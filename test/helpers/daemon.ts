@@ -11,10 +11,18 @@ export interface TestDaemon {
   child: ChildProcess;
   /** Everything the daemon wrote to stderr (its echoed log, with --quiet off). */
   stderr(): string;
+  /** The structured log records it echoed that carry an `event` field (tests match on those, not on text). */
+  events(event?: string): Array<Record<string, any>>;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>;
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
+
+/** Daemons a failed test did not stop must not outlive the test process. */
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
 
 export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
   const child = spawn(process.execPath, [wardenBin, "daemon", "run"], {
@@ -23,7 +31,13 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
   });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  live.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => {
+      live.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -37,6 +51,12 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
         socket: msg.socket,
         child,
         stderr: () => stderr,
+        events: (event) =>
+          stderr
+            .split("\n")
+            .filter((l) => l.startsWith("{"))
+            .map((l) => JSON.parse(l) as Record<string, any>)
+            .filter((r) => r.event !== undefined && (event === undefined || r.event === event)),
         exited,
         kill: (signal = "SIGTERM") => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -24,6 +24,36 @@ describe("RpcClient", () => {
     }
   });
 
+  it("fails calls cleanly, without throwing from the socket, when the peer does not speak JSON", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
+    const path = join(dir, "s.sock");
+    const server = createServer((s) => s.on("data", () => s.write("SSH-2.0-OpenSSH\n")));
+    await new Promise<void>((r) => server.listen(path, r));
+    try {
+      const c = await RpcClient.connect(path);
+      await assert.rejects(c.call("ping"), (e: any) => e.kind === "unavailable");
+      c.close();
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("times a call out when no reply comes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
+    const path = join(dir, "s.sock");
+    const server = createServer(() => {});
+    await new Promise<void>((r) => server.listen(path, r));
+    try {
+      const c = await RpcClient.connect(path, { callTimeoutMs: 100 });
+      await assert.rejects(c.call("ping"), (e: any) => e.kind === "timeout");
+      c.close();
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("matches pipelined replies by id, rejects errors as RemoteError, and passes notifications", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
     const path = join(dir, "s.sock");

@@ -15,6 +15,7 @@ const echo = defineMethod({
   agent: true,
 });
 const boom = defineMethod({ name: "test.boom", summary: "s", description: "d", params: z.strictObject({}), result: z.object({}) });
+const nothing = defineMethod({ name: "test.nothing", summary: "s", description: "d", params: z.strictObject({}), result: z.object({}) });
 const typed = defineMethod({ name: "test.typed", summary: "s", description: "d", params: z.strictObject({}), result: z.object({}) });
 
 function setup() {
@@ -31,6 +32,7 @@ function setup() {
       bind(boom, () => {
         throw new Error("disk on fire at /secret/path");
       }),
+      bind(nothing, () => undefined as unknown as Record<string, never>),
       bind(typed, () => {
         throw new RpcError("not_found", "no such thing", { name: "x" });
       }),
@@ -68,6 +70,12 @@ describe("Dispatcher", () => {
     assert.ok(!JSON.stringify(r).includes("/secret/path"));
     const failure = logged.find((l) => l.msg === "handler failed");
     assert.equal(failure?.fields?.method, "test.boom");
+  });
+
+  it("turns a handler that returns nothing into -32603, never a reply without a result", async () => {
+    const { d } = setup();
+    const r = await call(d, "test.nothing", {});
+    assert.equal(r.error.code, -32603);
   });
 
   it("passes an RpcError through with its code, kind and details", async () => {

@@ -1,11 +1,12 @@
 import { clientSocketPath } from "../../daemon/paths.js";
 import { RpcClient } from "../../rpc/client.js";
 import { print, type Io } from "../report.js";
+import { CLI_CALL } from "../timeouts.js";
 
 /** `warden ping`: shared by the clipanion command and the fast path. */
 export async function ping(io: Io): Promise<number> {
   const socket = clientSocketPath();
-  const client = await RpcClient.connect(socket);
+  const client = await RpcClient.connect(socket, CLI_CALL);
   try {
     const t0 = performance.now();
     await client.call("ping");

@@ -2,6 +2,7 @@ import { Command } from "clipanion";
 import { clientSocketPath } from "../../daemon/paths.js";
 import { callOnce } from "../../rpc/client.js";
 import { WardenCommand } from "../base.js";
+import { CLI_CALL } from "../timeouts.js";
 
 export class HealthCommand extends WardenCommand {
   static override paths = [["health"]];
@@ -11,7 +12,7 @@ export class HealthCommand extends WardenCommand {
   });
 
   async run(): Promise<number> {
-    const h = await callOnce(clientSocketPath(), "health");
+    const h = await callOnce(clientSocketPath(), "health", {}, CLI_CALL);
     const caps = Object.entries(h.capabilities)
       .map(([k, v]) => `${k}${v ? "" : " (off)"}`)
       .join(", ");

@@ -69,7 +69,14 @@ function checkDir(name: string, path: string, runtime: boolean): CheckResult {
   if (problem) {
     return {
       check: { name, state: "failed", message: problem },
-      actions: [{ id: "fix_home", risk: "requires_manual_review", command: `ls -ld ${path}`, explanation: `Replace ${path} with a directory owned by this user, mode 0700.` }],
+      actions: [
+        {
+          id: runtime ? "fix_run_root" : "fix_home",
+          risk: "requires_manual_review",
+          command: `ls -ld ${path}`,
+          explanation: `Replace ${path} with a directory owned by this user, mode 0700.`,
+        },
+      ],
     };
   }
   const open = (info.mode ?? 0) & 0o077;

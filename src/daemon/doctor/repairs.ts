@@ -1,12 +1,11 @@
 // The repairs doctor may apply by itself: runtime_only ones, touching run/<host> and nothing else.
 // A host conflict or anything in WARDEN_HOME proper is never repaired here.
-import { chmodSync, unlinkSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { spawnDaemon } from "../control.js";
-import { inspectLock } from "../lock.js";
-import { removeMetadata } from "../metadata.js";
 import type { WardenPaths } from "../paths.js";
 import { inspectPath } from "../secure-dir.js";
+import { removeStaleLock, removeStaleSocket } from "../stale-files.js";
 import type { RepairAction, RepairId } from "./types.js";
 
 export interface RepairOutcome {
@@ -18,20 +17,8 @@ export interface RepairOutcome {
 type Repair = (paths: WardenPaths, env: NodeJS.ProcessEnv) => Promise<string> | string;
 
 const repairs: Partial<Record<RepairId, Repair>> = {
-  remove_stale_socket(paths) {
-    // Re-check at the moment of repair: a daemon may have started since the report.
-    if (inspectLock(paths.lock, paths.host).state === "running") throw new Error("a daemon is running now; socket left alone");
-    if (inspectPath(paths.socket).kind !== "socket") return "nothing to remove";
-    unlinkSync(paths.socket);
-    return `removed ${paths.socket}`;
-  },
-  remove_stale_lock(paths) {
-    const lock = inspectLock(paths.lock, paths.host);
-    if (lock.state !== "stale") throw new Error(`lock is ${lock.state} now, not stale; left alone`);
-    unlinkSync(paths.lock);
-    removeMetadata(paths.metadata);
-    return `removed ${paths.lock} and ${paths.metadata}`;
-  },
+  remove_stale_socket: removeStaleSocket,
+  remove_stale_lock: removeStaleLock,
   chmod_run_root(paths) {
     for (const dir of [join(paths.home, "run"), paths.runRoot]) if (inspectPath(dir).kind === "directory") chmodSync(dir, 0o700);
     return `chmod 700 ${paths.runRoot}`;

@@ -13,6 +13,7 @@ export type RepairId =
   | "restart_daemon"
   | "resolve_host_conflict"
   | "fix_home"
+  | "fix_run_root"
   | "fix_config"
   | "move_socket_obstruction"
   | "free_disk_space";

@@ -2,6 +2,7 @@ import { Command, Option } from "clipanion";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
 import { parseDuration } from "../../duration.js";
+import { CLI_CALL } from "../../timeouts.js";
 
 export class DaemonStartCommand extends WardenCommand {
   static override paths = [["daemon", "start"]];
@@ -25,11 +26,11 @@ export class DaemonStartCommand extends WardenCommand {
       this.print(`warden daemon already running: pid ${d.pid}, socket ${d.socket}`, { started: false, alreadyRunning: true, pid: d.pid, socket: d.socket });
       return 0;
     }
-    if (before.state === "unresponsive") {
-      throw new WardenError("already_running", `pid ${before.metadata?.pid ?? "?"} holds the lock but does not answer; see warden daemon doctor`);
+    if (before.state === "unresponsive" && before.lock.state === "running") {
+      throw new WardenError("already_running", `pid ${before.lock.owner.pid} holds the lock but does not answer; see warden daemon doctor`, { pid: before.lock.owner.pid });
     }
     const { pid, socket } = await spawnDaemon(process.env, timeoutMs);
-    const health = await callOnce(socket, "health");
+    const health = await callOnce(socket, "health", {}, CLI_CALL);
     this.print(`warden daemon started: pid ${pid}, socket ${socket}`, { started: true, alreadyRunning: false, pid, socket, version: health.binary.version });
     return 0;
   }

@@ -27,7 +27,7 @@ export class DaemonStatusCommand extends WardenCommand {
       startedAt: owner?.startedAt ?? null,
       uptimeSecs: s?.uptimeSecs ?? null,
       connections: s?.connections.live ?? null,
-      socket: r.metadata?.socket ?? r.paths.socket,
+      socket: r.paths.socket,
       home: r.paths.home,
       runRoot: r.paths.runRoot,
       ...(r.lock.state === "stale" ? { staleReason: r.lock.reason } : {}),
