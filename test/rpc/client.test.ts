@@ -1,90 +1,84 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { RemoteError, RpcClient } from "../../src/rpc/client.js";
+
+/** Runs `fn` with the path of a fresh temp socket path, served by `onConnection` when given. */
+async function withSocket(onConnection: ((s: Socket) => void) | null, fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
+  const path = join(dir, "s.sock");
+  const server = onConnection ? createServer(onConnection) : null;
+  if (server) await new Promise<void>((r) => server.listen(path, r));
+  try {
+    await fn(path);
+  } finally {
+    server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe("RpcClient", () => {
   it("reports a missing socket as unavailable", async () => {
     await assert.rejects(RpcClient.connect("/nonexistent/warden.sock"), (e: any) => e.kind === "unavailable" && e.details.cause === "ENOENT");
   });
 
-  it("reports a stale socket (its listener was SIGKILLed) as unavailable", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
-    try {
-      const path = join(dir, "s.sock");
+  it("reports a stale socket (its listener was SIGKILLed) as unavailable", () =>
+    withSocket(null, async (path) => {
       const script = `require("net").createServer().listen(process.argv[1], () => process.kill(process.pid, "SIGKILL"))`;
       spawnSync(process.execPath, ["-e", script, path]);
       await assert.rejects(RpcClient.connect(path), (e: any) => e.kind === "unavailable" && e.details.cause === "ECONNREFUSED");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("fails calls cleanly, without throwing from the socket, when the peer does not speak JSON", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
-    const path = join(dir, "s.sock");
-    const server = createServer((s) => s.on("data", () => s.write("SSH-2.0-OpenSSH\n")));
-    await new Promise<void>((r) => server.listen(path, r));
-    try {
-      const c = await RpcClient.connect(path);
-      await assert.rejects(c.call("ping"), (e: any) => e.kind === "unavailable");
-      c.close();
-    } finally {
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it("fails calls cleanly, without throwing from the socket, when the peer does not speak JSON", () =>
+    withSocket(
+      (s) => s.on("data", () => s.write("SSH-2.0-OpenSSH\n")),
+      async (path) => {
+        const c = await RpcClient.connect(path);
+        await assert.rejects(c.call("ping"), (e: any) => e.kind === "unavailable");
+        c.close();
+      },
+    ));
 
-  it("times a call out when no reply comes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
-    const path = join(dir, "s.sock");
-    const server = createServer(() => {});
-    await new Promise<void>((r) => server.listen(path, r));
-    try {
-      const c = await RpcClient.connect(path, { callTimeoutMs: 100 });
-      await assert.rejects(c.call("ping"), (e: any) => e.kind === "timeout");
-      c.close();
-    } finally {
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it("times a call out when no reply comes", () =>
+    withSocket(
+      () => {},
+      async (path) => {
+        const c = await RpcClient.connect(path, { callTimeoutMs: 100 });
+        await assert.rejects(c.call("ping"), (e: any) => e.kind === "timeout");
+        c.close();
+      },
+    ));
 
-  it("matches pipelined replies by id, rejects errors as RemoteError, and passes notifications", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wd-cl-"));
-    const path = join(dir, "s.sock");
-    const server = createServer((s) => {
-      s.setEncoding("utf8");
-      s.on("data", (d: string) => {
-        const [a, b] = d.trim().split("\n").map((l) => JSON.parse(l));
-        // Answer out of order, with a notification in between.
-        s.write(JSON.stringify({ jsonrpc: "2.0", id: b.id, error: { code: -32002, message: "nope", data: { kind: "not_found" } } }) + "\n");
-        s.write(JSON.stringify({ jsonrpc: "2.0", method: "event", params: { n: 1 } }) + "\n");
-        s.write(JSON.stringify({ jsonrpc: "2.0", id: a.id, result: { pong: true } }) + "\n");
-      });
-    });
-    await new Promise<void>((r) => server.listen(path, r));
-    try {
-      const c = await RpcClient.connect(path);
-      const seen: unknown[] = [];
-      c.onNotification((method, params) => seen.push([method, params]));
-      const [pong, health] = await Promise.allSettled([c.call("ping"), c.call("health")]);
-      assert.deepEqual(pong, { status: "fulfilled", value: { pong: true } });
-      assert.equal(health.status, "rejected");
-      if (health.status === "rejected") {
-        assert.ok(health.reason instanceof RemoteError);
-        assert.equal(health.reason.kind, "not_found");
-        assert.equal(health.reason.code, -32002);
-      }
-      assert.deepEqual(seen, [["event", { n: 1 }]]);
-      c.close();
-    } finally {
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it("matches pipelined replies by id, rejects errors as RemoteError, and passes notifications", () =>
+    withSocket(
+      (s) => {
+        s.setEncoding("utf8");
+        s.on("data", (d: string) => {
+          const [a, b] = d.trim().split("\n").map((l) => JSON.parse(l));
+          // Answer out of order, with a notification in between.
+          s.write(JSON.stringify({ jsonrpc: "2.0", id: b.id, error: { code: -32002, message: "nope", data: { kind: "not_found" } } }) + "\n");
+          s.write(JSON.stringify({ jsonrpc: "2.0", method: "event", params: { n: 1 } }) + "\n");
+          s.write(JSON.stringify({ jsonrpc: "2.0", id: a.id, result: { pong: true } }) + "\n");
+        });
+      },
+      async (path) => {
+        const c = await RpcClient.connect(path);
+        const seen: unknown[] = [];
+        c.onNotification((method, params) => seen.push([method, params]));
+        const [pong, health] = await Promise.allSettled([c.call("ping"), c.call("health")]);
+        assert.deepEqual(pong, { status: "fulfilled", value: { pong: true } });
+        assert.equal(health.status, "rejected");
+        if (health.status === "rejected") {
+          assert.ok(health.reason instanceof RemoteError);
+          assert.equal(health.reason.kind, "not_found");
+          assert.equal(health.reason.code, -32002);
+        }
+        assert.deepEqual(seen, [["event", { n: 1 }]]);
+        c.close();
+      },
+    ));
 });
