@@ -1,5 +1,5 @@
-// Two syscalls Node does not expose: the peer credentials of a Unix socket
-// (SO_PEERCRED / getpeereid) and flock(2) for the daemon's exclusive lock.
+// Syscalls Node does not expose: the peer credentials of a Unix socket (SO_PEERCRED /
+// getpeereid) and flock(2), for the daemon's exclusive lock and appends shared between processes.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
@@ -85,10 +85,22 @@ static napi_value try_flock(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// funlock(fd): drops a flock taken with tryFlock while keeping the file open.
+static napi_value funlock(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!read_fd(env, info, 1, argv, &fd)) return NULL;
+  int rc;
+  do { rc = flock(fd, LOCK_UN); } while (rc != 0 && errno == EINTR);
+  if (rc != 0) return throw_errno(env, "flock(LOCK_UN)", errno);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"peerCred", NULL, peer_cred, NULL, NULL, NULL, napi_default, NULL},
     {"tryFlock", NULL, try_flock, NULL, NULL, NULL, napi_default, NULL},
+    {"funlock", NULL, funlock, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -17,9 +17,13 @@ export const errorKinds = {
   too_many_connections: { code: -32000, summary: "The daemon is at maxConnections; this connection is closed." },
   denied: { code: -32001, summary: "The caller is not allowed to do this." },
   peer_denied: { code: -32001, summary: "The connecting process runs as another user; the connection is closed." },
+  scope_denied: { code: -32001, summary: "The secret is limited to scopes and the request named none of them." },
   not_found: { code: -32002, summary: "The named object does not exist." },
   conflict: { code: -32003, summary: "The request conflicts with the current state." },
   policy_violation: { code: -32004, summary: "The request is outside the configured policy boundary." },
+  vault_locked: { code: -32005, summary: "The vault is not unlocked in the daemon (never, or locked, evicted or rekeyed since)." },
+  bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },
+  vault_corrupt: { code: -32007, summary: "The vault file is damaged or was modified; data.path names it. Nothing was changed." },
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { MethodSpec } from "./method.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
+import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
 export { errorKinds } from "./errors.js";
@@ -16,6 +17,11 @@ export const methods = {
   status,
   shutdown,
   "rpc.discover": discover,
+  "vault.unlock": vault.unlock,
+  "vault.lock": vault.lock,
+  "vault.lockAll": vault.lockAll,
+  "vault.status": vault.status,
+  "vault.get": vault.get,
 } as const;
 
 export type Methods = typeof methods;

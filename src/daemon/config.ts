@@ -2,6 +2,7 @@
 // the field and the daemon refuses to start on it. Each capability adds its own top-level key.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { WardenError } from "../errors.js";
 
 const KiB = 1024;
@@ -32,6 +33,14 @@ export const configSchema = z.strictObject({
     .refine((s) => s.clientHighWaterBytes < s.maxClientBufferBytes, {
       message: "clientHighWaterBytes must be below maxClientBufferBytes",
       path: ["clientHighWaterBytes"],
+    })
+    .prefault({}),
+  vault: z
+    .strictObject({
+      idleSecs: z.number().int().min(1).max(30 * 86400).default(900).describe("Lock a vault after this long without a read"),
+      maxSecs: z.number().int().min(1).max(30 * 86400).default(28800).describe("Lock a vault this long after unlock, whatever the use"),
+      default: z.string().regex(VAULT_NAME_PATTERN).optional().describe("The vault `warden get` and vault.get use when none is named"),
+      kdf: z.enum(["interactive", "moderate", "sensitive"]).default("moderate").describe("Argon2id cost for new vaults and rekeys"),
     })
     .prefault({}),
   log: z

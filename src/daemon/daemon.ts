@@ -1,17 +1,21 @@
 // Composition root: resolves paths, checks and creates private directories, takes the lock, opens
 // the log, writes daemon.json, binds the socket, and wires shutdown. Resources are registered with
 // the Lifetime as they are created, so shutdown disposes them in exactly the reverse order.
+import { dirname } from "node:path";
 import type { AnyMethod } from "../../protocol/index.js";
 import { packageInfo } from "../package-info.js";
 import { Dispatcher } from "../rpc/dispatcher.js";
 import { loadConfig, type Config } from "./config.js";
+import { AuditLog } from "../ledger/audit-log.js";
+import { VaultService } from "../vault/service.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
+import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
 import { acquireLock } from "./lock.js";
 import { openLogger, type Logger } from "./log.js";
 import { removeMetadata, writeMetadata } from "./metadata.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
-import { ensureHome, ensureRunRoot } from "./secure-dir.js";
+import { ensureHome, ensurePrivateDir, ensureRunRoot } from "./secure-dir.js";
 import { SocketServer } from "./socket-server.js";
 
 export interface DaemonOptions {
@@ -73,9 +77,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       return stopping;
     };
 
+    ensurePrivateDir(dirname(paths.audit), { tighten: false });
+    ensurePrivateDir(paths.vaults, { tighten: false });
+    const audit = new AuditLog(paths.audit, paths.host);
+    lifetime.defer("audit log", () => audit.close());
+    const vault = new VaultService(paths.home, config.vault, audit, logger);
+    lifetime.defer("vault keys", () => vault.dispose());
+
     let server: SocketServer | undefined;
     const dispatcher: Dispatcher = new Dispatcher(
-      coreBindings({
+      [
+        ...coreBindings({
         info,
         binary,
         maxConnections: config.server.maxConnections,
@@ -86,9 +98,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           inFlight: dispatcher.inFlight,
           stopping: stopping !== null,
         }),
-        requestStop: (reason) => void stop(reason),
-        served: () => dispatcher.specs as readonly AnyMethod[],
-      }),
+          requestStop: (reason) => void stop(reason),
+          served: () => dispatcher.specs as readonly AnyMethod[],
+        }),
+        ...vaultBindings(vault),
+      ],
       logger,
     );
     const s = config.server;

@@ -9,6 +9,8 @@ interface NativeAddon {
   peerCred(fd: number): PeerCred;
   /** Non-blocking flock(2): true when taken, false when another open file description holds it. */
   tryFlock(fd: number, exclusive: boolean): boolean;
+  /** Drops a flock while keeping the file open. */
+  funlock(fd: number): void;
 }
 
 let addon: NativeAddon | undefined;

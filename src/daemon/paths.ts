@@ -15,6 +15,10 @@ export interface WardenPaths {
   metadata: string;
   log: string;
   config: string;
+  /** Source store: encrypted vault files. */
+  vaults: string;
+  /** Source store: this host's hash-chained audit log. */
+  audit: string;
 }
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
@@ -45,6 +49,8 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
     metadata: join(runRoot, "daemon.json"),
     log: join(runRoot, "daemon.log"),
     config: join(home, "config.json"),
+    vaults: join(home, "vaults"),
+    audit: join(home, "audit", `${host}.jsonl`),
   };
 }
 

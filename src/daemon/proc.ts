@@ -1,5 +1,5 @@
 // Process identity from /proc, so a pid in a lock file can be told apart from a reused pid.
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 
 function readProc(path: string): string | null {
   try {
@@ -57,4 +57,28 @@ export function checkIdentity(recorded: ProcessIdentity): IdentityCheck {
   const start = processStartTime(recorded.pid);
   if (recorded.startTime && start && recorded.startTime !== start) return "pid_reused";
   return "alive";
+}
+
+/** What the audit log records of a peer: executable and argv read from /proc, bounded. */
+export interface ObservedProcess {
+  exe: string | null;
+  argv: string[] | null;
+}
+
+const MAX_ARGS = 32;
+const MAX_ARG_CHARS = 256;
+
+export function observeProcess(pid: number): ObservedProcess {
+  if (!Number.isInteger(pid) || pid <= 0) return { exe: null, argv: null };
+  let exe: string | null = null;
+  try {
+    exe = readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    // gone already, or another user's process
+  }
+  const cmdline = readProc(`/proc/${pid}/cmdline`);
+  const args = cmdline === null ? null : cmdline.split("\0").filter((a, i, all) => a !== "" || i < all.length - 1);
+  const argv = args && args.slice(0, MAX_ARGS).map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
+  if (argv && args && args.length > MAX_ARGS) argv.push(`… ${args.length - MAX_ARGS} more`);
+  return { exe, argv };
 }

@@ -50,9 +50,9 @@ export function storageLayout(paths: WardenPaths): Record<string, unknown> {
     metadata: paths.metadata,
     log: paths.log,
     source_stores: {
-      vaults: join(home, "vaults"),
+      vaults: paths.vaults,
       ledger: join(home, "ledger", paths.host),
-      audit: join(home, "audit", `${paths.host}.jsonl`),
+      audit: paths.audit,
       approvals: join(home, "approvals", `${paths.host}.jsonl`),
     },
     safe_to_sync: [join(home, "config.json"), join(home, "vaults") + "/", join(home, "ledger") + "/", join(home, "audit") + "/", join(home, "approvals") + "/"],

@@ -20,7 +20,7 @@ const capabilities: ResultOf<"health">["capabilities"] = {
   notifications: true,
   discover: true,
   agentSocket: false,
-  vault: false,
+  vault: true,
   ledger: false,
   projection: false,
   sessions: false,

@@ -1,0 +1,2 @@
+// Name patterns shared by the schemas and by code that must not load zod (the CLI's fast paths).
+export const VAULT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

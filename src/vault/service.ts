@@ -1,0 +1,131 @@
+// The daemon's vault: unlock, lock, status and get, with policy and audit. Reads go to the vault
+// file each time (re-parsed only when its inode, size or mtime changed), so a CLI change is seen
+// at the next read; keys live in the Keyring.
+import { statSync } from "node:fs";
+import type { ParamsOf, ResultOf } from "../../protocol/index.js";
+import type { Config } from "../daemon/config.js";
+import type { Logger } from "../daemon/log.js";
+import { observeProcess } from "../daemon/proc.js";
+import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
+import type { CallContext } from "../rpc/context.js";
+import { RpcError } from "../rpc/errors.js";
+import { keysMatch, readVaultFile, type VaultDoc } from "./format.js";
+import { Keyring } from "./keyring.js";
+import { findEntry, vaultPath } from "./store.js";
+import { UnlockThrottle } from "./throttle.js";
+
+interface CachedDoc {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  doc: VaultDoc;
+}
+
+export class VaultService {
+  private readonly keyring: Keyring;
+  private readonly throttle = new UnlockThrottle();
+  private readonly docs = new Map<string, CachedDoc>();
+
+  constructor(
+    private readonly home: string,
+    private readonly config: Config["vault"],
+    private readonly audit: AuditLog,
+    private readonly log: Logger,
+  ) {
+    this.keyring = new Keyring((vault, reason) => {
+      this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
+      this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
+    });
+  }
+
+  async unlock(p: ParamsOf<"vault.unlock">, ctx: CallContext): Promise<ResultOf<"vault.unlock">> {
+    const { doc, path } = this.load(p.vault);
+    await this.throttle.wait(ctx.peer.uid);
+    const idleMs = (p.idleSecs ?? this.config.idleSecs) * 1000;
+    const maxMs = (p.maxSecs ?? this.config.maxSecs) * 1000;
+    const info = this.keyring.add(p.vault, Buffer.from(p.key, "base64"), (keys) => keysMatch(doc, keys), doc.check.nonce, idleMs, maxMs);
+    if (!info) {
+      const delayMs = this.throttle.failed(ctx.peer.uid);
+      this.record(ctx, { action: "unlock", outcome: "denied", kind: "bad_passphrase", vault: p.vault, detail: { nextDelayMs: delayMs } });
+      throw new RpcError("bad_passphrase", `wrong key for vault ${p.vault}`, { vault: p.vault, path });
+    }
+    this.throttle.succeeded(ctx.peer.uid);
+    this.record(ctx, { action: "unlock", outcome: "ok", vault: p.vault, detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
+    return info;
+  }
+
+  lock(vault: string, ctx: CallContext): ResultOf<"vault.lock"> {
+    const locked = this.keyring.lock(vault);
+    this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { held: locked } });
+    return { vault, locked };
+  }
+
+  lockAll(ctx: CallContext | null): ResultOf<"vault.lockAll"> {
+    const locked = this.keyring.lockAll();
+    for (const vault of locked) this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });
+    return { locked };
+  }
+
+  status(): ResultOf<"vault.status"> {
+    return { vaults: this.keyring.status() };
+  }
+
+  get(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
+    const vault = this.resolveVault(p.vault);
+    const base = { action: "get", vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
+    try {
+      const { doc, path } = this.load(vault);
+      const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
+      if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
+      if (entry.scopes.length > 0 && (p.scope === undefined || !entry.scopes.includes(p.scope))) {
+        throw new RpcError("scope_denied", `${p.name} is limited to scopes ${entry.scopes.join(", ")}; pass one of them as scope`, {
+          vault,
+          name: p.name,
+          scopes: entry.scopes,
+        });
+      }
+      this.record(ctx, { ...base, outcome: "ok" });
+      return { vault, name: entry.name, value: entry.value };
+    } catch (err) {
+      const kind = err instanceof RpcError ? err.kind : "internal";
+      this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind });
+      throw err;
+    }
+  }
+
+  /** Zeroizes every key: part of shutdown. */
+  dispose(): void {
+    this.lockAll(null);
+  }
+
+  private resolveVault(named: string | undefined): string {
+    if (named) return named;
+    if (this.config.default) return this.config.default;
+    const unlocked = this.keyring.unlockedVaults();
+    if (unlocked.length === 1) return unlocked[0]!;
+    throw new RpcError("invalid_params", "name a vault: no vault.default in config and not exactly one vault unlocked", {
+      issues: [{ code: "custom", path: ["vault"], message: "required here" }],
+    });
+  }
+
+  private load(vault: string): { doc: VaultDoc; path: string } {
+    const path = vaultPath(this.home, vault);
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      this.docs.delete(vault);
+      throw new RpcError("not_found", `no vault named ${JSON.stringify(vault)} (${path})`, { vault });
+    }
+    const cached = this.docs.get(vault);
+    if (cached && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return { doc: cached.doc, path };
+    const doc = readVaultFile(path, vault);
+    this.docs.set(vault, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, doc });
+    return { doc, path };
+  }
+
+  private record(ctx: CallContext | null, fields: AuditFields): void {
+    const peer = ctx ? { ...ctx.peer, ...observeProcess(ctx.peer.pid) } : undefined;
+    this.audit.append({ ...fields, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
+  }
+}
