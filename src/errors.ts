@@ -26,4 +26,7 @@ export type WardenErrorKind =
   | "unavailable" // no daemon answers on the socket
   | "timeout"
   | "start_failed"
-  | "usage"; // a bad option value the parser could not catch
+  | "conflict" // the thing to create exists already
+  | "not_found"
+  | "usage" // a bad option value the parser could not catch
+  | "no_tty"; // a prompt was needed and there is no terminal to ask on

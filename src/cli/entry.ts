@@ -1,19 +1,65 @@
-// Entry point. Commands on an agent's hot path run without loading clipanion (which alone costs
-// about a quarter of Node's start-up) when their argv is in its plain form; anything else — help,
-// other flags, other commands — goes through the clipanion CLI in main.ts, which defines them all.
+// Entry point. Commands on an agent's hot path (ping, get) run without loading clipanion (which
+// alone costs about a quarter of Node's start-up) when their argv is in a plain form this file
+// understands; anything else — help, unknown flags, other commands — goes through the clipanion
+// CLI in main.ts, which defines every command and its help.
 import { reportError, type Io } from "./report.js";
 
-type FastCommand = { flags: ReadonlySet<string>; run(io: Io): Promise<number> };
+interface Parsed {
+  positionals: string[];
+  options: Map<string, string>;
+  flags: Set<string>;
+}
+
+interface FastCommand {
+  positionals: number;
+  /** Options that take a value (`--vault V` or `--vault=V`). */
+  options: ReadonlySet<string>;
+  flags: ReadonlySet<string>;
+  run(io: Io, args: Parsed): Promise<number>;
+}
 
 const fastPath: Record<string, FastCommand> = {
-  ping: { flags: new Set(["--json"]), run: async (io) => (await import("./actions/ping.js")).ping(io) },
+  ping: { positionals: 0, options: new Set(), flags: new Set(["--json"]), run: async (io) => (await import("./actions/ping.js")).ping(io) },
+  get: {
+    positionals: 1,
+    options: new Set(["--vault", "--scope", "--reason", "--caller"]),
+    flags: new Set(["--json", "--no-daemon"]),
+    run: async (io, a) =>
+      (await import("./actions/get.js")).get(
+        { name: a.positionals[0]!, vault: a.options.get("--vault"), scope: a.options.get("--scope"), reason: a.options.get("--reason") ?? "", caller: a.options.get("--caller") },
+        a.flags.has("--no-daemon"),
+        io,
+      ),
+  },
 };
+
+/** Parses argv for a fast command, or returns null to hand it to clipanion. */
+function parse(cmd: FastCommand, argv: string[]): Parsed | null {
+  const out: Parsed = { positionals: [], options: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("-") || arg === "-") {
+      out.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (cmd.flags.has(name) && eq < 0) out.flags.add(name);
+    else if (cmd.options.has(name) && !out.options.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) return null;
+      out.options.set(name, value);
+    } else return null; // -h, --help, repeated or unknown options: clipanion explains
+  }
+  return out.positionals.length === cmd.positionals ? out : null;
+}
 
 const argv = process.argv.slice(2);
 const fast = argv.length > 0 ? fastPath[argv[0]!] : undefined;
-if (fast && argv.slice(1).every((a) => fast.flags.has(a))) {
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, json: argv.includes("--json") };
-  process.exitCode = await fast.run(io).catch((err: unknown) => reportError(io, err));
+const parsed = fast ? parse(fast, argv.slice(1)) : null;
+if (fast && parsed) {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, json: parsed.flags.has("--json") };
+  process.exitCode = await fast.run(io, parsed).catch((err: unknown) => reportError(io, err));
 } else {
   await import("./main.js");
 }

@@ -9,8 +9,21 @@ import { DaemonRunCommand } from "./commands/daemon/run.js";
 import { DaemonStartCommand } from "./commands/daemon/start.js";
 import { DaemonStatusCommand } from "./commands/daemon/status.js";
 import { DaemonStopCommand } from "./commands/daemon/stop.js";
+import { AuditListCommand } from "./commands/audit/list.js";
+import { AuditVerifyCommand } from "./commands/audit/verify.js";
+import { ExecCommand } from "./commands/exec.js";
+import { GetCommand } from "./commands/get.js";
 import { HealthCommand } from "./commands/health.js";
 import { PingCommand } from "./commands/ping.js";
+import { VaultAddCommand } from "./commands/vault/add.js";
+import { VaultInitCommand } from "./commands/vault/init.js";
+import { VaultListCommand } from "./commands/vault/list.js";
+import { VaultLockCommand } from "./commands/vault/lock.js";
+import { VaultRekeyCommand } from "./commands/vault/rekey.js";
+import { VaultRmCommand } from "./commands/vault/rm.js";
+import { VaultSetCommand } from "./commands/vault/set.js";
+import { VaultStatusCommand } from "./commands/vault/status.js";
+import { VaultUnlockCommand } from "./commands/vault/unlock.js";
 
 const cli = new Cli({
   binaryLabel: "warden",
@@ -29,6 +42,19 @@ for (const command of [
   DaemonRestartCommand,
   DaemonStatusCommand,
   DaemonDoctorCommand,
+  GetCommand,
+  ExecCommand,
+  VaultInitCommand,
+  VaultAddCommand,
+  VaultSetCommand,
+  VaultRmCommand,
+  VaultListCommand,
+  VaultRekeyCommand,
+  VaultUnlockCommand,
+  VaultLockCommand,
+  VaultStatusCommand,
+  AuditListCommand,
+  AuditVerifyCommand,
 ]) {
   cli.register(command);
 }

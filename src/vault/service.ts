@@ -11,6 +11,7 @@ import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
+import { checkScope } from "./policy.js";
 import { findEntry, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -77,13 +78,7 @@ export class VaultService {
       const { doc, path } = this.load(vault);
       const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
       if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
-      if (entry.scopes.length > 0 && (p.scope === undefined || !entry.scopes.includes(p.scope))) {
-        throw new RpcError("scope_denied", `${p.name} is limited to scopes ${entry.scopes.join(", ")}; pass one of them as scope`, {
-          vault,
-          name: p.name,
-          scopes: entry.scopes,
-        });
-      }
+      checkScope(entry, p.scope, vault);
       this.record(ctx, { ...base, outcome: "ok" });
       return { vault, name: entry.name, value: entry.value };
     } catch (err) {

@@ -1,7 +1,7 @@
 // Vault operations on files: create, open with a key, read, change, rekey. Shared by the CLI's
 // mutations and direct reads and by the daemon's reads, so there is one implementation of the
 // format. Mutations hold a per-vault flock in the run root for their read-modify-write.
-import { closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { RpcError } from "../rpc/errors.js";
@@ -19,6 +19,18 @@ export function vaultPath(home: string, vault: string): string {
 
 export function vaultExists(home: string, vault: string): boolean {
   return existsSync(vaultPath(home, vault));
+}
+
+/** Names of the vaults under $WARDEN_HOME/vaults, sorted. */
+export function listVaults(home: string): string[] {
+  try {
+    return readdirSync(join(home, "vaults"))
+      .filter((f) => f.endsWith(".vault") && VAULT_NAME_PATTERN.test(f.slice(0, -6)))
+      .map((f) => f.slice(0, -6))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Derives the vault keys from a passphrase and checks them against the file: `bad_passphrase` if wrong. */

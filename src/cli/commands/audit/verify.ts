@@ -1,0 +1,28 @@
+import { Command, Option } from "clipanion";
+import { WardenCommand } from "../../base.js";
+
+export class AuditVerifyCommand extends WardenCommand {
+  static override paths = [["audit", "verify"]];
+  static override usage = Command.Usage({
+    category: "Audit",
+    description: "Recompute the audit log's hash chain and name the first broken record",
+    details: "Exits 0 when every record's hash and link hold, 1 at the first that does not (an edited, removed or reordered record). A torn last line, from a crash mid-append, is reported but is not a break.",
+    examples: [["Verify this host's log", "warden audit verify"]],
+  });
+
+  host = Option.String("--host", { description: "Another host's log (synced into $WARDEN_HOME/audit)" });
+
+  async run(): Promise<number> {
+    const { resolvePaths, sanitizeHost } = await import("../../../daemon/paths.js");
+    const { verifyAuditChain } = await import("../../../ledger/audit-read.js");
+    const paths = resolvePaths();
+    const file = this.host ? paths.audit.replace(/[^/]+\.jsonl$/, `${sanitizeHost(this.host)}.jsonl`) : paths.audit;
+    const report = verifyAuditChain(file);
+    const torn = report.tornTail ? " (a torn last line from a crash is ignored)" : "";
+    const human = report.ok
+      ? `audit chain intact: ${report.records} record(s) in ${file}${torn}`
+      : `audit chain BROKEN at line ${report.firstBroken!.line}${report.firstBroken!.seq !== null ? ` (seq ${report.firstBroken!.seq})` : ""}: ${report.firstBroken!.reason}`;
+    this.print(human, { file, ...report });
+    return report.ok ? 0 : 1;
+  }
+}

@@ -1,0 +1,50 @@
+import { Command, Option } from "clipanion";
+import { WardenError } from "../../errors.js";
+import { fetchSecrets, type SecretRequest } from "../actions/get.js";
+import { WardenCommand } from "../base.js";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export class ExecCommand extends WardenCommand {
+  static override paths = [["exec"]];
+  static override usage = Command.Usage({
+    description: "Run a command with secrets in its environment",
+    details: `
+      Each --secret ENV=VAULT/NAME puts that secret's value in the environment variable ENV of the command, and nowhere else: not in its argv, not in any log. stdin, stdout and stderr are the command's own; its exit status is warden's, and a signal that kills it kills warden the same way. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are passed on to it.
+
+      Reads go through the daemon, or directly from the vault files when none runs (see \`warden get\`). Every read is audited.
+    `,
+    examples: [
+      ["Tests with a key", "warden exec --secret OPENAI_API_KEY=work/OPENAI_KEY --scope dev --reason tests -- pytest -q"],
+      ["Two secrets", "warden exec --secret PGPASSWORD=work/DB_PASS --secret TOKEN=ci/GH_TOKEN --reason deploy -- ./deploy.sh"],
+    ],
+  });
+
+  secrets = Option.Array("--secret", [], { description: "ENV=VAULT/NAME (repeat for several)" });
+  scope = Option.String("--scope", { description: "Scope to present for every secret" });
+  reason = Option.String("--reason", { description: "Why the secrets are needed (required; audited)" });
+  caller = Option.String("--caller", { description: "Who is asking (self-declared; audited)" });
+  noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the vault files directly" });
+  command = Option.Rest({ required: 1 });
+
+  async run(): Promise<number> {
+    if (!this.reason) throw new WardenError("usage", "--reason is required: say why the secrets are needed", { option: "--reason" });
+    if (this.secrets.length === 0) throw new WardenError("usage", "give at least one --secret ENV=VAULT/NAME", { option: "--secret" });
+    const targets = this.secrets.map((spec) => parseSecretSpec(spec));
+    const requests: SecretRequest[] = targets.map((t) => ({ vault: t.vault, name: t.name, scope: this.scope, reason: this.reason!, caller: this.caller ?? "warden exec" }));
+    const values = await fetchSecrets(requests, this.noDaemon, (why) => this.context.stderr.write(`warden: ${why.split(";")[0]}; reading the vault directly\n`));
+    const env = { ...process.env };
+    targets.forEach((t, i) => (env[t.env] = values[i]!.value));
+    const { runChild } = await import("../run-child.js");
+    return runChild(this.command[0]!, this.command.slice(1), env);
+  }
+}
+
+/** ENV=VAULT/NAME; the name may itself contain '/'. */
+export function parseSecretSpec(spec: string): { env: string; vault: string; name: string } {
+  const m = /^([^=]+)=([^/]+)\/(.+)$/.exec(spec);
+  if (!m || !ENV_NAME.test(m[1]!)) {
+    throw new WardenError("usage", `--secret ${JSON.stringify(spec)}: expected ENV=VAULT/NAME, ENV a variable name`, { option: "--secret" });
+  }
+  return { env: m[1]!, vault: m[2]!, name: m[3]! };
+}

@@ -1,0 +1,45 @@
+import { Command, Option } from "clipanion";
+import { WardenError } from "../../../errors.js";
+import { WardenCommand } from "../../base.js";
+
+export class VaultSetCommand extends WardenCommand {
+  static override paths = [["vault", "set"]];
+  static override usage = Command.Usage({
+    category: "Vault",
+    description: "Change a secret's value, scopes or description",
+    details:
+      "Replaces the value (read like `vault add`: stdin or a no-echo prompt) unless --keep-value. --scope replaces the scope list; --any-scope clears it. A running daemon sees the change on its next read.",
+    examples: [
+      ["Rotate a value", "warden vault set work OPENAI_KEY"],
+      ["Only narrow the scopes", "warden vault set work OPENAI_KEY --keep-value --scope ci"],
+    ],
+  });
+
+  vault = Option.String({ required: true });
+  name = Option.String({ required: true });
+  scopes = Option.Array("--scope", { description: "New scope list (repeat for several)" });
+  anyScope = Option.Boolean("--any-scope", false, { description: "Clear the scopes: any caller may read it" });
+  description = Option.String("--description", { description: "New description" });
+  keepValue = Option.Boolean("--keep-value", false, { description: "Keep the current value" });
+  passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Passphrase on the first line of stdin, value after it" });
+
+  async run(): Promise<number> {
+    if (this.anyScope && this.scopes) throw new WardenError("usage", "--scope and --any-scope contradict each other");
+    const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
+    const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
+      const current = findEntry(doc, keys, this.name, path);
+      if (!current) throw new WardenError("not_found", `vault ${this.vault} has no ${this.name}; use: warden vault add ${this.vault} ${this.name}`);
+      let value = current.value;
+      if (!this.keepValue) {
+        const read = await readSecretValue(this.name);
+        value = read.toString("utf8");
+        wipe(read);
+      }
+      const scopes = this.anyScope ? [] : (this.scopes ?? current.scopes);
+      const entry = { ...current, value, scopes, description: this.description ?? current.description, updatedAt: new Date().toISOString() };
+      return { doc: putEntry(doc, keys, entry), result: { vault: this.vault, name: this.name, scopes, valueChanged: !this.keepValue } };
+    });
+    this.print(`updated ${this.name} in vault ${this.vault}`, result);
+    return 0;
+  }
+}

@@ -1,0 +1,53 @@
+// Direct-mode reads: no daemon (or --no-daemon / WARDEN_NO_DAEMON=1). The vault file is opened
+// with a passphrase from the terminal (or WARDEN_PASSPHRASE_FILE), the same scope policy applies,
+// and the read is appended to the same audit chain the daemon writes, under its flock.
+import { ensurePrivateDir } from "../daemon/secure-dir.js";
+import { observeProcess } from "../daemon/proc.js";
+import { AuditLog, type AuditFields } from "../ledger/audit-log.js";
+import { RpcError } from "../rpc/errors.js";
+import { wipe } from "../vault/crypto.js";
+import { checkScope } from "../vault/policy.js";
+import { findEntry, listVaults } from "../vault/store.js";
+import { cliContext, defaultVault, openVault } from "./vault-access.js";
+import { dirname } from "node:path";
+
+export interface DirectRead {
+  vault?: string;
+  name: string;
+  scope?: string;
+  reason: string;
+  caller?: string;
+}
+
+/** Reads several secrets, asking once per vault. Every read, allowed or not, is audited. */
+export async function readDirect(reads: DirectRead[]): Promise<Array<{ vault: string; name: string; value: string }>> {
+  const { paths, config } = cliContext();
+  ensurePrivateDir(dirname(paths.audit), { tighten: false });
+  const audit = new AuditLog(paths.audit, paths.host);
+  const opened = new Map<string, Awaited<ReturnType<typeof openVault>>>();
+  const me = { uid: process.getuid!(), gid: process.getgid!(), pid: process.pid, ...observeProcess(process.pid) };
+  try {
+    const out = [];
+    for (const r of reads) {
+      const vault = r.vault ?? defaultVault(paths, config, listVaults(paths.home));
+      const fields: AuditFields = { action: "get", outcome: "ok", vault, name: r.name, scope: r.scope, reason: r.reason, caller: r.caller, peer: me, detail: { mode: "direct" } };
+      try {
+        let open = opened.get(vault);
+        if (!open) opened.set(vault, (open = await openVault(vault, false)));
+        const entry = findEntry(open.doc, open.keys, r.name, open.path);
+        if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(r.name)}`, { vault, name: r.name });
+        checkScope(entry, r.scope, vault);
+        audit.append(fields);
+        out.push({ vault, name: entry.name, value: entry.value });
+      } catch (err) {
+        const kind = (err as { kind?: string }).kind ?? "internal";
+        audit.append({ ...fields, outcome: kind === "scope_denied" ? "denied" : "error", kind });
+        throw err;
+      }
+    }
+    return out;
+  } finally {
+    for (const o of opened.values()) wipe(o.keys);
+    audit.close();
+  }
+}
