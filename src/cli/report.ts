@@ -2,6 +2,7 @@
 // stderr, or {"error": {...}} on stdout with --json, and an exit code scripts can branch on.
 import { WardenError } from "../errors.js";
 import { RemoteError } from "../rpc/client.js";
+import { RpcError } from "../rpc/errors.js";
 
 /** Exit codes: 0 success, 1 failure, 2 usage, 3 the daemon is not running. */
 export const EXIT_FAILURE = 1;
@@ -24,7 +25,9 @@ export function reportError(io: Io, err: unknown): number {
       ? err.toJSON()
       : err instanceof RemoteError
         ? { ...err.data, kind: err.kind, code: err.code, message: err.message }
-        : { kind: "internal", message: err instanceof Error ? err.message : String(err) };
+        : err instanceof RpcError // raised in-process by direct-mode code, same kinds as over the socket
+          ? { ...err.details, kind: err.kind, code: err.code, message: err.message }
+          : { kind: "internal", message: err instanceof Error ? err.message : String(err) };
   if (io.json) io.stdout.write(JSON.stringify({ error }, null, 2) + "\n");
   else io.stderr.write(`warden: ${error.message}\n`);
   return error.kind === "unavailable" ? EXIT_NOT_RUNNING : error.kind === "usage" ? EXIT_USAGE : EXIT_FAILURE;

@@ -1,0 +1,79 @@
+// Keys in secure memory: lifetimes with short real timers, zeroization and PROT_NONE checked in
+// child processes (touching protected memory kills the process, as it should).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { packageRoot } from "../../src/package-info.js";
+import { Keyring, type EvictionReason } from "../../src/vault/keyring.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const probe = (mode: string) =>
+  spawnSync(process.execPath, [join(packageRoot(), "test", "fixtures", "keyring-probe.mjs"), join(packageRoot(), "dist"), mode], { encoding: "utf8" });
+
+function ring() {
+  const evicted: Array<[string, EvictionReason]> = [];
+  return { ring: new Keyring((v, r) => evicted.push([v, r])), evicted };
+}
+
+describe("Keyring", () => {
+  it("holds a key, reports its lifetimes, and refuses a key that does not verify", () => {
+    const { ring: k } = ring();
+    assert.equal(k.add("bad", Buffer.alloc(32, 1), () => false, "id", 1000, 1000), null);
+    assert.equal(k.has("bad"), false);
+    const info = k.add("v", Buffer.alloc(32, 1), () => true, "id", 5000, 9000)!;
+    assert.equal(info.idleSecs, 5);
+    assert.equal(info.maxSecs, 9);
+    assert.deepEqual(k.unlockedVaults(), ["v"]);
+    assert.equal(k.use("v", "id", (keys) => keys.length), 64);
+    k.lockAll();
+  });
+
+  it("evicts after the idle lifetime, and a read extends it", async () => {
+    const { ring: k, evicted } = ring();
+    k.add("v", Buffer.alloc(32, 1), () => true, "id", 300, 10_000);
+    await sleep(200);
+    k.use("v", "id", () => 0); // extends idle to ~500 ms from unlock
+    await sleep(200);
+    assert.equal(k.has("v"), true, "still held: the read extended the idle lifetime");
+    await sleep(250);
+    assert.equal(k.has("v"), false);
+    assert.deepEqual(evicted, [["v", "idle"]]);
+    assert.throws(() => k.use("v", "id", () => 0), (e: any) => e.kind === "vault_locked");
+  });
+
+  it("evicts at the hard maximum however often it is used", async () => {
+    const { ring: k, evicted } = ring();
+    k.add("v", Buffer.alloc(32, 1), () => true, "id", 10_000, 400);
+    for (let i = 0; i < 3; i++) {
+      await sleep(100);
+      k.use("v", "id", () => 0);
+    }
+    await sleep(250);
+    assert.equal(k.has("v"), false);
+    assert.deepEqual(evicted, [["v", "max"]]);
+  });
+
+  it("drops a key of another generation (the vault was rekeyed) with vault_locked", () => {
+    const { ring: k } = ring();
+    k.add("v", Buffer.alloc(32, 1), () => true, "old", 10_000, 10_000);
+    assert.throws(() => k.use("v", "new", () => 0), (e: any) => e.kind === "vault_locked" && e.details.reason === "rekeyed");
+    assert.equal(k.has("v"), false);
+  });
+
+  it("zeroizes the key on lock, and wipes the master key it was given (child process)", () => {
+    const r = probe("zeroized");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.notEqual(out.during, "00".repeat(64), "the key was real while in use");
+    assert.equal(out.atFree, "00".repeat(64));
+    assert.equal(out.masterWiped, true);
+  });
+
+  it("keeps the key PROT_NONE while idle: touching it kills the process (child process)", () => {
+    const r = probe("touch");
+    assert.match(r.stdout, /^touching/);
+    assert.ok(!r.stdout.includes("survived"));
+    assert.ok(r.signal === "SIGSEGV" || r.signal === "SIGBUS", `expected a memory fault, got status ${r.status} signal ${r.signal}`);
+  });
+});
