@@ -1,9 +1,8 @@
 // Issue 2's figures, each measured side by side in one run against its floor: a bare Node NDJSON
 // echo server (for round trip and throughput) and `node -e 0` (for process start-up). Pairs are
 // interleaved and repeated, and the median kept, because these machines are shared and noisy.
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { load, median, rssMiB, sleep, startDaemon, startEcho, timeProcess, wardenBin, type Row } from "./lib.js";
+import { load, median, row, rssMiB, sleep, startDaemon, startEcho, stopDaemon, timeProcess, wardenBin, type Row } from "./lib.js";
 
 const ROUNDS = 3;
 
@@ -68,13 +67,7 @@ export async function foundationBench(log: (line: string) => void): Promise<Row[
     rows.push(row("`warden ping` whole process (ms)", c, b, "node -e 0", "<= 1.5x node", c <= 1.5 * b));
   } finally {
     echo.kill();
-    daemon.child.kill("SIGTERM");
-    await new Promise((r) => daemon.child.once("exit", r));
-    rmSync(join(daemon.home, ".."), { recursive: true, force: true });
+    await stopDaemon(daemon);
   }
   return rows;
-}
-
-function row(metric: string, warden: number, floor: number | null, floorName: string, target: string, ok: boolean): Row {
-  return { metric, warden, floor, floorName, ratio: floor ? Math.round((warden / floor) * 100) / 100 : null, target, ok };
 }

@@ -1,6 +1,6 @@
 // Shared by the benchmarks: child processes that report ready over IPC, RSS from /proc, medians.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../src/package-info.js";
@@ -28,14 +28,38 @@ export function waitReady(child: ChildProcess, what: string): Promise<void> {
   });
 }
 
-export async function startDaemon(): Promise<{ child: ChildProcess; socket: string; home: string }> {
+export interface BenchDaemon {
+  child: ChildProcess;
+  socket: string;
+  home: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A daemon on a fresh temp home (with `config` written first, when given). */
+export async function startDaemon(config?: object): Promise<BenchDaemon> {
   const home = join(mkdtempSync(join(tmpdir(), "wd-bench-")), "h");
-  const child = spawn(process.execPath, [wardenBin, "daemon", "run", "--quiet"], {
-    env: { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench" },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
+  if (config) {
+    mkdirSync(home, { mode: 0o700 });
+    writeFileSync(join(home, "config.json"), JSON.stringify(config));
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench" };
+  delete env.WARDEN_SOCKET;
+  const child = spawn(process.execPath, [wardenBin, "daemon", "run", "--quiet"], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   await waitReady(child, "warden daemon");
-  return { child, socket: join(home, "run", "bench", "warden.sock"), home };
+  return { child, socket: join(home, "run", "bench", "warden.sock"), home, env };
+}
+
+export async function stopDaemon(d: BenchDaemon): Promise<void> {
+  d.child.kill("SIGTERM");
+  await new Promise((r) => d.child.once("exit", r));
+  rmSync(join(d.home, ".."), { recursive: true, force: true });
+}
+
+/** Runs `warden …` to completion; throws with its stderr when it fails. */
+export function warden(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
+  const r = spawnSync(process.execPath, [wardenBin, ...args], { env, input, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`warden ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout;
 }
 
 export async function startEcho(socket: string): Promise<ChildProcess> {
@@ -61,12 +85,16 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Wall time of one whole process run, in milliseconds. */
-export function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
+/** Wall time of one whole process run (Node, unless `command` says otherwise), in milliseconds. */
+export function timeProcess(args: string[], env: NodeJS.ProcessEnv, command = process.execPath): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { env, stdio: "ignore" });
+  const r = spawnSync(command, args, { env, stdio: "ignore" });
   if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}`);
   return performance.now() - t0;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function row(metric: string, warden: number, floor: number | null, floorName: string, target: string, ok: boolean): Row {
+  return { metric, warden, floor, floorName, ratio: floor ? Math.round((warden / floor) * 100) / 100 : null, target, ok };
+}

@@ -1,11 +1,14 @@
 // Load generator, run as its own process so it never shares an event loop with the server under
 // test. Prints one JSON result on stdout.
-//   latency <socket> <n>              sequential pings: p50/p99 round trip in microseconds
-//   throughput <socket> <conns> <n>   pipelined pings, `window` in flight per connection: req/s
+//   latency <socket> <n> [method] [paramsJson]              sequential calls: p50/p99 round trip in µs
+//   throughput <socket> <conns> <n> [method] [paramsJson]   pipelined, `window` in flight per connection
+// The method defaults to ping.
 import { connect, type Socket } from "node:net";
 
 const [mode, path, ...rest] = process.argv.slice(2);
-const request = (id: number) => `{"jsonrpc":"2.0","id":${id},"method":"ping"}\n`;
+const [method, params] = mode === "latency" ? [rest[1], rest[2]] : [rest[2], rest[3]];
+const tail = `,"method":${JSON.stringify(method ?? "ping")}${params ? `,"params":${params}` : ""}}\n`;
+const request = (id: number) => `{"jsonrpc":"2.0","id":${id}${tail}`;
 
 function open(): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -22,7 +25,10 @@ function onLines(socket: Socket, onReply: (count: number) => void): void {
   socket.on("data", (chunk: string) => {
     const lines = (tail + chunk).split("\n");
     tail = lines.pop()!;
-    for (const l of lines) if (typeof JSON.parse(l).id !== "number") throw new Error(`bad reply ${l}`);
+    for (const l of lines) {
+      const reply = JSON.parse(l);
+      if (typeof reply.id !== "number" || reply.error) throw new Error(`bad reply ${l}`);
+    }
     onReply(lines.length);
   });
 }

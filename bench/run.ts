@@ -4,9 +4,11 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { foundationBench } from "./foundation.js";
 import { root, type Row } from "./lib.js";
+import { vaultBench } from "./vault.js";
 
 const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
   foundation: foundationBench,
+  vault: vaultBench,
 };
 
 const only = process.argv.slice(2);

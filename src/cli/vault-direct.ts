@@ -23,7 +23,7 @@ export interface DirectRead {
 export async function readDirect(reads: DirectRead[]): Promise<Array<{ vault: string; name: string; value: string }>> {
   const { paths, config } = cliContext();
   ensurePrivateDir(dirname(paths.audit), { tighten: false });
-  const audit = new AuditLog(paths.audit, paths.host);
+  const audit = new AuditLog(paths.audit, paths.host, { hold: false });
   const opened = new Map<string, Awaited<ReturnType<typeof openVault>>>();
   const me = { uid: process.getuid!(), gid: process.getgid!(), pid: process.pid, ...observeProcess(process.pid) };
   try {

@@ -79,7 +79,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
 
     ensurePrivateDir(dirname(paths.audit), { tighten: false });
     ensurePrivateDir(paths.vaults, { tighten: false });
-    const audit = new AuditLog(paths.audit, paths.host);
+    const audit = new AuditLog(paths.audit, paths.host, { hold: true });
     lifetime.defer("audit log", () => audit.close());
     const vault = new VaultService(paths.home, config.vault, audit, logger);
     lifetime.defer("vault keys", () => vault.dispose());

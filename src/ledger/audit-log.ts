@@ -1,12 +1,15 @@
 // audit/<host>.jsonl: append-only, hash-chained. Each record carries `prev` (the previous record's
 // hash) and `hash` = SHA-256 over prev and the record's own JSON, so an edited, dropped or
-// reordered record breaks the chain at that point. Appends are flocked and re-read the tail when
-// another process (a direct-mode CLI) appended meanwhile, so the chain stays one chain.
-// Not fsynced per record: a read must stay cheap. Dirty data is fdatasynced within `syncMs`, and
-// on close.
+// reordered record breaks the chain at that point.
+//
+// One writer at a time, by flock: the daemon holds it for its whole life (so an append is a hash
+// and a buffered write, flushed once per event-loop turn, before that turn's replies go out); a
+// direct-mode CLI takes it per append and re-reads the tail, so the chain stays one chain.
+// Not fsynced per record — a read must stay cheap: dirty data is fdatasynced within `syncMs`.
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { native } from "../daemon/native.js";
+import { WardenError } from "../errors.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -33,7 +36,17 @@ export interface AuditRecord extends AuditFields {
 }
 
 export function recordHash(prev: string, withoutHash: Omit<AuditRecord, "hash">): string {
-  return createHash("sha256").update(prev).update("\n").update(JSON.stringify(withoutHash)).digest("hex");
+  return chainHash(prev, JSON.stringify(withoutHash));
+}
+
+function chainHash(prev: string, json: string): string {
+  return createHash("sha256").update(prev).update("\n").update(json).digest("hex");
+}
+
+export interface AuditLogOptions {
+  /** Hold the flock for the log's lifetime and batch writes per event-loop turn (the daemon). */
+  hold: boolean;
+  syncMs?: number;
 }
 
 export class AuditLog {
@@ -42,35 +55,48 @@ export class AuditLog {
   private prev = GENESIS;
   private size = 0;
   private dirty = false;
+  private pending: string[] = [];
   private readonly timer: NodeJS.Timeout;
+  private readonly hold: boolean;
 
   constructor(
     readonly path: string,
     private readonly host: string,
-    syncMs = 1000,
+    opts: AuditLogOptions,
   ) {
+    this.hold = opts.hold;
     this.fd = openSync(path, "a+", 0o600);
-    this.locked(() => this.catchUp(true));
-    this.timer = setInterval(() => this.sync(), syncMs);
+    try {
+      this.lock();
+      this.catchUp(true);
+    } catch (err) {
+      closeSync(this.fd);
+      throw err;
+    }
+    if (!this.hold) native().funlock(this.fd);
+    this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
     this.timer.unref();
   }
 
   append(fields: AuditFields): AuditRecord {
-    return this.locked(() => {
-      this.catchUp(false);
-      const base = { v: 1 as const, seq: this.seq + 1, ts: new Date().toISOString(), host: this.host, ...fields, prev: this.prev };
-      const record: AuditRecord = { ...base, hash: recordHash(this.prev, base) };
-      const line = Buffer.from(JSON.stringify(record) + "\n");
-      writeSync(this.fd, line);
-      this.seq = record.seq;
-      this.prev = record.hash;
-      this.size += line.length;
-      this.dirty = true;
-      return record;
-    });
+    if (!this.hold) {
+      this.lock();
+      try {
+        this.catchUp(false);
+        const record = this.next(fields);
+        this.write();
+        return record;
+      } finally {
+        native().funlock(this.fd);
+      }
+    }
+    const record = this.next(fields);
+    if (this.pending.length === 1) setImmediate(() => this.write());
+    return record;
   }
 
   sync(): void {
+    this.write();
     if (!this.dirty) return;
     this.dirty = false;
     fdatasyncSync(this.fd);
@@ -79,19 +105,35 @@ export class AuditLog {
   close(): void {
     clearInterval(this.timer);
     this.sync();
-    closeSync(this.fd);
+    closeSync(this.fd); // drops the flock
   }
 
-  private locked<T>(fn: () => T): T {
-    const deadline = Date.now() + 5000;
+  private next(fields: AuditFields): AuditRecord {
+    const base = { v: 1 as const, seq: this.seq + 1, ts: new Date().toISOString(), host: this.host, ...fields, prev: this.prev };
+    const json = JSON.stringify(base);
+    const hash = chainHash(this.prev, json);
+    this.pending.push(`${json.slice(0, -1)},"hash":"${hash}"}\n`); // = JSON.stringify({...base, hash})
+    this.seq = base.seq;
+    this.prev = hash;
+    return { ...base, hash };
+  }
+
+  private write(): void {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.from(this.pending.join(""));
+    this.pending = [];
+    writeSync(this.fd, chunk);
+    this.size += chunk.length;
+    this.dirty = true;
+  }
+
+  private lock(): void {
+    const deadline = Date.now() + 3000;
     while (!native().tryFlock(this.fd, true)) {
-      if (Date.now() > deadline) throw new Error(`${this.path} stays locked by another process`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-    try {
-      return fn();
-    } finally {
-      native().funlock(this.fd);
+      if (Date.now() > deadline) {
+        throw new WardenError("already_running", `${this.path} is held by another writer (the running daemon?); read through the daemon instead`, { path: this.path });
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
     }
   }
 

@@ -1,5 +1,5 @@
 // Unlocked vault keys, held in libsodium secure memory (sodium_malloc: guard pages, mlock, no core
-// dumps) and kept PROT_NONE except while a read decrypts. Each key has an idle lifetime (extended
+// dumps) and kept PROT_NONE except during the event-loop turn in which reads decrypt. Each key has an idle lifetime (extended
 // by use) and a hard one (from unlock); one precise timer per key fires at the earlier deadline.
 // Lock, eviction and shutdown zeroize the key and free it.
 import { RpcError } from "../rpc/errors.js";
@@ -33,6 +33,7 @@ export const keyringTestHooks: { beforeFree?: (keys: SecureBuffer) => void } = {
 
 export class Keyring {
   private readonly held = new Map<string, Held>();
+  private readonly readable = new Set<SecureBuffer>();
 
   constructor(private readonly onEvict: (vault: string, reason: EvictionReason) => void) {}
 
@@ -85,13 +86,22 @@ export class Keyring {
       throw new RpcError("vault_locked", `vault ${vault} was rekeyed since it was unlocked; unlock it again`, { vault, reason: "rekeyed" });
     }
     held.lastUsed = now;
-    const s = sodium();
-    s.sodium_mprotect_readonly(held.keys);
-    try {
-      return fn(held.keys);
-    } finally {
-      s.sodium_mprotect_noaccess(held.keys);
+    if (!this.readable.has(held.keys)) {
+      sodium().sodium_mprotect_readonly(held.keys);
+      this.readable.add(held.keys);
+      if (this.readable.size === 1) setImmediate(() => this.protectAll());
     }
+    return fn(held.keys);
+  }
+
+  /**
+   * Keys made readable for reads are made inaccessible again at the end of the event-loop turn:
+   * one mprotect pair serves every read of that turn (the PROT_NONE change flushes the TLB, the
+   * costliest step of a read), and no key stays readable while the daemon waits for work.
+   */
+  private protectAll(): void {
+    for (const keys of this.readable) sodium().sodium_mprotect_noaccess(keys);
+    this.readable.clear();
   }
 
   /** Zeroizes and frees the key; false when there was none. */
@@ -100,6 +110,7 @@ export class Keyring {
     if (!held) return false;
     this.held.delete(vault);
     clearTimeout(held.timer);
+    this.readable.delete(held.keys);
     const s = sodium();
     s.sodium_mprotect_readwrite(held.keys);
     s.sodium_memzero(held.keys);

@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import type { Config } from "../daemon/config.js";
 import type { Logger } from "../daemon/log.js";
-import { observeProcess } from "../daemon/proc.js";
+import { observeProcess, type ObservedProcess } from "../daemon/proc.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
@@ -26,6 +26,8 @@ export class VaultService {
   private readonly keyring: Keyring;
   private readonly throttle = new UnlockThrottle();
   private readonly docs = new Map<string, CachedDoc>();
+  /** The peer's executable and argv, read from /proc on its connection's first audited call. */
+  private readonly observed = new WeakMap<CallContext, ObservedProcess>();
 
   constructor(
     private readonly home: string,
@@ -120,7 +122,9 @@ export class VaultService {
   }
 
   private record(ctx: CallContext | null, fields: AuditFields): void {
-    const peer = ctx ? { ...ctx.peer, ...observeProcess(ctx.peer.pid) } : undefined;
+    let seen = ctx && this.observed.get(ctx);
+    if (ctx && !seen) this.observed.set(ctx, (seen = observeProcess(ctx.peer.pid)));
+    const peer = ctx && seen ? { ...ctx.peer, ...seen } : undefined;
     this.audit.append({ ...fields, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
   }
 }

@@ -1,0 +1,96 @@
+// Issue 3's figures, side by side in one run: vault.get against ping on the same daemon (the
+// audit append is the difference), 8 concurrent clients, and `warden get` as a whole process
+// against `node -e 0` and against `pass show` (Debian's pass, gpg-agent warm).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { load, median, row, startDaemon, stopDaemon, timeProcess, warden, wardenBin, type Row } from "./lib.js";
+
+const ROUNDS = 3;
+const PASS = "bench-passphrase";
+const GET = JSON.stringify({ vault: "bench", name: "API_KEY", reason: "bench" });
+
+export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
+  const d = await startDaemon({ vault: { kdf: "interactive" } });
+  const rows: Row[] = [];
+  try {
+    warden(d.env, ["vault", "init", "bench", "--passphrase-stdin"], `${PASS}\n`);
+    for (let i = 0; i < 20; i++) warden(d.env, ["vault", "add", "bench", i === 0 ? "API_KEY" : `OTHER_${i}`, "--passphrase-stdin"], `${PASS}\nsk-bench-${i}`);
+    warden(d.env, ["vault", "unlock", "bench", "--passphrase-stdin"], `${PASS}\n`);
+
+    const lat = { ping: [] as number[][], get: [] as number[][] };
+    for (let i = 0; i < ROUNDS; i++) {
+      log(`  vault.get vs ping latency: round ${i + 1}/${ROUNDS}`);
+      const p = load<{ p50us: number; p99us: number }>("latency", d.socket, 10_000);
+      const g = load<{ p50us: number; p99us: number }>("latency", d.socket, 10_000, "vault.get", GET);
+      lat.ping.push([p.p50us, p.p99us]);
+      lat.get.push([g.p50us, g.p99us]);
+    }
+    const at = (xs: number[][], i: number) => median(xs.map((x) => x[i]!));
+    rows.push(row("vault.get round trip p50 (µs)", at(lat.get, 0), at(lat.ping, 0), "ping, same daemon", "<= 1.5x ping", at(lat.get, 0) <= 1.5 * at(lat.ping, 0)));
+    rows.push(row("vault.get round trip p99 (µs)", at(lat.get, 1), at(lat.ping, 1), "ping, same daemon", "(reported)", true));
+
+    const tp = { ping: [] as number[], get: [] as number[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      log(`  8 concurrent clients: round ${i + 1}/${ROUNDS}`);
+      tp.ping.push(load<{ reqPerSec: number }>("throughput", d.socket, 8, 40_000).reqPerSec);
+      tp.get.push(load<{ reqPerSec: number }>("throughput", d.socket, 8, 40_000, "vault.get", GET).reqPerSec);
+    }
+    rows.push(row("vault.get, 8 clients pipelined (req/s)", median(tp.get), median(tp.ping), "ping, same daemon", "(reported)", true));
+
+    log("  warden get process vs node -e 0 and pass show");
+    const env = { ...d.env, WARDEN_SOCKET: d.socket };
+    const args = [wardenBin, "get", "API_KEY", "--vault", "bench", "--reason", "bench"];
+    const pass = setUpPass();
+    const cli: number[] = [];
+    const bare: number[] = [];
+    const passTimes: number[] = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        bare.push(timeProcess(["-e", "0"], env));
+        cli.push(timeProcess(args, env));
+        if (pass) passTimes.push(timeProcess(["show", "bench/key"], pass.env, "pass"));
+      }
+    } finally {
+      pass?.cleanup();
+    }
+    const c = Math.round(median(cli) * 10) / 10;
+    const b = Math.round(median(bare) * 10) / 10;
+    rows.push(row("`warden get` whole process (ms)", c, b, "node -e 0", "<= 1.5x node", c <= 1.5 * b));
+    if (pass) {
+      const p = Math.round(median(passTimes) * 10) / 10;
+      rows.push(row("`warden get` whole process (ms)", c, p, "pass show (gpg-agent warm)", "(reported)", true));
+    } else {
+      log("  pass or gpg not installed (apt-get install pass gnupg): no pass comparison");
+    }
+  } finally {
+    await stopDaemon(d);
+  }
+  return rows;
+}
+
+/** A throwaway password store with an unprotected gpg key, its agent started, one secret in it. */
+function setUpPass(): { env: NodeJS.ProcessEnv; cleanup(): void } | null {
+  if (spawnSync("sh", ["-c", "command -v pass && command -v gpg"]).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), "wd-pass-"));
+  const env = { ...process.env, GNUPGHOME: join(dir, "gnupg"), PASSWORD_STORE_DIR: join(dir, "store") };
+  const run = (cmd: string, args: string[], input?: string) => {
+    const r = spawnSync(cmd, args, { env, input, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  };
+  spawnSync("mkdir", ["-m", "700", env.GNUPGHOME]);
+  run("gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "bench@warden.invalid", "default", "default", "never"]);
+  const fpr = /fpr:::::::::([0-9A-F]+):/.exec(run("gpg", ["--batch", "--with-colons", "--list-secret-keys"]))![1]!;
+  run("pass", ["init", fpr]);
+  run("pass", ["insert", "-e", "bench/key"], "sk-bench-0\n");
+  run("pass", ["show", "bench/key"]); // starts and warms gpg-agent
+  return {
+    env,
+    cleanup() {
+      spawnSync("gpgconf", ["--kill", "gpg-agent"], { env });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
