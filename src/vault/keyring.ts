@@ -89,15 +89,17 @@ export class Keyring {
     if (!this.readable.has(held.keys)) {
       sodium().sodium_mprotect_readonly(held.keys);
       this.readable.add(held.keys);
-      if (this.readable.size === 1) setImmediate(() => this.protectAll());
+      // After this turn's replies are written (they are flushed on setImmediate too), not before.
+      if (this.readable.size === 1) setImmediate(() => setImmediate(() => this.protectAll()));
     }
     return fn(held.keys);
   }
 
   /**
-   * Keys made readable for reads are made inaccessible again at the end of the event-loop turn:
-   * one mprotect pair serves every read of that turn (the PROT_NONE change flushes the TLB, the
-   * costliest step of a read), and no key stays readable while the daemon waits for work.
+   * Keys made readable for reads are made inaccessible again right after the event-loop turn that
+   * read them: one mprotect pair serves every read of that turn (going back to PROT_NONE flushes
+   * the TLB, the costliest step of a read), it happens off the reply's path, and no key stays
+   * readable while the daemon waits for work (a pending setImmediate keeps the loop from blocking).
    */
   private protectAll(): void {
     for (const keys of this.readable) sodium().sodium_mprotect_noaccess(keys);
