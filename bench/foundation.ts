@@ -2,7 +2,7 @@
 // echo server (for round trip and throughput) and `node -e 0` (for process start-up). Pairs are
 // interleaved and repeated, and the median kept, because these machines are shared and noisy.
 import { join } from "node:path";
-import { load, median, row, rssMiB, sleep, startDaemon, startEcho, stopDaemon, timeProcess, wardenBin, type Row } from "./lib.js";
+import { load, median, pairedRatio, row, rssMiB, sleep, startDaemon, startEcho, stopDaemon, timeProcess, wardenBin, type Row } from "./lib.js";
 
 const ROUNDS = 3;
 
@@ -27,10 +27,11 @@ export async function foundationBench(log: (line: string) => void): Promise<Row[
     };
 
     const lat = pair("ping latency", (s) => load<{ p50us: number; p99us: number }>("latency", s, 20_000));
-    const p50 = { w: median(lat.warden.map((r) => r.p50us)), f: median(lat.floor.map((r) => r.p50us)) };
-    const p99 = { w: median(lat.warden.map((r) => r.p99us)), f: median(lat.floor.map((r) => r.p99us)) };
-    rows.push(row("ping round trip p50 (µs)", p50.w, p50.f, "echo server", "<= 2x echo", p50.w <= 2 * p50.f));
-    rows.push(row("ping round trip p99 (µs)", p99.w, p99.f, "echo server", "(reported)", true));
+    const of = (rs: Array<{ p50us: number; p99us: number }>, k: "p50us" | "p99us") => rs.map((r) => r[k]);
+    const p50 = { w: median(of(lat.warden, "p50us")), f: median(of(lat.floor, "p50us")), r: pairedRatio(of(lat.warden, "p50us"), of(lat.floor, "p50us")) };
+    const p99 = { w: median(of(lat.warden, "p99us")), f: median(of(lat.floor, "p99us")), r: pairedRatio(of(lat.warden, "p99us"), of(lat.floor, "p99us")) };
+    rows.push(row("ping round trip p50 (µs)", p50.w, p50.f, "echo server", "<= 2x echo", p50.r <= 2, p50.r));
+    rows.push(row("ping round trip p99 (µs)", p99.w, p99.f, "echo server", "(reported)", true, p99.r));
 
     for (const conns of [1, 8]) {
       const tp = pair(`throughput, ${conns} connection(s)`, (s) => load<{ reqPerSec: number }>("throughput", s, conns, 200_000));

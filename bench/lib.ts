@@ -95,6 +95,13 @@ export function timeProcess(args: string[], env: NodeJS.ProcessEnv, command = pr
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function row(metric: string, warden: number, floor: number | null, floorName: string, target: string, ok: boolean): Row {
-  return { metric, warden, floor, floorName, ratio: floor ? Math.round((warden / floor) * 100) / 100 : null, target, ok };
+/** `pairedRatio`: the median of per-round ratios, when pairs were measured side by side. */
+export function row(metric: string, warden: number, floor: number | null, floorName: string, target: string, ok: boolean, pairedRatio?: number): Row {
+  const ratio = pairedRatio ?? (floor ? warden / floor : null);
+  return { metric, warden, floor, floorName, ratio: ratio === null ? null : Math.round(ratio * 100) / 100, target, ok };
+}
+
+/** Median of warden/floor over rounds measured back to back: drift between rounds cancels out. */
+export function pairedRatio(warden: number[], floor: number[]): number {
+  return median(warden.map((w, i) => w / floor[i]!));
 }

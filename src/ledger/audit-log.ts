@@ -7,7 +7,7 @@
 // direct-mode CLI takes it per append and re-reads the tail, so the chain stays one chain.
 // Not fsynced per record — a read must stay cheap: dirty data is fdatasynced within `syncMs`.
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { native } from "../daemon/native.js";
 import { WardenError } from "../errors.js";
 
@@ -40,7 +40,7 @@ export function recordHash(prev: string, withoutHash: Omit<AuditRecord, "hash">)
 }
 
 function chainHash(prev: string, json: string): string {
-  return createHash("sha256").update(prev).update("\n").update(json).digest("hex");
+  return hash("sha256", `${prev}\n${json}`, "hex"); // one-shot: no Hash object per record
 }
 
 export interface AuditLogOptions {

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { packageRoot } from "../../src/package-info.js";
+import { wardenBin } from "../helpers/cli.js";
 import { useDaemon } from "../helpers/daemon.js";
 
 const examples = join(packageRoot(), "examples");
@@ -40,5 +41,38 @@ describe("examples", () => {
     assert.equal(lines[0].result.apiVersion, "warden.v1");
     assert.deepEqual(lines[1].result, { pong: true });
     assert.equal(lines[2].length, 2);
+  });
+});
+
+describe("examples that read a secret", () => {
+  const ctx = useDaemon({ vault: { kdf: "interactive" } });
+  const value = 'sk-example "quoted" \\ value';
+  const input = (s: string) => ({ env: ctx.home.env, encoding: "utf8" as const, input: s });
+
+  it("set up: a vault with one scoped secret, unlocked in the daemon", () => {
+    const w = (args: string[], stdin: string) => spawnSync(process.execPath, [wardenBin, ...args], input(stdin));
+    assert.equal(w(["vault", "init", "work", "--passphrase-stdin"], "pw\n").status, 0);
+    assert.equal(w(["vault", "add", "work", "API_KEY", "--scope", "dev", "--passphrase-stdin"], `pw\n${value}`).status, 0);
+    assert.equal(w(["vault", "unlock", "work", "--passphrase-stdin"], "pw\n").status, 0);
+  });
+
+  it("python: get_secret.py prints the value, and the error kind when denied", { skip: !has("python3") && "python3 not installed" }, () => {
+    const script = join(examples, "python", "get_secret.py");
+    const ok = spawnSync("python3", [script, "API_KEY", "--reason", "example", "--vault", "work", "--scope", "dev"], { env: ctx.home.env, encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, value);
+    const denied = spawnSync("python3", [script, "API_KEY", "--reason", "example", "--vault", "work"], { env: ctx.home.env, encoding: "utf8" });
+    assert.equal(denied.status, 1);
+    assert.equal(JSON.parse(denied.stderr).error.kind, "scope_denied");
+  });
+
+  it("shell: get-secret.sh prints the value over socat", { skip: !has("socat") && "socat not installed" }, () => {
+    const script = join(examples, "shell", "get-secret.sh");
+    const ok = spawnSync("sh", [script, "API_KEY", "example", "work", "dev"], { env: ctx.home.env, encoding: "utf8" });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, value);
+    const missing = spawnSync("sh", [script, "NOPE", "example", "work"], { env: ctx.home.env, encoding: "utf8" });
+    assert.equal(missing.status, 1);
+    assert.equal(JSON.parse(missing.stderr).error.data.kind, "not_found");
   });
 });
