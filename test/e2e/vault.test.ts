@@ -159,3 +159,32 @@ describe("audit verify", () => {
     }
   });
 });
+
+describe("doctor on vaults and the audit log", () => {
+  it("reports a well-formed vault and an intact chain, then a damaged vault and an edited record", async () => {
+    const healthy = (await cli(["daemon", "doctor", "--json"])).json();
+    const check = (r: any, name: string) => r.doctor.checks.find((c: any) => c.name === name);
+    assert.equal(check(healthy, "vaults").state, "ok");
+    assert.equal(check(healthy, "audit_chain").state, "ok");
+
+    const vaultFile = join(home.home, "vaults", "work.vault");
+    const auditFile = join(home.home, "audit", "testhost.jsonl");
+    const [vaultText, auditText] = [readFileSync(vaultFile, "utf8"), readFileSync(auditFile, "utf8")];
+    try {
+      writeFileSync(vaultFile, vaultText.replace('"version": 1', '"version": 1 ').replace(/"checksum": "[0-9a-f]{4}/, '"checksum": "0000'));
+      writeFileSync(auditFile, auditText.replace('"outcome":"ok"', '"outcome":"denied"'));
+      const broken = await cli(["daemon", "doctor", "--json"]);
+      assert.equal(broken.code, 1);
+      assert.equal(check(broken.json(), "vaults").state, "failed");
+      assert.equal(check(broken.json(), "audit_chain").state, "failed");
+      const ids = broken.json().repair_actions.map((a: any) => [a.id, a.risk]);
+      assert.deepEqual(ids.filter((x: string[]) => x[0] === "restore_vault" || x[0] === "inspect_audit"), [
+        ["restore_vault", "requires_manual_review"],
+        ["inspect_audit", "requires_manual_review"],
+      ]);
+    } finally {
+      writeFileSync(vaultFile, vaultText);
+      writeFileSync(auditFile, auditText);
+    }
+  });
+});

@@ -6,6 +6,8 @@ import type { ResultOf } from "../../../protocol/index.js";
 import type { Config } from "../config.js";
 import { conflictMessage, type LockState } from "../lock.js";
 import type { WardenPaths } from "../paths.js";
+import { verifyAuditChain } from "../../ledger/audit-read.js";
+import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
 import { dirProblem, inspectPath, octal } from "../secure-dir.js";
 import type { Check, RepairAction } from "./types.js";
 
@@ -178,4 +180,42 @@ export function checkDisk(ctx: DoctorContext): CheckResult {
   };
 }
 
-export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk];
+export function checkAudit(ctx: DoctorContext): CheckResult {
+  const name = "audit_chain";
+  const report = verifyAuditChain(ctx.paths.audit);
+  if (!report.ok) {
+    const b = report.firstBroken!;
+    return {
+      check: { name, state: "failed", message: `${ctx.paths.audit} line ${b.line}: ${b.reason}` },
+      actions: [
+        {
+          id: "inspect_audit",
+          risk: "requires_manual_review",
+          command: `warden audit verify --json`,
+          explanation: "Someone or something changed the audit log. Keep a copy for investigation; nothing repairs a broken chain.",
+        },
+      ],
+    };
+  }
+  const torn = report.tornTail ? "; a torn last line from a crash (ignored, cut at the next daemon start)" : "";
+  return { check: { name, state: report.tornTail ? "degraded" : "ok", message: `${report.records} record(s), chain intact${torn}` }, actions: [] };
+}
+
+export function checkVaults(ctx: DoctorContext): CheckResult {
+  const names = listVaults(ctx.paths.home);
+  const broken: string[] = [];
+  for (const vault of names) {
+    try {
+      readVaultFile(vaultPath(ctx.paths.home, vault), vault);
+    } catch (err) {
+      broken.push(`${vault}: ${(err as Error).message}`);
+    }
+  }
+  if (broken.length === 0) return ok("vaults", names.length ? `${names.length} vault file(s) well-formed: ${names.join(", ")}` : "no vaults yet");
+  return {
+    check: { name: "vaults", state: "failed", message: broken.join("; ") },
+    actions: [{ id: "restore_vault", risk: "requires_manual_review", command: `ls -l ${ctx.paths.vaults}`, explanation: "Restore the damaged vault file from a backup or another synced machine; warden never rewrites it." }],
+  };
+}
+
+export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit];

@@ -16,7 +16,9 @@ export type RepairId =
   | "fix_run_root"
   | "fix_config"
   | "move_socket_obstruction"
-  | "free_disk_space";
+  | "free_disk_space"
+  | "inspect_audit"
+  | "restore_vault";
 
 export interface Check {
   name: string;
