@@ -1,5 +1,5 @@
 // Syscalls Node does not expose: the peer credentials of a Unix socket (SO_PEERCRED /
-// getpeereid) and flock(2), for the daemon's exclusive lock and appends shared between processes.
+// getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE, tcgetpgrp.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #ifdef __APPLE__
 #include <sys/ucred.h>
 #include <sys/un.h>
@@ -96,11 +99,36 @@ static napi_value funlock(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// noCoreDumps(): PR_SET_DUMPABLE 0 — no core file, and no same-uid ptrace or /proc/<pid>/mem, for
+// a process that holds secrets in ordinary (V8) memory.
+static napi_value no_core_dumps(napi_env env, napi_callback_info info) {
+  (void)info;
+#ifdef __linux__
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return throw_errno(env, "prctl(PR_SET_DUMPABLE)", errno);
+#else
+  (void)env;
+#endif
+  return NULL;
+}
+
+// isForeground(fd) -> whether this process group is the terminal's foreground group; reading
+// from a terminal in the background would stop the process (SIGTTIN) instead of failing.
+static napi_value is_foreground(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!read_fd(env, info, 1, argv, &fd)) return NULL;
+  napi_value out;
+  napi_get_boolean(env, tcgetpgrp(fd) == getpgrp(), &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"peerCred", NULL, peer_cred, NULL, NULL, NULL, napi_default, NULL},
     {"tryFlock", NULL, try_flock, NULL, NULL, NULL, napi_default, NULL},
     {"funlock", NULL, funlock, NULL, NULL, NULL, napi_default, NULL},
+    {"noCoreDumps", NULL, no_core_dumps, NULL, NULL, NULL, napi_default, NULL},
+    {"isForeground", NULL, is_foreground, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,2 +1,4 @@
 // Name patterns shared by the schemas and by code that must not load zod (the CLI's fast paths).
 export const VAULT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A scope a secret may be limited to: printable ASCII, no spaces. */
+export const SCOPE_PATTERN = /^[\x21-\x7e]{1,128}$/;

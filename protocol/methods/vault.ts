@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { defineMethod } from "../method.js";
-import { VAULT_NAME_PATTERN } from "../patterns.js";
+import { SCOPE_PATTERN, VAULT_NAME_PATTERN } from "../patterns.js";
 
 export const vaultName = z
   .string()
   .regex(VAULT_NAME_PATTERN, "letters, digits, . _ - (up to 64), not starting with . _ -")
   .describe("Vault name: $WARDEN_HOME/vaults/<vault>.vault");
 export const secretName = z.string().min(1).max(256).describe("Entry name, as given to `warden vault add`");
-const scope = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, "printable ASCII, no spaces");
+const scope = z.string().regex(SCOPE_PATTERN, "1 to 128 printable ASCII characters, no spaces");
 const seconds = (what: string) => z.number().int().min(1).max(30 * 86400).describe(what);
 
 const unlocked = z.object({

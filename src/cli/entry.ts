@@ -47,7 +47,8 @@ function parse(cmd: FastCommand, argv: string[]): Parsed | null {
     if (cmd.flags.has(name) && eq < 0) out.flags.add(name);
     else if (cmd.options.has(name) && !out.options.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) return null;
+      // Missing, empty, or another option where a value belongs: clipanion says what is wrong.
+      if (value === undefined || value === "" || (eq < 0 && value.startsWith("-"))) return null;
       out.options.set(name, value);
     } else return null; // -h, --help, repeated or unknown options: clipanion explains
   }

@@ -3,10 +3,12 @@
 // on the machine can read them in /proc.
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { ReadStream, WriteStream } from "node:tty";
+import { native } from "../daemon/native.js";
 import { WardenError } from "../errors.js";
 
 let stdinText: Buffer | undefined;
 let stdinOffset = 0;
+process.once("exit", () => stdinText?.fill(0));
 
 /** stdin, read once; passphrase lines and then the value are taken from it in order. */
 function stdin(): Buffer {
@@ -31,18 +33,38 @@ function restOfStdin(): Buffer {
 
 const stripCr = (b: Buffer) => (b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b);
 
-/** Reads one line from the controlling terminal without echoing it. */
+const RESTORE_ON: NodeJS.Signals[] = ["SIGHUP", "SIGQUIT", "SIGTSTP", "SIGTERM"];
+
+/**
+ * Reads one line from the controlling terminal without echoing it. Fails at once (`no_tty`) when
+ * there is no terminal, or when this process is not in its foreground (a background job or an
+ * agent's subprocess would otherwise hang on the read).
+ */
 export async function promptHidden(prompt: string): Promise<Buffer> {
+  const what = prompt.replace(/:\s*$/, "");
+  const noTty = (why: string) =>
+    new WardenError("no_tty", `${why} to ask for the ${what}: set WARDEN_PASSPHRASE_FILE to a 0600 file holding it (or use --passphrase-stdin where the command has it)`);
   let fd: number;
   try {
     fd = openSync("/dev/tty", "r+");
   } catch {
-    throw new WardenError("no_tty", `no terminal to ask for the ${prompt.replace(/:\s*$/, "")}: set WARDEN_PASSPHRASE_FILE to a 0600 file holding it (or use --passphrase-stdin where the command has it)`);
+    throw noTty("no terminal");
+  }
+  if (!native().isForeground(fd)) {
+    closeSync(fd);
+    throw noTty("not in the terminal's foreground");
   }
   const input = new ReadStream(fd);
   const output = new WriteStream(fd);
-  output.write(prompt);
+  // Echo goes off before the prompt shows, so nothing typed ahead is ever echoed.
   input.setRawMode(true);
+  const restore = (signal: NodeJS.Signals) => {
+    input.setRawMode(false);
+    output.write("\n");
+    process.kill(process.pid, signal === "SIGTSTP" ? "SIGSTOP" : signal);
+  };
+  for (const s of RESTORE_ON) process.once(s, restore);
+  output.write(prompt);
   const bytes: number[] = [];
   try {
     return await new Promise<Buffer>((resolve, reject) => {
@@ -53,10 +75,12 @@ export async function promptHidden(prompt: string): Promise<Buffer> {
           if (c === 0x7f || c === 0x08) bytes.pop();
           else if (c >= 0x20 || c === 0x09) bytes.push(c);
         }
+        chunk.fill(0);
       });
     });
   } finally {
     bytes.fill(0);
+    for (const s of RESTORE_ON) process.off(s, restore);
     input.setRawMode(false);
     output.write("\n");
     input.destroy();
@@ -70,7 +94,7 @@ export async function promptHidden(prompt: string): Promise<Buffer> {
 }
 
 export interface PassphraseOptions {
-  /** --passphrase-stdin: take it from the next line of stdin. */
+  /** --passphrase-stdin: take it from the next line of stdin. Wins over WARDEN_PASSPHRASE_FILE. */
   fromStdin: boolean;
   /** Ask twice on a terminal (new passphrases). */
   confirm?: boolean;
@@ -83,15 +107,18 @@ export async function readPassphrase(opts: PassphraseOptions): Promise<Buffer> {
   const label = opts.label ?? "passphrase";
   const file = opts.ignoreFile ? undefined : process.env.WARDEN_PASSPHRASE_FILE;
   let pass: Buffer;
-  if (file) pass = readPassphraseFile(file);
-  else if (opts.fromStdin) pass = nextStdinLine(label);
+  if (opts.fromStdin) pass = nextStdinLine(label);
+  else if (file) pass = readPassphraseFile(file);
   else {
     pass = await promptHidden(`${label}: `);
     if (opts.confirm) {
       const again = await promptHidden(`${label} again: `);
       const same = again.equals(pass);
       again.fill(0);
-      if (!same) throw new WardenError("usage", "the two passphrases differ");
+      if (!same) {
+        pass.fill(0);
+        throw new WardenError("usage", "the two passphrases differ");
+      }
     }
   }
   if (pass.length === 0) throw new WardenError("usage", `empty ${label}`);
@@ -111,7 +138,9 @@ function readPassphraseFile(path: string): Buffer {
     }
     const text = readFileSync(fd);
     const nl = text.indexOf(0x0a);
-    return stripCr(nl >= 0 ? text.subarray(0, nl) : text);
+    const pass = Buffer.from(stripCr(nl >= 0 ? text.subarray(0, nl) : text));
+    text.fill(0);
+    return pass;
   } finally {
     closeSync(fd);
   }
@@ -126,8 +155,15 @@ export async function readSecretValue(name: string): Promise<Buffer> {
     const again = await promptHidden(`value for ${name} again: `);
     const same = again.equals(value);
     again.fill(0);
-    if (!same) throw new WardenError("usage", "the two values differ");
+    if (!same) {
+      value.fill(0);
+      throw new WardenError("usage", "the two values differ");
+    }
   }
   if (value.length === 0) throw new WardenError("usage", `empty value for ${name}`);
+  if (value.includes(0)) {
+    value.fill(0);
+    throw new WardenError("usage", `the value for ${name} contains a NUL byte; it could not be passed in an environment variable`);
+  }
   return value;
 }

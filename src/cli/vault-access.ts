@@ -1,6 +1,7 @@
 // Opening a vault from the CLI with a passphrase: the mutations, `vault list`, and direct-mode
 // reads when no daemon is running. Loaded only by those commands (it pulls in libsodium and zod).
 import { loadConfig, type Config } from "../daemon/config.js";
+import { refuseCoreDumps } from "../daemon/native.js";
 import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
 import { ensureHome } from "../daemon/secure-dir.js";
 import { WardenError } from "../errors.js";
@@ -17,7 +18,9 @@ export interface OpenVault {
   keys: Buffer;
 }
 
+/** Paths and config for a command that will handle passphrases or secret values. */
 export function cliContext(): { paths: WardenPaths; config: Config } {
+  refuseCoreDumps();
   const paths = resolvePaths();
   ensureHome(paths);
   return { paths, config: loadConfig(paths.config) };

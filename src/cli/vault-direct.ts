@@ -10,6 +10,9 @@ import { checkScope } from "../vault/policy.js";
 import { findEntry, listVaults } from "../vault/store.js";
 import { cliContext, defaultVault, openVault } from "./vault-access.js";
 import { dirname } from "node:path";
+import { methods } from "../../protocol/index.js";
+import { inspectLock } from "../daemon/lock.js";
+import { WardenError } from "../errors.js";
 
 export interface DirectRead {
   vault?: string;
@@ -22,6 +25,17 @@ export interface DirectRead {
 /** Reads several secrets, asking once per vault. Every read, allowed or not, is audited. */
 export async function readDirect(reads: DirectRead[]): Promise<Array<{ vault: string; name: string; value: string }>> {
   const { paths, config } = cliContext();
+  for (const r of reads) {
+    // The same bounds the daemon's schema enforces (reason length, scope form, names).
+    const checked = methods["vault.get"].params.safeParse(r);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new WardenError("usage", `${issue.path.join(".") || "request"}: ${issue.message}`, { issues: checked.error.issues.map(({ code, path, message }) => ({ code, path, message })) });
+    }
+  }
+  if (inspectLock(paths.lock, paths.host).state === "running") {
+    throw new WardenError("conflict", "a warden daemon is running and keeps the audit log: read through it (drop --no-daemon / WARDEN_NO_DAEMON), unlocking the vault first if needed");
+  }
   ensurePrivateDir(dirname(paths.audit), { tighten: false });
   const audit = new AuditLog(paths.audit, paths.host, { hold: false });
   const opened = new Map<string, Awaited<ReturnType<typeof openVault>>>();

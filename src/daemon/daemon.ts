@@ -13,6 +13,7 @@ import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
 import { acquireLock } from "./lock.js";
 import { openLogger, type Logger } from "./log.js";
+import { refuseCoreDumps } from "./native.js";
 import { removeMetadata, writeMetadata } from "./metadata.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
 import { ensureHome, ensurePrivateDir, ensureRunRoot } from "./secure-dir.js";
@@ -35,6 +36,7 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
+  refuseCoreDumps(); // vault keys pass through V8 memory on the way into secure memory
   const paths = resolvePaths(opts.env ?? process.env);
   const warnings: string[] = [];
   ensureHome(paths, (w) => warnings.push(w)); // before config.json inside it is read
@@ -79,8 +81,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
 
     ensurePrivateDir(dirname(paths.audit), { tighten: false });
     ensurePrivateDir(paths.vaults, { tighten: false });
-    const audit = new AuditLog(paths.audit, paths.host, { hold: true });
+    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead });
     lifetime.defer("audit log", () => audit.close());
+    if (audit.rolledBack) {
+      logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
+    }
     const vault = new VaultService(paths.home, config.vault, audit, logger);
     lifetime.defer("vault keys", () => vault.dispose());
 

@@ -11,6 +11,10 @@ interface NativeAddon {
   tryFlock(fd: number, exclusive: boolean): boolean;
   /** Drops a flock while keeping the file open. */
   funlock(fd: number): void;
+  /** No core dumps, no same-uid ptrace: for processes holding secrets in ordinary memory. */
+  noCoreDumps(): void;
+  /** Whether our process group is the foreground group of the terminal open on `fd`. */
+  isForeground(fd: number): boolean;
 }
 
 let addon: NativeAddon | undefined;
@@ -22,4 +26,12 @@ export function native(): NativeAddon {
     addon = createRequire(import.meta.url)(path) as NativeAddon;
   }
   return addon;
+}
+
+/**
+ * For any process that will hold a secret in ordinary memory (V8 strings, Buffers): no core file
+ * can be written and no same-uid process can ptrace it or read /proc/<pid>/mem.
+ */
+export function refuseCoreDumps(): void {
+  native().noCoreDumps();
 }

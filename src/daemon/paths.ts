@@ -19,6 +19,8 @@ export interface WardenPaths {
   vaults: string;
   /** Source store: this host's hash-chained audit log. */
   audit: string;
+  /** Runtime: the audit chain's last synced head, to catch a truncated or rolled-back log. */
+  auditHead: string;
 }
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
@@ -51,6 +53,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
     config: join(home, "config.json"),
     vaults: join(home, "vaults"),
     audit: join(home, "audit", `${host}.jsonl`),
+    auditHead: join(runRoot, "audit-head.json"),
   };
 }
 

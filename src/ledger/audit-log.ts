@@ -2,11 +2,11 @@
 // hash) and `hash` = SHA-256 over prev and the record's own JSON, so an edited, dropped or
 // reordered record breaks the chain at that point.
 //
-// One writer at a time, by flock: the daemon holds it for its whole life (so an append is a hash
-// and a buffered write, flushed once per event-loop turn, before that turn's replies go out); a
-// direct-mode CLI takes it per append and re-reads the tail, so the chain stays one chain.
-// Not fsynced per record — a read must stay cheap: dirty data is fdatasynced within `syncMs`.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+// One writer at a time, by flock: the daemon holds it for its whole life (an append is then a
+// hash and one write); a direct-mode CLI takes it per append and re-reads the tail, so the chain
+// stays one chain. Not fsynced per record — a read must stay cheap: dirty data is fdatasynced
+// within `syncMs`, and the chain head recorded beside it.
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { hash } from "node:crypto";
 import { native } from "../daemon/native.js";
 import { WardenError } from "../errors.js";
@@ -44,9 +44,20 @@ function chainHash(prev: string, json: string): string {
 }
 
 export interface AuditLogOptions {
-  /** Hold the flock for the log's lifetime and batch writes per event-loop turn (the daemon). */
+  /** Hold the flock for the log's lifetime (the daemon); otherwise take it per append (the CLI). */
   hold: boolean;
+  /**
+   * Where to record the chain head after each fdatasync (the daemon: in the run root). `audit
+   * verify` compares it with the log, so a truncated or rolled-back log (an older copy restored by
+   * a file-sync tool, say) is caught, not only an edited record.
+   */
+  headPath?: string;
   syncMs?: number;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
 }
 
 export class AuditLog {
@@ -55,51 +66,66 @@ export class AuditLog {
   private prev = GENESIS;
   private size = 0;
   private dirty = false;
-  private pending: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly hold: boolean;
 
   constructor(
     readonly path: string,
     private readonly host: string,
-    opts: AuditLogOptions,
+    private readonly opts: AuditLogOptions,
   ) {
     this.hold = opts.hold;
     this.fd = openSync(path, "a+", 0o600);
     try {
       this.lock();
-      this.catchUp(true);
+      this.catchUp();
     } catch (err) {
       closeSync(this.fd);
       throw err;
     }
     if (!this.hold) native().funlock(this.fd);
+    this.checkHead();
     this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
     this.timer.unref();
   }
 
+  /**
+   * Appends one record, written to the file before this returns (no fsync): a caller that serves
+   * a secret after append() returned knows the read is on record. Throws when it cannot write.
+   */
   append(fields: AuditFields): AuditRecord {
-    if (!this.hold) {
-      this.lock();
-      try {
-        this.catchUp(false);
-        const record = this.next(fields);
-        this.write();
-        return record;
-      } finally {
-        native().funlock(this.fd);
-      }
+    if (this.hold) return this.write(fields);
+    this.lock();
+    try {
+      this.catchUp();
+      return this.write(fields);
+    } finally {
+      native().funlock(this.fd);
     }
-    const record = this.next(fields);
-    if (this.pending.length === 1) setImmediate(() => this.write());
-    return record;
+  }
+
+  /** Set when the log was found behind the head recorded last time (see checkHead). */
+  rolledBack: { head: ChainHead; logSeq: number; keptAt: string } | null = null;
+
+  /**
+   * A log that ends before the head synced last time was truncated or replaced by an older copy.
+   * The old head is kept aside (it is the evidence; the next sync would overwrite it) and the
+   * finding is left in `rolledBack` for the caller to report.
+   */
+  private checkHead(): void {
+    const path = this.opts.headPath;
+    const head = path ? readHead(path) : null;
+    if (!path || !head || head.seq <= this.seq) return;
+    const keptAt = `${path}.${new Date().toISOString().replace(/[:.]/g, "-")}.stale`;
+    renameSync(path, keptAt);
+    this.rolledBack = { head, logSeq: this.seq, keptAt };
   }
 
   sync(): void {
-    this.write();
     if (!this.dirty) return;
     this.dirty = false;
     fdatasyncSync(this.fd);
+    if (this.opts.headPath) writeHead(this.opts.headPath, { seq: this.seq, hash: this.prev });
   }
 
   close(): void {
@@ -108,23 +134,17 @@ export class AuditLog {
     closeSync(this.fd); // drops the flock
   }
 
-  private next(fields: AuditFields): AuditRecord {
+  private write(fields: AuditFields): AuditRecord {
     const base = { v: 1 as const, seq: this.seq + 1, ts: new Date().toISOString(), host: this.host, ...fields, prev: this.prev };
     const json = JSON.stringify(base);
     const hash = chainHash(this.prev, json);
-    this.pending.push(`${json.slice(0, -1)},"hash":"${hash}"}\n`); // = JSON.stringify({...base, hash})
+    const line = Buffer.from(`${json.slice(0, -1)},"hash":"${hash}"}\n`); // = JSON.stringify({...base, hash})
+    for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off);
     this.seq = base.seq;
     this.prev = hash;
-    return { ...base, hash };
-  }
-
-  private write(): void {
-    if (this.pending.length === 0) return;
-    const chunk = Buffer.from(this.pending.join(""));
-    this.pending = [];
-    writeSync(this.fd, chunk);
-    this.size += chunk.length;
+    this.size += line.length;
     this.dirty = true;
+    return { ...base, hash };
   }
 
   private lock(): void {
@@ -138,15 +158,16 @@ export class AuditLog {
   }
 
   /**
-   * Brings seq and prev up to the file's last record when the file is not the size we left it.
-   * At open, a torn last line (a crash mid-append, never acknowledged) is cut off.
+   * Under the flock: brings seq and prev up to the file's last record when the file is not the
+   * size we left it, cutting off a torn last line (a writer that died mid-append; never
+   * acknowledged) so the next record starts on a line of its own.
    */
-  private catchUp(atOpen: boolean): void {
+  private catchUp(): void {
     const size = fstatSync(this.fd).size;
     if (size === this.size) return;
     const tail = readTail(this.fd, size);
-    if (atOpen && tail.tornBytes > 0) ftruncateSync(this.fd, size - tail.tornBytes);
-    this.size = size - (atOpen ? tail.tornBytes : 0);
+    if (tail.tornBytes > 0) ftruncateSync(this.fd, size - tail.tornBytes);
+    this.size = size - tail.tornBytes;
     if (tail.last) {
       this.seq = tail.last.seq;
       this.prev = tail.last.hash;
@@ -154,28 +175,44 @@ export class AuditLog {
   }
 }
 
-/** The last complete record of the file and the length of any unterminated tail after it. */
+function writeHead(path: string, head: ChainHead): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(head) + "\n", { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export function readHead(path: string): ChainHead | null {
+  try {
+    const h = JSON.parse(readFileSync(path, "utf8")) as ChainHead;
+    return typeof h.seq === "number" && typeof h.hash === "string" ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The last record of the file that parses (skipping any garbage after it), and the length of an
+ * unterminated tail. Reads backwards in growing windows, so a huge log costs a few KiB.
+ */
 function readTail(fd: number, size: number): { last: AuditRecord | null; tornBytes: number } {
-  let window = 64 * 1024;
-  for (;;) {
+  for (let window = 64 * 1024; ; window *= 4) {
     const start = Math.max(0, size - window);
     const buf = Buffer.alloc(size - start);
     readSync(fd, buf, 0, buf.length, start);
     const end = buf.lastIndexOf(0x0a);
-    if (end < 0) {
-      if (start === 0) return { last: null, tornBytes: buf.length };
-      window *= 4; // no newline in the window: widen it
-      continue;
-    }
-    const tornBytes = buf.length - end - 1;
-    const lineStart = buf.lastIndexOf(0x0a, end - 1) + 1;
-    if (lineStart > 0 || start === 0) {
+    const tornBytes = end < 0 ? (start === 0 ? buf.length : -1) : buf.length - end - 1;
+    if (tornBytes < 0) continue; // no newline yet: widen
+    const lines = buf.subarray(0, end + 1).toString("utf8").split("\n");
+    lines.pop();
+    if (start > 0) lines.shift(); // may be cut at the window's edge
+    for (let i = lines.length - 1; i >= 0; i--) {
       try {
-        return { last: JSON.parse(buf.subarray(lineStart, end).toString("utf8")) as AuditRecord, tornBytes };
+        const record = JSON.parse(lines[i]!) as AuditRecord;
+        if (typeof record.seq === "number" && typeof record.hash === "string") return { last: record, tornBytes };
       } catch {
-        return { last: null, tornBytes };
+        // garbage line: keep looking further back
       }
     }
-    window *= 4; // one line longer than the window: widen it
+    if (start === 0) return { last: null, tornBytes };
   }
 }

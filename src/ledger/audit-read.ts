@@ -1,41 +1,57 @@
-// Reading and verifying audit/<host>.jsonl without a daemon: `warden audit list` and
-// `warden audit verify` use these directly, as does doctor.
-import { readFileSync } from "node:fs";
-import { recordHash, GENESIS, type AuditRecord } from "./audit-log.js";
+// Reading and verifying audit/<host>.jsonl without a daemon: `warden audit list`, `warden audit
+// verify` and doctor use these directly. The file is streamed in chunks: it grows for ever.
+import { closeSync, openSync, readSync } from "node:fs";
+import { GENESIS, readHead, recordHash, type AuditRecord, type ChainHead } from "./audit-log.js";
+
+/**
+ * Calls `onLine` with each complete line (1-based numbers); returns whether the file ends in an
+ * unterminated line (a crash mid-append; ignored until completed). A missing file has no lines.
+ */
+export function forEachLine(path: string, onLine: (line: string, lineNo: number) => void): { tornTail: boolean } {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { tornTail: false };
+    throw err;
+  }
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let lineNo = 0;
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
+        onLine(data.subarray(start, nl).toString("utf8"), ++lineNo);
+        start = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    return { tornTail: carry.length > 0 };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export interface AuditLine {
   line: number;
   record: AuditRecord;
 }
 
-export interface AuditFile {
-  records: AuditLine[];
-  /** Lines that are not JSON records, by 1-based line number (a torn last line is not one). */
-  unparseable: number[];
-  /** The file ends in an unterminated line: a crash mid-append. Ignored until completed. */
-  tornTail: boolean;
-}
-
-export function readAuditFile(path: string): AuditFile {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { records: [], unparseable: [], tornTail: false };
-    throw err;
-  }
-  const lines = text.split("\n");
-  const tornTail = lines[lines.length - 1] !== "";
-  lines.pop(); // "" after the last newline, or the torn tail
-  const out: AuditFile = { records: [], unparseable: [], tornTail };
-  lines.forEach((l, i) => {
+/** Records kept by `keep` (all by default), with the lines that are not JSON records. */
+export function readAuditFile(path: string, keep: (r: AuditRecord) => boolean = () => true): { records: AuditLine[]; unparseable: number[]; tornTail: boolean } {
+  const records: AuditLine[] = [];
+  const unparseable: number[] = [];
+  const { tornTail } = forEachLine(path, (text, line) => {
     try {
-      out.records.push({ line: i + 1, record: JSON.parse(l) as AuditRecord });
+      const record = JSON.parse(text) as AuditRecord;
+      if (keep(record)) records.push({ line, record });
     } catch {
-      out.unparseable.push(i + 1);
+      unparseable.push(line);
     }
   });
-  return out;
+  return { records, unparseable, tornTail };
 }
 
 export interface ChainReport {
@@ -46,24 +62,42 @@ export interface ChainReport {
   firstBroken?: { line: number; seq: number | null; reason: string };
 }
 
-/** Recomputes every hash and link; names the first record that does not hold. */
-export function verifyAuditChain(path: string): ChainReport {
-  const file = readAuditFile(path);
-  const firstBad = file.unparseable[0];
+/**
+ * Recomputes every hash and link and names the first record that does not hold. With `headPath`
+ * (the head the daemon last synced), a log that ends before that head, or differs at it, was
+ * truncated or rolled back.
+ */
+export function verifyAuditChain(path: string, headPath?: string): ChainReport {
   let prev = GENESIS;
-  let expectSeq = 1;
-  for (const { line, record } of file.records) {
-    if (firstBad !== undefined && firstBad < line) break;
-    const broken = (reason: string): ChainReport => ({ ok: false, records: file.records.length, tornTail: file.tornTail, firstBroken: { line, seq: record.seq ?? null, reason } });
+  let count = 0;
+  let atHead: string | null = null;
+  let broken: ChainReport["firstBroken"];
+  const head: ChainHead | null = headPath ? readHead(headPath) : null;
+  const { tornTail } = forEachLine(path, (text, line) => {
+    if (broken) return;
+    let record: AuditRecord;
+    try {
+      record = JSON.parse(text) as AuditRecord;
+    } catch {
+      broken = { line, seq: null, reason: "not a JSON record" };
+      return;
+    }
+    const fail = (reason: string) => (broken = { line, seq: record.seq ?? null, reason });
     const { hash, ...rest } = record;
-    if (record.seq !== expectSeq) return broken(`seq ${record.seq} where ${expectSeq} was expected (a record is missing or out of order)`);
-    if (record.prev !== prev) return broken("prev does not match the previous record's hash (a record before it was changed or removed)");
-    if (recordHash(prev, rest) !== hash) return broken("hash does not match the record's content (the record was edited)");
+    if (record.seq !== count + 1) return void fail(`seq ${record.seq} where ${count + 1} was expected (a record is missing or out of order)`);
+    if (record.prev !== prev) return void fail("prev does not match the previous record's hash (a record before it was changed or removed)");
+    if (recordHash(prev, rest) !== hash) return void fail("hash does not match the record's content (the record was edited)");
     prev = hash;
-    expectSeq++;
+    count++;
+    if (head && record.seq === head.seq) atHead = hash;
+  });
+  const report = { records: count, tornTail };
+  if (broken) return { ok: false, ...report, firstBroken: broken };
+  if (head && head.seq > count) {
+    return { ok: false, ...report, firstBroken: { line: count + 1, seq: null, reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)` } };
   }
-  if (firstBad !== undefined) {
-    return { ok: false, records: file.records.length, tornTail: file.tornTail, firstBroken: { line: firstBad, seq: null, reason: "not a JSON record" } };
+  if (head && head.seq > 0 && atHead !== head.hash) {
+    return { ok: false, ...report, firstBroken: { line: head.seq, seq: head.seq, reason: "the record at the daemon's last synced head differs (the log was rewritten)" } };
   }
-  return { ok: true, records: file.records.length, tornTail: file.tornTail };
+  return { ok: true, ...report };
 }

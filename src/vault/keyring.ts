@@ -6,7 +6,7 @@ import { RpcError } from "../rpc/errors.js";
 import { VAULT_KEYS_BYTES, deriveVaultKeys, wipe } from "./crypto.js";
 import { sodium, type SecureBuffer } from "./sodium.js";
 
-export type EvictionReason = "idle" | "max";
+export type EvictionReason = "idle" | "max" | "rekeyed";
 
 interface Held {
   keys: SecureBuffer;
@@ -27,6 +27,9 @@ export interface UnlockedInfo {
   idleSecsRemaining: number;
   maxSecsRemaining: number;
 }
+
+/** setTimeout's ceiling (about 24.8 days); a longer lifetime just wakes once more and re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** For tests only: observe a key buffer after it is zeroized and before it is freed. */
 export const keyringTestHooks: { beforeFree?: (keys: SecureBuffer) => void } = {};
@@ -68,9 +71,15 @@ export class Keyring {
     return [...this.held.keys()];
   }
 
+  /** A successful read: extends the idle lifetime (the hard maximum stays). */
+  touch(vault: string): void {
+    const held = this.held.get(vault);
+    if (held) held.lastUsed = Date.now();
+  }
+
   /**
-   * Runs `fn` with the vault's keys readable, then makes them inaccessible again. Counts as use
-   * (extends the idle lifetime). `vault_locked` when not held, expired, or of another key
+   * Runs `fn` with the vault's keys readable; they are made inaccessible again once the event-loop
+   * turn is over. Does not count as use: the caller `touch`es after a successful read. `vault_locked` when not held, expired, or of another key
    * generation than `keyId` (the file was rekeyed: the stale key is dropped).
    */
   use<T>(vault: string, keyId: string, fn: (keys: Buffer) => T): T {
@@ -82,10 +91,9 @@ export class Keyring {
       throw new RpcError("vault_locked", `vault ${vault} was locked after its lifetime ran out; unlock it again`, { vault });
     }
     if (held.keyId !== keyId) {
-      this.lock(vault);
+      this.evict(vault, "rekeyed");
       throw new RpcError("vault_locked", `vault ${vault} was rekeyed since it was unlocked; unlock it again`, { vault, reason: "rekeyed" });
     }
-    held.lastUsed = now;
     if (!this.readable.has(held.keys)) {
       sodium().sodium_mprotect_readonly(held.keys);
       this.readable.add(held.keys);
@@ -147,7 +155,7 @@ export class Keyring {
       if (this.held.get(vault) !== held) return;
       if (this.deadline(held) > now) return this.schedule(vault, held); // used since: idle extended
       this.evict(vault, now - held.unlockedAt >= held.maxMs ? "max" : "idle");
-    }, Math.max(0, this.deadline(held) - Date.now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, this.deadline(held) - Date.now())));
     held.timer.unref();
   }
 

@@ -16,9 +16,8 @@ import { findEntry, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
 interface CachedDoc {
-  ino: number;
-  size: number;
-  mtimeMs: number;
+  /** ino, size, mtime and ctime in ns: any write or replace changes at least one. */
+  stamp: string;
   doc: VaultDoc;
 }
 
@@ -42,18 +41,27 @@ export class VaultService {
   }
 
   async unlock(p: ParamsOf<"vault.unlock">, ctx: CallContext): Promise<ResultOf<"vault.unlock">> {
-    const { doc, path } = this.load(p.vault);
-    await this.throttle.wait(ctx.peer.uid);
+    const audited = { action: "unlock", vault: p.vault };
+    let loaded: { doc: VaultDoc; path: string };
+    try {
+      loaded = this.load(p.vault);
+    } catch (err) {
+      this.record(ctx, { ...audited, outcome: "error", kind: kindOf(err) });
+      throw err;
+    }
+    const { doc, path } = loaded;
     const idleMs = (p.idleSecs ?? this.config.idleSecs) * 1000;
     const maxMs = (p.maxSecs ?? this.config.maxSecs) * 1000;
-    const info = this.keyring.add(p.vault, Buffer.from(p.key, "base64"), (keys) => keysMatch(doc, keys), doc.check.nonce, idleMs, maxMs);
+    // One attempt at a time per uid, failures spaced out: see UnlockThrottle.
+    const info = await this.throttle.run(ctx.peer.uid, () => {
+      const held = this.keyring.add(p.vault, Buffer.from(p.key, "base64"), (keys) => keysMatch(doc, keys), doc.check.nonce, idleMs, maxMs);
+      return { ok: held !== null, value: held };
+    });
     if (!info) {
-      const delayMs = this.throttle.failed(ctx.peer.uid);
-      this.record(ctx, { action: "unlock", outcome: "denied", kind: "bad_passphrase", vault: p.vault, detail: { nextDelayMs: delayMs } });
+      this.record(ctx, { ...audited, outcome: "denied", kind: "bad_passphrase" });
       throw new RpcError("bad_passphrase", `wrong key for vault ${p.vault}`, { vault: p.vault, path });
     }
-    this.throttle.succeeded(ctx.peer.uid);
-    this.record(ctx, { action: "unlock", outcome: "ok", vault: p.vault, detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
+    this.record(ctx, { ...audited, outcome: "ok", detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
     return info;
   }
 
@@ -74,24 +82,26 @@ export class VaultService {
   }
 
   get(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
-    const vault = this.resolveVault(p.vault);
-    const base = { action: "get", vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
+    const base = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
     try {
+      const vault = (base.vault = this.resolveVault(p.vault));
       const { doc, path } = this.load(vault);
       const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
       if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
       checkScope(entry, p.scope, vault);
-      this.record(ctx, { ...base, outcome: "ok" });
+      this.record(ctx, { ...base, outcome: "ok" }); // throws if the record cannot be written: no unaudited read
+      this.keyring.touch(vault); // only a successful read keeps a vault unlocked
       return { vault, name: entry.name, value: entry.value };
     } catch (err) {
-      const kind = err instanceof RpcError ? err.kind : "internal";
-      this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind });
+      const kind = kindOf(err);
+      if (kind !== "audit_failed") this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind });
       throw err;
     }
   }
 
-  /** Zeroizes every key: part of shutdown. */
+  /** Zeroizes every key and releases queued unlocks: part of shutdown. */
   dispose(): void {
+    this.throttle.cancel();
     this.lockAll(null);
   }
 
@@ -107,24 +117,37 @@ export class VaultService {
 
   private load(vault: string): { doc: VaultDoc; path: string } {
     const path = vaultPath(this.home, vault);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!st) {
       this.docs.delete(vault);
       throw new RpcError("not_found", `no vault named ${JSON.stringify(vault)} (${path})`, { vault });
     }
+    const stamp = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     const cached = this.docs.get(vault);
-    if (cached && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return { doc: cached.doc, path };
+    if (cached?.stamp === stamp) return { doc: cached.doc, path };
     const doc = readVaultFile(path, vault);
-    this.docs.set(vault, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, doc });
+    this.docs.set(vault, { stamp, doc });
     return { doc, path };
   }
 
   private record(ctx: CallContext | null, fields: AuditFields): void {
+    try {
+      this.recordOrThrow(ctx, fields);
+    } catch (err) {
+      this.log.error("audit append failed", { event: "audit_failed", error: (err as Error).message });
+      throw new RpcError("unavailable", "the audit log cannot be written, so nothing is served; see daemon.log", { reason: "audit_failed" });
+    }
+  }
+
+  private recordOrThrow(ctx: CallContext | null, fields: AuditFields): void {
     let seen = ctx && this.observed.get(ctx);
     if (ctx && !seen) this.observed.set(ctx, (seen = observeProcess(ctx.peer.pid)));
     const peer = ctx && seen ? { ...ctx.peer, ...seen } : undefined;
     this.audit.append({ ...fields, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
   }
+}
+
+function kindOf(err: unknown): string {
+  if (err instanceof RpcError) return err.details.reason === "audit_failed" ? "audit_failed" : err.kind;
+  return "internal";
 }

@@ -15,7 +15,7 @@ let d: TestDaemon;
 const cli = (args: string[], input?: string) => runCli(args, home.env, 30_000, input);
 
 before(async () => {
-  home = tempHome({ vault: { kdf: "interactive" } });
+  home = tempHome({ vault: { kdf: "interactive" }, log: { level: "debug" } }); // debug: every request is logged
   assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
   assert.equal((await cli(["vault", "add", "work", "OPENAI_KEY", "--scope", "dev", "--scope", "ci", "--passphrase-stdin"], `${PASS}\n${SECRET}\n`)).code, 0);
   assert.equal((await cli(["vault", "add", "work", "PLAIN", "--passphrase-stdin"], `${PASS}\nplain-value`)).code, 0);
@@ -45,6 +45,7 @@ describe("vault through the daemon", () => {
     const wrong = await cli(["get", "OPENAI_KEY", "--vault", "work", "--scope", "prod", "--reason", "t", "--json"]);
     assert.equal(wrong.json().error.kind, "scope_denied");
     assert.equal(wrong.json().error.code, -32001);
+    assert.ok(!/\b(dev|ci)\b/.test(JSON.stringify(wrong.json().error)), "the refusal does not tell which scopes would do");
     const ok = await cli(["get", "OPENAI_KEY", "--vault", "work", "--scope", "ci", "--reason", "t"]);
     assert.equal(ok.stdout, SECRET);
   });
@@ -72,14 +73,21 @@ describe("vault through the daemon", () => {
     assert.equal((await cli(["get", "PLAIN", "--vault", "work", "--reason", "t"])).stdout, "rotated");
   });
 
-  it("slows failed unlocks, and a wrong key changes nothing", async () => {
+  it("slows failed unlocks, concurrent ones included, and a wrong key changes nothing", async () => {
+    const bad = Buffer.alloc(32, 9).toString("base64");
+    const batch = [0, 1, 2].map((i) => ({ jsonrpc: "2.0", id: i, method: "vault.unlock", params: { vault: "work", key: bad } }));
+    const t0 = Date.now();
+    const { RawClient } = await import("../helpers/raw-client.js");
+    const raw = await RawClient.connect(d.socket);
+    try {
+      const replies = await raw.request(batch);
+      assert.deepEqual(replies.map((r: any) => r.error.data.kind), ["bad_passphrase", "bad_passphrase", "bad_passphrase"]);
+      assert.ok(Date.now() - t0 >= 700, `three guesses at once were still spaced out (250 + 500 ms), took ${Date.now() - t0} ms`);
+    } finally {
+      raw.close();
+    }
     const c = await RpcClient.connect(d.socket);
     try {
-      const bad = Buffer.alloc(32, 9).toString("base64");
-      await assert.rejects(c.call("vault.unlock", { vault: "work", key: bad }), (e: any) => e.kind === "bad_passphrase");
-      const t0 = Date.now();
-      await assert.rejects(c.call("vault.unlock", { vault: "work", key: bad }), (e: any) => e.kind === "bad_passphrase");
-      assert.ok(Date.now() - t0 >= 200, "the second failure waited for the first one's delay");
       assert.deepEqual((await c.call("vault.status")).vaults.map((v) => v.vault), ["work"], "still unlocked with the good key");
     } finally {
       c.close();
@@ -96,6 +104,10 @@ describe("vault through the daemon", () => {
     assert.equal(denied.json().error.kind, "scope_denied");
     const bad = await cli(["exec", "--secret", "1BAD=work/PLAIN", "--reason", "t", "--", "true"]);
     assert.equal(bad.code, 2);
+    const piped = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "kill -PIPE $$"]);
+    assert.equal(piped.code, 128 + 13, "SIGPIPE, which Node ignores, still shows as 141");
+    const crashed = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "kill -SEGV $$"]);
+    assert.equal(crashed.code, 128 + 11, "a crash shows as 139; warden itself does not dump core");
   });
 
   it("locks on an idle timer, and the eviction is audited", async () => {
@@ -141,6 +153,31 @@ describe("vault through the daemon", () => {
   });
 });
 
+describe("input checks", () => {
+  it("refuses a value with a NUL byte, and scopes a get could never name", async () => {
+    const nul = await cli(["vault", "add", "work", "NUL", "--passphrase-stdin", "--json"], `${PASS}\nab\u0000cd`);
+    assert.equal(nul.code, 2);
+    assert.equal(nul.json().error.kind, "usage");
+    const spaced = await cli(["vault", "add", "work", "S", "--scope", "has space", "--passphrase-stdin", "--json"], `${PASS}\nv`);
+    assert.equal(spaced.json().error.kind, "usage");
+  });
+
+  it("takes --passphrase-stdin over WARDEN_PASSPHRASE_FILE, so no passphrase line ends up in a value", async () => {
+    const file = join(home.home, "..", "pf.txt");
+    writeFileSync(file, `${PASS}\n`, { mode: 0o600 });
+    const r = await runCli(["vault", "add", "work", "PRECEDENCE", "--passphrase-stdin"], { ...home.env, WARDEN_PASSPHRASE_FILE: file }, 30_000, `${PASS}\nonly-this`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    assert.equal((await cli(["get", "PRECEDENCE", "--vault", "work", "--reason", "t"])).stdout, "only-this");
+  });
+
+  it("hands an option missing its value to clipanion instead of taking the next option as the value", async () => {
+    const r = await cli(["get", "PLAIN", "--vault", "work", "--reason", "--json"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "", "no value printed");
+  });
+});
+
 describe("audit verify", () => {
   it("names the first record that was edited", async () => {
     const path = join(home.home, "audit", "testhost.jsonl");
@@ -154,6 +191,21 @@ describe("audit verify", () => {
       assert.equal(r.code, 1);
       assert.equal(r.json().firstBroken.line, target + 1);
       assert.match(r.json().firstBroken.reason, /edited/);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
+  it("catches a log cut back before the head the daemon synced", async () => {
+    await new Promise((r) => setTimeout(r, 1300)); // the daemon records the head after its 1 s sync
+    const path = join(home.home, "audit", "testhost.jsonl");
+    const original = readFileSync(path, "utf8");
+    const lines = original.trimEnd().split("\n");
+    writeFileSync(path, lines.slice(0, -2).join("\n") + "\n");
+    try {
+      const r = await cli(["audit", "verify", "--json"]);
+      assert.equal(r.code, 1);
+      assert.match(r.json().firstBroken.reason, /truncated or rolled back/);
     } finally {
       writeFileSync(path, original);
     }

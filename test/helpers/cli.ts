@@ -12,10 +12,14 @@ export interface CliResult {
   json<T = any>(): T;
 }
 
-/** Runs the real `warden` executable as a separate process, with `input` (if any) on its stdin. */
+/**
+ * Runs the real `warden` executable as a separate process, with `input` (if any) on its stdin.
+ * In a session of its own (detached): no controlling terminal, so a test can never end up
+ * prompting on the terminal `npm test` was started from.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wardenBin, ...args], { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [wardenBin, ...args], { env, detached: true, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     if (input !== undefined) child.stdin!.end(input);
     let stdout = "";
     let stderr = "";

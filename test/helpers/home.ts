@@ -22,7 +22,8 @@ export function tempHome(config?: object): TempHome {
     writeFileSync(join(home, "config.json"), JSON.stringify(config));
   }
   const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "testhost", NO_COLOR: "1" };
-  delete env.WARDEN_SOCKET;
+  // Nothing from the developer's shell may steer a test.
+  for (const k of ["WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON"]) delete env[k];
   const runRoot = join(home, "run", "testhost");
   return { home, runRoot, socket: join(runRoot, "warden.sock"), env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }

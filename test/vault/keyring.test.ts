@@ -29,17 +29,33 @@ describe("Keyring", () => {
     k.lockAll();
   });
 
-  it("evicts after the idle lifetime, and a read extends it", async () => {
+  it("evicts after the idle lifetime; a successful read (touch) extends it, a use alone does not", async () => {
     const { ring: k, evicted } = ring();
-    k.add("v", Buffer.alloc(32, 1), () => true, "id", 300, 10_000);
-    await sleep(200);
-    k.use("v", "id", () => 0); // extends idle to ~500 ms from unlock
-    await sleep(200);
+    k.add("v", Buffer.alloc(32, 1), () => true, "id", 600, 20_000);
+    await sleep(400);
+    k.use("v", "id", () => 0);
+    k.touch("v"); // idle deadline now ~1000 ms from unlock
+    await sleep(400);
     assert.equal(k.has("v"), true, "still held: the read extended the idle lifetime");
-    await sleep(250);
+    k.use("v", "id", () => 0); // a read that failed later (not found, denied) does not touch
+    await sleep(500);
     assert.equal(k.has("v"), false);
     assert.deepEqual(evicted, [["v", "idle"]]);
     assert.throws(() => k.use("v", "id", () => 0), (e: any) => e.kind === "vault_locked");
+  });
+
+  it("arms lifetimes beyond setTimeout's 24.8-day ceiling without firing early", async () => {
+    const { ring: k, evicted } = ring();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    k.add("v", Buffer.alloc(32, 1), () => true, "id", 30 * 86400_000, 30 * 86400_000);
+    await sleep(100);
+    process.off("warning", onWarning);
+    assert.equal(k.has("v"), true);
+    assert.deepEqual(evicted, []);
+    assert.deepEqual(warnings, []);
+    k.lockAll();
   });
 
   it("evicts at the hard maximum however often it is used", async () => {
@@ -48,17 +64,19 @@ describe("Keyring", () => {
     for (let i = 0; i < 3; i++) {
       await sleep(100);
       k.use("v", "id", () => 0);
+      k.touch("v");
     }
     await sleep(250);
     assert.equal(k.has("v"), false);
     assert.deepEqual(evicted, [["v", "max"]]);
   });
 
-  it("drops a key of another generation (the vault was rekeyed) with vault_locked", () => {
-    const { ring: k } = ring();
+  it("drops a key of another generation (the vault was rekeyed) with vault_locked, as an eviction", () => {
+    const { ring: k, evicted } = ring();
     k.add("v", Buffer.alloc(32, 1), () => true, "old", 10_000, 10_000);
     assert.throws(() => k.use("v", "new", () => 0), (e: any) => e.kind === "vault_locked" && e.details.reason === "rekeyed");
     assert.equal(k.has("v"), false);
+    assert.deepEqual(evicted, [["v", "rekeyed"]]);
   });
 
   it("zeroizes the key on lock, and wipes the master key it was given (child process)", () => {

@@ -1,6 +1,7 @@
 // `warden get`: shared by the clipanion command and the fast path. Through the daemon when one
 // runs; otherwise (or with --no-daemon / WARDEN_NO_DAEMON=1) straight from the vault file after
 // a passphrase prompt — which fails at once, rather than hang, when there is no terminal.
+import { refuseCoreDumps } from "../../daemon/native.js";
 import { clientSocketPath } from "../../daemon/paths.js";
 import { WardenError } from "../../errors.js";
 import { RpcClient } from "../../rpc/client.js";
@@ -28,6 +29,7 @@ export async function fetchSecrets(
   noDaemon: boolean,
   onFallback: (why: string) => void,
 ): Promise<Array<{ vault: string; name: string; value: string }>> {
+  refuseCoreDumps();
   if (!directMode(noDaemon)) {
     let client: RpcClient | undefined;
     try {

@@ -34,7 +34,12 @@ export class ExecCommand extends WardenCommand {
     const requests: SecretRequest[] = targets.map((t) => ({ vault: t.vault, name: t.name, scope: this.scope, reason: this.reason!, caller: this.caller ?? "warden exec" }));
     const values = await fetchSecrets(requests, this.noDaemon, (why) => this.context.stderr.write(`warden: ${why.split(";")[0]}; reading the vault directly\n`));
     const env = { ...process.env };
-    targets.forEach((t, i) => (env[t.env] = values[i]!.value));
+    targets.forEach((t, i) => {
+      const value = values[i]!.value;
+      // spawn would reject it with the value in its message: name only the variable.
+      if (value.includes("\0")) throw new WardenError("usage", `the value for ${t.env} contains a NUL byte and cannot go in an environment variable`);
+      env[t.env] = value;
+    });
     const { runChild } = await import("../run-child.js");
     return runChild(this.command[0]!, this.command.slice(1), env);
   }

@@ -1,6 +1,6 @@
 // Doctor's checks. Each looks at one thing, says what it saw, and names the repair when there is
 // one. They only read: repairs live in repairs.ts and run only when asked.
-import { statfsSync } from "node:fs";
+import { readdirSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ResultOf } from "../../../protocol/index.js";
 import type { Config } from "../config.js";
@@ -182,7 +182,7 @@ export function checkDisk(ctx: DoctorContext): CheckResult {
 
 export function checkAudit(ctx: DoctorContext): CheckResult {
   const name = "audit_chain";
-  const report = verifyAuditChain(ctx.paths.audit);
+  const report = verifyAuditChain(ctx.paths.audit, ctx.paths.auditHead);
   if (!report.ok) {
     const b = report.firstBroken!;
     return {
@@ -195,6 +195,15 @@ export function checkAudit(ctx: DoctorContext): CheckResult {
           explanation: "Someone or something changed the audit log. Keep a copy for investigation; nothing repairs a broken chain.",
         },
       ],
+    };
+  }
+  const stale = (inspectPath(ctx.paths.runRoot).kind === "directory" ? readdirSync(ctx.paths.runRoot, { withFileTypes: true }) : []).filter(
+    (f) => f.name.startsWith("audit-head.json.") && f.name.endsWith(".stale"),
+  );
+  if (stale.length > 0) {
+    return {
+      check: { name, state: "failed", message: `the daemon found the audit log behind its recorded head (truncated or rolled back); evidence kept in ${stale.map((f) => f.name).join(", ")}` },
+      actions: [{ id: "inspect_audit", risk: "requires_manual_review", command: `cat ${join(ctx.paths.runRoot, stale[0]!.name)}`, explanation: "Find out what replaced the audit log; remove the .stale file once accounted for." }],
     };
   }
   const torn = report.tornTail ? "; a torn last line from a crash (ignored, cut at the next daemon start)" : "";

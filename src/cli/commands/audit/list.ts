@@ -21,7 +21,7 @@ export class AuditListCommand extends WardenCommand {
     const paths = resolvePaths();
     const file = this.host ? paths.audit.replace(/[^/]+\.jsonl$/, `${sanitizeHost(this.host)}.jsonl`) : paths.audit;
     const from = this.since === undefined ? 0 : sinceTime(this.since);
-    const records = readAuditFile(file).records.map((r) => r.record).filter((r) => Date.parse(r.ts) >= from);
+    const records = readAuditFile(file, (r) => Date.parse(r.ts) >= from).records.map((r) => r.record);
     if (this.json) {
       this.context.stdout.write(JSON.stringify({ file, records }, null, 2) + "\n");
       return 0;

@@ -6,7 +6,8 @@ export class AuditVerifyCommand extends WardenCommand {
   static override usage = Command.Usage({
     category: "Audit",
     description: "Recompute the audit log's hash chain and name the first broken record",
-    details: "Exits 0 when every record's hash and link hold, 1 at the first that does not (an edited, removed or reordered record). A torn last line, from a crash mid-append, is reported but is not a break.",
+    details:
+      "Exits 0 when every record's hash and link hold, 1 at the first that does not (an edited, removed or reordered record), or when this host's log ends before the head the daemon last synced (truncated, or an older copy restored by a sync tool). A torn last line, from a crash mid-append, is reported but is not a break.",
     examples: [["Verify this host's log", "warden audit verify"]],
   });
 
@@ -17,7 +18,7 @@ export class AuditVerifyCommand extends WardenCommand {
     const { verifyAuditChain } = await import("../../../ledger/audit-read.js");
     const paths = resolvePaths();
     const file = this.host ? paths.audit.replace(/[^/]+\.jsonl$/, `${sanitizeHost(this.host)}.jsonl`) : paths.audit;
-    const report = verifyAuditChain(file);
+    const report = verifyAuditChain(file, this.host ? undefined : paths.auditHead);
     const torn = report.tornTail ? " (a torn last line from a crash is ignored)" : "";
     const human = report.ok
       ? `audit chain intact: ${report.records} record(s) in ${file}${torn}`

@@ -1,4 +1,5 @@
 import { Command, Option } from "clipanion";
+import { SCOPE_PATTERN } from "../../../../protocol/patterns.js";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
 
@@ -24,6 +25,7 @@ export class VaultAddCommand extends WardenCommand {
   async run(): Promise<number> {
     const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
     checkName(this.name);
+    checkScopes(this.scopes);
     const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
       if (findEntry(doc, keys, this.name, path)) {
         throw new WardenError("conflict", `vault ${this.vault} already has ${this.name}; use: warden vault set ${this.vault} ${this.name}`);
@@ -42,5 +44,12 @@ export class VaultAddCommand extends WardenCommand {
 export function checkName(name: string): void {
   if (name.length === 0 || name.length > 256 || /[\x00-\x1f]/.test(name)) {
     throw new WardenError("usage", `invalid secret name ${JSON.stringify(name)}: 1 to 256 characters, no control characters`);
+  }
+}
+
+/** Scopes a `get` can name: the protocol's own pattern, so no entry is stored unreadable. */
+export function checkScopes(scopes: readonly string[]): void {
+  for (const s of scopes) {
+    if (!SCOPE_PATTERN.test(s)) throw new WardenError("usage", `invalid scope ${JSON.stringify(s)}: 1 to 128 printable ASCII characters, no spaces`, { option: "--scope" });
   }
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
+import { checkScopes } from "./add.js";
 
 export class VaultSetCommand extends WardenCommand {
   static override paths = [["vault", "set"]];
@@ -25,6 +26,7 @@ export class VaultSetCommand extends WardenCommand {
 
   async run(): Promise<number> {
     if (this.anyScope && this.scopes) throw new WardenError("usage", "--scope and --any-scope contradict each other");
+    checkScopes(this.scopes ?? []);
     const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
     const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
       const current = findEntry(doc, keys, this.name, path);
