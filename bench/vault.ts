@@ -63,13 +63,14 @@ export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
     }
     const c = Math.round(median(cli) * 10) / 10;
     const b = Math.round(median(bare) * 10) / 10;
-    rows.push(row("`warden get` whole process (ms)", c, b, "node -e 0", "<= 1.5x node", c <= 1.5 * b));
+    const vsNode = pairedRatio(cli, bare);
+    rows.push(row("`warden get` whole process (ms)", c, b, "node -e 0", "<= 1.5x node", vsNode <= 1.5, vsNode));
     if (pass) {
       const p = Math.round(median(passTimes) * 10) / 10;
-      rows.push(row("`warden get` whole process (ms)", c, p, "pass show (gpg-agent warm)", "(reported)", true));
+      rows.push(row("`warden get` whole process (ms)", c, p, "pass show (gpg-agent warm)", "(reported)", true, pairedRatio(cli, passTimes)));
       if (socat) {
         const sh = Math.round(median(shellTimes) * 10) / 10;
-        rows.push(row("vault.get via examples/shell (socat), process (ms)", sh, p, "pass show (gpg-agent warm)", "(reported)", true));
+        rows.push(row("vault.get via examples/shell (socat), process (ms)", sh, p, "pass show (gpg-agent warm)", "(reported)", true, pairedRatio(shellTimes, passTimes)));
       }
     } else {
       log("  pass or gpg not installed (apt-get install pass gnupg): no pass comparison");
