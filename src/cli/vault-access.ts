@@ -5,7 +5,7 @@ import { refuseCoreDumps } from "../daemon/native.js";
 import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
 import { ensureHome } from "../daemon/secure-dir.js";
 import { WardenError } from "../errors.js";
-import { wipe } from "../vault/crypto.js";
+import { wipe, type KdfProfile } from "../vault/crypto.js";
 import { keysFromPassphrase, readVaultFile, vaultPath, withVaultWriteLock, writeVaultFile, type VaultDoc } from "../vault/store.js";
 import { readPassphrase } from "./secret-input.js";
 
@@ -68,6 +68,15 @@ export async function changeVault<T>(
   } finally {
     wipe(passphrase);
   }
+}
+
+/** --kdf, or config vault.kdf: one of the three libsodium Argon2id cost profiles. */
+export function kdfProfile(option: string | undefined, config: Config): KdfProfile {
+  const profile = option ?? config.vault.kdf;
+  if (profile !== "interactive" && profile !== "moderate" && profile !== "sensitive") {
+    throw new WardenError("usage", `--kdf ${JSON.stringify(profile)}: expected interactive, moderate or sensitive`, { option: "--kdf" });
+  }
+  return profile;
 }
 
 /** The vault to use when none is named: config vault.default, else the only vault there is. */

@@ -61,3 +61,8 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
 export function clientSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.WARDEN_SOCKET ? resolve(env.WARDEN_SOCKET) : resolvePaths(env).socket;
 }
+
+/** The audit log of `host` (this host's when omitted): other hosts' logs arrive by file sync. */
+export function auditFileOf(paths: WardenPaths, host?: string): string {
+  return host ? join(paths.home, "audit", `${sanitizeHost(host)}.jsonl`) : paths.audit;
+}

@@ -16,10 +16,10 @@ export class AuditListCommand extends WardenCommand {
   host = Option.String("--host", { description: "Another host's log (synced into $WARDEN_HOME/audit)" });
 
   async run(): Promise<number> {
-    const { resolvePaths, sanitizeHost } = await import("../../../daemon/paths.js");
+    const { auditFileOf, resolvePaths } = await import("../../../daemon/paths.js");
     const { readAuditFile } = await import("../../../ledger/audit-read.js");
     const paths = resolvePaths();
-    const file = this.host ? paths.audit.replace(/[^/]+\.jsonl$/, `${sanitizeHost(this.host)}.jsonl`) : paths.audit;
+    const file = auditFileOf(paths, this.host);
     const from = this.since === undefined ? 0 : sinceTime(this.since);
     const records = readAuditFile(file, (r) => Date.parse(r.ts) >= from).records.map((r) => r.record);
     if (this.json) {

@@ -14,10 +14,10 @@ export class AuditVerifyCommand extends WardenCommand {
   host = Option.String("--host", { description: "Another host's log (synced into $WARDEN_HOME/audit)" });
 
   async run(): Promise<number> {
-    const { resolvePaths, sanitizeHost } = await import("../../../daemon/paths.js");
+    const { auditFileOf, resolvePaths } = await import("../../../daemon/paths.js");
     const { verifyAuditChain } = await import("../../../ledger/audit-read.js");
     const paths = resolvePaths();
-    const file = this.host ? paths.audit.replace(/[^/]+\.jsonl$/, `${sanitizeHost(this.host)}.jsonl`) : paths.audit;
+    const file = auditFileOf(paths, this.host);
     const report = verifyAuditChain(file, this.host ? undefined : paths.auditHead);
     const torn = report.tornTail ? " (a torn last line from a crash is ignored)" : "";
     const human = report.ok

@@ -17,12 +17,11 @@ export class VaultInitCommand extends WardenCommand {
   passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Read the passphrase from the first line of stdin" });
 
   async run(): Promise<number> {
-    const { cliContext, ensurePrivateDir, newVault, readPassphrase, vaultExists, vaultPath, wipe, withVaultWriteLock, writeVaultFile } = await import("../../vault-access.js");
+    const { cliContext, ensurePrivateDir, kdfProfile, newVault, readPassphrase, vaultExists, vaultPath, wipe, withVaultWriteLock, writeVaultFile } = await import(
+      "../../vault-access.js"
+    );
     const { paths, config } = cliContext();
-    const profile = this.kdf ?? config.vault.kdf;
-    if (profile !== "interactive" && profile !== "moderate" && profile !== "sensitive") {
-      throw new WardenError("usage", `--kdf ${JSON.stringify(profile)}: expected interactive, moderate or sensitive`, { option: "--kdf" });
-    }
+    const profile = kdfProfile(this.kdf, config);
     const path = vaultPath(paths.home, this.vault);
     if (vaultExists(paths.home, this.vault)) throw new WardenError("conflict", `vault ${this.vault} already exists (${path})`, { path });
     const passphrase = await readPassphrase({ fromStdin: this.passphraseStdin, confirm: true, label: `new passphrase for vault ${this.vault}` });

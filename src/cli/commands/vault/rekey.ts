@@ -1,5 +1,4 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
 
 export class VaultRekeyCommand extends WardenCommand {
@@ -17,11 +16,8 @@ export class VaultRekeyCommand extends WardenCommand {
   passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Current passphrase, then the new one, one per line on stdin" });
 
   async run(): Promise<number> {
-    const { changeVault, cliContext, readPassphrase, rekeyVault, wipe } = await import("../../vault-access.js");
-    const profile = this.kdf ?? cliContext().config.vault.kdf;
-    if (profile !== "interactive" && profile !== "moderate" && profile !== "sensitive") {
-      throw new WardenError("usage", `--kdf ${JSON.stringify(profile)}: expected interactive, moderate or sensitive`, { option: "--kdf" });
-    }
+    const { changeVault, cliContext, kdfProfile, readPassphrase, rekeyVault, wipe } = await import("../../vault-access.js");
+    const profile = kdfProfile(this.kdf, cliContext().config);
     const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
       const next = await readPassphrase({ fromStdin: this.passphraseStdin, confirm: true, ignoreFile: true, label: `new passphrase for vault ${this.vault}` });
       const rekeyed = await rekeyVault(doc, keys, path, next, profile);
