@@ -18,9 +18,13 @@ export interface OpenVault {
   keys: Buffer;
 }
 
-/** Paths and config for a command that will handle passphrases or secret values. */
-export function cliContext(): { paths: WardenPaths; config: Config } {
-  refuseCoreDumps();
+/**
+ * Paths and config for a command that will handle passphrases or secret values. It makes the
+ * process non-dumpable unless told not to: a command about to make an audited call to the daemon
+ * hardens after it, because the daemon cannot read a non-dumpable peer's /proc/<pid>/exe.
+ */
+export function cliContext(harden = true): { paths: WardenPaths; config: Config } {
+  if (harden) refuseCoreDumps();
   const paths = resolvePaths();
   ensureHome(paths);
   return { paths, config: loadConfig(paths.config) };

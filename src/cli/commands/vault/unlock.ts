@@ -26,7 +26,8 @@ export class VaultUnlockCommand extends WardenCommand {
     const { clientSocketPath } = await import("../../../daemon/paths.js");
     const { RpcClient } = await import("../../../rpc/client.js");
     const { CLI_CALL } = await import("../../timeouts.js");
-    const { paths } = cliContext();
+    const { refuseCoreDumps } = await import("../../../daemon/native.js");
+    const { paths } = cliContext(false); // hardened after vault.unlock, once the daemon has observed us
     const doc = readVaultFile(vaultPath(paths.home, this.vault), this.vault);
     // Connect first: no point asking for a passphrase when no daemon is there to hold the key.
     const client = await RpcClient.connect(clientSocketPath(), { ...CLI_CALL, callTimeoutMs: 60_000 });
@@ -37,6 +38,7 @@ export class VaultUnlockCommand extends WardenCommand {
       const key = master.toString("base64");
       wipe(master);
       const info = await client.call("vault.unlock", { vault: this.vault, key, idleSecs, maxSecs });
+      refuseCoreDumps();
       this.print(`unlocked vault ${this.vault}: locks after ${info.idleSecs} s idle, at most ${info.maxSecs} s`, info);
       return 0;
     } finally {
