@@ -24,6 +24,7 @@ export const errorKinds = {
   vault_locked: { code: -32005, summary: "The vault is not unlocked in the daemon (never, or locked, evicted or rekeyed since)." },
   bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },
   vault_corrupt: { code: -32007, summary: "The vault file is damaged or was modified; data.path names it. Nothing was changed." },
+  projection_corrupt: { code: -32008, summary: "A projection database (or backup) is damaged; data.path names it. Sources are untouched: rebuild." },
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;

@@ -2,6 +2,8 @@
 import type { z } from "zod";
 import type { MethodSpec } from "./method.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
+import * as ledger from "./methods/ledger.js";
+import * as projection from "./methods/projection.js";
 import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
@@ -22,6 +24,19 @@ export const methods = {
   "vault.lockAll": vault.lockAll,
   "vault.status": vault.status,
   "vault.get": vault.get,
+  "sessions.open": ledger.open,
+  "events.append": ledger.append,
+  "sessions.close": ledger.close,
+  "sessions.list": ledger.list,
+  "sessions.get": ledger.get,
+  "events.read": ledger.read,
+  "audit.list": ledger.auditList,
+  "projection.verify": projection.verify,
+  "projection.diff": projection.diff,
+  "projection.rebuild": projection.rebuild,
+  "projection.backup": projection.backup,
+  "projection.listBackups": projection.listBackups,
+  "projection.restore": projection.restore,
 } as const;
 
 export type Methods = typeof methods;

@@ -35,6 +35,14 @@ export const configSchema = z.strictObject({
       path: ["clientHighWaterBytes"],
     })
     .prefault({}),
+  ledger: z
+    .strictObject({
+      durability: z.enum(["batch", "always", "none"]).default("batch").describe("fdatasync per batch, per append, or never"),
+      flushMs: z.number().int().min(0).max(1000).default(10).describe("Longest an append waits for its batch"),
+      maxBatchBytes: z.number().int().min(1024).max(64 * MiB).default(64 * KiB).describe("A batch is written once this much is queued"),
+      maxOpenFiles: z.number().int().min(4).max(65536).default(256).describe("Session files kept open at once"),
+    })
+    .prefault({}),
   vault: z
     .strictObject({
       idleSecs: z.number().int().min(1).max(30 * 86400).default(900).describe("Lock a vault after this long without a read"),

@@ -7,8 +7,13 @@ import { packageInfo } from "../package-info.js";
 import { Dispatcher } from "../rpc/dispatcher.js";
 import { loadConfig, type Config } from "./config.js";
 import { AuditLog } from "../ledger/audit-log.js";
+import { LedgerService } from "../ledger/service.js";
+import { LedgerWriter } from "../ledger/writer.js";
+import { ProjectionService } from "../projection/service.js";
 import { VaultService } from "../vault/service.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
+import { ledgerBindings } from "./handlers/ledger.js";
+import { projectionBindings } from "./handlers/projection.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
 import { acquireLock } from "./lock.js";
@@ -81,8 +86,15 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
 
     ensurePrivateDir(dirname(paths.audit), { tighten: false });
     ensurePrivateDir(paths.vaults, { tighten: false });
-    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead });
+    ensurePrivateDir(dirname(paths.ledger), { tighten: false });
+    ensurePrivateDir(paths.ledger, { tighten: false });
+    const projection = new ProjectionService(paths, logger);
+    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (line, end) => projection.queueAudit(line, end) });
     lifetime.defer("audit log", () => audit.close());
+    lifetime.defer("projection", () => projection.close());
+    const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => projection.applyCommitted(files));
+    lifetime.defer("ledger writer", () => writer.close());
+    const ledger = new LedgerService(writer, paths.host);
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
@@ -107,6 +119,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           served: () => dispatcher.specs as readonly AnyMethod[],
         }),
         ...vaultBindings(vault),
+        ...ledgerBindings(ledger, projection),
+        ...projectionBindings(projection),
       ],
       logger,
     );
@@ -128,6 +142,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await sockets.shutdown(s.shutdownGraceMs);
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
+    projection.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
     await server.listen({ path: paths.socket, restricted: false });
     // Written once we serve, so it never describes a daemon that failed to start.
     writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: null, home: paths.home, runRoot: paths.runRoot, log: paths.log });

@@ -21,6 +21,11 @@ export interface WardenPaths {
   audit: string;
   /** Runtime: the audit chain's last synced head, to catch a truncated or rolled-back log. */
   auditHead: string;
+  /** Source store: this host's session event logs (ledger/<host>/<session>.jsonl). */
+  ledger: string;
+  /** Runtime: the SQLite projection. */
+  projection: string;
+  backups: string;
 }
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
@@ -54,6 +59,9 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
     vaults: join(home, "vaults"),
     audit: join(home, "audit", `${host}.jsonl`),
     auditHead: join(runRoot, "audit-head.json"),
+    ledger: join(home, "ledger", host),
+    projection: join(runRoot, "projection.sqlite"),
+    backups: join(runRoot, "backups"),
   };
 }
 

@@ -53,6 +53,8 @@ export interface AuditLogOptions {
    */
   headPath?: string;
   syncMs?: number;
+  /** Hears each record once written, with the file's size after it (the projection applies it). */
+  onAppend?: (line: string, end: number) => void;
 }
 
 export interface ChainHead {
@@ -138,12 +140,14 @@ export class AuditLog {
     const base = { v: 1 as const, seq: this.seq + 1, ts: new Date().toISOString(), host: this.host, ...fields, prev: this.prev };
     const json = JSON.stringify(base);
     const hash = chainHash(this.prev, json);
-    const line = Buffer.from(`${json.slice(0, -1)},"hash":"${hash}"}\n`); // = JSON.stringify({...base, hash})
+    const text = `${json.slice(0, -1)},"hash":"${hash}"}`; // = JSON.stringify({...base, hash})
+    const line = Buffer.from(text + "\n");
     for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off);
     this.seq = base.seq;
     this.prev = hash;
     this.size += line.length;
     this.dirty = true;
+    this.opts.onAppend?.(text, this.size);
     return { ...base, hash };
   }
 

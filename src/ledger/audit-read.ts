@@ -1,38 +1,7 @@
 // Reading and verifying audit/<host>.jsonl without a daemon: `warden audit list`, `warden audit
 // verify` and doctor use these directly. The file is streamed in chunks: it grows for ever.
-import { closeSync, openSync, readSync } from "node:fs";
 import { GENESIS, readHead, recordHash, type AuditRecord, type ChainHead } from "./audit-log.js";
-
-/**
- * Calls `onLine` with each complete line (1-based numbers); returns whether the file ends in an
- * unterminated line (a crash mid-append; ignored until completed). A missing file has no lines.
- */
-export function forEachLine(path: string, onLine: (line: string, lineNo: number) => void): { tornTail: boolean } {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { tornTail: false };
-    throw err;
-  }
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let carry = Buffer.alloc(0);
-    let lineNo = 0;
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      let start = 0;
-      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
-        onLine(data.subarray(start, nl).toString("utf8"), ++lineNo);
-        start = nl + 1;
-      }
-      carry = Buffer.from(data.subarray(start));
-    }
-    return { tornTail: carry.length > 0 };
-  } finally {
-    closeSync(fd);
-  }
-}
+import { forEachLine } from "./jsonl.js";
 
 export interface AuditLine {
   line: number;

@@ -21,8 +21,8 @@ const capabilities: ResultOf<"health">["capabilities"] = {
   discover: true,
   agentSocket: false,
   vault: true,
-  ledger: false,
-  projection: false,
+  ledger: true,
+  projection: true,
   sessions: false,
   sync: false,
 };

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { defineMethod } from "../method.js";
+
+export const surface = z.enum(["sessions", "events", "audit", "approvals", "all"]).default("all");
+
+const digest = z.object({ count: z.number().int(), hash: z.string().describe("SHA-256 over the surface's rows in key order") });
+const surfaceReport = z.object({ surface: z.string(), ok: z.boolean(), source: digest, projection: digest });
+
+export const verify = defineMethod({
+  name: "projection.verify",
+  summary: "Compare the projection with its sources",
+  description: "Counts and content hashes, per surface, of the rows the source files map to and of the rows the projection holds. ok is false on any drift.",
+  params: z.strictObject({ surface: surface.optional() }),
+  result: z.object({ ok: z.boolean(), surfaces: z.array(surfaceReport) }),
+});
+
+export const diff = defineMethod({
+  name: "projection.diff",
+  summary: "Concrete differences between projection and sources",
+  description: "A bounded page of differing rows (missing on one side, or content differs), in key order. Page on with nextCursor.",
+  params: z.strictObject({ surface: surface.optional(), limit: z.number().int().min(1).max(1000).default(100), cursor: z.string().max(1024).optional() }),
+  result: z.object({
+    differences: z.array(
+      z.object({
+        surface: z.string(),
+        key: z.string(),
+        problem: z.enum(["missing_in_projection", "missing_in_source", "differs"]),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  }),
+});
+
+export const rebuild = defineMethod({
+  name: "projection.rebuild",
+  summary: "Rebuild the projection from the sources, live",
+  description:
+    "Imports every source file into a new database in a worker thread (the daemon keeps serving), checks it, swaps it in atomically and catches up with what was appended meanwhile. Refuses to swap when the sources yield nothing while the projection has rows, or when anything failed. Sends projection.progress notifications ({phase, done, total}) to the caller. Every surface is rebuilt: sessions and events come from the same files.",
+  params: z.strictObject({ surface: surface.optional() }),
+  result: z.object({
+    swapped: z.boolean(),
+    files: z.number().int(),
+    rows: z.number().int(),
+    unparseable: z.number().int(),
+    durationMs: z.number(),
+    verify: z.object({ ok: z.boolean(), surfaces: z.array(surfaceReport) }),
+  }),
+  errors: ["conflict", "unavailable"],
+});
+
+export const backup = defineMethod({
+  name: "projection.backup",
+  summary: "Online, consistent backup",
+  description: "SQLite's online backup into run/<host>/backups/projection-<timestamp>.sqlite, then integrity_check on the copy.",
+  params: z.strictObject({}),
+  result: z.object({ file: z.string(), bytes: z.number().int(), integrity: z.literal("ok"), durationMs: z.number() }),
+});
+
+export const listBackups = defineMethod({
+  name: "projection.listBackups",
+  summary: "The backups, newest first",
+  description: "Files in run/<host>/backups.",
+  params: z.strictObject({}),
+  result: z.object({ backups: z.array(z.object({ file: z.string(), bytes: z.number().int(), createdAt: z.string() })) }),
+});
+
+export const restore = defineMethod({
+  name: "projection.restore",
+  summary: "Replace the live projection with a backup",
+  description:
+    "Checks the backup's integrity, swaps it in, and catches it up from the sources through the watermarks. Needs liveRecovery: true, because readers briefly see older data. Never touches source stores.",
+  params: z.strictObject({ file: z.string().min(1).max(4096), liveRecovery: z.literal(true) }),
+  result: z.object({ restored: z.string(), caughtUp: z.object({ files: z.number().int(), rows: z.number().int() }) }),
+  errors: ["not_found", "projection_corrupt"],
+});

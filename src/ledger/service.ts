@@ -1,0 +1,52 @@
+// Log sessions: sessions.open / events.append / sessions.close over this host's ledger writer.
+// Only this host's sessions are written; other hosts' arrive by file sync and are read-only.
+import { existsSync } from "node:fs";
+import type { ParamsOf, ResultOf } from "../../protocol/index.js";
+import { RpcError } from "../rpc/errors.js";
+import { uuidv7 } from "./ids.js";
+import type { LedgerWriter } from "./writer.js";
+
+const MAX_DATA_BYTES = 1024 * 1024;
+
+export class LedgerService {
+  /** Whether each session touched so far is still open; filled from disk on first touch. */
+  private readonly open = new Map<string, boolean>();
+
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly host: string,
+  ) {}
+
+  async openSession(p: ParamsOf<"sessions.open">): Promise<ResultOf<"sessions.open">> {
+    const id = uuidv7();
+    this.open.set(id, true);
+    const e = await this.writer.append(id, "open", { title: p.title, kind: p.kind ?? "log", host: this.host, ...(p.meta ? { meta: p.meta } : {}) });
+    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null };
+  }
+
+  async append(p: ParamsOf<"events.append">): Promise<ResultOf<"events.append">> {
+    if (Buffer.byteLength(JSON.stringify(p.data)) > MAX_DATA_BYTES) {
+      throw new RpcError("invalid_params", `data is over ${MAX_DATA_BYTES} bytes of JSON`, { issues: [{ code: "too_big", path: ["data"], message: "too big" }] });
+    }
+    this.checkOpen(p.session);
+    const e = await this.writer.append(p.session, p.kind, p.data);
+    return { session: e.session, seq: e.seq, ts: e.ts };
+  }
+
+  async close(session: string): Promise<ResultOf<"sessions.close">> {
+    this.checkOpen(session);
+    this.open.set(session, false);
+    const e = await this.writer.append(session, "close", {});
+    return { session, seq: e.seq };
+  }
+
+  private checkOpen(session: string): void {
+    let isOpen = this.open.get(session);
+    if (isOpen === undefined) {
+      if (!existsSync(this.writer.pathOf(session))) throw new RpcError("not_found", `no session ${session} on this host`, { session });
+      isOpen = this.writer.lastKindOnDisk(session) !== "close";
+      this.open.set(session, isOpen);
+    }
+    if (!isOpen) throw new RpcError("conflict", `session ${session} is closed`, { session });
+  }
+}

@@ -1,0 +1,90 @@
+// Reads of the projection, shared by the daemon's methods and by no-daemon reads (which open the
+// same file read-only), so both give the same answers in the same shape.
+import type Database from "better-sqlite3";
+import type { ResultOf } from "../../protocol/index.js";
+import { RpcError } from "../rpc/errors.js";
+import type { SessionRow } from "./rows.js";
+
+type Session = ResultOf<"sessions.get">;
+
+const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+function decode<T>(cursor: string | undefined): T | null {
+  if (!cursor) return null;
+  try {
+    return JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as T;
+  } catch {
+    throw new RpcError("invalid_params", "cursor is not one this daemon gave out", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
+  }
+}
+
+export function sessionOut(r: SessionRow): Session {
+  return {
+    id: r.id,
+    host: r.host,
+    kind: r.kind,
+    title: r.title,
+    state: r.state,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastSeq: r.last_seq,
+    meta: r.meta === null ? null : (JSON.parse(r.meta) as unknown),
+  };
+}
+
+export function listSessions(db: Database.Database, q: { host?: string; state?: string; limit: number; cursor?: string }): ResultOf<"sessions.list"> {
+  const after = decode<{ id: string }>(q.cursor);
+  const where = ["1 = 1"];
+  const args: Record<string, unknown> = { limit: q.limit + 1 };
+  if (q.host) (where.push("host = @host"), (args.host = q.host));
+  if (q.state) (where.push("state = @state"), (args.state = q.state));
+  if (after) (where.push("id < @after"), (args.after = after.id));
+  const rows = db.prepare(`SELECT * FROM sessions WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT @limit`).all(args) as SessionRow[];
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  return { sessions: page.map(sessionOut), nextCursor: more ? encode({ id: page.at(-1)!.id }) : null };
+}
+
+export function getSession(db: Database.Database, id: string): Session {
+  const row = db.prepare("SELECT * FROM sessions WHERE id = ?").get(id) as SessionRow | undefined;
+  if (!row) throw new RpcError("not_found", `no session ${id}`, { session: id });
+  return sessionOut(row);
+}
+
+export function readEvents(db: Database.Database, q: { session: string; after: number; limit: number }): ResultOf<"events.read"> {
+  const session = getSession(db, q.session);
+  const rows = db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").all(q.session, q.after, q.limit) as Array<{
+    session: string;
+    seq: number;
+    ts: string;
+    kind: string;
+    data: string;
+  }>;
+  return { events: rows.map((r) => ({ v: 1 as const, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> })), lastSeq: session.lastSeq };
+}
+
+export function listAudit(db: Database.Database, q: { host?: string; since?: string; limit: number; cursor?: string }): ResultOf<"audit.list"> {
+  const after = decode<{ ts: string; host: string; seq: number }>(q.cursor);
+  const where = ["1 = 1"];
+  const args: Record<string, unknown> = { limit: q.limit + 1 };
+  if (q.host) (where.push("host = @host"), (args.host = q.host));
+  if (q.since) (where.push("ts >= @since"), (args.since = q.since));
+  if (after) {
+    where.push("(ts, host, seq) < (@ats, @ahost, @aseq)");
+    Object.assign(args, { ats: after.ts, ahost: after.host, aseq: after.seq });
+  }
+  const rows = db.prepare(`SELECT host, seq, ts, record FROM audit WHERE ${where.join(" AND ")} ORDER BY ts DESC, host DESC, seq DESC LIMIT @limit`).all(args) as Array<{
+    host: string;
+    seq: number;
+    ts: string;
+    record: string;
+  }>;
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { records: page.map((r) => JSON.parse(r.record) as Record<string, unknown>), nextCursor: more && last ? encode({ ts: last.ts, host: last.host, seq: last.seq }) : null };
+}
+
+export function counts(db: Database.Database): Record<"sessions" | "events" | "audit" | "approvals", number> {
+  const n = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  return { sessions: n("sessions"), events: n("events"), audit: n("audit"), approvals: n("approvals") };
+}

@@ -1,0 +1,86 @@
+// How source records become rows. One mapping, used by live apply, by catch-up and rebuild, and
+// by verify (which folds the sources the same way and compares), so they cannot disagree.
+import type { LedgerEvent } from "../ledger/events.js";
+import { parseEvent } from "../ledger/events.js";
+import type { SourceFile } from "./sources.js";
+
+export interface SessionRow {
+  id: string;
+  host: string;
+  kind: string;
+  title: string | null;
+  state: string;
+  created_at: string;
+  updated_at: string;
+  last_seq: number;
+  meta: string | null;
+}
+
+export interface EventRow {
+  session: string;
+  seq: number;
+  ts: string;
+  kind: string;
+  data: string;
+}
+
+export interface AuditRow {
+  host: string;
+  seq: number;
+  ts: string;
+  action: string;
+  outcome: string;
+  vault: string | null;
+  name: string | null;
+  kind: string | null;
+  record: string;
+}
+
+export interface ApprovalRow {
+  host: string;
+  seq: number;
+  ts: string;
+  record: string;
+}
+
+export const eventRow = (e: LedgerEvent): EventRow => ({ session: e.session, seq: e.seq, ts: e.ts, kind: e.kind, data: JSON.stringify(e.data) });
+
+const STATE_BY_KIND: Record<string, string> = { open: "open", launch: "running", close: "closed", exit: "exited" };
+
+/** A session's row after one more of its events. */
+export function foldSession(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
+  const d = e.data as { title?: unknown; kind?: unknown; meta?: unknown };
+  const next: SessionRow = row
+    ? { ...row }
+    : { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null };
+  if (e.kind === "open" || e.kind === "launch") {
+    if (typeof d.title === "string") next.title = d.title;
+    if (typeof d.kind === "string") next.kind = d.kind;
+    if (d.meta !== undefined) next.meta = JSON.stringify(d.meta);
+  }
+  next.state = STATE_BY_KIND[e.kind] ?? next.state;
+  next.updated_at = e.ts;
+  next.last_seq = Math.max(next.last_seq, e.seq);
+  return next;
+}
+
+/** One line of a source file as the row it maps to, or null when it is not a valid record. */
+export function parseSourceLine(source: SourceFile, line: string): { event: LedgerEvent } | { audit: AuditRow } | { approval: ApprovalRow } | null {
+  if (source.kind === "ledger") {
+    const e = parseEvent(line);
+    return e && e.session === source.session ? { event: e } : null;
+  }
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(r.seq) || typeof r.ts !== "string") return null;
+  if (source.kind === "approvals") return { approval: { host: source.host, seq: r.seq as number, ts: r.ts, record: line } };
+  if (typeof r.action !== "string" || typeof r.outcome !== "string") return null;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  return {
+    audit: { host: source.host, seq: r.seq as number, ts: r.ts, action: r.action, outcome: r.outcome, vault: str(r.vault), name: str(r.name), kind: str(r.kind), record: line },
+  };
+}
