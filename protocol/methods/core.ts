@@ -73,6 +73,15 @@ export const status = defineMethod({
       inFlight: z.number().int().describe("Requests being handled now, this one included"),
     }),
     memory: z.object({ rssBytes: z.number().int(), heapUsedBytes: z.number().int() }),
+    projection: z
+      .object({
+        state: z.enum(["ok", "degraded", "rebuilding"]).describe("degraded: damaged or missing at start, rebuilding from the sources"),
+        sessions: z.number().int(),
+        events: z.number().int(),
+        audit: z.number().int(),
+        approvals: z.number().int(),
+      })
+      .optional(),
   }),
 });
 

@@ -11,10 +11,20 @@ import { DaemonStatusCommand } from "./commands/daemon/status.js";
 import { DaemonStopCommand } from "./commands/daemon/stop.js";
 import { AuditListCommand } from "./commands/audit/list.js";
 import { AuditVerifyCommand } from "./commands/audit/verify.js";
+import { DaemonBackupCommand } from "./commands/daemon/backup.js";
+import { DaemonDiffCommand } from "./commands/daemon/diff.js";
+import { DaemonListBackupsCommand } from "./commands/daemon/list-backups.js";
+import { DaemonRebuildCommand } from "./commands/daemon/rebuild.js";
+import { DaemonRestoreCommand } from "./commands/daemon/restore.js";
+import { DaemonVerifyCommand } from "./commands/daemon/verify.js";
+import { EventsCommand } from "./commands/events.js";
 import { ExecCommand } from "./commands/exec.js";
 import { GetCommand } from "./commands/get.js";
 import { HealthCommand } from "./commands/health.js";
 import { PingCommand } from "./commands/ping.js";
+import { SessionsGetCommand } from "./commands/sessions/get.js";
+import { SessionsListCommand } from "./commands/sessions/list.js";
+import { StatusCommand } from "./commands/status.js";
 import { VaultAddCommand } from "./commands/vault/add.js";
 import { VaultInitCommand } from "./commands/vault/init.js";
 import { VaultListCommand } from "./commands/vault/list.js";
@@ -55,6 +65,16 @@ for (const command of [
   VaultStatusCommand,
   AuditListCommand,
   AuditVerifyCommand,
+  StatusCommand,
+  SessionsListCommand,
+  SessionsGetCommand,
+  EventsCommand,
+  DaemonVerifyCommand,
+  DaemonDiffCommand,
+  DaemonRebuildCommand,
+  DaemonBackupCommand,
+  DaemonListBackupsCommand,
+  DaemonRestoreCommand,
 ]) {
   cli.register(command);
 }

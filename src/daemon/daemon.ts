@@ -117,6 +117,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         }),
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
+          projection: () => ({ state: projection.state, ...projection.counts() }),
         }),
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection),

@@ -30,8 +30,8 @@ describe("direct mode (no daemon)", () => {
     assert.equal(denied.json().error.kind, "scope_denied");
     const records = (await cli(["audit", "list", "--json"])).json().records;
     assert.deepEqual(records.map((x: any) => [x.action, x.outcome, x.detail?.mode]), [
-      ["get", "ok", "direct"],
       ["get", "denied", "direct"],
+      ["get", "ok", "direct"],
     ]);
     assert.equal((await cli(["audit", "verify"])).code, 0);
   });

@@ -13,6 +13,7 @@ export interface CoreDeps {
   requestStop(reason: string): void;
   /** The methods this daemon serves, for rpc.discover. */
   served(): readonly AnyMethod[];
+  projection?(): ResultOf<"status">["projection"];
 }
 
 const capabilities: ResultOf<"health">["capabilities"] = {
@@ -44,6 +45,7 @@ export function coreBindings(deps: CoreDeps): Binding[] {
         connections: { live: s.live, max: deps.maxConnections, total: s.total },
         requests: { served: s.served, inFlight: s.inFlight },
         memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+        projection: deps.projection?.(),
       };
     }),
     bind(methods.shutdown, ({ reason }, ctx) => {

@@ -1,45 +1,42 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
-import { parseDuration } from "../../duration.js";
+import { parseCount, parseDuration } from "../../options.js";
 
 export class AuditListCommand extends WardenCommand {
   static override paths = [["audit", "list"]];
   static override usage = Command.Usage({
     category: "Audit",
-    description: "Show the audit log: every unlock, lock, eviction and secret read",
-    details: "Reads $WARDEN_HOME/audit/<host>.jsonl directly; no daemon needed. --since takes an ISO time or a duration back from now (30m, 2h, 7d).",
-    examples: [["Last hour", "warden audit list --since 1h"], ["As JSON lines", "warden audit list --json"]],
+    description: "Show the audit log: every unlock, lock, eviction and secret read, newest first",
+    details:
+      "From the daemon's projection (every host whose log is synced in); with --no-daemon, WARDEN_NO_DAEMON=1 or no daemon running, from the projection file read-only or the audit files themselves. --since takes an ISO time or a duration back from now (30m, 2h, 7d).",
+    examples: [["Last hour", "warden audit list --since 1h"], ["As JSON", "warden audit list --json"]],
   });
 
   since = Option.String("--since", { description: "Only records at or after this time (ISO-8601 or a duration ago, e.g. 2h)" });
-  host = Option.String("--host", { description: "Another host's log (synced into $WARDEN_HOME/audit)" });
+  host = Option.String("--host", { description: "Only this host's records" });
+  limit = Option.String("--limit", "100", { description: "Page size (1-1000)" });
+  cursor = Option.String("--cursor", { description: "nextCursor of the previous page" });
+  noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the files directly" });
 
   async run(): Promise<number> {
-    const { auditFileOf, resolvePaths } = await import("../../../daemon/paths.js");
-    const { readAuditFile } = await import("../../../ledger/audit-read.js");
-    const paths = resolvePaths();
-    const file = auditFileOf(paths, this.host);
-    const from = this.since === undefined ? 0 : sinceTime(this.since);
-    const records = readAuditFile(file, (r) => Date.parse(r.ts) >= from).records.map((r) => r.record);
-    if (this.json) {
-      this.context.stdout.write(JSON.stringify({ file, records }, null, 2) + "\n");
-      return 0;
-    }
-    const line = (r: (typeof records)[number]) =>
-      [r.ts, r.action.padEnd(6), r.outcome.padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
+    const { readThrough } = await import("../../read-through.js");
+    const { listAudit } = await import("../../../projection/read.js");
+    const q = { host: this.host, since: this.since === undefined ? undefined : sinceIso(this.since), limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
+    const r = await readThrough("audit.list", q, this.noDaemon, (db) => listAudit(db, q));
+    const line = (r: Record<string, any>) =>
+      [r.ts, String(r.action).padEnd(6), String(r.outcome).padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
         .filter(Boolean)
         .join("  ");
-    this.context.stdout.write(records.length ? records.map(line).join("\n") + "\n" : `no audit records in ${file}\n`);
+    this.print(r.records.length ? r.records.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no audit records", r);
     return 0;
   }
 }
 
-function sinceTime(text: string): number {
-  const iso = Date.parse(text);
-  if (!Number.isNaN(iso) && /\d{4}-\d{2}-\d{2}/.test(text)) return iso;
+function sinceIso(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return new Date(text).toISOString();
   try {
-    return Date.now() - parseDuration(text, "--since");
+    return new Date(Date.now() - parseDuration(text, "--since")).toISOString();
   } catch {
     throw new WardenError("usage", `--since ${JSON.stringify(text)}: expected an ISO time or a duration such as 2h`, { option: "--since" });
   }

@@ -1,7 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
-import { parseDuration } from "../../duration.js";
+import { parseDuration } from "../../options.js";
 import { CLI_CALL } from "../../timeouts.js";
 
 export class DaemonStartCommand extends WardenCommand {

@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { WardenCommand } from "../../base.js";
-import { parseDuration } from "../../duration.js";
+import { parseDuration } from "../../options.js";
 
 export class DaemonStopCommand extends WardenCommand {
   static override paths = [["daemon", "stop"]];

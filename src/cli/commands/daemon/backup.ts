@@ -1,0 +1,20 @@
+import { Command } from "clipanion";
+import { clientSocketPath } from "../../../daemon/paths.js";
+import { callOnce } from "../../../rpc/client.js";
+import { WardenCommand } from "../../base.js";
+
+export class DaemonBackupCommand extends WardenCommand {
+  static override paths = [["daemon", "backup"]];
+  static override usage = Command.Usage({
+    category: "Projection",
+    description: "Back up the projection, online",
+    details: "SQLite's online backup (the daemon keeps serving and appending) into $WARDEN_HOME/run/<host>/backups/projection-<timestamp>.sqlite, then an integrity_check of the copy.",
+    examples: [["Back up", "warden daemon backup"]],
+  });
+
+  async run(): Promise<number> {
+    const r = await callOnce(clientSocketPath(), "projection.backup", {}, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
+    this.print(`backed up to ${r.file} (${r.bytes} bytes, integrity ok, ${r.durationMs} ms)`, r);
+    return 0;
+  }
+}
