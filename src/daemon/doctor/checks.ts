@@ -7,6 +7,7 @@ import type { Config } from "../config.js";
 import { conflictMessage, type LockState } from "../lock.js";
 import type { WardenPaths } from "../paths.js";
 import { verifyAuditChain } from "../../ledger/audit-read.js";
+import { checkProjection, checkSourceExports } from "./projection-checks.js";
 import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
 import { dirProblem, inspectPath, octal } from "../secure-dir.js";
 import type { Check, RepairAction } from "./types.js";
@@ -227,4 +228,4 @@ export function checkVaults(ctx: DoctorContext): CheckResult {
   };
 }
 
-export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit];
+export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports];

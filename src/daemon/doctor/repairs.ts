@@ -27,14 +27,28 @@ const repairs: Partial<Record<RepairId, Repair>> = {
     chmodSync(paths.socket, 0o600);
     return `chmod 600 ${paths.socket}`;
   },
+  async daemon_rebuild(paths) {
+    const { callOnce } = await import("../../rpc/client.js");
+    const r = await callOnce(paths.socket, "projection.rebuild", {}, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
+    return `rebuilt from ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`;
+  },
+  async daemon_rebuild_reset_storage() {
+    const { resetStorage } = await import("../../projection/offline.js");
+    const r = resetStorage(() => {});
+    return `replayed ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`;
+  },
   async start_daemon(_paths, env) {
     const { pid, socket } = await spawnDaemon(env, 10_000);
     return `started pid ${pid} on ${socket}`;
   },
 };
 
-/** Order matters: clear stale files before starting a daemon over them. */
-const order: RepairId[] = ["remove_stale_socket", "remove_stale_lock", "chmod_run_root", "chmod_socket", "start_daemon"];
+/**
+ * Order matters: clear stale files before starting a daemon over them; reset a damaged projection
+ * offline before a start (which would otherwise rebuild it in the background). restore_latest_backup
+ * is never applied by --fix: rebuild is the safe default when sources are healthy.
+ */
+const order: RepairId[] = ["remove_stale_socket", "remove_stale_lock", "chmod_run_root", "chmod_socket", "daemon_rebuild_reset_storage", "daemon_rebuild", "start_daemon"];
 
 export async function applyRepairs(actions: RepairAction[], only: RepairId[] | null, paths: WardenPaths, env: NodeJS.ProcessEnv): Promise<RepairOutcome[]> {
   const wanted = new Set(actions.filter((a) => a.risk === "runtime_only" && (!only || only.includes(a.id))).map((a) => a.id));

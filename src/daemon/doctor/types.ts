@@ -18,7 +18,11 @@ export type RepairId =
   | "move_socket_obstruction"
   | "free_disk_space"
   | "inspect_audit"
-  | "restore_vault";
+  | "restore_vault"
+  | "inspect_source"
+  | "daemon_rebuild"
+  | "daemon_rebuild_reset_storage"
+  | "restore_latest_backup";
 
 export interface Check {
   name: string;
