@@ -1,0 +1,113 @@
+// The ledger writer against real files: group commit, durability before acknowledgement, seq
+// without gaps, torn tails.
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { encodeBytes, decodeBytes, parseEvent } from "../../src/ledger/events.js";
+import { UUID_PATTERN, uuidv7 } from "../../src/ledger/ids.js";
+import { scanLines } from "../../src/ledger/jsonl.js";
+import { LedgerWriter, type CommittedFile, type Durability } from "../../src/ledger/writer.js";
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "wd-lw-"))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writer(durability: Durability = "batch", flushMs = 10) {
+  const commits: CommittedFile[][] = [];
+  const w = new LedgerWriter({ dir, durability, flushMs, maxBatchBytes: 64 * 1024, maxOpenFiles: 4 }, (files) => commits.push(files));
+  return { w, commits };
+}
+
+const lines = (session: string) =>
+  readFileSync(join(dir, `${session}.jsonl`), "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => parseEvent(l)!);
+
+describe("LedgerWriter", () => {
+  it("acknowledges an append only once its line is in the file", async () => {
+    const { w } = writer();
+    const s = uuidv7();
+    const acks = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        w.append(s, "note", { i }).then((e) => {
+          // At acknowledgement the event must already be in the file.
+          assert.ok(readFileSync(join(dir, `${s}.jsonl`), "utf8").includes(`"seq":${e.seq},`));
+          return e.seq;
+        }),
+      ),
+    );
+    assert.deepEqual(acks, Array.from({ length: 50 }, (_, i) => i + 1));
+    await w.close();
+  });
+
+  it("groups concurrent appends into few batches, one commit per batch", async () => {
+    const { w, commits } = writer();
+    const sessions = [uuidv7(), uuidv7(), uuidv7()];
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => w.append(sessions[i % 3]!, "note", { i })));
+    assert.ok(commits.length < 30, `${commits.length} batches for 3000 appends`);
+    for (const s of sessions) assert.deepEqual(lines(s).map((e) => e.seq), Array.from({ length: 1000 }, (_, i) => i + 1));
+    await w.close();
+  });
+
+  it("flushes each append at once with durability always", async () => {
+    const { w, commits } = writer("always", 1000);
+    const s = uuidv7();
+    const t0 = Date.now();
+    await w.append(s, "note", {});
+    assert.ok(Date.now() - t0 < 500, "did not wait for the 1 s flush timer");
+    assert.equal(commits.length, 1);
+    await w.close();
+  });
+
+  it("continues a session's seq after a restart, cutting a torn last line", async () => {
+    const s = uuidv7();
+    const a = writer();
+    for (let i = 0; i < 3; i++) await a.w.append(s, "note", { i });
+    await a.w.close();
+    appendFileSync(join(dir, `${s}.jsonl`), '{"v":1,"session":"' + s + '","seq":4,"ts":"x","ki'); // died mid-append
+    const torn = scanLines(join(dir, `${s}.jsonl`), 0, () => {});
+    assert.equal(torn.lines, 3);
+    assert.ok(torn.tornBytes > 0, "readers see the torn tail and skip it");
+    const b = writer();
+    const e = await b.w.append(s, "note", { after: "restart" });
+    assert.equal(e.seq, 4);
+    await b.w.close();
+    assert.deepEqual(lines(s).map((x) => x.seq), [1, 2, 3, 4]);
+  });
+
+  it("keeps open files bounded, reopening as needed", async () => {
+    const { w } = writer();
+    const sessions = Array.from({ length: 10 }, () => uuidv7());
+    for (let round = 0; round < 2; round++) for (const s of sessions) await w.append(s, "note", { round });
+    for (const s of sessions) assert.deepEqual(lines(s).map((x) => x.seq), [1, 2]);
+    await w.close();
+  });
+});
+
+describe("event helpers", () => {
+  it("keeps bytes exact: text when UTF-8, base64 otherwise", () => {
+    const text = Buffer.from("héllo\n");
+    const binary = Buffer.from([0xff, 0x00, 0xc3, 0x28]);
+    assert.deepEqual(encodeBytes(text), { text: "héllo\n" });
+    assert.ok("b64" in encodeBytes(binary));
+    assert.deepEqual(decodeBytes(encodeBytes(binary)), binary);
+    assert.deepEqual(decodeBytes(encodeBytes(text)), text);
+  });
+
+  it("makes time-sortable UUIDv7 ids", () => {
+    const a = uuidv7(1_700_000_000_000);
+    const b = uuidv7(1_700_000_000_001);
+    assert.match(a, UUID_PATTERN);
+    assert.ok(a < b);
+  });
+
+  it("rejects malformed event lines", () => {
+    writeFileSync(join(dir, "x"), "");
+    for (const bad of ["{", "[]", '{"v":2,"session":"s","seq":1,"ts":"t","kind":"k","data":{}}', '{"v":1,"session":"s","seq":0,"ts":"t","kind":"k","data":{}}']) {
+      assert.equal(parseEvent(bad), null, bad);
+    }
+  });
+});
