@@ -3,12 +3,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { foundationBench } from "./foundation.js";
+import { ledgerBench } from "./ledger.js";
 import { root, type Row } from "./lib.js";
 import { vaultBench } from "./vault.js";
 
 const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
   foundation: foundationBench,
   vault: vaultBench,
+  ledger: ledgerBench,
 };
 
 const only = process.argv.slice(2);

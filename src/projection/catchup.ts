@@ -63,11 +63,12 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
     p.forgetSource(source);
   }
   let lastSeq = from > 0 ? wm!.last_seq : 0;
-  let tailHash = from > 0 ? wm!.tail_hash : "";
+  let lastLine: string | null = null; // hashed once per batch, not once per line
   const events: LedgerEvent[] = [];
   const audit: AuditRow[] = [];
   const approvals: ApprovalRow[] = [];
   const apply = (end: number) => {
+    const tailHash = lastLine !== null ? lineHash(lastLine) : from > 0 ? wm!.tail_hash : "";
     const wmUpdate: WatermarkUpdate = { size: Math.max(end, 0), mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: tailHash, offset: end, last_seq: lastSeq };
     if (source.kind === "ledger") p.applyLedger(source, events.splice(0), wmUpdate);
     else if (source.kind === "audit") p.applyAudit(source, audit.splice(0), wmUpdate);
@@ -75,7 +76,7 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
   };
   let pending = 0;
   const scan = scanLines(source.path, from, (text, end, lineNo) => {
-    tailHash = lineHash(text);
+    lastLine = text;
     const parsed = parseSourceLine(source, text);
     if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
     else if ("event" in parsed) {

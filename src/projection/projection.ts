@@ -3,7 +3,7 @@
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
 import type { LedgerEvent } from "../ledger/events.js";
-import { foldSession, eventRow, type ApprovalRow, type AuditRow, type SessionRow } from "./rows.js";
+import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
 import type { SourceFile } from "./sources.js";
 
@@ -76,7 +76,7 @@ export class Projection {
       let row = (this.s.getSession.get(source.session) as SessionRow | undefined) ?? null;
       for (const e of events) {
         this.s.putEvent.run(eventRow(e));
-        row = foldSession(row, e, source.host);
+        row = foldSessionInPlace(row, e, source.host);
       }
       if (row) this.s.putSession.run(row);
       this.putWatermark(source, wm);

@@ -47,12 +47,15 @@ export const eventRow = (e: LedgerEvent): EventRow => ({ session: e.session, seq
 
 const STATE_BY_KIND: Record<string, string> = { open: "open", launch: "running", close: "closed", exit: "exited" };
 
-/** A session's row after one more of its events. */
+/** A session's row after one more of its events (a new object; `foldSessionInPlace` for loops). */
 export function foldSession(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
+  return foldSessionInPlace(row ? { ...row } : null, e, host);
+}
+
+/** Like foldSession, but updates `row` itself: one allocation per session, not per event. */
+export function foldSessionInPlace(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
   const d = e.data as { title?: unknown; kind?: unknown; meta?: unknown };
-  const next: SessionRow = row
-    ? { ...row }
-    : { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null };
+  const next: SessionRow = row ?? { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null };
   if (e.kind === "open" || e.kind === "launch") {
     if (typeof d.title === "string") next.title = d.title;
     if (typeof d.kind === "string") next.kind = d.kind;

@@ -10,7 +10,6 @@ import type { WardenPaths } from "../daemon/paths.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import { lineHash, syncAll, type SyncReport } from "./catchup.js";
-import { diff, verify } from "./compare.js";
 import { backupName, checkDbFile, installCopy, listBackupFiles, removeDb, replaceDb } from "./files.js";
 import { Projection } from "./projection.js";
 import { counts } from "./read.js";
@@ -105,14 +104,26 @@ export class ProjectionService {
     return counts(this.p.db);
   }
 
-  verify(surface?: Surface | "all"): ResultOf<"projection.verify"> {
-    this.flushAudit();
-    return verify(this.paths.home, this.p.db, surface);
+  verify(surface?: Surface | "all"): Promise<ResultOf<"projection.verify">> {
+    return this.inWorker("verify", { surface, limit: 0 });
   }
 
-  diff(q: { surface?: Surface | "all"; limit: number; cursor?: string }): ResultOf<"projection.diff"> {
+  diff(q: { surface?: Surface | "all"; limit: number; cursor?: string }): Promise<ResultOf<"projection.diff">> {
+    return this.inWorker("diff", q);
+  }
+
+  /** Runs verify or diff in a worker thread on a read-only connection: the daemon keeps serving. */
+  private inWorker<T>(op: "verify" | "diff", query: { surface?: Surface | "all"; limit: number; cursor?: string }): Promise<T> {
     this.flushAudit();
-    return diff(this.paths.home, this.p.db, q);
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(new URL("./compare-worker.js", import.meta.url), { workerData: { home: this.paths.home, path: this.path, op, query } });
+      worker.once("message", (m: { ok: boolean; result?: T; error?: { message: string; kind?: string; details?: Record<string, unknown> } }) => {
+        if (m.ok) resolve(m.result!);
+        else if (m.error?.kind) reject(new RpcError(m.error.kind as never, m.error.message, m.error.details ?? {}));
+        else reject(new Error(m.error?.message));
+      });
+      worker.once("error", reject);
+    });
   }
 
   /**
@@ -157,7 +168,8 @@ export class ProjectionService {
       this.auditQueue = [];
       const caught = syncAll(this.p, this.paths.home); // what was appended while the worker ran
       this.state = "ok";
-      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, durationMs: Math.round(performance.now() - t0), verify: verify(this.paths.home, this.p.db) };
+      const checked = await this.verify();
+      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, durationMs: Math.round(performance.now() - t0), verify: checked };
       this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, durationMs: result.durationMs, ok: result.verify.ok });
       return result;
     } catch (err) {
