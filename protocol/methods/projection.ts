@@ -35,7 +35,7 @@ export const rebuild = defineMethod({
   name: "projection.rebuild",
   summary: "Rebuild the projection from the sources, live",
   description:
-    "Imports every source file into a new database in a worker thread (the daemon keeps serving), checks it, swaps it in atomically and catches up with what was appended meanwhile. Refuses to swap when the sources yield nothing while the projection has rows, or when anything failed. Sends projection.progress notifications ({phase, done, total}) to the caller. Every surface is rebuilt: sessions and events come from the same files.",
+    "Imports every source file into a new database in a worker thread (the daemon keeps serving), swaps it in atomically, catches up with what was appended meanwhile, and verifies it. Refuses to swap when the sources yield nothing while the projection has rows, or when anything failed. Sends projection.progress notifications ({phase, done, total}) to the caller. A request while a rebuild runs joins it. Every surface is rebuilt: sessions and events come from the same files.",
   params: z.strictObject({ surface: surface.optional() }),
   result: z.object({
     swapped: z.boolean(),

@@ -21,7 +21,7 @@ export type ProjectionState = "ok" | "degraded" | "rebuilding";
 
 export class ProjectionService {
   private p: Projection;
-  private rebuilding: Promise<unknown> | null = null;
+  private rebuilding: Promise<ResultOf<"projection.rebuild">> | null = null;
   private auditQueue: Array<{ line: string; end: number }> = [];
   private closed = false;
   state: ProjectionState = "ok";
@@ -128,11 +128,12 @@ export class ProjectionService {
 
   /**
    * Builds a new database from the sources in a worker, then swaps it in and catches it up.
-   * Refuses (conflict) while another rebuild runs; refuses to swap when the sources yielded
-   * nothing although the projection has rows, or when the worker failed.
+   * A request while a rebuild runs (the one started at boot, say) joins it and gets its result.
+   * Refuses to swap when the sources yielded nothing although the projection has rows, or when
+   * the worker failed.
    */
   rebuild(onProgress: (p: { phase: string; done: number; total: number }) => void): Promise<ResultOf<"projection.rebuild">> {
-    if (this.rebuilding) return Promise.reject(new RpcError("conflict", "a rebuild is already running"));
+    if (this.rebuilding) return this.rebuilding;
     const run = this.runRebuild(onProgress).finally(() => {
       this.rebuilding = null;
     });
