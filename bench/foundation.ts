@@ -41,12 +41,12 @@ export async function foundationBench(log: (line: string) => void): Promise<Row[
     }
 
     // V8 keeps the heap it grew under load until its memory reducer runs after some idle time;
-    // poll until RSS is back near its idle level (or a minute passes) and report how long it took.
+    // poll until RSS is back near its idle level (or two minutes pass) and report how long it took.
     const peakRss = rssMiB(daemon.child.pid!);
     log("  waiting for the daemon to settle after load");
     const t0 = Date.now();
     let settledRss = peakRss;
-    while (settledRss > idleRss * 1.15 && Date.now() - t0 < 60_000) {
+    while (settledRss > idleRss * 1.15 && Date.now() - t0 < 120_000) {
       await sleep(1000);
       settledRss = rssMiB(daemon.child.pid!);
     }

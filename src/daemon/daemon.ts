@@ -89,7 +89,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     ensurePrivateDir(dirname(paths.ledger), { tighten: false });
     ensurePrivateDir(paths.ledger, { tighten: false });
     const projection = new ProjectionService(paths, logger);
-    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (line, end) => projection.queueAudit(line, end) });
+    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => projection.queueAudit(record, line, end) });
     lifetime.defer("audit log", () => audit.close());
     lifetime.defer("projection", () => projection.close());
     const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => projection.applyCommitted(files));

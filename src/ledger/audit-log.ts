@@ -53,8 +53,8 @@ export interface AuditLogOptions {
    */
   headPath?: string;
   syncMs?: number;
-  /** Hears each record once written, with the file's size after it (the projection applies it). */
-  onAppend?: (line: string, end: number) => void;
+  /** Hears each record once written, with its line and the file's size after it (the projection applies it). */
+  onAppend?: (record: AuditRecord, line: string, end: number) => void;
 }
 
 export interface ChainHead {
@@ -147,8 +147,9 @@ export class AuditLog {
     this.prev = hash;
     this.size += line.length;
     this.dirty = true;
-    this.opts.onAppend?.(text, this.size);
-    return { ...base, hash };
+    const record = { ...base, hash };
+    this.opts.onAppend?.(record, text, this.size);
+    return record;
   }
 
   private lock(): void {

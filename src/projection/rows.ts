@@ -82,8 +82,13 @@ export function parseSourceLine(source: SourceFile, line: string): { event: Ledg
   if (!Number.isInteger(r.seq) || typeof r.ts !== "string") return null;
   if (source.kind === "approvals") return { approval: { host: source.host, seq: r.seq as number, ts: r.ts, record: line } };
   if (typeof r.action !== "string" || typeof r.outcome !== "string") return null;
+  return { audit: auditRow(source.host, r as AuditLike, line) };
+}
+
+type AuditLike = { seq: number; ts: string; action: string; outcome: string; vault?: unknown; name?: unknown; kind?: unknown };
+
+/** An audit record (already parsed, or just written) as its row; `line` is its exact JSON. */
+export function auditRow(host: string, r: AuditLike, line: string): AuditRow {
   const str = (v: unknown) => (typeof v === "string" ? v : null);
-  return {
-    audit: { host: source.host, seq: r.seq as number, ts: r.ts, action: r.action, outcome: r.outcome, vault: str(r.vault), name: str(r.name), kind: str(r.kind), record: line },
-  };
+  return { host, seq: r.seq, ts: r.ts, action: r.action, outcome: r.outcome, vault: str(r.vault), name: str(r.name), kind: str(r.kind), record: line };
 }

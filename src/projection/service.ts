@@ -7,22 +7,26 @@ import { Worker } from "node:worker_threads";
 import type { ResultOf } from "../../protocol/index.js";
 import type { Logger } from "../daemon/log.js";
 import type { WardenPaths } from "../daemon/paths.js";
+import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import { lineHash, syncAll, type SyncReport } from "./catchup.js";
 import { backupName, checkDbFile, installCopy, listBackupFiles, removeDb, replaceDb } from "./files.js";
 import { Projection } from "./projection.js";
 import { counts } from "./read.js";
-import { parseSourceLine } from "./rows.js";
+import { auditRow, type AuditRow } from "./rows.js";
 import type { Surface } from "./schema.js";
 import { auditSource, ledgerSource } from "./sources.js";
 
 export type ProjectionState = "ok" | "degraded" | "rebuilding";
 
+const AUDIT_APPLY_MS = 10;
+const AUDIT_APPLY_CHUNK = 32;
+
 export class ProjectionService {
   private p: Projection;
   private rebuilding: Promise<ResultOf<"projection.rebuild">> | null = null;
-  private auditQueue: Array<{ line: string; end: number }> = [];
+  private auditQueue: Array<{ row: AuditRow; line: string; end: number }> = [];
   private closed = false;
   state: ProjectionState = "ok";
   readonly path: string;
@@ -83,21 +87,33 @@ export class ProjectionService {
     }
   }
 
-  /** An audit record just written: applied in a batch after this turn (a secret read's reply does not wait). */
-  queueAudit(line: string, end: number): void {
-    this.auditQueue.push({ line, end });
-    if (this.auditQueue.length === 1) setImmediate(() => this.flushAudit());
+  /**
+   * An audit record just written to its file: applied to the projection in a batch up to 10 ms
+   * later, off the path of the secret read that caused it (a crash before then loses nothing: the
+   * next start catches up from the audit file).
+   */
+  queueAudit(record: AuditRecord, line: string, end: number): void {
+    this.auditQueue.push({ row: auditRow(this.paths.host, record, line), line, end });
+    if (this.auditQueue.length === 1) setTimeout(() => this.flushAudit(false), AUDIT_APPLY_MS).unref();
   }
 
-  private flushAudit(): void {
-    const queued = this.auditQueue.splice(0);
+  /**
+   * Applies queued audit records: all of them when `all` (before verify, restore, close), else at
+   * most AUDIT_APPLY_CHUNK per turn, so no single turn stalls requests for long.
+   */
+  private flushAudit(all = true): void {
+    const queued = this.auditQueue.splice(0, all ? this.auditQueue.length : AUDIT_APPLY_CHUNK);
     // During a rebuild, or after close, the next catch-up reads them from the audit file.
-    if (queued.length === 0 || this.rebuilding || this.closed) return;
+    if (queued.length === 0 || this.rebuilding || this.closed) return void this.auditQueue.splice(0);
     const source = auditSource(this.paths.home, this.paths.host);
-    const rows = queued.map((q) => parseSourceLine(source, q.line)).flatMap((r) => (r && "audit" in r ? [r.audit] : []));
     const st = statSync(source.path);
     const last = queued.at(-1)!;
-    this.p.applyAudit(source, rows, { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: rows.at(-1)?.seq ?? 0 });
+    this.p.applyAudit(
+      source,
+      queued.map((q) => q.row),
+      { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq },
+    );
+    if (this.auditQueue.length > 0) setImmediate(() => this.flushAudit(false));
   }
 
   counts() {
