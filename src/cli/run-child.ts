@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { WardenError } from "../errors.js";
+import { userUmask } from "./umask.js";
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 /** On a terminal these reach the whole foreground process group, the command included. */
@@ -14,7 +15,9 @@ const RERAISE = new Set<NodeJS.Signals>(["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const interactive = Boolean(process.stdin.isTTY);
+    const ours = process.umask(userUmask); // the command gets the user's umask, not warden's 077
     const child = spawn(command, args, { stdio: "inherit", env });
+    process.umask(ours);
     const onSignal = (signal: NodeJS.Signals) => {
       if (!(interactive && FROM_TERMINAL.has(signal))) child.kill(signal);
     };

@@ -42,6 +42,7 @@ export interface RunningDaemon {
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   refuseCoreDumps(); // vault keys pass through V8 memory on the way into secure memory
+  process.umask(0o077); // everything the daemon creates (projection, backups, …) is private
   const paths = resolvePaths(opts.env ?? process.env);
   const warnings: string[] = [];
   ensureHome(paths, (w) => warnings.push(w)); // before config.json inside it is read

@@ -35,15 +35,20 @@ export function parseEvent(line: string): LedgerEvent | null {
   } catch {
     return null;
   }
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return null;
   const ok =
     e.v === 1 &&
     typeof e.session === "string" &&
-    Number.isInteger(e.seq) &&
-    (e.seq as number) > 0 &&
+    validSeq(e.seq) &&
     typeof e.ts === "string" &&
     typeof e.kind === "string" &&
     typeof e.data === "object" &&
     e.data !== null &&
     !Array.isArray(e.data);
   return ok ? (e as LedgerEvent) : null;
+}
+
+/** A seq as sources may hold it: a positive integer below 10^12 (keys pad it to 12 digits). */
+export function validSeq(seq: unknown): seq is number {
+  return Number.isInteger(seq) && (seq as number) > 0 && (seq as number) < 1e12;
 }

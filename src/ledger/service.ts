@@ -35,8 +35,8 @@ export class LedgerService {
 
   async close(session: string): Promise<ResultOf<"sessions.close">> {
     this.checkOpen(session);
-    this.open.set(session, false);
     const e = await this.writer.append(session, "close", {});
+    this.open.set(session, false); // only once the close is durable
     return { session, seq: e.seq };
   }
 

@@ -4,7 +4,7 @@
 // append at once, "none" skips the fdatasync. I/O runs in libuv's pool, off the event loop. Only
 // after a batch is durable is it handed to `onCommit` (the projection) and are the appends'
 // promises resolved: an acknowledged event is on disk.
-import { closeSync, openSync, readSync, fstatSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, fstatSync, ftruncateSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEvent, type LedgerEvent } from "./events.js";
@@ -38,6 +38,8 @@ interface Pending {
 interface OpenFile {
   handle: FileHandle;
   size: number;
+  /** Created by us and its directory entry not yet fsynced. */
+  fresh: boolean;
 }
 
 export class LedgerWriter {
@@ -121,36 +123,62 @@ export class LedgerWriter {
       if (list) list.push(p);
       else bySession.set(p.event.session, [p]);
     }
+    // Each session file succeeds or fails on its own: one full disk must not fail the others.
+    const outcomes = await Promise.allSettled([...bySession].map(([session, items]) => this.writeSession(session, items)));
     const committed: CommittedFile[] = [];
-    try {
-      await Promise.all(
-        [...bySession].map(async ([session, items]) => {
-          const file = await this.fileOf(session);
-          const data = Buffer.concat(items.map((i) => i.line));
-          for (let off = 0; off < data.length; ) off += (await file.handle.write(data, off, data.length - off)).bytesWritten;
-          file.size += data.length;
-          if (this.opts.durability !== "none") await file.handle.datasync();
-          committed.push({ session, path: this.pathOf(session), events: items.map((i) => i.event), end: file.size });
-        }),
-      );
-      this.onCommit(committed);
-    } catch (err) {
-      // The files may hold part of the batch: forget cached state so the next append re-reads
-      // each tail (cutting a torn line) instead of guessing. Appends queued meanwhile for those
-      // sessions carry seqs that assumed this batch; they fail too rather than leave a gap.
-      const failed = [...batch, ...this.queue.filter((p) => bySession.has(p.event.session))];
-      this.queue = this.queue.filter((p) => !bySession.has(p.event.session));
-      for (const session of bySession.keys()) {
+    const failed = new Map<string, Error>();
+    [...bySession.keys()].forEach((session, i) => {
+      const o = outcomes[i]!;
+      if (o.status === "fulfilled") committed.push(o.value);
+      else failed.set(session, o.reason as Error);
+    });
+    if (failed.size > 0) {
+      // Forget everything cached about the failed sessions at once (before any await), so no
+      // append can take a stale seq; appends queued meanwhile for them assumed this batch and
+      // fail too, rather than leave a gap.
+      const stale = this.queue.filter((p) => failed.has(p.event.session));
+      this.queue = this.queue.filter((p) => !failed.has(p.event.session));
+      const handles = [...failed.keys()].map((session) => {
         this.seqs.delete(session);
         const f = this.files.get(session);
         this.files.delete(session);
-        await f?.handle.close().catch(() => {});
+        return f;
+      });
+      for (const p of [...batch, ...stale]) {
+        const err = failed.get(p.event.session);
+        if (err) p.reject(err);
       }
-      for (const p of failed) p.reject(err as Error);
-      return;
+      for (const f of handles) await f?.handle.close().catch(() => {});
     }
-    for (const p of batch) p.resolve(p.event);
-    await this.trimOpenFiles();
+    // Durable: the appends are acknowledged whatever the projection makes of them (it catches up
+    // from the files if it cannot apply them now).
+    if (committed.length > 0) {
+      try {
+        this.onCommit(committed);
+      } catch {
+        // onCommit reports its own failures; never let them un-acknowledge durable events
+      }
+    }
+    for (const c of committed) for (const p of bySession.get(c.session)!) p.resolve(p.event);
+    await this.trimOpenFiles().catch(() => {});
+  }
+
+  /** One session's part of a batch: write, fdatasync; on failure, cut the file back to where it was. */
+  private async writeSession(session: string, items: Pending[]): Promise<CommittedFile> {
+    const file = await this.fileOf(session);
+    const before = file.size;
+    const data = Buffer.concat(items.map((i) => i.line));
+    try {
+      for (let off = 0; off < data.length; ) off += (await file.handle.write(data, off, data.length - off)).bytesWritten;
+      if (this.opts.durability !== "none") await file.handle.datasync();
+      if (file.fresh && this.opts.durability !== "none") await syncDir(this.opts.dir); // the new file's name, too
+      file.fresh = false;
+    } catch (err) {
+      await file.handle.truncate(before).catch(() => {}); // a rejected event must really be absent
+      throw err;
+    }
+    file.size += data.length;
+    return { session, path: this.pathOf(session), events: items.map((i) => i.event), end: file.size };
   }
 
   /** Closes the least recently used files past maxOpenFiles (between batches, never during one). */
@@ -170,9 +198,10 @@ export class LedgerWriter {
       return cached;
     }
     const path = this.pathOf(session);
-    cutTornTail(path);
+    const fresh = !existsSync(path);
+    if (!fresh) cutTornTail(path);
     const handle = await open(path, "a", 0o600);
-    const file = { handle, size: (await handle.stat()).size };
+    const file = { handle, size: (await handle.stat()).size, fresh };
     this.files.set(session, file);
     return file;
   }
@@ -216,14 +245,29 @@ function cutTornTail(path: string): void {
   }
   try {
     const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const window = Math.min(size, 1 << 20);
-    const buf = Buffer.alloc(window);
-    readSync(fd, buf, 0, window, size - window);
-    const nl = buf.lastIndexOf(0x0a);
-    if (nl === window - 1) return;
-    if (nl >= 0 || window === size) ftruncateSync(fd, size - window + nl + 1);
+    const buf = Buffer.alloc(64 * 1024);
+    // Walk back from the end, whatever the torn line's length, to the last newline.
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - buf.length);
+      readSync(fd, buf, 0, end - start, start);
+      const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
+        return;
+      }
+      end = start;
+    }
+    if (size > 0) ftruncateSync(fd, 0); // one torn line and nothing before it
   } finally {
     closeSync(fd);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const h = await open(dir, "r");
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
   }
 }

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { LedgerEvent } from "../ledger/events.js";
-import { scanLines } from "../ledger/jsonl.js";
+import { MAX_LINE_BYTES, scanLines } from "../ledger/jsonl.js";
 import type { Projection, WatermarkUpdate } from "./projection.js";
 import { parseSourceLine, type ApprovalRow, type AuditRow } from "./rows.js";
 import { SYNC_VERSION } from "./schema.js";
@@ -22,9 +22,14 @@ export interface SyncReport {
   rows: number;
   /** Lines that are not valid records, by file (1-based line numbers, counted from where reading began). */
   unparseable: Array<{ rel: string; line: number }>;
+  /** Files that could not be read at all (a directory named *.jsonl, permissions, I/O errors). */
+  failed: Array<{ rel: string; error: string }>;
 }
 
 export const lineHash = (line: string): string => createHash("sha256").update(line).update("\n").digest("hex");
+
+/** Stands in for a line longer than MAX_LINE_BYTES, which is never read into memory. */
+const OVERSIZE = "\u0000oversize";
 
 /** The hash of the complete line that ends at byte `offset` (just after its '\n'), or null. */
 export function lineHashEndingAt(path: string, offset: number): string | null {
@@ -41,7 +46,11 @@ export function lineHashEndingAt(path: string, offset: number): string | null {
       const buf = Buffer.alloc(offset - start);
       if (readSync(fd, buf, 0, buf.length, start) !== buf.length || buf[buf.length - 1] !== 0x0a) return null;
       const prev = buf.lastIndexOf(0x0a, buf.length - 2);
-      if (prev >= 0 || start === 0) return lineHash(buf.subarray(prev + 1, buf.length - 1).toString("utf8"));
+      if (prev >= 0 || start === 0) {
+        const line = buf.subarray(prev + 1, buf.length - 1);
+        return lineHash(line.length > MAX_LINE_BYTES ? OVERSIZE : line.toString("utf8"));
+      }
+      if (window > MAX_LINE_BYTES) return lineHash(OVERSIZE);
     }
   } finally {
     closeSync(fd);
@@ -75,6 +84,10 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
     else p.applyApprovals(source, approvals.splice(0), wmUpdate);
   };
   let pending = 0;
+  const onOversize = (lineNo: number) => {
+    lastLine = OVERSIZE;
+    report?.unparseable.push({ rel: source.rel, line: lineNo });
+  };
   const scan = scanLines(source.path, from, (text, end, lineNo) => {
     lastLine = text;
     const parsed = parseSourceLine(source, text);
@@ -94,7 +107,7 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
       if (report) report.rows += pending;
       pending = 0;
     }
-  });
+  }, { onOversize });
   if (pending > 0 || scan.end !== from || !wm) {
     apply(scan.end);
     if (report) report.rows += pending;
@@ -105,9 +118,14 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
 /** Syncs every source file; `onFile` hears progress (done, total). */
 export function syncAll(p: Projection, home: string, onFile?: (done: number, total: number) => void): SyncReport {
   const sources = discoverSources(home);
-  const report: SyncReport = { files: sources.length, outcomes: { unchanged: 0, appended: 0, reimported: 0, new: 0, missing: 0 }, rows: 0, unparseable: [] };
+  const report: SyncReport = { files: sources.length, outcomes: { unchanged: 0, appended: 0, reimported: 0, new: 0, missing: 0 }, rows: 0, unparseable: [], failed: [] };
   sources.forEach((source, i) => {
-    report.outcomes[syncSource(p, source, report)]++;
+    try {
+      report.outcomes[syncSource(p, source, report)]++;
+    } catch (err) {
+      // One unreadable file must not stop the others (or the daemon's start).
+      report.failed.push({ rel: source.rel, error: (err as Error).message });
+    }
     onFile?.(i + 1, sources.length);
   });
   return report;

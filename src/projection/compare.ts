@@ -22,31 +22,45 @@ const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data].join
 const auditLine = (r: AuditRow) => [r.host, r.seq, r.ts, r.action, r.outcome, r.vault, r.name, r.kind, r.record].join("\t");
 const approvalLine = (r: ApprovalRow) => [r.host, r.seq, r.ts, r.record].join("\t");
 
-/** One source file's valid records, deduplicated by seq (the last one wins, as in the projection), in seq order. */
-function fileRecords(source: SourceFile): Array<ReturnType<typeof parseSourceLine> & object> {
-  const bySeq = new Map<number, NonNullable<ReturnType<typeof parseSourceLine>>>();
-  scanLines(source.path, 0, (text) => {
-    const parsed = parseSourceLine(source, text);
-    if (!parsed) return;
-    const seq = "event" in parsed ? parsed.event.seq : "audit" in parsed ? parsed.audit.seq : parsed.approval.seq;
-    bySeq.set(seq, parsed);
-  });
-  return [...bySeq.keys()].sort((a, b) => a - b).map((s) => bySeq.get(s)!);
+type Parsed = NonNullable<ReturnType<typeof parseSourceLine>>;
+const seqOf = (p: Parsed) => ("event" in p ? p.event.seq : "audit" in p ? p.audit.seq : p.approval.seq);
+
+/**
+ * One source file's valid records in file order, up to `limit` bytes (the projection's watermark:
+ * what was appended after it is pending, not drift).
+ */
+function fileRecords(source: SourceFile, limit: number | undefined): Parsed[] {
+  const out: Parsed[] = [];
+  scanLines(source.path, 0, (text) => void ((p) => p && out.push(p))(parseSourceLine(source, text)), { to: limit });
+  return out;
 }
 
-function* sourceRows(home: string, surface: Surface, after: string | null): Generator<Keyed> {
+/** Deduplicated by seq (the last one wins, as INSERT OR REPLACE does), in seq order. */
+function bySeq(records: Parsed[]): Parsed[] {
+  const m = new Map<number, Parsed>();
+  for (const r of records) m.set(seqOf(r), r);
+  return [...m.keys()].sort((a, b) => a - b).map((s) => m.get(s)!);
+}
+
+/** How far the projection has applied each source file (by relative path). */
+export function watermarkLimits(db: Database.Database): Map<string, number> {
+  return new Map((db.prepare("SELECT path, offset FROM watermarks").all() as Array<{ path: string; offset: number }>).map((w) => [w.path, w.offset]));
+}
+
+function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>): Generator<Keyed> {
   const all = discoverSources(home);
   if (surface === "sessions" || surface === "events") {
     const ledgers = all.filter((s) => s.kind === "ledger").sort((a, b) => (a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0));
     for (const source of ledgers) {
       if (after !== null && source.session! < after.split("\u0000")[0]!) continue;
-      const events = fileRecords(source).map((r) => (r as { event: LedgerEvent }).event);
+      const records = fileRecords(source, limits.get(source.rel));
       if (surface === "sessions") {
+        // Folded like the projection folds them: every valid line, in file order.
         let row: SessionRow | null = null;
-        for (const e of events) row = foldSession(row, e, source.host);
+        for (const r of records) row = foldSession(row, (r as { event: LedgerEvent }).event, source.host);
         if (row && (after === null || row.id > after)) yield { key: row.id, row: sessionLine(row) };
       } else {
-        for (const e of events) {
+        for (const e of bySeq(records).map((r) => (r as { event: LedgerEvent }).event)) {
           const key = k2(e.session, e.seq);
           if (after === null || key > after) yield { key, row: eventLine(eventRow(e)) };
         }
@@ -55,7 +69,7 @@ function* sourceRows(home: string, surface: Surface, after: string | null): Gene
     return;
   }
   for (const source of all.filter((s) => s.kind === surface)) {
-    for (const r of fileRecords(source)) {
+    for (const r of bySeq(fileRecords(source, limits.get(source.rel)))) {
       const row = "audit" in r ? r.audit : (r as { approval: ApprovalRow }).approval;
       const key = k2(row.host, row.seq);
       if (after === null || key > after) yield { key, row: "audit" in r ? auditLine(r.audit) : approvalLine(row as ApprovalRow) };
@@ -100,33 +114,54 @@ export function surfacesOf(surface: Surface | "all" | undefined): Surface[] {
   return !surface || surface === "all" ? [...SURFACES] : [surface];
 }
 
+/** Runs `fn` inside one read transaction: every table and the watermarks seen at one moment. */
+function snapshot<T>(db: Database.Database, fn: () => T): T {
+  db.exec("BEGIN");
+  try {
+    return fn();
+  } finally {
+    db.exec("COMMIT");
+  }
+}
+
 export function verify(home: string, db: Database.Database, surface?: Surface | "all"): ResultOf<"projection.verify"> {
-  const surfaces = surfacesOf(surface).map((s) => {
-    const source = digest(sourceRows(home, s, null));
-    const projection = digest(projectionRows(db, s, null));
-    return { surface: s, ok: source.count === projection.count && source.hash === projection.hash, source, projection };
+  return snapshot(db, () => {
+    const limits = watermarkLimits(db);
+    const surfaces = surfacesOf(surface).map((s) => {
+      const source = digest(sourceRows(home, s, null, limits));
+      const projection = digest(projectionRows(db, s, null));
+      return { surface: s, ok: source.count === projection.count && source.hash === projection.hash, source, projection };
+    });
+    return { ok: surfaces.every((s) => s.ok), surfaces };
   });
-  return { ok: surfaces.every((s) => s.ok), surfaces };
 }
 
 type Difference = ResultOf<"projection.diff">["differences"][number];
 
 /** Merge-joins source and projection rows, surface by surface, from the cursor on. */
 export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }): ResultOf<"projection.diff"> {
+  const surfaces = surfacesOf(q.surface);
   let start: { surface: Surface; key: string } | null = null;
   if (q.cursor) {
     try {
       start = JSON.parse(Buffer.from(q.cursor, "base64url").toString("utf8")) as { surface: Surface; key: string };
     } catch {
-      throw new RpcError("invalid_params", "cursor is not one this daemon gave out", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
+      start = null;
+    }
+    if (!start || typeof start.key !== "string" || !surfaces.includes(start.surface)) {
+      throw new RpcError("invalid_params", "cursor is not one this daemon gave out for this surface", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
     }
   }
+  return snapshot(db, () => diffFrom(home, db, surfaces, start, q.limit));
+}
+
+function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number): ResultOf<"projection.diff"> {
+  const limits = watermarkLimits(db);
   const out: Difference[] = [];
   let lastRaw: { surface: Surface; key: string } | null = null;
-  const surfaces = surfacesOf(q.surface);
   for (const surface of surfaces.slice(start ? Math.max(0, surfaces.indexOf(start.surface)) : 0)) {
     const after = start && start.surface === surface ? start.key : null;
-    const src = sourceRows(home, surface, after);
+    const src = sourceRows(home, surface, after, limits);
     const prj = projectionRows(db, surface, after);
     let a = src.next();
     let b = prj.next();
@@ -148,7 +183,7 @@ export function diff(home: string, db: Database.Database, q: { surface?: Surface
         b = prj.next();
       }
       if (d) {
-        if (out.length === q.limit) {
+        if (out.length === limit) {
           src.return(undefined);
           prj.return(undefined);
           return { differences: out, nextCursor: Buffer.from(JSON.stringify(lastRaw)).toString("base64url") };

@@ -58,6 +58,13 @@ export class Projection {
     }
   }
 
+  /** A private in-memory projection: empty, or a copy of `serialized` (db.serialize()) to catch up. */
+  static inMemory(serialized?: Buffer): Projection {
+    const db = serialized ? new Database(serialized) : new Database(":memory:");
+    db.exec(SCHEMA);
+    return new Projection(db, ":memory:");
+  }
+
   close(): void {
     this.db.close();
   }

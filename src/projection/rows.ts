@@ -1,7 +1,7 @@
 // How source records become rows. One mapping, used by live apply, by catch-up and rebuild, and
 // by verify (which folds the sources the same way and compares), so they cannot disagree.
 import type { LedgerEvent } from "../ledger/events.js";
-import { parseEvent } from "../ledger/events.js";
+import { parseEvent, validSeq } from "../ledger/events.js";
 import type { SourceFile } from "./sources.js";
 
 export interface SessionRow {
@@ -79,7 +79,7 @@ export function parseSourceLine(source: SourceFile, line: string): { event: Ledg
   } catch {
     return null;
   }
-  if (!Number.isInteger(r.seq) || typeof r.ts !== "string") return null;
+  if (typeof r !== "object" || r === null || Array.isArray(r) || !validSeq(r.seq) || typeof r.ts !== "string") return null;
   if (source.kind === "approvals") return { approval: { host: source.host, seq: r.seq as number, ts: r.ts, record: line } };
   if (typeof r.action !== "string" || typeof r.outcome !== "string") return null;
   return { audit: auditRow(source.host, r as AuditLike, line) };

@@ -1,9 +1,12 @@
 // The daemon's projection: opens it (a damaged one is set aside, never fatal), keeps it current
 // from the ledger writer's commits, the audit log's appends and the source files, and runs the
-// operations: verify, diff, rebuild (live, in a worker thread), backup, restore.
-import { mkdirSync, renameSync, statSync } from "node:fs";
+// operations: verify, diff (in worker threads), rebuild (imported in a worker), backup, restore.
+// A failed apply never loses anything — the rows are still in the source files — it marks the
+// projection degraded and schedules a catch-up.
+import { renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { Logger } from "../daemon/log.js";
 import type { WardenPaths } from "../daemon/paths.js";
@@ -11,7 +14,8 @@ import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import { lineHash, syncAll, type SyncReport } from "./catchup.js";
-import { backupName, checkDbFile, installCopy, listBackupFiles, removeDb, replaceDb } from "./files.js";
+import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { Projection } from "./projection.js";
 import { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
@@ -22,12 +26,21 @@ export type ProjectionState = "ok" | "degraded" | "rebuilding";
 
 const AUDIT_APPLY_MS = 10;
 const AUDIT_APPLY_CHUNK = 32;
+const COUNTS_TTL_MS = 2000;
+
+type RebuildResult = ResultOf<"projection.rebuild">;
 
 export class ProjectionService {
   private p: Projection;
-  private rebuilding: Promise<ResultOf<"projection.rebuild">> | null = null;
+  private rebuilding: Promise<RebuildResult> | null = null;
+  /** backup, restore and a rebuild's swap take turns. */
+  private exclusive: Promise<unknown> = Promise.resolve();
   private auditQueue: Array<{ row: AuditRow; line: string; end: number }> = [];
   private closed = false;
+  /** Set when the daemon started on a damaged or missing projection: empty until the first rebuild. */
+  private awaitingFirstBuild = false;
+  private recovering = false;
+  private cachedCounts: { at: number; value: ReturnType<typeof counts> } | null = null;
   state: ProjectionState = "ok";
   readonly path: string;
   readonly backups: string;
@@ -38,11 +51,10 @@ export class ProjectionService {
   ) {
     this.path = paths.projection;
     this.backups = paths.backups;
-    let fresh = false;
+    const existed = statSync(this.path, { throwIfNoEntry: false }) !== undefined;
     try {
-      fresh = statSync(this.path, { throwIfNoEntry: false }) === undefined;
       this.p = Projection.open(this.path);
-      this.p.db.prepare("SELECT count(*) FROM watermarks").get();
+      this.p.db.pragma("quick_check"); // a damaged page must not wait for the first write to show
     } catch (err) {
       // Damaged: keep it for inspection, start empty, rebuild from the sources once serving.
       const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
@@ -54,12 +66,17 @@ export class ProjectionService {
       }
       removeDb(this.path);
       this.p = Projection.open(this.path);
-      fresh = true;
+      this.awaitingFirstBuild = true;
     }
-    this.state = fresh ? "degraded" : "ok";
+    if (!existed) this.awaitingFirstBuild = true;
+    this.state = this.awaitingFirstBuild ? "degraded" : "ok";
   }
 
-  get db() {
+  /** For reads: the projection, or `unavailable` while a damaged or missing one is first rebuilt. */
+  get db(): Database.Database {
+    if (this.awaitingFirstBuild && this.rebuilding) {
+      throw new RpcError("unavailable", "the projection is being rebuilt from the sources; try again shortly (or read with --no-daemon)", { reason: "rebuilding" });
+    }
     return this.p.db;
   }
 
@@ -69,21 +86,27 @@ export class ProjectionService {
    * rebuilt in the background, so the daemon serves at once.
    */
   boot(): void {
-    if (this.state === "degraded") {
-      void this.rebuild(() => {}).catch((err: Error) => this.log.error("boot rebuild failed", { event: "rebuild_failed", error: err.message }));
-      return;
+    if (this.awaitingFirstBuild) return void this.rebuildInBackground("start");
+    try {
+      const report = syncAll(this.p, this.paths.home);
+      this.log.info("projection caught up", { event: "projection_caught_up", files: report.files, rows: report.rows, ...report.outcomes, unparseable: report.unparseable.length, failed: report.failed });
+    } catch (err) {
+      this.degrade("catch-up at start failed", err);
     }
-    const report = syncAll(this.p, this.paths.home);
-    this.log.info("projection caught up", { event: "projection_caught_up", files: report.files, rows: report.rows, ...report.outcomes, unparseable: report.unparseable.length });
   }
 
   /** The ledger writer's durable batch: rows and watermark, one transaction per file. */
   applyCommitted(files: CommittedFile[]): void {
     for (const f of files) {
-      const source = ledgerSource(this.paths.home, this.paths.host, f.session);
-      const st = statSync(f.path);
-      const last = f.events.at(-1)!;
-      this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(JSON.stringify(last)), offset: f.end, last_seq: last.seq });
+      try {
+        const source = ledgerSource(this.paths.home, this.paths.host, f.session);
+        const st = statSync(f.path);
+        const last = f.events.at(-1)!;
+        this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(JSON.stringify(last)), offset: f.end, last_seq: last.seq });
+        this.cachedCounts = null;
+      } catch (err) {
+        this.degrade(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
+      }
     }
   }
 
@@ -99,25 +122,55 @@ export class ProjectionService {
 
   /**
    * Applies queued audit records: all of them when `all` (before verify, restore, close), else at
-   * most AUDIT_APPLY_CHUNK per turn, so no single turn stalls requests for long.
+   * most AUDIT_APPLY_CHUNK per turn, so no single turn stalls requests for long. During a rebuild
+   * they wait: applying them to the database about to be replaced would be lost work.
    */
   private flushAudit(all = true): void {
+    if (this.closed || this.rebuilding || this.auditQueue.length === 0) return;
     const queued = this.auditQueue.splice(0, all ? this.auditQueue.length : AUDIT_APPLY_CHUNK);
-    // During a rebuild, or after close, the next catch-up reads them from the audit file.
-    if (queued.length === 0 || this.rebuilding || this.closed) return void this.auditQueue.splice(0);
-    const source = auditSource(this.paths.home, this.paths.host);
-    const st = statSync(source.path);
-    const last = queued.at(-1)!;
-    this.p.applyAudit(
-      source,
-      queued.map((q) => q.row),
-      { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq },
-    );
+    try {
+      const source = auditSource(this.paths.home, this.paths.host);
+      const st = statSync(source.path);
+      const last = queued.at(-1)!;
+      this.p.applyAudit(
+        source,
+        queued.map((q) => q.row),
+        { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq },
+      );
+      this.cachedCounts = null;
+    } catch (err) {
+      this.degrade("applying audit records failed", err);
+    }
     if (this.auditQueue.length > 0) setImmediate(() => this.flushAudit(false));
   }
 
-  counts() {
-    return counts(this.p.db);
+  /** A failed apply: say so, and catch up from the sources soon (rebuild if even that fails). */
+  private degrade(what: string, err: unknown): void {
+    this.log.error(`projection: ${what}; catching up from the sources`, { event: "projection_degraded", error: (err as Error).message });
+    if (this.state === "ok") this.state = "degraded";
+    if (this.recovering) return;
+    this.recovering = true;
+    setTimeout(() => {
+      this.recovering = false;
+      if (this.closed || this.rebuilding) return;
+      try {
+        const report = syncAll(this.p, this.paths.home);
+        if (report.failed.length === 0) this.state = "ok";
+      } catch (e) {
+        this.log.error("projection catch-up failed; rebuilding", { event: "projection_degraded", error: (e as Error).message });
+        this.rebuildInBackground("recovery");
+      }
+    }, 100).unref();
+  }
+
+  private rebuildInBackground(why: string): void {
+    void this.rebuild(() => {}).catch((err: Error) => this.log.error(`rebuild (${why}) failed`, { event: "rebuild_failed", error: err.message }));
+  }
+
+  counts(): ReturnType<typeof counts> {
+    const now = Date.now();
+    if (!this.cachedCounts || now - this.cachedCounts.at > COUNTS_TTL_MS) this.cachedCounts = { at: now, value: counts(this.p.db) };
+    return this.cachedCounts.value;
   }
 
   verify(surface?: Surface | "all"): Promise<ResultOf<"projection.verify">> {
@@ -145,24 +198,26 @@ export class ProjectionService {
   /**
    * Builds a new database from the sources in a worker, then swaps it in and catches it up.
    * A request while a rebuild runs (the one started at boot, say) joins it and gets its result.
-   * Refuses to swap when the sources yielded nothing although the projection has rows, or when
-   * the worker failed.
+   * Refuses to swap when a source file could not be read, when the sources yield no rows while
+   * the projection has some, or when the worker failed.
    */
-  rebuild(onProgress: (p: { phase: string; done: number; total: number }) => void): Promise<ResultOf<"projection.rebuild">> {
+  rebuild(onProgress: (p: { phase: string; done: number; total: number }) => void): Promise<RebuildResult> {
     if (this.rebuilding) return this.rebuilding;
     const run = this.runRebuild(onProgress).finally(() => {
       this.rebuilding = null;
+      this.flushAudit(false);
     });
     this.rebuilding = run;
     return run;
   }
 
-  private async runRebuild(onProgress: (p: { phase: string; done: number; total: number }) => void): Promise<ResultOf<"projection.rebuild">> {
+  private async runRebuild(onProgress: (p: { phase: string; done: number; total: number }) => void): Promise<RebuildResult> {
     const t0 = performance.now();
     const previous = this.state;
     this.state = "rebuilding";
     const tmp = join(this.paths.runRoot, "projection.rebuild.sqlite");
     removeDb(tmp);
+    let swapped = false;
     try {
       const report = await new Promise<SyncReport>((resolve, reject) => {
         const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData: { home: this.paths.home, path: tmp } });
@@ -173,54 +228,108 @@ export class ProjectionService {
         worker.once("error", reject);
         worker.once("exit", (code) => code !== 0 && reject(new Error(`rebuild worker exited with ${code}`)));
       });
+      const importMs = Math.round(performance.now() - t0);
       if (this.closed) throw new RpcError("unavailable", "the daemon stopped during the rebuild");
+      if (report.failed.length > 0) {
+        throw new RpcError("conflict", `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`, { failed: report.failed });
+      }
+      const candidate = Projection.open(tmp); // opened (and prepared) before anything is given up
+      const fresh = counts(candidate.db);
+      candidate.close();
       const live = this.counts();
-      if (report.files === 0 && live.events + live.audit + live.approvals > 0) {
-        throw new RpcError("conflict", "the sources yielded nothing while the projection has rows; not swapping (is WARDEN_HOME right?)", { files: 0 });
+      if (fresh.events + fresh.audit + fresh.approvals === 0 && live.events + live.audit + live.approvals > 0) {
+        throw new RpcError("conflict", "the sources yielded no rows while the projection has some; not swapping (is WARDEN_HOME right?)", { files: report.files });
       }
       onProgress({ phase: "swap", done: 0, total: 1 });
-      this.p.close();
-      replaceDb(tmp, this.path);
-      this.p = Projection.open(this.path);
-      this.auditQueue = [];
-      const caught = syncAll(this.p, this.paths.home); // what was appended while the worker ran
+      const caught = await this.swapIn(tmp);
+      swapped = true;
+      this.awaitingFirstBuild = false;
       this.state = "ok";
+      onProgress({ phase: "verify", done: 0, total: 1 });
       const checked = await this.verify();
-      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, durationMs: Math.round(performance.now() - t0), verify: checked };
-      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, durationMs: result.durationMs, ok: result.verify.ok });
+      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, durationMs: Math.round(performance.now() - t0), verify: checked };
+      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, durationMs: result.durationMs, ok: result.verify.ok });
       return result;
     } catch (err) {
-      this.state = previous;
       removeDb(tmp);
-      this.log.error("rebuild failed; projection unchanged", { event: "rebuild_failed", error: (err as Error).message });
-      throw err instanceof RpcError ? err : new RpcError("unavailable", `rebuild failed, projection unchanged: ${(err as Error).message}`);
+      if (!swapped) {
+        this.state = previous;
+        // Anything this rebuild kept from being applied (audit records) comes back from the files.
+        try {
+          syncAll(this.p, this.paths.home);
+        } catch {
+          // the live projection is no better or worse than before
+        }
+      }
+      const where = swapped ? "after the swap" : "projection unchanged";
+      this.log.error(`rebuild failed (${where})`, { event: "rebuild_failed", error: (err as Error).message });
+      throw err instanceof RpcError ? err : new RpcError("unavailable", `rebuild failed (${where}): ${(err as Error).message}`);
     }
   }
 
-  async backup(): Promise<ResultOf<"projection.backup">> {
-    const t0 = performance.now();
-    mkdirSync(this.backups, { recursive: true, mode: 0o700 });
-    const file = backupName(this.backups);
-    await this.p.db.backup(file); // SQLite online backup, in steps: the daemon keeps serving
-    checkDbFile(file);
-    return { file, bytes: statSync(file).size, integrity: "ok", durationMs: Math.round(performance.now() - t0) };
+  /**
+   * Replaces the live database with `file` (a closed, complete database) and catches it up from
+   * the sources. The candidate is opened first; the live one is closed only once it opened.
+   */
+  private swapIn(file: string): Promise<{ files: number; rows: number }> {
+    return this.turn(() => {
+      const check = Projection.open(file);
+      check.close();
+      this.flushAudit();
+      this.p.close();
+      try {
+        replaceDb(file, this.path);
+        this.p = Projection.open(this.path);
+      } catch (err) {
+        this.p = Projection.open(this.path); // whatever is at the path now, rather than a closed handle
+        throw err;
+      }
+      this.auditQueue = []; // in the files, so in the catch-up below
+      this.cachedCounts = null;
+      const caught = syncAll(this.p, this.paths.home);
+      return { files: caught.files, rows: caught.rows };
+    });
+  }
+
+  /** Runs `fn` after any backup, restore or swap in progress: they never overlap. */
+  private turn<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.exclusive.then(fn, fn);
+    this.exclusive = run.catch(() => {});
+    return run;
+  }
+
+  backup(): Promise<ResultOf<"projection.backup">> {
+    return this.turn(async () => {
+      const t0 = performance.now();
+      mkdirSync(this.backups, { recursive: true, mode: 0o700 });
+      const file = backupName(this.backups);
+      await this.p.db.backup(file); // SQLite online backup, in steps: the daemon keeps serving
+      const copy = new Database(file);
+      copy.pragma("journal_mode = DELETE"); // a self-contained file: no -wal/-shm beside it
+      copy.close();
+      checkDbFile(file);
+      return { file, bytes: statSync(file).size, integrity: "ok" as const, durationMs: Math.round(performance.now() - t0) };
+    });
   }
 
   listBackups(): ResultOf<"projection.listBackups"> {
     return { backups: listBackupFiles(this.backups) };
   }
 
-  /** Swaps a checked backup in and brings it current from the sources. */
-  restore(file: string): ResultOf<"projection.restore"> {
+  /** Swaps a checked copy of a backup in and brings it current from the sources. */
+  async restore(file: string): Promise<ResultOf<"projection.restore">> {
     if (this.rebuilding) throw new RpcError("conflict", "a rebuild is running; restore after it");
     checkDbFile(file);
-    this.flushAudit();
-    this.p.close();
-    installCopy(file, this.path);
-    this.p = Projection.open(this.path);
-    const caught = syncAll(this.p, this.paths.home);
-    this.log.info("projection restored", { event: "restored", file, rows: caught.rows });
-    return { restored: file, caughtUp: { files: caught.files, rows: caught.rows } };
+    const tmp = `${this.path}.restore-tmp`;
+    removeDb(tmp);
+    copyFileSync(file, tmp);
+    try {
+      const caught = await this.swapIn(tmp);
+      this.log.info("projection restored", { event: "restored", file, rows: caught.rows });
+      return { restored: file, caughtUp: caught };
+    } finally {
+      removeDb(tmp);
+    }
   }
 
   close(): void {

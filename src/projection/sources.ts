@@ -19,25 +19,31 @@ export interface SourceFile {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-function dir(path: string): string[] {
+/** Entries of `path` that are directories (`dirs`) or regular files; a missing directory is empty. */
+function dir(path: string, dirs: boolean): string[] {
   try {
-    return readdirSync(path).filter((n) => NAME.test(n)).sort();
-  } catch {
-    return [];
+    return readdirSync(path, { withFileTypes: true })
+      .filter((e) => NAME.test(e.name) && (dirs ? e.isDirectory() : e.isFile()))
+      .map((e) => e.name)
+      .sort();
+  } catch (err) {
+    // Only absence means "no sources": an unreadable directory must not look like an empty one.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
   }
 }
 
 export function discoverSources(home: string): SourceFile[] {
   const out: SourceFile[] = [];
-  for (const host of dir(join(home, "ledger"))) {
-    for (const f of dir(join(home, "ledger", host))) {
+  for (const host of dir(join(home, "ledger"), true)) {
+    for (const f of dir(join(home, "ledger", host), false)) {
       if (!f.endsWith(".jsonl")) continue;
       const session = f.slice(0, -6);
       out.push({ kind: "ledger", path: join(home, "ledger", host, f), rel: `ledger/${host}/${f}`, host, session });
     }
   }
   for (const kind of ["audit", "approvals"] as const) {
-    for (const f of dir(join(home, kind))) {
+    for (const f of dir(join(home, kind), false)) {
       if (f.endsWith(".jsonl")) out.push({ kind, path: join(home, kind, f), rel: `${kind}/${f}`, host: f.slice(0, -6) });
     }
   }
