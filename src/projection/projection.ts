@@ -60,6 +60,11 @@ export class Projection {
 
   /** A private in-memory projection: empty, or a copy of `serialized` (db.serialize()) to catch up. */
   static inMemory(serialized?: Buffer): Projection {
+    if (serialized && serialized.length > 19) {
+      // A WAL-mode file's header (bytes 18-19 = 2) cannot be opened in memory: mark it rollback.
+      serialized[18] = 1;
+      serialized[19] = 1;
+    }
     const db = serialized ? new Database(serialized) : new Database(":memory:");
     db.exec(SCHEMA);
     return new Projection(db, ":memory:");

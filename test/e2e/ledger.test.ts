@@ -86,6 +86,38 @@ describe("log sessions", () => {
   });
 });
 
+describe("consistency under load", () => {
+  it("verifies clean while appends keep arriving", async () => {
+    const d = await startTestDaemon(home);
+    try {
+      await withClient(d, async (c) => {
+        const s = await c.call("sessions.open", { title: "load" });
+        let stop = false;
+        const writer = (async () => {
+          while (!stop) await Promise.all(Array.from({ length: 50 }, () => c.call("events.append", { session: s.id, kind: "note", data: {} })));
+        })();
+        for (let i = 0; i < 3; i++) assert.equal((await c.call("projection.verify", {})).ok, true, `verify ${i} saw drift under load`);
+        stop = true;
+        await writer;
+      });
+    } finally {
+      await d.kill();
+    }
+  });
+
+  it("no-daemon reads include files synced in while the daemon was down", async () => {
+    const other = join(home.home, "ledger", "laptop");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(other, { recursive: true });
+    const id = "01a20000-0000-7000-8000-000000000001";
+    writeFileSync(join(other, `${id}.jsonl`), JSON.stringify({ v: 1, session: id, seq: 1, ts: "2026-01-01T00:00:00.000Z", kind: "open", data: { title: "from the laptop" } }) + "\n");
+    const r = await cli(["sessions", "get", id, "--json", "--no-daemon"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json().title, "from the laptop");
+    assert.equal(r.json().host, "laptop");
+  });
+});
+
 describe("crash safety", () => {
   it("loses no acknowledged event when the daemon is SIGKILLed under heavy append", async () => {
     const d = await startTestDaemon(home);
@@ -179,6 +211,25 @@ describe("backup and restore", () => {
         assert.ok(restored.json().caughtUp.rows >= 100, "the watermarks replayed what came after the backup");
         assert.equal((await c.call("events.read", { session: s.id, after: 0, limit: 5000 })).lastSeq, 601);
         assert.equal((await c.call("projection.verify", {})).ok, true);
+      });
+    } finally {
+      await d.kill();
+    }
+  });
+
+  it("keeps serving when a live restore is refused", async () => {
+    const d = await startTestDaemon(home);
+    try {
+      const foreign = join(home.home, "..", "foreign.sqlite");
+      const { default: Database } = await import("better-sqlite3");
+      const db = new Database(foreign);
+      db.exec("CREATE TABLE events (x); PRAGMA user_version = 1");
+      db.close();
+      const r = await cli(["daemon", "restore", foreign, "--live-recovery", "--json"]);
+      assert.notEqual(r.code, 0);
+      await withClient(d, async (c) => {
+        const s = await c.call("sessions.open", { title: "still serving" });
+        assert.equal((await c.call("events.read", { session: s.id, after: 0, limit: 10 })).lastSeq, 1);
       });
     } finally {
       await d.kill();

@@ -104,6 +104,8 @@ describe("vault through the daemon", () => {
     assert.equal(denied.json().error.kind, "scope_denied");
     const bad = await cli(["exec", "--secret", "1BAD=work/PLAIN", "--reason", "t", "--", "true"]);
     assert.equal(bad.code, 2);
+    const mask = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "umask"]);
+    assert.equal(parseInt(mask.stdout.trim(), 8), process.umask(), "the command runs with the user's umask, not warden's 077");
     const piped = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "kill -PIPE $$"]);
     assert.equal(piped.code, 128 + 13, "SIGPIPE, which Node ignores, still shows as 141");
     const crashed = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "kill -SEGV $$"]);

@@ -43,6 +43,48 @@ describe("LedgerWriter", () => {
     await w.close();
   });
 
+  it("fdatasyncs a batch before acknowledging any of its appends", async () => {
+    const { w } = writer();
+    const s = uuidv7();
+    const first = await w.append(s, "note", {}); // opens the file: its handle's class is the real one
+    const proto = Object.getPrototypeOf((w as unknown as { files: Map<string, { handle: object }> }).files.get(s)!.handle) as { datasync(): Promise<void> };
+    const original = proto.datasync;
+    const log: string[] = [];
+    proto.datasync = async function (this: unknown) {
+      await original.call(this);
+      log.push("synced");
+    };
+    try {
+      await Promise.all([1, 2, 3].map((i) => w.append(s, "note", { i }).then(() => log.push("acked"))));
+    } finally {
+      proto.datasync = original;
+    }
+    assert.equal(first.seq, 1);
+    assert.equal(log[0], "synced", `acknowledged before the data was synced: ${log.join(",")}`);
+    await w.close();
+  });
+
+  it("fails only the appends of a file whose write fails, truncating it back, with no seq gap after", async () => {
+    const { w, commits } = writer();
+    const [ok, bad] = [uuidv7(), uuidv7()];
+    await w.append(ok, "note", {});
+    await w.append(bad, "note", {});
+    const files = (w as unknown as { files: Map<string, { handle: { datasync(): Promise<void> } }> }).files;
+    const handle = files.get(bad)!.handle;
+    const original = handle.datasync;
+    handle.datasync = async () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    const results = await Promise.allSettled([w.append(ok, "note", { n: 2 }), w.append(bad, "note", { n: 2 }), w.append(bad, "note", { n: 3 })]);
+    handle.datasync = original;
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "rejected"]);
+    assert.deepEqual(lines(bad).map((e) => e.seq), [1], "the failed events are not left in the file");
+    assert.equal((await w.append(bad, "note", { retry: true })).seq, 2, "the next append continues without a gap");
+    assert.deepEqual(lines(ok).map((e) => e.seq), [1, 2]);
+    assert.ok(commits.flat().some((c) => c.session === ok && c.events.some((e) => e.seq === 2)), "the good file was still committed");
+    await w.close();
+  });
+
   it("groups concurrent appends into few batches, one commit per batch", async () => {
     const { w, commits } = writer();
     const sessions = [uuidv7(), uuidv7(), uuidv7()];

@@ -72,6 +72,33 @@ describe("catch-up", () => {
     assert.equal(counts(p.db).events, 3);
   });
 
+  it("survives JSON primitives, a directory named like a source, and duplicate seqs", () => {
+    const p = open();
+    write("h1", "a", 1, 2);
+    appendFileSync(ledger("h1", "a"), "null\n42\n[]\n" + ev("a", 2, "note", { dup: true }) + ev("a", 3));
+    mkdirSync(join(home, "ledger", "h1", "dir.jsonl"));
+    writeFileSync(join(home, "audit", "h1.jsonl"), "null\n" + JSON.stringify({ v: 1, seq: 1, ts: "t", action: "get", outcome: "ok" }) + "\n");
+    const r = syncAll(p, home);
+    assert.deepEqual(r.failed, []);
+    assert.equal(r.unparseable.length, 4);
+    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }).events.map((e) => [e.seq, e.data]), [
+      [1, { title: "a" }],
+      [2, { dup: true }],
+      [3, { seq: 3 }],
+    ]);
+    assert.equal(verify(home, p.db).ok, true, "verify folds duplicates the way the projection does");
+  });
+
+  it("skips a line over the length cap without holding it in memory", () => {
+    const p = open();
+    write("h1", "a", 1, 1);
+    appendFileSync(ledger("h1", "a"), "x".repeat(70 * 1024 * 1024) + "\n" + ev("a", 2));
+    const r = syncAll(p, home);
+    assert.deepEqual(r.unparseable, [{ rel: "ledger/h1/a.jsonl", line: 2 }]);
+    assert.equal(counts(p.db).events, 2);
+    assert.equal(syncAll(p, home).outcomes.unchanged, 1, "the watermark holds across the oversize line");
+  });
+
   it("imports audit files too", () => {
     const p = open();
     writeFileSync(join(home, "audit", "h1.jsonl"), JSON.stringify({ v: 1, seq: 1, ts: "2026-01-01T00:00:00Z", action: "get", outcome: "ok" }) + "\n");
