@@ -68,6 +68,21 @@ export async function startEcho(socket: string): Promise<ChildProcess> {
   return child;
 }
 
+/** Starts a latency client that pings until stopped; `stop()` resolves with its figures. */
+export function pingUntilStopped(socket: string): { stop(): Promise<{ p50us: number; p99us: number; maxUs: number; samples: number }> } {
+  const child = spawn(process.execPath, [join(benchDir, "load-client.js"), "latency", socket, "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  const exited = new Promise((r) => child.once("exit", r));
+  return {
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      return JSON.parse(out);
+    },
+  };
+}
+
 /** Runs load-client.js in its own process and returns its JSON result. */
 export function load<T>(...args: Array<string | number>): T {
   const r = spawnSync(process.execPath, [join(benchDir, "load-client.js"), ...args.map(String)], { encoding: "utf8" });

@@ -1,6 +1,7 @@
 // Load generator, run as its own process so it never shares an event loop with the server under
 // test. Prints one JSON result on stdout.
 //   latency <socket> <n> [method] [paramsJson]              sequential calls: p50/p99 round trip in µs
+//                                                           (n = 0: until SIGTERM, then report)
 //   throughput <socket> <conns> <n> [method] [paramsJson]   pipelined, `window` in flight per connection
 // The method defaults to ping.
 import { connect, type Socket } from "node:net";
@@ -36,13 +37,16 @@ function onLines(socket: Socket, onReply: (count: number) => void): void {
 async function latency(n: number): Promise<object> {
   const s = await open();
   const samples: number[] = [];
+  const warmup = n > 0 ? n / 10 : 100; // the first tenth (or 100) warm up
+  let stopped = false;
+  process.once("SIGTERM", () => (stopped = true));
   let id = 0;
   let t0 = 0;
   await new Promise<void>((done) => {
     onLines(s, () => {
       const us = (performance.now() - t0) * 1000;
-      if (id > n / 10) samples.push(us); // the first tenth is warm-up
-      if (id >= n) return done();
+      if (id > warmup) samples.push(us);
+      if ((n > 0 && id >= n) || stopped) return done();
       t0 = performance.now();
       s.write(request(++id));
     });
@@ -51,8 +55,8 @@ async function latency(n: number): Promise<object> {
   });
   s.destroy();
   samples.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
-  return { p50us: at(0.5), p99us: at(0.99), samples: samples.length };
+  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0);
+  return { p50us: at(0.5), p99us: at(0.99), maxUs: Math.round(samples.at(-1) ?? 0), samples: samples.length };
 }
 
 async function throughput(conns: number, n: number, window = 256): Promise<object> {

@@ -52,7 +52,8 @@ export const rebuild = defineMethod({
 export const backup = defineMethod({
   name: "projection.backup",
   summary: "Online, consistent backup",
-  description: "SQLite's online backup into run/<host>/backups/projection-<timestamp>.sqlite, then integrity_check on the copy.",
+  description:
+    "A consistent snapshot (VACUUM INTO from a read-only connection, in a worker thread: the daemon keeps serving and writing) into run/<host>/backups/projection-<timestamp>.sqlite, then integrity_check on the copy.",
   params: z.strictObject({}),
   result: z.object({ file: z.string(), bytes: z.number().int(), integrity: z.literal("ok"), durationMs: z.number() }),
 });

@@ -6,7 +6,7 @@
 import { renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { Logger } from "../daemon/log.js";
 import type { WardenPaths } from "../daemon/paths.js";
@@ -17,7 +17,7 @@ import { lineHash, syncAll, type SyncReport } from "./catchup.js";
 import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { Projection } from "./projection.js";
-import { counts } from "./read.js";
+import type { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
 import type { Surface } from "./schema.js";
 import { auditSource, ledgerSource } from "./sources.js";
@@ -167,9 +167,21 @@ export class ProjectionService {
     void this.rebuild(() => {}).catch((err: Error) => this.log.error(`rebuild (${why}) failed`, { event: "rebuild_failed", error: err.message }));
   }
 
+  /**
+   * Row counts for status, from the watermarks (one row per source file) rather than count(*)
+   * over millions of rows: each file's last seq is its number of records when seqs have no gaps.
+   */
   counts(): ReturnType<typeof counts> {
     const now = Date.now();
-    if (!this.cachedCounts || now - this.cachedCounts.at > COUNTS_TTL_MS) this.cachedCounts = { at: now, value: counts(this.p.db) };
+    if (!this.cachedCounts || now - this.cachedCounts.at > COUNTS_TTL_MS) {
+      const by = new Map(
+        (this.p.db.prepare("SELECT surface, count(*) AS files, coalesce(sum(last_seq), 0) AS seqs FROM watermarks GROUP BY surface").all() as Array<{ surface: string; files: number; seqs: number }>).map(
+          (r) => [r.surface, r],
+        ),
+      );
+      const events = by.get("events");
+      this.cachedCounts = { at: now, value: { sessions: events?.files ?? 0, events: events?.seqs ?? 0, audit: by.get("audit")?.seqs ?? 0, approvals: by.get("approvals")?.seqs ?? 0 } };
+    }
     return this.cachedCounts.value;
   }
 
@@ -184,8 +196,13 @@ export class ProjectionService {
   /** Runs verify or diff in a worker thread on a read-only connection: the daemon keeps serving. */
   private inWorker<T>(op: "verify" | "diff", query: { surface?: Surface | "all"; limit: number; cursor?: string }): Promise<T> {
     this.flushAudit();
+    return this.runWorker("./compare-worker.js", { home: this.paths.home, path: this.path, op, query });
+  }
+
+  /** A one-shot worker posting {ok, result} or {ok: false, error}; typed errors come back as RpcError. */
+  private runWorker<T>(module: string, workerData: object): Promise<T> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL("./compare-worker.js", import.meta.url), { workerData: { home: this.paths.home, path: this.path, op, query } });
+      const worker = new Worker(new URL(module, import.meta.url), { workerData });
       worker.once("message", (m: { ok: boolean; result?: T; error?: { message: string; kind?: string; details?: Record<string, unknown> } }) => {
         if (m.ok) resolve(m.result!);
         else if (m.error?.kind) reject(new RpcError(m.error.kind as never, m.error.message, m.error.details ?? {}));
@@ -233,11 +250,8 @@ export class ProjectionService {
       if (report.failed.length > 0) {
         throw new RpcError("conflict", `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`, { failed: report.failed });
       }
-      const candidate = Projection.open(tmp); // opened (and prepared) before anything is given up
-      const fresh = counts(candidate.db);
-      candidate.close();
-      const live = this.counts();
-      if (fresh.events + fresh.audit + fresh.approvals === 0 && live.events + live.audit + live.approvals > 0) {
+      const hasRows = this.p.db.prepare("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM approvals) AS any").get() as { any: number };
+      if (report.rows === 0 && hasRows.any) {
         throw new RpcError("conflict", "the sources yielded no rows while the projection has some; not swapping (is WARDEN_HOME right?)", { files: report.files });
       }
       onProgress({ phase: "swap", done: 0, total: 1 });
@@ -303,11 +317,7 @@ export class ProjectionService {
       const t0 = performance.now();
       mkdirSync(this.backups, { recursive: true, mode: 0o700 });
       const file = backupName(this.backups);
-      await this.p.db.backup(file); // SQLite online backup, in steps: the daemon keeps serving
-      const copy = new Database(file);
-      copy.pragma("journal_mode = DELETE"); // a self-contained file: no -wal/-shm beside it
-      copy.close();
-      checkDbFile(file);
+      await this.runWorker("./backup-worker.js", { source: this.path, dest: file });
       return { file, bytes: statSync(file).size, integrity: "ok" as const, durationMs: Math.round(performance.now() - t0) };
     });
   }
