@@ -1,0 +1,118 @@
+// Masking of output before anything is written: known secret values (and their encoded forms)
+// and token patterns become [MASKED:<rule>]. Works on bytes viewed as latin1 text, so non-UTF-8
+// output passes byte-exact.
+//
+// Streams are masked across chunk boundaries two ways: text that may be the start of a secret
+// or token (a known prefix running to the end of the chunk) is held back until it completes, for
+// at most `holdMs`; and matches are searched with a lookbehind over what was already emitted, so
+// the rest of a secret whose first characters went out is still masked.
+import { marker, RULES, UNFINISHED } from "./rules.js";
+import type { SecretValues } from "./secret-values.js";
+
+interface Match {
+  start: number;
+  end: number;
+  rule: string;
+}
+
+/** Non-overlapping matches, secret values first (longest first), then the rules in order. */
+function findMatches(text: string, secrets: SecretValues): Match[] {
+  const found: Match[] = [];
+  const overlaps = (s: number, e: number) => found.some((m) => s < m.end && e > m.start);
+  for (const form of secrets.all()) {
+    for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + form.length)) {
+      if (!overlaps(i, i + form.length)) found.push({ start: i, end: i + form.length, rule: "secret" });
+    }
+  }
+  for (const { name, pattern } of RULES) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      if (!overlaps(m.index, m.index + m[0].length)) found.push({ start: m.index, end: m.index + m[0].length, rule: name });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** `text[from, to)` with every match overlapping it replaced by its marker (once per match). */
+function masked(text: string, from: number, to: number, matches: Match[], rules: Set<string>): string {
+  let out = "";
+  let pos = from;
+  for (const m of matches) {
+    if (m.end <= from || m.start >= to) continue;
+    const s = Math.max(m.start, from);
+    out += text.slice(pos, s) + marker(m.rule);
+    rules.add(m.rule);
+    pos = Math.min(m.end, to);
+  }
+  return out + text.slice(pos, to);
+}
+
+/** Masks a complete text (a file, a record): bytes in, bytes out, plus the rules that fired. */
+export function maskBytes(bytes: Buffer, secrets: SecretValues): { bytes: Buffer; rules: string[] } {
+  const text = bytes.toString("latin1");
+  const rules = new Set<string>();
+  const out = masked(text, 0, text.length, findMatches(text, secrets), rules);
+  return { bytes: Buffer.from(out, "latin1"), rules: [...rules] };
+}
+
+const LOOKBEHIND = 512;
+
+export class StreamMasker {
+  /** The tail of what was already emitted, unmasked: matches may start in it. */
+  private behind = "";
+  /** Received but not yet emitted: a possible secret or token still arriving. */
+  private held = "";
+  private heldSince = 0;
+  readonly rulesFired = new Set<string>();
+
+  constructor(
+    private readonly secrets: SecretValues,
+    private readonly holdMs = 50,
+  ) {}
+
+  /** Bytes that may be emitted now (masked); the rest waits for more output or `flush`. */
+  push(chunk: Buffer): Buffer {
+    if (this.held === "") this.heldSince = Date.now();
+    const text = this.behind + this.held + chunk.toString("latin1");
+    const from = this.behind.length;
+    let hold = this.holdStart(text, from);
+    if (hold < text.length && Date.now() - this.heldSince >= this.holdMs) hold = text.length; // waited enough
+    return this.emit(text, from, hold);
+  }
+
+  /** Emits everything held (masked): at exit, or when a timer says the hold has lasted long enough. */
+  flush(): Buffer {
+    if (this.held === "") return Buffer.alloc(0);
+    const text = this.behind + this.held;
+    return this.emit(text, this.behind.length, text.length);
+  }
+
+  get holding(): boolean {
+    return this.held !== "";
+  }
+
+  private emit(text: string, from: number, hold: number): Buffer {
+    const out = masked(text, from, hold, findMatches(text, this.secrets), this.rulesFired);
+    this.behind = text.slice(Math.max(0, hold - LOOKBEHIND), hold);
+    const wasHolding = this.held !== "";
+    this.held = text.slice(hold);
+    if (this.held !== "" && !wasHolding) this.heldSince = Date.now();
+    return Buffer.from(out, "latin1");
+  }
+
+  /** Where text that might still become a secret or a token begins (text.length: nowhere). */
+  private holdStart(text: string, from: number): number {
+    let hold = text.length;
+    const unfinished = UNFINISHED.exec(text.slice(from));
+    if (unfinished) hold = from + unfinished.index;
+    for (const form of this.secrets.all()) {
+      for (let k = Math.min(form.length - 1, text.length - from); k >= 1; k--) {
+        if (text.endsWith(form.slice(0, k))) {
+          hold = Math.min(hold, text.length - k);
+          break;
+        }
+      }
+    }
+    return hold;
+  }
+}

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { maskBytes, StreamMasker } from "../../src/masking/masker.js";
+import { SecretValues } from "../../src/masking/secret-values.js";
+
+const SECRET = "hunter2-super-secret-value";
+function secrets(...values: string[]) {
+  const s = new SecretValues();
+  for (const v of values) s.add(v);
+  return s;
+}
+const mask = (text: string, s = secrets(SECRET)) => maskBytes(Buffer.from(text), s).bytes.toString();
+
+/** Feeds `parts` through a stream masker as separate chunks and returns everything it emitted. */
+function stream(parts: Array<string | Buffer>, s = secrets(SECRET)): string {
+  const m = new StreamMasker(s, 1_000_000);
+  const out = parts.map((p) => m.push(typeof p === "string" ? Buffer.from(p) : p));
+  out.push(m.flush());
+  return Buffer.concat(out).toString();
+}
+
+describe("masking", () => {
+  it("masks served values and their base64 and URL-encoded forms", () => {
+    const b64 = Buffer.from(SECRET).toString("base64");
+    assert.equal(mask(`key=${SECRET} b64=${b64} url=${encodeURIComponent("p@ss word/" + SECRET)}`, secrets(SECRET, "p@ss word/" + SECRET)), "key=[MASKED:secret] b64=[MASKED:secret] url=[MASKED:secret]");
+  });
+
+  const tokens: Array<[string, string]> = [
+    ["aws_access_key", "AKIAIOSFODNN7EXAMPLE"],
+    ["github", "ghp_" + "a".repeat(36)],
+    ["github", "github_pat_" + "B".repeat(30)],
+    ["slack", "xoxb-123456789012-abcdefghij"],
+    ["openai", "sk-proj-" + "c".repeat(40)],
+    ["anthropic", "sk-ant-api03-" + "d".repeat(40)],
+    ["jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"],
+    ["private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----"],
+  ];
+  for (const [rule, token] of tokens) {
+    it(`masks a ${rule} token`, () => assert.equal(mask(`before ${token} after`, secrets()), `before [MASKED:${rule}] after`));
+  }
+
+  it("leaves ordinary text and non-UTF-8 bytes exactly as they were", () => {
+    const bytes = Buffer.from([0x68, 0x69, 0xff, 0x00, 0xc3, 0x28, 0x0a]);
+    assert.deepEqual(maskBytes(bytes, secrets(SECRET)).bytes, bytes);
+    assert.equal(mask("skip the sk- prefix alone, eyJ too, ghp_short"), "skip the sk- prefix alone, eyJ too, ghp_short");
+  });
+
+  it("masks a secret split across two chunks, at any split point", () => {
+    const text = `output ${SECRET} more`;
+    for (let cut = 1; cut < text.length; cut++) {
+      const got = stream([text.slice(0, cut), text.slice(cut)]);
+      assert.ok(!got.includes("super-secret"), `leaked at cut ${cut}: ${got}`);
+      assert.match(got, /\[MASKED:secret\]/);
+    }
+  });
+
+  it("masks a token split across chunks, at any split point", () => {
+    const token = "sk-proj-" + "Z".repeat(40);
+    const text = `key: ${token}\n`;
+    for (let cut = 1; cut < text.length; cut++) {
+      const got = stream([text.slice(0, cut), text.slice(cut)], secrets());
+      assert.ok(!got.includes("ZZZZZZZZZZ"), `leaked at cut ${cut}: ${got}`);
+    }
+  });
+
+  it("holds back only what may be a secret or token, and releases it after holdMs", async () => {
+    const m = new StreamMasker(secrets(SECRET), 30);
+    assert.equal(m.push(Buffer.from("ls -la\r\n")).toString(), "ls -la\r\n", "ordinary output goes out at once");
+    assert.equal(m.push(Buffer.from("token sk-")).toString(), "token ");
+    assert.ok(m.holding);
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal(m.push(Buffer.from("x")).toString(), "sk-x", "released after the hold: it never became a token");
+  });
+});
