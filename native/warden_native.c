@@ -1,5 +1,6 @@
 // Syscalls Node does not expose: the peer credentials of a Unix socket (SO_PEERCRED /
-// getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE, tcgetpgrp.
+// getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE, tcgetpgrp,
+// and a terminal's ECHO flag.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -122,6 +124,19 @@ static napi_value is_foreground(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// ttyEcho(fd) -> whether the terminal on fd (a PTY master reads its slave's settings) echoes
+// input; off means a password prompt, so typed input must not be recorded.
+static napi_value tty_echo(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!read_fd(env, info, 1, argv, &fd)) return NULL;
+  struct termios t;
+  if (tcgetattr(fd, &t) != 0) return throw_errno(env, "tcgetattr", errno);
+  napi_value out;
+  napi_get_boolean(env, (t.c_lflag & ECHO) != 0, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"peerCred", NULL, peer_cred, NULL, NULL, NULL, napi_default, NULL},
@@ -129,6 +144,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"funlock", NULL, funlock, NULL, NULL, NULL, napi_default, NULL},
     {"noCoreDumps", NULL, no_core_dumps, NULL, NULL, NULL, napi_default, NULL},
     {"isForeground", NULL, is_foreground, NULL, NULL, NULL, napi_default, NULL},
+    {"ttyEcho", NULL, tty_echo, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -4,9 +4,11 @@ import type { MethodSpec } from "./method.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
 import * as ledger from "./methods/ledger.js";
 import * as projection from "./methods/projection.js";
+import * as sessions from "./methods/sessions.js";
 import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
+export { SIGNALS, eventNotification } from "./methods/sessions.js";
 export { errorKinds } from "./errors.js";
 export type { ErrorKind, WireError } from "./errors.js";
 export { defineMethod } from "./method.js";
@@ -30,6 +32,14 @@ export const methods = {
   "sessions.list": ledger.list,
   "sessions.get": ledger.get,
   "events.read": ledger.read,
+  "sessions.launch": sessions.launch,
+  "sessions.input": sessions.input,
+  "sessions.resize": sessions.resize,
+  "sessions.kill": sessions.kill,
+  "sessions.archive": sessions.archive,
+  "sessions.snapshot": sessions.snapshot,
+  "events.subscribe": sessions.subscribe,
+  "events.unsubscribe": sessions.unsubscribe,
   "audit.list": ledger.auditList,
   "projection.verify": projection.verify,
   "projection.diff": projection.diff,

@@ -10,8 +10,24 @@ export const event = z.object({
   session: z.string(),
   seq: z.number().int().describe("1, 2, 3 … per session, no gaps"),
   ts: z.string().describe("ISO-8601"),
-  kind: z.string().describe("open, note, action, close; PTY sessions add launch, output, input, resize, status, exit"),
+  kind: z.string().describe("open, note, action, close; PTY and task sessions: launch, output, input, resize, status, exit; any session: archive"),
   data: jsonObject,
+});
+
+export const exitInfo = z.object({
+  code: z.number().int().nullable().describe("Exit code; null when a signal ended it or it was settled without one"),
+  signal: z.string().nullable().describe("The signal that ended it, e.g. SIGKILL"),
+  status: z.enum(["exited", "failed"]).describe("failed: warden could not see it end (daemon_restarted) or could not record it"),
+  reason: z.string().nullable().describe("Why it ended when not on its own: killed, daemon_stopped, daemon_restarted, ledger_failed"),
+});
+
+export const processInfo = z.object({
+  mode: z.enum(["pty", "task"]),
+  harness: z.string().nullable(),
+  argv: z.array(z.string()).describe("As launched, masked"),
+  cwd: z.string(),
+  pid: z.number().int().nullable(),
+  exit: exitInfo.nullable(),
 });
 
 export const session = z.object({
@@ -19,11 +35,17 @@ export const session = z.object({
   host: z.string(),
   kind: z.string().describe("log, pty, task"),
   title: z.string().nullable(),
-  state: z.string().describe("open, running, closed, exited"),
+  state: z.string().describe("log sessions: open, closed; PTY and task sessions: running, exited, failed"),
   createdAt: z.string(),
   updatedAt: z.string(),
   lastSeq: z.number().int(),
   meta: z.unknown().nullable(),
+  archived: z.boolean().describe("Hidden from default lists (sessions.archive); history kept"),
+  live: z
+    .boolean()
+    .nullable()
+    .describe("PTY and task sessions of this host: whether the process runs now, checked against its pid and start time; null for log sessions and other hosts'"),
+  process: processInfo.nullable().describe("PTY and task sessions: what was launched and how it ended"),
 });
 
 export const open = defineMethod({
@@ -68,6 +90,7 @@ export const list = defineMethod({
   params: z.strictObject({
     host: z.string().max(64).optional(),
     state: z.string().max(32).optional(),
+    archived: z.boolean().default(false).describe("Include archived sessions"),
     limit: z.number().int().min(1).max(1000).default(50),
     cursor: cursor.optional(),
   }),
@@ -87,7 +110,7 @@ export const read = defineMethod({
   name: "events.read",
   summary: "A session's events after a seq",
   description:
-    "Events with seq > after, in order, at most limit. The cursor is the seq itself: read again with after = the last seq you saw. Served on the agent socket for the caller's own session.",
+    "Events with seq > after, in order, at most limit. The cursor is the seq itself: read again with after = the last seq you saw. Served on the agent socket for the caller's own session only (the session whose process tree the caller belongs to); any other session is denied there.",
   params: z.strictObject({
     session: sessionId,
     after: z.number().int().min(0).default(0),
@@ -95,7 +118,7 @@ export const read = defineMethod({
   }),
   result: z.object({ events: z.array(event), lastSeq: z.number().int().describe("The session's last seq so far") }),
   agent: true,
-  errors: ["not_found"],
+  errors: ["not_found", "denied"],
 });
 
 export const auditList = defineMethod({

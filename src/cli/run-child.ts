@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { WardenError } from "../errors.js";
-import { userUmask } from "./umask.js";
+import { userUmask } from "../umask.js";
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 /** On a terminal these reach the whole foreground process group, the command included. */

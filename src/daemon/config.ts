@@ -2,7 +2,7 @@
 // the field and the daemon refuses to start on it. Each capability adds its own top-level key.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
+import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN, VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { WardenError } from "../errors.js";
 
 const KiB = 1024;
@@ -55,6 +55,31 @@ export const configSchema = z.strictObject({
     .strictObject({
       level: z.enum(["debug", "info", "warn", "error"]).default("info"),
       maxBytes: z.number().int().min(64 * KiB).default(10 * MiB).describe("daemon.log is rotated to daemon.log.1 at start when larger"),
+    })
+    .prefault({}),
+  sessions: z
+    .strictObject({
+      projects: z
+        .array(z.string().startsWith("/").max(4096))
+        .max(256)
+        .default([])
+        .describe("Directories sessions may run in (each with everything under it); empty: the user's home"),
+      harnesses: z
+        .record(
+          z.string().regex(HARNESS_NAME_PATTERN),
+          z.strictObject({
+            argv: z.array(z.string().max(4096)).min(1).max(256).describe("Command and its arguments; the command is looked up on PATH"),
+            env: z.record(z.string().regex(ENV_NAME_PATTERN), z.string().max(64 * KiB)).default({}),
+          }),
+        )
+        .default({})
+        .describe("Named agent harnesses (`shell` is built in: the user's $SHELL)"),
+      coalesceMs: z.number().int().min(0).max(100).default(5).describe("Longest output waits to be batched into one event"),
+      coalesceBytes: z.number().int().min(1024).max(MiB).default(64 * KiB).describe("An output event is cut once this much has arrived"),
+      maskHoldMs: z.number().int().min(0).max(1000).default(50).describe("Longest output that may be the start of a secret is held back"),
+      killGraceMs: z.number().int().min(0).max(60_000).default(3000).describe("SIGTERM to SIGKILL, when the daemon stops with sessions running"),
+      maxLive: z.number().int().min(1).max(4096).default(256).describe("Sessions running at once"),
+      scrollback: z.number().int().min(0).max(100_000).default(1000).describe("Lines the screen snapshot of a PTY session keeps above the screen"),
     })
     .prefault({}),
   doctor: z

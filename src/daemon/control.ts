@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { WardenError } from "../errors.js";
 import { packageRoot } from "../package-info.js";
+import { userUmask } from "../umask.js";
 import { callOnce } from "../rpc/client.js";
 import { inspectLock, type LockOwner, type LockState } from "./lock.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
@@ -54,7 +55,7 @@ export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Pr
     detached: true,
     cwd: "/",
     stdio: ["ignore", "ignore", logFd, "ipc"],
-    env: { ...env, WARDEN_HOME: paths.home },
+    env: { ...env, WARDEN_HOME: paths.home, WARDEN_USER_UMASK: userUmask.toString(8) },
   });
   closeSync(logFd);
   try {

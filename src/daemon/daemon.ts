@@ -10,9 +10,14 @@ import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
+import { SecretValues } from "../masking/secret-values.js";
+import { settleOrphans } from "../sessions/recovery.js";
+import { SessionSupervisor } from "../sessions/supervisor.js";
+import { userUmask } from "../umask.js";
 import { VaultService } from "../vault/service.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
 import { ledgerBindings } from "./handlers/ledger.js";
+import { sessionBindings } from "./handlers/sessions.js";
 import { projectionBindings } from "./handlers/projection.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
@@ -42,7 +47,7 @@ export interface RunningDaemon {
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   refuseCoreDumps(); // vault keys pass through V8 memory on the way into secure memory
-  process.umask(0o077); // everything the daemon creates (projection, backups, …) is private
+  process.umask(0o077); // everything the daemon creates (projection, backups, …) is private; sessions get userUmask
   const paths = resolvePaths(opts.env ?? process.env);
   const warnings: string[] = [];
   ensureHome(paths, (w) => warnings.push(w)); // before config.json inside it is read
@@ -99,8 +104,25 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
-    const vault = new VaultService(paths.home, config.vault, audit, logger);
+    // Every secret value served or injected, masked in all session output from then on. In
+    // ordinary memory, like the values on their way out; the process is not dumpable.
+    const secrets = new SecretValues();
+    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value));
     lifetime.defer("vault keys", () => vault.dispose());
+    const supervisor = new SessionSupervisor({
+      writer,
+      projection,
+      secrets,
+      readSecret: (p, ctx) => vault.get(p, ctx).value,
+      config: config.sessions,
+      host: paths.host,
+      home: paths.home,
+      agentSocket: paths.agentSocket,
+      umask: userUmask,
+      baseEnv: opts.env ?? process.env,
+      log: logger,
+    });
+    lifetime.defer("sessions", () => supervisor.dispose());
 
     let server: SocketServer | undefined;
     const dispatcher: Dispatcher = new Dispatcher(
@@ -121,7 +143,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           projection: () => ({ state: projection.state, ...projection.counts() }),
         }),
         ...vaultBindings(vault),
-        ...ledgerBindings(ledger, projection),
+        ...ledgerBindings(ledger, projection, supervisor),
+        ...sessionBindings(supervisor),
         ...projectionBindings(projection),
       ],
       logger,
@@ -145,9 +168,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
     projection.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
+    // Sessions a previous daemon left running are settled before anyone can look at them.
+    const running = projection.state === "ok" ? projection.runningSessions(paths.host) : null;
+    await settleOrphans(writer, paths.ledger, running, logger);
     await server.listen({ path: paths.socket, restricted: false });
+    await server.listen({ path: paths.agentSocket, restricted: true });
     // Written once we serve, so it never describes a daemon that failed to start.
-    writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: null, home: paths.home, runRoot: paths.runRoot, log: paths.log });
+    writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: paths.agentSocket, home: paths.home, runRoot: paths.runRoot, log: paths.log });
     lifetime.defer("daemon.json", () => removeMetadata(paths.metadata));
 
     // Installed only now: a signal during start-up takes the default action (the kernel drops the

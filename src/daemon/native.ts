@@ -15,6 +15,8 @@ interface NativeAddon {
   noCoreDumps(): void;
   /** Whether our process group is the foreground group of the terminal open on `fd`. */
   isForeground(fd: number): boolean;
+  /** Whether the terminal on `fd` echoes input (off at password prompts). Throws on a non-terminal. */
+  ttyEcho(fd: number): boolean;
 }
 
 let addon: NativeAddon | undefined;

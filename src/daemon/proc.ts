@@ -25,6 +25,12 @@ export function processStartTime(pid: number): string | null {
   return statFields(pid)?.[19] ?? null;
 }
 
+/** Parent pid and session id (fields 4 and 6 of /proc/<pid>/stat), or null when it is gone. */
+export function processLineage(pid: number): { ppid: number; sid: number } | null {
+  const f = statFields(pid);
+  return f ? { ppid: Number(f[1]), sid: Number(f[3]) } : null;
+}
+
 /** Alive and not a zombie: a killed daemon nobody has reaped yet must count as gone. */
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

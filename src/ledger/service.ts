@@ -7,6 +7,7 @@ import { uuidv7 } from "./ids.js";
 import type { LedgerWriter } from "./writer.js";
 
 const MAX_DATA_BYTES = 1024 * 1024;
+const LOG_APPENDABLE = new Set(["open", "note", "action"]);
 
 export class LedgerService {
   /** Whether each session touched so far is still open; filled from disk on first touch. */
@@ -21,7 +22,7 @@ export class LedgerService {
     const id = uuidv7();
     this.open.set(id, true);
     const e = await this.writer.append(id, "open", { title: p.title, kind: p.kind ?? "log", host: this.host, ...(p.meta ? { meta: p.meta } : {}) });
-    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null };
+    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null, archived: false, live: null, process: null };
   }
 
   async append(p: ParamsOf<"events.append">): Promise<ResultOf<"events.append">> {
@@ -44,9 +45,11 @@ export class LedgerService {
     let isOpen = this.open.get(session);
     if (isOpen === undefined) {
       if (!existsSync(this.writer.pathOf(session))) throw new RpcError("not_found", `no session ${session} on this host`, { session });
-      isOpen = this.writer.lastKindOnDisk(session) !== "close";
+      // Only a log session takes appends, and only until it is closed (or archived): a PTY or
+      // task session's events come from its process alone.
+      isOpen = LOG_APPENDABLE.has(this.writer.lastKindOnDisk(session) ?? "");
       this.open.set(session, isOpen);
     }
-    if (!isOpen) throw new RpcError("conflict", `session ${session} is closed`, { session });
+    if (!isOpen) throw new RpcError("conflict", `session ${session} is closed, or not a log session`, { session });
   }
 }

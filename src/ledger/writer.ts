@@ -63,15 +63,26 @@ export class LedgerWriter {
   /** Queues one event; resolves with it (seq assigned) once its batch is durable and applied. */
   append(session: string, kind: string, data: Record<string, unknown>): Promise<LedgerEvent> {
     if (this.closed) return Promise.reject(new Error("ledger writer closed"));
+    return this.enqueue(session, kind, data).durable;
+  }
+
+  /**
+   * Like append, but hands back the event at once, seq assigned, for live streaming: subscribers
+   * see it before it is durable (the keystroke round trip cannot wait for an fdatasync). `bytes`
+   * is the length of its ledger line. Throws when the writer is closed.
+   */
+  enqueue(session: string, kind: string, data: Record<string, unknown>): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
+    if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
     const event: LedgerEvent = { v: 1, session, seq, ts: new Date().toISOString(), kind, data };
     const line = Buffer.from(JSON.stringify(event) + "\n");
-    return new Promise((resolve, reject) => {
+    const durable = new Promise<LedgerEvent>((resolve, reject) => {
       this.queue.push({ event, line, resolve, reject });
       this.queuedBytes += line.length;
       if (this.opts.durability === "always" || this.queuedBytes >= this.opts.maxBatchBytes) this.flushSoon(0);
       else this.flushSoon(this.opts.flushMs);
     });
+    return { event, bytes: line.length, durable };
   }
 
   /** The last seq of `session` so far: 0 for a new session. */

@@ -17,7 +17,7 @@ interface Keyed {
 
 const pad = (n: number) => String(n).padStart(12, "0");
 const k2 = (a: string, n: number) => `${a}\u0000${pad(n)}`;
-const sessionLine = (r: SessionRow) => [r.id, r.host, r.kind, r.title, r.state, r.created_at, r.updated_at, r.last_seq, r.meta].join("\t");
+const sessionLine = (r: SessionRow) => [r.id, r.host, r.kind, r.title, r.state, r.created_at, r.updated_at, r.last_seq, r.meta, r.archived, r.info].join("\t");
 const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data].join("\t");
 const auditLine = (r: AuditRow) => [r.host, r.seq, r.ts, r.action, r.outcome, r.vault, r.name, r.kind, r.record].join("\t");
 const approvalLine = (r: ApprovalRow) => [r.host, r.seq, r.ts, r.record].join("\t");

@@ -46,6 +46,8 @@ export class Projection {
         db.pragma("synchronous = NORMAL");
         const version = db.pragma("user_version", { simple: true }) as number;
         if (version > SCHEMA_VERSION) throw new Error(`projection schema ${version} is newer than this warden (${SCHEMA_VERSION})`);
+        // Derived data: an older layout is rebuilt from the sources rather than migrated.
+        if (version !== 0 && version < SCHEMA_VERSION) throw new Error(`projection schema ${version} is older than this warden's (${SCHEMA_VERSION}); it is rebuilt`);
         db.exec(SCHEMA);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       } else {
@@ -136,8 +138,8 @@ function prepare(db: Database.Database) {
     deleteWatermark: db.prepare("DELETE FROM watermarks WHERE path = ?"),
     getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
     putSession: db.prepare(
-      `INSERT OR REPLACE INTO sessions (id, host, kind, title, state, created_at, updated_at, last_seq, meta)
-       VALUES (@id, @host, @kind, @title, @state, @created_at, @updated_at, @last_seq, @meta)`,
+      `INSERT OR REPLACE INTO sessions (id, host, kind, title, state, created_at, updated_at, last_seq, meta, archived, info)
+       VALUES (@id, @host, @kind, @title, @state, @created_at, @updated_at, @last_seq, @meta, @archived, @info)`,
     ),
     deleteSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
     putEvent: db.prepare("INSERT OR REPLACE INTO events (session, seq, ts, kind, data) VALUES (@session, @seq, @ts, @kind, @data)"),

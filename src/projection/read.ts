@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
-import type { SessionRow } from "./rows.js";
+import type { ProcessInfo, SessionRow } from "./rows.js";
 
 type Session = ResultOf<"sessions.get">;
 
@@ -28,12 +28,15 @@ export function sessionOut(r: SessionRow): Session {
     updatedAt: r.updated_at,
     lastSeq: r.last_seq,
     meta: r.meta === null ? null : (JSON.parse(r.meta) as unknown),
+    archived: r.archived === 1,
+    live: null,
+    process: r.info === null ? null : (JSON.parse(r.info) as ProcessInfo),
   };
 }
 
-export function listSessions(db: Database.Database, q: { host?: string; state?: string; limit: number; cursor?: string }): ResultOf<"sessions.list"> {
+export function listSessions(db: Database.Database, q: { host?: string; state?: string; archived?: boolean; limit: number; cursor?: string }): ResultOf<"sessions.list"> {
   const after = decode<{ id: string }>(q.cursor);
-  const where = ["1 = 1"];
+  const where = q.archived ? ["1 = 1"] : ["archived = 0"];
   const args: Record<string, unknown> = { limit: q.limit + 1 };
   if (q.host) (where.push("host = @host"), (args.host = q.host));
   if (q.state) (where.push("state = @state"), (args.state = q.state));

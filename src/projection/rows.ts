@@ -14,6 +14,20 @@ export interface SessionRow {
   updated_at: string;
   last_seq: number;
   meta: string | null;
+  /** 1 once an `archive` event is seen. */
+  archived: number;
+  /** PTY and task sessions: ProcessInfo as JSON. */
+  info: string | null;
+}
+
+/** What launch and exit events say about a PTY or task session (sessions.info, as JSON). */
+export interface ProcessInfo {
+  mode: "pty" | "task";
+  harness: string | null;
+  argv: string[];
+  cwd: string;
+  pid: number | null;
+  exit: { code: number | null; signal: string | null; status: "exited" | "failed"; reason: string | null } | null;
 }
 
 export interface EventRow {
@@ -47,6 +61,24 @@ export const eventRow = (e: LedgerEvent): EventRow => ({ session: e.session, seq
 
 const STATE_BY_KIND: Record<string, string> = { open: "open", launch: "running", close: "closed", exit: "exited" };
 
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
+
+function launchInfo(d: Record<string, unknown>): ProcessInfo {
+  return {
+    mode: d.mode === "task" ? "task" : "pty",
+    harness: str(d.harness),
+    argv: Array.isArray(d.argv) ? d.argv.filter((a): a is string => typeof a === "string") : [],
+    cwd: str(d.cwd) ?? "",
+    pid: int(d.pid),
+    exit: null,
+  };
+}
+
+function exitInfo(d: Record<string, unknown>): NonNullable<ProcessInfo["exit"]> {
+  return { code: int(d.code), signal: str(d.signal), status: d.status === "failed" ? "failed" : "exited", reason: str(d.terminal_reason) };
+}
+
 /** A session's row after one more of its events (a new object; `foldSessionInPlace` for loops). */
 export function foldSession(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
   return foldSessionInPlace(row ? { ...row } : null, e, host);
@@ -55,13 +87,21 @@ export function foldSession(row: SessionRow | null, e: LedgerEvent, host: string
 /** Like foldSession, but updates `row` itself: one allocation per session, not per event. */
 export function foldSessionInPlace(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
   const d = e.data as { title?: unknown; kind?: unknown; meta?: unknown };
-  const next: SessionRow = row ?? { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null };
+  const next: SessionRow = row ?? { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null, archived: 0, info: null };
   if (e.kind === "open" || e.kind === "launch") {
     if (typeof d.title === "string") next.title = d.title;
     if (typeof d.kind === "string") next.kind = d.kind;
     if (d.meta !== undefined) next.meta = JSON.stringify(d.meta);
   }
   next.state = STATE_BY_KIND[e.kind] ?? next.state;
+  if (e.kind === "launch") next.info = JSON.stringify(launchInfo(e.data));
+  if (e.kind === "exit" && next.info !== null) {
+    const info = JSON.parse(next.info) as ProcessInfo;
+    info.exit = exitInfo(e.data);
+    next.info = JSON.stringify(info);
+    next.state = info.exit.status;
+  }
+  if (e.kind === "archive") next.archived = 1;
   next.updated_at = e.ts;
   next.last_seq = Math.max(next.last_seq, e.seq);
   return next;
@@ -89,6 +129,5 @@ type AuditLike = { seq: number; ts: string; action: string; outcome: string; vau
 
 /** An audit record (already parsed, or just written) as its row; `line` is its exact JSON. */
 export function auditRow(host: string, r: AuditLike, line: string): AuditRow {
-  const str = (v: unknown) => (typeof v === "string" ? v : null);
   return { host, seq: r.seq, ts: r.ts, action: r.action, outcome: r.outcome, vault: str(r.vault), name: str(r.name), kind: str(r.kind), record: line };
 }

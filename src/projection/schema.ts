@@ -1,7 +1,7 @@
 // The projection's schema. Derived data only: every row comes from a source file under
 // $WARDEN_HOME, and `watermarks` records, per source file, how far it has been applied — written
 // in the same transaction as the rows, so a crash can never leave the two disagreeing.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2; // 2: sessions.archived and sessions.info (PTY and task sessions)
 
 /** Bumped when how sources map to rows changes: every watermark of an older version is replayed. */
 export const SYNC_VERSION = 1;
@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   last_seq INTEGER NOT NULL,
-  meta TEXT
+  meta TEXT,
+  archived INTEGER NOT NULL DEFAULT 0,
+  info TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_host_state ON sessions (host, state, id);
 

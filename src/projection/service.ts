@@ -72,9 +72,14 @@ export class ProjectionService {
     this.state = this.awaitingFirstBuild ? "degraded" : "ok";
   }
 
+  /** False while a damaged or missing projection is first rebuilt: `db` would throw `unavailable`. */
+  get readable(): boolean {
+    return !(this.awaitingFirstBuild && this.rebuilding);
+  }
+
   /** For reads: the projection, or `unavailable` while a damaged or missing one is first rebuilt. */
   get db(): Database.Database {
-    if (this.awaitingFirstBuild && this.rebuilding) {
+    if (!this.readable) {
       throw new RpcError("unavailable", "the projection is being rebuilt from the sources; try again shortly (or read with --no-daemon)", { reason: "rebuilding" });
     }
     return this.p.db;
@@ -171,6 +176,11 @@ export class ProjectionService {
    * Row counts for status, from the watermarks (one row per source file) rather than count(*)
    * over millions of rows: each file's last seq is its number of records when seqs have no gaps.
    */
+  /** Ids of `host`'s sessions the projection shows running (boot-time recovery's candidates). */
+  runningSessions(host: string): string[] {
+    return (this.db.prepare("SELECT id FROM sessions WHERE host = ? AND state = 'running'").all(host) as Array<{ id: string }>).map((r) => r.id);
+  }
+
   counts(): ReturnType<typeof counts> {
     const now = Date.now();
     if (!this.cachedCounts || now - this.cachedCounts.at > COUNTS_TTL_MS) {

@@ -27,6 +27,8 @@ export class RpcConnection {
   readonly ctx: CallContext;
   private readonly splitter: LineSplitter;
   private pending: string[] = [];
+  /** Approximate (string lengths): for backpressure decisions, not accounting. */
+  private pendingBytes = 0;
   private flushQueued = false;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -45,17 +47,20 @@ export class RpcConnection {
     private readonly limits: ConnectionLimits,
     private readonly log: RpcLogger,
   ) {
+    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     this.ctx = {
       connectionId: id,
       peer,
       restricted,
       notify: (method, params) => this.send(JSON.stringify({ jsonrpc: "2.0", method, params })),
+      backlog: () => this.pendingBytes + socket.writableLength,
+      drained: () => this.drained(),
+      closed: this.closed,
     };
     this.splitter = new LineSplitter(limits.maxLineBytes, {
       line: (bytes) => this.onLine(bytes),
       oversize: (limit) => this.sendError(null, new RpcError("line_too_long", `line longer than ${limit} bytes discarded`, { limit })),
     });
-    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     socket.on("data", (chunk: Buffer) => this.splitter.push(chunk));
     // The client half-closed: answer what it sent (an unterminated last line included), then close.
     socket.on("end", () => {
@@ -74,6 +79,7 @@ export class RpcConnection {
   send(line: string): void {
     if (this.closedFlag) return;
     this.pending.push(line);
+    this.pendingBytes += line.length + 1;
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(() => this.flush());
@@ -146,6 +152,7 @@ export class RpcConnection {
     if (this.pending.length === 0 || this.closedFlag) return;
     const chunk = this.pending.join("\n") + "\n";
     this.pending = [];
+    this.pendingBytes = 0;
     const belowHighWater = this.socket.write(chunk);
     if (this.socket.writableLength > this.limits.maxOutputBytes) {
       this.log.warn("client not reading: output limit passed, disconnecting", { event: "client_dropped", reason: "output_limit", connection: this.id, buffered: this.socket.writableLength });
@@ -157,6 +164,23 @@ export class RpcConnection {
         this.log.warn("client not reading: stalled, disconnecting", { event: "client_dropped", reason: "stalled", connection: this.id, stallMs: this.limits.stallMs });
         this.socket.destroy();
       }, this.limits.stallMs);
+    }
+  }
+
+  private async drained(): Promise<void> {
+    while (!this.closedFlag) {
+      if (this.socket.writableNeedDrain) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            this.socket.off("drain", done);
+            resolve();
+          };
+          this.socket.on("drain", done);
+          void this.closed.then(done);
+        });
+      } else if (this.pending.length > 0) {
+        await new Promise((resolve) => setImmediate(resolve)); // the queued flush runs first
+      } else return;
     }
   }
 

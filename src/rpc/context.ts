@@ -14,6 +14,12 @@ export interface CallContext {
   readonly restricted: boolean;
   /** Sends a JSON-RPC notification to this connection (dropped if it has closed). */
   notify(method: string, params: object): void;
+  /** Bytes queued for this connection and not yet taken by the kernel. */
+  backlog(): number;
+  /** Resolves when the queued output has drained (or the connection closed). */
+  drained(): Promise<void>;
+  /** Resolves once the connection has closed. */
+  readonly closed: Promise<void>;
 }
 
 /** The slice of the daemon's logger the RPC layer uses. */

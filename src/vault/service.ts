@@ -33,6 +33,8 @@ export class VaultService {
     private readonly config: Config["vault"],
     private readonly audit: AuditLog,
     private readonly log: Logger,
+    /** Told every value served, so session output can mask it. */
+    private readonly onServe: (value: string) => void = () => {},
   ) {
     this.keyring = new Keyring((vault, reason) => {
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
@@ -91,6 +93,7 @@ export class VaultService {
       checkScope(entry, p.scope, vault);
       this.record(ctx, { ...base, outcome: "ok" }); // throws if the record cannot be written: no unaudited read
       this.keyring.touch(vault); // only a successful read keeps a vault unlocked
+      this.onServe(entry.value);
       return { vault, name: entry.name, value: entry.value };
     } catch (err) {
       const kind = kindOf(err);

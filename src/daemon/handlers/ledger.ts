@@ -1,18 +1,38 @@
-// sessions.open, events.append, sessions.close, and the projection's read methods.
+// sessions.open, events.append, sessions.close, and the projection's read methods. Session reads
+// get their liveness from the supervisor; on the agent socket, events.read serves only the
+// caller's own session.
 import { methods } from "../../../protocol/index.js";
 import type { LedgerService } from "../../ledger/service.js";
-import { getSession, listAudit, listSessions, readEvents } from "../../projection/read.js";
+import { listAudit, listSessions, readEvents } from "../../projection/read.js";
 import type { ProjectionService } from "../../projection/service.js";
+import type { CallContext } from "../../rpc/context.js";
+import { RpcError } from "../../rpc/errors.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
+import type { SessionSupervisor } from "../../sessions/supervisor.js";
 
-export function ledgerBindings(ledger: LedgerService, projection: ProjectionService): Binding[] {
+export function ledgerBindings(ledger: LedgerService, projection: ProjectionService, supervisor: SessionSupervisor): Binding[] {
   return [
     bind(methods["sessions.open"], (p) => ledger.openSession(p)),
     bind(methods["events.append"], (p) => ledger.append(p)),
     bind(methods["sessions.close"], (p) => ledger.close(p.session)),
-    bind(methods["sessions.list"], (p) => listSessions(projection.db, p)),
-    bind(methods["sessions.get"], (p) => getSession(projection.db, p.session)),
-    bind(methods["events.read"], (p) => readEvents(projection.db, p)),
+    bind(methods["sessions.list"], (p) => {
+      const page = listSessions(projection.db, p);
+      return { ...page, sessions: page.sessions.map((s) => supervisor.withLiveness(s)) };
+    }),
+    bind(methods["sessions.get"], (p) => supervisor.get(p.session)),
+    bind(methods["events.read"], (p, ctx) => {
+      if (ctx.restricted) checkOwnSession(supervisor, ctx, p.session);
+      return readEvents(projection.db, p);
+    }),
     bind(methods["audit.list"], (p) => listAudit(projection.db, p)),
   ];
+}
+
+function checkOwnSession(supervisor: SessionSupervisor, ctx: CallContext, session: string): void {
+  const own = supervisor.sessionOf(ctx.peer.pid);
+  if (own !== session) {
+    throw new RpcError("denied", own === null ? "the agent socket serves events.read only to processes of a running warden session" : "the agent socket serves only your own session's events", {
+      method: "events.read",
+    });
+  }
 }

@@ -1,0 +1,141 @@
+// PTY and task sessions: launch, input, resize, kill, archive, snapshot, and live event streams.
+import { z } from "zod";
+import { defineMethod } from "../method.js";
+import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN } from "../patterns.js";
+import { event, session, sessionId } from "./ledger.js";
+
+const envName = z.string().regex(ENV_NAME_PATTERN);
+const secretRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\/.{1,256}$/)
+  .describe("VAULT/NAME");
+
+/** Signals a client may send to a session's process group. */
+export const SIGNALS = ["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT", "SIGWINCH"] as const;
+
+export const launch = defineMethod({
+  name: "sessions.launch",
+  summary: "Start a harness or command in a PTY, or as a task",
+  description:
+    "Runs a configured harness (`shell` is built in) or an argv, in cwd, which must lie inside a configured project root (default: the user's home). Secrets named VAULT/NAME are read from unlocked vaults (audited like vault.get) and put in the environment, and from then on masked in everything the session records. The child gets WARDEN_SESSION_ID and WARDEN_SOCKET (the restricted agent socket). mode pty gives it a terminal of cols x rows; mode task runs it without one, stdout and stderr kept apart. Answers once the launch event is recorded: nothing is started on any error.",
+  params: z
+    .strictObject({
+      harness: z.string().regex(HARNESS_NAME_PATTERN).optional().describe("A harness from config, or `shell`"),
+      argv: z.array(z.string().max(64 * 1024)).min(1).max(1024).optional().describe("The command and its arguments (instead of harness); the command is looked up on PATH"),
+      args: z.array(z.string().max(64 * 1024)).max(1024).optional().describe("With harness: arguments appended to its argv"),
+      cwd: z.string().min(1).max(4096).describe("Absolute working directory; resolved (symlinks followed) before the policy check"),
+      env: z.record(envName, z.string().max(128 * 1024)).optional().describe("Extra environment (no secrets: use secrets)"),
+      secrets: z.record(envName, secretRef).optional().describe("ENV: VAULT/NAME"),
+      scope: z.string().max(128).optional().describe("Scope presented for every secret"),
+      reason: z.string().max(500).optional().describe("Why the secrets are needed (audited)"),
+      cols: z.number().int().min(2).max(1000).default(80),
+      rows: z.number().int().min(2).max(1000).default(24),
+      title: z.string().min(1).max(500).optional(),
+      mode: z.enum(["pty", "task"]).default("pty"),
+    })
+    .refine((p) => (p.harness === undefined) !== (p.argv === undefined), { message: "give exactly one of harness and argv", path: ["harness"] })
+    .refine((p) => p.args === undefined || p.harness !== undefined, { message: "args go with harness; with argv, put them in argv", path: ["args"] }),
+  result: session,
+  errors: ["policy_violation", "not_found", "vault_locked", "scope_denied", "conflict", "unavailable"],
+  example: {
+    params: { harness: "shell", cwd: "/home/me/project", cols: 120, rows: 40 },
+    result: {
+      id: "0193a7c2-5a10-7cc1-9b1e-2f1c9d0e4a11",
+      host: "laptop",
+      kind: "pty",
+      title: "shell",
+      state: "running",
+      createdAt: "2026-11-23T10:00:00.000Z",
+      updatedAt: "2026-11-23T10:00:00.000Z",
+      lastSeq: 1,
+      meta: null,
+      archived: false,
+      live: true,
+      process: { mode: "pty", harness: "shell", argv: ["/bin/bash"], cwd: "/home/me/project", pid: 41235, exit: null },
+    },
+  },
+});
+
+export const input = defineMethod({
+  name: "sessions.input",
+  summary: "Type into a session",
+  description:
+    "Writes data to the session's terminal (task mode: its stdin) at once. Input is recorded as `input` events, coalesced and masked like output (so a secret typed one key at a time is still masked); typing while the terminal has echo off (a password prompt) is recorded as its length only. eof closes a task's stdin after data.",
+  params: z.strictObject({
+    session: sessionId,
+    data: z.string().max(1024 * 1024).default(""),
+    encoding: z.enum(["utf8", "base64"]).default("utf8"),
+    eof: z.boolean().default(false).describe("Task mode: close stdin after writing"),
+  }),
+  result: z.object({ bytes: z.number().int().describe("Bytes written") }),
+  errors: ["not_found", "conflict"],
+});
+
+export const resize = defineMethod({
+  name: "sessions.resize",
+  summary: "Resize a session's terminal",
+  description: "The child sees the new size (SIGWINCH); a `resize` event is recorded.",
+  params: z.strictObject({ session: sessionId, cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }),
+  result: z.object({ seq: z.number().int() }),
+  errors: ["not_found", "conflict"],
+});
+
+export const kill = defineMethod({
+  name: "sessions.kill",
+  summary: "Signal a session's process group",
+  description: "Sends the signal (default SIGTERM) to every process in the session's process group. The `exit` event follows when the process ends.",
+  params: z.strictObject({ session: sessionId, signal: z.enum(SIGNALS).default("SIGTERM") }),
+  result: z.object({ session: z.string(), signal: z.string(), pid: z.number().int() }),
+  errors: ["not_found", "conflict"],
+});
+
+export const archive = defineMethod({
+  name: "sessions.archive",
+  summary: "Hide a finished session from default lists",
+  description: "Records an `archive` event; the history stays readable. A running session must be killed first (conflict). Only this host's sessions.",
+  params: z.strictObject({ session: sessionId }),
+  result: session,
+  errors: ["not_found", "conflict"],
+});
+
+export const snapshot = defineMethod({
+  name: "sessions.snapshot",
+  summary: "The session's current screen",
+  description:
+    "The terminal as a headless emulator fed from its output sees it: `screen` is the escape sequences that redraw it (with up to `scrollback` lines above), cursor and modes included, so attaching to vim or an agent TUI shows the right screen. Subscribe with after = seq to continue from exactly there. For a session no longer running, the screen is rebuilt from its recorded output (the last 4 MiB).",
+  params: z.strictObject({ session: sessionId, scrollback: z.number().int().min(0).max(100_000).default(0) }),
+  result: z.object({
+    session: z.string(),
+    seq: z.number().int().describe("The last event the screen includes"),
+    cols: z.number().int(),
+    rows: z.number().int(),
+    screen: z.string(),
+    live: z.boolean(),
+  }),
+  errors: ["not_found", "conflict"],
+});
+
+export const subscribe = defineMethod({
+  name: "events.subscribe",
+  summary: "Stream a session's events",
+  description:
+    "Answers at once with a subscription id; then `event` notifications ({subscription, event}) arrive in seq order: the recorded events after `after`, then the live tail, with no gap and no duplicate. A subscriber that reads slowly is never allowed to stall the session: it falls behind and catches up from the projection. Live events are sent when they happen, before they are durable.",
+  params: z.strictObject({ session: sessionId, after: z.number().int().min(0).default(0) }),
+  result: z.object({ subscription: z.string(), lastSeq: z.number().int().describe("The session's last seq when subscribed") }),
+  errors: ["not_found"],
+});
+
+export const unsubscribe = defineMethod({
+  name: "events.unsubscribe",
+  summary: "Stop a stream",
+  description: "No more `event` notifications for this subscription. Closing the connection ends all of its subscriptions.",
+  params: z.strictObject({ subscription: z.string().max(64) }),
+  result: z.object({ subscription: z.string(), removed: z.boolean() }),
+});
+
+/** Notifications the daemon sends (server to client). */
+export const eventNotification = {
+  name: "event",
+  summary: "One event of a subscription",
+  params: z.object({ subscription: z.string(), event }),
+} as const;

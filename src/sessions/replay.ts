@@ -1,0 +1,57 @@
+// The screen of a PTY session that is no longer running (or whose live screen was lost): rebuilt
+// by feeding its recorded output, from the last REPLAY_BYTES of it, to a fresh emulator.
+import type Database from "better-sqlite3";
+import { decodeBytes } from "../ledger/events.js";
+import type { ScreenSnapshot } from "./screen-protocol.js";
+import type { Screens } from "./screens.js";
+
+const REPLAY_BYTES = 4 * 1024 * 1024;
+let nextReplay = 1;
+
+interface Row {
+  seq: number;
+  kind: string;
+  data: string;
+}
+
+export async function replayScreen(db: Database.Database, screens: Screens, session: string, scrollback: number): Promise<ScreenSnapshot> {
+  // Newest first until enough output is gathered; then the size in force where the window starts.
+  const window: Row[] = [];
+  let bytes = 0;
+  let size: { cols: number; rows: number } | null = null;
+  let lastSeq = 0;
+  for (const r of db.prepare("SELECT seq, kind, data FROM events WHERE session = ? ORDER BY seq DESC").iterate(session) as Iterable<Row>) {
+    lastSeq = Math.max(lastSeq, r.seq);
+    if (r.kind === "output" && bytes < REPLAY_BYTES) {
+      window.push(r);
+      bytes += r.data.length;
+    } else if ((r.kind === "resize" || r.kind === "launch") && bytes < REPLAY_BYTES) {
+      window.push(r);
+    } else if ((r.kind === "resize" || r.kind === "launch") && !size) {
+      size = sizeOf(r);
+      break;
+    }
+  }
+  window.reverse();
+  const first = window.find((r) => r.kind === "launch" || r.kind === "resize");
+  const start = size ?? (first ? sizeOf(first) : { cols: 80, rows: 24 });
+  const id = `replay-${nextReplay++}`;
+  screens.open(id, start.cols, start.rows, Math.max(scrollback, 0), 0);
+  try {
+    for (const r of window) {
+      const d = JSON.parse(r.data) as Record<string, unknown>;
+      if (r.kind === "output") screens.feed(id, decodeBytes(d as { text?: string; b64?: string }), r.seq);
+      else if (r.kind === "resize") screens.resize(id, Number(d.cols), Number(d.rows), r.seq);
+    }
+    const snap = await screens.snapshot(id, scrollback);
+    return { ...snap, seq: lastSeq };
+  } finally {
+    screens.close(id);
+  }
+}
+
+function sizeOf(r: Row): { cols: number; rows: number } {
+  const d = JSON.parse(r.data) as { cols?: unknown; rows?: unknown };
+  const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= 1000;
+  return { cols: ok(d.cols) ? (d.cols as number) : 80, rows: ok(d.rows) ? (d.rows as number) : 24 };
+}

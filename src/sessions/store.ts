@@ -1,0 +1,48 @@
+// The durable side of event streams: the projection (indexed), or, when it is behind or being
+// rebuilt, this host's ledger file itself.
+import { existsSync } from "node:fs";
+import { parseEvent, type LedgerEvent } from "../ledger/events.js";
+import { scanLines } from "../ledger/jsonl.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import type { ProjectionService } from "../projection/service.js";
+import type { EventStore } from "./hub.js";
+
+export class DurableEvents implements EventStore {
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly projection: ProjectionService,
+  ) {}
+
+  lastSeq(session: string): number | null {
+    if (existsSync(this.writer.pathOf(session))) return this.writer.lastSeq(session);
+    const row = this.projection.db.prepare("SELECT last_seq FROM sessions WHERE id = ?").get(session) as { last_seq: number } | undefined;
+    return row ? row.last_seq : null;
+  }
+
+  readAfter(session: string, after: number, limit: number): LedgerEvent[] {
+    if (!this.projection.readable) return this.readFile(session, after, limit);
+    const rows = this.projection.db
+      .prepare("SELECT session, seq, ts, kind, data FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?")
+      .all(session, after, limit) as Array<{ session: string; seq: number; ts: string; kind: string; data: string }>;
+    if (rows.length > 0 && rows[0]!.seq === after + 1) {
+      return rows.map((r) => ({ v: 1, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> }));
+    }
+    return this.readFile(session, after, limit);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Slow path (a scan from the start of the file): only while the projection lags. */
+  private readFile(session: string, after: number, limit: number): LedgerEvent[] {
+    const out: LedgerEvent[] = [];
+    if (!existsSync(this.writer.pathOf(session))) return out; // another host's: only the projection has it
+    scanLines(this.writer.pathOf(session), 0, (line) => {
+      const e = parseEvent(line);
+      if (e && e.seq > after) out.push(e);
+      return out.length < limit;
+    });
+    return out;
+  }
+}

@@ -1,0 +1,232 @@
+// The session supervisor: launches PTY and task sessions under the policy, owns the live ones,
+// routes input, resize and signals to them, and stops them when the daemon stops. One per daemon.
+import type { ParamsOf, ResultOf } from "../../protocol/index.js";
+import type { Config } from "../daemon/config.js";
+import type { Logger } from "../daemon/log.js";
+import { bootId, processStartTime } from "../daemon/proc.js";
+import { uuidv7 } from "../ledger/ids.js";
+import type { LedgerWriter } from "../ledger/writer.js";
+import type { SecretValues } from "../masking/secret-values.js";
+import { getSession, sessionOut } from "../projection/read.js";
+import { foldSession } from "../projection/rows.js";
+import type { ProjectionService } from "../projection/service.js";
+import type { CallContext } from "../rpc/context.js";
+import { RpcError } from "../rpc/errors.js";
+import type { SessionChild, SpawnSpec } from "./child.js";
+import { EventHub } from "./hub.js";
+import { LiveSession, maskArgv } from "./live-session.js";
+import { sessionOfProcess } from "./peer-session.js";
+import { planLaunch } from "./policy.js";
+import { PtyChild } from "./pty-child.js";
+import { replayScreen } from "./replay.js";
+import { Screens } from "./screens.js";
+import { DurableEvents } from "./store.js";
+import { TaskChild } from "./task-child.js";
+
+type Session = ResultOf<"sessions.get">;
+
+export interface SupervisorDeps {
+  writer: LedgerWriter;
+  projection: ProjectionService;
+  secrets: SecretValues;
+  /** Reads a secret for injection, audited like vault.get. */
+  readSecret(p: ParamsOf<"vault.get">, ctx: CallContext): string;
+  config: Config["sessions"];
+  host: string;
+  home: string;
+  agentSocket: string;
+  /** The user's umask, for what sessions create. */
+  umask: number;
+  /** The environment sessions start from (the daemon's, less warden's own variables). */
+  baseEnv: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT"]);
+
+export class SessionSupervisor {
+  private readonly live = new Map<string, LiveSession>();
+  readonly hub: EventHub;
+  private readonly screens: Screens;
+  private stopping = false;
+
+  constructor(private readonly deps: SupervisorDeps) {
+    this.hub = new EventHub(new DurableEvents(deps.writer, deps.projection), (session, err) =>
+      deps.log.warn("event stream read failed; retrying", { event: "subscription_read_failed", session, error: (err as Error).message }),
+    );
+    this.screens = new Screens(deps.log);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  async launch(p: ParamsOf<"sessions.launch">, ctx: CallContext): Promise<Session> {
+    const d = this.deps;
+    if (this.stopping) throw new RpcError("shutting_down", "the daemon is shutting down");
+    if (this.live.size >= d.config.maxLive) {
+      throw new RpcError("unavailable", `${this.live.size} sessions are running, the configured maximum (sessions.maxLive)`, { reason: "max_live" });
+    }
+    const plan = planLaunch({ cols: 80, rows: 24, mode: "pty", ...p }, d.config, d.home, d.baseEnv);
+    const id = uuidv7();
+    const secretEnv: Record<string, string> = {};
+    for (const [env, ref] of Object.entries(p.secrets ?? {})) {
+      const slash = ref.indexOf("/");
+      const value = d.readSecret({ vault: ref.slice(0, slash), name: ref.slice(slash + 1), scope: p.scope, reason: p.reason ?? `session ${id}`, caller: `sessions.launch ${plan.title}`.slice(0, 200) }, ctx);
+      d.secrets.add(value); // masked in everything this session (or any other) records from now on
+      secretEnv[env] = value;
+    }
+    const env: Record<string, string> = { ...plan.env, ...secretEnv, WARDEN_SESSION_ID: id, WARDEN_SOCKET: d.agentSocket };
+    if (plan.mode === "pty") env.TERM = plan.env.TERM && plan.env.TERM !== "dumb" ? plan.env.TERM : "xterm-256color";
+    const spec: SpawnSpec = { file: plan.file, argv: plan.argv, cwd: plan.cwd, env, cols: plan.cols, rows: plan.rows, umask: d.umask };
+    let child: SessionChild;
+    try {
+      child = plan.mode === "pty" ? new PtyChild(spec) : new TaskChild(spec);
+    } catch (err) {
+      throw new RpcError("unavailable", `cannot start ${plan.argv[0]}: ${(err as Error).message}`, { reason: "spawn_failed" });
+    }
+    const session = new LiveSession(id, plan.mode, child, processStartTime(child.pid), plan, {
+      writer: d.writer,
+      hub: this.hub,
+      secrets: d.secrets,
+      screens: this.screens,
+      output: { coalesceMs: d.config.coalesceMs, coalesceBytes: d.config.coalesceBytes, holdMs: d.config.maskHoldMs },
+      scrollback: d.config.scrollback,
+      onRecordFailed: (s, err) => this.recordFailed(s, err),
+    });
+    this.live.set(id, session);
+    const { event, durable } = session.recordDurable("launch", {
+      kind: plan.mode,
+      mode: plan.mode,
+      title: p.title ?? plan.title,
+      harness: plan.harness,
+      argv: maskArgv(plan.argv, d.secrets),
+      cwd: plan.cwd,
+      cols: plan.cols,
+      rows: plan.rows,
+      pid: child.pid,
+      pgid: child.pgid,
+      startTime: session.startTime,
+      bootId: bootId(),
+      env: Object.keys(p.env ?? {}),
+      secrets: Object.keys(secretEnv), // names only
+    });
+    session.start(event.seq);
+    void session.done.then(() => this.live.delete(id));
+    d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
+    try {
+      await durable;
+    } catch (err) {
+      session.signal("SIGKILL", "ledger_failed");
+      throw new RpcError("unavailable", `the session could not be recorded (${(err as Error).message}); it was stopped`, { reason: "ledger_failed" });
+    }
+    return { ...sessionOut(foldSession(null, event, d.host)), live: !session.ended };
+  }
+
+  input(p: ParamsOf<"sessions.input">): ResultOf<"sessions.input"> {
+    const s = this.running(p.session!);
+    const data = Buffer.from(p.data ?? "", p.encoding === "base64" ? "base64" : "utf8");
+    s.type(data, p.eof ?? false);
+    return { bytes: data.length };
+  }
+
+  resize(p: ParamsOf<"sessions.resize">): ResultOf<"sessions.resize"> {
+    const s = this.running(p.session);
+    if (s.mode !== "pty") throw new RpcError("conflict", `session ${p.session} is a task: it has no terminal to resize`, { session: p.session });
+    return { seq: s.resize(p.cols, p.rows) };
+  }
+
+  kill(p: ParamsOf<"sessions.kill">): ResultOf<"sessions.kill"> {
+    const s = this.running(p.session);
+    const signal = p.signal ?? "SIGTERM";
+    s.signal(signal, ENDING_SIGNALS.has(signal) ? "killed" : null);
+    return { session: p.session, signal, pid: s.child.pid };
+  }
+
+  async archive(id: string): Promise<Session> {
+    if (this.live.has(id)) throw new RpcError("conflict", `session ${id} is running: kill it first`, { session: id });
+    const current = getSession(this.deps.projection.db, id);
+    if (current.host !== this.deps.host) {
+      throw new RpcError("conflict", `session ${id} belongs to host ${current.host}: archive it there`, { session: id, host: current.host });
+    }
+    if (current.state === "open") throw new RpcError("conflict", `log session ${id} is open: close it first`, { session: id });
+    if (current.archived) return this.withLiveness(current);
+    await this.deps.writer.append(id, "archive", {});
+    return this.get(id);
+  }
+
+  async snapshot(p: ParamsOf<"sessions.snapshot">): Promise<ResultOf<"sessions.snapshot">> {
+    const scrollback = p.scrollback ?? 0;
+    const s = this.live.get(p.session);
+    if (s && s.mode === "task") throw new RpcError("conflict", `session ${p.session} is a task: it has no screen (read its events)`, { session: p.session });
+    if (s && !s.ended) {
+      try {
+        return { session: p.session, ...(await this.screens.snapshot(p.session, scrollback)), live: true };
+      } catch {
+        // the screen worker was replaced: rebuild from the record instead
+      }
+    }
+    const session = getSession(this.deps.projection.db, p.session);
+    if (session.kind !== "pty") throw new RpcError("conflict", `session ${p.session} is not a PTY session: it has no screen`, { session: p.session });
+    return { session: p.session, ...(await replayScreen(this.deps.projection.db, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
+  }
+
+  get(id: string): Session {
+    return this.withLiveness(getSession(this.deps.projection.db, id));
+  }
+
+  /** `live` filled in: for this host's PTY and task sessions, checked against the process now. */
+  withLiveness(s: Session): Session {
+    if (s.process === null || s.host !== this.deps.host) return s;
+    return { ...s, live: this.isLive(s.id) };
+  }
+
+  /** The live session the process `pid` belongs to, if any (the agent socket's notion of "own"). */
+  sessionOf(pid: number): string | null {
+    const leaders = new Map<number, string>();
+    for (const s of this.live.values()) {
+      if (!s.ended && processStartTime(s.child.pid) === s.startTime) leaders.set(s.child.pid, s.id);
+    }
+    return sessionOfProcess(pid, leaders);
+  }
+
+  /** Stops every session: SIGTERM to each group, SIGKILL after the grace, exits recorded. */
+  async dispose(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.live.values()];
+    for (const s of all) s.signal("SIGTERM", "daemon_stopped");
+    const settled = Promise.all(all.map((s) => s.done));
+    const grace = this.deps.config.killGraceMs;
+    if (!(await within(settled, grace))) {
+      for (const s of all) if (!s.ended) s.signal("SIGKILL", "daemon_stopped");
+      await within(settled, 2000);
+    }
+    await this.screens.dispose();
+  }
+
+  private isLive(id: string): boolean {
+    const s = this.live.get(id);
+    return s !== undefined && !s.ended && processStartTime(s.child.pid) === s.startTime;
+  }
+
+  private running(id: string): LiveSession {
+    const s = this.live.get(id);
+    if (s && !s.ended) return s;
+    getSession(this.deps.projection.db, id); // not_found when there is no such session at all
+    throw new RpcError("conflict", `session ${id} is not running`, { session: id });
+  }
+
+  private recordFailed(s: LiveSession, err: Error): void {
+    if (s.reason === "ledger_failed") return;
+    this.deps.log.error("a session event could not be written; stopping the session", { event: "session_ledger_failed", session: s.id, error: err.message });
+    s.signal("SIGKILL", "ledger_failed");
+  }
+}
+
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const ok = await Promise.race([p.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return ok;
+}
