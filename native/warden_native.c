@@ -1,12 +1,14 @@
 // Syscalls Node does not expose: the peer credentials of a Unix socket (SO_PEERCRED /
 // getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE, tcgetpgrp,
-// and a terminal's ECHO flag.
+// a terminal's echo mode and window size, and dup(2) with close-on-exec.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <termios.h>
@@ -124,17 +126,47 @@ static napi_value is_foreground(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// ttyEcho(fd) -> whether the terminal on fd (a PTY master reads its slave's settings) echoes
-// input; off means a password prompt, so typed input must not be recorded.
-static napi_value tty_echo(napi_env env, napi_callback_info info) {
+// ttyHidesInput(fd) -> whether the terminal on fd (a PTY master reads its slave's settings) is
+// at a password prompt: line editing by the kernel (ICANON) with echo off. Programs that edit
+// lines themselves (readline, vim, agent TUIs) turn both off and echo what is typed.
+static napi_value tty_hides_input(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t fd;
   if (!read_fd(env, info, 1, argv, &fd)) return NULL;
   struct termios t;
   if (tcgetattr(fd, &t) != 0) return throw_errno(env, "tcgetattr", errno);
   napi_value out;
-  napi_get_boolean(env, (t.c_lflag & ECHO) != 0, &out);
+  napi_get_boolean(env, (t.c_lflag & ICANON) != 0 && (t.c_lflag & ECHO) == 0, &out);
   return out;
+}
+
+// dupCloexec(fd) -> a new descriptor for the same open file, closed on exec: lets the daemon keep
+// a PTY master open, and read it, independently of node-pty's own handle.
+static napi_value dup_cloexec(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!read_fd(env, info, 1, argv, &fd)) return NULL;
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return throw_errno(env, "fcntl(F_DUPFD_CLOEXEC)", errno);
+  napi_value out;
+  napi_create_int32(env, copy, &out);
+  return out;
+}
+
+// setWinsize(fd, cols, rows): TIOCSWINSZ on a PTY master; the kernel sends SIGWINCH to the
+// terminal's foreground process group.
+static napi_value set_winsize(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, cols, rows;
+  if (!read_fd(env, info, 3, argv, &fd)) return NULL;
+  if (napi_get_value_int32(env, argv[1], &cols) != napi_ok || napi_get_value_int32(env, argv[2], &rows) != napi_ok || cols < 1 ||
+      rows < 1 || cols > 65535 || rows > 65535) {
+    napi_throw_type_error(env, NULL, "cols and rows must be integers from 1 to 65535");
+    return NULL;
+  }
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  if (ioctl(fd, TIOCSWINSZ, &ws) != 0) return throw_errno(env, "ioctl(TIOCSWINSZ)", errno);
+  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -144,7 +176,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"funlock", NULL, funlock, NULL, NULL, NULL, napi_default, NULL},
     {"noCoreDumps", NULL, no_core_dumps, NULL, NULL, NULL, napi_default, NULL},
     {"isForeground", NULL, is_foreground, NULL, NULL, NULL, napi_default, NULL},
-    {"ttyEcho", NULL, tty_echo, NULL, NULL, NULL, napi_default, NULL},
+    {"ttyHidesInput", NULL, tty_hides_input, NULL, NULL, NULL, napi_default, NULL},
+    {"dupCloexec", NULL, dup_cloexec, NULL, NULL, NULL, napi_default, NULL},
+    {"setWinsize", NULL, set_winsize, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

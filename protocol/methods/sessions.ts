@@ -60,7 +60,7 @@ export const input = defineMethod({
   name: "sessions.input",
   summary: "Type into a session",
   description:
-    "Writes data to the session's terminal (task mode: its stdin) at once. Input is recorded as `input` events, coalesced and masked like output (so a secret typed one key at a time is still masked); typing while the terminal has echo off (a password prompt) is recorded as its length only. eof closes a task's stdin after data.",
+    "Writes data to the session's terminal (task mode: its stdin) at once. Input is recorded as `input` events, coalesced and masked like output (so a secret typed one key at a time is still masked); typing at a password prompt (the terminal in line mode with echo off, as getpass, sudo and `read -s` set it) is recorded as its length only. eof closes a task's stdin after data.",
   params: z.strictObject({
     session: sessionId,
     data: z.string().max(1024 * 1024).default(""),

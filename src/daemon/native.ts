@@ -15,8 +15,12 @@ interface NativeAddon {
   noCoreDumps(): void;
   /** Whether our process group is the foreground group of the terminal open on `fd`. */
   isForeground(fd: number): boolean;
-  /** Whether the terminal on `fd` echoes input (off at password prompts). Throws on a non-terminal. */
-  ttyEcho(fd: number): boolean;
+  /** Whether the terminal on `fd` is at a password prompt (canonical mode, echo off). Throws on a non-terminal. */
+  ttyHidesInput(fd: number): boolean;
+  /** A new descriptor (close-on-exec) for the same open file. */
+  dupCloexec(fd: number): number;
+  /** Sets a terminal's window size (TIOCSWINSZ); on a PTY master the child gets SIGWINCH. */
+  setWinsize(fd: number, cols: number, rows: number): void;
 }
 
 let addon: NativeAddon | undefined;

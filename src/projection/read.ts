@@ -53,16 +53,26 @@ export function getSession(db: Database.Database, id: string): Session {
   return sessionOut(row);
 }
 
+/** A page of events.read stops after this much event data (always at least one event). */
+export const EVENTS_PAGE_BYTES = 4 * 1024 * 1024;
+
 export function readEvents(db: Database.Database, q: { session: string; after: number; limit: number }): ResultOf<"events.read"> {
   const session = getSession(db, q.session);
-  const rows = db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").all(q.session, q.after, q.limit) as Array<{
+  const rows = db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").iterate(q.session, q.after, q.limit) as IterableIterator<{
     session: string;
     seq: number;
     ts: string;
     kind: string;
     data: string;
   }>;
-  return { events: rows.map((r) => ({ v: 1 as const, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> })), lastSeq: session.lastSeq };
+  const events: ResultOf<"events.read">["events"] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    events.push({ v: 1 as const, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> });
+    bytes += r.data.length;
+    if (bytes >= EVENTS_PAGE_BYTES) break; // leaving the loop ends the statement
+  }
+  return { events, lastSeq: session.lastSeq };
 }
 
 export function listAudit(db: Database.Database, q: { host?: string; since?: string; limit: number; cursor?: string }): ResultOf<"audit.list"> {

@@ -1,8 +1,8 @@
 // One client connection: NDJSON lines in, JSON-RPC 2.0 replies out. Replies produced in the same
 // turn of the event loop are written with one syscall. Output is bounded: once the socket's
 // buffer passes its high-water mark (set by the server from clientHighWaterBytes) we stop reading
-// that client's requests until it drains; a client that stays there for `stallMs`, or lets output
-// pass `maxOutputBytes`, is disconnected.
+// that client's requests until it drains; a client that stays there for `stallMs`, or leaves more
+// than `maxOutputBytes` unread when more is to be written, is disconnected.
 import type { Socket } from "node:net";
 import type { JSONRPCResponse } from "json-rpc-2.0";
 import type { CallContext, PeerCred, RpcLogger } from "./context.js";
@@ -36,6 +36,8 @@ export class RpcConnection {
   private ending = false;
   private inflight = 0;
   private onSettled: (() => void) | null = null;
+  /** drained() callers, woken whenever a write completes (or the socket closes). */
+  private drainWaiters: Array<() => void> = [];
   readonly closed: Promise<void>;
 
   constructor(
@@ -54,7 +56,7 @@ export class RpcConnection {
       restricted,
       notify: (method, params) => this.send(JSON.stringify({ jsonrpc: "2.0", method, params })),
       backlog: () => this.pendingBytes + socket.writableLength,
-      drained: () => this.drained(),
+      drained: (below) => this.drained(below ?? 0),
       closed: this.closed,
     };
     this.splitter = new LineSplitter(limits.maxLineBytes, {
@@ -72,6 +74,7 @@ export class RpcConnection {
     socket.once("close", () => {
       this.closedFlag = true;
       clearTimeout(this.stallTimer);
+      this.wakeDrainWaiters();
     });
   }
 
@@ -153,8 +156,11 @@ export class RpcConnection {
     const chunk = this.pending.join("\n") + "\n";
     this.pending = [];
     this.pendingBytes = 0;
-    const belowHighWater = this.socket.write(chunk);
-    if (this.socket.writableLength > this.limits.maxOutputBytes) {
+    // Judged on what is still unread from earlier writes, so one large reply alone never drops a
+    // client; producers that stream (event subscriptions) bound their own backlog.
+    const unread = this.socket.writableLength;
+    const belowHighWater = this.socket.write(chunk, () => this.wakeDrainWaiters());
+    if (unread > this.limits.maxOutputBytes) {
       this.log.warn("client not reading: output limit passed, disconnecting", { event: "client_dropped", reason: "output_limit", connection: this.id, buffered: this.socket.writableLength });
       this.socket.destroy();
     } else if (!belowHighWater && !this.paused) {
@@ -167,21 +173,19 @@ export class RpcConnection {
     }
   }
 
-  private async drained(): Promise<void> {
+  private async drained(below: number): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
     while (!this.closedFlag) {
-      if (this.socket.writableNeedDrain) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            this.socket.off("drain", done);
-            resolve();
-          };
-          this.socket.on("drain", done);
-          void this.closed.then(done);
-        });
-      } else if (this.pending.length > 0) {
-        await new Promise((resolve) => setImmediate(resolve)); // the queued flush runs first
-      } else return;
+      if (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve)); // written on this turn
+      else if (this.socket.writableLength > below) await new Promise<void>((resolve) => this.drainWaiters.push(resolve)); // a write completes
+      else return;
     }
+  }
+
+  private wakeDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
   }
 
   private resume(): void {

@@ -16,8 +16,11 @@ export interface CallContext {
   notify(method: string, params: object): void;
   /** Bytes queued for this connection and not yet taken by the kernel. */
   backlog(): number;
-  /** Resolves when the queued output has drained (or the connection closed). */
-  drained(): Promise<void>;
+  /**
+   * Resolves once backlog() is at most `below` bytes (or the connection closed). Always yields
+   * to the event loop at least once, so a caller looping on it cannot starve the socket.
+   */
+  drained(below?: number): Promise<void>;
   /** Resolves once the connection has closed. */
   readonly closed: Promise<void>;
 }

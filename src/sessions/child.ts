@@ -23,8 +23,8 @@ export interface SessionChild {
   /** Task mode: close stdin. PTY mode: no-op (send ^D instead). */
   endInput(): void;
   resize(cols: number, rows: number): void;
-  /** Whether typed input would be echoed (a password prompt turns echo off); null: no terminal. */
-  echoes(): boolean | null;
+  /** Whether the terminal is at a password prompt: typed input is then recorded as its length only. */
+  hidesInput(): boolean;
   /** Stop reading output (the ledger is behind); the child blocks once its buffers fill. */
   pause(): void;
   resume(): void;

@@ -23,7 +23,7 @@ export interface EventStore {
 
 /** Queued output above which a live subscriber is switched to catching up. */
 const LAG_BYTES = 256 * 1024;
-const PAGE = 500;
+const PAGE = 64;
 
 interface Subscription {
   id: string;
@@ -98,10 +98,6 @@ export class EventHub {
     let failures = 0;
     try {
       while (!sub.closed && !sub.live) {
-        if (sub.ctx.backlog() > LAG_BYTES) {
-          await sub.ctx.drained();
-          continue;
-        }
         let page: LedgerEvent[];
         try {
           const target = this.store.lastSeq(sub.session) ?? 0;
@@ -124,6 +120,8 @@ export class EventHub {
         for (const e of page) {
           if (sub.closed || e.seq !== sub.sent + 1) break;
           this.send(sub, e);
+          // Bounded by bytes, not events (an output event can be 64 KiB): the client reads at its pace.
+          if (sub.ctx.backlog() > LAG_BYTES) await sub.ctx.drained(LAG_BYTES / 4);
         }
       }
     } finally {

@@ -66,11 +66,11 @@ export class LiveSession {
     this.child.onExit((status) => this.finish(status));
   }
 
-  /** Writes typed input; records it masked, or only its length while the terminal does not echo. */
+  /** Writes typed input; records it masked, or only its length at a password prompt. */
   type(data: Buffer, eof: boolean): void {
     if (this.ended) return;
     if (data.length > 0) {
-      if (this.child.echoes() === false) this.record("input", { redacted: true, bytes: data.length });
+      if (this.child.hidesInput()) this.record("input", { redacted: true, bytes: data.length });
       else this.input.push(data);
       this.child.write(data);
     }

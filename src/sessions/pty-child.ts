@@ -1,13 +1,44 @@
-// A program in a pseudo-terminal (node-pty). Output is read as bytes (encoding null), so nothing
-// is decoded, split or replaced on the way in.
+// A program in a pseudo-terminal. node-pty forks it and reports its exit (a thread waiting on the
+// pid); everything else goes through our own descriptor for the PTY master, because node-pty's
+// own handle is destroyed 200 ms after the child exits, and with it whatever output the daemon
+// had not read yet (it had, when busy or holding output back while the ledger caught up). Ours
+// is read until the kernel says every byte is out (EIO once no process has the terminal open).
+//
+// libuv ends a stream early here: on POLLHUP after a short read it reports EOF, although a PTY
+// hands out its buffer in pieces and more may be waiting (kilobytes, when a program prints and
+// exits at once). So at that EOF the rest is read synchronously until the kernel says EIO.
+import { readSync, write as fsWrite } from "node:fs";
+import { ReadStream } from "node:tty";
 import { spawn as ptySpawn, type IPty } from "node-pty";
 import { native } from "../daemon/native.js";
 import { signalName, withUmask, type ExitStatus, type SessionChild, type SpawnSpec, type Stream } from "./child.js";
 
+/**
+ * After the child exits, output is read until EIO; a descendant that keeps the terminal open
+ * (a background job that ignored SIGHUP) holds that back, so reading ends after this long
+ * without output.
+ */
+const QUIET_AFTER_EXIT_MS = 2000;
+
+interface NodePtyInternals {
+  _socket: { destroy(): void };
+  _fd: number;
+}
+
 export class PtyChild implements SessionChild {
   private readonly pty: IPty;
+  private readonly fd: number;
+  private readonly reader: ReadStream;
+  private readonly writes: Buffer[] = [];
+  private writing = false;
+  private fdOpen = true;
+  private paused = false;
+  private status: ExitStatus | null = null;
+  private settled = false;
+  private lastData = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
+  private outputCb: ((stream: Stream, chunk: Buffer) => void) | null = null;
   private exitCb: ((s: ExitStatus) => void) | null = null;
-  private exited: ExitStatus | null = null;
 
   constructor(spec: SpawnSpec) {
     this.pty = withUmask(spec.umask, () =>
@@ -20,11 +51,27 @@ export class PtyChild implements SessionChild {
         encoding: null,
       }),
     );
-    // node-pty reports exit only after the master has hit EIO (all output read), or 200 ms after
-    // the child ended, whichever is first; output is never paused for long (see pause()).
+    const internals = this.pty as unknown as NodePtyInternals;
+    this.fd = native().dupCloexec(internals._fd);
+    // Same tick as the spawn: node-pty's handle has not read a byte yet (its reads start on the
+    // next turn), so nothing is lost or split between two readers. This also closes its fd.
+    internals._socket.destroy();
+    this.reader = new ReadStream(this.fd);
+    this.reader.on("data", (d: Buffer) => {
+      this.lastData = performance.now();
+      this.outputCb?.("pty", d);
+    });
+    // EIO: the terminal has no process left and every byte has been read.
+    this.reader.on("error", () => this.closeReader());
+    this.reader.on("end", () => this.drainAfterHangup()); // before the stream closes our fd
+    this.reader.on("close", () => {
+      this.fdOpen = false;
+      this.settle();
+    });
     this.pty.onExit(({ exitCode, signal }) => {
-      this.exited = signal ? { code: null, signal: signalName(signal) } : { code: exitCode, signal: null };
-      this.exitCb?.(this.exited);
+      this.status = signal ? { code: null, signal: signalName(signal) } : { code: exitCode, signal: null };
+      if (this.fdOpen) this.armQuietTimer();
+      else this.settle();
     });
   }
 
@@ -37,40 +84,102 @@ export class PtyChild implements SessionChild {
   }
 
   onOutput(cb: (stream: Stream, chunk: Buffer) => void): void {
-    this.pty.onData((d) => cb("pty", d as unknown as Buffer));
+    this.outputCb = cb;
   }
 
   onExit(cb: (s: ExitStatus) => void): void {
     this.exitCb = cb;
-    if (this.exited) cb(this.exited);
+    if (this.settled) cb(this.status!);
   }
 
+  /** Queued in order; a terminal whose input buffer is full (EAGAIN) is retried shortly. */
   write(data: Buffer): void {
-    // node-pty's typings say string; with encoding null it writes Buffers as they are.
-    this.pty.write(data as unknown as string);
+    if (!this.fdOpen || this.status) return;
+    this.writes.push(data);
+    this.drainWrites();
   }
 
   endInput(): void {}
 
   resize(cols: number, rows: number): void {
-    this.pty.resize(cols, rows);
+    if (this.fdOpen) native().setWinsize(this.fd, cols, rows);
   }
 
-  echoes(): boolean | null {
-    const fd = (this.pty as unknown as { _fd?: number })._fd;
-    if (typeof fd !== "number") return null;
+  hidesInput(): boolean {
+    if (!this.fdOpen) return false;
     try {
-      return native().ttyEcho(fd);
+      return native().ttyHidesInput(this.fd);
     } catch {
-      return null; // closed already
+      return false;
     }
   }
 
   pause(): void {
-    this.pty.pause();
+    this.paused = true;
+    this.reader.pause();
   }
 
   resume(): void {
-    this.pty.resume();
+    this.paused = false;
+    this.reader.resume();
+    if (this.status) this.armQuietTimer();
+  }
+
+  private drainWrites(): void {
+    if (this.writing || this.writes.length === 0 || !this.fdOpen) return;
+    this.writing = true;
+    const chunk = this.writes[0]!;
+    fsWrite(this.fd, chunk, 0, chunk.length, null, (err, written) => {
+      this.writing = false;
+      if (err) {
+        if (err.code === "EAGAIN") return void setTimeout(() => this.drainWrites(), 5);
+        this.writes.length = 0; // EIO/EBADF: the terminal is gone; nobody will read it
+        return;
+      }
+      if (written < chunk.length) this.writes[0] = chunk.subarray(written);
+      else this.writes.shift();
+      this.drainWrites();
+    });
+  }
+
+  /** What libuv left unread at its early EOF; a few reads at most (the PTY's buffer). */
+  private drainAfterHangup(): void {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(this.fd, buf, 0, buf.length, null);
+      } catch {
+        return; // EIO: all read; EAGAIN: a process still has the terminal and wrote nothing more
+      }
+      if (n <= 0) return;
+      this.lastData = performance.now();
+      this.outputCb?.("pty", Buffer.from(buf.subarray(0, n)));
+    }
+  }
+
+  /** After exit: ends reading once output has been quiet for a while (never while we hold it back). */
+  private armQuietTimer(): void {
+    clearTimeout(this.quietTimer);
+    if (this.settled) return;
+    this.quietTimer = setTimeout(() => {
+      if (this.paused) return;
+      const idle = performance.now() - this.lastData;
+      if (idle < QUIET_AFTER_EXIT_MS) return this.armQuietTimer();
+      this.closeReader();
+    }, QUIET_AFTER_EXIT_MS);
+    this.quietTimer.unref();
+  }
+
+  private closeReader(): void {
+    if (!this.reader.destroyed) this.reader.destroy();
+  }
+
+  private settle(): void {
+    // Both: the process has been waited for, and its output is all read.
+    if (this.settled || !this.status || this.fdOpen) return;
+    this.settled = true;
+    clearTimeout(this.quietTimer);
+    this.exitCb?.(this.status);
   }
 }

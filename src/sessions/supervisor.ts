@@ -144,7 +144,8 @@ export class SessionSupervisor {
   }
 
   async archive(id: string): Promise<Session> {
-    if (this.live.has(id)) throw new RpcError("conflict", `session ${id} is running: kill it first`, { session: id });
+    if (this.live.get(id)?.ended === false) throw new RpcError("conflict", `session ${id} is running: kill it first`, { session: id });
+    await this.caughtUp(id);
     const current = getSession(this.deps.projection.db, id);
     if (current.host !== this.deps.host) {
       throw new RpcError("conflict", `session ${id} belongs to host ${current.host}: archive it there`, { session: id, host: current.host });
@@ -166,13 +167,24 @@ export class SessionSupervisor {
         // the screen worker was replaced: rebuild from the record instead
       }
     }
+    await this.caughtUp(p.session);
     const session = getSession(this.deps.projection.db, p.session);
     if (session.kind !== "pty") throw new RpcError("conflict", `session ${p.session} is not a PTY session: it has no screen`, { session: p.session });
     return { session: p.session, ...(await replayScreen(this.deps.projection.db, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
   }
 
-  get(id: string): Session {
+  async get(id: string): Promise<Session> {
+    await this.caughtUp(id);
     return this.withLiveness(getSession(this.deps.projection.db, id));
+  }
+
+  /**
+   * Makes what subscribers have been sent (live events go out before they are durable) readable,
+   * so a client that saw an exit event and then reads the session sees it exited. Without live
+   * sessions (or for another one) there is nothing to wait for.
+   */
+  async caughtUp(id?: string): Promise<void> {
+    if (id === undefined ? this.live.size > 0 : this.live.has(id)) await this.deps.writer.flush();
   }
 
   /** `live` filled in: for this host's PTY and task sessions, checked against the process now. */

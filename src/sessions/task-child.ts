@@ -62,8 +62,8 @@ export class TaskChild implements SessionChild {
 
   resize(): void {}
 
-  echoes(): null {
-    return null;
+  hidesInput(): boolean {
+    return false; // no terminal: nothing says a password is being typed
   }
 
   pause(): void {

@@ -15,13 +15,15 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionServ
     bind(methods["sessions.open"], (p) => ledger.openSession(p)),
     bind(methods["events.append"], (p) => ledger.append(p)),
     bind(methods["sessions.close"], (p) => ledger.close(p.session)),
-    bind(methods["sessions.list"], (p) => {
+    bind(methods["sessions.list"], async (p) => {
+      await supervisor.caughtUp();
       const page = listSessions(projection.db, p);
       return { ...page, sessions: page.sessions.map((s) => supervisor.withLiveness(s)) };
     }),
     bind(methods["sessions.get"], (p) => supervisor.get(p.session)),
-    bind(methods["events.read"], (p, ctx) => {
+    bind(methods["events.read"], async (p, ctx) => {
       if (ctx.restricted) checkOwnSession(supervisor, ctx, p.session);
+      await supervisor.caughtUp(p.session);
       return readEvents(projection.db, p);
     }),
     bind(methods["audit.list"], (p) => listAudit(projection.db, p)),
