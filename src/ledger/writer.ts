@@ -1,11 +1,14 @@
 // The one ledger writer of this host: appends events to ledger/<host>/<session>.jsonl with group
-// commit. Appends queue for at most `flushMs` or until `maxBatchBytes` are waiting, then each
-// touched file gets one write and one fdatasync (durability "batch"); "always" flushes every
-// append at once, "none" skips the fdatasync. I/O runs in libuv's pool, off the event loop. Only
-// after a batch is durable is it handed to `onCommit` (the projection) and are the appends'
-// promises resolved: an acknowledged event is on disk.
-import { closeSync, existsSync, openSync, readSync, fstatSync, ftruncateSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+// commit. Each event's line is written to its file at once (a write(2) into the page cache, on
+// the event loop, a few microseconds), so the daemon dying a moment later loses nothing it had
+// streamed to anyone; only the fdatasync is batched: appends wait for at most `flushMs` or until
+// `maxBatchBytes` are waiting, then each touched file gets one fdatasync (durability "batch");
+// "always" syncs every append at once, "none" never. Only after a batch is durable is it handed
+// to `onCommit` (the projection) and are the appends' promises resolved: an acknowledged event is
+// on disk. A failed write or sync cuts the file back to where the batch began and fails the
+// batch's appends (and any queued after them for that file), so seqs never have a gap.
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEvent, type LedgerEvent } from "./events.js";
 
@@ -35,20 +38,51 @@ interface Pending {
   reject(err: Error): void;
 }
 
-interface OpenFile {
-  handle: FileHandle;
-  size: number;
-  /** Created by us and its directory entry not yet fsynced. */
-  fresh: boolean;
+/** One session's appends since its last batch. */
+interface SessionBatch {
+  items: Pending[];
+  /** File size before the first of them: where a failure cuts back to. */
+  start: number;
+  end: number;
+  /** Set by a failed write: the rest of the batch is not written and fails with it. */
+  error: Error | null;
+}
+
+/** An open session file. A class (not bare fds) so tests can intercept datasync. */
+class LedgerFile {
+  constructor(
+    readonly fd: number,
+    public size: number,
+    /** Created by us and its directory entry not yet fsynced. */
+    public fresh: boolean,
+  ) {}
+
+  append(data: Buffer): void {
+    for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off, data.length - off);
+    this.size += data.length;
+  }
+
+  datasync(): Promise<void> {
+    return new Promise((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  truncate(size: number): void {
+    ftruncateSync(this.fd, size);
+    this.size = size;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
 
 export class LedgerWriter {
-  private queue: Pending[] = [];
+  private pending = new Map<string, SessionBatch>();
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly seqs = new Map<string, number>();
-  private readonly files = new Map<string, OpenFile>();
+  private readonly files = new Map<string, { handle: LedgerFile }>();
   private closed = false;
 
   constructor(
@@ -67,21 +101,36 @@ export class LedgerWriter {
   }
 
   /**
-   * Like append, but hands back the event at once, seq assigned, for live streaming: subscribers
-   * see it before it is durable (the keystroke round trip cannot wait for an fdatasync). `bytes`
-   * is the length of its ledger line. Throws when the writer is closed.
+   * Like append, but hands back the event at once, seq assigned and its line in the file, for
+   * live streaming: subscribers see it before it is durable (the keystroke round trip cannot
+   * wait for an fdatasync). `bytes` is the length of its ledger line. Throws when the writer is
+   * closed; a failed write shows as `durable` rejecting.
    */
   enqueue(session: string, kind: string, data: Record<string, unknown>): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
     if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
     const event: LedgerEvent = { v: 1, session, seq, ts: new Date().toISOString(), kind, data };
     const line = Buffer.from(JSON.stringify(event) + "\n");
-    const durable = new Promise<LedgerEvent>((resolve, reject) => {
-      this.queue.push({ event, line, resolve, reject });
-      this.queuedBytes += line.length;
-      if (this.opts.durability === "always" || this.queuedBytes >= this.opts.maxBatchBytes) this.flushSoon(0);
-      else this.flushSoon(this.opts.flushMs);
-    });
+    let item!: Pending;
+    const durable = new Promise<LedgerEvent>((resolve, reject) => (item = { event, line, resolve, reject }));
+    let batch = this.pending.get(session);
+    if (!batch) this.pending.set(session, (batch = { items: [], start: -1, end: -1, error: null }));
+    batch.items.push(item);
+    if (!batch.error) {
+      let file: LedgerFile | undefined;
+      try {
+        file = this.fileOf(session);
+        if (batch.start < 0) batch.start = file.size;
+        file.append(line);
+        batch.end = file.size;
+      } catch (err) {
+        batch.error = err as Error;
+        this.cutBack(session, file, batch.start, false); // seqs go on until the batch fails as a whole: none is handed out twice
+      }
+    }
+    this.queuedBytes += line.length;
+    if (this.opts.durability === "always" || this.queuedBytes >= this.opts.maxBatchBytes || batch.error) this.flushSoon(0);
+    else this.flushSoon(this.opts.flushMs);
     return { event, bytes: line.length, durable };
   }
 
@@ -95,18 +144,18 @@ export class LedgerWriter {
     return lastEventOnDisk(this.pathOf(session))?.kind ?? null;
   }
 
-  /** Writes out everything queued so far; resolves once it is durable. */
+  /** Makes everything queued so far durable; resolves once it is. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.flushing = this.flushing.then(() => this.writeBatch());
+    this.flushing = this.flushing.then(() => this.syncBatch());
     return this.flushing;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
-    for (const f of this.files.values()) await f.handle.close();
+    for (const f of this.files.values()) f.handle.close();
     this.files.clear();
   }
 
@@ -123,44 +172,26 @@ export class LedgerWriter {
     return take ? last + 1 : last;
   }
 
-  private async writeBatch(): Promise<void> {
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
+  private async syncBatch(): Promise<void> {
+    const batch = this.pending;
+    if (batch.size === 0) return;
+    this.pending = new Map();
     this.queuedBytes = 0;
-    const bySession = new Map<string, Pending[]>();
-    for (const p of batch) {
-      const list = bySession.get(p.event.session);
-      if (list) list.push(p);
-      else bySession.set(p.event.session, [p]);
-    }
     // Each session file succeeds or fails on its own: one full disk must not fail the others.
-    const outcomes = await Promise.allSettled([...bySession].map(([session, items]) => this.writeSession(session, items)));
+    const sessions = [...batch.keys()];
+    const outcomes = await Promise.allSettled(sessions.map((session) => this.syncSession(session, batch.get(session)!)));
     const committed: CommittedFile[] = [];
-    const failed = new Map<string, Error>();
-    [...bySession.keys()].forEach((session, i) => {
+    sessions.forEach((session, i) => {
       const o = outcomes[i]!;
-      if (o.status === "fulfilled") committed.push(o.value);
-      else failed.set(session, o.reason as Error);
+      const b = batch.get(session)!;
+      if (o.status === "fulfilled") return void committed.push({ session, path: this.pathOf(session), events: b.items.map((p) => p.event), end: b.end });
+      const err = o.reason as Error;
+      // Appends written since (the next batch) follow lines that are gone: they fail too.
+      const next = this.pending.get(session);
+      this.pending.delete(session);
+      this.cutBack(session, this.files.get(session)?.handle, b.start);
+      for (const p of [...b.items, ...(next?.items ?? [])]) p.reject(err);
     });
-    if (failed.size > 0) {
-      // Forget everything cached about the failed sessions at once (before any await), so no
-      // append can take a stale seq; appends queued meanwhile for them assumed this batch and
-      // fail too, rather than leave a gap.
-      const stale = this.queue.filter((p) => failed.has(p.event.session));
-      this.queue = this.queue.filter((p) => !failed.has(p.event.session));
-      const handles = [...failed.keys()].map((session) => {
-        this.seqs.delete(session);
-        const f = this.files.get(session);
-        this.files.delete(session);
-        return f;
-      });
-      for (const p of [...batch, ...stale]) {
-        const err = failed.get(p.event.session);
-        if (err) p.reject(err);
-      }
-      for (const f of handles) await f?.handle.close().catch(() => {});
-    }
     // Durable: the appends are acknowledged whatever the projection makes of them (it catches up
     // from the files if it cannot apply them now).
     if (committed.length > 0) {
@@ -170,50 +201,62 @@ export class LedgerWriter {
         // onCommit reports its own failures; never let them un-acknowledge durable events
       }
     }
-    for (const c of committed) for (const p of bySession.get(c.session)!) p.resolve(p.event);
-    await this.trimOpenFiles().catch(() => {});
+    for (const c of committed) for (const p of batch.get(c.session)!.items) p.resolve(p.event);
+    this.trimOpenFiles();
   }
 
-  /** One session's part of a batch: write, fdatasync; on failure, cut the file back to where it was. */
-  private async writeSession(session: string, items: Pending[]): Promise<CommittedFile> {
-    const file = await this.fileOf(session);
-    const before = file.size;
-    const data = Buffer.concat(items.map((i) => i.line));
-    try {
-      for (let off = 0; off < data.length; ) off += (await file.handle.write(data, off, data.length - off)).bytesWritten;
-      if (this.opts.durability !== "none") await file.handle.datasync();
-      if (file.fresh && this.opts.durability !== "none") await syncDir(this.opts.dir); // the new file's name, too
+  private async syncSession(session: string, b: SessionBatch): Promise<void> {
+    if (b.error) throw b.error;
+    if (this.opts.durability === "none") return;
+    const file = this.files.get(session)?.handle ?? this.fileOf(session); // reopened if trimmed meanwhile
+    await file.datasync();
+    if (file.fresh) {
+      await syncDir(this.opts.dir); // the new file's name, too
       file.fresh = false;
-    } catch (err) {
-      await file.handle.truncate(before).catch(() => {}); // a rejected event must really be absent
-      throw err;
-    }
-    file.size += data.length;
-    return { session, path: this.pathOf(session), events: items.map((i) => i.event), end: file.size };
-  }
-
-  /** Closes the least recently used files past maxOpenFiles (between batches, never during one). */
-  private async trimOpenFiles(): Promise<void> {
-    while (this.files.size > this.opts.maxOpenFiles) {
-      const [oldest, f] = this.files.entries().next().value as [string, OpenFile];
-      this.files.delete(oldest);
-      await f.handle.close();
     }
   }
 
-  private async fileOf(session: string): Promise<OpenFile> {
+  /** After a failure: the file back to `size` (nothing of a failed batch stays), then the seq re-read from it. */
+  private cutBack(session: string, file: LedgerFile | undefined, size: number, forgetSeq = true): void {
+    if (forgetSeq) this.seqs.delete(session);
+    const f = file ?? this.files.get(session)?.handle;
+    this.files.delete(session);
+    if (!f) return;
+    try {
+      if (size >= 0) f.truncate(size);
+    } catch {
+      // the next open cuts a torn tail; a whole line left behind was written but never acknowledged
+    }
+    try {
+      f.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Closes the least recently used files past maxOpenFiles; never one with appends waiting. */
+  private trimOpenFiles(): void {
+    for (const [session, f] of this.files) {
+      if (this.files.size <= this.opts.maxOpenFiles) return;
+      if (this.pending.has(session)) continue;
+      this.files.delete(session);
+      f.handle.close();
+    }
+  }
+
+  private fileOf(session: string): LedgerFile {
     const cached = this.files.get(session);
     if (cached) {
       this.files.delete(session); // re-insert: most recently used last
       this.files.set(session, cached);
-      return cached;
+      return cached.handle;
     }
     const path = this.pathOf(session);
     const fresh = !existsSync(path);
     if (!fresh) cutTornTail(path);
-    const handle = await open(path, "a", 0o600);
-    const file = { handle, size: (await handle.stat()).size, fresh };
-    this.files.set(session, file);
+    const fd = openSync(path, "a", 0o600);
+    const file = new LedgerFile(fd, fstatSync(fd).size, fresh);
+    this.files.set(session, { handle: file });
     return file;
   }
 }

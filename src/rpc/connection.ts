@@ -1,8 +1,8 @@
 // One client connection: NDJSON lines in, JSON-RPC 2.0 replies out. Replies produced in the same
 // turn of the event loop are written with one syscall. Output is bounded: once the socket's
 // buffer passes its high-water mark (set by the server from clientHighWaterBytes) we stop reading
-// that client's requests until it drains; a client that stays there for `stallMs`, or leaves more
-// than `maxOutputBytes` unread when more is to be written, is disconnected.
+// that client's requests until it drains; a client that stays there for `stallMs`, or lets output
+// pass `maxOutputBytes`, is disconnected (replies that can be large are paged to stay well below).
 import type { Socket } from "node:net";
 import type { JSONRPCResponse } from "json-rpc-2.0";
 import type { CallContext, PeerCred, RpcLogger } from "./context.js";
@@ -156,11 +156,8 @@ export class RpcConnection {
     const chunk = this.pending.join("\n") + "\n";
     this.pending = [];
     this.pendingBytes = 0;
-    // Judged on what is still unread from earlier writes, so one large reply alone never drops a
-    // client; producers that stream (event subscriptions) bound their own backlog.
-    const unread = this.socket.writableLength;
     const belowHighWater = this.socket.write(chunk, () => this.wakeDrainWaiters());
-    if (unread > this.limits.maxOutputBytes) {
+    if (this.socket.writableLength > this.limits.maxOutputBytes) {
       this.log.warn("client not reading: output limit passed, disconnecting", { event: "client_dropped", reason: "output_limit", connection: this.id, buffered: this.socket.writableLength });
       this.socket.destroy();
     } else if (!belowHighWater && !this.paused) {

@@ -85,6 +85,37 @@ describe("LedgerWriter", () => {
     await w.close();
   });
 
+  it("writes each line at once: a daemon killed before the batch's fdatasync loses nothing it streamed", async () => {
+    const { w } = writer("batch", 1000);
+    const s = uuidv7();
+    const { event, durable } = w.enqueue(s, "output", { text: "streamed" });
+    assert.deepEqual(lines(s).map((e) => e.seq), [event.seq], "in the file (page cache) before the 1 s batch");
+    await w.flush();
+    assert.equal((await durable).seq, 1);
+    await w.close();
+  });
+
+  it("fails a batch whose write fails, never handing out a seq twice, then continues without a gap", async () => {
+    const { w } = writer("batch", 1000);
+    const s = uuidv7();
+    await w.append(s, "note", { n: 1 });
+    const first = w.enqueue(s, "note", { n: 2 });
+    const file = (w as unknown as { files: Map<string, { handle: { append(b: Buffer): void } }> }).files.get(s)!.handle;
+    const original = file.append;
+    file.append = () => {
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    };
+    const failed = w.enqueue(s, "note", { n: 3 });
+    file.append = original;
+    const after = w.enqueue(s, "note", { n: 4 });
+    assert.deepEqual([first.event.seq, failed.event.seq, after.event.seq], [2, 3, 4], "no seq reused while the batch is failing");
+    const results = await Promise.allSettled([first.durable, failed.durable, after.durable]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"]);
+    assert.deepEqual(lines(s).map((e) => e.seq), [1], "cut back to where the batch began");
+    assert.equal((await w.append(s, "note", { retry: true })).seq, 2);
+    await w.close();
+  });
+
   it("groups concurrent appends into few batches, one commit per batch", async () => {
     const { w, commits } = writer();
     const sessions = [uuidv7(), uuidv7(), uuidv7()];

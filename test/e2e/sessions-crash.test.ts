@@ -1,0 +1,136 @@
+// Fail-closed restart: SIGKILL the daemon with live PTY sessions and a running task; the next
+// daemon settles every one of them as failed (daemon_restarted), kills what survived of them,
+// keeps their output, and re-runs nothing. A pid since reused by an unrelated process is spared.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { bootId } from "../../src/daemon/proc.js";
+import { RpcClient } from "../../src/rpc/client.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempHome, type TempHome } from "../helpers/home.js";
+import { watch } from "../helpers/sessions.js";
+
+let home: TempHome;
+let project: string;
+let d: TestDaemon | undefined;
+
+before(() => {
+  project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
+  home = tempHome({ sessions: { projects: [project] } });
+});
+after(async () => {
+  await d?.kill("SIGKILL");
+  home?.cleanup();
+  rmSync(project, { recursive: true, force: true });
+});
+
+/** State letter of a process, or null when it is gone (a zombie counts as gone). */
+function running(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("restart after a crash", () => {
+  it("settles live sessions and a running task as failed, kills survivors, keeps output", async () => {
+    d = await startTestDaemon(home);
+    let c = await RpcClient.connect(d.socket);
+    const shell = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-i"], cwd: project, env: { PS1: "$ " } });
+    // Ignores the hangup the PTY's closing sends: only the next daemon can end it.
+    const stubborn = await c.call("sessions.launch", { argv: ["sh", "-c", "trap '' HUP; echo stubborn-up; exec sleep 300"], cwd: project });
+    const task = await c.call("sessions.launch", { argv: ["sh", "-c", "echo task-out; sleep 300 & echo bg=$!; wait"], cwd: project, mode: "task" });
+    const ws = await watch(c, shell.id);
+    await ws.sees("$ ");
+    await c.call("sessions.input", { session: shell.id, data: "echo before-crash\r" });
+    await ws.sees("before-crash\r\n");
+    await (await watch(c, stubborn.id)).sees("stubborn-up");
+    const wt = await watch(c, task.id);
+    await wt.until((w) => /bg=\d+/.test(w.output()), "the task's background pid");
+    const bg = Number(/bg=(\d+)/.exec(wt.output())![1]);
+    c.close();
+
+    await d.kill("SIGKILL");
+    assert.ok(running(task.process!.pid!) && running(bg), "the task's group outlives the daemon");
+    assert.ok(running(stubborn.process!.pid!), "so does a PTY program that ignores SIGHUP");
+
+    d = await startTestDaemon(home);
+    c = await RpcClient.connect(d.socket);
+    try {
+      const recovered = d.events("session_recovered").map((e) => e.session).sort();
+      assert.deepEqual(recovered, [shell.id, stubborn.id, task.id].sort());
+      for (const s of [shell, stubborn, task]) {
+        const got = await c.call("sessions.get", { session: s.id });
+        assert.equal(got.state, "failed", s.id);
+        assert.equal(got.live, false);
+        assert.equal(got.process!.exit!.reason, "daemon_restarted");
+        const { events } = await c.call("events.read", { session: s.id });
+        const exit = events.at(-1)!;
+        assert.equal(exit.kind, "exit");
+        assert.equal(exit.data.recovered_on_boot, true);
+        assert.equal(exit.data.status, "failed");
+      }
+      const killed = (id: string) => d!.events("session_recovered").find((e) => e.session === id)!.killed;
+      assert.equal(killed(task.id), true);
+      assert.equal(killed(stubborn.id), true);
+      await until(() => !running(task.process!.pid!) && !running(bg) && !running(stubborn.process!.pid!), "survivors killed");
+      const taskOut = (await c.call("events.read", { session: task.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
+      assert.ok(taskOut.startsWith("task-out\n"), taskOut);
+      const shellOut = (await c.call("events.read", { session: shell.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
+      assert.ok(shellOut.includes("before-crash"), "partial output kept: " + JSON.stringify((await c.call("events.read", { session: shell.id })).events));
+      const listed = await c.call("sessions.list", { limit: 100 });
+      assert.equal(listed.sessions.length, 3, "nothing re-run");
+      assert.ok(listed.sessions.every((s) => s.live === false && s.state === "failed"));
+      await assert.rejects(c.call("sessions.input", { session: shell.id, data: "x" }), (e: any) => e.kind === "conflict");
+    } finally {
+      c.close();
+    }
+
+    // A third start finds nothing left to settle.
+    await d.kill();
+    d = await startTestDaemon(home);
+    assert.equal(d.events("session_recovered").length, 0);
+    await d.kill();
+    d = undefined;
+  });
+
+  it("spares a process that reuses a recorded pid", async () => {
+    // An unrelated process, in a group of its own, whose pid a crashed daemon's record names with
+    // another start time: the pid was reused. Killing it would kill a stranger.
+    const stranger = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });
+    try {
+      const pid = stranger.pid!;
+      const id = "01a20000-0000-7000-8000-000000000001";
+      const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
+      const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
+      const launch = { kind: "task", mode: "task", title: "old", harness: null, argv: ["old"], cwd: project, cols: 80, rows: 24, pid, pgid: pid, startTime: "1", bootId: bootId(), env: [], secrets: [] };
+      appendFileSync(file, event(1, "launch", launch) + event(2, "output", { stream: "stdout", text: "old output\n" }));
+      d = await startTestDaemon(home);
+      const settled = d.events("session_recovered").find((e) => e.session === id);
+      assert.ok(settled, "the session was settled");
+      assert.equal(settled.killed, false);
+      assert.ok(running(pid), "the stranger lives");
+      const c = await RpcClient.connect(d.socket);
+      try {
+        assert.equal((await c.call("sessions.get", { session: id })).state, "failed");
+      } finally {
+        c.close();
+      }
+    } finally {
+      stranger.kill("SIGKILL");
+    }
+  });
+});
