@@ -58,8 +58,8 @@ async function ledgerInProcess(dir: string, n: number): Promise<number> {
   const w = new LedgerWriter({ dir: join(dir, "ledger", "b"), durability: "batch", flushMs: 10, maxBatchBytes: 64 * 1024, maxOpenFiles: 256 }, (files) => {
     for (const f of files) {
       const st = statSync(f.path);
-      const last = f.events.at(-1)!;
-      p.applyLedger(ledgerSource(dir, "b", f.session), f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(JSON.stringify(last)), offset: f.end, last_seq: last.seq });
+      const last = f.events.at(-1)!.event;
+      p.applyLedger(ledgerSource(dir, "b", f.session), f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
     }
   });
   const session = uuidv7();

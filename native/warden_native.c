@@ -9,6 +9,10 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <termios.h>
@@ -169,6 +173,23 @@ static napi_value set_winsize(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// niceThread(n): lowers the calling thread's scheduling priority (Linux: per thread; elsewhere a
+// no-op). The screen worker runs at low priority so emulation never takes the CPU from the
+// programs being recorded or from the daemon's main thread.
+static napi_value nice_thread(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "niceness must be an integer");
+    return NULL;
+  }
+#ifdef __linux__
+  if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), n) != 0) return throw_errno(env, "setpriority", errno);
+#endif
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"peerCred", NULL, peer_cred, NULL, NULL, NULL, napi_default, NULL},
@@ -179,6 +200,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"ttyHidesInput", NULL, tty_hides_input, NULL, NULL, NULL, napi_default, NULL},
     {"dupCloexec", NULL, dup_cloexec, NULL, NULL, NULL, napi_default, NULL},
     {"setWinsize", NULL, set_winsize, NULL, NULL, NULL, napi_default, NULL},
+    {"niceThread", NULL, nice_thread, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -9,7 +9,7 @@ import { watermarkLimits } from "../projection/compare.js";
 import { Projection } from "../projection/projection.js";
 import { discoverSources } from "../projection/sources.js";
 
-export function withDirectReads<T>(fn: (db: Database.Database, from: "projection" | "sources") => T): T {
+export function withDirectReads<T>(fn: (db: Database.Database, from: "projection" | "sources", home: string) => T): T {
   const paths = resolvePaths();
   let p: Projection | undefined;
   if (existsSync(paths.projection)) {
@@ -21,7 +21,7 @@ export function withDirectReads<T>(fn: (db: Database.Database, from: "projection
   }
   if (p && !behind(p, paths.home)) {
     try {
-      return fn(p.db, "projection");
+      return fn(p.db, "projection", paths.home);
     } finally {
       p.close();
     }
@@ -32,7 +32,7 @@ export function withDirectReads<T>(fn: (db: Database.Database, from: "projection
   p?.close();
   try {
     syncAll(mem, paths.home);
-    return fn(mem.db, p ? "projection" : "sources");
+    return fn(mem.db, p ? "projection" : "sources", paths.home);
   } finally {
     mem.close();
   }

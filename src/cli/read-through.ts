@@ -12,7 +12,8 @@ export async function readThrough<N extends MethodName>(
   method: N,
   params: ParamsOf<N>,
   noDaemon: boolean,
-  direct: (db: Database) => ResultOf<N>,
+  /** The same read on the files; `home` is where events too long to keep in the projection are read from. */
+  direct: (db: Database, home: string) => ResultOf<N>,
 ): Promise<ResultOf<N>> {
   if (!directMode(noDaemon)) {
     try {
@@ -22,5 +23,5 @@ export async function readThrough<N extends MethodName>(
     }
   }
   const { withDirectReads } = await import("./direct-reads.js");
-  return withDirectReads((db) => direct(db));
+  return withDirectReads((db, _from, home) => direct(db, home));
 }

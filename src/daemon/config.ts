@@ -39,7 +39,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       durability: z.enum(["batch", "always", "none"]).default("batch").describe("fdatasync per batch, per append, or never"),
       flushMs: z.number().int().min(0).max(1000).default(10).describe("Longest an append waits for its batch"),
-      maxBatchBytes: z.number().int().min(1024).max(64 * MiB).default(64 * KiB).describe("A batch is written once this much is queued"),
+      maxBatchBytes: z.number().int().min(1024).max(64 * MiB).default(4 * MiB).describe("A batch is synced once this much is waiting (each line is written at once)"),
       maxOpenFiles: z.number().int().min(4).max(65536).default(256).describe("Session files kept open at once"),
     })
     .prefault({}),

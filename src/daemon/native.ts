@@ -21,6 +21,8 @@ interface NativeAddon {
   dupCloexec(fd: number): number;
   /** Sets a terminal's window size (TIOCSWINSZ); on a PTY master the child gets SIGWINCH. */
   setWinsize(fd: number, cols: number, rows: number): void;
+  /** Lowers the calling thread's priority (setpriority on its tid; a no-op off Linux). */
+  niceThread(n: number): void;
 }
 
 let addon: NativeAddon | undefined;

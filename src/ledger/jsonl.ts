@@ -23,10 +23,16 @@ export interface ScanOptions {
 }
 
 /**
- * Calls `onLine(text, endOffset, lineNo)` for each complete line from byte `from` on (1-based line
- * numbers count from `from`). A missing file has no lines. `onLine` returning false stops the scan.
+ * Calls `onLine(text, endOffset, lineNo, startOffset)` for each complete line from byte `from` on
+ * (end is just past its '\n'; 1-based line numbers count from `from`). A missing file has no lines.
+ * `onLine` returning false stops the scan.
  */
-export function scanLines(path: string, from: number, onLine: (text: string, end: number, lineNo: number) => boolean | void, opts: ScanOptions = {}): LineScan {
+export function scanLines(
+  path: string,
+  from: number,
+  onLine: (text: string, end: number, lineNo: number, start: number) => boolean | void,
+  opts: ScanOptions = {},
+): LineScan {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -44,6 +50,7 @@ export function scanLines(path: string, from: number, onLine: (text: string, end
     let pos = from;
     let end = from;
     let lineNo = 0;
+    let lineStart = from;
     while (pos < limit) {
       const n = readSync(fd, chunk, 0, Math.min(chunk.length, limit - pos), pos);
       if (n <= 0) break;
@@ -57,11 +64,12 @@ export function scanLines(path: string, from: number, onLine: (text: string, end
         } else {
           const piece = chunk.subarray(start, nl);
           const text = partBytes ? Buffer.concat([...parts, piece]).toString("utf8") : piece.toString("utf8");
-          if (onLine(text, end, lineNo) === false) return { end, tornBytes: 0, lines: lineNo };
+          if (onLine(text, end, lineNo, lineStart) === false) return { end, tornBytes: 0, lines: lineNo };
         }
         parts = [];
         partBytes = 0;
         start = nl + 1;
+        lineStart = end;
       }
       if (start < n && !skipping) {
         parts.push(Buffer.from(chunk.subarray(start, n)));

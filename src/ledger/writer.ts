@@ -26,9 +26,12 @@ export interface LedgerWriterOptions {
 export interface CommittedFile {
   session: string;
   path: string;
-  events: LedgerEvent[];
+  /** The batch's events, each with where its line starts and its length (newline excluded). */
+  events: Array<{ event: LedgerEvent; offset: number; length: number }>;
   /** File size after this batch: the offset a watermark records. */
   end: number;
+  /** The batch's last line (newline excluded): the watermark's tail hash is taken of it. */
+  lastLine: Buffer;
 }
 
 interface Pending {
@@ -184,7 +187,16 @@ export class LedgerWriter {
     sessions.forEach((session, i) => {
       const o = outcomes[i]!;
       const b = batch.get(session)!;
-      if (o.status === "fulfilled") return void committed.push({ session, path: this.pathOf(session), events: b.items.map((p) => p.event), end: b.end });
+      if (o.status === "fulfilled") {
+        let offset = b.start;
+        const events = b.items.map((p) => {
+          const at = { event: p.event, offset, length: p.line.length - 1 };
+          offset += p.line.length;
+          return at;
+        });
+        const last = b.items.at(-1)!.line;
+        return void committed.push({ session, path: this.pathOf(session), events, end: b.end, lastLine: last.subarray(0, last.length - 1) });
+      }
       const err = o.reason as Error;
       // Appends written since (the next batch) follow lines that are gone: they fail too.
       const next = this.pending.get(session);

@@ -6,7 +6,7 @@
 // or token (a known prefix running to the end of the chunk) is held back until it completes, for
 // at most `holdMs`; and matches are searched with a lookbehind over what was already emitted, so
 // the rest of a secret whose first characters went out is still masked.
-import { marker, RULES, UNFINISHED } from "./rules.js";
+import { ANY_KEYWORD, marker, RULES, unfinishedStart } from "./rules.js";
 import type { SecretValues } from "./secret-values.js";
 
 interface Match {
@@ -24,7 +24,9 @@ function findMatches(text: string, secrets: SecretValues): Match[] {
       if (!overlaps(i, i + form.length)) found.push({ start: i, end: i + form.length, rule: "secret" });
     }
   }
-  for (const { name, pattern } of RULES) {
+  const anyKeyword = ANY_KEYWORD.test(text);
+  for (const { name, pattern, keywords } of RULES) {
+    if (!anyKeyword || !keywords.some((k) => text.includes(k))) continue;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       if (!overlaps(m.index, m.index + m[0].length)) found.push({ start: m.index, end: m.index + m[0].length, rule: name });
@@ -103,8 +105,8 @@ export class StreamMasker {
   /** Where text that might still become a secret or a token begins (text.length: nowhere). */
   private holdStart(text: string, from: number): number {
     let hold = text.length;
-    const unfinished = UNFINISHED.exec(text.slice(from));
-    if (unfinished) hold = from + unfinished.index;
+    const unfinished = unfinishedStart(text, from);
+    if (unfinished >= 0) hold = unfinished;
     for (const form of this.secrets.all()) {
       for (let k = Math.min(form.length - 1, text.length - from); k >= 1; k--) {
         if (text.endsWith(form.slice(0, k))) {

@@ -5,10 +5,9 @@
 // rebuild (on an empty database, where it is a full import).
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import type { LedgerEvent } from "../ledger/events.js";
 import { MAX_LINE_BYTES, scanLines } from "../ledger/jsonl.js";
 import type { Projection, WatermarkUpdate } from "./projection.js";
-import { parseSourceLine, type ApprovalRow, type AuditRow } from "./rows.js";
+import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "./rows.js";
 import { SYNC_VERSION } from "./schema.js";
 import { discoverSources, type SourceFile } from "./sources.js";
 
@@ -26,7 +25,7 @@ export interface SyncReport {
   failed: Array<{ rel: string; error: string }>;
 }
 
-export const lineHash = (line: string): string => createHash("sha256").update(line).update("\n").digest("hex");
+export const lineHash = (line: string | Buffer): string => createHash("sha256").update(line).update("\n").digest("hex");
 
 /** Stands in for a line longer than MAX_LINE_BYTES, which is never read into memory. */
 const OVERSIZE = "\u0000oversize";
@@ -73,7 +72,7 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
   }
   let lastSeq = from > 0 ? wm!.last_seq : 0;
   let lastLine: string | null = null; // hashed once per batch, not once per line
-  const events: LedgerEvent[] = [];
+  const events: LocatedEvent[] = [];
   const audit: AuditRow[] = [];
   const approvals: ApprovalRow[] = [];
   const apply = (end: number) => {
@@ -88,12 +87,12 @@ export function syncSource(p: Projection, source: SourceFile, report?: SyncRepor
     lastLine = OVERSIZE;
     report?.unparseable.push({ rel: source.rel, line: lineNo });
   };
-  const scan = scanLines(source.path, from, (text, end, lineNo) => {
+  const scan = scanLines(source.path, from, (text, end, lineNo, start) => {
     lastLine = text;
     const parsed = parseSourceLine(source, text);
     if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
     else if ("event" in parsed) {
-      events.push(parsed.event);
+      events.push({ event: parsed.event, offset: start, length: end - 1 - start });
       lastSeq = Math.max(lastSeq, parsed.event.seq);
     } else if ("audit" in parsed) {
       audit.push(parsed.audit);

@@ -18,11 +18,12 @@ interface Keyed {
 const pad = (n: number) => String(n).padStart(12, "0");
 const k2 = (a: string, n: number) => `${a}\u0000${pad(n)}`;
 const sessionLine = (r: SessionRow) => [r.id, r.host, r.kind, r.title, r.state, r.created_at, r.updated_at, r.last_seq, r.meta, r.archived, r.info].join("\t");
-const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data].join("\t");
+const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data, r.src_offset, r.src_length].join("\t");
 const auditLine = (r: AuditRow) => [r.host, r.seq, r.ts, r.action, r.outcome, r.vault, r.name, r.kind, r.record].join("\t");
 const approvalLine = (r: ApprovalRow) => [r.host, r.seq, r.ts, r.record].join("\t");
 
-type Parsed = NonNullable<ReturnType<typeof parseSourceLine>>;
+/** A valid record, and where its line is (events point at it). */
+type Parsed = NonNullable<ReturnType<typeof parseSourceLine>> & { offset: number; length: number };
 const seqOf = (p: Parsed) => ("event" in p ? p.event.seq : "audit" in p ? p.audit.seq : p.approval.seq);
 
 /**
@@ -31,7 +32,15 @@ const seqOf = (p: Parsed) => ("event" in p ? p.event.seq : "audit" in p ? p.audi
  */
 function fileRecords(source: SourceFile, limit: number | undefined): Parsed[] {
   const out: Parsed[] = [];
-  scanLines(source.path, 0, (text) => void ((p) => p && out.push(p))(parseSourceLine(source, text)), { to: limit });
+  scanLines(
+    source.path,
+    0,
+    (text, end, _lineNo, start) => {
+      const p = parseSourceLine(source, text);
+      if (p) out.push({ ...p, offset: start, length: end - 1 - start });
+    },
+    { to: limit },
+  );
   return out;
 }
 
@@ -60,9 +69,10 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
         for (const r of records) row = foldSession(row, (r as { event: LedgerEvent }).event, source.host);
         if (row && (after === null || row.id > after)) yield { key: row.id, row: sessionLine(row) };
       } else {
-        for (const e of bySeq(records).map((r) => (r as { event: LedgerEvent }).event)) {
+        for (const r of bySeq(records)) {
+          const e = (r as { event: LedgerEvent }).event;
           const key = k2(e.session, e.seq);
-          if (after === null || key > after) yield { key, row: eventLine(eventRow(e)) };
+          if (after === null || key > after) yield { key, row: eventLine(eventRow({ event: e, offset: r.offset, length: r.length })) };
         }
       }
     }

@@ -3,7 +3,7 @@
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
 import type { LedgerEvent } from "../ledger/events.js";
-import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type SessionRow } from "./rows.js";
+import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
 import type { SourceFile } from "./sources.js";
 
@@ -85,12 +85,12 @@ export class Projection {
   }
 
   /** Applies one file's events and advances its watermark, atomically. */
-  readonly applyLedger = (source: SourceFile, events: LedgerEvent[], wm: WatermarkUpdate): void =>
+  readonly applyLedger = (source: SourceFile, events: LocatedEvent[], wm: WatermarkUpdate): void =>
     this.db.transaction(() => {
       let row = (this.s.getSession.get(source.session) as SessionRow | undefined) ?? null;
-      for (const e of events) {
-        this.s.putEvent.run(eventRow(e));
-        row = foldSessionInPlace(row, e, source.host);
+      for (const located of events) {
+        this.s.putEvent.run(eventRow(located));
+        row = foldSessionInPlace(row, located.event, source.host);
       }
       if (row) this.s.putSession.run(row);
       this.putWatermark(source, wm);
@@ -142,7 +142,9 @@ function prepare(db: Database.Database) {
        VALUES (@id, @host, @kind, @title, @state, @created_at, @updated_at, @last_seq, @meta, @archived, @info)`,
     ),
     deleteSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
-    putEvent: db.prepare("INSERT OR REPLACE INTO events (session, seq, ts, kind, data) VALUES (@session, @seq, @ts, @kind, @data)"),
+    putEvent: db.prepare(
+      "INSERT OR REPLACE INTO events (session, seq, ts, kind, data, src_offset, src_length) VALUES (@session, @seq, @ts, @kind, @data, @src_offset, @src_length)",
+    ),
     deleteEvents: db.prepare("DELETE FROM events WHERE session = ?"),
     putAudit: db.prepare(
       `INSERT OR REPLACE INTO audit (host, seq, ts, action, outcome, vault, name, kind, record)

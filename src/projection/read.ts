@@ -3,7 +3,8 @@
 import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
-import type { ProcessInfo, SessionRow } from "./rows.js";
+import { loadEvents } from "./event-data.js";
+import type { EventRow, ProcessInfo, SessionRow } from "./rows.js";
 
 type Session = ResultOf<"sessions.get">;
 
@@ -53,26 +54,19 @@ export function getSession(db: Database.Database, id: string): Session {
   return sessionOut(row);
 }
 
-/** A page of events.read stops after this much event data (always at least one event). */
+/** A page of events.read stops after this much event data (always at least one event), so a reply stays small. */
 export const EVENTS_PAGE_BYTES = 4 * 1024 * 1024;
 
-export function readEvents(db: Database.Database, q: { session: string; after: number; limit: number }): ResultOf<"events.read"> {
+export function readEvents(db: Database.Database, q: { session: string; after: number; limit: number }, home: string): ResultOf<"events.read"> {
   const session = getSession(db, q.session);
-  const rows = db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").iterate(q.session, q.after, q.limit) as IterableIterator<{
-    session: string;
-    seq: number;
-    ts: string;
-    kind: string;
-    data: string;
-  }>;
-  const events: ResultOf<"events.read">["events"] = [];
+  const rows: EventRow[] = [];
   let bytes = 0;
-  for (const r of rows) {
-    events.push({ v: 1 as const, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> });
-    bytes += r.data.length;
+  for (const r of db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").iterate(q.session, q.after, q.limit) as Iterable<EventRow>) {
+    rows.push(r);
+    bytes += r.src_length;
     if (bytes >= EVENTS_PAGE_BYTES) break; // leaving the loop ends the statement
   }
-  return { events, lastSeq: session.lastSeq };
+  return { events: loadEvents(rows, home, session.host), lastSeq: session.lastSeq };
 }
 
 export function listAudit(db: Database.Database, q: { host?: string; since?: string; limit: number; cursor?: string }): ResultOf<"audit.list"> {

@@ -35,8 +35,25 @@ export interface EventRow {
   seq: number;
   ts: string;
   kind: string;
-  data: string;
+  /** The event's data as JSON, or null when its line is longer than INLINE_LINE_BYTES: then read it from there. */
+  data: string | null;
+  /** Where the event's line is in its source file (bytes, newline excluded). */
+  src_offset: number;
+  src_length: number;
 }
+
+/** An event and where its line is in its source file. */
+export interface LocatedEvent {
+  event: LedgerEvent;
+  offset: number;
+  length: number;
+}
+
+/**
+ * Events whose line is up to this long keep their data in the projection; longer ones (terminal
+ * output, mostly) only point at their line in the source file, so output is stored once.
+ */
+export const INLINE_LINE_BYTES = 1024;
 
 export interface AuditRow {
   host: string;
@@ -57,7 +74,15 @@ export interface ApprovalRow {
   record: string;
 }
 
-export const eventRow = (e: LedgerEvent): EventRow => ({ session: e.session, seq: e.seq, ts: e.ts, kind: e.kind, data: JSON.stringify(e.data) });
+export const eventRow = ({ event: e, offset, length }: LocatedEvent): EventRow => ({
+  session: e.session,
+  seq: e.seq,
+  ts: e.ts,
+  kind: e.kind,
+  data: length > INLINE_LINE_BYTES ? null : JSON.stringify(e.data),
+  src_offset: offset,
+  src_length: length,
+});
 
 const STATE_BY_KIND: Record<string, string> = { open: "open", launch: "running", close: "closed", exit: "exited" };
 

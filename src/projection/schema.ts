@@ -1,7 +1,7 @@
 // The projection's schema. Derived data only: every row comes from a source file under
 // $WARDEN_HOME, and `watermarks` records, per source file, how far it has been applied — written
 // in the same transaction as the rows, so a crash can never leave the two disagreeing.
-export const SCHEMA_VERSION = 2; // 2: sessions.archived and sessions.info (PTY and task sessions)
+export const SCHEMA_VERSION = 3; // 2: sessions.archived and sessions.info (PTY and task sessions); 3: events point at their source line
 
 /** Bumped when how sources map to rows changes: every watermark of an older version is replayed. */
 export const SYNC_VERSION = 1;
@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS events (
   seq INTEGER NOT NULL,
   ts TEXT NOT NULL,
   kind TEXT NOT NULL,
-  data TEXT NOT NULL,
+  data TEXT,
+  src_offset INTEGER NOT NULL,
+  src_length INTEGER NOT NULL,
   PRIMARY KEY (session, seq)
 ) WITHOUT ROWID;
 

@@ -76,6 +76,11 @@ export class ProjectionService {
     this.state = this.awaitingFirstBuild ? "degraded" : "ok";
   }
 
+  /** $WARDEN_HOME: where the source files that long events are read from live. */
+  get home(): string {
+    return this.paths.home;
+  }
+
   /** False while a damaged or missing projection is first rebuilt: `db` would throw `unavailable`. */
   get readable(): boolean {
     return !(this.awaitingFirstBuild && this.rebuilding);
@@ -110,8 +115,8 @@ export class ProjectionService {
       try {
         const source = ledgerSource(this.paths.home, this.paths.host, f.session);
         const st = statSync(f.path);
-        const last = f.events.at(-1)!;
-        this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(JSON.stringify(last)), offset: f.end, last_seq: last.seq });
+        const last = f.events.at(-1)!.event;
+        this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
         this.cachedCounts = null;
       } catch (err) {
         this.degrade(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it

@@ -2,29 +2,29 @@
 // by feeding its recorded output, from the last REPLAY_BYTES of it, to a fresh emulator.
 import type Database from "better-sqlite3";
 import { decodeBytes } from "../ledger/events.js";
+import { loadEvents } from "../projection/event-data.js";
+import type { EventRow } from "../projection/rows.js";
 import type { ScreenSnapshot } from "./screen-protocol.js";
 import type { Screens } from "./screens.js";
 
 const REPLAY_BYTES = 4 * 1024 * 1024;
 let nextReplay = 1;
 
-interface Row {
-  seq: number;
-  kind: string;
-  data: string;
-}
+type Row = EventRow;
 
-export async function replayScreen(db: Database.Database, screens: Screens, session: string, scrollback: number): Promise<ScreenSnapshot> {
+export async function replayScreen(db: Database.Database, home: string, screens: Screens, session: string, scrollback: number): Promise<ScreenSnapshot> {
+  const { host } = db.prepare("SELECT host FROM sessions WHERE id = ?").get(session) as { host: string };
+  const sizeOf = (r: Row) => sizeIn(loadEvents([r], home, host)[0]!.data);
   // Newest first until enough output is gathered; then the size in force where the window starts.
   const window: Row[] = [];
   let bytes = 0;
   let size: { cols: number; rows: number } | null = null;
   let lastSeq = 0;
-  for (const r of db.prepare("SELECT seq, kind, data FROM events WHERE session = ? ORDER BY seq DESC").iterate(session) as Iterable<Row>) {
+  for (const r of db.prepare("SELECT * FROM events WHERE session = ? ORDER BY seq DESC").iterate(session) as Iterable<Row>) {
     lastSeq = Math.max(lastSeq, r.seq);
     if (r.kind === "output" && bytes < REPLAY_BYTES) {
       window.push(r);
-      bytes += r.data.length;
+      bytes += r.src_length;
     } else if ((r.kind === "resize" || r.kind === "launch") && bytes < REPLAY_BYTES) {
       window.push(r);
     } else if ((r.kind === "resize" || r.kind === "launch") && !size) {
@@ -33,13 +33,14 @@ export async function replayScreen(db: Database.Database, screens: Screens, sess
     }
   }
   window.reverse();
+  const events = loadEvents(window, home, host);
   const first = window.find((r) => r.kind === "launch" || r.kind === "resize");
   const start = size ?? (first ? sizeOf(first) : { cols: 80, rows: 24 });
   const id = `replay-${nextReplay++}`;
   screens.open(id, start.cols, start.rows, Math.max(scrollback, 0), 0);
   try {
-    for (const r of window) {
-      const d = JSON.parse(r.data) as Record<string, unknown>;
+    for (const r of events) {
+      const d = r.data;
       if (r.kind === "output") screens.feed(id, decodeBytes(d as { text?: string; b64?: string }), r.seq);
       else if (r.kind === "resize") screens.resize(id, Number(d.cols), Number(d.rows), r.seq);
     }
@@ -50,8 +51,7 @@ export async function replayScreen(db: Database.Database, screens: Screens, sess
   }
 }
 
-function sizeOf(r: Row): { cols: number; rows: number } {
-  const d = JSON.parse(r.data) as { cols?: unknown; rows?: unknown };
+function sizeIn(d: { cols?: unknown; rows?: unknown }): { cols: number; rows: number } {
   const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= 1000;
   return { cols: ok(d.cols) ? (d.cols as number) : 80, rows: ok(d.rows) ? (d.rows as number) : 24 };
 }

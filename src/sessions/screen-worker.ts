@@ -4,6 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import xtermHeadless from "@xterm/headless";
 import serializeAddon from "@xterm/addon-serialize";
+import { native } from "../daemon/native.js";
 import type { ScreenReply, ScreenRequest } from "./screen-protocol.js";
 
 const { Terminal } = xtermHeadless;
@@ -19,6 +20,14 @@ interface Screen {
 const screens = new Map<string, Screen>();
 const port = parentPort!;
 
+// Emulation is for attach and snapshots: it must never take the CPU from the programs recorded or
+// from the daemon's main thread. Behind under load, it is sent less (see screens.ts).
+try {
+  native().niceThread(19);
+} catch {
+  // not permitted here: run at normal priority
+}
+
 port.on("message", (m: ScreenRequest) => {
   const s = screens.get(m.id);
   switch (m.op) {
@@ -29,11 +38,17 @@ port.on("message", (m: ScreenRequest) => {
       screens.set(m.id, { term, serializer, seq: m.seq });
       break;
     }
-    case "feed":
-      if (!s) break;
-      s.term.write(m.bytes);
+    case "feed": {
+      if (!s) {
+        port.postMessage({ ack: m.id, bytes: m.bytes.length } satisfies ScreenReply); // a replaced worker: nothing to draw on
+        break;
+      }
+      if (m.reset) s.term.reset();
+      const bytes = m.bytes.length;
+      s.term.write(m.bytes, () => port.postMessage({ ack: m.id, bytes } satisfies ScreenReply));
       s.seq = m.seq;
       break;
+    }
     case "resize":
       // Through the write queue, so it lands between the same outputs it came between.
       if (s) s.term.write("", () => s.term.resize(m.cols, m.rows));

@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 import { parseEvent, type LedgerEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
+import { loadEvents } from "../projection/event-data.js";
+import type { EventRow } from "../projection/rows.js";
 import type { ProjectionService } from "../projection/service.js";
 import type { EventStore } from "./hub.js";
 
@@ -21,11 +23,10 @@ export class DurableEvents implements EventStore {
 
   readAfter(session: string, after: number, limit: number): LedgerEvent[] {
     if (!this.projection.readable) return this.readFile(session, after, limit);
-    const rows = this.projection.db
-      .prepare("SELECT session, seq, ts, kind, data FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .all(session, after, limit) as Array<{ session: string; seq: number; ts: string; kind: string; data: string }>;
+    const rows = this.projection.db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").all(session, after, limit) as EventRow[];
     if (rows.length > 0 && rows[0]!.seq === after + 1) {
-      return rows.map((r) => ({ v: 1, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> }));
+      const { host } = this.projection.db.prepare("SELECT host FROM sessions WHERE id = ?").get(session) as { host: string };
+      return loadEvents(rows, this.projection.home, host);
     }
     return this.readFile(session, after, limit);
   }

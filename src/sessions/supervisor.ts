@@ -170,7 +170,7 @@ export class SessionSupervisor {
     await this.caughtUp(p.session);
     const session = getSession(this.deps.projection.db, p.session);
     if (session.kind !== "pty") throw new RpcError("conflict", `session ${p.session} is not a PTY session: it has no screen`, { session: p.session });
-    return { session: p.session, ...(await replayScreen(this.deps.projection.db, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
+    return { session: p.session, ...(await replayScreen(this.deps.projection.db, this.deps.projection.home, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
   }
 
   async get(id: string): Promise<Session> {

@@ -81,7 +81,7 @@ describe("LedgerWriter", () => {
     assert.deepEqual(lines(bad).map((e) => e.seq), [1], "the failed events are not left in the file");
     assert.equal((await w.append(bad, "note", { retry: true })).seq, 2, "the next append continues without a gap");
     assert.deepEqual(lines(ok).map((e) => e.seq), [1, 2]);
-    assert.ok(commits.flat().some((c) => c.session === ok && c.events.some((e) => e.seq === 2)), "the good file was still committed");
+    assert.ok(commits.flat().some((c) => c.session === ok && c.events.some((e) => e.event.seq === 2)), "the good file was still committed");
     await w.close();
   });
 

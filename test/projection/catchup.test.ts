@@ -34,6 +34,22 @@ function write(host: string, session: string, from: number, to: number): void {
 }
 
 describe("catch-up", () => {
+  it("keeps long events (terminal output) in their source file only, pointing at the line", () => {
+    const p = open();
+    const big = "y".repeat(5000);
+    writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "t" }) + ev("a", 2, "output", { stream: "pty", text: big }) + ev("a", 3, "note", { n: 3 }));
+    syncAll(p, home);
+    const rows = p.db.prepare("SELECT seq, data IS NULL AS external, src_offset, src_length FROM events WHERE session = 'a' ORDER BY seq").all() as any[];
+    assert.deepEqual(rows.map((r) => r.external), [0, 1, 0], "only the long one is stored by reference");
+    assert.equal(rows[1].src_offset, Buffer.byteLength(ev("a", 1, "open", { title: "t" })));
+    const read = readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events;
+    assert.equal(read[1]!.data.text, big, "read back from the source line");
+    assert.equal(verify(home, p.db, "events").ok, true);
+    // The file rewritten under the projection: reads say so rather than return another event.
+    writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "t" }));
+    assert.throws(() => readEvents(p.db, { session: "a", after: 0, limit: 10 }, home), (e: any) => e.kind === "unavailable" && e.details?.reason === "source_changed");
+  });
+
   it("imports new files, then only appended bytes, and leaves unchanged files alone", () => {
     const p = open();
     write("h1", "a", 1, 3);
@@ -56,8 +72,8 @@ describe("catch-up", () => {
     unlinkSync(ledger("h1", "b"));
     const r = syncAll(p, home);
     assert.equal(r.outcomes.reimported, 1);
-    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }).events.map((e) => e.seq), [1, 2]);
-    assert.equal(readEvents(p.db, { session: "b", after: 0, limit: 10 }).events.length, 2, "a deleted source never deletes imported history");
+    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => e.seq), [1, 2]);
+    assert.equal(readEvents(p.db, { session: "b", after: 0, limit: 10 }, home).events.length, 2, "a deleted source never deletes imported history");
   });
 
   it("skips torn last lines and unparseable lines, reporting where they are", () => {
@@ -81,7 +97,7 @@ describe("catch-up", () => {
     const r = syncAll(p, home);
     assert.deepEqual(r.failed, []);
     assert.equal(r.unparseable.length, 4);
-    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }).events.map((e) => [e.seq, e.data]), [
+    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => [e.seq, e.data]), [
       [1, { title: "a" }],
       [2, { dup: true }],
       [3, { seq: 3 }],
@@ -124,7 +140,7 @@ describe("verify and diff", () => {
     syncAll(p, home);
     p.db.prepare("DELETE FROM events WHERE session = 'a' AND seq IN (2, 4)").run();
     p.db.prepare("UPDATE events SET data = '{}' WHERE session = 'a' AND seq = 5").run();
-    p.db.prepare("INSERT INTO events VALUES ('zz', 1, 't', 'note', '{}')").run();
+    p.db.prepare("INSERT INTO events VALUES ('zz', 1, 't', 'note', '{}', 0, 2)").run();
     const v = verify(home, p.db, "events");
     assert.equal(v.ok, false);
     const seen: string[] = [];

@@ -24,7 +24,7 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionServ
     bind(methods["events.read"], async (p, ctx) => {
       if (ctx.restricted) checkOwnSession(supervisor, ctx, p.session);
       await supervisor.caughtUp(p.session);
-      return readEvents(projection.db, p);
+      return readEvents(projection.db, p, projection.home);
     }),
     bind(methods["audit.list"], (p) => listAudit(projection.db, p)),
   ];
