@@ -5,12 +5,14 @@ import { join } from "node:path";
 import { foundationBench } from "./foundation.js";
 import { ledgerBench } from "./ledger.js";
 import { root, type Row } from "./lib.js";
+import { sessionsBench } from "./sessions.js";
 import { vaultBench } from "./vault.js";
 
 const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
   foundation: foundationBench,
   vault: vaultBench,
   ledger: ledgerBench,
+  sessions: sessionsBench,
 };
 
 const only = process.argv.slice(2);

@@ -17,14 +17,20 @@ import { DaemonListBackupsCommand } from "./commands/daemon/list-backups.js";
 import { DaemonRebuildCommand } from "./commands/daemon/rebuild.js";
 import { DaemonRestoreCommand } from "./commands/daemon/restore.js";
 import { DaemonVerifyCommand } from "./commands/daemon/verify.js";
+import { AttachCommand } from "./commands/attach.js";
 import { EventsCommand } from "./commands/events.js";
 import { ExecCommand } from "./commands/exec.js";
 import { GetCommand } from "./commands/get.js";
 import { HealthCommand } from "./commands/health.js";
+import { LaunchCommand } from "./commands/launch.js";
 import { PingCommand } from "./commands/ping.js";
+import { RunCommand } from "./commands/run.js";
+import { SessionsArchiveCommand } from "./commands/sessions/archive.js";
 import { SessionsGetCommand } from "./commands/sessions/get.js";
+import { SessionsKillCommand } from "./commands/sessions/kill.js";
 import { SessionsListCommand } from "./commands/sessions/list.js";
 import { StatusCommand } from "./commands/status.js";
+import { TasksOutputCommand } from "./commands/tasks/output.js";
 import { VaultAddCommand } from "./commands/vault/add.js";
 import { VaultInitCommand } from "./commands/vault/init.js";
 import { VaultListCommand } from "./commands/vault/list.js";
@@ -68,7 +74,13 @@ for (const command of [
   StatusCommand,
   SessionsListCommand,
   SessionsGetCommand,
+  SessionsKillCommand,
+  SessionsArchiveCommand,
+  LaunchCommand,
+  RunCommand,
+  AttachCommand,
   EventsCommand,
+  TasksOutputCommand,
   DaemonVerifyCommand,
   DaemonDiffCommand,
   DaemonRebuildCommand,

@@ -37,6 +37,7 @@ export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(method: string, params: unknown) => void>();
+  private readonly closeListeners = new Set<(error: Error) => void>();
   private failure: Error | null = null;
 
   private constructor(
@@ -106,6 +107,26 @@ export class RpcClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called once when the connection fails or closes (also after close()), with why. */
+  onClose(listener: (error: Error) => void): () => void {
+    if (this.failure) {
+      const failure = this.failure;
+      queueMicrotask(() => listener(failure));
+      return () => {};
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Stop reading replies and notifications (a consumer is backed up); the daemon sees the backlog. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   close(): void {
     this.socket.end();
     this.socket.destroySoon();
@@ -135,6 +156,9 @@ export class RpcClient {
       w.reject(this.failure);
     }
     this.pending.clear();
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const l of listeners) l(this.failure);
   }
 }
 

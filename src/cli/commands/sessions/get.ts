@@ -6,7 +6,9 @@ export class SessionsGetCommand extends WardenCommand {
   static override usage = Command.Usage({
     category: "Sessions",
     description: "Show one session",
-    examples: [["A session", "warden sessions get 01a2…"]],
+    details:
+      "Its state, title, times and event count; for PTY and task sessions also what was launched (mode, harness, argv, cwd), its pid and whether it runs now, and how it ended (exit code or signal, and why when it did not end on its own: killed, daemon_stopped, daemon_restarted). Whether it runs now is known only from the daemon (not with --no-daemon).",
+    examples: [["A session", "warden sessions get 0193a7c2-…"], ["As JSON", "warden sessions get 0193a7c2-… --json"]],
   });
 
   session = Option.String({ required: true });
@@ -15,9 +17,9 @@ export class SessionsGetCommand extends WardenCommand {
   async run(): Promise<number> {
     const { readThrough } = await import("../../read-through.js");
     const { getSession } = await import("../../../projection/read.js");
+    const { sessionDetails } = await import("../../session-format.js");
     const s = await readThrough("sessions.get", { session: this.session }, this.noDaemon, (db) => getSession(db, this.session));
-    const human = [`${s.id}  ${s.kind} on ${s.host}: ${s.state}`, `title    ${s.title ?? ""}`, `created  ${s.createdAt}`, `updated  ${s.updatedAt}`, `events   ${s.lastSeq}`].join("\n");
-    this.print(human, s);
+    this.print(sessionDetails(s), s);
     return 0;
   }
 }

@@ -7,12 +7,21 @@ export class SessionsListCommand extends WardenCommand {
   static override usage = Command.Usage({
     category: "Sessions",
     description: "List sessions, newest first",
-    details: "From the daemon's projection; with --no-daemon (or WARDEN_NO_DAEMON=1, or no daemon running) from the projection file read-only, or the source files when it is missing. Same output either way.",
-    examples: [["Recent sessions", "warden sessions list"], ["Open ones, as JSON", "warden sessions list --state open --json"]],
+    details: `
+      One line per session: id, state (with the exit code or signal once exited), liveness, kind (log, pty, task), host, last update and title. Liveness is \`live\` when the process runs now, \`gone\` when it is recorded running but does not, \`-\` when not known (log sessions, other hosts' sessions, or read without a daemon).
+
+      Archived sessions (\`warden sessions archive\`) are left out unless --all is given. From the daemon's projection; with --no-daemon (or WARDEN_NO_DAEMON=1, or no daemon running) from the projection file read-only, or the source files when it is missing. Same output either way, liveness aside.
+    `,
+    examples: [
+      ["Recent sessions", "warden sessions list"],
+      ["Running ones, as JSON", "warden sessions list --state running --json"],
+      ["Archived ones too", "warden sessions list --all"],
+    ],
   });
 
   host = Option.String("--host", { description: "Only this host's sessions" });
-  state = Option.String("--state", { description: "open, running, closed, exited" });
+  state = Option.String("--state", { description: "open, closed (log sessions); running, exited, failed (PTY and task sessions)" });
+  all = Option.Boolean("--all", false, { description: "Include archived sessions" });
   limit = Option.String("--limit", "50", { description: "Page size (1-1000)" });
   cursor = Option.String("--cursor", { description: "nextCursor of the previous page" });
   noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the files directly" });
@@ -20,11 +29,10 @@ export class SessionsListCommand extends WardenCommand {
   async run(): Promise<number> {
     const { readThrough } = await import("../../read-through.js");
     const { listSessions } = await import("../../../projection/read.js");
-    const q = { host: this.host, state: this.state, limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
+    const { sessionLine } = await import("../../session-format.js");
+    const q = { host: this.host, state: this.state, archived: this.all || undefined, limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
     const r = await readThrough("sessions.list", q, this.noDaemon, (db) => listSessions(db, q));
-    const human = r.sessions.length
-      ? r.sessions.map((s) => `${s.id}  ${s.state.padEnd(7)} ${s.kind.padEnd(4)} ${s.host}  ${s.updatedAt}  ${s.title ?? ""}`).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "")
-      : "no sessions";
+    const human = r.sessions.length ? r.sessions.map(sessionLine).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no sessions";
     this.print(human, r);
     return 0;
   }
