@@ -83,8 +83,8 @@ export const resize = defineMethod({
 export const kill = defineMethod({
   name: "sessions.kill",
   summary: "Signal a session's process group",
-  description: "Sends the signal (default SIGTERM) to every process in the session's process group. The `exit` event follows when the process ends.",
-  params: z.strictObject({ session: sessionId, signal: z.enum(SIGNALS).default("SIGTERM") }),
+  description: "Sends the signal to every process in the session's process group. The `exit` event follows when the process ends.",
+  params: z.strictObject({ session: sessionId, signal: z.enum(SIGNALS).optional().describe("Default: SIGHUP for a PTY session (what closing its terminal sends; interactive shells ignore SIGTERM), SIGTERM for a task") }),
   result: z.object({ session: z.string(), signal: z.string(), pid: z.number().int() }),
   errors: ["not_found", "conflict"],
 });

@@ -138,7 +138,7 @@ export class SessionSupervisor {
 
   kill(p: ParamsOf<"sessions.kill">): ResultOf<"sessions.kill"> {
     const s = this.running(p.session);
-    const signal = p.signal ?? "SIGTERM";
+    const signal = p.signal ?? (s.mode === "pty" ? "SIGHUP" : "SIGTERM");
     s.signal(signal, ENDING_SIGNALS.has(signal) ? "killed" : null);
     return { session: p.session, signal, pid: s.child.pid };
   }

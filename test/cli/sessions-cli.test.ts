@@ -165,14 +165,14 @@ describe("session commands", () => {
 
     const k = await cli(["sessions", "kill", id, "--json"]);
     assert.equal(k.code, 0, k.stdout);
-    assert.equal(k.json().signal, "SIGTERM");
+    assert.equal(k.json().signal, "SIGHUP");
     await ended(id);
     const exited = (await cli(["sessions", "list", "--json"])).json().sessions.find((x: any) => x.id === id);
     assert.equal(exited.state, "exited");
     assert.equal(exited.live, false);
-    assert.equal(exited.process.exit.signal, "SIGTERM");
+    assert.equal(exited.process.exit.signal, "SIGHUP");
     assert.equal(exited.process.exit.reason, "killed");
-    assert.match((await cli(["sessions", "list"])).stdout, new RegExp(`${id}  exited SIGTERM +-`));
+    assert.match((await cli(["sessions", "list"])).stdout, new RegExp(`${id}  exited SIGHUP +-`));
 
     const again = await cli(["sessions", "kill", id, "--json"]);
     assert.equal(again.code, 1);
@@ -184,7 +184,7 @@ describe("session commands", () => {
     assert.ok(!(await cli(["sessions", "list", "--json"])).json().sessions.some((s: any) => s.id === id));
     const all = (await cli(["sessions", "list", "--all", "--json"])).json().sessions.find((s: any) => s.id === id);
     assert.equal(all.archived, true);
-    assert.match((await cli(["sessions", "list", "--all"])).stdout, new RegExp(`${id}  exited SIGTERM .*\\[archived\\]`));
+    assert.match((await cli(["sessions", "list", "--all"])).stdout, new RegExp(`${id}  exited SIGHUP .*\\[archived\\]`));
   });
 
   it("sessions kill --wait waits for the exit; a bad signal is a usage error", async () => {
