@@ -109,18 +109,28 @@ export class ProjectionService {
     }
   }
 
-  /** The ledger writer's durable batch: rows and watermark, one transaction per file. */
+  /**
+   * The ledger writer's durable batch: rows and watermark per file, all files in one transaction
+   * (a savepoint each, so one file's failure leaves the others applied). Many sessions printing at
+   * once make many small batches: one commit for all of them, not one per session.
+   */
   applyCommitted(files: CommittedFile[]): void {
-    for (const f of files) {
-      try {
-        const source = ledgerSource(this.paths.home, this.paths.host, f.session);
-        const st = statSync(f.path);
-        const last = f.events.at(-1)!.event;
-        this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
-        this.cachedCounts = null;
-      } catch (err) {
-        this.degrade(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
-      }
+    try {
+      this.p.db.transaction(() => {
+        for (const f of files) {
+          try {
+            const source = ledgerSource(this.paths.home, this.paths.host, f.session);
+            const st = statSync(f.path);
+            const last = f.events.at(-1)!.event;
+            this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
+          } catch (err) {
+            this.degrade(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
+          }
+        }
+      })();
+      this.cachedCounts = null;
+    } catch (err) {
+      this.degrade("committing a ledger batch failed", err);
     }
   }
 
