@@ -87,6 +87,8 @@ export class LedgerWriter {
   private readonly seqs = new Map<string, number>();
   private readonly files = new Map<string, { handle: LedgerFile }>();
   private closed = false;
+  /** Sessions whose write failed and whose batch has not been failed yet: nothing more is written for them until it has. */
+  private readonly failing = new Set<string>();
 
   constructor(
     private readonly opts: LedgerWriterOptions,
@@ -119,6 +121,7 @@ export class LedgerWriter {
     let batch = this.pending.get(session);
     if (!batch) this.pending.set(session, (batch = { items: [], start: -1, end: -1, error: null }));
     batch.items.push(item);
+    if (!batch.error && this.failing.has(session)) batch.error = new Error(`an earlier write to ${this.pathOf(session)} failed`);
     if (!batch.error) {
       let file: LedgerFile | undefined;
       try {
@@ -128,6 +131,7 @@ export class LedgerWriter {
         batch.end = file.size;
       } catch (err) {
         batch.error = err as Error;
+        this.failing.add(session);
         this.cutBack(session, file, batch.start, false); // seqs go on until the batch fails as a whole: none is handed out twice
       }
     }
@@ -135,6 +139,10 @@ export class LedgerWriter {
     if (this.opts.durability === "always" || this.queuedBytes >= this.opts.maxBatchBytes || batch.error) this.flushSoon(0);
     else this.flushSoon(this.opts.flushMs);
     return { event, bytes: line.length, durable };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** The last seq of `session` so far: 0 for a new session. */
@@ -203,6 +211,7 @@ export class LedgerWriter {
       this.pending.delete(session);
       this.cutBack(session, this.files.get(session)?.handle, b.start);
       for (const p of [...b.items, ...(next?.items ?? [])]) p.reject(err);
+      this.failing.delete(session); // seqs are re-read from the file from here on
     });
     // Durable: the appends are acknowledged whatever the projection makes of them (it catches up
     // from the files if it cannot apply them now).

@@ -58,6 +58,12 @@ export function maskBytes(bytes: Buffer, secrets: SecretValues): { bytes: Buffer
 }
 
 const LOOKBEHIND = 512;
+/**
+ * A hold on this many chars or more of a known secret's start never times out: a secret typed at
+ * human speed (a key every 100+ ms) would otherwise go out one timed-out key at a time. Shorter
+ * holds time out, so at most FIRM_PREFIX - 1 chars of a secret can be emitted before it is seen.
+ */
+const FIRM_PREFIX = 3;
 
 export class StreamMasker {
   /** The tail of what was already emitted, unmasked: matches may start in it. */
@@ -65,6 +71,8 @@ export class StreamMasker {
   /** Received but not yet emitted: a possible secret or token still arriving. */
   private held = "";
   private heldSince = 0;
+  /** The current hold is on a known secret's start (FIRM_PREFIX chars or more): no timeout. */
+  firm = false;
   readonly rulesFired = new Set<string>();
 
   constructor(
@@ -77,14 +85,21 @@ export class StreamMasker {
     if (this.held === "") this.heldSince = Date.now();
     const text = this.behind + this.held + chunk.toString("latin1");
     const from = this.behind.length;
-    let hold = this.holdStart(text, from);
-    if (hold < text.length && Date.now() - this.heldSince >= this.holdMs) hold = text.length; // waited enough
+    let { hold, firm } = this.holdStart(text, from);
+    if (hold < text.length && !firm && Date.now() - this.heldSince >= this.holdMs) hold = text.length; // waited enough
+    this.firm = firm && hold < text.length;
     return this.emit(text, from, hold);
+  }
+
+  /** For a timer: emits what has been held long enough, unless the hold is firm. */
+  expire(): Buffer {
+    return this.held === "" ? Buffer.alloc(0) : this.push(Buffer.alloc(0));
   }
 
   /** Emits everything held (masked): at exit, or when a timer says the hold has lasted long enough. */
   flush(): Buffer {
     if (this.held === "") return Buffer.alloc(0);
+    this.firm = false;
     const text = this.behind + this.held;
     return this.emit(text, this.behind.length, text.length);
   }
@@ -102,19 +117,25 @@ export class StreamMasker {
     return Buffer.from(out, "latin1");
   }
 
-  /** Where text that might still become a secret or a token begins (text.length: nowhere). */
-  private holdStart(text: string, from: number): number {
+  /**
+   * Where text that might still become a secret or a token begins (text.length: nowhere), and
+   * whether that is a firm hold. A secret's start is looked for over the text already emitted
+   * too: its first chars may have gone out on a timeout, the rest must not.
+   */
+  private holdStart(text: string, from: number): { hold: number; firm: boolean } {
     let hold = text.length;
+    let firm = false;
     const unfinished = unfinishedStart(text, from);
     if (unfinished >= 0) hold = unfinished;
     for (const form of this.secrets.all()) {
-      for (let k = Math.min(form.length - 1, text.length - from); k >= 1; k--) {
+      for (let k = Math.min(form.length - 1, text.length); k >= 1; k--) {
         if (text.endsWith(form.slice(0, k))) {
-          hold = Math.min(hold, text.length - k);
+          hold = Math.min(hold, Math.max(from, text.length - k));
+          if (k >= FIRM_PREFIX) firm = true;
           break;
         }
       }
     }
-    return hold;
+    return { hold, firm };
   }
 }

@@ -25,18 +25,22 @@ export const ANY_KEYWORD = new RegExp(RULES.flatMap((r) => r.keywords).map((k) =
  * Where a token may be starting but is not finished at the end of the text (from `from` on): a
  * private key block not yet closed, or a token's known prefix (3+ chars) followed by token
  * characters up to the very end. -1 when there is none. Text from there on is held back until it
- * completes (or the hold times out). Only the last UNFINISHED_WINDOW chars can hold a token start:
- * every token rule is shorter than that.
+ * completes (or the hold times out). A token runs to the end in token characters, so only that
+ * trailing run (and a few chars before it, for prefixes like `https:`) is searched, however long.
  */
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
   if (key >= from && KEY_HEADER.test(text.slice(key, key + 100)) && text.indexOf("-----END ", key) < 0) return key;
-  const window = Math.max(from, text.length - UNFINISHED_WINDOW);
+  let run = text.length;
+  while (run > from && TOKEN_CHAR.test(text[run - 1]!)) run--;
+  const window = Math.max(from, run - PREFIX_SLACK);
   const m = UNFINISHED_TOKEN.exec(text.slice(window));
   return m ? window + m.index : -1;
 }
 
-const UNFINISHED_WINDOW = 320;
+const TOKEN_CHAR = /[A-Za-z0-9_\-./+=]/;
+/** Covers the part of a prefix that is not token characters (`https:` of a Slack webhook). */
+const PREFIX_SLACK = 32;
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 const UNFINISHED_TOKEN = /(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|xox[baprse]-|sk-|eyJ|https:\/\/hooks\.slack\.com)[A-Za-z0-9_\-./+=]*|-----B[A-Z]{0,4}|AKI|ASI|ghp|gho|ghu|ghs|ghr|xox|eyJ)$/;
 

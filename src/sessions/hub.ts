@@ -111,12 +111,18 @@ export class EventHub {
             page = this.store.readAfter(sub.session, sub.sent, PAGE);
             if (page.length === 0) await sleep(20); // the projection is catching up
           }
-          failures = 0;
         } catch (err) {
           if (failures++ === 0) this.onError(sub.session, err);
           await sleep(Math.min(2000, 50 * 2 ** failures));
           continue;
         }
+        if (page.length > 0 && page[0]!.seq !== sub.sent + 1) {
+          // A gap in the record (a damaged line): never spin on it; report, wait, read again.
+          if (failures++ === 0) this.onError(sub.session, new Error(`event ${sub.sent + 1} is missing from the record`));
+          await sleep(Math.min(2000, 50 * 2 ** failures));
+          continue;
+        }
+        failures = 0;
         for (const e of page) {
           if (sub.closed || e.seq !== sub.sent + 1) break;
           this.send(sub, e);

@@ -91,8 +91,8 @@ export class LiveSession {
     if (reason && !this.reason) this.reason = reason;
     try {
       process.kill(-this.child.pgid, sig);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err; // ESRCH: the group is gone already
+    } catch {
+      // ESRCH: the group is gone already; EPERM: the id is no longer ours. Either way, nothing to signal.
     }
   }
 
@@ -123,6 +123,7 @@ export class LiveSession {
   }
 
   private recordOutput(stream: Stream, bytes: Buffer): void {
+    if (this.deps.writer.isClosed) return; // the daemon stopped and a descendant still prints: nobody records it
     const e = this.record("output", { stream, ...encodeBytes(bytes) });
     if (stream === "pty") this.deps.screens.feed(this.id, bytes, e.seq);
   }

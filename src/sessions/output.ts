@@ -63,13 +63,18 @@ export class OutputStream {
     }
     let out = data.length > 0 ? this.masker.push(data) : Buffer.alloc(0);
     if (how === "final") out = Buffer.concat([out, this.masker.flush()]);
-    else if (this.masker.holding && this.holdTimer === undefined) {
-      this.holdTimer = setTimeout(() => {
-        this.holdTimer = undefined;
-        this.send(this.masker.flush());
-      }, this.opts.holdMs);
-    }
+    else this.armHold();
     this.send(out);
+  }
+
+  /** Held text goes out after holdMs, unless the masker holds it firmly (a known secret's start). */
+  private armHold(): void {
+    if (!this.masker.holding || this.masker.firm || this.holdTimer !== undefined) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.send(this.masker.expire());
+      this.armHold();
+    }, this.opts.holdMs);
   }
 
   private send(out: Buffer): void {

@@ -71,4 +71,23 @@ describe("masking", () => {
     await new Promise((r) => setTimeout(r, 40));
     assert.equal(m.push(Buffer.from("x")).toString(), "sk-x", "released after the hold: it never became a token");
   });
+
+  it("masks a secret typed at human speed, a key every 120 ms (holds on 3+ chars of it never time out)", async () => {
+    const { OutputStream } = await import("../../src/sessions/output.js");
+    let out = "";
+    const o = new OutputStream({ coalesceMs: 5, coalesceBytes: 65536, holdMs: 30 }, secrets(SECRET), (b) => (out += b.toString()));
+    for (const ch of `x ${SECRET} y`) {
+      o.push(Buffer.from(ch));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    o.end();
+    assert.equal(out, "x hu[MASKED:secret] y", "at most 2 chars (the timed-out short holds) go out before it is recognised");
+  });
+
+  it("masks a token far longer than the chunk tail when it arrives in two pieces", () => {
+    const jwt = "eyJ" + "a".repeat(600) + ".eyJ" + "b".repeat(600) + ".sig" + "c".repeat(60);
+    const m = new StreamMasker(secrets(), 10_000);
+    const out = m.push(Buffer.from("tok " + jwt.slice(0, 621))).toString() + m.push(Buffer.from(jwt.slice(621) + " end\n")).toString();
+    assert.equal(out, "tok [MASKED:jwt] end\n");
+  });
 });
