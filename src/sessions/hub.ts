@@ -7,6 +7,7 @@
 // check both run on the event loop, nothing can slip between them. A live subscriber whose
 // connection backs up falls back to catching up, so a slow reader never holds a session back
 // and never makes the daemon buffer without bound.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LedgerEvent } from "../ledger/events.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
@@ -143,5 +144,3 @@ export class EventHub {
     if (set?.size === 0) this.bySession.delete(sub.session);
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

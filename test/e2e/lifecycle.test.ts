@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon } from "../helpers/daemon.js";
+import { waitGone } from "../helpers/sessions.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { RawClient } from "../helpers/raw-client.js";
 
@@ -24,20 +25,6 @@ afterEach(async () => {
 
 function daemonPid(h: TempHome): number {
   return JSON.parse(readFileSync(join(h.runRoot, "daemon.json"), "utf8")).pid;
-}
-
-async function waitGone(pid: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      process.kill(pid, 0);
-      const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-      if (state === "Z") return;
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`pid ${pid} still alive`);
 }
 
 /** `warden daemon start`, then SIGKILL the daemon: what a crash leaves behind. */

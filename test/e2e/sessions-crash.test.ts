@@ -3,15 +3,15 @@
 // keeps their output, and re-runs nothing. A pid since reused by an unrelated process is spared.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bootId } from "../../src/daemon/proc.js";
+import { bootId, pidAlive } from "../../src/daemon/proc.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { watch } from "../helpers/sessions.js";
+import { waitFor, watch } from "../helpers/sessions.js";
 
 let home: TempHome;
 let project: string;
@@ -26,24 +26,6 @@ after(async () => {
   home?.cleanup();
   rmSync(project, { recursive: true, force: true });
 });
-
-/** State letter of a process, or null when it is gone (a zombie counts as gone). */
-function running(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
-}
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("restart after a crash", () => {
   it("settles live sessions and a running task as failed, kills survivors, keeps output", async () => {
@@ -64,8 +46,8 @@ describe("restart after a crash", () => {
     c.close();
 
     await d.kill("SIGKILL");
-    assert.ok(running(task.process!.pid!) && running(bg), "the task's group outlives the daemon");
-    assert.ok(running(stubborn.process!.pid!), "so does a PTY program that ignores SIGHUP");
+    assert.ok(pidAlive(task.process!.pid!) && pidAlive(bg), "the task's group outlives the daemon");
+    assert.ok(pidAlive(stubborn.process!.pid!), "so does a PTY program that ignores SIGHUP");
 
     d = await startTestDaemon(home);
     c = await RpcClient.connect(d.socket);
@@ -86,7 +68,7 @@ describe("restart after a crash", () => {
       const killed = (id: string) => d!.events("session_recovered").find((e) => e.session === id)!.killed;
       assert.equal(killed(task.id), true);
       assert.equal(killed(stubborn.id), true);
-      await until(() => !running(task.process!.pid!) && !running(bg) && !running(stubborn.process!.pid!), "survivors killed");
+      await waitFor(() => !pidAlive(task.process!.pid!) && !pidAlive(bg) && !pidAlive(stubborn.process!.pid!), "survivors killed");
       const taskOut = (await c.call("events.read", { session: task.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
       assert.ok(taskOut.startsWith("task-out\n"), taskOut);
       const shellOut = (await c.call("events.read", { session: shell.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
@@ -122,7 +104,7 @@ describe("restart after a crash", () => {
       const settled = d.events("session_recovered").find((e) => e.session === id);
       assert.ok(settled, "the session was settled");
       assert.equal(settled.killed, false);
-      assert.ok(running(pid), "the stranger lives");
+      assert.ok(pidAlive(pid), "the stranger lives");
       const c = await RpcClient.connect(d.socket);
       try {
         assert.equal((await c.call("sessions.get", { session: id })).state, "failed");

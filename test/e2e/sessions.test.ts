@@ -2,7 +2,7 @@
 // full-screen program, node) in real PTYs, watched over the socket.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -10,7 +10,7 @@ import xterm from "@xterm/headless";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { contiguous, watch } from "../helpers/sessions.js";
+import { contiguous, waitGone, watch } from "../helpers/sessions.js";
 
 const node = process.execPath;
 let home: TempHome;
@@ -43,22 +43,6 @@ after(async () => {
 
 const bash = ["bash", "--norc", "--noprofile", "-i"];
 const launch = (p: Record<string, unknown>) => c.call("sessions.launch", { cwd: project, ...p } as never);
-
-/** Waits until pid has ended (gone, or a zombie nobody has reaped yet: containers' init may not). */
-export async function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let state: string;
-    try {
-      state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0]!;
-    } catch {
-      return;
-    }
-    if (state === "Z" || state === "X") return;
-    if (Date.now() > deadline) throw new Error(`process ${pid} is still running (state ${state})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Renders a snapshot's screen in a fresh terminal of its size and returns its visible lines. */
 async function render(snap: { screen: string; cols: number; rows: number }): Promise<string[]> {
@@ -249,6 +233,33 @@ describe("PTY sessions", () => {
     const events = await c.call("events.read", { session: live.id });
     assert.deepEqual(events.events.map((e) => e.kind), ["launch", "exit", "archive"]);
     assert.equal((await c.call("sessions.archive", { session: live.id })).archived, true, "archiving twice is a no-op");
+  });
+});
+
+describe("sessions that are not there or not runnable", () => {
+  it("answers not_found for an unknown session, conflict for a log session or a stopped one", async () => {
+    const nobody = "01a20000-0000-7000-8000-0000000000ff";
+    const calls: Array<[string, Promise<unknown>]> = [
+      ["input", c.call("sessions.input", { session: nobody, data: "x" })],
+      ["resize", c.call("sessions.resize", { session: nobody, cols: 80, rows: 24 })],
+      ["kill", c.call("sessions.kill", { session: nobody })],
+      ["archive", c.call("sessions.archive", { session: nobody })],
+      ["snapshot", c.call("sessions.snapshot", { session: nobody })],
+      ["subscribe", c.call("events.subscribe", { session: nobody })],
+    ];
+    for (const [what, call] of calls) {
+      await assert.rejects(call, (e: any) => {
+        assert.equal(e.kind, "not_found", what);
+        assert.equal(e.code, -32002, what);
+        assert.equal(e.data.session, nobody, what);
+        return true;
+      });
+    }
+    const log = await c.call("sessions.open", { title: "a log" });
+    for (const call of [c.call("sessions.archive", { session: log.id }), c.call("sessions.snapshot", { session: log.id }), c.call("sessions.input", { session: log.id, data: "x" })]) {
+      await assert.rejects(call, (e: any) => e.kind === "conflict" && e.data.session === log.id);
+    }
+    await assert.rejects(c.call("sessions.kill", { session: log.id, signal: "SIGBOGUS" as never }), (e: any) => e.kind === "invalid_params");
   });
 });
 

@@ -1,5 +1,6 @@
 // Watching sessions from tests: a subscription that collects events, and waits on conditions
 // over them (never fixed sleeps).
+import { pidAlive } from "../../src/daemon/proc.js";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import type { RpcClient } from "../../src/rpc/client.js";
 
@@ -66,4 +67,18 @@ export function contiguous(events: LedgerEvent[], after = 0): number {
     if (e.seq !== after + 1 + i) throw new Error(`event ${i} has seq ${e.seq}, expected ${after + 1 + i}`);
   });
   return after + events.length;
+}
+
+/** Polls `cond` every 20 ms until it holds; throws naming `what` after timeoutMs. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until pid has ended (gone, or a zombie nobody has reaped yet: containers' init may not). */
+export function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
+  return waitFor(() => !pidAlive(pid), `process ${pid} to end`, timeoutMs);
 }
