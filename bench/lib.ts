@@ -42,7 +42,8 @@ export async function startDaemon(config?: object): Promise<BenchDaemon> {
     mkdirSync(home, { mode: 0o700 });
     writeFileSync(join(home, "config.json"), JSON.stringify(config));
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench" };
+  // Transcript roots inside the temp dir too: a bench never imports the machine's real transcripts.
+  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench", CLAUDE_CONFIG_DIR: join(home, "..", "claude"), CODEX_HOME: join(home, "..", "codex") };
   delete env.WARDEN_SOCKET;
   const child = spawn(process.execPath, [wardenBin, "daemon", "run", "--quiet"], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   await waitReady(child, "warden daemon");

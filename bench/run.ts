@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { foundationBench } from "./foundation.js";
 import { ledgerBench } from "./ledger.js";
 import { root, type Row } from "./lib.js";
+import { maskingBench } from "./masking.js";
 import { sessionsBench } from "./sessions.js";
+import { syncBench } from "./sync.js";
 import { vaultBench } from "./vault.js";
 
 const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
@@ -13,6 +15,8 @@ const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
   vault: vaultBench,
   ledger: ledgerBench,
   sessions: sessionsBench,
+  masking: maskingBench,
+  sync: syncBench,
 };
 
 const only = process.argv.slice(2);

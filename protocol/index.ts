@@ -5,6 +5,7 @@ import { discover, health, ping, shutdown, status } from "./methods/core.js";
 import * as ledger from "./methods/ledger.js";
 import * as projection from "./methods/projection.js";
 import * as sessions from "./methods/sessions.js";
+import * as sync from "./methods/sync.js";
 import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
@@ -47,6 +48,9 @@ export const methods = {
   "projection.backup": projection.backup,
   "projection.listBackups": projection.listBackups,
   "projection.restore": projection.restore,
+  "search.query": sync.searchQuery,
+  "sync.status": sync.syncStatus,
+  "sync.run": sync.syncRun,
 } as const;
 
 export type Methods = typeof methods;

@@ -33,9 +33,9 @@ export const processInfo = z.object({
 export const session = z.object({
   id: z.string(),
   host: z.string(),
-  kind: z.string().describe("log, pty, task"),
+  kind: z.string().describe("log, pty, task; imported: transcript"),
   title: z.string().nullable(),
-  state: z.string().describe("log sessions: open, closed; PTY and task sessions: running, exited, failed"),
+  state: z.string().describe("log sessions: open, closed; PTY and task sessions: running, exited, failed; transcripts: imported"),
   createdAt: z.string(),
   updatedAt: z.string(),
   lastSeq: z.number().int(),
@@ -46,6 +46,8 @@ export const session = z.object({
     .nullable()
     .describe("PTY and task sessions of this host: whether the process runs now, checked against its pid and start time; null for log sessions and other hosts'"),
   process: processInfo.nullable().describe("PTY and task sessions: what was launched and how it ended"),
+  source: z.enum(["warden", "claude-code", "codex"]).describe("warden: recorded by a warden daemon; else the tool whose transcript it was imported from"),
+  sourceMissing: z.boolean().describe("The file it came from is gone; its history stays"),
 });
 
 export const open = defineMethod({
@@ -90,6 +92,7 @@ export const list = defineMethod({
   params: z.strictObject({
     host: z.string().max(64).optional(),
     state: z.string().max(32).optional(),
+    source: z.enum(["warden", "claude-code", "codex"]).optional(),
     archived: z.boolean().default(false).describe("Include archived sessions"),
     limit: z.number().int().min(1).max(1000).default(50),
     cursor: cursor.optional(),

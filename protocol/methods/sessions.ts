@@ -52,6 +52,8 @@ export const launch = defineMethod({
       archived: false,
       live: true,
       process: { mode: "pty", harness: "shell", argv: ["/bin/bash"], cwd: "/home/me/project", pid: 41235, exit: null },
+      source: "warden",
+      sourceMissing: false,
     },
   },
 });

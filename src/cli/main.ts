@@ -23,13 +23,18 @@ import { ExecCommand } from "./commands/exec.js";
 import { GetCommand } from "./commands/get.js";
 import { HealthCommand } from "./commands/health.js";
 import { LaunchCommand } from "./commands/launch.js";
+import { MaskCommand } from "./commands/mask.js";
 import { PingCommand } from "./commands/ping.js";
 import { RunCommand } from "./commands/run.js";
 import { SessionsArchiveCommand } from "./commands/sessions/archive.js";
 import { SessionsGetCommand } from "./commands/sessions/get.js";
 import { SessionsKillCommand } from "./commands/sessions/kill.js";
 import { SessionsListCommand } from "./commands/sessions/list.js";
+import { SearchCommand } from "./commands/search.js";
 import { StatusCommand } from "./commands/status.js";
+import { SyncPushCommand } from "./commands/sync/push.js";
+import { SyncRunCommand } from "./commands/sync/run.js";
+import { SyncStatusCommand } from "./commands/sync/status.js";
 import { TasksOutputCommand } from "./commands/tasks/output.js";
 import { VaultAddCommand } from "./commands/vault/add.js";
 import { VaultInitCommand } from "./commands/vault/init.js";
@@ -87,6 +92,11 @@ for (const command of [
   DaemonBackupCommand,
   DaemonListBackupsCommand,
   DaemonRestoreCommand,
+  MaskCommand,
+  SearchCommand,
+  SyncStatusCommand,
+  SyncRunCommand,
+  SyncPushCommand,
 ]) {
   cli.register(command);
 }

@@ -19,7 +19,9 @@ export function liveText(s: Session): string {
 
 /** One session as a list line. */
 export function sessionLine(s: Session): string {
-  return [s.id, stateText(s).padEnd(14), liveText(s).padEnd(4), s.kind.padEnd(4), s.host, s.updatedAt, (s.title ?? "") + (s.archived ? " [archived]" : "")].join("  ");
+  const kind = s.source === "warden" ? s.kind : s.source; // imported transcripts: the tool they came from
+  const marks = (s.archived ? " [archived]" : "") + (s.sourceMissing ? " [source file gone]" : "");
+  return [s.id, stateText(s).padEnd(14), liveText(s).padEnd(4), kind.padEnd(4), s.host, s.updatedAt, (s.title ?? "") + marks].join("  ");
 }
 
 /** argv quoted where a shell would need it. */

@@ -8,6 +8,15 @@ import { WardenError } from "../errors.js";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+const transcriptRoot = (what: string) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      root: z.string().startsWith("/").max(4096).optional().describe("Where to look instead of the default"),
+    })
+    .prefault({})
+    .describe(what);
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -82,6 +91,28 @@ export const configSchema = z.strictObject({
       scrollback: z.number().int().min(0).max(100_000).default(1000).describe("Lines the screen snapshot of a PTY session keeps above the screen"),
     })
     .prefault({}),
+  sync: z
+    .strictObject({
+      reconcileSecs: z.number().int().min(1).max(86400).default(60).describe("Full pass over every source file (a stat each); file events make changes show sooner"),
+      debounceMs: z.number().int().min(0).max(10_000).default(50).describe("How long a burst of file events is gathered before it is applied"),
+      watch: z.boolean().default(true).describe("Watch source directories for changes (the reconciler runs either way)"),
+      sliceBytes: z.number().int().min(64 * KiB).max(256 * MiB).default(16 * MiB).describe("Bytes one file is read for before other files (and requests) get a turn"),
+      claudeCode: transcriptRoot("Claude Code transcripts ($CLAUDE_CONFIG_DIR or ~/.claude, then projects/)"),
+      codex: transcriptRoot("Codex rollouts ($CODEX_HOME or ~/.codex, then sessions/)"),
+    })
+    .prefault({}),
+  sinks: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(VAULT_NAME_PATTERN).describe("How status and logs name it"),
+        url: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").max(4096).optional().describe("postgres://user:password@host/db (config.json is private to you)"),
+        urlEnv: z.string().regex(ENV_NAME_PATTERN).optional().describe("Read the URL from this environment variable of the daemon instead"),
+        intervalMs: z.number().int().min(100).max(86_400_000).default(5000).describe("Least time between two pushes"),
+      }).refine((s) => (s.url === undefined) !== (s.urlEnv === undefined), { message: "give exactly one of url and urlEnv" }),
+    )
+    .max(16)
+    .default([])
+    .describe("PostgreSQL databases the daemon pushes the (masked) projection to, one way"),
   doctor: z
     .strictObject({
       minFreeBytes: z.number().int().min(0).default(512 * MiB).describe("Free space under WARDEN_HOME below which doctor warns"),

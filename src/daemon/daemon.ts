@@ -19,6 +19,11 @@ import { coreBindings, type DaemonInfo } from "./handlers/core.js";
 import { ledgerBindings } from "./handlers/ledger.js";
 import { sessionBindings } from "./handlers/sessions.js";
 import { projectionBindings } from "./handlers/projection.js";
+import { syncBindings } from "./handlers/sync.js";
+import { SyncEngine } from "../sync/engine.js";
+import { transcriptRoots } from "../sync/roots.js";
+import { SinkRunner } from "../sync/sinks.js";
+import { SourceMap } from "../sync/source-map.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
 import { acquireLock } from "./lock.js";
@@ -94,7 +99,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     ensurePrivateDir(paths.vaults, { tighten: false });
     ensurePrivateDir(dirname(paths.ledger), { tighten: false });
     ensurePrivateDir(paths.ledger, { tighten: false });
-    const projection = new ProjectionService(paths, logger);
+    // Every secret value served or injected, masked in all session output and imported transcripts
+    // from then on. In ordinary memory, like the values on their way out; the process is not dumpable.
+    const secrets = new SecretValues();
+    const roots = transcriptRoots(config.sync, opts.env ?? process.env);
+    const projection = new ProjectionService(paths, logger, { transcripts: roots, secrets });
     const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => projection.queueAudit(record, line, end) });
     lifetime.defer("audit log", () => audit.close());
     lifetime.defer("projection", () => projection.close());
@@ -104,9 +113,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
-    // Every secret value served or injected, masked in all session output from then on. In
-    // ordinary memory, like the values on their way out; the process is not dumpable.
-    const secrets = new SecretValues();
     const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value));
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
@@ -123,6 +129,20 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       log: logger,
     });
     lifetime.defer("sessions", () => supervisor.dispose());
+    const sourceMap = new SourceMap(paths.home, paths.host, roots);
+    const engine = new SyncEngine({
+      projection,
+      sources: sourceMap,
+      log: logger,
+      reconcileMs: config.sync.reconcileSecs * 1000,
+      debounceMs: config.sync.debounceMs,
+      sliceBytes: config.sync.sliceBytes,
+      watch: config.sync.watch,
+      secrets,
+    });
+    lifetime.defer("sync engine", () => engine.close());
+    const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, { projectionPath: paths.projection, home: paths.home, host: paths.host, secrets, log: logger });
+    lifetime.defer("sinks", () => sinks.close());
 
     let server: SocketServer | undefined;
     const dispatcher: Dispatcher = new Dispatcher(
@@ -146,6 +166,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         ...ledgerBindings(ledger, projection, supervisor),
         ...sessionBindings(supervisor),
         ...projectionBindings(projection),
+        ...syncBindings({ projection, engine, sources: sourceMap, sinks: () => sinks.statuses() }),
       ],
       logger,
     );
@@ -173,6 +194,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     await settleOrphans(writer, paths.ledger, running, logger);
     await server.listen({ path: paths.socket, restricted: false });
     await server.listen({ path: paths.agentSocket, restricted: true });
+    engine.start(); // imports (a first one may be big) run in slices while the daemon serves
+    sinks.start();
     // Written once we serve, so it never describes a daemon that failed to start.
     writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: paths.agentSocket, home: paths.home, runRoot: paths.runRoot, log: paths.log });
     lifetime.defer("daemon.json", () => removeMetadata(paths.metadata));

@@ -22,7 +22,7 @@ export class LedgerService {
     const id = uuidv7();
     this.open.set(id, true);
     const e = await this.writer.append(id, "open", { title: p.title, kind: p.kind ?? "log", host: this.host, ...(p.meta ? { meta: p.meta } : {}) });
-    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null, archived: false, live: null, process: null };
+    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null, archived: false, live: null, process: null, source: "warden", sourceMissing: false };
   }
 
   async append(p: ParamsOf<"events.append">): Promise<ResultOf<"events.append">> {

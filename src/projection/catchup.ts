@@ -1,131 +1,172 @@
-// Brings the projection up to date with its source files, using per-file watermarks: an unchanged
-// file costs a stat; an appended file costs only its new bytes; a shrunk, rewritten or older-
-// version file (the last applied line no longer hashes the same) is re-imported from the start.
-// A deleted source file never deletes imported history. Used at boot, after a restore, and by
-// rebuild (on an empty database, where it is a full import).
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { MAX_LINE_BYTES, scanLines } from "../ledger/jsonl.js";
-import type { Projection, WatermarkUpdate } from "./projection.js";
+// Brings the projection up to date with its source files, using per-file watermarks (see
+// resume.ts): an unchanged file costs a stat; an appended file costs only its new bytes; a shrunk,
+// rewritten or older-version file is re-imported from the start. A deleted source file never
+// deletes imported history: its rows stay, marked source_missing. Used at boot, after a restore,
+// by rebuild (on an empty database, where it is a full import), and by the sync engine, which
+// reads big files in slices (`budget`) so the daemon keeps serving.
+import { statSync, type Stats } from "node:fs";
+import { scanLines } from "../ledger/jsonl.js";
+import type { SecretValues } from "../masking/secret-values.js";
+import { importTranscriptSlice } from "../sync/transcript-slice.js";
+import type { Projection, Watermark, WatermarkUpdate } from "./projection.js";
+import { headHash, lineHash, OVERSIZE, resumePoint, type Resume, type ResumeOutcome } from "./resume.js";
 import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "./rows.js";
-import { SYNC_VERSION } from "./schema.js";
-import { discoverSources, type SourceFile } from "./sources.js";
+import { discoverSources, isTranscript, type SourceFile } from "./sources.js";
+
+export { lineHash, lineHashEndingAt } from "./resume.js";
 
 const BATCH_ROWS = 10_000;
 
-export type SyncOutcome = "unchanged" | "appended" | "reimported" | "new" | "missing";
+export type SyncOutcome = ResumeOutcome | "missing";
 
 export interface SyncReport {
   files: number;
   outcomes: Record<SyncOutcome, number>;
   rows: number;
+  /** Bytes of source read. */
+  bytes: number;
+  /** Secrets masked on the way in, by rule. */
+  masked: Record<string, number>;
   /** Lines that are not valid records, by file (1-based line numbers, counted from where reading began). */
   unparseable: Array<{ rel: string; line: number }>;
   /** Files that could not be read at all (a directory named *.jsonl, permissions, I/O errors). */
   failed: Array<{ rel: string; error: string }>;
 }
 
-export const lineHash = (line: string | Buffer): string => createHash("sha256").update(line).update("\n").digest("hex");
+export const emptyReport = (): SyncReport => ({
+  files: 0,
+  outcomes: { unchanged: 0, appended: 0, reimported: 0, new: 0, missing: 0 },
+  rows: 0,
+  bytes: 0,
+  masked: {},
+  unparseable: [],
+  failed: [],
+});
 
-/** Stands in for a line longer than MAX_LINE_BYTES, which is never read into memory. */
-const OVERSIZE = "\u0000oversize";
-
-/** The hash of the complete line that ends at byte `offset` (just after its '\n'), or null. */
-export function lineHashEndingAt(path: string, offset: number): string | null {
-  if (offset <= 0) return null;
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    for (let window = 64 * 1024; ; window *= 4) {
-      const start = Math.max(0, offset - window);
-      const buf = Buffer.alloc(offset - start);
-      if (readSync(fd, buf, 0, buf.length, start) !== buf.length || buf[buf.length - 1] !== 0x0a) return null;
-      const prev = buf.lastIndexOf(0x0a, buf.length - 2);
-      if (prev >= 0 || start === 0) {
-        const line = buf.subarray(prev + 1, buf.length - 1);
-        return lineHash(line.length > MAX_LINE_BYTES ? OVERSIZE : line.toString("utf8"));
-      }
-      if (window > MAX_LINE_BYTES) return lineHash(OVERSIZE);
-    }
-  } finally {
-    closeSync(fd);
-  }
+export interface SyncOptions {
+  report?: SyncReport;
+  /** Read at most about this many bytes now; `done: false` says the file has more. */
+  budget?: number;
+  /** Exact values masked in imported transcripts besides the rules. */
+  secrets?: SecretValues;
 }
 
-export function syncSource(p: Projection, source: SourceFile, report?: SyncReport): SyncOutcome {
-  const st = statSync(source.path, { throwIfNoEntry: false });
-  if (!st) return "missing"; // history stays: sources are the truth only about what they still hold
+export interface SyncStep {
+  outcome: SyncOutcome;
+  /** False when the budget ran out before the end of the file: call again to go on. */
+  done: boolean;
+}
+
+/** The watermark after applying up to `end`, the last applied line being `lastLine`. */
+export function watermarkAt(path: string, st: { mtimeMs: number; ino: number }, end: number, lastLine: string | null, resume: Resume, prevTail: string | undefined, lastSeq: number): WatermarkUpdate {
+  const tail = lastLine !== null ? lineHash(lastLine) : resume.from > 0 ? prevTail! : "";
+  return { size: Math.max(end, 0), mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: tail, offset: end, last_seq: lastSeq, head_hash: headHash(path, end) ?? "" };
+}
+
+/**
+ * Where reading a source starts, or the finished step when there is nothing to read: a file gone
+ * (marked missing; history stays, sources are the truth only about what they still hold) or
+ * unchanged (a stat, compared with the watermark).
+ */
+export function prepareSync(p: Projection, source: SourceFile): SyncStep | { wm: Watermark | undefined; st: Stats; resume: Resume } {
   const wm = p.watermark(source.rel);
-  const current = wm?.sync_version === SYNC_VERSION;
-  if (current && st.size === wm.offset && st.ino === wm.inode && st.mtimeMs === wm.mtime_ms) return "unchanged";
-  let from = 0;
-  let outcome: SyncOutcome = wm ? "reimported" : "new";
-  if (current && st.size >= wm.offset && lineHashEndingAt(source.path, wm.offset) === wm.tail_hash) {
-    from = wm.offset;
-    outcome = st.size === wm.offset ? "unchanged" : "appended";
-  } else if (wm) {
-    p.forgetSource(source);
+  const st = statSync(source.path, { throwIfNoEntry: false });
+  if (!st) {
+    if (wm && !wm.missing) p.markMissing(source, true);
+    return { outcome: "missing", done: true };
   }
-  let lastSeq = from > 0 ? wm!.last_seq : 0;
+  const resume = resumePoint(source.path, source.kind, st, wm);
+  if (resume.outcome === "unchanged" && (!wm || (wm.offset === st.size && wm.mtime_ms === st.mtimeMs && wm.inode === st.ino && !wm.missing))) return { outcome: "unchanged", done: true };
+  return { wm, st, resume };
+}
+
+export function syncSource(p: Projection, source: SourceFile, opts: SyncOptions = {}): SyncStep {
+  const report = opts.report;
+  const prepared = prepareSync(p, source);
+  if ("done" in prepared) return prepared;
+  const { wm, st, resume } = prepared;
+  if (isTranscript(source.kind)) return importTranscriptSlice(p, source, st, wm, resume, opts);
+  if (resume.reset) p.forgetSource(source);
+  let lastSeq = resume.from > 0 ? wm!.last_seq : 0;
   let lastLine: string | null = null; // hashed once per batch, not once per line
   const events: LocatedEvent[] = [];
   const audit: AuditRow[] = [];
   const approvals: ApprovalRow[] = [];
   const apply = (end: number) => {
-    const tailHash = lastLine !== null ? lineHash(lastLine) : from > 0 ? wm!.tail_hash : "";
-    const wmUpdate: WatermarkUpdate = { size: Math.max(end, 0), mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: tailHash, offset: end, last_seq: lastSeq };
+    const wmUpdate = watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq);
     if (source.kind === "ledger") p.applyLedger(source, events.splice(0), wmUpdate);
     else if (source.kind === "audit") p.applyAudit(source, audit.splice(0), wmUpdate);
     else p.applyApprovals(source, approvals.splice(0), wmUpdate);
   };
   let pending = 0;
-  const onOversize = (lineNo: number) => {
+  let end = resume.from;
+  let stopped = false;
+  const budget = opts.budget ?? Infinity;
+  const onOversize = (lineNo: number, lineEnd: number) => {
     lastLine = OVERSIZE;
+    end = lineEnd;
     report?.unparseable.push({ rel: source.rel, line: lineNo });
   };
-  const scan = scanLines(source.path, from, (text, end, lineNo, start) => {
-    lastLine = text;
-    const parsed = parseSourceLine(source, text);
-    if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
-    else if ("event" in parsed) {
-      events.push({ event: parsed.event, offset: start, length: end - 1 - start });
-      lastSeq = Math.max(lastSeq, parsed.event.seq);
-    } else if ("audit" in parsed) {
-      audit.push(parsed.audit);
-      lastSeq = Math.max(lastSeq, parsed.audit.seq);
-    } else {
-      approvals.push(parsed.approval);
-      lastSeq = Math.max(lastSeq, parsed.approval.seq);
-    }
-    if (++pending >= BATCH_ROWS) {
-      apply(end);
-      if (report) report.rows += pending;
-      pending = 0;
-    }
-  }, { onOversize });
-  if (pending > 0 || scan.end !== from || !wm) {
-    apply(scan.end);
+  scanLines(
+    source.path,
+    resume.from,
+    (text, lineEnd, lineNo, start) => {
+      lastLine = text;
+      end = lineEnd;
+      const parsed = parseSourceLine(source, text);
+      if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
+      else if ("event" in parsed) {
+        events.push({ event: parsed.event, offset: start, length: lineEnd - 1 - start });
+        lastSeq = Math.max(lastSeq, parsed.event.seq);
+      } else if ("audit" in parsed) {
+        audit.push(parsed.audit);
+        lastSeq = Math.max(lastSeq, parsed.audit.seq);
+      } else {
+        approvals.push(parsed.approval);
+        lastSeq = Math.max(lastSeq, parsed.approval.seq);
+      }
+      if (++pending >= BATCH_ROWS) {
+        apply(lineEnd);
+        if (report) report.rows += pending;
+        pending = 0;
+      }
+      stopped = lineEnd - resume.from >= budget;
+      return !stopped;
+    },
+    { onOversize },
+  );
+  if (pending > 0 || end !== resume.from || !wm || resume.reset || wm.missing || wm.mtime_ms !== st.mtimeMs || wm.inode !== st.ino) {
+    apply(end);
     if (report) report.rows += pending;
   }
-  return outcome;
+  if (report) report.bytes += end - resume.from;
+  return { outcome: resume.outcome, done: !stopped || end >= st.size };
 }
 
-/** Syncs every source file; `onFile` hears progress (done, total). */
-export function syncAll(p: Projection, home: string, onFile?: (done: number, total: number) => void): SyncReport {
-  const sources = discoverSources(home);
-  const report: SyncReport = { files: sources.length, outcomes: { unchanged: 0, appended: 0, reimported: 0, new: 0, missing: 0 }, rows: 0, unparseable: [], failed: [] };
+export interface SyncAllOptions {
+  /** Sources beyond $WARDEN_HOME's own (imported transcripts). */
+  extra?: SourceFile[];
+  secrets?: SecretValues;
+  onFile?: (done: number, total: number) => void;
+}
+
+/** Syncs every source file to its end. */
+export function syncAll(p: Projection, home: string, opts: SyncAllOptions | ((done: number, total: number) => void) = {}): SyncReport {
+  const o = typeof opts === "function" ? { onFile: opts } : opts;
+  const sources = [...discoverSources(home), ...(o.extra ?? [])];
+  const report = emptyReport();
+  report.files = sources.length;
   sources.forEach((source, i) => {
     try {
-      report.outcomes[syncSource(p, source, report)]++;
+      let step = syncSource(p, source, { report, secrets: o.secrets });
+      const outcome = step.outcome;
+      while (!step.done) step = syncSource(p, source, { report, secrets: o.secrets });
+      report.outcomes[outcome]++;
     } catch (err) {
       // One unreadable file must not stop the others (or the daemon's start).
       report.failed.push({ rel: source.rel, error: (err as Error).message });
     }
-    onFile?.(i + 1, sources.length);
+    o.onFile?.(i + 1, sources.length);
   });
   return report;
 }

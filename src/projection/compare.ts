@@ -87,13 +87,22 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
   }
 }
 
+/**
+ * The projection's side. Sessions and events compared are warden's own, from ledgers still there:
+ * imported transcripts come from files outside the home (sync.status reports them), and a session
+ * whose ledger is gone keeps its history, marked source_missing, with nothing left to compare.
+ */
 function* projectionRows(db: Database.Database, surface: Surface, after: string | null): Generator<Keyed> {
   if (surface === "sessions") {
-    for (const r of db.prepare("SELECT * FROM sessions ORDER BY id").iterate() as Iterable<SessionRow>) {
+    for (const r of db.prepare("SELECT * FROM sessions WHERE source = 'warden' AND source_missing = 0 ORDER BY id").iterate() as Iterable<SessionRow>) {
       if (after === null || r.id > after) yield { key: r.id, row: sessionLine(r) };
     }
   } else if (surface === "events") {
-    for (const r of db.prepare("SELECT * FROM events ORDER BY session, seq").iterate() as Iterable<EventRow>) {
+    const events = db.prepare(
+      // Events without a session row are compared too (they are drift).
+      "SELECT e.* FROM events e LEFT JOIN sessions s ON s.id = e.session WHERE s.id IS NULL OR (s.source = 'warden' AND s.source_missing = 0) ORDER BY e.session, e.seq",
+    );
+    for (const r of events.iterate() as Iterable<EventRow>) {
       const key = k2(r.session, r.seq);
       if (after === null || key > after) yield { key, row: eventLine(r) };
     }

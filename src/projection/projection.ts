@@ -2,10 +2,15 @@
 // prepared once, every write inside one synchronous transaction together with the watermark of
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
-import type { LedgerEvent } from "../ledger/events.js";
+import { maskText } from "../masking/masker.js";
+import { RULES_VERSION } from "../masking/rules.js";
+import { SecretValues } from "../masking/secret-values.js";
+import { ledgerSearchText } from "../sync/search-text.js";
 import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
-import type { SourceFile } from "./sources.js";
+import { isTranscript, type SourceFile } from "./sources.js";
+import { transcriptSessionRow, type TranscriptEventRow } from "./transcript-rows.js";
+import type { TranscriptSession } from "../sync/importers/types.js";
 
 export interface Watermark {
   path: string;
@@ -17,16 +22,29 @@ export interface Watermark {
   offset: number;
   last_seq: number;
   sync_version: number;
+  kind: string;
+  head_hash: string;
+  mask_version: number;
+  masked: number;
+  state: string | null;
+  missing: number;
+  session: string | null;
 }
 
 /** What a batch of applied lines advances its file's watermark to. */
-export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version">;
+export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session"> &
+  Partial<Pick<Watermark, "masked" | "state" | "head_hash">>;
 
-const surfaceOf = (s: SourceFile): Surface => (s.kind === "ledger" ? "events" : s.kind);
+const surfaceOf = (s: SourceFile): Surface => (s.kind === "audit" || s.kind === "approvals" ? s.kind : "events");
+
+/** A session's rev after a write: above its last one and (in microseconds) unique in practice, even across a delete and re-insert. */
+const nextRev = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
 export class Projection {
   readonly db: Database.Database;
   private readonly s: ReturnType<typeof prepare>;
+  /** Exact values masked in search text besides the rules (the daemon's served and vault secrets). */
+  secrets = new SecretValues();
 
   private constructor(
     db: Database.Database,
@@ -88,12 +106,44 @@ export class Projection {
   readonly applyLedger = (source: SourceFile, events: LocatedEvent[], wm: WatermarkUpdate): void =>
     this.db.transaction(() => {
       let row = (this.s.getSession.get(source.session) as SessionRow | undefined) ?? null;
+      let masked = 0;
       for (const located of events) {
-        this.s.putEvent.run(eventRow(located));
+        this.s.putEvent.run({ ...eventRow(located), mask_version: RULES_VERSION });
         row = foldSessionInPlace(row, located.event, source.host);
+        const text = ledgerSearchText(located.event);
+        if (text !== "") {
+          const m = maskText(text, this.secrets);
+          for (const n of Object.values(m.hits) as number[]) masked += n;
+          this.s.putDoc.run({ session: located.event.session, seq: located.event.seq, ts: located.event.ts, kind: located.event.kind, text: m.text });
+        }
       }
-      if (row) this.s.putSession.run(row);
+      if (row) this.s.putSession.run({ ...row, source: "warden", rev: nextRev() });
+      this.putWatermark(source, { ...wm, masked: (wm.masked ?? this.watermark(source.rel)?.masked ?? 0) + masked });
+    })();
+
+  /**
+   * Applies a batch of an imported transcript: its events (masked already), the session as folded
+   * so far, and the watermark with the importer's state. `reset` first forgets what the file gave
+   * before (a rewritten file, a new rules version), in the same transaction, so readers never see
+   * the session half gone.
+   */
+  readonly applyTranscript = (source: SourceFile, session: TranscriptSession, events: TranscriptEventRow[], wm: WatermarkUpdate & { last_seq: number }, reset: boolean): void =>
+    this.db.transaction(() => {
+      if (reset) this.forgetRows(source);
+      for (const e of events) {
+        this.s.putEvent.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, mask_version: RULES_VERSION });
+        if (e.text !== "") this.s.putDoc.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, text: e.text });
+        else if (e.replaced) this.s.deleteDoc.run(source.session, e.seq);
+      }
+      if (wm.last_seq > 0) this.s.putSession.run({ ...transcriptSessionRow(session, source, wm.last_seq), rev: nextRev() });
       this.putWatermark(source, wm);
+    })();
+
+  /** The file is gone: its rows stay, marked, until it comes back (then it is re-imported or resumed). */
+  readonly markMissing = (source: SourceFile, missing: boolean): void =>
+    this.db.transaction(() => {
+      this.s.setWatermarkMissing.run(missing ? 1 : 0, source.rel);
+      if (source.session !== undefined) this.s.setSessionMissing.run({ missing: missing ? 1 : 0, rev: nextRev(), session: source.session });
     })();
 
   readonly applyAudit = (source: SourceFile, rows: AuditRow[], wm: WatermarkUpdate): void =>
@@ -109,18 +159,37 @@ export class Projection {
     })();
 
   /** Forgets everything that came from one source file (before re-importing it from the start). */
-  readonly forgetSource = (source: SourceFile): void =>
-    this.db.transaction(() => {
-      if (source.kind === "ledger") {
-        this.s.deleteEvents.run(source.session);
-        this.s.deleteSession.run(source.session);
-      } else if (source.kind === "audit") this.s.deleteAudit.run(source.host);
-      else this.s.deleteApprovals.run(source.host);
-      this.s.deleteWatermark.run(source.rel);
-    })();
+  readonly forgetSource = (source: SourceFile): void => this.db.transaction(() => this.forgetRows(source))();
+
+  private forgetRows(source: SourceFile): void {
+    if (source.kind === "ledger" || isTranscript(source.kind)) {
+      this.s.deleteEvents.run(source.session);
+      this.s.deleteDocs.run(source.session);
+      this.s.deleteSession.run(source.session);
+    } else if (source.kind === "audit") this.s.deleteAudit.run(source.host);
+    else this.s.deleteApprovals.run(source.host);
+    this.s.deleteWatermark.run(source.rel);
+  }
 
   private putWatermark(source: SourceFile, wm: WatermarkUpdate): void {
-    this.s.putWatermark.run({ ...wm, path: source.rel, surface: surfaceOf(source), sync_version: SYNC_VERSION });
+    const prev = wm.head_hash === undefined || wm.masked === undefined ? this.watermark(source.rel) : undefined;
+    this.s.putWatermark.run({
+      size: wm.size,
+      mtime_ms: wm.mtime_ms,
+      inode: wm.inode,
+      tail_hash: wm.tail_hash,
+      offset: wm.offset,
+      last_seq: wm.last_seq,
+      path: source.rel,
+      surface: surfaceOf(source),
+      sync_version: SYNC_VERSION,
+      kind: source.kind,
+      head_hash: wm.head_hash ?? prev?.head_hash ?? "",
+      mask_version: RULES_VERSION,
+      masked: wm.masked ?? prev?.masked ?? 0,
+      state: wm.state ?? null,
+      session: source.session ?? null,
+    });
   }
 }
 
@@ -129,23 +198,43 @@ function prepare(db: Database.Database) {
     getWatermark: db.prepare("SELECT * FROM watermarks WHERE path = ?"),
     allWatermarks: db.prepare("SELECT * FROM watermarks ORDER BY path"),
     putWatermark: db.prepare(
-      `INSERT INTO watermarks (path, surface, size, mtime_ms, inode, tail_hash, offset, last_seq, sync_version)
-       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version)
+      `INSERT INTO watermarks (path, surface, size, mtime_ms, inode, tail_hash, offset, last_seq, sync_version, kind, head_hash, mask_version, masked, state, missing, session)
+       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version, @kind, @head_hash, @mask_version, @masked, @state, 0, @session)
        ON CONFLICT (path) DO UPDATE SET surface = excluded.surface, size = excluded.size, mtime_ms = excluded.mtime_ms,
          inode = excluded.inode, tail_hash = excluded.tail_hash, offset = excluded.offset, last_seq = excluded.last_seq,
-         sync_version = excluded.sync_version`,
+         sync_version = excluded.sync_version, kind = excluded.kind, head_hash = excluded.head_hash,
+         mask_version = excluded.mask_version, masked = excluded.masked, state = excluded.state, missing = 0,
+         session = excluded.session`,
     ),
     deleteWatermark: db.prepare("DELETE FROM watermarks WHERE path = ?"),
+    setWatermarkMissing: db.prepare("UPDATE watermarks SET missing = ? WHERE path = ?"),
     getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
+    // An upsert, not INSERT OR REPLACE: the row keeps its rowid-less identity and source_missing resets.
     putSession: db.prepare(
-      `INSERT OR REPLACE INTO sessions (id, host, kind, title, state, created_at, updated_at, last_seq, meta, archived, info)
-       VALUES (@id, @host, @kind, @title, @state, @created_at, @updated_at, @last_seq, @meta, @archived, @info)`,
+      `INSERT INTO sessions (id, host, kind, title, state, created_at, updated_at, last_seq, meta, archived, info, source, source_missing, rev)
+       VALUES (@id, @host, @kind, @title, @state, @created_at, @updated_at, @last_seq, @meta, @archived, @info, @source, 0, @rev)
+       ON CONFLICT (id) DO UPDATE SET host = excluded.host, kind = excluded.kind, title = excluded.title, state = excluded.state,
+         created_at = excluded.created_at, updated_at = excluded.updated_at, last_seq = excluded.last_seq, meta = excluded.meta,
+         archived = excluded.archived, info = excluded.info, source = excluded.source, source_missing = 0,
+         rev = max(excluded.rev, sessions.rev + 1)`,
+    ),
+    // A session is missing its source only when no file still present feeds it (a moved transcript keeps its id).
+    setSessionMissing: db.prepare(
+      `UPDATE sessions SET source_missing = @missing, rev = max(@rev, rev + 1)
+       WHERE id = @session AND (@missing = 0 OR NOT EXISTS (SELECT 1 FROM watermarks WHERE session = @session AND missing = 0))`,
     ),
     deleteSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
     putEvent: db.prepare(
-      "INSERT OR REPLACE INTO events (session, seq, ts, kind, data, src_offset, src_length) VALUES (@session, @seq, @ts, @kind, @data, @src_offset, @src_length)",
+      `INSERT OR REPLACE INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version)
+       VALUES (@session, @seq, @ts, @kind, @data, @src_offset, @src_length, @mask_version)`,
     ),
     deleteEvents: db.prepare("DELETE FROM events WHERE session = ?"),
+    putDoc: db.prepare(
+      `INSERT INTO search_docs (session, seq, ts, kind, text) VALUES (@session, @seq, @ts, @kind, @text)
+       ON CONFLICT (session, seq) DO UPDATE SET ts = excluded.ts, kind = excluded.kind, text = excluded.text`,
+    ),
+    deleteDoc: db.prepare("DELETE FROM search_docs WHERE session = ? AND seq = ?"),
+    deleteDocs: db.prepare("DELETE FROM search_docs WHERE session = ?"),
     putAudit: db.prepare(
       `INSERT OR REPLACE INTO audit (host, seq, ts, action, outcome, vault, name, kind, record)
        VALUES (@host, @seq, @ts, @action, @outcome, @vault, @name, @kind, @record)`,

@@ -32,20 +32,25 @@ export function sessionOut(r: SessionRow): Session {
     archived: r.archived === 1,
     live: null,
     process: r.info === null ? null : (JSON.parse(r.info) as ProcessInfo),
+    source: (r.source ?? "warden") as Session["source"],
+    sourceMissing: r.source_missing === 1,
   };
 }
 
-export function listSessions(db: Database.Database, q: { host?: string; state?: string; archived?: boolean; limit: number; cursor?: string }): ResultOf<"sessions.list"> {
-  const after = decode<{ id: string }>(q.cursor);
+export function listSessions(db: Database.Database, q: { host?: string; state?: string; source?: string; archived?: boolean; limit: number; cursor?: string }): ResultOf<"sessions.list"> {
+  const after = decode<{ id: string; created?: string }>(q.cursor);
   const where = q.archived ? ["1 = 1"] : ["archived = 0"];
   const args: Record<string, unknown> = { limit: q.limit + 1 };
   if (q.host) (where.push("host = @host"), (args.host = q.host));
   if (q.state) (where.push("state = @state"), (args.state = q.state));
-  if (after) (where.push("id < @after"), (args.after = after.id));
-  const rows = db.prepare(`SELECT * FROM sessions WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT @limit`).all(args) as SessionRow[];
+  if (q.source) (where.push("source = @source"), (args.source = q.source));
+  if (after) (where.push("(created_at, id) < (@created, @after)"), (args.after = after.id), (args.created = after.created ?? ""));
+  // Newest first by creation time: imported sessions' ids are not time-ordered like UUIDv7s.
+  const rows = db.prepare(`SELECT * FROM sessions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @limit`).all(args) as SessionRow[];
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
-  return { sessions: page.map(sessionOut), nextCursor: more ? encode({ id: page.at(-1)!.id }) : null };
+  const last = page.at(-1);
+  return { sessions: page.map(sessionOut), nextCursor: more && last ? encode({ id: last.id, created: last.created_at }) : null };
 }
 
 export function getSession(db: Database.Database, id: string): Session {

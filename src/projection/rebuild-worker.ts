@@ -1,13 +1,20 @@
-// Worker thread for a live rebuild: imports every source file into a fresh database at
-// workerData.path, so the daemon's event loop keeps serving meanwhile.
+// Worker thread for a live rebuild: imports every source file (transcripts included) into a fresh
+// database at workerData.path, so the daemon's event loop keeps serving meanwhile.
 import { parentPort, workerData } from "node:worker_threads";
+import { SecretValues } from "../masking/secret-values.js";
+import { SourceMap } from "../sync/source-map.js";
 import { syncAll } from "./catchup.js";
 import { Projection } from "./projection.js";
+import type { TranscriptRoot } from "./sources.js";
 
-const { home, path } = workerData as { home: string; path: string };
+const { home, path, host, transcripts, secrets } = workerData as { home: string; path: string; host: string; transcripts: TranscriptRoot[]; secrets: string[] };
+const values = new SecretValues();
+for (const v of secrets) values.add(v);
 const p = Projection.open(path);
+p.secrets = values;
 try {
-  const report = syncAll(p, home, (done, total) => parentPort!.postMessage({ type: "progress", done, total }));
+  const extra = new SourceMap(home, host, transcripts).discover().sources.filter((s) => s.rel.includes(":"));
+  const report = syncAll(p, home, { extra, secrets: values, onFile: (done, total) => parentPort!.postMessage({ type: "progress", done, total }) });
   p.db.pragma("wal_checkpoint(TRUNCATE)");
   parentPort!.postMessage({ type: "done", report });
 } finally {

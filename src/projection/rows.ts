@@ -18,6 +18,9 @@ export interface SessionRow {
   archived: number;
   /** PTY and task sessions: ProcessInfo as JSON. */
   info: string | null;
+  /** As read back (the schema defaults them): warden, claude-code or codex, and whether the file is gone. */
+  source?: string;
+  source_missing?: number;
 }
 
 /** What launch and exit events say about a PTY or task session (sessions.info, as JSON). */

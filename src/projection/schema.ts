@@ -1,10 +1,10 @@
 // The projection's schema. Derived data only: every row comes from a source file under
 // $WARDEN_HOME, and `watermarks` records, per source file, how far it has been applied — written
 // in the same transaction as the rows, so a crash can never leave the two disagreeing.
-export const SCHEMA_VERSION = 3; // 2: sessions.archived and sessions.info (PTY and task sessions); 3: events point at their source line
+export const SCHEMA_VERSION = 4; // 2: sessions.archived and sessions.info (PTY and task sessions); 3: events point at their source line; 4: imported transcripts, search, mask versions
 
 /** Bumped when how sources map to rows changes: every watermark of an older version is replayed. */
-export const SYNC_VERSION = 1;
+export const SYNC_VERSION = 2; // 2: search documents, head hashes, imported transcripts
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -18,9 +18,16 @@ CREATE TABLE IF NOT EXISTS sessions (
   last_seq INTEGER NOT NULL,
   meta TEXT,
   archived INTEGER NOT NULL DEFAULT 0,
-  info TEXT
+  info TEXT,
+  -- warden (its own ledgers), claude-code or codex (imported transcripts)
+  source TEXT NOT NULL DEFAULT 'warden',
+  -- 1 once the file the session came from is gone: its history stays
+  source_missing INTEGER NOT NULL DEFAULT 0,
+  -- bumped by every write to the session or its events: sinks skip sessions whose rev they pushed
+  rev INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_host_state ON sessions (host, state, id);
+CREATE INDEX IF NOT EXISTS sessions_by_created ON sessions (created_at, id);
 
 CREATE TABLE IF NOT EXISTS events (
   session TEXT NOT NULL,
@@ -30,8 +37,34 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT,
   src_offset INTEGER NOT NULL,
   src_length INTEGER NOT NULL,
+  -- the masking rules version the row's text was masked with (0: recorded by warden, masked at write)
+  mask_version INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (session, seq)
 ) WITHOUT ROWID;
+
+-- Full-text search over masked text: one document per searchable event (external-content FTS5,
+-- kept in step by triggers, so a re-import is a plain DELETE/INSERT on search_docs).
+CREATE TABLE IF NOT EXISTS search_docs (
+  id INTEGER PRIMARY KEY,
+  session TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ts TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  UNIQUE (session, seq)
+);
+CREATE INDEX IF NOT EXISTS search_docs_by_ts ON search_docs (ts);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content='search_docs', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS search_docs_ai AFTER INSERT ON search_docs BEGIN
+  INSERT INTO search (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS search_docs_ad AFTER DELETE ON search_docs BEGIN
+  INSERT INTO search (search, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS search_docs_au AFTER UPDATE ON search_docs BEGIN
+  INSERT INTO search (search, rowid, text) VALUES ('delete', old.id, old.text);
+  INSERT INTO search (rowid, text) VALUES (new.id, new.text);
+END;
 
 CREATE TABLE IF NOT EXISTS audit (
   host TEXT NOT NULL,
@@ -64,7 +97,20 @@ CREATE TABLE IF NOT EXISTS watermarks (
   tail_hash TEXT NOT NULL,
   offset INTEGER NOT NULL,
   last_seq INTEGER NOT NULL,
-  sync_version INTEGER NOT NULL
+  sync_version INTEGER NOT NULL,
+  -- ledger, audit, approvals, claude-code, codex
+  kind TEXT NOT NULL DEFAULT 'ledger',
+  -- sha256 of the file's first min(offset, 4 KiB) bytes: with tail_hash, tells a rewrite from an append
+  head_hash TEXT NOT NULL DEFAULT '',
+  mask_version INTEGER NOT NULL DEFAULT 0,
+  -- secrets masked in the rows from this file
+  masked INTEGER NOT NULL DEFAULT 0,
+  -- an importer's state after the last applied line (JSON), so an append resumes without re-reading
+  state TEXT,
+  -- 1 while the file is gone (its rows stay)
+  missing INTEGER NOT NULL DEFAULT 0,
+  -- the session its rows belong to (ledgers, transcripts): a transcript moved to another path keeps its id
+  session TEXT
 ) WITHOUT ROWID;
 `;
 

@@ -13,14 +13,20 @@ import type { WardenPaths } from "../daemon/paths.js";
 import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
-import { lineHash, syncAll, type SyncReport } from "./catchup.js";
+import type { SecretValues } from "../masking/secret-values.js";
+import { reportBatch } from "../sync/transcript-slice.js";
+import type { TranscriptReader } from "../sync/reader.js";
+import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
+import { headHash, lineHash } from "./resume.js";
+import { SYNC_VERSION } from "./schema.js";
 import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { Projection } from "./projection.js";
 import type { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
 import type { Surface } from "./schema.js";
-import { auditSource, discoverSources, ledgerSource } from "./sources.js";
+import { auditSource, discoverSources, ledgerSource, type SourceFile, type TranscriptRoot } from "./sources.js";
+import type { Watermark } from "./projection.js";
 
 export type ProjectionState = "ok" | "degraded" | "rebuilding";
 
@@ -50,6 +56,8 @@ export class ProjectionService {
   constructor(
     private readonly paths: WardenPaths,
     private readonly log: Logger,
+    /** Imported transcripts' roots (rebuilds import them too) and the exact values masked in them. */
+    private readonly sync: { transcripts: TranscriptRoot[]; secrets: SecretValues } = { transcripts: [], secrets: undefined as never },
   ) {
     this.path = paths.projection;
     this.backups = paths.backups;
@@ -73,7 +81,13 @@ export class ProjectionService {
     // A missing projection over small sources (a new home) is built by boot() in the foreground,
     // well under a second, so reads never say `unavailable` on a daemon's first start.
     if (!existed && sourceBytes(paths.home) > FOREGROUND_BUILD_BYTES) this.awaitingFirstBuild = true;
+    this.useSecrets();
     this.state = this.awaitingFirstBuild ? "degraded" : "ok";
+  }
+
+  /** Search text of the ledger is masked with the daemon's secret values too. */
+  private useSecrets(): void {
+    if (this.sync.secrets) this.p.secrets = this.sync.secrets;
   }
 
   /** $WARDEN_HOME: where the source files that long events are read from live. */
@@ -101,6 +115,12 @@ export class ProjectionService {
    */
   boot(): void {
     if (this.awaitingFirstBuild) return void this.rebuildInBackground("start");
+    const stale = this.p.db.prepare("SELECT count(*) AS n FROM watermarks WHERE sync_version != ?").get(SYNC_VERSION) as { n: number };
+    if (stale.n > 0) {
+      // Sources map to rows differently now: a full resync, built aside and swapped in.
+      this.log.info("projection made by an older sync version; rebuilding", { event: "projection_resync", files: stale.n });
+      return void this.rebuildInBackground("sync version");
+    }
     try {
       const report = syncAll(this.p, this.paths.home);
       this.log.info("projection caught up", { event: "projection_caught_up", files: report.files, rows: report.rows, ...report.outcomes, unparseable: report.unparseable.length, failed: report.failed });
@@ -122,7 +142,10 @@ export class ProjectionService {
             const source = ledgerSource(this.paths.home, this.paths.host, f.session);
             const st = statSync(f.path);
             const last = f.events.at(-1)!.event;
-            this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
+            const prev = this.p.watermark(source.rel);
+            // The head hash covers the first 4 KiB: once a file is past them, it never changes.
+            const head = prev && prev.offset >= 4096 && prev.head_hash !== "" ? prev.head_hash : (headHash(f.path, f.end) ?? "");
+            this.p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq, head_hash: head });
           } catch (err) {
             this.degrade(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
           }
@@ -159,7 +182,7 @@ export class ProjectionService {
       this.p.applyAudit(
         source,
         queued.map((q) => q.row),
-        { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq },
+        { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq, head_hash: headHash(source.path, last.end) ?? "" },
       );
       this.cachedCounts = null;
     } catch (err) {
@@ -185,6 +208,47 @@ export class ProjectionService {
         this.rebuildInBackground("recovery");
       }
     }, 100).unref();
+  }
+
+  /** For the sync engine: one step of one file (`budget` bytes), on the live projection. */
+  syncFile(source: SourceFile, opts: SyncOptions): SyncStep {
+    const step = syncSource(this.p, source, { ...opts, secrets: this.sync.secrets });
+    this.cachedCounts = null;
+    return step;
+  }
+
+  /**
+   * For the sync engine: one slice of a transcript, read, masked and parsed in the reader thread,
+   * each batch written here as it arrives. Stops (done: false) if a rebuild or restore replaces
+   * the database meanwhile: the engine tries again after it.
+   */
+  async syncTranscript(source: SourceFile, reader: TranscriptReader, opts: { report: SyncReport; budget: number }): Promise<SyncStep> {
+    const p = this.p;
+    const prepared = prepareSync(p, source);
+    if ("done" in prepared) return prepared;
+    const { wm, st, resume } = prepared;
+    const step = await reader.read(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.budget, (b) => {
+      if (this.p !== p || this.rebuilding || this.closed) return false;
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+      reportBatch(opts.report, b);
+      this.cachedCounts = null;
+      return true;
+    });
+    return this.p === p ? step : { ...step, done: false };
+  }
+
+  /** Every watermark, by name: one query for a reconcile pass over thousands of files. */
+  watermarkIndex(): Map<string, Watermark> {
+    return new Map(this.p.watermarks().map((w) => [w.path, w]));
+  }
+
+  get rebuildingNow(): boolean {
+    return this.rebuilding !== null;
+  }
+
+  /** Resolves when the rebuild running now is over (at once when none is). */
+  async rebuildDone(): Promise<void> {
+    await this.rebuilding?.catch(() => {});
   }
 
   private rebuildInBackground(why: string): void {
@@ -266,7 +330,8 @@ export class ProjectionService {
     let swapped = false;
     try {
       const report = await new Promise<SyncReport>((resolve, reject) => {
-        const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData: { home: this.paths.home, path: tmp } });
+        const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.values() ?? [] };
+        const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData });
         worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport }) => {
           if (m.type === "progress") onProgress({ phase: "import", done: m.done!, total: m.total! });
           else if (m.type === "done") resolve(m.report!);
@@ -325,8 +390,10 @@ export class ProjectionService {
         this.p = Projection.open(this.path);
       } catch (err) {
         this.p = Projection.open(this.path); // whatever is at the path now, rather than a closed handle
+        this.useSecrets();
         throw err;
       }
+      this.useSecrets();
       this.auditQueue = []; // in the files, so in the catch-up below
       this.cachedCounts = null;
       const caught = syncAll(this.p, this.paths.home);

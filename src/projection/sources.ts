@@ -1,21 +1,35 @@
 // The source files the projection is derived from, all under $WARDEN_HOME: every host's ledger
 // (ledger/<host>/<session>.jsonl), audit log (audit/<host>.jsonl) and approvals
 // (approvals/<host>.jsonl). Other hosts' files arrive by file sync and are read-only inputs.
+// Plus, outside it, the transcripts other agent tools write (Claude Code, Codex), each under a
+// root of its own, read by an importer.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import type { TranscriptSource } from "../sync/importers/types.js";
 
-export type SourceKind = "ledger" | "audit" | "approvals";
+export type SourceKind = "ledger" | "audit" | "approvals" | TranscriptSource;
+
+/** Where an importer's transcripts are: every matching file under `root`. */
+export interface TranscriptRoot {
+  source: TranscriptSource;
+  root: string;
+}
 
 export interface SourceFile {
   kind: SourceKind;
   /** Absolute path. */
   path: string;
-  /** Relative to $WARDEN_HOME: how watermarks name it, so a moved home or a restored backup still matches. */
+  /**
+   * How watermarks name it. Relative to $WARDEN_HOME, so a moved home or a restored backup still
+   * matches; transcripts: `<source>:<path relative to their root>`.
+   */
   rel: string;
   host: string;
-  /** ledger files: the session id (the file name). */
+  /** ledger files: the session id (the file name); transcripts: the id their importer derives. */
   session?: string;
 }
+
+export const isTranscript = (kind: SourceKind): kind is TranscriptSource => kind === "claude-code" || kind === "codex";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -31,6 +45,38 @@ function dir(path: string, dirs: boolean): string[] {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
+}
+
+/** Directories nested deeper than this under a transcript root are not walked (symlinks never are). */
+const MAX_TRANSCRIPT_DEPTH = 8;
+
+/**
+ * Files under `root` (relative, '/'-separated) that `matches` accepts. One directory is open at a
+ * time, whatever the archive's size. A missing root is empty; an unreadable subdirectory is skipped
+ * and reported through `onError` (one bad directory must not hide the rest).
+ */
+export function walkTranscripts(root: string, matches: (rel: string) => boolean, onError?: (rel: string, err: Error) => void): string[] {
+  const out: string[] = [];
+  const walk = (dirRel: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dirRel ? join(root, dirRel) : root, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || dirRel) onError?.(dirRel, err as Error);
+      return;
+    }
+    for (const e of entries) {
+      const rel = dirRel ? `${dirRel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < MAX_TRANSCRIPT_DEPTH) walk(rel, depth + 1);
+      else if (e.isFile() && matches(rel)) out.push(rel);
+    }
+  };
+  walk("", 0);
+  return out.sort();
+}
+
+export function transcriptSource(root: TranscriptRoot, rel: string, host: string, session: string): SourceFile {
+  return { kind: root.source, path: join(root.root, rel), rel: `${root.source}:${rel}`, host, session };
 }
 
 export function discoverSources(home: string): SourceFile[] {

@@ -12,7 +12,7 @@ import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { checkScope } from "./policy.js";
-import { findEntry, vaultPath } from "./store.js";
+import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
 interface CachedDoc {
@@ -33,7 +33,7 @@ export class VaultService {
     private readonly config: Config["vault"],
     private readonly audit: AuditLog,
     private readonly log: Logger,
-    /** Told every value served, so session output can mask it. */
+    /** Told every value served, and every value of a vault when it is unlocked, so output and imports can mask it. */
     private readonly onServe: (value: string) => void = () => {},
   ) {
     this.keyring = new Keyring((vault, reason) => {
@@ -64,6 +64,9 @@ export class VaultService {
       throw new RpcError("bad_passphrase", `wrong key for vault ${p.vault}`, { vault: p.vault, path });
     }
     this.record(ctx, { ...audited, outcome: "ok", detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
+    // Masking knows every value of an unlocked vault, not only those read so far: a transcript may
+    // hold a secret that reached the agent some other way.
+    for (const entry of this.keyring.use(p.vault, doc.check.nonce, (keys) => listEntries(doc, keys, path))) this.onServe(entry.value);
     return info;
   }
 

@@ -4,6 +4,9 @@ import { join } from "node:path";
 
 export interface TempHome {
   home: string;
+  /** Where the daemon looks for Claude Code transcripts (CLAUDE_CONFIG_DIR/projects) and Codex rollouts (CODEX_HOME/sessions). */
+  claudeProjects: string;
+  codexSessions: string;
   runRoot: string;
   socket: string;
   env: NodeJS.ProcessEnv;
@@ -21,9 +24,10 @@ export function tempHome(config?: object): TempHome {
     mkdirSync(home, { mode: 0o700 });
     writeFileSync(join(home, "config.json"), JSON.stringify(config));
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "testhost", NO_COLOR: "1" };
+  // Claude Code's and Codex's homes too: a daemon under test imports transcripts from here, never the developer's.
+  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "testhost", NO_COLOR: "1", CLAUDE_CONFIG_DIR: join(base, "claude"), CODEX_HOME: join(base, "codex") };
   // Nothing from the developer's shell may steer a test.
   for (const k of ["WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON"]) delete env[k];
   const runRoot = join(home, "run", "testhost");
-  return { home, runRoot, socket: join(runRoot, "warden.sock"), env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  return { home, claudeProjects: join(base, "claude", "projects"), codexSessions: join(base, "codex", "sessions"), runRoot, socket: join(runRoot, "warden.sock"), env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }

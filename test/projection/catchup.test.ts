@@ -140,7 +140,7 @@ describe("verify and diff", () => {
     syncAll(p, home);
     p.db.prepare("DELETE FROM events WHERE session = 'a' AND seq IN (2, 4)").run();
     p.db.prepare("UPDATE events SET data = '{}' WHERE session = 'a' AND seq = 5").run();
-    p.db.prepare("INSERT INTO events VALUES ('zz', 1, 't', 'note', '{}', 0, 2)").run();
+    p.db.prepare("INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length) VALUES ('zz', 1, 't', 'note', '{}', 0, 2)").run();
     const v = verify(home, p.db, "events");
     assert.equal(v.ok, false);
     const seen: string[] = [];

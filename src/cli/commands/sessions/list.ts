@@ -16,11 +16,13 @@ export class SessionsListCommand extends WardenCommand {
       ["Recent sessions", "warden sessions list"],
       ["Running ones, as JSON", "warden sessions list --state running --json"],
       ["Archived ones too", "warden sessions list --all"],
+      ["Imported Claude Code transcripts", "warden sessions list --source claude-code"],
     ],
   });
 
   host = Option.String("--host", { description: "Only this host's sessions" });
   state = Option.String("--state", { description: "open, closed (log sessions); running, exited, failed (PTY and task sessions)" });
+  source = Option.String("--source", { description: "warden, claude-code or codex (imported transcripts)" });
   all = Option.Boolean("--all", false, { description: "Include archived sessions" });
   limit = Option.String("--limit", "50", { description: "Page size (1-1000)" });
   cursor = Option.String("--cursor", { description: "nextCursor of the previous page" });
@@ -30,7 +32,8 @@ export class SessionsListCommand extends WardenCommand {
     const { readThrough } = await import("../../read-through.js");
     const { listSessions } = await import("../../../projection/read.js");
     const { sessionLine } = await import("../../session-format.js");
-    const q = { host: this.host, state: this.state, archived: this.all || undefined, limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
+    const { parseParams } = await import("../../params.js");
+    const q = parseParams("sessions.list", { host: this.host, state: this.state, source: this.source, archived: this.all || undefined, limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor });
     const r = await readThrough("sessions.list", q, this.noDaemon, (db) => listSessions(db, q));
     const human = r.sessions.length ? r.sessions.map(sessionLine).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no sessions";
     this.print(human, r);

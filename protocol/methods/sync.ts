@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { defineMethod } from "../method.js";
+import { sessionId } from "./ledger.js";
+
+const sourceName = z.enum(["warden", "claude-code", "codex"]);
+const cursor = z.string().max(512).describe("Opaque: the nextCursor of the previous page");
+
+export const searchQuery = defineMethod({
+  name: "search.query",
+  summary: "Full-text search over everything recorded and imported",
+  description:
+    "FTS5 over masked text: terminal output and typed input of warden sessions, notes, and the messages, tool calls and tool results of imported Claude Code and Codex transcripts. By default q is plain words, all of which must occur (prefix match on the last one); syntax `fts` passes q to FTS5 as is (AND, OR, NOT, \"phrases\", NEAR, prefix*), and a malformed query is invalid_params. Best matches first; page on with nextCursor.",
+  params: z.strictObject({
+    q: z.string().min(1).max(1000),
+    syntax: z.enum(["words", "fts"]).default("words"),
+    session: sessionId.optional(),
+    host: z.string().max(64).optional(),
+    source: sourceName.optional(),
+    kind: z.string().max(32).optional().describe("Only events of this kind: output, input, user, assistant, tool_call, tool_result, …"),
+    since: z.string().max(40).optional().describe("ISO-8601: only events at or after it"),
+    limit: z.number().int().min(1).max(500).default(20),
+    cursor: cursor.optional(),
+  }),
+  result: z.object({
+    results: z.array(
+      z.object({
+        session: z.string(),
+        seq: z.number().int(),
+        ts: z.string(),
+        kind: z.string(),
+        host: z.string(),
+        source: z.string(),
+        title: z.string().nullable(),
+        snippet: z.string().describe("The matching passage, matches between « and »"),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  }),
+  errors: ["invalid_params", "unavailable"],
+});
+
+const sourceStatus = z.object({
+  source: z.enum(["ledger", "audit", "approvals", "claude-code", "codex"]),
+  root: z.string().describe("Where its files are"),
+  files: z.number().int().describe("Files the projection has applied (some of them)"),
+  missing: z.number().int().describe("Files gone since they were applied: their history stays"),
+  rows: z.number().int().describe("Records applied (events, audit records, approvals)"),
+  filesBehind: z.number().int().describe("Files with changes not yet applied (new ones included)"),
+  bytesBehind: z.number().int(),
+  lagMs: z.number().int().nullable().describe("How long the oldest unapplied change has waited; null when current"),
+  masked: z.number().int().describe("Secrets masked in this source's rows"),
+  staleRules: z.number().int().describe("Files whose rows an older rules version masked (rescanned in the background)"),
+});
+
+export const syncStatus = defineMethod({
+  name: "sync.status",
+  summary: "How current the projection is, per source",
+  description:
+    "Per source (this and other hosts' ledgers, audit logs and approvals; imported Claude Code and Codex transcripts): files, records, what is not applied yet and for how long, secrets masked. Plus the watcher's state, the last sync and reconcile, the last error, the rules version, and each configured sink's last push. Lag is measured now (a stat of every known file).",
+  params: z.strictObject({}),
+  result: z.object({
+    state: z.enum(["idle", "syncing", "rebuilding"]),
+    watcher: z.object({ state: z.enum(["watching", "degraded", "off"]), dirs: z.number().int(), reason: z.string().nullable() }),
+    reconcileSecs: z.number().int(),
+    lastSyncAt: z.string().nullable(),
+    lastReconcileAt: z.string().nullable(),
+    rulesVersion: z.number().int(),
+    sources: z.array(sourceStatus),
+    masked: z.object({ total: z.number().int(), sinceStart: z.record(z.string(), z.number().int()).describe("By rule, since the daemon started") }),
+    lastError: z.object({ at: z.string(), message: z.string(), file: z.string().nullable() }).nullable(),
+    sinks: z.array(
+      z.object({
+        name: z.string(),
+        target: z.string().describe("The URL without its password"),
+        lastPushAt: z.string().nullable(),
+        lastResult: z.record(z.string(), z.number()).nullable(),
+        lastError: z.string().nullable(),
+      }),
+    ),
+  }),
+});
+
+export const syncRun = defineMethod({
+  name: "sync.run",
+  summary: "Sync now",
+  description:
+    "Runs a reconcile pass over every source and answers once everything it found is applied (rescans for a new rules version keep going in the background). full re-reads every source from the start instead: a rebuild, built aside and swapped in (as projection.rebuild).",
+  params: z.strictObject({ full: z.boolean().default(false) }),
+  result: z.object({
+    full: z.boolean(),
+    durationMs: z.number(),
+    files: z.number().int().describe("Files applied during the run"),
+    rows: z.number().int(),
+    bytes: z.number().int(),
+    masked: z.number().int(),
+    unparseable: z.number().int(),
+  }),
+  errors: ["conflict", "unavailable"],
+});

@@ -1,0 +1,43 @@
+// search.query, sync.status, sync.run.
+import { methods, type ResultOf } from "../../../protocol/index.js";
+import { search } from "../../projection/search.js";
+import type { ProjectionService } from "../../projection/service.js";
+import { bind, type Binding } from "../../rpc/dispatcher.js";
+import type { SyncEngine } from "../../sync/engine.js";
+import type { SourceMap } from "../../sync/source-map.js";
+import { syncStatus } from "../../sync/status.js";
+
+export interface SyncDeps {
+  projection: ProjectionService;
+  engine: SyncEngine;
+  sources: SourceMap;
+  sinks: () => ResultOf<"sync.status">["sinks"];
+}
+
+export function syncBindings(d: SyncDeps): Binding[] {
+  return [
+    bind(methods["search.query"], (p) => search(d.projection.db, p)),
+    bind(methods["sync.status"], () => syncStatus(d.engine, d.projection, d.sources, d.sinks())),
+    bind(methods["sync.run"], async (p) => {
+      const t0 = performance.now();
+      if (p.full) {
+        const r = await d.projection.rebuild(() => {});
+        return { full: true, durationMs: Math.round(performance.now() - t0), files: r.files, rows: r.rows, bytes: 0, masked: 0, unparseable: r.unparseable };
+      }
+      const before = { ...d.engine.totals, files: d.engine.applied, masked: total(d.engine.totals.masked), unparseable: d.engine.totals.unparseable.length };
+      await d.engine.runNow();
+      const t = d.engine.totals;
+      return {
+        full: false,
+        durationMs: Math.round(performance.now() - t0),
+        files: d.engine.applied - before.files,
+        rows: t.rows - before.rows,
+        bytes: t.bytes - before.bytes,
+        masked: total(t.masked) - before.masked,
+        unparseable: t.unparseable.length - before.unparseable,
+      };
+    }),
+  ];
+}
+
+const total = (hits: Record<string, number>) => Object.values(hits).reduce((a, b) => a + b, 0);

@@ -1,0 +1,219 @@
+// The sync engine: a watcher for low latency and a periodic reconciler that is correct on its own,
+// both feeding one writer loop (debounced) that applies source files to the projection through
+// their watermarks. Big files are read in slices, taking turns, so the daemon keeps serving and a
+// small append is never stuck behind a big import; files whose rows were masked by an older rules
+// version are rescanned last, in the background.
+import { statSync } from "node:fs";
+import { setImmediate as yieldTurn } from "node:timers/promises";
+import type { Logger } from "../daemon/log.js";
+import type { SecretValues } from "../masking/secret-values.js";
+import { emptyReport, type SyncReport } from "../projection/catchup.js";
+import { currentVersion } from "../projection/resume.js";
+import type { ProjectionService } from "../projection/service.js";
+import { isTranscript, type SourceFile } from "../projection/sources.js";
+import { TranscriptReader } from "./reader.js";
+import type { SourceMap } from "./source-map.js";
+import { DirWatcher } from "./watcher.js";
+
+export interface SyncEngineOptions {
+  projection: ProjectionService;
+  sources: SourceMap;
+  log: Logger;
+  /** Full reconcile pass interval. */
+  reconcileMs: number;
+  /** How long a burst of file events is gathered before the writer runs. */
+  debounceMs: number;
+  /** Bytes one file may be read for before the next file's turn (and the event loop's). */
+  sliceBytes: number;
+  watch: boolean;
+  secrets: SecretValues;
+}
+
+export interface EngineError {
+  at: string;
+  message: string;
+  file: string | null;
+}
+
+export class SyncEngine {
+  /** Files to apply, in arrival order; a file with more to read goes to the back. */
+  private readonly queue = new Map<string, SourceFile>();
+  /** Files whose rows an older rules version masked: rescanned when nothing else waits. */
+  private readonly rescans = new Map<string, SourceFile>();
+  private readonly watcher: DirWatcher | null;
+  /** Transcripts are read, masked and parsed in a thread of their own; this one writes. */
+  private readonly reader: TranscriptReader;
+  private debounce: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private fullPending = false;
+  private waiters: Array<() => void> = [];
+  private closed = false;
+  readonly totals: SyncReport = emptyReport();
+  /** Files applied (a step of one, at least) since start. */
+  applied = 0;
+  lastSyncAt: string | null = null;
+  lastReconcileAt: string | null = null;
+  lastError: EngineError | null = null;
+
+  constructor(private readonly o: SyncEngineOptions) {
+    this.reader = new TranscriptReader(o.secrets);
+    const own = o.sources.liveDir;
+    this.watcher = o.watch
+      ? new DirWatcher(
+          {
+            changed: (path) => this.changed(path),
+            trouble: (reason) => {
+              o.log.debug("sync watcher: reconciling", { event: "sync_watch_trouble", reason });
+              this.requestReconcile();
+            },
+          },
+          (dir) => dir === own,
+        )
+      : null;
+  }
+
+  start(): void {
+    this.watchRoots();
+    this.requestReconcile();
+    const tick = () => {
+      this.reconcileTimer = setTimeout(() => {
+        this.requestReconcile();
+        tick();
+      }, this.o.reconcileMs);
+      this.reconcileTimer.unref();
+    };
+    tick();
+  }
+
+  get watcherState(): { state: "watching" | "degraded" | "off"; dirs: number; reason: string | null } {
+    if (!this.watcher) return { state: "off", dirs: 0, reason: "disabled in config (sync.watch)" };
+    return { state: this.watcher.degraded ? "degraded" : "watching", dirs: this.watcher.dirs, reason: this.watcher.degraded };
+  }
+
+  get reconcileSecs(): number {
+    return Math.round(this.o.reconcileMs / 1000);
+  }
+
+  get pending(): { queued: number; rescans: number; running: boolean } {
+    return { queued: this.queue.size, rescans: this.rescans.size, running: this.draining !== null };
+  }
+
+  /** Roots that did not exist yet are tried again on every reconcile. */
+  private watchRoots(): void {
+    if (!this.watcher) return;
+    for (const w of this.o.sources.watchList()) this.watcher.watchTree(w.dir, w.depth);
+  }
+
+  private changed(path: string): void {
+    const source = this.o.sources.fromPath(path);
+    if (!source || this.o.sources.isLive(source)) return;
+    this.queue.set(source.rel, source);
+    this.schedule(this.o.debounceMs);
+  }
+
+  private requestReconcile(): void {
+    this.fullPending = true;
+    this.schedule(this.o.debounceMs);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed || this.debounce || this.draining) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      this.draining = this.drain().finally(() => {
+        this.draining = null;
+        if (this.queue.size > 0 || this.fullPending) this.schedule(0);
+        else for (const w of this.waiters.splice(0)) w();
+      });
+    }, ms);
+    this.debounce.unref();
+  }
+
+  /** Reconciles now and resolves once every known change is applied (rescans excepted). */
+  async runNow(): Promise<void> {
+    this.requestReconcile();
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * One pass over every source: a stat each, compared with the watermarks read in one query. Only
+   * files that differ are queued; files gone are marked missing (their rows stay).
+   */
+  private reconcile(): void {
+    this.watchRoots();
+    const { sources, errors } = this.o.sources.discover();
+    for (const e of errors) this.fail(`cannot list ${e.rel || "the home's sources"}`, e.rel, new Error(e.error));
+    const marks = this.o.projection.watermarkIndex();
+    const seen = new Set<string>();
+    for (const s of sources) {
+      seen.add(s.rel);
+      if (this.o.sources.isLive(s)) continue;
+      const wm = marks.get(s.rel);
+      const st = statSync(s.path, { throwIfNoEntry: false });
+      if (!st) continue; // gone between the listing and now: the next pass sees it missing
+      if (wm && !wm.missing && st.size === wm.offset && st.ino === wm.inode && st.mtimeMs === wm.mtime_ms) {
+        if (!currentVersion(wm, s.kind)) this.rescans.set(s.rel, s);
+        continue;
+      }
+      this.queue.set(s.rel, s);
+    }
+    if (errors.length === 0) {
+      for (const [rel, wm] of marks) {
+        if (seen.has(rel) || wm.missing || !this.o.sources.owns(rel)) continue;
+        const s = this.o.sources.fromRel(rel);
+        if (s && !this.o.sources.isLive(s)) this.queue.set(rel, s); // syncSource marks it missing
+      }
+    }
+    this.lastReconcileAt = new Date().toISOString();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed) {
+      if (this.o.projection.rebuildingNow) {
+        await this.o.projection.rebuildDone();
+        continue;
+      }
+      if (this.fullPending) {
+        this.fullPending = false;
+        try {
+          this.reconcile();
+        } catch (err) {
+          this.fail("reconcile failed", null, err);
+        }
+      }
+      const next = this.queue.values().next().value ?? this.rescans.values().next().value;
+      if (!next) break;
+      const fromQueue = this.queue.delete(next.rel);
+      if (!fromQueue) this.rescans.delete(next.rel);
+      try {
+        const step = isTranscript(next.kind)
+          ? await this.o.projection.syncTranscript(next, this.reader, { report: this.totals, budget: this.o.sliceBytes })
+          : this.o.projection.syncFile(next, { report: this.totals, budget: this.o.sliceBytes });
+        if (step.outcome !== "unchanged") this.applied++;
+        if (!step.done) (fromQueue ? this.queue : this.rescans).set(next.rel, next);
+      } catch (err) {
+        this.fail(`syncing ${next.rel} failed`, next.rel, err);
+      }
+      await yieldTurn();
+    }
+    this.lastSyncAt = new Date().toISOString();
+  }
+
+  private fail(what: string, file: string | null, err: unknown): void {
+    const message = `${what}: ${(err as Error).message}`;
+    this.lastError = { at: new Date().toISOString(), message, file };
+    this.o.log.warn(`sync: ${message}`, { event: "sync_error", file });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.watcher?.close();
+    this.reader.cancel();
+    await this.draining;
+    await this.reader.close();
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,174 @@
+// Read-mask-write for one transcript file: each complete line is masked as text (every token rule
+// and known secret value), then parsed, then folded by the file's importer; the events, the
+// session and the importer's state are applied with the watermark in one transaction. Nothing
+// unmasked is ever held past the line it came in, or reaches the projection.
+import type { Stats } from "node:fs";
+import { scanLines } from "../ledger/jsonl.js";
+import { maskText, maskValue } from "../masking/masker.js";
+import { SecretValues } from "../masking/secret-values.js";
+import type { SyncOptions, SyncReport, SyncStep } from "../projection/catchup.js";
+import { watermarkAt } from "../projection/catchup.js";
+import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
+import { OVERSIZE, type Resume } from "../projection/resume.js";
+import type { SourceFile } from "../projection/sources.js";
+import type { TranscriptEventRow } from "../projection/transcript-rows.js";
+import { importerFor } from "./importers/index.js";
+import type { TranscriptImporter, TranscriptSession, TranscriptSource } from "./importers/types.js";
+
+/** Lines applied per transaction (and, roughly, bytes: a batch ends early past this much). */
+const BATCH_ROWS = 2000;
+const BATCH_BYTES = 2 * 1024 * 1024;
+const NO_SECRETS = new SecretValues();
+
+const add = (into: Record<string, number>, hits: Record<string, number>): number => {
+  let n = 0;
+  for (const [rule, k] of Object.entries(hits)) {
+    into[rule] = (into[rule] ?? 0) + k;
+    n += k;
+  }
+  return n;
+};
+
+/**
+ * A line as a masked JSON value, or undefined when it is not JSON. Masking the text first is one
+ * pass over it; should a match have cut through JSON syntax (so the masked text no longer
+ * parses), the raw line is parsed and every string in it masked instead.
+ */
+export function maskedRecord(text: string, secrets: SecretValues, hits: Record<string, number>): unknown {
+  const m = maskText(text, secrets);
+  try {
+    const value = JSON.parse(m.text) as unknown;
+    add(hits, m.hits);
+    return value;
+  } catch {
+    if (m.text === text) return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return maskValue(raw, secrets, hits);
+}
+
+/** The importer's path for a transcript source: the part of `rel` after `<source>:`. */
+const rootRel = (source: SourceFile) => source.rel.slice(source.kind.length + 1);
+
+/** What a file's watermark says about where reading resumes (a plain object: it crosses to the reader thread). */
+export type ResumeFrom = Pick<Watermark, "state" | "last_seq" | "masked" | "tail_hash" | "missing" | "mtime_ms" | "inode"> | undefined;
+
+/** File facts the reader needs (from the stat that decided to read it). */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** One transaction's worth of a transcript: what `Projection.applyTranscript` takes. */
+export interface TranscriptBatch {
+  session: TranscriptSession;
+  rows: TranscriptEventRow[];
+  wm: WatermarkUpdate & { last_seq: number };
+  reset: boolean;
+  /** For the report: secrets masked, lines not understood, bytes read. */
+  hits: Record<string, number>;
+  unparseable: Array<{ rel: string; line: number }>;
+  bytes: number;
+}
+
+/**
+ * Reads a transcript from `resume.from` for about `budget` bytes, handing over a batch every
+ * BATCH_ROWS lines or BATCH_BYTES (and one at the end). Pure: no database. The caller applies each
+ * batch in order (in this thread, or in the daemon's, when this runs in the reader worker).
+ */
+export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void): SyncStep {
+  const kind = importerFor(source.kind as TranscriptSource);
+  const again = () => readTranscript(source, st, wm, { outcome: "reimported", from: 0, reset: true }, secrets, budget, emit);
+  if (!resume.reset && resume.from > 0 && !wm?.state) return again();
+  let importer: TranscriptImporter;
+  try {
+    const state = !resume.reset && resume.from > 0 && wm?.state ? (JSON.parse(wm.state) as unknown) : undefined;
+    importer = kind.open(source.session!, rootRel(source), state);
+  } catch (err) {
+    // A state this importer did not write (an older version's, a damaged one): read the file again.
+    if (resume.reset) throw err;
+    return again();
+  }
+  let lastSeq = resume.from > 0 && !resume.reset ? wm!.last_seq : 0;
+  const applied = lastSeq; // seqs up to here are in the projection already: returning one replaces it
+  let masked = resume.from > 0 && !resume.reset ? wm!.masked : 0;
+  let reset = resume.reset;
+  let lastLine: string | null = null;
+  let pending = new Map<number, TranscriptEventRow>();
+  let hits: Record<string, number> = {};
+  let unparseable: TranscriptBatch["unparseable"] = [];
+  let lines = 0;
+  let batchStart = resume.from;
+  let end = resume.from;
+  let stopped = false;
+  let cancelled = false;
+  const flush = () => {
+    const wmUpdate = { ...watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq), masked, state: JSON.stringify(importer.state()) };
+    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, hits, unparseable, bytes: end - batchStart }) === false;
+    reset = false;
+    pending = new Map();
+    hits = {};
+    unparseable = [];
+    lines = 0;
+    batchStart = end;
+  };
+  scanLines(
+    source.path,
+    resume.from,
+    (text, lineEnd, lineNo, start) => {
+      lastLine = text;
+      end = lineEnd;
+      const record = maskedRecord(text, secrets, hits);
+      if (record === undefined) unparseable.push({ rel: source.rel, line: lineNo });
+      else {
+        for (const e of importer.push(record, lineNo)) {
+          const data = JSON.stringify(e.data);
+          pending.set(e.seq, { seq: e.seq, ts: e.ts, kind: e.kind, data, text: e.text, offset: start, length: lineEnd - 1 - start, replaced: e.seq <= applied || pending.has(e.seq) });
+          lastSeq = Math.max(lastSeq, e.seq);
+        }
+      }
+      if (++lines >= BATCH_ROWS || end - batchStart >= BATCH_BYTES) {
+        masked += count(hits);
+        flush();
+      }
+      stopped = cancelled || lineEnd - resume.from >= budget;
+      return !stopped;
+    },
+    {
+      onOversize: (lineNo, lineEnd) => {
+        lastLine = OVERSIZE;
+        end = lineEnd;
+        unparseable.push({ rel: source.rel, line: lineNo });
+      },
+    },
+  );
+  if (cancelled) return { outcome: resume.outcome, done: false };
+  masked += count(hits);
+  if (pending.size > 0 || lines > 0 || end !== batchStart || !wm || reset || wm.missing || wm.mtime_ms !== st.mtimeMs || wm.inode !== st.ino) flush();
+  return { outcome: resume.outcome, done: !stopped || end >= st.size };
+}
+
+const count = (hits: Record<string, number>) => Object.values(hits).reduce((a, b) => a + b, 0);
+
+/** Adds a batch's figures to a sync report. */
+export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch): void {
+  if (!report) return;
+  report.rows += b.rows.length;
+  report.bytes += b.bytes;
+  add(report.masked, b.hits);
+  report.unparseable.push(...b.unparseable);
+}
+
+/** In this thread: read and apply as we go (catch-up, rebuild, tests). */
+export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: SyncOptions): SyncStep {
+  return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
+    p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+    reportBatch(opts.report, b);
+  });
+}
