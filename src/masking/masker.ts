@@ -6,33 +6,71 @@
 // or token (a known prefix running to the end of the chunk) is held back until it completes, for
 // at most `holdMs`; and matches are searched with a lookbehind over what was already emitted, so
 // the rest of a secret whose first characters went out is still masked.
-import { ANY_KEYWORD, marker, RULES, unfinishedStart } from "./rules.js";
+import { findMatches as find, type Match } from "./find.js";
+import { marker } from "./rules.js";
 import type { SecretValues } from "./secret-values.js";
+import { unfinishedStart } from "./unfinished.js";
 
-interface Match {
-  start: number;
-  end: number;
-  rule: string;
+export type { Match } from "./find.js";
+
+/** Matches in a JS string: vault values (`secret`) and the rules, non-overlapping, in text order. */
+export function findMatches(text: string, secrets?: SecretValues): Match[] {
+  return find(text, secrets ? secrets.formSet("text") : { forms: [], pattern: null });
 }
 
-/** Non-overlapping matches, secret values first (longest first), then the rules in order. */
-function findMatches(text: string, secrets: SecretValues): Match[] {
-  const found: Match[] = [];
-  const overlaps = (s: number, e: number) => found.some((m) => s < m.end && e > m.start);
-  for (const form of secrets.all()) {
-    for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + form.length)) {
-      if (!overlaps(i, i + form.length)) found.push({ start: i, end: i + form.length, rule: "secret" });
-    }
+/** Matches in bytes viewed as latin1 text. */
+const findInBytes = (text: string, secrets: SecretValues) => find(text, secrets.formSet("bytes"));
+
+/**
+ * Masks a JS string (a transcript line, a field): each match becomes `[MASKED:<rule>]`, and `hits`
+ * counts them per rule. Text with nothing to mask comes back as the very same string, with an
+ * empty `hits`. Markers hold no quote or backslash, and rule matches stay inside a JSON string, so
+ * a masked JSON line still parses in the common case; when it does not (a vault value spanning
+ * JSON syntax), mask the parsed value with maskValue instead.
+ */
+export function maskText(text: string, secrets: SecretValues): { text: string; hits: Record<string, number> } {
+  const hits: Record<string, number> = {};
+  const matches = findMatches(text, secrets);
+  if (matches.length === 0) return { text, hits };
+  let out = "";
+  let pos = 0;
+  for (const m of matches) {
+    out += text.slice(pos, m.start) + marker(m.rule);
+    hits[m.rule] = (hits[m.rule] ?? 0) + 1;
+    pos = m.end;
   }
-  const anyKeyword = ANY_KEYWORD.test(text);
-  for (const { name, pattern, keywords } of RULES) {
-    if (!anyKeyword || !keywords.some((k) => text.includes(k))) continue;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      if (!overlaps(m.index, m.index + m[0].length)) found.push({ start: m.index, end: m.index + m[0].length, rule: name });
-    }
+  return { text: out + text.slice(pos), hits };
+}
+
+/**
+ * Masks every string in a parsed JSON value (object keys left as they are), adding to `hits`.
+ * Returns the value itself where nothing changed, a new array or object only along the paths to
+ * what did.
+ */
+export function maskValue(value: unknown, secrets: SecretValues, hits: Record<string, number>): unknown {
+  if (typeof value === "string") {
+    const r = maskText(value, secrets);
+    for (const rule in r.hits) hits[rule] = (hits[rule] ?? 0) + r.hits[rule]!;
+    return r.text;
   }
-  return found.sort((a, b) => a.start - b.start);
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v = maskValue(value[i], secrets, hits);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    let out: Record<string, unknown> | null = null;
+    for (const key of Object.keys(obj)) {
+      const v = maskValue(obj[key], secrets, hits);
+      if (v !== obj[key]) (out ??= { ...obj })[key] = v;
+    }
+    return out ?? value;
+  }
+  return value;
 }
 
 /** `text[from, to)` with every match overlapping it replaced by its marker (once per match). */
@@ -53,7 +91,7 @@ function masked(text: string, from: number, to: number, matches: Match[], rules:
 export function maskBytes(bytes: Buffer, secrets: SecretValues): { bytes: Buffer; rules: string[] } {
   const text = bytes.toString("latin1");
   const rules = new Set<string>();
-  const out = masked(text, 0, text.length, findMatches(text, secrets), rules);
+  const out = masked(text, 0, text.length, findInBytes(text, secrets), rules);
   return { bytes: Buffer.from(out, "latin1"), rules: [...rules] };
 }
 
@@ -109,7 +147,7 @@ export class StreamMasker {
   }
 
   private emit(text: string, from: number, hold: number): Buffer {
-    const out = masked(text, from, hold, findMatches(text, this.secrets), this.rulesFired);
+    const out = masked(text, from, hold, findInBytes(text, this.secrets), this.rulesFired);
     this.behind = text.slice(Math.max(0, hold - LOOKBEHIND), hold);
     const wasHolding = this.held !== "";
     this.held = text.slice(hold);

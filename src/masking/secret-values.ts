@@ -1,32 +1,76 @@
 // Exact secret values to mask: every value the daemon served (vault.get) or injected into a
-// session, with the forms they are commonly printed in: base64 (padded, unpadded, url-safe) and
-// URL-encoded. Held in memory only; never written anywhere.
+// session, with the forms they are commonly printed in: base64 (padded, unpadded, url-safe),
+// URL-encoded, and JSON-escaped (as it stands inside a transcript's JSON line, with and without
+// non-ASCII chars as \u escapes). Held in memory only; never written anywhere.
 export const MIN_SECRET_LENGTH = 6; // shorter values would mask ordinary output
 
+/** Above this many forms, one alternation regex finds them faster than an indexOf per form. */
+const INDEXOF_MAX = 8;
+
+export interface FormSet {
+  /** Longest first, so a form containing another is matched whole. */
+  forms: readonly string[];
+  /** All forms as one global alternation (longest first), when there are many; else null. */
+  pattern: RegExp | null;
+}
+
+const NO_FORMS: FormSet = { forms: [], pattern: null };
+
 export class SecretValues {
-  /** latin1 views of each form's UTF-8 bytes, longest first. */
-  private forms: string[] = [];
+  /** latin1 views of each form's UTF-8 bytes (what byte masking sees), longest first. */
+  private byteForms: string[] = [];
+  /** The forms as JS strings (what text masking sees), longest first. */
+  private textForms: string[] = [];
   private readonly seen = new Set<string>();
+  private sets: { bytes?: FormSet; text?: FormSet } = {};
 
   add(value: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.seen.has(value)) return;
     this.seen.add(value);
     const bytes = Buffer.from(value, "utf8");
     const b64 = bytes.toString("base64");
-    const candidates = [value, b64, b64.replace(/=+$/, ""), bytes.toString("base64url"), encodeURIComponent(value)];
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+    const candidates = [value, b64, b64.replace(/=+$/, ""), bytes.toString("base64url"), encodeURIComponent(value), json, asciiJson];
     for (const f of new Set(candidates)) {
+      if (f.length >= MIN_SECRET_LENGTH) this.textForms.push(f);
       const view = Buffer.from(f, "utf8").toString("latin1");
-      if (view.length >= MIN_SECRET_LENGTH) this.forms.push(view);
+      if (view.length >= MIN_SECRET_LENGTH) this.byteForms.push(view);
     }
-    this.forms.sort((a, b) => b.length - a.length);
+    this.byteForms = [...new Set(this.byteForms)].sort((a, b) => b.length - a.length);
+    this.textForms = [...new Set(this.textForms)].sort((a, b) => b.length - a.length);
+    this.sets = {};
+  }
+
+  /** The values themselves, as added (to hand them to a worker thread, which builds its own set). */
+  values(): string[] {
+    return [...this.seen];
   }
 
   get size(): number {
     return this.seen.size;
   }
 
-  /** Every form, longest first (so a form containing another is matched whole). */
+  /** Every form as latin1 views of its bytes, longest first (so a form containing another is matched whole). */
   all(): readonly string[] {
-    return this.forms;
+    return this.byteForms;
+  }
+
+  /** Every form as a JS string, longest first. */
+  texts(): readonly string[] {
+    return this.textForms;
+  }
+
+  /** The forms to look for in latin1-viewed bytes or in JS strings, with their scan pattern. */
+  formSet(kind: "bytes" | "text"): FormSet {
+    const cached = this.sets[kind];
+    if (cached) return cached;
+    const forms = kind === "bytes" ? this.byteForms : this.textForms;
+    const set =
+      forms.length === 0
+        ? NO_FORMS
+        : { forms, pattern: forms.length > INDEXOF_MAX ? new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g") : null };
+    this.sets[kind] = set;
+    return set;
   }
 }

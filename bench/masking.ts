@@ -1,0 +1,226 @@
+// The masker on what the sync engine feeds it: ~50 MB of generated Claude Code and Codex JSONL
+// lines (prose, code, shell output, paths, diffs, tool calls, usage records; "token", "key",
+// "password", "secret" and "auth" everywhere, as in real transcripts) with a few secrets sprinkled,
+// masked line by line with maskText. Side by side with two floors over the same lines: JSON.parse
+// (which the engine does to every line anyway) and a raw split('\n') of the whole text.
+import { maskText } from "../src/masking/masker.js";
+import { SecretValues } from "../src/masking/secret-values.js";
+import { median, pairedRatio, row, type Row } from "./lib.js";
+
+const TOTAL = 50_000_000;
+const ROUNDS = 3;
+/** The engine's end-to-end import target; the masker alone should leave most of the budget to the rest. */
+const SYNC_TARGET_MBPS = 20;
+const VAULT_VALUES = 20;
+
+export async function maskingBench(log: (line: string) => void = () => {}): Promise<Row[]> {
+  const { lines, secrets } = corpus(TOTAL, 7);
+  const blob = lines.join("\n") + "\n";
+  const bytes = Buffer.byteLength(blob);
+  log(`  ${lines.length} lines, ${(bytes / 1e6).toFixed(1)} MB, ${secrets} secrets sprinkled`);
+  const none = new SecretValues();
+  const vault = new SecretValues();
+  const r = new Rng(99);
+  for (let i = 0; i < VAULT_VALUES; i++) vault.add(`vault-${i}-` + r.token(24));
+
+  const mbps = (ms: number) => Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10;
+  const time = (f: () => void) => {
+    const t0 = performance.now();
+    f();
+    return mbps(performance.now() - t0);
+  };
+  const split: number[] = [];
+  const parse: number[] = [];
+  const masked: number[] = [];
+  const withVault: number[] = [];
+  let hits = 0;
+  let broken = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    split.push(time(() => void blob.split("\n")));
+    parse.push(time(() => lines.forEach((l) => JSON.parse(l))));
+    hits = 0;
+    broken = 0;
+    masked.push(
+      time(() => {
+        for (const l of lines) {
+          const m = maskText(l, none);
+          for (const rule in m.hits) hits += m.hits[rule]!;
+        }
+      }),
+    );
+    withVault.push(time(() => lines.forEach((l) => maskText(l, vault))));
+    log(`  round ${round + 1}/${ROUNDS}: split ${split.at(-1)} MB/s, JSON.parse ${parse.at(-1)} MB/s, maskText ${masked.at(-1)} MB/s, with ${VAULT_VALUES} vault values ${withVault.at(-1)} MB/s`);
+  }
+  for (const l of lines) {
+    const m = maskText(l, none);
+    if (m.text !== l) {
+      try {
+        JSON.parse(m.text);
+      } catch {
+        broken++;
+      }
+    }
+  }
+  log(`  masked ${hits} of ${secrets} sprinkled secrets${hits === secrets ? "" : " (WARNING: a miss or a false positive)"}; ${broken} masked line(s) no longer parse`);
+  // At most a fifth of the import budget: five times the end-to-end target.
+  const floor = SYNC_TARGET_MBPS * 5;
+  return [
+    row(`maskText, ${Math.round(bytes / 1e6)} MB transcript JSONL (MB/s)`, median(masked), median(parse), "JSON.parse of the same lines", `>= ${floor} MB/s`, median(masked) >= floor, pairedRatio(masked, parse)),
+    row(`maskText, ${Math.round(bytes / 1e6)} MB transcript JSONL (MB/s)`, median(masked), median(split), "split('\\n') of the text", `>= ${floor} MB/s`, median(masked) >= floor, pairedRatio(masked, split)),
+    row(`maskText with ${VAULT_VALUES} vault values (MB/s)`, median(withVault), median(parse), "JSON.parse of the same lines", `>= ${floor} MB/s`, median(withVault) >= floor, pairedRatio(withVault, parse)),
+  ];
+}
+
+class Rng {
+  constructor(private s: number) {}
+  /** mulberry32 */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) | 0;
+    let t = Math.imul(this.s ^ (this.s >>> 15), 1 | this.s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
+  token(n: number, alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"): string {
+    let out = "";
+    for (let i = 0; i < n; i++) out += alphabet[this.int(alphabet.length)];
+    return out;
+  }
+  uuid(): string {
+    const h = this.token(32, "0123456789abcdef");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+  }
+}
+
+const WORDS = (
+  "the a to of and in is it for on that with as this be we you can should will now then so but not if when " +
+  "build test fails error config deploy request function return value file path module import export async " +
+  "token key password secret auth author keys tokens authentication session cache index query schema commit " +
+  "look check run change fix update add remove handle call read write parse load save open close start stop " +
+  "user server client response status code line type name list map set item field object array string number " +
+  "here there which what where because after before while also only just still first next last new old same"
+).split(" ");
+
+const CODE = [
+  "const token = await getToken(req);",
+  "export function parseKey(key: string): Key {",
+  "  if (!apiKey) throw new Error('missing api key');",
+  "  password: z.string().min(8),",
+  "const secret = process.env.SECRET_KEY;",
+  "  headers: { Authorization: `Bearer ${token}` },",
+  "for (const [key, value] of Object.entries(obj)) {",
+  "  return keys.map((k) => map.get(k));",
+  'import { readFileSync } from "node:fs";',
+  "const hash = createHash('sha256').update(buf).digest('hex');",
+  "  auth: { user, pass },",
+  "  tokens.push({ kind: 'ident', value: word, start: pos });",
+  "  const cacheKey = `${user.id}:${session.id}`;",
+  "  expect(res.status).toBe(401); // no auth header",
+  "      max_tokens: 4096,",
+  "def authenticate(username: str, password: str) -> Token:",
+  '    os.environ.get("OPENAI_API_KEY")',
+  "}",
+  "  const rows = db.prepare('SELECT id, name FROM users WHERE org = ?').all(org);",
+  "  if (rows.length === 0) return null;",
+  "  for (let i = 0; i < items.length; i++) total += items[i].price * items[i].qty;",
+  "export default defineConfig({ plugins: [react()], server: { port: 5173 } });",
+  "  await fs.promises.mkdir(path.join(root, 'dist'), { recursive: true });",
+  "  } catch (err) {",
+  "    logger.warn({ err }, 'retrying request');",
+  "describe('parser', () => {",
+  "  it('handles an empty file', () => {",
+  "    expect(parse('')).toEqual([]);",
+  "  });",
+  "class Queue<T> {",
+  "  private items: T[] = [];",
+  "  push(item: T): void {",
+  "    this.items.push(item);",
+  "  }",
+  "def load(path):",
+  "    with open(path) as f:",
+  "        return json.load(f)",
+  "  return res.json({ ok: true, count: results.length });",
+];
+
+const SHELL = [
+  "drwxr-xr-x  5 dev dev  4096 Jan 15 10:00 src",
+  "-rw-r--r--  1 dev dev  1234 Jan 15 10:00 package.json",
+  "Author: Jane Doe <jane@example.com>",
+  "PASS test/auth/session.test.ts (1.2 s)",
+  "src/auth/token.ts:42:10 - error TS2322: Type 'string' is not assignable to type 'number'.",
+  "npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.",
+  "  ✓ refreshes an expired token (3 ms)",
+  "  ✗ rejects a wrong password (12 ms)",
+  "/home/dev/src/app/node_modules/.bin/tsc --noEmit -p tsconfig.json",
+  "Cloning into 'repo'... remote: Enumerating objects: 1024, done.",
+  "added 312 packages, and audited 313 packages in 4s",
+];
+
+/** A secret the masker must catch, in the form and context it would appear in. */
+function sprinkle(r: Rng): string {
+  switch (r.int(6)) {
+    case 0:
+      return `export GITHUB_TOKEN=${"gh" + "p_" + r.token(36)}`;
+    case 1:
+      return `AWS_ACCESS_KEY_ID=${"AK" + "IA" + r.token(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`;
+    case 2:
+      return `DATABASE_URL=postgres://app:${r.token(20)}@db.internal:5432/app`;
+    case 3:
+      return `"client_secret": "${r.token(40)}"`;
+    case 4:
+      return `curl -H "x-api-key: ${"sk-" + "ant-api03-" + r.token(93)}AA" https://api.anthropic.com/v1/messages`;
+    default:
+      return `OPENAI_API_KEY=${"sk-" + "proj-" + r.token(40) + "T3Blbk" + "FJ" + r.token(40)}`;
+  }
+}
+
+function toolOutput(r: Rng, lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const k = r.int(10);
+    out.push(k < 4 ? r.pick(CODE) : k < 8 ? r.pick(SHELL) : k < 9 ? `commit ${r.token(40, "0123456789abcdef")}` : `${r.pick(["src", "test", "lib"])}/${r.pick(WORDS)}/${r.pick(WORDS)}.ts:${r.int(400)}: ${r.pick(CODE)}`);
+  }
+  return out.join("\n");
+}
+
+const prose = (r: Rng, n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
+
+/** Lines of about `total` bytes, with a secret in about one line in 300; and how many secrets there are. */
+export function corpus(total: number, seed: number): { lines: string[]; secrets: number } {
+  const r = new Rng(seed);
+  const lines: string[] = [];
+  let size = 0;
+  let secrets = 0;
+  const session = r.uuid();
+  for (let i = 0; size < total; i++) {
+    const ts = new Date(1_736_935_200_000 + i * 1500).toISOString();
+    const secret = r.int(300) === 0 ? (secrets++, "\n" + sprinkle(r) + "\n") : "";
+    const base = { parentUuid: r.uuid(), isSidechain: false, userType: "external", cwd: "/home/dev/src/app", sessionId: session, version: "1.0.83", gitBranch: "main", uuid: r.uuid(), timestamp: ts };
+    const k = r.int(10);
+    let line: string;
+    if (k < 3) {
+      const usage = { input_tokens: r.int(10), cache_creation_input_tokens: r.int(5000), cache_read_input_tokens: r.int(90000), output_tokens: r.int(2000), service_tier: "standard" };
+      line = JSON.stringify({ ...base, type: "assistant", message: { id: "msg_01" + r.token(22), type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [{ type: "text", text: prose(r, 30 + r.int(250)) + secret }], stop_reason: null, usage }, requestId: "req_011C" + r.token(20) });
+    } else if (k < 6) {
+      const out = toolOutput(r, 5 + r.int(k === 5 ? 1500 : 200)) + secret;
+      line = JSON.stringify({ ...base, type: "user", message: { role: "user", content: [{ tool_use_id: "toolu_01" + r.token(22), type: "tool_result", content: out, is_error: false }] }, toolUseResult: { stdout: out, stderr: "", interrupted: false, isImage: false } });
+      if (secret) secrets++; // the output is in the line twice
+    } else if (k < 8) {
+      const old = toolOutput(r, 10 + r.int(40));
+      line = JSON.stringify({ ...base, type: "assistant", message: { role: "assistant", content: [{ type: "tool_use", id: "toolu_01" + r.token(22), name: "Edit", input: { file_path: `/home/dev/src/app/src/${r.pick(WORDS)}/${r.pick(WORDS)}.ts`, old_string: old, new_string: old.replace(/token/g, "accessToken") + secret } }] } });
+    } else if (k < 9) {
+      const args = JSON.stringify({ command: ["bash", "-lc", `rg -n "${r.pick(WORDS)}" src | head -50`], workdir: "/home/dev/src/app", timeout_ms: 120000 });
+      line = JSON.stringify({ timestamp: ts, type: "response_item", payload: { type: "function_call", name: "shell", arguments: args, call_id: "call_" + r.token(24) } });
+    } else {
+      line = JSON.stringify({ timestamp: ts, type: "response_item", payload: { type: "message", role: "assistant", content: [{ type: "output_text", text: prose(r, 20 + r.int(150)) + secret }] } });
+    }
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return { lines, secrets };
+}

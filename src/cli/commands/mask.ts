@@ -1,0 +1,86 @@
+import { Command, Option } from "clipanion";
+import { WardenCommand } from "../base.js";
+
+/** Exit statuses: no findings, findings, could not check. */
+const CLEAN = 0;
+const FOUND = 1;
+const ERROR = 2;
+
+export class MaskCommand extends WardenCommand {
+  static override paths = [["mask"]];
+  static override usage = Command.Usage({
+    category: "Sync",
+    description: "Run the masking rules over a file and print what they find",
+    details: `
+      Runs the rules that mask PTY output and imported transcripts (token formats, private key blocks, credentials in URLs, secret-looking assignments; not the values of unlocked vaults) over a file, line by line, and prints each finding: file:line:column, the rule, and a preview that never shows the secret (at most its first 4 chars, then … and its length). A private key block spanning lines is found whole. Works without a daemon; large files are read as a stream.
+
+      For trying rules out: a line you expect masked that is not found is a miss, a finding that is no secret is a false positive.
+
+      With --json, NDJSON: one {"type":"finding", file, line, column, rule, preview, length} per finding, then {"type":"summary", file, lines, findings, rules, rulesVersion}.
+
+      Exits 0 when nothing is found, 1 when something is, 2 when the file cannot be read (or the options are wrong).
+    `,
+    examples: [
+      ["Check a transcript", "warden mask --check ~/.claude/projects/-home-me-app/3f2b8c1e.jsonl"],
+      ["Check what a command prints", "make deploy 2>&1 | warden mask --stdin"],
+      ["Findings as NDJSON", "warden mask --check .env --json | jq -c 'select(.type == \"finding\")'"],
+    ],
+  });
+
+  check = Option.String("--check", { description: "The file to check" });
+  stdin = Option.Boolean("--stdin", false, { description: "Check standard input instead of a file" });
+  override json = Option.Boolean("--json", false, { description: "NDJSON: one line per finding, then a summary" });
+
+  async run(): Promise<number> {
+    const { reportError } = await import("../report.js");
+    try {
+      return await this.scan();
+    } catch (err) {
+      reportError(this.io, err);
+      return ERROR;
+    }
+  }
+
+  private async scan(): Promise<number> {
+    const { WardenError } = await import("../../errors.js");
+    if ((this.check === undefined) === !this.stdin) throw new WardenError("usage", "give a file with --check FILE, or --stdin", { option: "--check" });
+    const { LineChecker, linesOf } = await import("../../masking/check.js");
+    const { RULES_VERSION } = await import("../../masking/rules.js");
+    const file = this.check ?? "-";
+    const input = this.check === undefined ? this.stdinText() : await this.fileText(this.check);
+    const out = this.context.stdout;
+    const rules: Record<string, number> = {};
+    let count = 0;
+    const report = (fs: Array<{ line: number; column: number; rule: string; preview: string; length: number }>) => {
+      for (const f of fs) {
+        count++;
+        rules[f.rule] = (rules[f.rule] ?? 0) + 1;
+        out.write(this.json ? JSON.stringify({ type: "finding", file, ...f }) + "\n" : `${file}:${f.line}:${f.column}: ${f.rule} ${f.preview} (${f.length} chars)\n`);
+      }
+    };
+    const checker = new LineChecker();
+    for await (const line of linesOf(input)) report(checker.push(line));
+    report(checker.end());
+    const summary = { type: "summary", file, lines: checker.lines, findings: count, rules, rulesVersion: RULES_VERSION };
+    const byRule = Object.entries(rules).map(([r, n]) => `${r} ${n}`).join(", ");
+    out.write(this.json ? JSON.stringify(summary) + "\n" : count === 0 ? `no findings in ${file} (${checker.lines} lines)\n` : `${count} finding(s) in ${file} (${checker.lines} lines): ${byRule}\n`);
+    return count === 0 ? CLEAN : FOUND;
+  }
+
+  private async fileText(path: string): Promise<AsyncIterable<string>> {
+    const { createReadStream, promises } = await import("node:fs");
+    const { WardenError } = await import("../../errors.js");
+    const st = await promises.stat(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") throw new WardenError("not_found", `no such file: ${path}`, { path });
+      throw err;
+    });
+    if (st.isDirectory()) throw new WardenError("usage", `${path} is a directory; give a file`, { path });
+    return createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  }
+
+  private stdinText(): AsyncIterable<string> {
+    const stdin = this.context.stdin as NodeJS.ReadStream;
+    stdin.setEncoding("utf8");
+    return stdin;
+  }
+}

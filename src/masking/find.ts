@@ -1,0 +1,71 @@
+// Finding what to mask in a text: exact vault values first (longest first), then the rules, each
+// tried only where one of its keywords occurs. Overlaps go to the earlier: values, then rules in
+// RULES order.
+import { KEYWORD_SCANS, PRIORITY, rulesAt } from "./rules.js";
+import type { FormSet } from "./secret-values.js";
+
+export interface Match {
+  start: number;
+  end: number;
+  /** A rule's name, or `secret` for a vault value. */
+  rule: string;
+}
+
+const NONE: Match[] = [];
+
+/** Non-overlapping matches in text order; the same empty array (no allocation) when there are none. */
+export function findMatches(text: string, values: FormSet): Match[] {
+  const found = values.forms.length > 0 ? findValues(text, values) : [];
+  const candidates = findRules(text);
+  if (candidates === null) return found.length === 0 ? NONE : found;
+  return resolve(found.concat(candidates));
+}
+
+/** Vault values before every rule. */
+const priority = (m: Match) => (m.rule === "secret" ? -1 : PRIORITY.get(m.rule)!);
+
+/**
+ * Overlapping matches resolved in one sweep in text order: of two that overlap, the one of the
+ * earlier rule stays (the same as accepting them by priority, for the spans rules produce), in
+ * O(n log n) however many there are.
+ */
+function resolve(all: Match[]): Match[] {
+  all.sort((a, b) => a.start - b.start || priority(a) - priority(b));
+  const out: Match[] = [];
+  for (const c of all) {
+    const last = out[out.length - 1];
+    if (last === undefined || c.start >= last.end) out.push(c);
+    else if (priority(c) < priority(last)) out[out.length - 1] = c;
+    else if (c.rule === "secret" && last.rule === "secret") out[out.length - 1] = { ...last, end: Math.max(last.end, c.end) }; // overlapping values: all of both
+  }
+  return out;
+}
+
+function findValues(text: string, { forms, pattern }: FormSet): Match[] {
+  const found: Match[] = [];
+  if (pattern) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) found.push({ start: m.index, end: m.index + m[0].length, rule: "secret" });
+    return found;
+  }
+  for (const form of forms) {
+    for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + form.length)) found.push({ start: i, end: i + form.length, rule: "secret" });
+  }
+  return forms.length > 1 ? resolve(found) : found;
+}
+
+/** Every rule match at every keyword occurrence (overlapping), or null when there is none. */
+function findRules(text: string): Match[] | null {
+  let candidates: Match[] | null = null;
+  for (const scan of KEYWORD_SCANS) {
+    scan.lastIndex = 0;
+    for (let k = scan.exec(text); k; k = scan.exec(text)) {
+      for (const rule of rulesAt(k[0])) {
+        const span = rule.find(text, k.index);
+        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: rule.name });
+      }
+      scan.lastIndex = k.index + 1; // keywords may overlap ("SECRET_KEY": both)
+    }
+  }
+  return candidates;
+}
