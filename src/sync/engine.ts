@@ -7,13 +7,16 @@ import { statSync } from "node:fs";
 import { setImmediate as yieldTurn } from "node:timers/promises";
 import type { Logger } from "../daemon/log.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { emptyReport, type SyncReport } from "../projection/catchup.js";
+import { emptyReport, type SyncReport, type SyncStep } from "../projection/catchup.js";
 import { currentVersion } from "../projection/resume.js";
 import type { ProjectionService } from "../projection/service.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
 import { TranscriptReader } from "./reader.js";
 import type { SourceMap } from "./source-map.js";
 import { DirWatcher } from "./watcher.js";
+
+/** Transcript slices asked of the reader thread at once: one being written, the next being read. */
+const READER_JOBS = 2;
 
 export interface SyncEngineOptions {
   projection: ProjectionService;
@@ -168,13 +171,20 @@ export class SyncEngine {
     this.lastReconcileAt = new Date().toISOString();
   }
 
+  /**
+   * Applies queued files until none is left. Transcripts go to the reader thread, two jobs at a
+   * time (never two of one file: a slice resumes from the watermark the previous one left), so
+   * the reader reads the next while this thread writes; other sources are applied here.
+   */
   private async drain(): Promise<void> {
+    const inflight = new Map<string, Promise<void>>();
     while (!this.closed) {
       if (this.o.projection.rebuildingNow) {
+        await Promise.all(inflight.values());
         await this.o.projection.rebuildDone();
         continue;
       }
-      if (this.fullPending) {
+      if (this.fullPending && inflight.size === 0) {
         this.fullPending = false;
         try {
           this.reconcile();
@@ -182,22 +192,47 @@ export class SyncEngine {
           this.fail("reconcile failed", null, err);
         }
       }
-      const next = this.queue.values().next().value ?? this.rescans.values().next().value;
-      if (!next) break;
-      const fromQueue = this.queue.delete(next.rel);
-      if (!fromQueue) this.rescans.delete(next.rel);
-      try {
-        const step = isTranscript(next.kind)
-          ? await this.o.projection.syncTranscript(next, this.reader, { report: this.totals, budget: this.o.sliceBytes })
-          : this.o.projection.syncFile(next, { report: this.totals, budget: this.o.sliceBytes });
-        if (step.outcome !== "unchanged") this.applied++;
-        if (!step.done) (fromQueue ? this.queue : this.rescans).set(next.rel, next);
-      } catch (err) {
-        this.fail(`syncing ${next.rel} failed`, next.rel, err);
+      const next = this.pick(inflight);
+      if (!next) {
+        if (inflight.size === 0) break;
+        await Promise.race(inflight.values());
+        continue;
       }
-      await yieldTurn();
+      const { source, fromQueue } = next;
+      const settle = (step: SyncStep) => {
+        if (step.outcome !== "unchanged") this.applied++;
+        if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
+      };
+      if (isTranscript(source.kind)) {
+        const job = this.o.projection
+          .syncTranscript(source, this.reader, { report: this.totals, budget: this.o.sliceBytes })
+          .then(settle, (err: unknown) => this.fail(`syncing ${source.rel} failed`, source.rel, err))
+          .finally(() => inflight.delete(source.rel));
+        inflight.set(source.rel, job);
+        if (inflight.size >= READER_JOBS) await Promise.race(inflight.values());
+      } else {
+        try {
+          settle(this.o.projection.syncFile(source, { report: this.totals, budget: this.o.sliceBytes }));
+        } catch (err) {
+          this.fail(`syncing ${source.rel} failed`, source.rel, err);
+        }
+        await yieldTurn();
+      }
     }
+    await Promise.all(inflight.values());
     this.lastSyncAt = new Date().toISOString();
+  }
+
+  /** The next file to apply that has no job under way: queued changes first, then rescans. */
+  private pick(inflight: Map<string, unknown>): { source: SourceFile; fromQueue: boolean } | null {
+    for (const [map, fromQueue] of [[this.queue, true], [this.rescans, false]] as const) {
+      for (const [rel, source] of map) {
+        if (inflight.has(rel)) continue;
+        map.delete(rel);
+        return { source, fromQueue };
+      }
+    }
+    return null;
   }
 
   private fail(what: string, file: string | null, err: unknown): void {

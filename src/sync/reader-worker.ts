@@ -10,7 +10,7 @@ import { readTranscript, type FileStat, type ResumeFrom } from "./transcript-sli
 
 export const WINDOW = 2;
 
-/** [0]: batches the writer has applied; [1]: the job id to stop (0: none). */
+/** [0]: batches the writer has applied; [1]: jobs up to this id are to stop (0: none). */
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 let secrets = new SecretValues();
 let posted = 0;
@@ -26,14 +26,17 @@ parentPort!.on("message", (m: ReaderRequest) => {
     return;
   }
   try {
-    const step = readTranscript(m.source, m.st, m.wm, m.resume, secrets, m.budget, (batch) => {
-      if (Atomics.load(shared, 1) === m.job) return false;
-      parentPort!.postMessage({ type: "batch", job: m.job, batch });
-      posted++;
-      // Wait while the writer is WINDOW batches behind (or until told to stop).
-      while (posted - Atomics.load(shared, 0) >= WINDOW && Atomics.load(shared, 1) !== m.job) Atomics.wait(shared, 0, Atomics.load(shared, 0), 1000);
-      return Atomics.load(shared, 1) !== m.job;
-    });
+    const stopped = () => m.job <= Atomics.load(shared, 1);
+    const step = stopped()
+      ? { outcome: m.resume.outcome, done: false }
+      : readTranscript(m.source, m.st, m.wm, m.resume, secrets, m.budget, (batch) => {
+          if (stopped()) return false;
+          parentPort!.postMessage({ type: "batch", job: m.job, batch });
+          posted++;
+          // Wait while the writer is WINDOW batches behind (or until told to stop).
+          while (posted - Atomics.load(shared, 0) >= WINDOW && !stopped()) Atomics.wait(shared, 0, Atomics.load(shared, 0), 1000);
+          return !stopped();
+        });
     parentPort!.postMessage({ type: "end", job: m.job, step });
   } catch (err) {
     parentPort!.postMessage({ type: "error", job: m.job, message: (err as Error).message });

@@ -1,6 +1,7 @@
-// The daemon's side of the transcript reader thread: one job at a time, batches applied as they
-// arrive (each in its own transaction, between other work on the event loop), acknowledged so the
-// reader can go on. Reading and writing overlap: while one batch is written, the next is read.
+// The daemon's side of the transcript reader thread: jobs (one slice of one file each) run in the
+// order asked, batches applied as they arrive (each in its own transaction, between other work on
+// the event loop) and acknowledged so the reader can go on. Reading and writing overlap: while one
+// batch is written, the next is read — of the same file, or of the next job's.
 import { Worker } from "node:worker_threads";
 import type { SecretValues } from "../masking/secret-values.js";
 import type { SyncStep } from "../projection/catchup.js";
@@ -15,13 +16,13 @@ export class TranscriptReader {
   private readonly shared = new Int32Array(new SharedArrayBuffer(8));
   private nextJob = 1;
   private secretsSent = -1;
-  private current: { job: number; onBatch: (b: TranscriptBatch) => boolean; resolve: (s: SyncStep) => void; reject: (e: Error) => void } | null = null;
+  private readonly jobs = new Map<number, { onBatch: (b: TranscriptBatch) => boolean; resolve: (s: SyncStep) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly secrets: SecretValues) {
     this.worker = new Worker(new URL("./reader-worker.js", import.meta.url), { workerData: { shared: this.shared.buffer } });
     this.worker.unref();
     this.worker.on("message", (m: Reply) => this.reply(m));
-    this.worker.on("error", (err) => this.current?.reject(err));
+    this.worker.on("error", (err) => this.failAll(err));
   }
 
   /**
@@ -29,26 +30,30 @@ export class TranscriptReader {
    * the projection went away under it). Resolves with how the slice ended.
    */
   read(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, budget: number, onBatch: (b: TranscriptBatch) => boolean): Promise<SyncStep> {
-    if (this.current) throw new Error("the transcript reader is busy");
     if (this.secrets.size !== this.secretsSent) {
       this.secretsSent = this.secrets.size;
       this.worker.postMessage({ type: "secrets", values: this.secrets.values() });
     }
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
-      this.current = { job, onBatch, resolve, reject };
+      this.jobs.set(job, { onBatch, resolve, reject });
       this.worker.postMessage({ type: "read", job, source, st, wm, resume, budget });
     });
   }
 
+  /** Jobs asked for and not yet ended. */
+  get inFlight(): number {
+    return this.jobs.size;
+  }
+
   private reply(m: Reply): void {
-    const c = this.current;
+    const c = this.jobs.get(m.job);
     if (m.type === "batch") {
       try {
-        if (c && m.job === c.job && !c.onBatch(m.batch)) this.stop(c.job); // else a stopped job's straggler
+        if (c && !c.onBatch(m.batch)) this.stop(m.job); // else a failed job's straggler
       } catch (err) {
         this.stop(m.job);
-        this.current = null;
+        this.jobs.delete(m.job);
         c!.reject(err as Error);
       } finally {
         // Every batch is acknowledged, applied or not, so the reader's window stays true.
@@ -57,26 +62,31 @@ export class TranscriptReader {
       }
       return;
     }
-    if (!c || m.job !== c.job) return;
-    this.current = null;
+    if (!c) return;
+    this.jobs.delete(m.job);
     if (m.type === "end") c.resolve(m.step);
     else c.reject(new Error(m.message));
   }
 
+  /** Stops every job up to `job` (a later one, asked for meanwhile, is stopped with it: it is retried). */
   private stop(job: number): void {
-    Atomics.store(this.shared, 1, job);
+    if (job > Atomics.load(this.shared, 1)) Atomics.store(this.shared, 1, job);
     Atomics.notify(this.shared, 0);
   }
 
-  /** Asks the job under way to stop after its current batch (it then resolves, done: false). */
+  /** Asks every job asked for so far to stop after its current batch (each then resolves, done: false). */
   cancel(): void {
-    if (this.current) this.stop(this.current.job);
+    this.stop(this.nextJob - 1);
+  }
+
+  private failAll(err: Error): void {
+    for (const j of this.jobs.values()) j.reject(err);
+    this.jobs.clear();
   }
 
   async close(): Promise<void> {
     this.cancel();
     await this.worker.terminate();
-    this.current?.reject(new Error("the transcript reader was closed"));
-    this.current = null;
+    this.failAll(new Error("the transcript reader was closed"));
   }
 }
