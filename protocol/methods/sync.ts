@@ -84,7 +84,7 @@ export const syncRun = defineMethod({
   name: "sync.run",
   summary: "Sync now",
   description:
-    "Runs a reconcile pass over every source and answers once everything it found is applied (rescans for a new rules version keep going in the background). full re-reads every source from the start instead: a rebuild, built aside and swapped in (as projection.rebuild).",
+    "Runs a reconcile pass over every source and answers once everything it found is applied (rescans for a new rules version included). full re-reads every source from the start instead: a rebuild, built aside and swapped in (as projection.rebuild).",
   params: z.strictObject({ full: z.boolean().default(false) }),
   result: z.object({
     full: z.boolean(),

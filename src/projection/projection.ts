@@ -31,6 +31,8 @@ export interface Watermark {
   session: string | null;
 }
 
+export type WatermarkStat = Pick<Watermark, "size" | "mtime_ms" | "inode" | "offset" | "missing" | "sync_version" | "mask_version">;
+
 /** What a batch of applied lines advances its file's watermark to. */
 export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session"> &
   Partial<Pick<Watermark, "masked" | "state" | "head_hash">>;
@@ -103,6 +105,20 @@ export class Projection {
     return this.s.allWatermarks.all() as Watermark[];
   }
 
+  /** Every watermark without its importer state (kilobytes each): for status. */
+  watermarkHeads(): Array<Omit<Watermark, "state">> {
+    return this.s.watermarkHeads.all() as Array<Omit<Watermark, "state">>;
+  }
+
+  /** What a reconcile pass compares a stat with, for every file: as little as a pass over 10,000 needs. */
+  watermarkStats(): Map<string, WatermarkStat> {
+    const out = new Map<string, WatermarkStat>();
+    for (const [path, size, mtime_ms, inode, offset, missing, sync_version, mask_version] of this.s.watermarkStats.raw().iterate() as Iterable<[string, ...number[]]>) {
+      out.set(path, { size: size!, mtime_ms: mtime_ms!, inode: inode!, offset: offset!, missing: missing!, sync_version: sync_version!, mask_version: mask_version! });
+    }
+    return out;
+  }
+
   /** Applies one file's events and advances its watermark, atomically. */
   readonly applyLedger = (source: SourceFile, events: LocatedEvent[], wm: WatermarkUpdate): void =>
     this.db.transaction(() => {
@@ -170,6 +186,7 @@ export class Projection {
     } else if (source.kind === "audit") this.s.deleteAudit.run(source.host);
     else this.s.deleteApprovals.run(source.host);
     this.s.deleteWatermark.run(source.rel);
+    this.s.deleteState.run(source.rel);
   }
 
   private putWatermark(source: SourceFile, wm: WatermarkUpdate): void {
@@ -188,9 +205,9 @@ export class Projection {
       head_hash: wm.head_hash ?? prev?.head_hash ?? "",
       mask_version: RULES_VERSION,
       masked: wm.masked ?? prev?.masked ?? 0,
-      state: wm.state ?? null,
       session: source.session ?? null,
     });
+    if (wm.state !== undefined && wm.state !== null) this.s.putState.run(source.rel, wm.state);
   }
 }
 
@@ -207,15 +224,19 @@ function tuneSearch(db: Database.Database): void {
 
 function prepare(db: Database.Database) {
   return {
-    getWatermark: db.prepare("SELECT * FROM watermarks WHERE path = ?"),
-    allWatermarks: db.prepare("SELECT * FROM watermarks ORDER BY path"),
+    getWatermark: db.prepare("SELECT w.*, s.state FROM watermarks w LEFT JOIN import_state s ON s.path = w.path WHERE w.path = ?"),
+    allWatermarks: db.prepare("SELECT w.*, s.state FROM watermarks w LEFT JOIN import_state s ON s.path = w.path ORDER BY w.path"),
+    watermarkHeads: db.prepare("SELECT * FROM watermarks"),
+    watermarkStats: db.prepare("SELECT path, size, mtime_ms, inode, offset, missing, sync_version, mask_version FROM watermarks"),
+    putState: db.prepare("INSERT INTO import_state (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state"),
+    deleteState: db.prepare("DELETE FROM import_state WHERE path = ?"),
     putWatermark: db.prepare(
-      `INSERT INTO watermarks (path, surface, size, mtime_ms, inode, tail_hash, offset, last_seq, sync_version, kind, head_hash, mask_version, masked, state, missing, session)
-       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version, @kind, @head_hash, @mask_version, @masked, @state, 0, @session)
+      `INSERT INTO watermarks (path, surface, size, mtime_ms, inode, tail_hash, offset, last_seq, sync_version, kind, head_hash, mask_version, masked, missing, session)
+       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version, @kind, @head_hash, @mask_version, @masked, 0, @session)
        ON CONFLICT (path) DO UPDATE SET surface = excluded.surface, size = excluded.size, mtime_ms = excluded.mtime_ms,
          inode = excluded.inode, tail_hash = excluded.tail_hash, offset = excluded.offset, last_seq = excluded.last_seq,
          sync_version = excluded.sync_version, kind = excluded.kind, head_hash = excluded.head_hash,
-         mask_version = excluded.mask_version, masked = excluded.masked, state = excluded.state, missing = 0,
+         mask_version = excluded.mask_version, masked = excluded.masked, missing = 0,
          session = excluded.session`,
     ),
     deleteWatermark: db.prepare("DELETE FROM watermarks WHERE path = ?"),

@@ -67,7 +67,7 @@ export interface Resume {
 }
 
 /** Whether rows from this watermark were made by this version of the mapping and the masking rules. */
-export function currentVersion(wm: Watermark, kind: string): boolean {
+export function currentVersion(wm: Pick<Watermark, "sync_version" | "mask_version">, kind: string): boolean {
   return wm.sync_version === SYNC_VERSION && (kind === "audit" || kind === "approvals" || wm.mask_version === RULES_VERSION);
 }
 

@@ -105,13 +105,18 @@ CREATE TABLE IF NOT EXISTS watermarks (
   mask_version INTEGER NOT NULL DEFAULT 0,
   -- secrets masked in the rows from this file
   masked INTEGER NOT NULL DEFAULT 0,
-  -- an importer's state after the last applied line (JSON), so an append resumes without re-reading
-  state TEXT,
   -- 1 while the file is gone (its rows stay)
   missing INTEGER NOT NULL DEFAULT 0,
   -- the session its rows belong to (ledgers, transcripts): a transcript moved to another path keeps its id
   session TEXT
 ) WITHOUT ROWID;
+
+-- An importer's state after a transcript's last applied line (JSON, kilobytes), so an append
+-- resumes without re-reading. Apart from the watermarks, which a reconcile pass scans whole.
+CREATE TABLE IF NOT EXISTS import_state (
+  path TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+);
 `;
 
 export type Surface = "sessions" | "events" | "audit" | "approvals";

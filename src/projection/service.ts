@@ -26,7 +26,7 @@ import type { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
 import type { Surface } from "./schema.js";
 import { auditSource, discoverSources, ledgerSource, type SourceFile, type TranscriptRoot } from "./sources.js";
-import type { Watermark } from "./projection.js";
+import type { Watermark, WatermarkStat } from "./projection.js";
 
 export type ProjectionState = "ok" | "degraded" | "rebuilding";
 
@@ -237,9 +237,14 @@ export class ProjectionService {
     return this.p === p ? step : { ...step, done: false };
   }
 
-  /** Every watermark, by name: one query for a reconcile pass over thousands of files. */
-  watermarkIndex(): Map<string, Watermark> {
-    return new Map(this.p.watermarks().map((w) => [w.path, w]));
+  /** For a reconcile pass over thousands of files: what each file's stat is compared with, in one query. */
+  watermarkStats(): Map<string, WatermarkStat> {
+    return this.p.watermarkStats();
+  }
+
+  /** Every watermark, by name (without importer state), for status. */
+  watermarkIndex(): Map<string, Omit<Watermark, "state">> {
+    return new Map(this.p.watermarkHeads().map((w) => [w.path, w]));
   }
 
   get rebuildingNow(): boolean {

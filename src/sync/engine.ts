@@ -147,7 +147,7 @@ export class SyncEngine {
     this.watchRoots();
     const { sources, errors } = this.o.sources.discover();
     for (const e of errors) this.fail(`cannot list ${e.rel || "the home's sources"}`, e.rel, new Error(e.error));
-    const marks = this.o.projection.watermarkIndex();
+    const marks = this.o.projection.watermarkStats();
     const seen = new Set<string>();
     for (const s of sources) {
       seen.add(s.rel);

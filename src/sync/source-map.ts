@@ -2,7 +2,7 @@
 // name maps back to one: $WARDEN_HOME's ledgers, audit logs and approvals (every host's), and the
 // transcripts under each enabled importer's root.
 import { join, relative, sep } from "node:path";
-import { discoverSources, transcriptSource, walkTranscripts, type SourceFile, type SourceKind, type TranscriptRoot } from "../projection/sources.js";
+import { discoverSources, transcriptSource, walkTranscripts, type ListingCache, type SourceFile, type SourceKind, type TranscriptRoot } from "../projection/sources.js";
 import { importerFor } from "./importers/index.js";
 
 const HOME_FILE = /^(ledger)\/([A-Za-z0-9][A-Za-z0-9._-]*)\/([A-Za-z0-9][A-Za-z0-9._-]*)\.jsonl$|^(audit|approvals)\/([A-Za-z0-9][A-Za-z0-9._-]*)\.jsonl$/;
@@ -14,6 +14,10 @@ export interface Discovery {
 }
 
 export class SourceMap {
+  /** Directory listings and the sources made of them, kept between passes (see walkTranscripts). */
+  private readonly listings: ListingCache = new Map();
+  private made = new Map<string, SourceFile | null>();
+
   constructor(
     readonly home: string,
     /** This host: transcripts found here belong to it. */
@@ -76,12 +80,19 @@ export class SourceMap {
     } catch (err) {
       errors.push({ rel: "", error: (err as Error).message });
     }
+    const made = new Map<string, SourceFile | null>(); // this pass's: files gone drop out
     for (const root of this.roots) {
       const kind = importerFor(root.source);
-      for (const rel of walkTranscripts(root.root, (r) => kind.matches(r), (r, err) => errors.push({ rel: `${root.source}:${r}`, error: err.message }))) {
-        sources.push(transcriptSource(root, rel, this.host, kind.sessionIdFor(rel)));
+      const onError = (r: string, err: Error) => errors.push({ rel: `${root.source}:${r}`, error: err.message });
+      for (const rel of walkTranscripts(root.root, () => true, onError, this.listings)) {
+        const key = `${root.source}:${rel}`;
+        let source = this.made.get(key);
+        if (source === undefined) source = kind.matches(rel) ? transcriptSource(root, rel, this.host, kind.sessionIdFor(rel)) : null;
+        made.set(key, source);
+        if (source) sources.push(source);
       }
     }
+    this.made = made;
     return { sources, errors };
   }
 

@@ -104,6 +104,22 @@ describe("sync engine: transcripts", () => {
     assert.ok(!projectionBytes(h).includes(TOKEN.slice(4)), "no byte of the projection holds the token");
   });
 
+  it("searches and lists from the command line, with and without the daemon", async () => {
+    const json = await runCli(["search", "kubernetes", "--source", "claude-code", "--json"], h.env);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(JSON.parse(json.stdout).results[0].session, `claude-${SESSION}`);
+    const human = await runCli(["search", "kubernetes", "--no-daemon"], h.env);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, new RegExp(`claude-${SESSION}#\\d+ +user .*«kubernetes»`));
+    const bad = await runCli(["search", "x", "--source", "emacs"], h.env);
+    assert.equal(bad.code, 2, "a bad --source is a usage error");
+    const list = await runCli(["sessions", "list", "--source", "claude-code"], h.env);
+    assert.match(list.stdout, new RegExp(`claude-${SESSION} .* claude-code`));
+    const run = await runCli(["sync", "run", "--json"], h.env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).full, false);
+  });
+
   it("makes an append searchable within a second or so", async () => {
     appendFileSync(file, claudeUser("now rotate the zanzibar credentials"));
     const t0 = Date.now();
