@@ -50,6 +50,7 @@ const sourceStatus = z.object({
   lagMs: z.number().int().nullable().describe("How long the oldest unapplied change has waited; null when current"),
   masked: z.number().int().describe("Secrets masked in this source's rows"),
   staleRules: z.number().int().describe("Files whose rows an older rules version masked (rescanned in the background)"),
+  searchBehind: z.number().int().describe("Ledgers: bytes of applied events not yet searchable (indexed in the background, at a bounded rate)"),
 });
 
 export const syncStatus = defineMethod({

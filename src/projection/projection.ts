@@ -2,10 +2,8 @@
 // prepared once, every write inside one synchronous transaction together with the watermark of
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
-import { maskText } from "../masking/masker.js";
 import { RULES_VERSION } from "../masking/rules.js";
 import { SecretValues } from "../masking/secret-values.js";
-import { ledgerSearchText } from "../sync/search-text.js";
 import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
 import { isTranscript, type SourceFile } from "./sources.js";
@@ -29,12 +27,14 @@ export interface Watermark {
   state: string | null;
   missing: number;
   session: string | null;
+  /** Ledgers: how far (bytes) search documents have been made. */
+  indexed: number;
 }
 
 export type WatermarkStat = Pick<Watermark, "size" | "mtime_ms" | "inode" | "offset" | "missing" | "sync_version" | "mask_version">;
 
 /** What a batch of applied lines advances its file's watermark to. */
-export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session"> &
+export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session" | "indexed"> &
   Partial<Pick<Watermark, "masked" | "state" | "head_hash">>;
 
 const surfaceOf = (s: SourceFile): Surface => (s.kind === "audit" || s.kind === "approvals" ? s.kind : "events");
@@ -119,24 +119,37 @@ export class Projection {
     return out;
   }
 
-  /** Applies one file's events and advances its watermark, atomically. */
+  /**
+   * Applies one file's events and advances its watermark, atomically. Their search documents are
+   * made later, by the ledger indexer (ledger-index.ts): terminal output arrives faster than FTS5
+   * indexes it, and recording must not wait for search.
+   */
   readonly applyLedger = (source: SourceFile, events: LocatedEvent[], wm: WatermarkUpdate): void =>
     this.db.transaction(() => {
       let row = (this.s.getSession.get(source.session) as SessionRow | undefined) ?? null;
-      let masked = 0;
       for (const located of events) {
-        this.s.putEvent.run({ ...eventRow(located), mask_version: RULES_VERSION });
+        this.s.putEvent.run({ ...eventRow(located), mask_version: 0 });
         row = foldSessionInPlace(row, located.event, source.host);
-        const text = ledgerSearchText(located.event);
-        if (text !== "") {
-          const m = maskText(text, this.secrets);
-          for (const n of Object.values(m.hits) as number[]) masked += n;
-          this.s.putDoc.run({ session: located.event.session, seq: located.event.seq, ts: located.event.ts, kind: located.event.kind, text: m.text });
-        }
       }
       if (row) this.s.putSession.run({ ...row, source: "warden", rev: nextRev() });
-      this.putWatermark(source, { ...wm, masked: (wm.masked ?? this.watermark(source.rel)?.masked ?? 0) + masked });
+      this.putWatermark(source, wm);
     })();
+
+  /**
+   * Search documents for a ledger's events, in file order, and how far they now reach (`indexed`,
+   * a byte offset; `fresh` first drops the session's documents: a new rules version re-masks them).
+   */
+  readonly indexLedger = (source: SourceFile, docs: Array<{ seq: number; ts: string; kind: string; text: string }>, indexed: number, masked: number, fresh: boolean): void =>
+    this.db.transaction(() => {
+      if (fresh) this.s.deleteDocs.run(source.session);
+      for (const d of docs) this.s.putDoc.run({ session: source.session, ...d });
+      this.s.setIndexed.run({ path: source.rel, indexed, masked, mask_version: RULES_VERSION });
+    })();
+
+  /** A ledger whose search documents lag its events (or were masked by older rules), if any. */
+  unindexedLedgers(): Array<{ path: string; indexed: number; offset: number; mask_version: number }> {
+    return this.s.unindexed.all(RULES_VERSION) as Array<{ path: string; indexed: number; offset: number; mask_version: number }>;
+  }
 
   /**
    * Applies a batch of an imported transcript: its events (masked already), the session as folded
@@ -203,7 +216,8 @@ export class Projection {
       sync_version: SYNC_VERSION,
       kind: source.kind,
       head_hash: wm.head_hash ?? prev?.head_hash ?? "",
-      mask_version: RULES_VERSION,
+      // A ledger's rows are not masked here (they were when recorded); its version is its search documents', set by the indexer.
+      mask_version: source.kind === "ledger" ? null : RULES_VERSION,
       masked: wm.masked ?? prev?.masked ?? 0,
       session: source.session ?? null,
     });
@@ -232,15 +246,17 @@ function prepare(db: Database.Database) {
     deleteState: db.prepare("DELETE FROM import_state WHERE path = ?"),
     putWatermark: db.prepare(
       `INSERT INTO watermarks (path, surface, size, mtime_ms, inode, tail_hash, offset, last_seq, sync_version, kind, head_hash, mask_version, masked, missing, session)
-       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version, @kind, @head_hash, @mask_version, @masked, 0, @session)
+       VALUES (@path, @surface, @size, @mtime_ms, @inode, @tail_hash, @offset, @last_seq, @sync_version, @kind, @head_hash, coalesce(@mask_version, 0), @masked, 0, @session)
        ON CONFLICT (path) DO UPDATE SET surface = excluded.surface, size = excluded.size, mtime_ms = excluded.mtime_ms,
          inode = excluded.inode, tail_hash = excluded.tail_hash, offset = excluded.offset, last_seq = excluded.last_seq,
          sync_version = excluded.sync_version, kind = excluded.kind, head_hash = excluded.head_hash,
-         mask_version = excluded.mask_version, masked = excluded.masked, missing = 0,
+         mask_version = coalesce(@mask_version, watermarks.mask_version), masked = excluded.masked, missing = 0,
          session = excluded.session`,
     ),
     deleteWatermark: db.prepare("DELETE FROM watermarks WHERE path = ?"),
     setWatermarkMissing: db.prepare("UPDATE watermarks SET missing = ? WHERE path = ?"),
+    setIndexed: db.prepare("UPDATE watermarks SET indexed = @indexed, masked = @masked, mask_version = @mask_version WHERE path = @path"),
+    unindexed: db.prepare("SELECT path, indexed, offset, mask_version FROM watermarks WHERE kind = 'ledger' AND (indexed < offset OR mask_version != ?) LIMIT 1"),
     getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
     // An upsert, not INSERT OR REPLACE: the row keeps its rowid-less identity and source_missing resets.
     putSession: db.prepare(

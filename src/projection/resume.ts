@@ -68,7 +68,8 @@ export interface Resume {
 
 /** Whether rows from this watermark were made by this version of the mapping and the masking rules. */
 export function currentVersion(wm: Pick<Watermark, "sync_version" | "mask_version">, kind: string): boolean {
-  return wm.sync_version === SYNC_VERSION && (kind === "audit" || kind === "approvals" || wm.mask_version === RULES_VERSION);
+  // Ledgers and audit logs are not masked on the way in (their search documents are re-masked by the ledger indexer).
+  return wm.sync_version === SYNC_VERSION && (kind === "audit" || kind === "approvals" || kind === "ledger" || wm.mask_version === RULES_VERSION);
 }
 
 /** Decides from a stat and the watermark; reads at most the head and the line before the offset. */

@@ -108,7 +108,9 @@ CREATE TABLE IF NOT EXISTS watermarks (
   -- 1 while the file is gone (its rows stay)
   missing INTEGER NOT NULL DEFAULT 0,
   -- the session its rows belong to (ledgers, transcripts): a transcript moved to another path keeps its id
-  session TEXT
+  session TEXT,
+  -- ledgers: the byte offset up to which search documents exist (made in the background)
+  indexed INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 -- An importer's state after a transcript's last applied line (JSON, kilobytes), so an append

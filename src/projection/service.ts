@@ -14,6 +14,7 @@ import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SecretValues } from "../masking/secret-values.js";
+import { indexLedgerSlice } from "../sync/ledger-index.js";
 import { reportBatch } from "../sync/transcript-slice.js";
 import type { TranscriptReader } from "../sync/reader.js";
 import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
@@ -137,6 +138,7 @@ export class ProjectionService {
   applyCommitted(files: CommittedFile[]): void {
     try {
       this.p.db.transaction(() => {
+        this.onLedgerApplied?.();
         for (const f of files) {
           try {
             const source = ledgerSource(this.paths.home, this.paths.host, f.session);
@@ -235,6 +237,32 @@ export class ProjectionService {
       return true;
     });
     return this.p === p ? step : { ...step, done: false };
+  }
+
+  /** Told when ledger events were applied (their search documents are to be made). */
+  onLedgerApplied: (() => void) | null = null;
+
+  /**
+   * One slice of search indexing for the first ledger whose documents lag its events; false when
+   * none does (or a rebuild runs: it is done after).
+   */
+  indexStep(budget: number): boolean {
+    if (this.rebuilding || this.closed) return false;
+    const next = this.p.unindexedLedgers()[0];
+    if (!next) return false;
+    const source = this.sourceOf(next.path);
+    const wm = this.p.watermark(next.path)!;
+    if (!source) {
+      this.p.indexLedger({ kind: "ledger", path: "", rel: next.path, host: "", session: wm.session ?? "" }, [], next.offset, wm.masked, false);
+      return true;
+    }
+    indexLedgerSlice(this.p, source, { indexed: next.indexed, offset: next.offset, mask_version: next.mask_version, masked: wm.masked }, this.sync.secrets, budget);
+    return true;
+  }
+
+  private sourceOf(rel: string): SourceFile | null {
+    const m = /^ledger\/([^/]+)\/([^/]+)\.jsonl$/.exec(rel);
+    return m ? ledgerSource(this.paths.home, m[1]!, m[2]!) : null;
   }
 
   /** For a reconcile pass over thousands of files: what each file's stat is compared with, in one query. */

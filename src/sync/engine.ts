@@ -15,6 +15,10 @@ import { TranscriptReader } from "./reader.js";
 import type { SourceMap } from "./source-map.js";
 import { DirWatcher } from "./watcher.js";
 
+/** Ledger search indexing: this many bytes of a ledger, then this long for everything else. */
+const INDEX_SLICE = 256 * 1024;
+const INDEX_PAUSE_MS = 20;
+
 /** Transcript slices asked of the reader thread at once: one being written, the next being read. */
 const READER_JOBS = 2;
 
@@ -47,6 +51,7 @@ export class SyncEngine {
   /** Transcripts are read, masked and parsed in a thread of their own; this one writes. */
   private readonly reader: TranscriptReader;
   private debounce: NodeJS.Timeout | null = null;
+  private indexTimer: NodeJS.Timeout | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private fullPending = false;
@@ -77,6 +82,8 @@ export class SyncEngine {
   }
 
   start(): void {
+    this.o.projection.onLedgerApplied = () => this.indexSoon();
+    this.indexSoon();
     this.watchRoots();
     this.requestReconcile();
     const tick = () => {
@@ -221,6 +228,7 @@ export class SyncEngine {
     }
     await Promise.all(inflight.values());
     this.lastSyncAt = new Date().toISOString();
+    this.indexSoon(); // other hosts' ledgers just applied
   }
 
   /** The next file to apply that has no job under way: queued changes first, then rescans. */
@@ -235,6 +243,25 @@ export class SyncEngine {
     return null;
   }
 
+  /**
+   * Ledger search documents, a slice at a time with a pause between: at most about
+   * INDEX_SLICE per INDEX_PAUSE_MS of the daemon's thread, however much output arrives.
+   */
+  private indexSoon(): void {
+    if (this.indexTimer || this.closed) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = null;
+      let more = false;
+      try {
+        more = this.o.projection.indexStep(INDEX_SLICE);
+      } catch (err) {
+        this.fail("indexing a ledger for search failed", null, err);
+      }
+      if (more) this.indexSoon();
+    }, INDEX_PAUSE_MS);
+    this.indexTimer.unref();
+  }
+
   private fail(what: string, file: string | null, err: unknown): void {
     const message = `${what}: ${(err as Error).message}`;
     this.lastError = { at: new Date().toISOString(), message, file };
@@ -245,6 +272,7 @@ export class SyncEngine {
     this.closed = true;
     if (this.debounce) clearTimeout(this.debounce);
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    if (this.indexTimer) clearTimeout(this.indexTimer);
     this.watcher?.close();
     this.reader.cancel();
     await this.draining;

@@ -19,7 +19,7 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
     let s = by.get(kind);
     if (!s) {
       const root = sources.roots.find((r) => r.source === kind)?.root ?? join(sources.home, kind);
-      s = { source: kind, root, files: 0, missing: 0, rows: 0, filesBehind: 0, bytesBehind: 0, lagMs: null, masked: 0, staleRules: 0 };
+      s = { source: kind, root, files: 0, missing: 0, rows: 0, filesBehind: 0, bytesBehind: 0, lagMs: null, masked: 0, staleRules: 0, searchBehind: 0 };
       by.set(kind, s);
     }
     return s;
@@ -38,6 +38,7 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
     s.masked += wm.masked;
     if (wm.missing) s.missing++;
     if (wm.kind !== "audit" && wm.kind !== "approvals" && wm.mask_version !== RULES_VERSION) s.staleRules++;
+    if (wm.kind === "ledger") s.searchBehind += wm.mask_version === RULES_VERSION ? wm.offset - wm.indexed : wm.offset;
   }
   for (const file of sources.discover().sources) {
     const st = statSync(file.path, { throwIfNoEntry: false });

@@ -127,6 +127,18 @@ describe("sync engine: transcripts", () => {
     assert.ok(Date.now() - t0 < 10_000);
   });
 
+  it("makes warden's own sessions searchable too, in the background", async () => {
+    await withClient(d, async (c) => {
+      const s = await c.call("sessions.open", { title: "deploy notes" });
+      await c.call("events.append", { session: s.id, kind: "note", data: { text: `the quokka migration used ${TOKEN}` } });
+      const hit = await eventually("the ledger indexer", async () => (await c.call("search.query", { q: "quokka", source: "warden" })).results[0]);
+      assert.equal(hit.session, s.id);
+      assert.match(hit.snippet, /\[MASKED:github\]/);
+      const st = await c.call("sync.status", {});
+      assert.equal(st.sources.find((x) => x.source === "ledger")!.searchBehind, 0);
+    });
+  });
+
   it("answers bad queries with typed errors", async () => {
     await withClient(d, async (c) => {
       await assert.rejects(c.call("search.query", { q: '"unbalanced', syntax: "fts" }), (e: any) => e.data?.kind === "invalid_params");

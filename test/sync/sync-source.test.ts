@@ -10,6 +10,8 @@ import { syncAll, syncSource, type SyncReport } from "../../src/projection/catch
 import { Projection } from "../../src/projection/projection.js";
 import { search } from "../../src/projection/search.js";
 import type { SourceFile } from "../../src/projection/sources.js";
+import { SecretValues } from "../../src/masking/secret-values.js";
+import { indexLedgerSlice } from "../../src/sync/ledger-index.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 
 const SESSION = "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";
@@ -151,9 +153,15 @@ describe("ledger search text", () => {
       ev(1, "launch", { mode: "pty", title: "build", argv: ["make", "release"], cwd: "/p" }) + ev(2, "output", { stream: "pty", text: `\x1b[31mcompile\x1b[0m failed: ${TOKEN}\r\n` }) + ev(3, "resize", { cols: 80, rows: 24 }),
     );
     syncAll(p, home);
+    assert.equal(p.db.prepare("SELECT count(*) AS n FROM search_docs").pluck().get(), 0, "documents are made in the background, not with the events");
+    const source = map().fromRel("ledger/h1/s1.jsonl")!;
+    for (let mark = p.unindexedLedgers()[0]; mark; mark = p.unindexedLedgers()[0]) {
+      indexLedgerSlice(p, source, { ...mark, masked: p.watermark(mark.path)!.masked }, new SecretValues(), 64);
+    }
     const docs = p.db.prepare("SELECT seq, text FROM search_docs ORDER BY seq").all() as Array<{ seq: number; text: string }>;
     assert.deepEqual(docs.map((d) => d.seq), [1, 2], "resizes are not searchable");
     assert.equal(docs[1]!.text, "compile failed: [MASKED:github]\n");
     assert.equal(search(p.db, { q: "release", limit: 5 }).results[0]!.kind, "launch");
+    assert.equal(p.watermark("ledger/h1/s1.jsonl")!.indexed, p.watermark("ledger/h1/s1.jsonl")!.offset, "caught up, in 64-byte slices");
   });
 });
