@@ -6,6 +6,7 @@
 import { maskText } from "../src/masking/masker.js";
 import { SecretValues } from "../src/masking/secret-values.js";
 import { median, pairedRatio, row, type Row } from "./lib.js";
+import { Rng as BaseRng } from "./transcripts.js";
 
 const TOTAL = 50_000_000;
 const ROUNDS = 3;
@@ -71,18 +72,8 @@ export async function maskingBench(log: (line: string) => void = () => {}): Prom
   ];
 }
 
-class Rng {
-  constructor(private s: number) {}
-  /** mulberry32 */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.s ^ (this.s >>> 15), 1 | this.s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
+/** The sync bench's generator, with what these lines need on top. */
+class Rng extends BaseRng {
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(xs.length)]!;
   }
