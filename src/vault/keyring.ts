@@ -67,6 +67,11 @@ export class Keyring {
     return this.held.has(vault);
   }
 
+  /** Whether the key held for `vault` is of generation `keyId` (false when none is held). */
+  holds(vault: string, keyId: string): boolean {
+    return this.held.get(vault)?.keyId === keyId;
+  }
+
   unlockedVaults(): string[] {
     return [...this.held.keys()];
   }

@@ -1,7 +1,10 @@
 // The daemon's vault: unlock, lock, status and get, with policy and audit. Reads go to the vault
 // file each time (re-parsed only when its inode, size or mtime changed), so a CLI change is seen
-// at the next read; keys live in the Keyring.
-import { statSync } from "node:fs";
+// at the next read; keys live in the Keyring. While a vault is unlocked every value in its file is
+// handed to masking: at unlock, and again whenever the file changes (an inotify watch on vaults/,
+// a stat on each read, and a stat every second as the fallback when the watch cannot run).
+import { statSync, watch, type FSWatcher } from "node:fs";
+import { join } from "node:path";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import type { Config } from "../daemon/config.js";
 import type { Logger } from "../daemon/log.js";
@@ -15,6 +18,9 @@ import { checkScope } from "./policy.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
+/** The fallback stat of unlocked vaults' files. */
+const REFRESH_MS = 1000;
+
 interface CachedDoc {
   /** ino, size, mtime and ctime in ns: any write or replace changes at least one. */
   stamp: string;
@@ -27,6 +33,8 @@ export class VaultService {
   private readonly docs = new Map<string, CachedDoc>();
   /** The peer's executable and argv, read from /proc on its connection's first audited call. */
   private readonly observed = new WeakMap<CallContext, ObservedProcess>();
+  private watcher: FSWatcher | null = null;
+  private poll: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly home: string,
@@ -66,8 +74,60 @@ export class VaultService {
     this.record(ctx, { ...audited, outcome: "ok", detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
     // Masking knows every value of an unlocked vault, not only those read so far: a transcript may
     // hold a secret that reached the agent some other way.
-    for (const entry of this.keyring.use(p.vault, doc.check.nonce, (keys) => listEntries(doc, keys, path))) this.onServe(entry.value);
+    this.learn(p.vault, doc, path);
+    this.watchFiles();
     return info;
+  }
+
+  /**
+   * Re-reads an unlocked vault's file if it changed since it was last read (a `warden vault add`
+   * writes the file directly) and hands every value in it to masking. Cheap when unchanged: a stat.
+   */
+  refresh(vault: string): void {
+    if (!this.keyring.has(vault)) return;
+    try {
+      this.load(vault); // learns the values when the file changed
+    } catch {
+      // gone or unreadable: the next read says why
+    }
+  }
+
+  /** Every value of `vault` to masking; its key must be held (else nothing: a locked vault's values stay masked). */
+  private learn(vault: string, doc: VaultDoc, path: string): void {
+    if (!this.keyring.holds(vault, doc.check.nonce)) return; // rekeyed: the next read drops the stale key and says why
+    let entries;
+    try {
+      entries = this.keyring.use(vault, doc.check.nonce, (keys) => listEntries(doc, keys, path));
+    } catch {
+      return; // expired or rekeyed: locked now; the read that follows says so
+    }
+    for (const entry of entries) this.onServe(entry.value);
+  }
+
+  /**
+   * Follows vaults/ while any vault is unlocked: an inotify event re-reads a changed file within
+   * the event-loop turn it arrives in; the 1 s stat covers a watch that could not be set up or
+   * missed an event (a vaults/ replaced as a whole).
+   */
+  private watchFiles(): void {
+    if (!this.watcher) {
+      try {
+        this.watcher = watch(join(this.home, "vaults"), { persistent: false }, (_type, file) => {
+          const name = typeof file === "string" && file.endsWith(".vault") ? file.slice(0, -".vault".length) : null;
+          if (name) this.refresh(name);
+          else for (const v of this.keyring.unlockedVaults()) this.refresh(v);
+        });
+        this.watcher.on("error", () => {
+          this.watcher?.close();
+          this.watcher = null; // the poll goes on; the next unlock tries again
+        });
+      } catch {
+        this.watcher = null;
+      }
+    }
+    this.poll ??= setInterval(() => {
+      for (const v of this.keyring.unlockedVaults()) this.refresh(v);
+    }, REFRESH_MS).unref();
   }
 
   lock(vault: string, ctx: CallContext): ResultOf<"vault.lock"> {
@@ -108,6 +168,10 @@ export class VaultService {
   /** Zeroizes every key and releases queued unlocks: part of shutdown. */
   dispose(): void {
     this.throttle.cancel();
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
     this.lockAll(null);
   }
 
@@ -133,6 +197,7 @@ export class VaultService {
     if (cached?.stamp === stamp) return { doc: cached.doc, path };
     const doc = readVaultFile(path, vault);
     this.docs.set(vault, { stamp, doc });
+    if (this.keyring.has(vault)) this.learn(vault, doc, path); // changed while unlocked: a value may be new
     return { doc, path };
   }
 
