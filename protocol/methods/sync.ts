@@ -69,6 +69,20 @@ export const syncStatus = defineMethod({
     sources: z.array(sourceStatus),
     masked: z.object({ total: z.number().int(), sinceStart: z.record(z.string(), z.number().int()).describe("By rule, since the daemon started") }),
     lastError: z.object({ at: z.string(), message: z.string(), file: z.string().nullable() }).nullable(),
+    remask: z
+      .object({
+        state: z.enum(["idle", "running"]),
+        values: z.number().int().describe("Values being masked in history now, and waiting for the next pass"),
+        scanned: z.number().int().describe("Events of the current (or last) pass checked so far"),
+        total: z.number().int().describe("Events the current pass checks"),
+        rewritten: z.number().int().describe("Rows the current (or last) pass rewrote masked"),
+        startedAt: z.string().nullable(),
+        finishedAt: z.string().nullable(),
+        lastRewriteAt: z.string().nullable().describe("When a pass last rewrote rows: backups older than this may hold the values"),
+        rows: z.number().int().describe("Rows rewritten by every pass so far"),
+        ledgerRows: z.number().int().describe("Of them, rows of warden's own ledgers: the ledger file still holds the value (written before it was known)"),
+      })
+      .describe("Masking history anew: when a vault is unlocked or a value added to it, every stored row holding one of its values is rewritten masked, in the background"),
     sinks: z.array(
       z.object({
         name: z.string(),

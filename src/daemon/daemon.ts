@@ -10,7 +10,10 @@ import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
-import { SecretValues } from "../masking/secret-values.js";
+import { KnownDigests } from "../masking/known-digests.js";
+import { formsOf, SecretValues } from "../masking/secret-values.js";
+import { RemaskJob } from "../sync/remask-job.js";
+import { appendDigests, loadDaemonKey, readDigests } from "./masked-digests.js";
 import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
 import { userUmask } from "../umask.js";
@@ -102,6 +105,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     // Every secret value served or injected, masked in all session output and imported transcripts
     // from then on. In ordinary memory, like the values on their way out; the process is not dumpable.
     const secrets = new SecretValues();
+    // And every value masked before, by keyed digest: still masked in imports and rebuilds with its
+    // vault locked or this daemon restarted.
+    secrets.useDigests(new KnownDigests(loadDaemonKey(paths), readDigests(paths.maskedDigests)));
     const roots = transcriptRoots(config.sync, opts.env ?? process.env);
     const projection = new ProjectionService(paths, logger, { transcripts: roots, secrets });
     const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => projection.queueAudit(record, line, end) });
@@ -113,7 +119,20 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
-    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value));
+    const remask = new RemaskJob(projection, paths.remaskState, logger);
+    lifetime.defer("remask", () => remask.close());
+    // A value new to this daemon is masked from now on, remembered by digest, and masked in the history stored before.
+    const learn = (value: string): void => {
+      if (!secrets.add(value)) return;
+      const added = secrets.digests!.remember(formsOf(value));
+      try {
+        appendDigests(paths.maskedDigests, added);
+      } catch (err) {
+        logger.error("could not record masked values' digests", { event: "digests_failed", error: (err as Error).message });
+      }
+      if (added.length > 0 || remask.ledgerHoldsValues) remask.add([value]);
+    };
+    const vault = new VaultService(paths.home, config.vault, audit, logger, learn);
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
       writer,
@@ -166,7 +185,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         ...ledgerBindings(ledger, projection, supervisor),
         ...sessionBindings(supervisor),
         ...projectionBindings(projection),
-        ...syncBindings({ projection, engine, sources: sourceMap, sinks: () => sinks.statuses() }),
+        ...syncBindings({ projection, engine, sources: sourceMap, sinks: () => sinks.statuses(), remask: () => remask.status() }),
       ],
       logger,
     );

@@ -26,6 +26,14 @@ export interface WardenPaths {
   /** Runtime: the SQLite projection. */
   projection: string;
   backups: string;
+  /** Host-local secrets, never synced: private/<host>. */
+  privateDir: string;
+  /** The daemon's own key for keyed digests (32 random bytes, 0600). */
+  daemonKey: string;
+  /** Runtime: keyed digests of every value ever masked, so they stay masked with the vault locked. */
+  maskedDigests: string;
+  /** Runtime: when masked history was last rewritten (doctor compares backups with it). */
+  remaskState: string;
 }
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
@@ -62,6 +70,10 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
     ledger: join(home, "ledger", host),
     projection: join(runRoot, "projection.sqlite"),
     backups: join(runRoot, "backups"),
+    privateDir: join(home, "private", host),
+    daemonKey: join(home, "private", host, "daemon.key"),
+    maskedDigests: join(runRoot, "masked-digests"),
+    remaskState: join(runRoot, "remask.json"),
   };
 }
 

@@ -15,7 +15,9 @@ const NONE: Match[] = [];
 
 /** Non-overlapping matches in text order; the same empty array (no allocation) when there are none. */
 export function findMatches(text: string, values: FormSet): Match[] {
-  const found = values.forms.length > 0 ? findValues(text, values) : [];
+  let found = values.forms.length > 0 ? findValues(text, values) : [];
+  const known = values.known?.find(text);
+  if (known && known.length > 0) found = found.length === 0 ? known : resolve(found.concat(known));
   const candidates = findRules(text);
   if (candidates === null) return found.length === 0 ? NONE : found;
   return resolve(found.concat(candidates));

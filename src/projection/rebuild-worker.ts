@@ -1,15 +1,14 @@
 // Worker thread for a live rebuild: imports every source file (transcripts included) into a fresh
 // database at workerData.path, so the daemon's event loop keeps serving meanwhile.
 import { parentPort, workerData } from "node:worker_threads";
-import { SecretValues } from "../masking/secret-values.js";
+import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
 import { SourceMap } from "../sync/source-map.js";
 import { syncAll } from "./catchup.js";
 import { Projection } from "./projection.js";
 import type { TranscriptRoot } from "./sources.js";
 
-const { home, path, host, transcripts, secrets } = workerData as { home: string; path: string; host: string; transcripts: TranscriptRoot[]; secrets: string[] };
-const values = new SecretValues();
-for (const v of secrets) values.add(v);
+const { home, path, host, transcripts, secrets } = workerData as { home: string; path: string; host: string; transcripts: TranscriptRoot[]; secrets: SecretsSnapshot };
+const values = SecretValues.from(secrets);
 const p = Projection.open(path);
 p.secrets = values;
 try {

@@ -239,6 +239,18 @@ export class ProjectionService {
     return this.p === p ? step : { ...step, done: false };
   }
 
+  /**
+   * For background rewrites (masking history anew): `fn` on the live projection's writer, or null
+   * while a rebuild runs or after close. `fn` gets the projection object: one differing from the
+   * last call's means the database was replaced (rebuilt, restored) meanwhile.
+   */
+  withWriter<T>(fn: (p: Projection) => T): T | null {
+    if (this.rebuilding || this.closed || !this.readable) return null;
+    const out = fn(this.p);
+    this.cachedCounts = null;
+    return out;
+  }
+
   /** Told when ledger events were applied (their search documents are to be made). */
   onLedgerApplied: (() => void) | null = null;
 
@@ -363,7 +375,7 @@ export class ProjectionService {
     let swapped = false;
     try {
       const report = await new Promise<SyncReport>((resolve, reject) => {
-        const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.values() ?? [] };
+        const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.snapshot() ?? { values: [], digests: null } };
         const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData });
         worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport }) => {
           if (m.type === "progress") onProgress({ phase: "import", done: m.done!, total: m.total! });

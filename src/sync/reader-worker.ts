@@ -3,7 +3,7 @@
 // At most WINDOW batches are in flight: the reader waits for the writer to catch up (Atomics),
 // so a big import never piles up in memory.
 import { parentPort, workerData } from "node:worker_threads";
-import { SecretValues } from "../masking/secret-values.js";
+import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
 import type { Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import { readTranscript, type FileStat, type ResumeFrom } from "./transcript-slice.js";
@@ -16,13 +16,12 @@ let secrets = new SecretValues();
 let posted = 0;
 
 export type ReaderRequest =
-  | { type: "secrets"; values: string[] }
+  | { type: "secrets"; snapshot: SecretsSnapshot }
   | { type: "read"; job: number; source: SourceFile; st: FileStat; wm: ResumeFrom; resume: Resume; budget: number };
 
 parentPort!.on("message", (m: ReaderRequest) => {
   if (m.type === "secrets") {
-    secrets = new SecretValues();
-    for (const v of m.values) secrets.add(v);
+    secrets = SecretValues.from(m.snapshot);
     return;
   }
   try {

@@ -30,9 +30,9 @@ export class TranscriptReader {
    * the projection went away under it). Resolves with how the slice ended.
    */
   read(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, budget: number, onBatch: (b: TranscriptBatch) => boolean): Promise<SyncStep> {
-    if (this.secrets.size !== this.secretsSent) {
-      this.secretsSent = this.secrets.size;
-      this.worker.postMessage({ type: "secrets", values: this.secrets.values() });
+    if (this.secrets.version !== this.secretsSent) {
+      this.secretsSent = this.secrets.version;
+      this.worker.postMessage({ type: "secrets", snapshot: this.secrets.snapshot() });
     }
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {

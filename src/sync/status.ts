@@ -12,7 +12,7 @@ import type { SourceMap } from "./source-map.js";
 type Status = ResultOf<"sync.status">;
 type SourceStatus = Status["sources"][number];
 
-export function syncStatus(engine: SyncEngine, projection: ProjectionService, sources: SourceMap, sinks: Status["sinks"]): Status {
+export function syncStatus(engine: SyncEngine, projection: ProjectionService, sources: SourceMap, sinks: Status["sinks"]): Omit<Status, "remask"> {
   const now = Date.now();
   const by = new Map<SourceKind, SourceStatus>();
   const entry = (kind: SourceKind): SourceStatus => {

@@ -12,12 +12,13 @@ export interface SyncDeps {
   engine: SyncEngine;
   sources: SourceMap;
   sinks: () => ResultOf<"sync.status">["sinks"];
+  remask: () => ResultOf<"sync.status">["remask"];
 }
 
 export function syncBindings(d: SyncDeps): Binding[] {
   return [
     bind(methods["search.query"], (p) => search(d.projection.db, p)),
-    bind(methods["sync.status"], () => syncStatus(d.engine, d.projection, d.sources, d.sinks())),
+    bind(methods["sync.status"], () => ({ ...syncStatus(d.engine, d.projection, d.sources, d.sinks()), remask: d.remask() })),
     bind(methods["sync.run"], async (p) => {
       const t0 = performance.now();
       if (p.full) {

@@ -1,0 +1,125 @@
+// Rewrites, masked, the rows of history imported or recorded before a value was known to be
+// secret (a vault unlocked later, a value added to it). Events are scanned in key order, a batch
+// at a time, by exact match on their stored text; search documents are found through the search
+// index (a phrase of each form's tokens), then checked exactly; sessions' titles and metadata are
+// a small table, checked whole. Every write goes through the one writer connection.
+import { marker } from "../masking/rules.js";
+import type { SecretValues } from "../masking/secret-values.js";
+import type { Projection } from "./projection.js";
+
+export interface RemaskCursor {
+  session: string;
+  seq: number;
+}
+
+export interface RemaskCounts {
+  scanned: number;
+  rewritten: number;
+  /** Rewritten rows of warden's own ledgers: their source line holds the value in clear. */
+  ledgerRows: number;
+}
+
+const nextRev = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
+
+/** Only the exact forms of the new values: the rules masked these rows already, and must not touch them again (base64 data). */
+const holds = (text: string, only: SecretValues) => only.texts().some((f) => text.includes(f));
+
+function maskText(text: string, only: SecretValues): { text: string } {
+  let out = text;
+  for (const f of only.texts()) if (out.includes(f)) out = out.split(f).join(marker("secret")); // longest first
+  return { text: out };
+}
+
+function maskStrings(v: unknown, only: SecretValues): unknown {
+  if (typeof v === "string") return maskText(v, only).text;
+  if (Array.isArray(v)) return v.map((x) => maskStrings(x, only));
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, only)]));
+  return v;
+}
+
+/** A JSON text with every form of `only` masked: as text when that still parses, else string by string. */
+function maskJson(data: string, only: SecretValues): string {
+  const m = maskText(data, only);
+  try {
+    JSON.parse(m.text);
+    return m.text;
+  } catch {
+    return JSON.stringify(maskStrings(JSON.parse(data), only));
+  }
+}
+
+/**
+ * One batch of events after `after` (null: from the start): rows holding a form of `only` are
+ * rewritten with their search documents. Returns where the next batch starts (null: done).
+ */
+export function remaskEvents(p: Projection, only: SecretValues, after: RemaskCursor | null, limit: number, counts: RemaskCounts): RemaskCursor | null {
+  const db = p.db;
+  const rows = (
+    after
+      ? db.prepare("SELECT session, seq, data FROM events WHERE (session, seq) > (?, ?) ORDER BY session, seq LIMIT ?").all(after.session, after.seq, limit)
+      : db.prepare("SELECT session, seq, data FROM events ORDER BY session, seq LIMIT ?").all(limit)
+  ) as Array<{ session: string; seq: number; data: string | null }>;
+  const hits = rows.filter((r) => r.data !== null && holds(r.data, only));
+  counts.scanned += rows.length;
+  if (hits.length > 0) {
+    const setData = db.prepare("UPDATE events SET data = ? WHERE session = ? AND seq = ?");
+    const getDoc = db.prepare("SELECT id, text FROM search_docs WHERE session = ? AND seq = ?");
+    const setDoc = db.prepare("UPDATE search_docs SET text = ? WHERE id = ?");
+    const bump = db.prepare("UPDATE sessions SET rev = max(?, rev + 1) WHERE id = ?");
+    const source = db.prepare("SELECT source FROM sessions WHERE id = ?");
+    db.transaction(() => {
+      const sessions = new Set<string>();
+      for (const r of hits) {
+        setData.run(maskJson(r.data!, only), r.session, r.seq);
+        const doc = getDoc.get(r.session, r.seq) as { id: number; text: string } | undefined;
+        if (doc) {
+          const m = maskText(doc.text, only);
+          if (m.text !== doc.text) setDoc.run(m.text, doc.id);
+        }
+        sessions.add(r.session);
+        counts.rewritten++;
+        if ((source.get(r.session) as { source: string } | undefined)?.source === "warden") counts.ledgerRows++;
+      }
+      for (const s of sessions) bump.run(nextRev(), s);
+    })();
+  }
+  const last = rows.at(-1);
+  return rows.length < limit || !last ? null : { session: last.session, seq: last.seq };
+}
+
+/** Search documents holding a form of `only` (found through the index, checked exactly), rewritten. */
+export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCounts): void {
+  const db = p.db;
+  const find = db.prepare("SELECT d.id, d.text FROM search JOIN search_docs d ON d.id = search.rowid WHERE search MATCH ?");
+  const setDoc = db.prepare("UPDATE search_docs SET text = ? WHERE id = ?");
+  for (const form of only.texts()) {
+    const tokens = form.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== "");
+    if (tokens.length === 0) continue;
+    const rows = find.all(`"${tokens.join(" ")}"`) as Array<{ id: number; text: string }>;
+    db.transaction(() => {
+      for (const r of rows) {
+        const m = maskText(r.text, only);
+        if (m.text === r.text) continue;
+        setDoc.run(m.text, r.id);
+        counts.rewritten++;
+      }
+    })();
+  }
+}
+
+/** Sessions whose title, metadata or info hold a form of `only`, rewritten. */
+export function remaskSessions(p: Projection, only: SecretValues, counts: RemaskCounts): void {
+  const db = p.db;
+  const rows = db.prepare("SELECT id, title, meta, info FROM sessions").all() as Array<{ id: string; title: string | null; meta: string | null; info: string | null }>;
+  const set = db.prepare("UPDATE sessions SET title = ?, meta = ?, info = ?, rev = max(?, rev + 1) WHERE id = ?");
+  db.transaction(() => {
+    for (const r of rows) {
+      const title = r.title === null ? null : maskText(r.title, only).text;
+      const meta = r.meta === null || !holds(r.meta, only) ? r.meta : maskJson(r.meta, only);
+      const info = r.info === null || !holds(r.info, only) ? r.info : maskJson(r.info, only);
+      if (title === r.title && meta === r.meta && info === r.info) continue;
+      set.run(title, meta, info, nextRev(), r.id);
+      counts.rewritten++;
+    }
+  })();
+}

@@ -1,0 +1,155 @@
+// The background job that masks history anew when values become known as secret (a vault
+// unlocked, a value added to an unlocked vault): every projection row holding one of them is
+// rewritten, a batch per event-loop turn, on the projection's one writer. Values arriving while a
+// job runs join the next pass; a rebuild or restore meanwhile restarts the pass on the new
+// database. When a pass rewrote something, its time is recorded in run/<host>/remask.json: backups
+// older than it still hold the values (doctor lists them).
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Logger } from "../daemon/log.js";
+import { SecretValues } from "../masking/secret-values.js";
+import type { Projection } from "../projection/projection.js";
+import { remaskDocs, remaskEvents, remaskSessions, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
+import type { ProjectionService } from "../projection/service.js";
+
+const BATCH = 2000;
+const RETRY_MS = 500;
+
+export interface RemaskState {
+  /** When a pass last rewrote rows (ISO), or null. */
+  lastRewriteAt: string | null;
+  /** Rows rewritten by passes so far. */
+  rows: number;
+  /** Of them, rows of warden's own ledgers, whose source line still holds the value. */
+  ledgerRows: number;
+}
+
+export interface RemaskStatus extends RemaskState {
+  state: "idle" | "running";
+  /** Values the running pass masks, and those waiting for the next. */
+  values: number;
+  scanned: number;
+  total: number;
+  rewritten: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export function readRemaskState(path: string): RemaskState {
+  try {
+    const s = JSON.parse(readFileSync(path, "utf8")) as Partial<RemaskState>;
+    return { lastRewriteAt: typeof s.lastRewriteAt === "string" ? s.lastRewriteAt : null, rows: Number(s.rows) || 0, ledgerRows: Number(s.ledgerRows) || 0 };
+  } catch {
+    return { lastRewriteAt: null, rows: 0, ledgerRows: 0 };
+  }
+}
+
+export class RemaskJob {
+  private waiting: string[] = [];
+  private pass: { only: SecretValues; values: number; cursor: RemaskCursor | null; p: Projection | null; counts: RemaskCounts; total: number } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private saved: RemaskState;
+  private startedAt: string | null = null;
+  private finishedAt: string | null = null;
+  private lastCounts: RemaskCounts = { scanned: 0, rewritten: 0, ledgerRows: 0 };
+
+  constructor(
+    private readonly projection: ProjectionService,
+    private readonly statePath: string,
+    private readonly log: Logger,
+  ) {
+    this.saved = readRemaskState(statePath);
+  }
+
+  /** Whether ledger sources are known to hold a value in clear (written before it was known). */
+  get ledgerHoldsValues(): boolean {
+    return this.saved.ledgerRows > 0;
+  }
+
+  /** Values just learned: masked in history by the next pass. */
+  add(values: readonly string[]): void {
+    if (this.closed || values.length === 0) return;
+    this.waiting.push(...values);
+    if (!this.pass) this.schedule(0);
+  }
+
+  status(): RemaskStatus {
+    const c = this.pass?.counts ?? this.lastCounts;
+    return {
+      ...this.saved,
+      state: this.pass ? "running" : "idle",
+      values: (this.pass?.values ?? 0) + this.waiting.length,
+      scanned: c.scanned,
+      total: this.pass?.total ?? c.scanned,
+      rewritten: c.rewritten,
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.step();
+    }, ms);
+  }
+
+  private begin(): void {
+    const only = new SecretValues();
+    for (const v of this.waiting.splice(0)) only.add(v);
+    this.pass = { only, values: only.size, cursor: null, p: null, counts: { scanned: 0, rewritten: 0, ledgerRows: 0 }, total: 0 };
+    this.startedAt = new Date().toISOString();
+    this.finishedAt = null;
+  }
+
+  private step(): void {
+    if (!this.pass) {
+      if (this.waiting.length === 0) return;
+      this.begin();
+    }
+    const pass = this.pass!;
+    let more: boolean | null;
+    try {
+      more = this.projection.withWriter((p) => {
+        if (pass.p !== p) {
+          // First step, or the database was replaced: the whole pass again, on this one.
+          pass.p = p;
+          pass.cursor = null;
+          pass.total = (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+          remaskSessions(p, pass.only, pass.counts);
+          remaskDocs(p, pass.only, pass.counts);
+        }
+        pass.cursor = remaskEvents(p, pass.only, pass.cursor, BATCH, pass.counts);
+        return pass.cursor !== null;
+      });
+    } catch (err) {
+      this.log.error("masking history anew failed; retrying", { event: "remask_failed", error: (err as Error).message });
+      more = null;
+    }
+    if (more === null) return this.schedule(RETRY_MS); // a rebuild runs (or the step failed): later
+    if (more) return this.schedule(0);
+    this.finish(pass);
+    if (this.waiting.length > 0) this.schedule(0);
+  }
+
+  private finish(pass: NonNullable<RemaskJob["pass"]>): void {
+    this.pass = null;
+    this.lastCounts = pass.counts;
+    this.finishedAt = new Date().toISOString();
+    this.log.info("history masked anew", { event: "remasked", values: pass.values, scanned: pass.counts.scanned, rewritten: pass.counts.rewritten });
+    if (pass.counts.rewritten === 0) return;
+    this.saved = { lastRewriteAt: this.finishedAt, rows: this.saved.rows + pass.counts.rewritten, ledgerRows: this.saved.ledgerRows + pass.counts.ledgerRows };
+    try {
+      writeFileSync(this.statePath, JSON.stringify(this.saved) + "\n", { mode: 0o600 });
+    } catch (err) {
+      this.log.error("could not record the history rewrite", { event: "remask_state_failed", error: (err as Error).message });
+    }
+  }
+}

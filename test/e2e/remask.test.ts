@@ -1,0 +1,97 @@
+// History imported before a value was known to be secret is masked when its vault is unlocked
+// (rewritten in the background, with progress in sync.status), and stays masked after a restart
+// and an offline rebuild with the vault locked (the keyed digests in the run root).
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { RpcClient } from "../../src/rpc/client.js";
+import { runCli } from "../helpers/cli.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempHome, type TempHome } from "../helpers/home.js";
+
+const PASS = "correct-horse-PASSPHRASE";
+const SESSION = "7a1c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c02";
+const PROJECT = "-work-remask";
+// Matches no token rule: only the vault can say it is a secret.
+const VALUE = "plain-looking-Wq8eR4tY6uIo";
+
+function claudeUser(text: string, n: number): string {
+  return JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${n}`, parentUuid: null, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/remask", version: "2.0.14", message: { role: "user", content: text } }) + "\n";
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let h: TempHome;
+let d: TestDaemon | undefined;
+let c: RpcClient | undefined;
+const cli = (args: string[], input?: string) => runCli(args, h.env, 60_000, input);
+const found = async (q: string) => (await c!.call("search.query", { q })).results.length;
+
+before(async () => {
+  h = tempHome({ vault: { kdf: "interactive" } });
+  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+  assert.equal((await cli(["vault", "add", "work", "PLAIN", "--passphrase-stdin"], `${PASS}\n${VALUE}\n`)).code, 0);
+  mkdirSync(join(h.claudeProjects, PROJECT), { recursive: true });
+  writeFileSync(join(h.claudeProjects, PROJECT, `${SESSION}.jsonl`), claudeUser(`walrus deployment uses ${VALUE} as its password`, 1) + claudeUser(`the key\n${VALUE}`, 2));
+  d = await startTestDaemon(h);
+  c = await RpcClient.connect(d.socket);
+});
+after(async () => {
+  c?.close();
+  await d?.kill();
+  h?.cleanup();
+});
+
+describe("masking history anew", () => {
+  it("creates the daemon key 0600 in a 0700 private/<host>", () => {
+    const key = statSync(join(h.home, "private", "testhost", "daemon.key"));
+    assert.equal(key.size, 32);
+    assert.equal(key.mode & 0o777, 0o600);
+    assert.equal(statSync(join(h.home, "private", "testhost")).mode & 0o777, 0o700);
+  });
+
+  it("rewrites imported history holding a vault value when the vault is unlocked", async () => {
+    await until("the import", async () => (await found("walrus")) > 0);
+    assert.equal(await found(VALUE), 2, "locked: the value is searchable (nothing says it is secret)");
+    assert.equal((await c!.call("sync.status", {})).remask.lastRewriteAt, null);
+    assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    const status = await until("the rewrite", async () => {
+      const s = (await c!.call("sync.status", {})).remask;
+      return s.state === "idle" && s.lastRewriteAt !== null ? s : null;
+    });
+    assert.ok(status.rewritten >= 2 && status.scanned >= 2 && status.total >= 2, JSON.stringify(status));
+    assert.equal(await found(VALUE), 0);
+    assert.equal(await found("walrus"), 1, "the rest stays searchable");
+    const events = await c!.call("events.read", { session: `claude-${SESSION}` });
+    const text = JSON.stringify(events.events);
+    assert.ok(!text.includes(VALUE) && text.includes("[MASKED:secret]"), text);
+    const list = await c!.call("sessions.list", { source: "claude-code" });
+    assert.ok(!JSON.stringify(list).includes(VALUE), "the title too");
+    assert.ok(!readFileSync(join(h.runRoot, "masked-digests"), "latin1").includes(VALUE));
+  });
+
+  it("keeps it masked through a restart and an offline rebuild with the vault locked", async () => {
+    c!.close();
+    c = undefined;
+    assert.equal(await d!.kill(), 0);
+    d = undefined;
+    const reset = await cli(["daemon", "rebuild", "--reset-storage", "--json"]);
+    assert.equal(reset.code, 0, reset.stderr);
+    d = await startTestDaemon(h);
+    c = await RpcClient.connect(d.socket);
+    assert.deepEqual((await c.call("vault.status", {})).vaults, [], "locked");
+    await until("the import", async () => (await found("walrus")) > 0);
+    assert.equal(await found(VALUE), 0);
+    const events = await c.call("events.read", { session: `claude-${SESSION}` });
+    assert.ok(!JSON.stringify(events.events).includes(VALUE));
+  });
+});
