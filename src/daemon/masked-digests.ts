@@ -1,5 +1,5 @@
 // The daemon's key (private/<host>/daemon.key) and the keyed digests of every value it ever masked
-// (run/<host>/masked-digests, one `<length> <hex digest>` per line, appended). The key never
+// (run/<host>/masked-digests, one `<length> <hex digest> <tag>` per line, appended). The key never
 // leaves this host; the digest file is useless without it. Both are opened with O_NOFOLLOW: a
 // symlink in their place is refused, never followed.
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
@@ -76,8 +76,8 @@ export function readDigests(path: string): DigestEntry[] {
   }
   const out: DigestEntry[] = [];
   for (const line of text.split("\n")) {
-    const m = /^(\d{1,4}) ([0-9a-f]{32})$/.exec(line);
-    if (m) out.push([Number(m[1]), m[2]!]);
+    const m = /^(\d{1,4}) ([0-9a-f]{32}) (\d{1,4})$/.exec(line);
+    if (m) out.push([Number(m[1]), m[2]!, Number(m[3]) & 0xfff]);
   }
   return out;
 }
@@ -92,7 +92,7 @@ export function appendDigests(path: string, entries: readonly DigestEntry[]): vo
     refuseLink(path, err);
   }
   try {
-    writeSync(fd, entries.map(([n, d]) => `${n} ${d}\n`).join(""));
+    writeSync(fd, entries.map(([n, d, t]) => `${n} ${d} ${t}\n`).join(""));
     fsyncSync(fd);
   } finally {
     closeSync(fd);

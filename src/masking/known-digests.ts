@@ -17,12 +17,14 @@ export const DAEMON_KEY_BYTES = 32;
 export const MIN_TOKEN = 8;
 export const MAX_TOKEN = 512;
 
-/** Maximal runs of what may be one token: no whitespace, quotes, brackets, separators of lists, or backslashes (JSON escapes). */
-const RUN = /[^\s"'`<>()[\]{},;\\|]{8,}/g;
-/** Inside a run, where an assignment or a URL part may begin: `KEY=value`, `user:pass@host`. */
-const PIECE = /[^=:@/?&#]{8,}/g;
+/**
+ * Per ASCII char: 1 ends a token (whitespace, quotes, brackets, list separators, backslashes: JSON
+ * escapes); 2 may begin a part inside one (`KEY=value`, `user:pass@host`); 0 is part of a token.
+ */
+const CLASS = new Uint8Array(128);
+for (const c of " \t\n\r\f\v\"'`<>()[]{},;\\|") CLASS[c.charCodeAt(0)] = 1;
+for (const c of "=:@/?&#") CLASS[c.charCodeAt(0)] = 2;
 
-/** One entry: a form's length (in UTF-16 code units, as texts are searched) and its keyed digest (hex). */
 /** A span of text to mask (the shape find.ts uses). */
 export interface Match {
   start: number;
@@ -30,12 +32,23 @@ export interface Match {
   rule: string;
 }
 
-export type DigestEntry = [length: number, digest: string];
+/**
+ * One entry: a form's length (in UTF-16 code units, as texts are searched), its keyed digest
+ * (hex), and a 12-bit keyed tag that a candidate must have before it is hashed at all (computed in
+ * a few instructions per char; says nothing without the key).
+ */
+export type DigestEntry = [length: number, digest: string, tag: number];
+const TAG_BITS = 12;
 
 export class KnownDigests {
   private readonly digests = new Set<string>();
+  private readonly entries = new Map<string, DigestEntry>();
   /** How many digests of each length: the prefilter, so most tokens are never hashed. */
   private readonly lengths = new Map<number, number>();
+  /** Tags of known forms, one bit each. */
+  private readonly tags = new Uint8Array(1 << (TAG_BITS - 3));
+  private readonly seed: number;
+  private minLength = Infinity;
   private readonly out = Buffer.alloc(DIGEST_BYTES);
 
   constructor(
@@ -43,6 +56,9 @@ export class KnownDigests {
     entries: Iterable<DigestEntry> = [],
   ) {
     if (key.length !== DAEMON_KEY_BYTES) throw new Error(`a digest key has ${DAEMON_KEY_BYTES} bytes`);
+    const seed = Buffer.alloc(DIGEST_BYTES);
+    sodium().crypto_generichash(seed, Buffer.from("warden tag seed"), key);
+    this.seed = seed.readUInt32LE(0);
     for (const e of entries) this.put(e);
   }
 
@@ -52,7 +68,7 @@ export class KnownDigests {
 
   /** The key and entries, to rebuild the set in a worker thread. */
   snapshot(): { key: Buffer; entries: DigestEntry[] } {
-    return { key: this.key, entries: [...this.digests].map((k) => [Number(k.slice(0, k.indexOf(":"))), k.slice(k.indexOf(":") + 1)]) };
+    return { key: this.key, entries: [...this.entries.values()] };
   }
 
   /** Adds the forms of a value (MIN_TOKEN..MAX_TOKEN chars); returns the entries that are new. */
@@ -60,7 +76,7 @@ export class KnownDigests {
     const added: DigestEntry[] = [];
     for (const f of forms) {
       if (f.length < MIN_TOKEN || f.length > MAX_TOKEN) continue;
-      const e: DigestEntry = [f.length, this.digest(f)];
+      const e: DigestEntry = [f.length, this.digest(f), this.tag(f, 0, f.length)];
       if (this.put(e)) added.push(e);
     }
     return added;
@@ -68,36 +84,69 @@ export class KnownDigests {
 
   /** Whether `token`'s keyed digest is in the set. */
   has(token: string): boolean {
-    return this.lengths.has(token.length) && this.digests.has(`${token.length}:${this.digest(token)}`);
+    return this.lengths.has(token.length) && this.tagged(this.tag(token, 0, token.length)) && this.digests.has(`${token.length}:${this.digest(token)}`);
   }
 
-  /** Every candidate token of `text` whose digest is known, as `secret` matches (may overlap; in text order). */
+  /**
+   * Every candidate token of `text` whose digest is known, as `secret` matches (in text order): each
+   * maximal run of token chars, and within a run, each piece between separators and the rest of the
+   * run after one (a base64 value holds '/' and '='). Only a candidate of a known length is hashed;
+   * the scan is one pass over the chars with a table lookup each.
+   */
   find(text: string): Match[] {
     const found: Match[] = [];
     if (this.digests.size === 0 || text.length < MIN_TOKEN) return found;
-    RUN.lastIndex = 0;
-    for (let r = RUN.exec(text); r; r = RUN.exec(text)) {
-      // After a JSON escape (`\n`, `\u00e9`: a raw transcript line), the token starts past its letters.
-      const skip = text.charCodeAt(r.index - 1) === 0x5c ? (/^u[0-9a-fA-F]{4}/.test(r[0]) ? 5 : 1) : 0;
-      const run = skip > 0 ? r[0].slice(skip) : r[0];
-      const at = r.index + skip;
-      if (this.has(run)) {
-        found.push({ start: at, end: at + run.length, rule: "secret" });
+    const seps: number[] = [];
+    let start = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const k = c < 128 ? CLASS[c]! : 0;
+      if (k === 0) continue;
+      if (k === 2) {
+        seps.push(i);
         continue;
       }
-      if (!/[=:@/?&#]/.test(run)) continue;
-      PIECE.lastIndex = 0;
-      for (let p = PIECE.exec(run); p; p = PIECE.exec(run)) {
-        // A piece, and the rest of the run from it (a base64 value holds '/' and '=').
-        const rest = run.slice(p.index);
-        const hit = this.has(p[0]) ? p[0] : rest !== p[0] && this.has(rest) ? rest : null;
-        if (hit) {
-          found.push({ start: at + p.index, end: at + p.index + hit.length, rule: "secret" });
-          if (hit === rest) break;
-        }
-      }
+      if (i - start >= this.minLength) this.candidate(text, start, i, seps, found);
+      seps.length = 0;
+      start = i + 1;
     }
+    if (n - start >= this.minLength) this.candidate(text, start, n, seps, found);
     return found;
+  }
+
+  private candidate(text: string, from: number, to: number, seps: number[], found: Match[]): void {
+    if (seps.length > 0 || this.lengths.has(to - from) || text.charCodeAt(from - 1) === 0x5c) this.run(text, from, to, seps, found);
+  }
+
+  private run(text: string, from: number, to: number, seps: number[], found: Match[]): void {
+    // After a JSON escape (`\n`, `\u00e9`: a raw transcript line), the token starts past its letters.
+    if (text.charCodeAt(from - 1) === 0x5c) from += /^u[0-9a-fA-F]{4}/.test(text.slice(from, from + 5)) ? 5 : 1;
+    if (this.hit(text, from, to)) return void found.push({ start: from, end: to, rule: "secret" });
+    let piece = from;
+    for (let k = 0; k <= seps.length; k++) {
+      const s = k < seps.length ? seps[k]! : to;
+      if (s < from) continue;
+      if (this.hit(text, piece, s)) found.push({ start: piece, end: s, rule: "secret" });
+      else if (s < to && piece > from && this.hit(text, piece, to)) return void found.push({ start: piece, end: to, rule: "secret" });
+      piece = s + 1;
+    }
+  }
+
+  private hit(text: string, from: number, to: number): boolean {
+    const n = to - from;
+    return n >= MIN_TOKEN && this.lengths.has(n) && this.tagged(this.tag(text, from, to)) && this.digests.has(`${n}:${this.digest(text.slice(from, to))}`);
+  }
+
+  /** FNV-1a over the UTF-16 code units, seeded from the key, folded to TAG_BITS. */
+  private tag(text: string, from: number, to: number): number {
+    let h = this.seed;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return (h ^ (h >>> 16)) & ((1 << TAG_BITS) - 1);
+  }
+
+  private tagged(tag: number): boolean {
+    return (this.tags[tag >>> 3]! & (1 << (tag & 7))) !== 0;
   }
 
   private digest(token: string): string {
@@ -105,10 +154,14 @@ export class KnownDigests {
     return this.out.toString("hex");
   }
 
-  private put([length, digest]: DigestEntry): boolean {
+  private put(e: DigestEntry): boolean {
+    const [length, digest, tag] = e;
     const k = `${length}:${digest}`;
     if (this.digests.has(k)) return false;
     this.digests.add(k);
+    this.entries.set(k, e);
+    this.tags[tag >>> 3]! |= 1 << (tag & 7);
+    this.minLength = Math.min(this.minLength, length);
     this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
     return true;
   }
