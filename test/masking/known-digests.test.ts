@@ -1,0 +1,59 @@
+// Values known only by keyed digest: found as whole tokens in the contexts they are printed in,
+// never by someone without the key, and carried to a worker thread by snapshot.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { maskText } from "../../src/masking/masker.js";
+import { KnownDigests } from "../../src/masking/known-digests.js";
+import { formsOf, SecretValues } from "../../src/masking/secret-values.js";
+
+const KEY = Buffer.alloc(32, 3);
+const VALUE = "plain-looking-Wq8eR4tY6uIo";
+
+function digested(key = KEY): SecretValues {
+  const s = new SecretValues();
+  const known = new KnownDigests(key);
+  known.remember(formsOf(VALUE));
+  s.useDigests(known);
+  return s;
+}
+
+describe("values known by keyed digest", () => {
+  it("masks the value in the contexts it is printed in, and its encodings", () => {
+    const s = digested();
+    const b64 = Buffer.from(VALUE).toString("base64");
+    for (const text of [
+      `the password is ${VALUE}.`.replace(".", " ."),
+      `DB_PASS=${VALUE}`,
+      `postgres://app:${VALUE}@db:5432/x`,
+      `{"text":"the key\\n${VALUE}"}`,
+      `"${VALUE}"`,
+      `b64 ${b64}`,
+      `auth=${b64}`,
+      `q=${encodeURIComponent(VALUE)}&x=1`,
+    ]) {
+      const m = maskText(text, s);
+      assert.ok(!m.text.includes(VALUE) && !m.text.includes(b64), `${text} -> ${m.text}`);
+      assert.equal(m.hits.secret, 1, text);
+    }
+  });
+
+  it("leaves other text alone, and a prefix or extension of the value", () => {
+    const s = digested();
+    for (const text of ["nothing to see here at all", `${VALUE}x`, `x${VALUE}`, VALUE.slice(1)]) assert.equal(maskText(text, s).text, text);
+  });
+
+  it("finds nothing under another key, and the set holds no value", () => {
+    const other = digested(Buffer.alloc(32, 4));
+    const known = new KnownDigests(Buffer.alloc(32, 4), digested().digests!.snapshot().entries);
+    assert.equal(known.has(VALUE), false, "entries made with another key");
+    assert.equal(other.digests!.has(VALUE), true);
+    assert.ok(!JSON.stringify(digested().snapshot()).includes(VALUE));
+    assert.throws(() => new KnownDigests(Buffer.alloc(16)));
+  });
+
+  it("survives a snapshot (a worker thread's copy)", () => {
+    const copy = SecretValues.from(digested().snapshot());
+    assert.equal(copy.size, 0, "no value crosses");
+    assert.equal(maskText(`x ${VALUE} y`, copy).text, "x [MASKED:secret] y");
+  });
+});
