@@ -11,7 +11,7 @@ import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
 import { KnownDigests } from "../masking/known-digests.js";
-import { formsOf, SecretValues } from "../masking/secret-values.js";
+import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
 import { appendDigests, loadDaemonKey, readDigests } from "./masked-digests.js";
 import { settleOrphans } from "../sessions/recovery.js";
@@ -123,8 +123,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     lifetime.defer("remask", () => remask.close());
     // A value new to this daemon is masked from now on, remembered by digest, and masked in the history stored before.
     const learn = (value: string): void => {
-      if (!secrets.add(value)) return;
-      const added = secrets.digests!.remember(formsOf(value));
+      const added = secrets.addRemembered(value);
+      if (added === null) return;
       try {
         appendDigests(paths.maskedDigests, added);
       } catch (err) {

@@ -45,6 +45,8 @@ export class SecretValues {
   private readonly seen = new Set<string>();
   private sets: { bytes?: FormSet; text?: FormSet } = {};
   private known: KnownDigests | null = null;
+  /** Digests in `known` of values also held here: when all are, texts need no digest scan. */
+  private covered = 0;
   private changes = 0;
 
   /** Rebuilds a snapshot (in a worker thread). */
@@ -62,6 +64,8 @@ export class SecretValues {
   /** Also masks, in texts, every token whose keyed digest is in `known`. */
   useDigests(known: KnownDigests): void {
     this.known = known;
+    this.covered = 0;
+    for (const v of this.seen) this.covered += this.knownForms(v);
     this.sets = {};
     this.changes++;
   }
@@ -75,10 +79,28 @@ export class SecretValues {
     return this.changes + this.seen.size + (this.known?.size ?? 0);
   }
 
+  /**
+   * Adds a value and remembers its forms' digests in the attached set: the entries that are new
+   * there (to persist), or null when the value was known already (or too short to mask).
+   */
+  addRemembered(value: string): DigestEntry[] | null {
+    if (!this.add(value)) return null;
+    if (!this.known) return [];
+    const added = this.known.remember(formsOf(value));
+    this.covered += added.length;
+    this.sets = {};
+    return added;
+  }
+
+  private knownForms(value: string): number {
+    return this.known ? formsOf(value).filter((f) => this.known!.has(f)).length : 0;
+  }
+
   /** False when the value was known already (or too short to mask). */
   add(value: string): boolean {
     if (value.length < MIN_SECRET_LENGTH || this.seen.has(value)) return false;
     this.seen.add(value);
+    this.covered += this.knownForms(value);
     for (const f of formsOf(value)) {
       if (f.length >= MIN_SECRET_LENGTH) this.textForms.push(f);
       const view = Buffer.from(f, "utf8").toString("latin1");
@@ -114,7 +136,8 @@ export class SecretValues {
     const cached = this.sets[kind];
     if (cached) return cached;
     const forms = kind === "bytes" ? this.byteForms : this.textForms;
-    const known = kind === "text" ? this.known : null;
+    // Values held here are found by their forms: the digest scan is for those that are not.
+    const known = kind === "text" && this.known && this.known.size > this.covered ? this.known : null;
     const set: FormSet =
       forms.length === 0
         ? known ? { ...NO_FORMS, known } : NO_FORMS

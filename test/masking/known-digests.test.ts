@@ -56,4 +56,15 @@ describe("values known by keyed digest", () => {
     assert.equal(copy.size, 0, "no value crosses");
     assert.equal(maskText(`x ${VALUE} y`, copy).text, "x [MASKED:secret] y");
   });
+
+  it("skips the digest scan while every known digest's value is held in memory", () => {
+    const s = digested();
+    assert.ok(s.formSet("text").known, "a value known by digest only: scanned for");
+    assert.deepEqual(s.addRemembered(VALUE), [], "its digests were known");
+    assert.equal(s.formSet("text").known, null);
+    const added = s.addRemembered("another-value-Lk2jH7gF4dSa");
+    assert.ok(added && added.length > 0);
+    assert.equal(s.formSet("text").known, null);
+    assert.equal(maskText(`x ${VALUE} y`, s).text, "x [MASKED:secret] y");
+  });
 });
