@@ -14,6 +14,7 @@ import { AuditVerifyCommand } from "./commands/audit/verify.js";
 import { DaemonBackupCommand } from "./commands/daemon/backup.js";
 import { DaemonDiffCommand } from "./commands/daemon/diff.js";
 import { DaemonListBackupsCommand } from "./commands/daemon/list-backups.js";
+import { DaemonPruneBackupsCommand } from "./commands/daemon/prune-backups.js";
 import { DaemonRebuildCommand } from "./commands/daemon/rebuild.js";
 import { DaemonRestoreCommand } from "./commands/daemon/restore.js";
 import { DaemonVerifyCommand } from "./commands/daemon/verify.js";
@@ -91,6 +92,7 @@ for (const command of [
   DaemonRebuildCommand,
   DaemonBackupCommand,
   DaemonListBackupsCommand,
+  DaemonPruneBackupsCommand,
   DaemonRestoreCommand,
   MaskCommand,
   SearchCommand,

@@ -2,13 +2,15 @@
 // (rewritten in the background, with progress in sync.status), and stays masked after a restart
 // and an offline rebuild with the vault locked (the keyed digests in the run root).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { watch } from "../helpers/sessions.js";
 
 const PASS = "correct-horse-PASSPHRASE";
 const SESSION = "7a1c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c02";
@@ -31,13 +33,15 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 let h: TempHome;
+let project: string;
 let d: TestDaemon | undefined;
 let c: RpcClient | undefined;
 const cli = (args: string[], input?: string) => runCli(args, h.env, 60_000, input);
 const found = async (q: string) => (await c!.call("search.query", { q })).results.length;
 
 before(async () => {
-  h = tempHome({ vault: { kdf: "interactive" } });
+  project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
+  h = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
   assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
   assert.equal((await cli(["vault", "add", "work", "PLAIN", "--passphrase-stdin"], `${PASS}\n${VALUE}\n`)).code, 0);
   mkdirSync(join(h.claudeProjects, PROJECT), { recursive: true });
@@ -49,6 +53,7 @@ after(async () => {
   c?.close();
   await d?.kill();
   h?.cleanup();
+  rmSync(project, { recursive: true, force: true });
 });
 
 describe("masking history anew", () => {
@@ -63,6 +68,10 @@ describe("masking history anew", () => {
     await until("the import", async () => (await found("walrus")) > 0);
     assert.equal(await found(VALUE), 2, "locked: the value is searchable (nothing says it is secret)");
     assert.equal((await c!.call("sync.status", {})).remask.lastRewriteAt, null);
+    // A warden session prints it too, while nothing says it is secret: the ledger line holds it.
+    const s = await c!.call("sessions.launch", { argv: ["echo", "ledger-marker", VALUE], cwd: project });
+    assert.equal((await (await watch(c!, s.id)).exit()).code, 0);
+    const early = await c!.call("projection.backup", {});
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
     const status = await until("the rewrite", async () => {
       const s = (await c!.call("sync.status", {})).remask;
@@ -77,6 +86,23 @@ describe("masking history anew", () => {
     const list = await c!.call("sessions.list", { source: "claude-code" });
     assert.ok(!JSON.stringify(list).includes(VALUE), "the title too");
     assert.ok(!readFileSync(join(h.runRoot, "masked-digests"), "latin1").includes(VALUE));
+    const ledger = await c!.call("events.read", { session: s.id });
+    assert.ok(!JSON.stringify(ledger.events).includes(VALUE), "the projection's copy of the ledger event");
+    assert.ok(status.ledgerRows >= 1, "known: the ledger file holds it");
+
+    // The backup made before the rewrite holds the value: doctor names it, --fix removes it.
+    const late = await c!.call("projection.backup", {});
+    const doctor = (await cli(["daemon", "doctor", "--json"])).json();
+    const check = doctor.doctor.checks.find((x: any) => x.name === "backups_masked");
+    assert.equal(check.state, "degraded");
+    assert.ok(check.message.includes(early.file) && !check.message.includes(late.file), check.message);
+    assert.ok(doctor.repair_actions.some((a: any) => a.id === "remove_unmasked_backups" && a.risk === "runtime_only"));
+    assert.equal(doctor.doctor.checks.find((x: any) => x.name === "ledger_masking").state, "ok");
+    const fixed = (await cli(["daemon", "doctor", "--fix", "--json"])).json();
+    assert.ok(fixed.fixed.some((f: any) => f.id === "remove_unmasked_backups" && f.ok));
+    assert.equal(existsSync(early.file), false);
+    assert.equal(existsSync(late.file), true);
+    assert.equal(fixed.doctor.checks.find((x: any) => x.name === "backups_masked").state, "ok");
   });
 
   it("keeps it masked through a restart and an offline rebuild with the vault locked", async () => {

@@ -8,6 +8,7 @@ import { conflictMessage, type LockState } from "../lock.js";
 import type { WardenPaths } from "../paths.js";
 import { verifyAuditChain } from "../../ledger/audit-read.js";
 import { checkProjection, checkSourceExports } from "./projection-checks.js";
+import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
 import { dirProblem, inspectPath, octal } from "../secure-dir.js";
 import type { Check, RepairAction } from "./types.js";
@@ -228,4 +229,4 @@ export function checkVaults(ctx: DoctorContext): CheckResult {
   };
 }
 
-export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports];
+export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports, checkBackupsMasked, checkLedgerValues];

@@ -37,6 +37,14 @@ const repairs: Partial<Record<RepairId, Repair>> = {
     const r = resetStorage(() => {});
     return `replayed ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`;
   },
+  async remove_unmasked_backups(paths) {
+    const { readRemaskState } = await import("../../sync/remask-job.js");
+    const { pruneBackups } = await import("../../projection/prune-backups.js");
+    const at = readRemaskState(paths.remaskState).lastRewriteAt;
+    if (!at) return "no history rewrite recorded: nothing to remove";
+    const r = pruneBackups(paths.backups, { before: new Date(at) });
+    return `removed ${r.removed.length} backup(s) made before ${at}`;
+  },
   async start_daemon(_paths, env) {
     const { pid, socket } = await spawnDaemon(env, 10_000);
     return `started pid ${pid} on ${socket}`;
@@ -48,7 +56,7 @@ const repairs: Partial<Record<RepairId, Repair>> = {
  * offline before a start (which would otherwise rebuild it in the background). restore_latest_backup
  * is never applied by --fix: rebuild is the safe default when sources are healthy.
  */
-const order: RepairId[] = ["remove_stale_socket", "remove_stale_lock", "chmod_run_root", "chmod_socket", "daemon_rebuild_reset_storage", "daemon_rebuild", "start_daemon"];
+const order: RepairId[] = ["remove_stale_socket", "remove_stale_lock", "chmod_run_root", "chmod_socket", "daemon_rebuild_reset_storage", "daemon_rebuild", "remove_unmasked_backups", "start_daemon"];
 
 export async function applyRepairs(actions: RepairAction[], only: RepairId[] | null, paths: WardenPaths, env: NodeJS.ProcessEnv): Promise<RepairOutcome[]> {
   const wanted = new Set(actions.filter((a) => a.risk === "runtime_only" && (!only || only.includes(a.id))).map((a) => a.id));

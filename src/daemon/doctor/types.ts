@@ -22,7 +22,8 @@ export type RepairId =
   | "inspect_source"
   | "daemon_rebuild"
   | "daemon_rebuild_reset_storage"
-  | "restore_latest_backup";
+  | "restore_latest_backup"
+  | "remove_unmasked_backups";
 
 export interface Check {
   name: string;
