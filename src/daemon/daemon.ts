@@ -130,7 +130,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       } catch (err) {
         logger.error("could not record masked values' digests", { event: "digests_failed", error: (err as Error).message });
       }
-      if (added.length > 0 || remask.ledgerHoldsValues) remask.add([value]);
+      // Rows stored while it was not in memory (never known, or its vault locked since a restart) are found and masked.
+      remask.add([value]);
     };
     const vault = new VaultService(paths.home, config.vault, audit, logger, learn);
     lifetime.defer("vault keys", () => vault.dispose());

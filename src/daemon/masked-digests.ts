@@ -42,6 +42,23 @@ export function loadDaemonKey(paths: WardenPaths): Buffer {
   }
 }
 
+/** The daemon key if there is one (offline operations never create it), else null. */
+export function readDaemonKey(paths: WardenPaths): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(paths.daemonKey, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    refuseLink(paths.daemonKey, err);
+  }
+  try {
+    const key = Buffer.alloc(DAEMON_KEY_BYTES);
+    return readSync(fd, key, 0, DAEMON_KEY_BYTES, 0) === DAEMON_KEY_BYTES ? key : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function createKey(path: string): Buffer {
   const key = Buffer.alloc(DAEMON_KEY_BYTES);
   sodium().randombytes_buf(key);

@@ -40,6 +40,38 @@ export interface Match {
 export type DigestEntry = [length: number, digest: string, tag: number];
 const TAG_BITS = 12;
 
+/** Every string in a parsed JSON value with the known tokens in it masked; the value itself when none is. */
+export function maskKnown(value: unknown, known: KnownDigests): unknown {
+  if (typeof value === "string") {
+    const found = known.find(value);
+    if (found.length === 0) return value;
+    let out = "";
+    let pos = 0;
+    for (const m of found) {
+      out += value.slice(pos, m.start) + "[MASKED:secret]";
+      pos = m.end;
+    }
+    return out + value.slice(pos);
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((v, i) => {
+      const m = maskKnown(v, known);
+      if (m !== v) (out ??= value.slice())[i] = m;
+    });
+    return out ?? value;
+  }
+  if (value !== null && typeof value === "object") {
+    let out: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(value)) {
+      const m = maskKnown(v, known);
+      if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
 export class KnownDigests {
   private readonly digests = new Set<string>();
   private readonly entries = new Map<string, DigestEntry>();

@@ -6,6 +6,7 @@
 // reads big files in slices (`budget`) so the daemon keeps serving.
 import { statSync, type Stats } from "node:fs";
 import { scanLines } from "../ledger/jsonl.js";
+import { maskKnown } from "../masking/known-digests.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { importTranscriptSlice } from "../sync/transcript-slice.js";
 import type { Projection, Watermark, WatermarkUpdate } from "./projection.js";
@@ -98,6 +99,7 @@ export function syncSource(p: Projection, source: SourceFile, opts: SyncOptions 
     else if (source.kind === "audit") p.applyAudit(source, audit.splice(0), wmUpdate);
     else p.applyApprovals(source, approvals.splice(0), wmUpdate);
   };
+  const known = source.kind === "ledger" && opts.secrets?.digests?.size ? opts.secrets.digests : null;
   let pending = 0;
   let end = resume.from;
   let stopped = false;
@@ -116,7 +118,10 @@ export function syncSource(p: Projection, source: SourceFile, opts: SyncOptions 
       const parsed = parseSourceLine(source, text);
       if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
       else if ("event" in parsed) {
-        events.push({ event: parsed.event, offset: start, length: lineEnd - 1 - start });
+        // A line recorded before a value in it was known to be secret: its copy here is masked.
+        const data = known ? maskKnown(parsed.event.data, known) : parsed.event.data;
+        if (data === parsed.event.data) events.push({ event: parsed.event, offset: start, length: lineEnd - 1 - start });
+        else events.push({ event: { ...parsed.event, data: data as Record<string, unknown> }, offset: start, length: lineEnd - 1 - start, inline: true });
         lastSeq = Math.max(lastSeq, parsed.event.seq);
       } else if ("audit" in parsed) {
         audit.push(parsed.audit);

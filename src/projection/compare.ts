@@ -5,6 +5,7 @@ import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
+import { maskKnown, type KnownDigests } from "../masking/known-digests.js";
 import { RpcError } from "../rpc/errors.js";
 import { eventRow, foldSession, parseSourceLine, type ApprovalRow, type AuditRow, type EventRow, type SessionRow } from "./rows.js";
 import { SURFACES, type Surface } from "./schema.js";
@@ -22,22 +23,25 @@ const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data, r.sr
 const auditLine = (r: AuditRow) => [r.host, r.seq, r.ts, r.action, r.outcome, r.vault, r.name, r.kind, r.record].join("\t");
 const approvalLine = (r: ApprovalRow) => [r.host, r.seq, r.ts, r.record].join("\t");
 
-/** A valid record, and where its line is (events point at it). */
-type Parsed = NonNullable<ReturnType<typeof parseSourceLine>> & { offset: number; length: number };
+/** A valid record, and where its line is (events point at it); `inline` when masked on the way in, as catch-up does. */
+type Parsed = NonNullable<ReturnType<typeof parseSourceLine>> & { offset: number; length: number; inline?: boolean };
 const seqOf = (p: Parsed) => ("event" in p ? p.event.seq : "audit" in p ? p.audit.seq : p.approval.seq);
 
 /**
  * One source file's valid records in file order, up to `limit` bytes (the projection's watermark:
  * what was appended after it is pending, not drift).
  */
-function fileRecords(source: SourceFile, limit: number | undefined): Parsed[] {
+function fileRecords(source: SourceFile, limit: number | undefined, known: KnownDigests | null): Parsed[] {
   const out: Parsed[] = [];
   scanLines(
     source.path,
     0,
     (text, end, _lineNo, start) => {
       const p = parseSourceLine(source, text);
-      if (p) out.push({ ...p, offset: start, length: end - 1 - start });
+      // A ledger line holding a value masked since: the projection's copy is masked (catchup.ts).
+      const data = p && known && "event" in p ? maskKnown(p.event.data, known) : undefined;
+      if (p && data !== undefined && "event" in p && data !== p.event.data) out.push({ event: { ...p.event, data: data as Record<string, unknown> }, offset: start, length: end - 1 - start, inline: true });
+      else if (p) out.push({ ...p, offset: start, length: end - 1 - start });
     },
     { to: limit },
   );
@@ -56,13 +60,13 @@ export function watermarkLimits(db: Database.Database): Map<string, number> {
   return new Map((db.prepare("SELECT path, offset FROM watermarks").all() as Array<{ path: string; offset: number }>).map((w) => [w.path, w.offset]));
 }
 
-function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>): Generator<Keyed> {
+function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>, known: KnownDigests | null): Generator<Keyed> {
   const all = discoverSources(home);
   if (surface === "sessions" || surface === "events") {
     const ledgers = all.filter((s) => s.kind === "ledger").sort((a, b) => (a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0));
     for (const source of ledgers) {
       if (after !== null && source.session! < after.split("\u0000")[0]!) continue;
-      const records = fileRecords(source, limits.get(source.rel));
+      const records = fileRecords(source, limits.get(source.rel), known);
       if (surface === "sessions") {
         // Folded like the projection folds them: every valid line, in file order.
         let row: SessionRow | null = null;
@@ -72,14 +76,14 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
         for (const r of bySeq(records)) {
           const e = (r as { event: LedgerEvent }).event;
           const key = k2(e.session, e.seq);
-          if (after === null || key > after) yield { key, row: eventLine(eventRow({ event: e, offset: r.offset, length: r.length })) };
+          if (after === null || key > after) yield { key, row: eventLine(eventRow({ event: e, offset: r.offset, length: r.length, inline: r.inline })) };
         }
       }
     }
     return;
   }
   for (const source of all.filter((s) => s.kind === surface)) {
-    for (const r of bySeq(fileRecords(source, limits.get(source.rel)))) {
+    for (const r of bySeq(fileRecords(source, limits.get(source.rel), null))) {
       const row = "audit" in r ? r.audit : (r as { approval: ApprovalRow }).approval;
       const key = k2(row.host, row.seq);
       if (after === null || key > after) yield { key, row: "audit" in r ? auditLine(r.audit) : approvalLine(row as ApprovalRow) };
@@ -143,11 +147,12 @@ function snapshot<T>(db: Database.Database, fn: () => T): T {
   }
 }
 
-export function verify(home: string, db: Database.Database, surface?: Surface | "all"): ResultOf<"projection.verify"> {
+/** `known`: the daemon's digests of values masked before (ledger lines that hold one are masked in the projection). */
+export function verify(home: string, db: Database.Database, surface?: Surface | "all", known: KnownDigests | null = null): ResultOf<"projection.verify"> {
   return snapshot(db, () => {
     const limits = watermarkLimits(db);
     const surfaces = surfacesOf(surface).map((s) => {
-      const source = digest(sourceRows(home, s, null, limits));
+      const source = digest(sourceRows(home, s, null, limits, known));
       const projection = digest(projectionRows(db, s, null));
       return { surface: s, ok: source.count === projection.count && source.hash === projection.hash, source, projection };
     });
@@ -158,7 +163,7 @@ export function verify(home: string, db: Database.Database, surface?: Surface | 
 type Difference = ResultOf<"projection.diff">["differences"][number];
 
 /** Merge-joins source and projection rows, surface by surface, from the cursor on. */
-export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }): ResultOf<"projection.diff"> {
+export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }, known: KnownDigests | null = null): ResultOf<"projection.diff"> {
   const surfaces = surfacesOf(q.surface);
   let start: { surface: Surface; key: string } | null = null;
   if (q.cursor) {
@@ -171,16 +176,16 @@ export function diff(home: string, db: Database.Database, q: { surface?: Surface
       throw new RpcError("invalid_params", "cursor is not one this daemon gave out for this surface", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
     }
   }
-  return snapshot(db, () => diffFrom(home, db, surfaces, start, q.limit));
+  return snapshot(db, () => diffFrom(home, db, surfaces, start, q.limit, known));
 }
 
-function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number): ResultOf<"projection.diff"> {
+function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number, known: KnownDigests | null): ResultOf<"projection.diff"> {
   const limits = watermarkLimits(db);
   const out: Difference[] = [];
   let lastRaw: { surface: Surface; key: string } | null = null;
   for (const surface of surfaces.slice(start ? Math.max(0, surfaces.indexOf(start.surface)) : 0)) {
     const after = start && start.surface === surface ? start.key : null;
-    const src = sourceRows(home, surface, after, limits);
+    const src = sourceRows(home, surface, after, limits, known);
     const prj = projectionRows(db, surface, after);
     let a = src.next();
     let b = prj.next();

@@ -3,7 +3,10 @@
 // held throughout, so no daemon can start halfway.
 import type { ResultOf } from "../../protocol/index.js";
 import { withLockHeld } from "../daemon/lock.js";
-import { resolvePaths } from "../daemon/paths.js";
+import { readDaemonKey, readDigests } from "../daemon/masked-digests.js";
+import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
+import { KnownDigests } from "../masking/known-digests.js";
+import { SecretValues } from "../masking/secret-values.js";
 import { ensureRunRoot } from "../daemon/secure-dir.js";
 import { WardenError } from "../errors.js";
 import { syncAll } from "./catchup.js";
@@ -20,14 +23,24 @@ function offline<T>(fn: () => T): T {
   });
 }
 
+/** Values masked before, by keyed digest: a ledger line written before its value was known stays masked here. */
+function knownSecrets(paths: WardenPaths): SecretValues | undefined {
+  const key = readDaemonKey(paths);
+  if (!key) return undefined;
+  const secrets = new SecretValues();
+  secrets.useDigests(new KnownDigests(key, readDigests(paths.maskedDigests)));
+  return secrets;
+}
+
 export function resetStorage(onFile: (done: number, total: number) => void): { files: number; rows: number; verify: ResultOf<"projection.verify"> } {
   return offline(() => {
     const paths = resolvePaths();
     removeDb(paths.projection);
     const p = Projection.open(paths.projection);
     try {
-      const report = syncAll(p, paths.home, onFile);
-      return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db) };
+      const secrets = knownSecrets(paths);
+      const report = syncAll(p, paths.home, { onFile, secrets });
+      return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db, "all", secrets?.digests ?? null) };
     } finally {
       p.close();
     }

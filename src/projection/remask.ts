@@ -5,7 +5,9 @@
 // a small table, checked whole. Every write goes through the one writer connection.
 import { marker } from "../masking/rules.js";
 import type { SecretValues } from "../masking/secret-values.js";
+import { loadEvents } from "./event-data.js";
 import type { Projection } from "./projection.js";
+import type { EventRow } from "./rows.js";
 
 export interface RemaskCursor {
   session: string;
@@ -87,21 +89,41 @@ export function remaskEvents(p: Projection, only: SecretValues, after: RemaskCur
   return rows.length < limit || !last ? null : { session: last.session, seq: last.seq };
 }
 
-/** Search documents holding a form of `only` (found through the index, checked exactly), rewritten. */
-export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCounts): void {
+/**
+ * Search documents holding a form of `only` (found through the index, checked exactly), rewritten;
+ * with the event of each, when its data is not kept here but read from its ledger line (a long
+ * one): that line holds the value, so the event's masked data is kept here from now on.
+ */
+export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCounts, home: string): void {
   const db = p.db;
-  const find = db.prepare("SELECT d.id, d.text FROM search JOIN search_docs d ON d.id = search.rowid WHERE search MATCH ?");
+  const find = db.prepare("SELECT d.id, d.session, d.seq, d.text FROM search JOIN search_docs d ON d.id = search.rowid WHERE search MATCH ?");
   const setDoc = db.prepare("UPDATE search_docs SET text = ? WHERE id = ?");
+  const getEvent = db.prepare("SELECT e.session, e.seq, e.ts, e.kind, e.data, e.src_offset, e.src_length, s.host, s.source FROM events e JOIN sessions s ON s.id = e.session WHERE e.session = ? AND e.seq = ?");
+  const setData = db.prepare("UPDATE events SET data = ? WHERE session = ? AND seq = ?");
+  const bump = db.prepare("UPDATE sessions SET rev = max(?, rev + 1) WHERE id = ?");
   for (const form of only.texts()) {
     const tokens = form.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== "");
     if (tokens.length === 0) continue;
-    const rows = find.all(`"${tokens.join(" ")}"`) as Array<{ id: number; text: string }>;
+    const rows = find.all(`"${tokens.join(" ")}"`) as Array<{ id: number; session: string; seq: number; text: string }>;
     db.transaction(() => {
       for (const r of rows) {
         const m = maskText(r.text, only);
         if (m.text === r.text) continue;
         setDoc.run(m.text, r.id);
         counts.rewritten++;
+        const e = getEvent.get(r.session, r.seq) as (EventRow & { host: string; source: string }) | undefined;
+        if (!e || e.data !== null || e.source !== "warden") continue;
+        let data: unknown;
+        try {
+          data = loadEvents([e], home, e.host)[0]!.data;
+        } catch {
+          continue; // the line moved: a rebuild reads it anew
+        }
+        const masked = maskStrings(data, only);
+        if (JSON.stringify(masked) === JSON.stringify(data)) continue;
+        setData.run(JSON.stringify(masked), r.session, r.seq);
+        bump.run(nextRev(), r.session);
+        counts.ledgerRows++;
       }
     })();
   }

@@ -50,6 +50,8 @@ export interface LocatedEvent {
   event: LedgerEvent;
   offset: number;
   length: number;
+  /** Keep the data in the projection however long the line: it was masked on the way in (the line holds more). */
+  inline?: boolean;
 }
 
 /**
@@ -77,12 +79,12 @@ export interface ApprovalRow {
   record: string;
 }
 
-export const eventRow = ({ event: e, offset, length }: LocatedEvent): EventRow => ({
+export const eventRow = ({ event: e, offset, length, inline }: LocatedEvent): EventRow => ({
   session: e.session,
   seq: e.seq,
   ts: e.ts,
   kind: e.kind,
-  data: length > INLINE_LINE_BYTES ? null : JSON.stringify(e.data),
+  data: length > INLINE_LINE_BYTES && !inline ? null : JSON.stringify(e.data),
   src_offset: offset,
   src_length: length,
 });

@@ -61,11 +61,6 @@ export class RemaskJob {
     this.saved = readRemaskState(statePath);
   }
 
-  /** Whether ledger sources are known to hold a value in clear (written before it was known). */
-  get ledgerHoldsValues(): boolean {
-    return this.saved.ledgerRows > 0;
-  }
-
   /** Values just learned: masked in history by the next pass. */
   add(values: readonly string[]): void {
     if (this.closed || values.length === 0) return;
@@ -124,7 +119,7 @@ export class RemaskJob {
           pass.cursor = null;
           pass.total = (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
           remaskSessions(p, pass.only, pass.counts);
-          remaskDocs(p, pass.only, pass.counts);
+          remaskDocs(p, pass.only, pass.counts, this.projection.home);
         }
         pass.cursor = remaskEvents(p, pass.only, pass.cursor, BATCH, pass.counts);
         return pass.cursor !== null;

@@ -34,6 +34,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 
 let h: TempHome;
 let project: string;
+let ledgerSession: string;
 let d: TestDaemon | undefined;
 let c: RpcClient | undefined;
 const cli = (args: string[], input?: string) => runCli(args, h.env, 60_000, input);
@@ -68,8 +69,10 @@ describe("masking history anew", () => {
     await until("the import", async () => (await found("walrus")) > 0);
     assert.equal(await found(VALUE), 2, "locked: the value is searchable (nothing says it is secret)");
     assert.equal((await c!.call("sync.status", {})).remask.lastRewriteAt, null);
-    // A warden session prints it too, while nothing says it is secret: the ledger line holds it.
-    const s = await c!.call("sessions.launch", { argv: ["echo", "ledger-marker", VALUE], cwd: project });
+    // A warden session prints it too, while nothing says it is secret: the ledger lines hold it
+    // (one short, kept in the projection; one long, read from the ledger file).
+    const s = await c!.call("sessions.launch", { argv: ["sh", "-c", `echo ledger-marker ${VALUE}; sleep 0.1; echo long-marker ${VALUE} ${"x".repeat(1500)}`], cwd: project });
+    ledgerSession = s.id;
     assert.equal((await (await watch(c!, s.id)).exit()).code, 0);
     const early = await c!.call("projection.backup", {});
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
@@ -86,8 +89,11 @@ describe("masking history anew", () => {
     const list = await c!.call("sessions.list", { source: "claude-code" });
     assert.ok(!JSON.stringify(list).includes(VALUE), "the title too");
     assert.ok(!readFileSync(join(h.runRoot, "masked-digests"), "latin1").includes(VALUE));
+    await until("the ledger output to be searchable", async () => (await found("marker")) >= 2);
     const ledger = await c!.call("events.read", { session: s.id });
-    assert.ok(!JSON.stringify(ledger.events).includes(VALUE), "the projection's copy of the ledger event");
+    assert.ok(!JSON.stringify(ledger.events).includes(VALUE), "the projection's copy of the ledger events");
+    assert.ok(JSON.stringify(ledger.events).includes("long-marker"));
+    assert.equal((await c!.call("projection.verify", {})).ok, true, "a masked copy of a ledger line is no drift");
     assert.ok(status.ledgerRows >= 1, "known: the ledger file holds it");
 
     // The backup made before the rewrite holds the value: doctor names it, --fix removes it.
@@ -119,5 +125,10 @@ describe("masking history anew", () => {
     assert.equal(await found(VALUE), 0);
     const events = await c.call("events.read", { session: `claude-${SESSION}` });
     assert.ok(!JSON.stringify(events.events).includes(VALUE));
+    const ledger = await c.call("events.read", { session: ledgerSession });
+    assert.ok(JSON.stringify(ledger.events).includes("long-marker"));
+    assert.ok(!JSON.stringify(ledger.events).includes(VALUE), "the ledger's lines, replayed with the vault locked");
+    assert.equal(reset.json().verify.ok, true);
+    assert.equal((await c.call("projection.verify", {})).ok, true);
   });
 });
