@@ -145,3 +145,13 @@ export function remaskSessions(p: Projection, only: SecretValues, counts: Remask
     }
   })();
 }
+
+/**
+ * A transcript batch the reader thread masked before the values in `secrets` were all known to it
+ * (in flight when one was learned), with every value's forms masked now, before it is written.
+ */
+export function remaskBatch<B extends { rows: Array<{ data: string; text: string }>; session: unknown }>(batch: B, secrets: SecretValues): B {
+  if (secrets.size === 0) return batch;
+  const rows = batch.rows.map((r) => (holds(r.data, secrets) || holds(r.text, secrets) ? { ...r, data: maskJson(r.data, secrets), text: maskText(r.text, secrets).text } : r));
+  return { ...batch, rows, session: maskStrings(batch.session, secrets) };
+}

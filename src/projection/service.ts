@@ -19,6 +19,7 @@ import { reportBatch } from "../sync/transcript-slice.js";
 import type { TranscriptReader } from "../sync/reader.js";
 import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
 import { headHash, lineHash } from "./resume.js";
+import { remaskBatch } from "./remask.js";
 import { SYNC_VERSION } from "./schema.js";
 import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -229,8 +230,10 @@ export class ProjectionService {
     const prepared = prepareSync(p, source);
     if ("done" in prepared) return prepared;
     const { wm, st, resume } = prepared;
-    const step = await reader.read(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.budget, (b) => {
+    const step = await reader.read(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.budget, (batch, secretsVersion) => {
       if (this.p !== p || this.rebuilding || this.closed) return false;
+      // Masked in the reader before a value was learned here: masked with it now, before it is written.
+      const b = this.sync.secrets && secretsVersion !== this.sync.secrets.version ? remaskBatch(batch, this.sync.secrets) : batch;
       p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
       reportBatch(opts.report, b);
       this.cachedCounts = null;

@@ -16,7 +16,7 @@ export class TranscriptReader {
   private readonly shared = new Int32Array(new SharedArrayBuffer(8));
   private nextJob = 1;
   private secretsSent = -1;
-  private readonly jobs = new Map<number, { onBatch: (b: TranscriptBatch) => boolean; resolve: (s: SyncStep) => void; reject: (e: Error) => void }>();
+  private readonly jobs = new Map<number, { onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean; version: number; resolve: (s: SyncStep) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly secrets: SecretValues) {
     this.worker = new Worker(new URL("./reader-worker.js", import.meta.url), { workerData: { shared: this.shared.buffer } });
@@ -29,14 +29,14 @@ export class TranscriptReader {
    * Reads one slice of a transcript; `onBatch` applies each batch (returning false stops the job:
    * the projection went away under it). Resolves with how the slice ended.
    */
-  read(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, budget: number, onBatch: (b: TranscriptBatch) => boolean): Promise<SyncStep> {
+  read(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, budget: number, onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean): Promise<SyncStep> {
     if (this.secrets.version !== this.secretsSent) {
       this.secretsSent = this.secrets.version;
       this.worker.postMessage({ type: "secrets", snapshot: this.secrets.snapshot() });
     }
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
-      this.jobs.set(job, { onBatch, resolve, reject });
+      this.jobs.set(job, { onBatch, version: this.secretsSent, resolve, reject }); // the batches are masked with what was sent last
       this.worker.postMessage({ type: "read", job, source, st, wm, resume, budget });
     });
   }
@@ -50,7 +50,7 @@ export class TranscriptReader {
     const c = this.jobs.get(m.job);
     if (m.type === "batch") {
       try {
-        if (c && !c.onBatch(m.batch)) this.stop(m.job); // else a failed job's straggler
+        if (c && !c.onBatch(m.batch, c.version)) this.stop(m.job); // else a failed job's straggler
       } catch (err) {
         this.stop(m.job);
         this.jobs.delete(m.job);

@@ -4,7 +4,7 @@
 // job runs join the next pass; a rebuild or restore meanwhile restarts the pass on the new
 // database. When a pass rewrote something, its time is recorded in run/<host>/remask.json: backups
 // older than it still hold the values (doctor lists them).
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs";
 import type { Logger } from "../daemon/log.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { Projection } from "../projection/projection.js";
@@ -13,6 +13,8 @@ import type { ProjectionService } from "../projection/service.js";
 
 const BATCH = 2000;
 const RETRY_MS = 500;
+/** How often the job looks whether the database was replaced (a rebuild, a restore) since its last pass. */
+const SWAP_CHECK_MS = 2000;
 
 export interface RemaskState {
   /** When a pass last rewrote rows (ISO), or null. */
@@ -52,6 +54,10 @@ export class RemaskJob {
   private startedAt: string | null = null;
   private finishedAt: string | null = null;
   private lastCounts: RemaskCounts = { scanned: 0, rewritten: 0, ledgerRows: 0 };
+  /** Values every pass so far masked, and the database the last one ran on. */
+  private done: string[] = [];
+  private lastP: Projection | null = null;
+  private readonly swapCheck: NodeJS.Timeout;
 
   constructor(
     private readonly projection: ProjectionService,
@@ -59,6 +65,15 @@ export class RemaskJob {
     private readonly log: Logger,
   ) {
     this.saved = readRemaskState(statePath);
+    // A rebuild builds from a snapshot of the values taken when it started: one learned meanwhile
+    // is masked on the database swapped in, by a pass of every value again.
+    this.swapCheck = setInterval(() => {
+      const p = this.projection.withWriter((p) => p);
+      if (p && this.lastP && p !== this.lastP && !this.pass && this.waiting.length === 0 && this.done.length > 0) {
+        this.lastP = p;
+        this.add(this.done.splice(0));
+      }
+    }, SWAP_CHECK_MS).unref();
   }
 
   /** Values just learned: masked in history by the next pass. */
@@ -84,6 +99,7 @@ export class RemaskJob {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.swapCheck);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -137,12 +153,19 @@ export class RemaskJob {
   private finish(pass: NonNullable<RemaskJob["pass"]>): void {
     this.pass = null;
     this.lastCounts = pass.counts;
+    this.done.push(...pass.only.values());
+    this.lastP = pass.p;
     this.finishedAt = new Date().toISOString();
     this.log.info("history masked anew", { event: "remasked", values: pass.values, scanned: pass.counts.scanned, rewritten: pass.counts.rewritten });
     if (pass.counts.rewritten === 0) return;
     this.saved = { lastRewriteAt: this.finishedAt, rows: this.saved.rows + pass.counts.rewritten, ledgerRows: this.saved.ledgerRows + pass.counts.ledgerRows };
     try {
-      writeFileSync(this.statePath, JSON.stringify(this.saved) + "\n", { mode: 0o600 });
+      const fd = openSync(this.statePath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+      try {
+        writeSync(fd, JSON.stringify(this.saved) + "\n");
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       this.log.error("could not record the history rewrite", { event: "remask_state_failed", error: (err as Error).message });
     }
