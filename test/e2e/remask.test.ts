@@ -2,7 +2,7 @@
 // (rewritten in the background, with progress in sync.status), and stays masked after a restart
 // and an offline rebuild with the vault locked (the keyed digests in the run root).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -130,5 +130,29 @@ describe("masking history anew", () => {
     assert.ok(!JSON.stringify(ledger.events).includes(VALUE), "the ledger's lines, replayed with the vault locked");
     assert.equal(reset.json().verify.ok, true);
     assert.equal((await c.call("projection.verify", {})).ok, true);
+  });
+});
+
+describe("the daemon key", () => {
+  it("refuses to start on a symlinked or too open daemon.key, never following it", async () => {
+    const home = tempHome({});
+    try {
+      const dir = join(home.home, "private", "testhost");
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const target = join(home.home, "elsewhere.key");
+      writeFileSync(target, Buffer.alloc(32, 1), { mode: 0o600 });
+      symlinkSync(target, join(dir, "daemon.key"));
+      await assert.rejects(startTestDaemon(home), (e: any) => e.kind === "unsafe_path");
+      rmSync(join(dir, "daemon.key"));
+      writeFileSync(join(dir, "daemon.key"), Buffer.alloc(32, 1), { mode: 0o644 });
+      await assert.rejects(startTestDaemon(home), (e: any) => e.kind === "unsafe_path");
+      rmSync(join(dir, "daemon.key"));
+      const d2 = await startTestDaemon(home);
+      await d2.kill();
+      assert.equal(statSync(join(dir, "daemon.key")).mode & 0o777, 0o600, "created anew");
+      assert.deepEqual(readFileSync(target), Buffer.alloc(32, 1), "the symlink's target untouched");
+    } finally {
+      home.cleanup();
+    }
   });
 });
