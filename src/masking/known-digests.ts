@@ -18,10 +18,11 @@ export const MIN_TOKEN = 8;
 export const MAX_TOKEN = 512;
 
 /**
- * Per ASCII char: 1 ends a token (whitespace, quotes, brackets, list separators, backslashes: JSON
- * escapes); 2 may begin a part inside one (`KEY=value`, `user:pass@host`); 0 is part of a token.
+ * Per UTF-16 code unit (a 64 KiB table: one load per char, no branch on the range): 1 ends a token
+ * (whitespace, quotes, brackets, list separators, backslashes: JSON escapes); 2 may begin a part
+ * inside one (`KEY=value`, `user:pass@host`); 0 is part of a token.
  */
-const CLASS = new Uint8Array(128);
+const CLASS = new Uint8Array(65536);
 for (const c of " \t\n\r\f\v\"'`<>()[]{},;\\|") CLASS[c.charCodeAt(0)] = 1;
 for (const c of "=:@/?&#") CLASS[c.charCodeAt(0)] = 2;
 
@@ -81,6 +82,8 @@ export class KnownDigests {
   private readonly tags = new Uint8Array(1 << (TAG_BITS - 3));
   private readonly seed: number;
   private minLength = Infinity;
+  /** Separator positions in the current run (reused: no allocation per run). */
+  private readonly seps: number[] = [];
   private readonly out = Buffer.alloc(DIGEST_BYTES);
 
   constructor(
@@ -128,36 +131,34 @@ export class KnownDigests {
   find(text: string): Match[] {
     const found: Match[] = [];
     if (this.digests.size === 0 || text.length < MIN_TOKEN) return found;
-    const seps: number[] = [];
+    const seps = this.seps;
+    let nseps = 0;
     let start = 0;
     const n = text.length;
+    const min = this.minLength;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      const k = c < 128 ? CLASS[c]! : 0;
+      const k = CLASS[text.charCodeAt(i)]!;
       if (k === 0) continue;
       if (k === 2) {
-        seps.push(i);
+        seps[nseps++] = i;
         continue;
       }
-      if (i - start >= this.minLength) this.candidate(text, start, i, seps, found);
-      seps.length = 0;
+      if (i - start >= min && (nseps > 0 || this.lengths.has(i - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, i, nseps, found);
+      nseps = 0;
       start = i + 1;
     }
-    if (n - start >= this.minLength) this.candidate(text, start, n, seps, found);
+    if (n - start >= min && (nseps > 0 || this.lengths.has(n - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, n, nseps, found);
     return found;
   }
 
-  private candidate(text: string, from: number, to: number, seps: number[], found: Match[]): void {
-    if (seps.length > 0 || this.lengths.has(to - from) || text.charCodeAt(from - 1) === 0x5c) this.run(text, from, to, seps, found);
-  }
-
-  private run(text: string, from: number, to: number, seps: number[], found: Match[]): void {
+  private run(text: string, from: number, to: number, nseps: number, found: Match[]): void {
+    const seps = this.seps;
     // After a JSON escape (`\n`, `\u00e9`: a raw transcript line), the token starts past its letters.
     if (text.charCodeAt(from - 1) === 0x5c) from += /^u[0-9a-fA-F]{4}/.test(text.slice(from, from + 5)) ? 5 : 1;
     if (this.hit(text, from, to)) return void found.push({ start: from, end: to, rule: "secret" });
     let piece = from;
-    for (let k = 0; k <= seps.length; k++) {
-      const s = k < seps.length ? seps[k]! : to;
+    for (let k = 0; k <= nseps; k++) {
+      const s = k < nseps ? seps[k]! : to;
       if (s < from) continue;
       if (this.hit(text, piece, s)) found.push({ start: piece, end: s, rule: "secret" });
       else if (s < to && piece > from && this.hit(text, piece, to)) return void found.push({ start: piece, end: to, rule: "secret" });
