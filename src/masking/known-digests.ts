@@ -76,8 +76,8 @@ export function maskKnown(value: unknown, known: KnownDigests): unknown {
 export class KnownDigests {
   private readonly digests = new Set<string>();
   private readonly entries = new Map<string, DigestEntry>();
-  /** How many digests of each length: the prefilter, so most tokens are never hashed. */
-  private readonly lengths = new Map<number, number>();
+  /** Which lengths known forms have: the prefilter, so most tokens are never hashed. */
+  private readonly lengths = new Uint8Array(MAX_TOKEN + 1);
   /** Tags of known forms, one bit each. */
   private readonly tags = new Uint8Array(1 << (TAG_BITS - 3));
   private readonly seed: number;
@@ -119,7 +119,7 @@ export class KnownDigests {
 
   /** Whether `token`'s keyed digest is in the set. */
   has(token: string): boolean {
-    return this.lengths.has(token.length) && this.tagged(this.tag(token, 0, token.length)) && this.digests.has(`${token.length}:${this.digest(token)}`);
+    return this.known(token.length) && this.tagged(this.tag(token, 0, token.length)) && this.digests.has(`${token.length}:${this.digest(token)}`);
   }
 
   /**
@@ -143,11 +143,11 @@ export class KnownDigests {
         seps[nseps++] = i;
         continue;
       }
-      if (i - start >= min && (nseps > 0 || this.lengths.has(i - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, i, nseps, found);
+      if (i - start >= min && (nseps > 0 || this.known(i - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, i, nseps, found);
       nseps = 0;
       start = i + 1;
     }
-    if (n - start >= min && (nseps > 0 || this.lengths.has(n - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, n, nseps, found);
+    if (n - start >= min && (nseps > 0 || this.known(n - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, n, nseps, found);
     return found;
   }
 
@@ -168,7 +168,7 @@ export class KnownDigests {
 
   private hit(text: string, from: number, to: number): boolean {
     const n = to - from;
-    return n >= MIN_TOKEN && this.lengths.has(n) && this.tagged(this.tag(text, from, to)) && this.digests.has(`${n}:${this.digest(text.slice(from, to))}`);
+    return n >= MIN_TOKEN && this.known(n) && this.tagged(this.tag(text, from, to)) && this.digests.has(`${n}:${this.digest(text.slice(from, to))}`);
   }
 
   /** FNV-1a over the UTF-16 code units, seeded from the key, folded to TAG_BITS. */
@@ -176,6 +176,11 @@ export class KnownDigests {
     let h = this.seed;
     for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     return (h ^ (h >>> 16)) & ((1 << TAG_BITS) - 1);
+  }
+
+  /** Whether some known form has this length. */
+  private known(length: number): boolean {
+    return length <= MAX_TOKEN && this.lengths[length] === 1;
   }
 
   private tagged(tag: number): boolean {
@@ -195,7 +200,7 @@ export class KnownDigests {
     this.entries.set(k, e);
     this.tags[tag >>> 3]! |= 1 << (tag & 7);
     this.minLength = Math.min(this.minLength, length);
-    this.lengths.set(length, (this.lengths.get(length) ?? 0) + 1);
+    if (length <= MAX_TOKEN) this.lengths[length] = 1;
     return true;
   }
 }
