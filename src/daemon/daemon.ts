@@ -10,7 +10,7 @@ import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
-import { KnownDigests } from "../masking/known-digests.js";
+import { KnownDigests, type DigestEntry } from "../masking/known-digests.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
 import { appendDigests, loadDaemonKey, readDigests } from "./masked-digests.js";
@@ -121,15 +121,21 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     }
     const remask = new RemaskJob(projection, paths.remaskState, logger);
     lifetime.defer("remask", () => remask.close());
-    // A value new to this daemon is masked from now on, remembered by digest, and masked in the history stored before.
-    const learn = (value: string): void => {
-      const added = secrets.addRemembered(value);
-      if (added === null) return;
+    // A value new to this daemon is masked from now on, remembered by digest (the values of one
+    // unlock in one fsynced append), and masked in the history stored before.
+    let digestsToWrite: DigestEntry[] = [];
+    const writeDigests = (): void => {
       try {
-        appendDigests(paths.maskedDigests, added);
+        appendDigests(paths.maskedDigests, digestsToWrite.splice(0));
       } catch (err) {
         logger.error("could not record masked values' digests", { event: "digests_failed", error: (err as Error).message });
       }
+    };
+    lifetime.defer("masked digests", writeDigests);
+    const learn = (value: string): void => {
+      const added = secrets.addRemembered(value);
+      if (added === null) return;
+      if (added.length > 0 && digestsToWrite.push(...added) === added.length) setImmediate(writeDigests);
       // Rows stored while it was not in memory (never known, or its vault locked since a restart) are found and masked.
       remask.add([value]);
     };
