@@ -41,6 +41,9 @@ export class SyncStatusCommand extends WardenCommand {
         ].join(""),
       ),
     ];
+    const m = r.remask;
+    if (m.state === "running") lines.push("", `masking history anew: ${m.values} value(s), ${m.scanned}/${m.total} events checked, ${m.rewritten} rows rewritten`);
+    else if (m.lastRewriteAt) lines.push("", `history last masked anew ${m.lastRewriteAt}: ${m.rows} rows in all${m.ledgerRows ? `, ${m.ledgerRows} of them from ledger lines that hold the value (see warden daemon doctor)` : ""}`);
     if (r.lastError) lines.push("", `last error ${r.lastError.at}: ${r.lastError.message}`);
     for (const k of r.sinks) lines.push(`sink ${k.name} → ${k.target}: last push ${k.lastPushAt ?? "never"}${k.lastError ? `; error: ${k.lastError}` : ""}`);
     this.print(lines.join("\n"), r);
