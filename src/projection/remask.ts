@@ -56,12 +56,16 @@ function maskJson(data: string, only: SecretValues): string {
  */
 export function remaskEvents(p: Projection, only: SecretValues, after: RemaskCursor | null, limit: number, counts: RemaskCounts): RemaskCursor | null {
   const db = p.db;
+  // The exact check runs in SQLite (instr per form): only the rows that hold a form come out.
+  const forms = only.texts();
+  const hit = forms.length === 0 ? "0" : forms.map(() => "instr(data, ?) > 0").join(" OR ");
   const rows = (
     after
-      ? db.prepare("SELECT session, seq, data FROM events WHERE (session, seq) > (?, ?) ORDER BY session, seq LIMIT ?").all(after.session, after.seq, limit)
-      : db.prepare("SELECT session, seq, data FROM events ORDER BY session, seq LIMIT ?").all(limit)
-  ) as Array<{ session: string; seq: number; data: string | null }>;
-  const hits = rows.filter((r) => r.data !== null && holds(r.data, only));
+      ? db.prepare(`SELECT session, seq, (${hit}) AS hit FROM events WHERE (session, seq) > (?, ?) ORDER BY session, seq LIMIT ?`).all(...forms, after.session, after.seq, limit)
+      : db.prepare(`SELECT session, seq, (${hit}) AS hit FROM events ORDER BY session, seq LIMIT ?`).all(...forms, limit)
+  ) as Array<{ session: string; seq: number; hit: number | null }>;
+  const getData = db.prepare("SELECT data FROM events WHERE session = ? AND seq = ?");
+  const hits = rows.filter((r) => r.hit === 1).map((r) => ({ ...r, data: (getData.get(r.session, r.seq) as { data: string }).data }));
   counts.scanned += rows.length;
   if (hits.length > 0) {
     const setData = db.prepare("UPDATE events SET data = ? WHERE session = ? AND seq = ?");

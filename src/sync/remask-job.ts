@@ -11,7 +11,8 @@ import type { Projection } from "../projection/projection.js";
 import { remaskDocs, remaskEvents, remaskSessions, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
 import type { ProjectionService } from "../projection/service.js";
 
-const BATCH = 2000;
+/** Events checked per event-loop turn (in SQLite; their data can be large). */
+const BATCH = 500;
 const RETRY_MS = 500;
 /** How often the job looks whether the database was replaced (a rebuild, a restore) since its last pass. */
 const SWAP_CHECK_MS = 2000;
