@@ -14,6 +14,9 @@ import type { ProjectionService } from "../projection/service.js";
 /** Events checked per event-loop turn (in SQLite; their data can be large). */
 const BATCH = 500;
 const RETRY_MS = 500;
+const INDEX_WAIT_MS = 100;
+/** An index that does not catch up in this long (a stuck indexer) does not hold the pass forever. */
+const INDEX_WAIT_MAX_MS = 5 * 60_000;
 /** How often the job looks whether the database was replaced (a rebuild, a restore) since its last pass. */
 const SWAP_CHECK_MS = 2000;
 
@@ -48,7 +51,18 @@ export function readRemaskState(path: string): RemaskState {
 
 export class RemaskJob {
   private waiting: string[] = [];
-  private pass: { only: SecretValues; values: number; cursor: RemaskCursor | null; p: Projection | null; counts: RemaskCounts; total: number } | null = null;
+  private pass: {
+    only: SecretValues;
+    values: number;
+    cursor: RemaskCursor | null;
+    eventsDone: boolean;
+    /** Ledgers whose search documents lagged their events when the pass began, and how far they must reach. */
+    indexTarget: Array<{ path: string; offset: number }>;
+    waitingSince?: number;
+    p: Projection | null;
+    counts: RemaskCounts;
+    total: number;
+  } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private saved: RemaskState;
@@ -116,7 +130,7 @@ export class RemaskJob {
   private begin(): void {
     const only = new SecretValues();
     for (const v of this.waiting.splice(0)) only.add(v);
-    this.pass = { only, values: only.size, cursor: null, p: null, counts: { scanned: 0, rewritten: 0, ledgerRows: 0 }, total: 0 };
+    this.pass = { only, values: only.size, cursor: null, eventsDone: false, indexTarget: [], p: null, counts: { scanned: 0, rewritten: 0, ledgerRows: 0 }, total: 0 };
     this.startedAt = new Date().toISOString();
     this.finishedAt = null;
   }
@@ -127,26 +141,39 @@ export class RemaskJob {
       this.begin();
     }
     const pass = this.pass!;
-    let more: boolean | null;
+    let next: "more" | "wait" | "done" | null;
     try {
-      more = this.projection.withWriter((p) => {
+      next = this.projection.withWriter((p) => {
         if (pass.p !== p) {
           // First step, or the database was replaced: the whole pass again, on this one.
           pass.p = p;
           pass.cursor = null;
+          pass.eventsDone = false;
+          pass.waitingSince = undefined;
           pass.total = (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-          remaskSessions(p, pass.only, pass.counts);
-          remaskDocs(p, pass.only, pass.counts, this.projection.home);
+          pass.indexTarget = p.db.prepare("SELECT path, offset FROM watermarks WHERE kind = 'ledger' AND indexed < offset").all() as Array<{ path: string; offset: number }>;
         }
-        pass.cursor = remaskEvents(p, pass.only, pass.cursor, BATCH, pass.counts);
-        return pass.cursor !== null;
+        if (!pass.eventsDone) {
+          pass.cursor = remaskEvents(p, pass.only, pass.cursor, BATCH, pass.counts);
+          pass.eventsDone = pass.cursor === null;
+          return "more";
+        }
+        // Long ledger lines are found through their search documents: those of every event stored
+        // before the pass began must exist first (the indexer makes them in the background).
+        const indexed = p.db.prepare("SELECT indexed FROM watermarks WHERE path = ?");
+        const lagging = pass.indexTarget.some((t) => ((indexed.get(t.path) as { indexed: number } | undefined)?.indexed ?? Infinity) < t.offset);
+        pass.waitingSince ??= Date.now();
+        if (lagging && Date.now() - pass.waitingSince < INDEX_WAIT_MAX_MS) return "wait";
+        remaskSessions(p, pass.only, pass.counts);
+        remaskDocs(p, pass.only, pass.counts, this.projection.home);
+        return "done";
       });
     } catch (err) {
       this.log.error("masking history anew failed; retrying", { event: "remask_failed", error: (err as Error).message });
-      more = null;
+      next = null;
     }
-    if (more === null) return this.schedule(RETRY_MS); // a rebuild runs (or the step failed): later
-    if (more) return this.schedule(0);
+    if (next === null || next === "wait") return this.schedule(next === null ? RETRY_MS : INDEX_WAIT_MS); // a rebuild runs, the index lags, or the step failed: later
+    if (next === "more") return this.schedule(0);
     this.finish(pass);
     if (this.waiting.length > 0) this.schedule(0);
   }
