@@ -231,6 +231,8 @@ export class ProjectionService {
     const { wm, st, resume } = prepared;
     const step = await reader.read(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.budget, (b) => {
       if (this.p !== p || this.rebuilding || this.closed) return false;
+      // Something else moved the watermark (a catch-up, another job): refused, and the job with it.
+      if (!b.reset && (p.watermark(source.rel)?.offset ?? 0) !== b.from) return false;
       p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
       reportBatch(opts.report, b);
       this.cachedCounts = null;

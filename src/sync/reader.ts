@@ -5,9 +5,18 @@
 import { Worker } from "node:worker_threads";
 import type { SecretValues } from "../masking/secret-values.js";
 import type { SyncStep } from "../projection/catchup.js";
+import type { Watermark } from "../projection/projection.js";
 import type { Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
-import type { FileStat, ResumeFrom, TranscriptBatch } from "./transcript-slice.js";
+import type { FileStat, TranscriptBatch } from "./transcript-slice.js";
+
+/** A job's batches apply in order or not at all: once one is refused, `refused` drops the rest. */
+interface Job {
+  onBatch: (b: TranscriptBatch) => boolean;
+  resolve: (s: SyncStep) => void;
+  reject: (e: Error) => void;
+  refused: boolean;
+}
 
 type Reply = { type: "batch"; job: number; batch: TranscriptBatch } | { type: "end"; job: number; step: SyncStep } | { type: "error"; job: number; message: string };
 
@@ -16,7 +25,7 @@ export class TranscriptReader {
   private readonly shared = new Int32Array(new SharedArrayBuffer(8));
   private nextJob = 1;
   private secretsSent = -1;
-  private readonly jobs = new Map<number, { onBatch: (b: TranscriptBatch) => boolean; resolve: (s: SyncStep) => void; reject: (e: Error) => void }>();
+  private readonly jobs = new Map<number, Job>();
 
   constructor(private readonly secrets: SecretValues) {
     this.worker = new Worker(new URL("./reader-worker.js", import.meta.url), { workerData: { shared: this.shared.buffer } });
@@ -26,17 +35,18 @@ export class TranscriptReader {
   }
 
   /**
-   * Reads one slice of a transcript; `onBatch` applies each batch (returning false stops the job:
-   * the projection went away under it). Resolves with how the slice ended.
+   * Reads one slice of a transcript; `onBatch` applies each batch (returning false refuses it and
+   * stops the job: no later batch of the job is handed over). Resolves with how the slice ended.
+   * The thread re-checks `resume` against the file when it opens it (`st` is the caller's stat).
    */
-  read(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, budget: number, onBatch: (b: TranscriptBatch) => boolean): Promise<SyncStep> {
+  read(source: SourceFile, st: FileStat, wm: Watermark | undefined, resume: Resume, budget: number, onBatch: (b: TranscriptBatch) => boolean): Promise<SyncStep> {
     if (this.secrets.size !== this.secretsSent) {
       this.secretsSent = this.secrets.size;
       this.worker.postMessage({ type: "secrets", values: this.secrets.values() });
     }
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
-      this.jobs.set(job, { onBatch, resolve, reject });
+      this.jobs.set(job, { onBatch, resolve, reject, refused: false });
       this.worker.postMessage({ type: "read", job, source, st, wm, resume, budget });
     });
   }
@@ -50,7 +60,11 @@ export class TranscriptReader {
     const c = this.jobs.get(m.job);
     if (m.type === "batch") {
       try {
-        if (c && !c.onBatch(m.batch)) this.stop(m.job); // else a failed job's straggler
+        // A refused or failed job's stragglers are dropped: a later batch never applies without an earlier one.
+        if (c && !c.refused && !c.onBatch(m.batch)) {
+          c.refused = true;
+          this.stop(m.job);
+        }
       } catch (err) {
         this.stop(m.job);
         this.jobs.delete(m.job);

@@ -112,6 +112,8 @@ export interface TranscriptBatch {
   rows: TranscriptEventRow[];
   wm: WatermarkUpdate & { last_seq: number };
   reset: boolean;
+  /** The offset this batch starts at: it applies only on top of a watermark ending exactly there (or with `reset`). */
+  from: number;
   /** For the report: secrets masked, lines not understood, bytes read. */
   hits: Record<string, number>;
   unparseable: Array<{ rel: string; line: number }>;
@@ -151,7 +153,7 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
   let cancelled = false;
   const flush = () => {
     const wmUpdate = { ...watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq), masked, state: JSON.stringify(importer.state()) };
-    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, hits, unparseable, bytes: end - batchStart }) === false;
+    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, from: batchStart, hits, unparseable, bytes: end - batchStart }) === false;
     reset = false;
     pending = new Map();
     hits = {};
