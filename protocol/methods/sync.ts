@@ -78,6 +78,13 @@ export const syncStatus = defineMethod({
         lastError: z.string().nullable(),
       }),
     ),
+    reader: z
+      .object({
+        state: z.enum(["running", "restarting", "failed"]).describe("failed: the thread died too often in a row; transcripts wait for a daemon restart, other sources go on"),
+        restarts: z.number().int().describe("Times the thread that reads transcripts died and was started again"),
+        lastError: z.string().nullable().describe("Why it last died"),
+      })
+      .describe("The thread that reads, masks and parses transcripts"),
   }),
 });
 

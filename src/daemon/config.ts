@@ -97,6 +97,7 @@ export const configSchema = z.strictObject({
       debounceMs: z.number().int().min(0).max(10_000).default(50).describe("How long a burst of file events is gathered before it is applied"),
       watch: z.boolean().default(true).describe("Watch source directories for changes (the reconciler runs either way)"),
       sliceBytes: z.number().int().min(64 * KiB).max(256 * MiB).default(16 * MiB).describe("Bytes one file is read for before other files (and requests) get a turn"),
+      readerHeapMb: z.number().int().min(16).max(65536).default(2048).describe("Heap limit (MiB) of the thread that reads transcripts: one that needs more ends the thread (restarted; the file is skipped after 2 tries), never the daemon"),
       claudeCode: transcriptRoot("Claude Code transcripts ($CLAUDE_CONFIG_DIR or ~/.claude, then projects/)"),
       codex: transcriptRoot("Codex rollouts ($CODEX_HOME or ~/.codex, then sessions/)"),
     })

@@ -137,6 +137,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       reconcileMs: config.sync.reconcileSecs * 1000,
       debounceMs: config.sync.debounceMs,
       sliceBytes: config.sync.sliceBytes,
+      readerHeapMb: config.sync.readerHeapMb,
       watch: config.sync.watch,
       secrets,
     });

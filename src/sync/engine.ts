@@ -11,7 +11,7 @@ import { emptyReport, type SyncReport, type SyncStep } from "../projection/catch
 import { currentVersion } from "../projection/resume.js";
 import type { ProjectionService } from "../projection/service.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
-import { TranscriptReader } from "./reader.js";
+import { TranscriptReader, type ReaderState } from "./reader.js";
 import type { SourceMap } from "./source-map.js";
 import { DirWatcher } from "./watcher.js";
 
@@ -32,6 +32,8 @@ export interface SyncEngineOptions {
   debounceMs: number;
   /** Bytes one file may be read for before the next file's turn (and the event loop's). */
   sliceBytes: number;
+  /** The reader thread's heap limit (MiB); V8's default when absent. */
+  readerHeapMb?: number;
   watch: boolean;
   secrets: SecretValues;
 }
@@ -65,7 +67,7 @@ export class SyncEngine {
   lastError: EngineError | null = null;
 
   constructor(private readonly o: SyncEngineOptions) {
-    this.reader = new TranscriptReader(o.secrets);
+    this.reader = new TranscriptReader(o.secrets, o.readerHeapMb, (message, fields) => o.log.warn(`sync: ${message}`, fields));
     const own = o.sources.liveDir;
     this.watcher = o.watch
       ? new DirWatcher(
@@ -99,6 +101,11 @@ export class SyncEngine {
   get watcherState(): { state: "watching" | "degraded" | "off"; dirs: number; reason: string | null } {
     if (!this.watcher) return { state: "off", dirs: 0, reason: "disabled in config (sync.watch)" };
     return { state: this.watcher.degraded ? "degraded" : "watching", dirs: this.watcher.dirs, reason: this.watcher.degraded };
+  }
+
+  /** The transcript reader thread: running, restarting after it died, or given up. */
+  get readerState(): ReaderState {
+    return { ...this.reader.status };
   }
 
   get reconcileSecs(): number {
@@ -211,6 +218,7 @@ export class SyncEngine {
         if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
       };
       if (isTranscript(source.kind)) {
+        if (this.reader.status.state === "failed") continue; // said once, in the log and sync.status; other sources go on
         const job = this.o.projection
           .syncTranscript(source, this.reader, { report: this.totals, budget: this.o.sliceBytes })
           .then(settle, (err: unknown) => this.fail(`syncing ${source.rel} failed`, source.rel, err))

@@ -61,5 +61,6 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
     masked: { total, sinceStart: { ...engine.totals.masked } },
     lastError: engine.lastError,
     sinks,
+    reader: engine.readerState,
   };
 }
