@@ -77,6 +77,10 @@ export class SyncEngine {
               o.log.debug("sync watcher: reconciling", { event: "sync_watch_trouble", reason });
               this.requestReconcile();
             },
+            degraded: (reason) => {
+              if (reason) o.log.warn(`sync watcher: ${reason}; the reconciler covers it (every ${this.reconcileSecs} s)`, { event: "sync_watch_degraded" });
+              else o.log.info("sync watcher: every directory is watched again", { event: "sync_watch_restored" });
+            },
           },
           (dir) => dir === own,
         )

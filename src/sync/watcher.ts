@@ -11,18 +11,23 @@ export interface WatcherEvents {
   changed(path: string): void;
   /** Events may have been missed (a new directory, a failed watch): reconcile soon. */
   trouble(reason: string): void;
+  /** Some directory cannot be watched (why), or again every one can (null): said once per change. */
+  degraded?(reason: string | null): void;
 }
 
 export class DirWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   /** Why the last watch could not be set (the watch limit, mostly); null while all is well. */
   degraded: string | null = null;
+  /** Directories whose watch failed (tried again on each pass; the reconciler covers them meanwhile). */
+  private readonly unwatchable = new Map<string, string>();
   private closed = false;
 
   constructor(
     private readonly on: WatcherEvents,
     /** Directories never watched: this host's own ledger, which the daemon applies as it writes it. */
     private readonly skip: (dir: string) => boolean = () => false,
+    private readonly watchFn: typeof watch = watch,
   ) {}
 
   get dirs(): number {
@@ -46,13 +51,22 @@ export class DirWatcher {
     if (this.watchers.has(dir)) return true;
     let w: FSWatcher;
     try {
-      w = watch(dir, { persistent: false }, (type, name) => this.event(dir, type, name));
+      w = this.watchFn(dir, { persistent: false }, (type, name) => this.event(dir, type, name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return false;
-      this.degraded = code === "ENOSPC" ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler" : `cannot watch ${dir}: ${(err as Error).message}`;
-      this.on.trouble(this.degraded);
+      const reason = code === "ENOSPC" ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler" : `cannot watch ${dir}: ${(err as Error).message}`;
+      // Each pass tries again; only a directory newly failing asks for a pass (else: a reconcile loop).
+      if (this.unwatchable.has(dir)) return false;
+      this.unwatchable.set(dir, reason);
+      if (this.degraded === null) this.on.degraded?.(reason);
+      this.degraded = reason;
+      this.on.trouble(reason);
       return false;
+    }
+    if (this.unwatchable.delete(dir) && this.unwatchable.size === 0) {
+      this.degraded = null;
+      this.on.degraded?.(null);
     }
     w.on("error", () => this.unwatch(dir)); // the directory went away
     this.watchers.set(dir, w);
