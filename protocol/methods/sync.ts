@@ -51,6 +51,8 @@ const sourceStatus = z.object({
   masked: z.number().int().describe("Secrets masked in this source's rows"),
   staleRules: z.number().int().describe("Files whose rows an older rules version masked (rescanned in the background)"),
   searchBehind: z.number().int().describe("Ledgers: bytes of applied events not yet searchable (indexed in the background, at a bounded rate)"),
+  unparseable: z.number().int().describe("Lines read since the daemon started that are not valid records (not JSON, or too long); a full sync reads them again"),
+  lastUnparseable: z.object({ file: z.string(), line: z.number().int().describe("1-based, counted from where that read began") }).nullable().describe("The most recent of them"),
 });
 
 export const syncStatus = defineMethod({

@@ -42,6 +42,8 @@ type RebuildResult = ResultOf<"projection.rebuild">;
 export class ProjectionService {
   private p: Projection;
   private rebuilding: Promise<RebuildResult> | null = null;
+  /** What the last rebuild's import read (bytes, secrets masked, lines not understood), for sync.run --full. */
+  lastRebuildReport: SyncReport | null = null;
   /** backup, restore and a rebuild's swap take turns. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private auditQueue: Array<{ row: AuditRow; line: string; end: number }> = [];
@@ -374,6 +376,7 @@ export class ProjectionService {
         worker.once("error", reject);
         worker.once("exit", (code) => code !== 0 && reject(new Error(`rebuild worker exited with ${code}`)));
       });
+      this.lastRebuildReport = report;
       const importMs = Math.round(performance.now() - t0);
       if (this.closed) throw new RpcError("unavailable", "the daemon stopped during the rebuild");
       if (report.failed.length > 0) {

@@ -65,6 +65,9 @@ export class SyncEngine {
   lastSyncAt: string | null = null;
   lastReconcileAt: string | null = null;
   lastError: EngineError | null = null;
+  /** Lines not understood since start, per source kind, with the most recent; `totals.unparseable` is folded in here. */
+  readonly unparseable = new Map<string, { lines: number; last: { file: string; line: number } }>();
+  unparseableTotal = 0;
 
   constructor(private readonly o: SyncEngineOptions) {
     this.reader = new TranscriptReader(o.secrets, o.readerHeapMb, (message, fields) => o.log.warn(`sync: ${message}`, fields));
@@ -218,6 +221,7 @@ export class SyncEngine {
       }
       const { source, fromQueue } = next;
       const settle = (step: SyncStep) => {
+        this.tallyUnparseable(this.totals.unparseable);
         if (step.outcome !== "unchanged") this.applied++;
         if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
       };
@@ -241,6 +245,28 @@ export class SyncEngine {
     await Promise.all(inflight.values());
     this.lastSyncAt = new Date().toISOString();
     this.indexSoon(); // other hosts' ledgers just applied
+  }
+
+  /**
+   * Folds reported unparseable lines into the per-source tallies (emptying `found`: a daemon that
+   * runs for months must not keep one entry per bad line).
+   */
+  private tallyUnparseable(found: SyncReport["unparseable"]): void {
+    for (const u of found.splice(0)) {
+      const kind = this.o.sources.fromRel(u.rel)?.kind ?? u.rel.split(/[:/]/)[0]!;
+      const t = this.unparseable.get(kind);
+      if (t) {
+        t.lines++;
+        t.last = { file: u.rel, line: u.line };
+      } else this.unparseable.set(kind, { lines: 1, last: { file: u.rel, line: u.line } });
+      this.unparseableTotal++;
+    }
+  }
+
+  /** A full sync (a rebuild, swapped in) just ended: it is the last sync, and what it found is told. */
+  fullSyncDone(report: SyncReport | null): void {
+    if (report) this.tallyUnparseable([...report.unparseable]);
+    this.lastSyncAt = new Date().toISOString();
   }
 
   /** The next file to apply that has no job under way: queued changes first, then rescans. */

@@ -37,7 +37,7 @@ export class SyncStatusCommand extends WardenCommand {
           String(s.masked).padStart(7),
           (s.filesBehind ? `${s.filesBehind} / ${mib(s.bytesBehind)}` : "-").padStart(16),
           (s.lagMs === null ? "-" : `${(s.lagMs / 1000).toFixed(1)} s`).padStart(9),
-          `  ${s.root}${s.staleRules ? `  (${s.staleRules} files to rescan)` : ""}`,
+          `  ${s.root}${s.staleRules ? `  (${s.staleRules} files to rescan)` : ""}${s.lastUnparseable ? `  (${s.unparseable} lines not understood, last ${s.lastUnparseable.file}:${s.lastUnparseable.line})` : ""}`,
         ].join(""),
       ),
     ];
