@@ -326,7 +326,8 @@ export class ProjectionService {
   /** Runs verify or diff in a worker thread on a read-only connection: the daemon keeps serving. */
   private inWorker<T>(op: "verify" | "diff", query: { surface?: Surface | "all"; limit: number; cursor?: string }): Promise<T> {
     this.flushAudit();
-    return this.runWorker("./compare-worker.js", { home: this.paths.home, path: this.path, op, query });
+    const imported = { host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.values() ?? [] };
+    return this.runWorker("./compare-worker.js", { home: this.paths.home, path: this.path, op, query, ...imported });
   }
 
   /** A one-shot worker posting {ok, result} or {ok: false, error}; typed errors come back as RpcError. */
