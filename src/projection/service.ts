@@ -235,7 +235,7 @@ export class ProjectionService {
       if (this.p !== p || this.rebuilding || this.closed) return false;
       // Something else moved the watermark (a catch-up, another job): refused, and the job with it.
       if (!b.reset && (p.watermark(source.rel)?.offset ?? 0) !== b.from) return false;
-      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
       reportBatch(opts.report, b);
       this.cachedCounts = null;
       return true;

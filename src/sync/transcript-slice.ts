@@ -112,6 +112,8 @@ export interface TranscriptBatch {
   rows: TranscriptEventRow[];
   wm: WatermarkUpdate & { last_seq: number };
   reset: boolean;
+  /** The batch ends where the file (as stat'ed) does: a re-import built apart is swapped in with it. */
+  final: boolean;
   /** The offset this batch starts at: it applies only on top of a watermark ending exactly there (or with `reset`). */
   from: number;
   /** For the report: secrets masked, lines not understood, bytes read. */
@@ -153,7 +155,7 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
   let cancelled = false;
   const flush = () => {
     const wmUpdate = { ...watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq), masked, state: JSON.stringify(importer.state()) };
-    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, from: batchStart, hits, unparseable, bytes: end - batchStart }) === false;
+    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, final: end >= st.size, from: batchStart, hits, unparseable, bytes: end - batchStart }) === false;
     reset = false;
     pending = new Map();
     hits = {};
@@ -211,7 +213,7 @@ export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch):
 /** In this thread: read and apply as we go (catch-up, rebuild, tests). */
 export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: SyncOptions): SyncStep {
   return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
-    p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+    p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
     reportBatch(opts.report, b);
   });
 }

@@ -61,7 +61,7 @@ describe("transcript reader thread", () => {
     writeFileSync(file, lines("new", 12));
     const st = { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino };
     const step = await reader.read(source, st, prepared.wm, prepared.resume, Infinity, (b) => {
-      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
       return true;
     });
     assert.equal(step.outcome, "reimported");
@@ -78,7 +78,7 @@ describe("transcript reader thread", () => {
     const job = reader.read(source, st, prepared.wm, prepared.resume, Infinity, (b) => {
       seen.push(b.wm.offset);
       if (seen.length === 1) return false; // the first batch is refused
-      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
       return true;
     });
     // Hold this thread so the reader has posted its next batch before the refusal is seen: the
