@@ -19,7 +19,7 @@ const poison = (session: string) =>
   user(session, "x").replace('"content":"x"', `"content":[${"{},".repeat(2_000_000)}{}]`);
 const session = (n: number) => `7a0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c${String(n).padStart(2, "0")}`;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -29,6 +29,7 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined | fal
   }
 }
 
+// Each death is a parse that fills the thread's heap: seconds apiece on a loaded machine, hence the long waits.
 describe("sync engine: the reader thread dies", () => {
   const cleanup: Array<() => unknown> = [];
   after(async () => {
