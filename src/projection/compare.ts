@@ -22,10 +22,18 @@ export interface TranscriptCompare {
   files: SourceFile[];
   sources: string[];
   secrets: SecretValues;
+  /** Filled in from the projection: sessions staged (being re-imported). */
+  staged?: Set<string>;
 }
 
 /** Sessions of these sources are compared: warden's own, and those of the transcript roots given. */
 const comparedSources = (t: TranscriptCompare | undefined) => ["warden", ...(t?.sources ?? [])];
+
+/** A file last opened for writing by an older warden (read-only here) may lack the staging table. */
+const hasStaging = (db: Database.Database) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staging'").get() !== undefined;
+
+/** Transcripts being re-imported apart (staged): compared once swapped in, not while half read. */
+const stagedSessions = (db: Database.Database) => new Set(hasStaging(db) ? (db.prepare("SELECT session FROM staging").pluck().all() as string[]) : []);
 
 interface Keyed {
   key: string;
@@ -96,6 +104,7 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
     for (const source of files) {
       if (after !== null && source.session! < after.split("\u0000")[0]!) continue;
       if (isTranscript(source.kind)) {
+        if (transcripts!.staged?.has(source.session!)) continue;
         const { session, events } = transcriptRows(source, limits.get(source.rel), transcripts!.secrets);
         if (surface === "sessions") {
           if (session && (after === null || source.session! > after)) yield { key: source.session!, row: sessionLine(session) };
@@ -138,7 +147,7 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
  * history, marked source_missing, with nothing left to compare.
  */
 function* projectionRows(db: Database.Database, surface: Surface, after: string | null, sources: string[]): Generator<Keyed> {
-  const among = `s.source IN (${sources.map(() => "?").join(", ")})`;
+  const among = `s.source IN (${sources.map(() => "?").join(", ")})${hasStaging(db) ? " AND s.id NOT IN (SELECT session FROM staging)" : ""}`;
   if (surface === "sessions") {
     for (const r of db.prepare(`SELECT * FROM sessions s WHERE ${among} AND s.source_missing = 0 ORDER BY id`).iterate(...sources) as Iterable<SessionRow>) {
       if (after === null || r.id > after) yield { key: r.id, row: sessionLine(r) };
@@ -192,6 +201,7 @@ function snapshot<T>(db: Database.Database, fn: () => T): T {
 export function verify(home: string, db: Database.Database, surface?: Surface | "all", transcripts?: TranscriptCompare): ResultOf<"projection.verify"> {
   return snapshot(db, () => {
     const limits = watermarkLimits(db);
+    if (transcripts) transcripts.staged = stagedSessions(db);
     const surfaces = surfacesOf(surface).map((s) => {
       const source = digest(sourceRows(home, s, null, limits, transcripts));
       const projection = digest(projectionRows(db, s, null, comparedSources(transcripts)));
@@ -222,6 +232,7 @@ export function diff(home: string, db: Database.Database, q: { surface?: Surface
 
 function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number, transcripts?: TranscriptCompare): ResultOf<"projection.diff"> {
   const limits = watermarkLimits(db);
+  if (transcripts) transcripts.staged = stagedSessions(db);
   const out: Difference[] = [];
   let lastRaw: { surface: Surface; key: string } | null = null;
   for (const surface of surfaces.slice(start ? Math.max(0, surfaces.indexOf(start.surface)) : 0)) {
