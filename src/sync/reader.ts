@@ -70,10 +70,15 @@ export class TranscriptReader {
     this.respawn = null;
     if (this.closed) return;
     this.shared = new Int32Array(new SharedArrayBuffer(8));
-    const w = new Worker(new URL("./reader-worker.js", import.meta.url), {
-      workerData: { shared: this.shared.buffer },
-      resourceLimits: this.heapMb ? { maxOldGenerationSizeMb: this.heapMb } : undefined,
-    });
+    let w: Worker;
+    try {
+      w = new Worker(new URL("./reader-worker.js", import.meta.url), {
+        workerData: { shared: this.shared.buffer },
+        resourceLimits: this.heapMb ? { maxOldGenerationSizeMb: this.heapMb } : undefined,
+      });
+    } catch (err) {
+      return this.died(`the thread could not start: ${(err as Error).message}`); // counted like a death: bounded
+    }
     this.worker = w;
     w.unref();
     let error: Error | null = null;
