@@ -2,11 +2,14 @@
 // not at all (one refused, every later one refused too), and the thread re-checks where to resume
 // when it opens the file, so a file rewritten after the daemon's stat is re-imported, not appended.
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { prepareSync, syncSource } from "../../src/projection/catchup.js";
+import { emptyReport, prepareSync, syncSource } from "../../src/projection/catchup.js";
+import { openLogger } from "../../src/daemon/log.js";
+import { resolvePaths } from "../../src/daemon/paths.js";
+import { ProjectionService } from "../../src/projection/service.js";
 import { Projection } from "../../src/projection/projection.js";
 import type { SourceFile } from "../../src/projection/sources.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
@@ -88,5 +91,26 @@ describe("transcript reader thread", () => {
     assert.equal(step.done, false);
     assert.deepEqual(seen.length, 1, "no batch handed over after the refused one");
     assert.equal(p.watermark(source.rel), undefined);
+  });
+
+  it("refuses a job whose file something else applied meanwhile (the watermark moved): it writes nothing", async () => {
+    writeFileSync(file, lines("line", 9000));
+    const paths = resolvePaths({ WARDEN_HOME: home, WARDEN_HOST: "h1" });
+    mkdirSync(paths.runRoot, { recursive: true });
+    const log = openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null });
+    const secrets = new SecretValues();
+    const service = new ProjectionService(paths, log, { transcripts: [{ source: "claude-code", root }], secrets });
+    const reader = new TranscriptReader(secrets);
+    cleanup.push(() => service.close(), () => reader.close());
+    const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
+    const job = service.syncTranscript(source, reader, { report: emptyReport(), budget: Infinity });
+    // Before the reader's first batch arrives, the file is applied here (a catch-up would do this).
+    assert.equal(service.syncFile(source, {}).done, true);
+    const changes = () => (service.db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+    const before = changes();
+    const step = await job;
+    assert.equal(step.done, false, "the job ends refused (the engine tries the file again)");
+    assert.equal(changes(), before, "no batch of the refused job was written");
+    assert.equal(service.watermarkIndex().get(source.rel)!.offset, statSync(file).size);
   });
 });
