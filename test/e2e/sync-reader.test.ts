@@ -45,8 +45,8 @@ describe("sync engine: the reader thread dies", () => {
     return { h, d, c };
   };
 
-  it("is started again: the file it died on is given up, other transcripts are imported", async () => {
-    const { c } = await start([
+  it("is started again: the file it died on is given up (until it changes), other transcripts are imported", async () => {
+    const { h, c } = await start([
       [session(1), poison(session(1))],
       [session(2), user(session(2), "the good transcript")],
     ]);
@@ -62,6 +62,9 @@ describe("sync engine: the reader thread dies", () => {
     assert.equal(status.reader.state, "running");
     assert.ok(status.reader.restarts >= 2, `restarts: ${status.reader.restarts}`);
     assert.ok(status.reader.lastError);
+    // Changed, the file is tried again.
+    writeFileSync(join(h.claudeProjects, PROJECT, `${session(1)}.jsonl`), user(session(1), "fixed now"));
+    await eventually("the changed file imported", async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.some((s) => s.id === `claude-${session(1)}`));
   });
 
   it("is given up after 5 deaths in a row; sync.status says so and ledgers are still applied", async () => {
