@@ -4,15 +4,19 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN, VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { WardenError } from "../errors.js";
+import { expandHome } from "./paths.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+
+/** An absolute path, where `~/` stands for the user's home ($HOME, not WARDEN_HOME). */
+const configPath = () => z.string().max(4096).transform((p) => expandHome(p)).pipe(z.string().startsWith("/", "an absolute path (or ~/…)"));
 
 const transcriptRoot = (what: string) =>
   z
     .strictObject({
       enabled: z.boolean().default(true),
-      root: z.string().startsWith("/").max(4096).optional().describe("Where to look instead of the default"),
+      root: configPath().optional().describe("Where to look instead of the default"),
     })
     .prefault({})
     .describe(what);
@@ -69,7 +73,7 @@ export const configSchema = z.strictObject({
   sessions: z
     .strictObject({
       projects: z
-        .array(z.string().startsWith("/").max(4096))
+        .array(configPath())
         .max(256)
         .default([])
         .describe("Directories sessions may run in (each with everything under it); empty: the user's home"),
@@ -77,7 +81,12 @@ export const configSchema = z.strictObject({
         .record(
           z.string().regex(HARNESS_NAME_PATTERN),
           z.strictObject({
-            argv: z.array(z.string().max(4096)).min(1).max(256).describe("Command and its arguments; the command is looked up on PATH"),
+            argv: z
+              .array(z.string().max(4096))
+              .min(1)
+              .max(256)
+              .transform(([cmd, ...args]) => [expandHome(cmd!), ...args])
+              .describe("Command and its arguments; the command is looked up on PATH (`~/` is the user's home)"),
             env: z.record(z.string().regex(ENV_NAME_PATTERN), z.string().max(64 * KiB)).default({}),
           }),
         )

@@ -30,7 +30,7 @@ import { acquireLock } from "./lock.js";
 import { openLogger, type Logger } from "./log.js";
 import { refuseCoreDumps } from "./native.js";
 import { removeMetadata, writeMetadata } from "./metadata.js";
-import { resolvePaths, type WardenPaths } from "./paths.js";
+import { resolvePaths, userHome, type WardenPaths } from "./paths.js";
 import { ensureHome, ensurePrivateDir, ensureRunRoot } from "./secure-dir.js";
 import { SocketServer } from "./socket-server.js";
 
@@ -122,7 +122,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       readSecret: (p, ctx) => vault.get(p, ctx).value,
       config: config.sessions,
       host: paths.host,
-      home: paths.home,
+      home: userHome(opts.env ?? process.env), // the default project root
       agentSocket: paths.agentSocket,
       umask: userUmask,
       baseEnv: opts.env ?? process.env,

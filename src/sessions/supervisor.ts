@@ -33,6 +33,7 @@ export interface SupervisorDeps {
   readSecret(p: ParamsOf<"vault.get">, ctx: CallContext): string;
   config: Config["sessions"];
   host: string;
+  /** The user's home (not WARDEN_HOME): the project root when sessions.projects is empty. */
   home: string;
   agentSocket: string;
   /** The user's umask, for what sessions create. */
