@@ -161,6 +161,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
           projection: () => ({ state: projection.state, ...projection.counts() }),
+          agentSocket: () => server?.listening(true) ?? false,
+          syncRunning: () => engine.running,
         }),
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection, supervisor),

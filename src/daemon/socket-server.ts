@@ -52,6 +52,11 @@ export class SocketServer {
     return this.nextId - 1;
   }
 
+  /** Whether a socket of this kind (restricted: the agent socket) is accepting connections. */
+  listening(restricted: boolean): boolean {
+    return this.accepting && this.listeners.some((l) => l.endpoint.restricted === restricted && l.server.listening);
+  }
+
   async listen(endpoint: Endpoint): Promise<void> {
     const { path } = endpoint;
     // Bound first at a private temporary name in the same (0700) directory, then renamed over.

@@ -57,6 +57,7 @@ export class SyncEngine {
   private fullPending = false;
   private waiters: Array<() => void> = [];
   private closed = false;
+  private started = false;
   readonly totals: SyncReport = emptyReport();
   /** Files applied (a step of one, at least) since start. */
   applied = 0;
@@ -81,7 +82,13 @@ export class SyncEngine {
       : null;
   }
 
+  /** Started and not closed: health's `sync` capability. */
+  get running(): boolean {
+    return this.started && !this.closed;
+  }
+
   start(): void {
+    this.started = true;
     this.o.projection.onLedgerApplied = () => this.indexSoon();
     this.indexSoon();
     this.watchRoots();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { wardenBin } from "../helpers/cli.js";
+import { RawClient } from "../helpers/raw-client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
@@ -94,5 +95,46 @@ describe("first run: no config.json, no WARDEN_HOME", () => {
       assert.equal(e.kind, "policy_violation", e.message);
       return true;
     });
+  });
+});
+
+describe("health capabilities", () => {
+  it("says what this daemon serves, flag by flag", async () => {
+    const { capabilities: caps } = await c.call("health", {});
+    const discovered = (await c.call("rpc.discover", {})) as { methods: Array<{ name: string }> };
+    const served = new Set(discovered.methods.map((m) => m.name));
+    assert.equal(caps.discover, true, "rpc.discover answered");
+    assert.equal(caps.vault, served.has("vault.unlock") && served.has("vault.get"));
+    assert.equal(caps.ledger, served.has("sessions.open") && served.has("events.append"));
+    assert.equal(caps.projection, served.has("projection.rebuild") && served.has("projection.verify"));
+    assert.equal(caps.sessions, served.has("sessions.launch") && served.has("sessions.input"));
+    assert.equal(caps.notifications, served.has("events.subscribe"));
+    for (const flag of ["vault", "ledger", "projection", "sessions", "notifications"] as const) assert.equal(caps[flag], true, flag);
+
+    // The sync engine runs: sync.status answers and search works.
+    const st = await c.call("sync.status", {});
+    assert.ok(Array.isArray(st.sources));
+    assert.equal(caps.sync, true);
+
+    // agent.sock is there and answers: the flag says so, and health over it agrees.
+    const agent = await RpcClient.connect(join(userHome, ".warden", "run", "testhost", "agent.sock"));
+    try {
+      assert.deepEqual(await agent.call("ping", {}), { pong: true });
+      assert.equal(caps.agentSocket, true);
+      assert.deepEqual((await agent.call("health", {})).capabilities, caps);
+    } finally {
+      agent.close();
+    }
+
+    // A batch is answered as a batch.
+    const raw = await RawClient.connect(d.socket);
+    try {
+      raw.write(JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 2, method: "ping" }]) + "\n");
+      const reply = await raw.next();
+      assert.equal(Array.isArray(reply) && reply.length, 2);
+      assert.equal(caps.batch, true);
+    } finally {
+      raw.close();
+    }
   });
 });
