@@ -79,7 +79,7 @@ export function listAudit(db: Database.Database, q: { host?: string; since?: str
   const where = ["1 = 1"];
   const args: Record<string, unknown> = { limit: q.limit + 1 };
   if (q.host) (where.push("host = @host"), (args.host = q.host));
-  if (q.since) (where.push("ts >= @since"), (args.since = q.since));
+  if (q.since) (where.push("ts >= @since"), (args.since = new Date(q.since).toISOString())); // rows hold UTC ISO times
   if (after) {
     where.push("(ts, host, seq) < (@ats, @ahost, @aseq)");
     Object.assign(args, { ats: after.ts, ahost: after.host, aseq: after.seq });
