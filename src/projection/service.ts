@@ -14,7 +14,7 @@ import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { indexLedgerSlice } from "../sync/ledger-index.js";
+import { indexNextLedger } from "./ledger-index.js";
 import { reportBatch } from "../sync/transcript-slice.js";
 import type { TranscriptReader } from "../sync/reader.js";
 import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
@@ -248,21 +248,7 @@ export class ProjectionService {
    */
   indexStep(budget: number): boolean {
     if (this.rebuilding || this.closed) return false;
-    const next = this.p.unindexedLedgers()[0];
-    if (!next) return false;
-    const source = this.sourceOf(next.path);
-    const wm = this.p.watermark(next.path)!;
-    if (!source) {
-      this.p.indexLedger({ kind: "ledger", path: "", rel: next.path, host: "", session: wm.session ?? "" }, [], next.offset, wm.masked, false);
-      return true;
-    }
-    indexLedgerSlice(this.p, source, { indexed: next.indexed, offset: next.offset, mask_version: next.mask_version, masked: wm.masked }, this.sync.secrets, budget);
-    return true;
-  }
-
-  private sourceOf(rel: string): SourceFile | null {
-    const m = /^ledger\/([^/]+)\/([^/]+)\.jsonl$/.exec(rel);
-    return m ? ledgerSource(this.paths.home, m[1]!, m[2]!) : null;
+    return indexNextLedger(this.p, this.paths.home, this.sync.secrets, budget);
   }
 
   /** For a reconcile pass over thousands of files: what each file's stat is compared with, in one query. */
@@ -349,6 +335,7 @@ export class ProjectionService {
     const run = this.runRebuild(onProgress).finally(() => {
       this.rebuilding = null;
       this.flushAudit(false);
+      this.onLedgerApplied?.(); // the indexer pauses during a rebuild: what the swap's catch-up applied is next
     });
     this.rebuilding = run;
     return run;
