@@ -16,6 +16,16 @@ export function replaceDb(from: string, to: string): void {
   for (const ext of ["-wal", "-shm"]) rmSync(from + ext, { force: true });
 }
 
+/**
+ * SQLite's quick_check: null when the file is sound, else what it found. Damage shows either as
+ * rows other than `ok` (a page that does not parse) or as SQLITE_CORRUPT thrown: both count.
+ */
+export function quickCheckProblems(db: Database.Database): string | null {
+  const rows = db.pragma("quick_check") as Array<{ quick_check: string }>;
+  if (rows.length === 1 && rows[0]!.quick_check === "ok") return null;
+  return rows.slice(0, 3).map((r) => r.quick_check.replace(/\s+/g, " ")).join("; ") || "quick_check returned nothing";
+}
+
 /** integrity_check and schema version of a database file; throws projection_corrupt naming it. */
 export function checkDbFile(path: string): void {
   let db: Database.Database | undefined;

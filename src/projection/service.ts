@@ -20,7 +20,7 @@ import type { TranscriptReader } from "../sync/reader.js";
 import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
 import { headHash, lineHash } from "./resume.js";
 import { SYNC_VERSION } from "./schema.js";
-import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
+import { backupName, checkDbFile, listBackupFiles, quickCheckProblems, removeDb, replaceDb } from "./files.js";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { Projection } from "./projection.js";
 import type { counts } from "./read.js";
@@ -63,17 +63,28 @@ export class ProjectionService {
     this.path = paths.projection;
     this.backups = paths.backups;
     const existed = statSync(this.path, { throwIfNoEntry: false }) !== undefined;
+    let opened: Projection | undefined;
     try {
-      this.p = Projection.open(this.path);
-      this.p.db.pragma("quick_check"); // a damaged page must not wait for the first write to show
+      opened = Projection.open(this.path);
+      // A damaged page must not wait for the first read or write to show (it kept the daemon down).
+      const problems = quickCheckProblems(opened.db);
+      if (problems !== null) throw new Error(`quick_check: ${problems}`);
+      this.p = opened;
     } catch (err) {
-      // Damaged: keep it for inspection, start empty, rebuild from the sources once serving.
+      try {
+        opened?.close();
+      } catch {
+        // a damaged file may not even close cleanly; it is set aside either way
+      }
+      // Damaged: keep it (and its WAL) for inspection, start empty, rebuild from the sources once serving.
       const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       this.log.error("projection damaged; set aside, rebuilding from sources", { event: "projection_corrupt", error: (err as Error).message, aside });
-      try {
-        renameSync(this.path, aside);
-      } catch {
-        // nothing to move
+      for (const ext of ["", "-wal"]) {
+        try {
+          renameSync(this.path + ext, aside + ext);
+        } catch {
+          // nothing to move
+        }
       }
       removeDb(this.path);
       this.p = Projection.open(this.path);
