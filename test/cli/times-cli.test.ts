@@ -22,6 +22,7 @@ describe("parseSince", () => {
     ["2026-11-01T10:30:00.250+02:00", "2026-11-01T08:30:00.250Z"],
   ];
   for (const [text, want] of iso) it(`${text} → ${want}`, () => assert.equal(parseSince(text, "--since"), want));
+  it("takes a date-time without an offset as local time", () => assert.equal(parseSince("2026-11-01T10:30:00", "--since"), new Date(2026, 10, 1, 10, 30).toISOString()));
   for (const text of ["", "garbage", "yesterday", "1 h", "-1h", "2026-13-01", "2026-11-01garbage", "2026-11-31T25:00:00Z", "1e3"]) {
     it(`rejects ${JSON.stringify(text)} with kind usage naming the option`, () =>
       assert.throws(() => parseSince(text, "--since"), (e: any) => e.kind === "usage" && e.details.option === "--since"));
