@@ -83,6 +83,18 @@ describe("first run: no config.json, no WARDEN_HOME", () => {
     assert.ok(w.output().includes(app), w.output());
   });
 
+  it("launches the built-in shell from the CLI in the current directory", async () => {
+    const r = await warden(["launch", "shell"], app);
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    const s = await c.call("sessions.get", { session: id });
+    assert.equal(s.process!.cwd, app);
+    assert.equal(s.process!.harness, "shell");
+    const w = await watch(c, id);
+    await c.call("sessions.input", { session: id, data: "exit 4\r" });
+    assert.equal((await w.exit(15_000)).code, 4);
+  });
+
   it("runs in the home itself", async () => {
     const r = await warden(["run", "--wait", "--", "pwd"], userHome);
     assert.equal(r.code, 0, r.stderr);
