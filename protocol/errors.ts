@@ -13,6 +13,7 @@ export const errorKinds = {
 
   // Application errors: the -32000..-32099 band.
   unavailable: { code: -32000, summary: "The daemon, or a resource it needs, is not available right now." },
+  unsafe_path: { code: -32000, summary: "A file the daemon would write is a symlink (or otherwise unsafe); data.path names it. Nothing was written through it." },
   shutting_down: { code: -32000, summary: "The daemon is shutting down and accepts no new work." },
   too_many_connections: { code: -32000, summary: "The daemon is at maxConnections; this connection is closed." },
   denied: { code: -32001, summary: "The caller is not allowed to do this." },

@@ -1,10 +1,11 @@
 // Starting, stopping and describing a daemon process from outside it: used by `warden daemon
 // start|stop|restart|status` and by doctor's repairs. Works with no daemon running.
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { WardenError } from "../errors.js";
+import { openNoFollow } from "../nofollow.js";
 import { packageRoot } from "../package-info.js";
 import { userUmask } from "../umask.js";
 import { callOnce } from "../rpc/client.js";
@@ -49,7 +50,7 @@ export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Pr
   // Same checks the daemon makes; done here too so its stderr has a private place to go.
   ensureHome(paths);
   ensureRunRoot(paths);
-  const logFd = openSync(paths.log, "a", 0o600);
+  const logFd = openNoFollow(paths.log, "a");
   // cwd "/" so the daemon pins no mount; WARDEN_HOME made absolute so it means the same there.
   const child = spawn(process.execPath, [join(packageRoot(), "bin", "warden.js"), "daemon", "run", "--quiet"], {
     detached: true,
