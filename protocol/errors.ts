@@ -21,6 +21,7 @@ export const errorKinds = {
   scope_denied: { code: -32001, summary: "The secret is limited to scopes and the request named none of them." },
   not_found: { code: -32002, summary: "The named object does not exist." },
   conflict: { code: -32003, summary: "The request conflicts with the current state." },
+  sessions_running: { code: -32003, summary: "Stopping now would kill live sessions; data.sessions lists them ({id, title, pid, mode}). Pass killSessions to stop anyway." },
   policy_violation: { code: -32004, summary: "The request is outside the configured policy boundary." },
   vault_locked: { code: -32005, summary: "The vault is not unlocked in the daemon (never, or locked, evicted or rekeyed since)." },
   bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },

@@ -161,6 +161,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
           projection: () => ({ state: projection.state, ...projection.counts() }),
+          liveSessions: () => supervisor.liveList(),
         }),
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection, supervisor),

@@ -2,6 +2,7 @@
 import { API_VERSION, methods, type AnyMethod, type ResultOf } from "../../../protocol/index.js";
 import { buildOpenRpc } from "../../../protocol/openrpc.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
+import { RpcError } from "../../rpc/errors.js";
 
 export type DaemonInfo = ResultOf<"health">["daemon"];
 
@@ -14,6 +15,8 @@ export interface CoreDeps {
   /** The methods this daemon serves, for rpc.discover. */
   served(): readonly AnyMethod[];
   projection?(): ResultOf<"status">["projection"];
+  /** Sessions a shutdown would kill. */
+  liveSessions?(): Array<{ id: string; title: string; pid: number; mode: "pty" | "task" }>;
 }
 
 const capabilities: ResultOf<"health">["capabilities"] = {
@@ -48,7 +51,12 @@ export function coreBindings(deps: CoreDeps): Binding[] {
         projection: deps.projection?.(),
       };
     }),
-    bind(methods.shutdown, ({ reason }, ctx) => {
+    bind(methods.shutdown, ({ reason, killSessions }, ctx) => {
+      const live = deps.liveSessions?.() ?? [];
+      if (live.length > 0 && !killSessions) {
+        const list = live.map((s) => `  ${s.id}  ${s.title}  pid ${s.pid}`).join("\n");
+        throw new RpcError("sessions_running", `${live.length} live session(s) would be killed; end them first, or stop with killSessions (--kill-sessions):\n${list}`, { sessions: live });
+      }
       deps.requestStop(reason ?? `shutdown requested by pid ${ctx.peer.pid}`);
       return { stopping: true as const, pid: process.pid };
     }),
