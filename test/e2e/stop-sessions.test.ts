@@ -85,6 +85,19 @@ describe("daemon stop and restart with live sessions", () => {
     }
   });
 
+  it("SIGTERM to the daemon ends live sessions the same way", async () => {
+    home = tempHome(config());
+    d = await startTestDaemon(home);
+    const c = await RpcClient.connect(d.socket);
+    const s = await c.call("sessions.launch", { argv: ["sh", "-c", "echo ready; exec sleep 300"], cwd: project });
+    await (await watch(c, s.id)).sees("ready");
+    c.close();
+    assert.equal(await d.kill("SIGTERM"), 0);
+    d = undefined;
+    assert.equal(lastEvent(s.id).data.signal, "SIGHUP", "a hangup first, as when its terminal goes away");
+    assert.equal(lastEvent(s.id).data.terminal_reason, "daemon_stopped");
+  });
+
   it("restart with a broken config.json refuses before stopping anything; the daemon still answers", async () => {
     home = tempHome(config());
     d = await startTestDaemon(home);

@@ -71,6 +71,21 @@ describe("symlinks inside the home", () => {
     assert.equal(readFileSync(target, "utf8"), "precious\n");
   });
 
+  it("refuses to start on a symlinked projection (or its -wal), naming it; the target is untouched", async () => {
+    for (const name of ["projection.sqlite", "projection.sqlite-wal"]) {
+      home = tempHome({ sessions: { projects: [project] } });
+      mkdirSync(home.runRoot, { recursive: true, mode: 0o700 });
+      const target = outsideFile(home);
+      const link = join(home.runRoot, name);
+      symlinkSync(target, link);
+      const err = await refusal(home);
+      assert.equal(err.kind, "unsafe_path", name);
+      assert.ok(err.message.includes(link), err.message);
+      assert.equal(readFileSync(target, "utf8"), "precious\n");
+      home.cleanup();
+    }
+  });
+
   it("fails an append to a symlinked ledger file with unsafe_path; the target is untouched", async () => {
     home = tempHome({ sessions: { projects: [project] } });
     let d = await startTestDaemon(home);
