@@ -95,7 +95,7 @@ export const configSchema = z.strictObject({
       coalesceMs: z.number().int().min(0).max(100).default(5).describe("Longest output waits to be batched into one event"),
       coalesceBytes: z.number().int().min(1024).max(MiB).default(64 * KiB).describe("An output event is cut once this much has arrived"),
       maskHoldMs: z.number().int().min(0).max(1000).default(50).describe("Longest output that may be the start of a secret is held back"),
-      killGraceMs: z.number().int().min(0).max(60_000).default(3000).describe("SIGTERM to SIGKILL, when the daemon stops with sessions running"),
+      killGraceMs: z.number().int().min(0).max(60_000).default(3000).describe("When the daemon stops with sessions running: SIGKILL this long after the first signal (PTYs: SIGHUP, then SIGTERM at half of it; tasks: SIGTERM)"),
       maxLive: z.number().int().min(1).max(4096).default(256).describe("Sessions running at once"),
       scrollback: z.number().int().min(0).max(100_000).default(1000).describe("Lines the screen snapshot of a PTY session keeps above the screen"),
     })

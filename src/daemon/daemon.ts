@@ -163,6 +163,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           projection: () => ({ state: projection.state, ...projection.counts() }),
           agentSocket: () => server?.listening(true) ?? false,
           syncRunning: () => engine.running,
+          liveSessions: () => supervisor.liveList(),
         }),
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection, supervisor),

@@ -1,5 +1,5 @@
 // Process identity from /proc, so a pid in a lock file can be told apart from a reused pid.
-import { readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 
 function readProc(path: string): string | null {
   try {
@@ -29,6 +29,32 @@ export function processStartTime(pid: number): string | null {
 export function processLineage(pid: number): { ppid: number; sid: number } | null {
   const f = statFields(pid);
   return f ? { ppid: Number(f[1]), sid: Number(f[3]) } : null;
+}
+
+/** Every pid in /proc now (empty where there is no /proc). */
+export function listPids(): number[] {
+  try {
+    return readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The uid owning `pid` (its /proc directory's owner), or null when it is gone. */
+export function processUid(pid: number): number | null {
+  return statSync(`/proc/${pid}`, { throwIfNoEntry: false })?.uid ?? null;
+}
+
+/**
+ * The value of one variable in `pid`'s initial environment (/proc/<pid>/environ: readable for a
+ * same-uid process), or null. Self-declared by the process: use it only to widen a kill.
+ */
+export function processEnv(pid: number, name: string): string | null {
+  const environ = readProc(`/proc/${pid}/environ`);
+  if (environ === null) return null;
+  const prefix = `${name}=`;
+  for (const entry of environ.split("\0")) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  return null;
 }
 
 /** Alive and not a zombie: a killed daemon nobody has reaped yet must count as gone. */

@@ -1,7 +1,8 @@
 // File operations on projection databases: integrity checks, swaps with their -wal/-shm, backups.
-import { copyFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
+import { copyFileExclusive } from "../nofollow.js";
 import { RpcError } from "../rpc/errors.js";
 import { SCHEMA_VERSION } from "./schema.js";
 
@@ -46,7 +47,8 @@ export function checkDbFile(path: string): void {
 /** Copies a backup into place as `to` (via a temporary name, so a crash leaves the old one). */
 export function installCopy(from: string, to: string): void {
   const tmp = `${to}.restore-tmp`;
-  copyFileSync(from, tmp);
+  removeDb(tmp); // a leftover (or a link: rm removes the link itself); the copy then creates it O_EXCL
+  copyFileExclusive(from, tmp);
   replaceDb(tmp, to);
 }
 

@@ -10,6 +10,9 @@ import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { Logger } from "../daemon/log.js";
 import type { WardenPaths } from "../daemon/paths.js";
+import { ensurePrivateDir } from "../daemon/secure-dir.js";
+import { WardenError } from "../errors.js";
+import { copyFileExclusive, refuseSymlink } from "../nofollow.js";
 import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
@@ -21,7 +24,6 @@ import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, ty
 import { headHash, lineHash } from "./resume.js";
 import { SYNC_VERSION } from "./schema.js";
 import { backupName, checkDbFile, listBackupFiles, quickCheckProblems, removeDb, replaceDb } from "./files.js";
-import { copyFileSync, mkdirSync } from "node:fs";
 import { Projection } from "./projection.js";
 import type { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
@@ -76,6 +78,7 @@ export class ProjectionService {
       } catch {
         // a damaged file may not even close cleanly; it is set aside either way
       }
+      if (err instanceof WardenError) throw err; // a symlink planted in the run root: refuse to start, naming it
       // Damaged: keep it (and its WAL) for inspection, start empty, rebuild from the sources once serving.
       const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       this.log.error("projection damaged; set aside, rebuilding from sources", { event: "projection_corrupt", error: (err as Error).message, aside });
@@ -442,8 +445,9 @@ export class ProjectionService {
   backup(): Promise<ResultOf<"projection.backup">> {
     return this.turn(async () => {
       const t0 = performance.now();
-      mkdirSync(this.backups, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(this.backups, { tighten: true }); // a symlinked backups/ is refused, not written through
       const file = backupName(this.backups);
+      refuseSymlink(file); // VACUUM INTO opens by path
       await this.runWorker("./backup-worker.js", { source: this.path, dest: file });
       return { file, bytes: statSync(file).size, integrity: "ok" as const, durationMs: Math.round(performance.now() - t0) };
     });
@@ -459,7 +463,7 @@ export class ProjectionService {
     checkDbFile(file);
     const tmp = `${this.path}.restore-tmp`;
     removeDb(tmp);
-    copyFileSync(file, tmp);
+    copyFileExclusive(file, tmp);
     try {
       const caught = await this.swapIn(tmp);
       this.log.info("projection restored", { event: "restored", file, rows: caught.rows });

@@ -11,6 +11,7 @@ import {
 import type { z } from "zod";
 import type { MethodSpec } from "../../protocol/method.js";
 import type { CallContext, RpcLogger } from "./context.js";
+import { WardenError } from "../errors.js";
 import { RpcError } from "./errors.js";
 
 type AnySpec = MethodSpec<string, z.ZodType, z.ZodType>;
@@ -117,6 +118,8 @@ export class Dispatcher {
       return result;
     } catch (error) {
       if (error instanceof RpcError) throw error;
+      // A write refused because a symlink sits at its path: the caller is told which path.
+      if (error instanceof WardenError && error.kind === "unsafe_path") throw new RpcError("unsafe_path", error.message, error.details);
       this.log.error("handler failed", {
         method: spec.name,
         connection: ctx.connectionId,

@@ -47,6 +47,7 @@ const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQU
 
 export class SessionSupervisor {
   private readonly live = new Map<string, LiveSession>();
+  private readonly titles = new Map<string, string>();
   readonly hub: EventHub;
   private readonly screens: Screens;
   private stopping = false;
@@ -96,6 +97,7 @@ export class SessionSupervisor {
       onRecordFailed: (s, err) => this.recordFailed(s, err),
     });
     this.live.set(id, session);
+    this.titles.set(id, p.title ?? plan.title);
     const { event, durable } = session.recordDurable("launch", {
       kind: plan.mode,
       mode: plan.mode,
@@ -113,7 +115,10 @@ export class SessionSupervisor {
       secrets: Object.keys(secretEnv), // names only
     });
     session.start(event.seq);
-    void session.done.then(() => this.live.delete(id));
+    void session.done.then(() => {
+      this.live.delete(id);
+      this.titles.delete(id);
+    });
     d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
     try {
       await durable;
@@ -203,16 +208,28 @@ export class SessionSupervisor {
     return sessionOfProcess(pid, leaders);
   }
 
-  /** Stops every session: SIGTERM to each group, SIGKILL after the grace, exits recorded. */
+  /** The sessions running now, as a shutdown would kill them. */
+  liveList(): Array<{ id: string; title: string; pid: number; mode: "pty" | "task" }> {
+    return [...this.live.values()].filter((s) => !s.ended).map((s) => ({ id: s.id, title: this.titles.get(s.id) ?? "", pid: s.child.pid, mode: s.mode }));
+  }
+
+  /**
+   * Stops every session, escalating: a PTY gets SIGHUP (its terminal going away, as `sessions
+   * kill` sends), SIGTERM at half of killGraceMs, SIGKILL at killGraceMs; a task SIGTERM, then
+   * SIGKILL at killGraceMs. Each signal goes to the whole group; exits are recorded.
+   */
   async dispose(): Promise<void> {
     this.stopping = true;
     const all = [...this.live.values()];
-    for (const s of all) s.signal("SIGTERM", "daemon_stopped");
     const settled = Promise.all(all.map((s) => s.done));
     const grace = this.deps.config.killGraceMs;
-    if (!(await within(settled, grace))) {
-      for (const s of all) if (!s.ended) s.signal("SIGKILL", "daemon_stopped");
-      await within(settled, 2000);
+    for (const s of all) s.signal(s.mode === "pty" ? "SIGHUP" : "SIGTERM", "daemon_stopped");
+    if (!(await within(settled, grace / 2))) {
+      for (const s of all) if (!s.ended && s.mode === "pty") s.signal("SIGTERM", "daemon_stopped");
+      if (!(await within(settled, grace - grace / 2))) {
+        for (const s of all) if (!s.ended) s.signal("SIGKILL", "daemon_stopped");
+        await within(settled, 2000);
+      }
     }
     await this.screens.dispose();
   }

@@ -2,6 +2,7 @@
 import { API_VERSION, methods, type AnyMethod, type ResultOf } from "../../../protocol/index.js";
 import { buildOpenRpc } from "../../../protocol/openrpc.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
+import { RpcError } from "../../rpc/errors.js";
 
 export type DaemonInfo = ResultOf<"health">["daemon"];
 
@@ -18,6 +19,8 @@ export interface CoreDeps {
   agentSocket?(): boolean;
   /** Whether the sync engine is running (started, not closed). */
   syncRunning?(): boolean;
+  /** Sessions a shutdown would kill. */
+  liveSessions?(): Array<{ id: string; title: string; pid: number; mode: "pty" | "task" }>;
 }
 
 /** Each flag from what this daemon serves now: its bound methods, its sockets, its engine. */
@@ -57,7 +60,12 @@ export function coreBindings(deps: CoreDeps): Binding[] {
         projection: deps.projection?.(),
       };
     }),
-    bind(methods.shutdown, ({ reason }, ctx) => {
+    bind(methods.shutdown, ({ reason, killSessions }, ctx) => {
+      const live = deps.liveSessions?.() ?? [];
+      if (live.length > 0 && !killSessions) {
+        const list = live.map((s) => `  ${s.id}  ${s.title}  pid ${s.pid}`).join("\n");
+        throw new RpcError("sessions_running", `${live.length} live session(s) would be killed; end them first, or stop with killSessions (--kill-sessions):\n${list}`, { sessions: live });
+      }
       deps.requestStop(reason ?? `shutdown requested by pid ${ctx.peer.pid}`);
       return { stopping: true as const, pid: process.pid };
     }),
