@@ -17,9 +17,11 @@ p.secrets = values;
 try {
   const extra = new SourceMap(home, host, transcripts).discover().sources.filter((s) => s.rel.includes(":"));
   const report = syncAll(p, home, { extra, secrets: values, onFile: (done, total) => parentPort!.postMessage({ type: "progress", done, total }) });
+  const t0 = performance.now();
   while (indexNextLedger(p, home, values, 64 * 1024 * 1024));
+  const indexMs = Math.round(performance.now() - t0);
   p.db.pragma("wal_checkpoint(TRUNCATE)");
-  parentPort!.postMessage({ type: "done", report });
+  parentPort!.postMessage({ type: "done", report, indexMs });
 } finally {
   p.close();
 }

@@ -363,17 +363,21 @@ export class ProjectionService {
     removeDb(tmp);
     let swapped = false;
     try {
+      let indexMs = 0;
       const report = await new Promise<SyncReport>((resolve, reject) => {
         const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.values() ?? [] };
         const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData });
-        worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport }) => {
+        worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport; indexMs?: number }) => {
           if (m.type === "progress") onProgress({ phase: "import", done: m.done!, total: m.total! });
-          else if (m.type === "done") resolve(m.report!);
+          else if (m.type === "done") {
+            indexMs = m.indexMs ?? 0;
+            resolve(m.report!);
+          }
         });
         worker.once("error", reject);
         worker.once("exit", (code) => code !== 0 && reject(new Error(`rebuild worker exited with ${code}`)));
       });
-      const importMs = Math.round(performance.now() - t0);
+      const importMs = Math.round(performance.now() - t0) - indexMs;
       if (this.closed) throw new RpcError("unavailable", "the daemon stopped during the rebuild");
       if (report.failed.length > 0) {
         throw new RpcError("conflict", `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`, { failed: report.failed });
@@ -389,8 +393,8 @@ export class ProjectionService {
       this.state = "ok";
       onProgress({ phase: "verify", done: 0, total: 1 });
       const checked = await this.verify();
-      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, durationMs: Math.round(performance.now() - t0), verify: checked };
-      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, durationMs: result.durationMs, ok: result.verify.ok });
+      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, indexMs, durationMs: Math.round(performance.now() - t0), verify: checked };
+      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, indexMs, durationMs: result.durationMs, ok: result.verify.ok });
       return result;
     } catch (err) {
       removeDb(tmp);

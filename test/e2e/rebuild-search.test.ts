@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
+import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 
@@ -31,6 +32,7 @@ describe("search after a live rebuild", () => {
     const r = await c.call("projection.rebuild", {});
     assert.equal(r.swapped, true);
     assert.equal(r.verify.ok, true);
+    assert.ok(r.indexMs >= 0 && r.importMs >= 0, "import and indexing timed apart");
     // No waiting: the rebuilt file came with its documents.
     for (let i = 0; i < 3; i++) {
       const hits = await c.call("search.query", { q: `capybara${i}`, limit: 100 });
@@ -41,5 +43,16 @@ describe("search after a live rebuild", () => {
     const ledger = st.sources.filter((s) => s.source === "ledger");
     assert.ok(ledger.length > 0);
     for (const s of ledger) assert.equal(s.searchBehind, 0, `${s.root}: searchBehind`);
+  });
+
+  it("finds them at once after an offline rebuild (--reset-storage) too", async () => {
+    c.close();
+    await d.kill();
+    const r = await runCli(["daemon", "rebuild", "--reset-storage", "--json"], h.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // Read from the file the rebuild left, before any daemon could index anything.
+    const found = await runCli(["search", "capybara1", "--limit", "100", "--no-daemon", "--json"], h.env);
+    assert.equal(found.code, 0, found.stderr);
+    assert.equal(found.json().results.length, 20);
   });
 });
