@@ -78,7 +78,8 @@ export class RpcConnection {
     });
     // The client half-closed: answer what it sent (an unterminated last line included), then close.
     socket.on("end", () => {
-      this.splitter.finish();
+      if (!this.dropped) this.splitter.finish();
+      this.timeLine(); // that last line, if any, is finished now
       void this.end(limits.stallMs);
     });
     socket.on("drain", () => this.resume());
