@@ -26,10 +26,19 @@ export interface SessionTree {
   leaders: ReadonlyMap<number, Leader>;
   /** The daemon's pid when it is a child subreaper (orphans are re-parented to it), else null. */
   reaper: number | null;
+  /**
+   * Processes found to be a person's (pid → start time), filled in by classifyProcess. That answer
+   * is permanent: a process that does not descend from the daemon never comes to (orphans are
+   * re-parented to an ancestor), and a walk from a session's process meets the session or the
+   * daemon before it could meet one of these. It saves a person's CLI the walk up to init.
+   */
+  people?: Map<number, number>;
 }
 
 /** Deeper than any shell a person works in; a chain this deep is built, and fails closed. */
 const MAX_DEPTH = 256;
+/** People's processes remembered; the memory is dropped whole when it grows past this. */
+const MAX_PEOPLE = 4096;
 /** Walks restarted because a process on the chain exited (its children were re-parented) mid-walk. */
 const MAX_RESTARTS = 3;
 
@@ -51,6 +60,15 @@ function walk(pid: number, tree: SessionTree): PeerRole | typeof RESTART {
   let stat = processLineage(pid);
   if (!stat) return agent(null); // gone before it could be looked at: nobody to give rights to
   const sids: Array<{ sid: number; startTime: number }> = [];
+  const chain: Array<[number, number]> = [];
+  const person = (): PeerRole => {
+    const people = tree.people;
+    if (people) {
+      if (people.size + chain.length > MAX_PEOPLE) people.clear();
+      for (const [p, t] of chain) people.set(p, t);
+    }
+    return PERSON;
+  };
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     // In a live session's Unix session: the leader still runs (same start time), so its pid,
     // which is the session id, cannot have been reused.
@@ -59,8 +77,10 @@ function walk(pid: number, tree: SessionTree): PeerRole | typeof RESTART {
     const leader = tree.leaders.get(cur);
     if (leader && leader.startTime === stat.startTime) return agent(leader.session);
     if (cur === tree.reaper && depth > 0) return agent(orphanSession(sids, tree));
+    if (tree.people?.get(cur) === stat.startTime) return person();
     sids.push({ sid: stat.sid, startTime: stat.startTime });
-    if (stat.ppid <= 1) return PERSON; // reached init (or the kernel) without passing a session
+    chain.push([cur, stat.startTime]);
+    if (stat.ppid <= 1) return person(); // reached init (or the kernel) without passing a session
     const parent = processLineage(stat.ppid);
     // The parent exited (and `cur` was re-parented), or its pid now names a younger process.
     if (!parent || parent.startTime > stat.startTime) return RESTART;

@@ -50,6 +50,8 @@ export class SessionSupervisor {
   private readonly live = new Map<string, LiveSession>();
   /** Every session leader launched (live, then the last ENDED_LEADERS ended), by pid. */
   private readonly leaders = new Map<number, Leader>();
+  /** Processes known to be a person's (see SessionTree.people). */
+  private readonly people = new Map<number, number>();
   readonly hub: EventHub;
   private readonly screens: Screens;
   private stopping = false;
@@ -209,7 +211,7 @@ export class SessionSupervisor {
    * the daemon's pid when it is a child subreaper (see peer-session.ts), else null.
    */
   classifyPeer(pid: number, reaper: number | null): PeerRole {
-    return classifyProcess(pid, { leaders: this.leaders, reaper });
+    return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
   }
 
   /** Whether `pid` is a session leader whose exit has not been collected yet (its zombie is not ours to reap). */

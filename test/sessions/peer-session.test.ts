@@ -51,6 +51,17 @@ describe("classifyProcess", () => {
     assert.deepEqual(classifyProcess(leader.pid!, { leaders, reaper: null }), { agent: true, session: "s1" });
     const reused = new Map([[leader.pid!, { session: "s1", startTime: startTime - 1 }]]);
     assert.deepEqual(classifyProcess(child, { leaders: reused, reaper: null }), { agent: false });
+    // A remembered person whose pid now names a younger process is not trusted.
+    const people = new Map([[child, processLineage(child)!.startTime - 1]]);
+    assert.deepEqual(classifyProcess(child, { leaders, reaper: null, people }), { agent: true, session: "s1" });
+  });
+
+  it("remembers a person's processes, so the next walk stops there", () => {
+    const people = new Map<number, number>();
+    assert.deepEqual(classifyProcess(process.pid, { leaders: none, reaper: null, people }), { agent: false });
+    assert.equal(people.get(process.pid), processLineage(process.pid)!.startTime);
+    assert.ok(people.has(process.ppid), "its ancestors too");
+    assert.deepEqual(classifyProcess(process.pid, { leaders: none, reaper: null, people }), { agent: false });
   });
 
   it("a chain that reaches the daemon (the subreaper) from below is an agent; the daemon itself is not", () => {
