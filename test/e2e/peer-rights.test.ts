@@ -18,7 +18,8 @@ const PASS = "correct-horse-PASSPHRASE";
 const node = process.execPath;
 
 // probe.cjs <socket> <calls.json> <out.json>: one connection; each call's outcome ("ok", or the
-// error's data.kind), in order. A call `{ "waitFor": path }` pauses until that file exists. "SELF"
+// error's data.kind), in order. A call `{ "waitFor": path }` pauses until that file exists, and
+// `{ "touch": path }` creates it. "SELF"
 // in the calls is the probe's WARDEN_SESSION_ID. Also records its own ppid and Unix session id.
 const PROBE = `
 const net = require("node:net"), fs = require("node:fs");
@@ -32,6 +33,7 @@ const next = () => {
   if (i >= calls.length) return done();
   const c = calls[i];
   if (c.waitFor) return fs.existsSync(c.waitFor) ? (i++, next()) : setTimeout(next, 20);
+  if (c.touch) return fs.writeFileSync(c.touch, ""), i++, next();
   s.write(JSON.stringify({ jsonrpc: "2.0", id: i, ...c }) + "\\n");
 };
 s.on("data", (d) => {
@@ -161,9 +163,12 @@ describe("a session's processes on warden.sock", () => {
 
   it("a connection stays restricted after its session ends", async () => {
     const go = join(project, "go");
-    const p = probe([{ method: "ping" }, { waitFor: go }, ...forbidden()]);
-    // The probe outlives the task that started it, holding the connection it opened in the session.
-    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `${p.cmd} >/dev/null 2>&1 &`], cwd: project, mode: "task" });
+    const connected = join(project, "connected");
+    const p = probe([{ method: "ping" }, { touch: connected }, { waitFor: go }, ...forbidden()]);
+    // The probe outlives the task that started it, holding the connection it opened while the
+    // session ran (the task ends once the probe has been answered).
+    const wait = `while [ ! -e '${connected}' ]; do sleep 0.02; done`;
+    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `${p.cmd} >/dev/null 2>&1 & ${wait}`], cwd: project, mode: "task" });
     await (await watch(c, s.id)).exit();
     assert.equal((await c.call("sessions.get", { session: s.id })).live, false, "the session has ended");
     writeFileSync(go, "");
