@@ -40,6 +40,7 @@ export function adoptOrphans(awaited: (pid: number) => boolean, log: Logger): Or
       const st = processLineage(pid);
       // A zombie child of ours. One in our own Unix session would be a plain child_process child
       // (libuv reaps those): sessions, and so their orphans, live in Unix sessions of their own.
+      // Anything else the daemon ever spawns detached must be answered for by `awaited`.
       if (!st || st.ppid !== process.pid || st.state !== "Z" || st.sid === ownSid) continue;
       try {
         native().reapChild(pid);
