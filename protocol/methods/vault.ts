@@ -63,7 +63,7 @@ export const get = defineMethod({
   name: "vault.get",
   summary: "Read one secret",
   description:
-    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv) and the declared reason and caller; never the value. Served on the agent socket.",
+    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv), for an agent its session, and the declared reason and caller; never the value. Served to agents.",
   params: z.strictObject({
     vault: vaultName.optional().describe("Default: config vault.default, or the only unlocked vault"),
     name: secretName,

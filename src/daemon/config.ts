@@ -22,7 +22,16 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxLineBytes: z.number().int().min(KiB).max(256 * MiB).default(MiB).describe("Longest accepted request line"),
       maxBatch: z.number().int().min(1).max(100_000).default(1000).describe("Most requests in one JSON-RPC batch"),
-      maxConnections: z.number().int().min(1).max(65536).default(256).describe("Connections open at once, all sockets together"),
+      maxConnections: z.number().int().min(1).max(65536).default(256).describe("People's connections open at once (agents' are counted apart)"),
+      maxAgentConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(65536)
+        .default(64)
+        .describe("Connections open at once from sessions' agents (on either socket) and on agent.sock, all together"),
+      maxConnectionsPerSession: z.number().int().min(1).max(65536).default(16).describe("Connections open at once from one session's agents"),
+      lineIdleMs: z.number().int().min(100).max(3_600_000).default(30_000).describe("A request line must end within this long of its first byte, or the connection is closed"),
       maxClientBufferBytes: z
         .number()
         .int()

@@ -11,6 +11,7 @@ import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
 import { SecretValues } from "../masking/secret-values.js";
+import { adoptOrphans } from "../sessions/orphans.js";
 import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
 import { userUmask } from "../umask.js";
@@ -129,6 +130,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       log: logger,
     });
     lifetime.defer("sessions", () => supervisor.dispose());
+    // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
+    const orphans = adoptOrphans((pid) => supervisor.awaitsExit(pid), logger);
+    lifetime.defer("orphan reaper", () => orphans.dispose());
     const sourceMap = new SourceMap(paths.home, paths.host, roots);
     const engine = new SyncEngine({
       projection,
@@ -175,6 +179,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     server = new SocketServer({
       dispatcher,
       maxConnections: s.maxConnections,
+      maxAgentConnections: s.maxAgentConnections,
+      maxConnectionsPerSession: s.maxConnectionsPerSession,
+      classify: (peer) => supervisor.classifyPeer(peer.pid, orphans.pid),
       log: logger,
       limits: {
         maxLineBytes: s.maxLineBytes,
@@ -182,6 +189,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         maxOutputBytes: s.maxClientBufferBytes,
         outputHighWaterBytes: s.clientHighWaterBytes,
         stallMs: s.clientStallMs,
+        lineIdleMs: s.lineIdleMs,
       },
     });
     const sockets = server;

@@ -25,10 +25,13 @@ export function processStartTime(pid: number): string | null {
   return statFields(pid)?.[19] ?? null;
 }
 
-/** Parent pid and session id (fields 4 and 6 of /proc/<pid>/stat), or null when it is gone. */
-export function processLineage(pid: number): { ppid: number; sid: number } | null {
+/**
+ * Parent pid, session id, start time and state (fields 4, 6, 22 and 3 of /proc/<pid>/stat) in one
+ * read, or null when it is gone.
+ */
+export function processLineage(pid: number): { ppid: number; sid: number; startTime: number; state: string } | null {
   const f = statFields(pid);
-  return f ? { ppid: Number(f[1]), sid: Number(f[3]) } : null;
+  return f ? { ppid: Number(f[1]), sid: Number(f[3]), startTime: Number(f[19]), state: f[0]! } : null;
 }
 
 /** Every pid in /proc now (empty where there is no /proc). */

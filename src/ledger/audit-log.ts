@@ -24,6 +24,8 @@ export interface AuditFields {
   reason?: string;
   caller?: string;
   peer?: { uid: number; gid: number; pid: number; exe: string | null; argv: string[] | null };
+  /** The session whose agent the peer is (from its process tree). */
+  session?: string;
   detail?: Record<string, unknown>;
 }
 

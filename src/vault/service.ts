@@ -149,7 +149,9 @@ export class VaultService {
     let seen = ctx && this.observed.get(ctx);
     if (ctx && !seen) this.observed.set(ctx, (seen = observeProcess(ctx.peer.pid)));
     const peer = ctx && seen ? { ...ctx.peer, ...seen } : undefined;
-    this.audit.append({ ...fields, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
+    // An agent's read names its session (observed from the process tree at connect, not declared).
+    const session = ctx?.agentSession ? { session: ctx.agentSession } : {};
+    this.audit.append({ ...fields, ...session, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
   }
 }
 
