@@ -10,6 +10,7 @@ import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
+import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
@@ -113,13 +114,16 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
-    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value));
+    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value), {
+      mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
+      sessionOf: (ctx): string | null => supervisor.sessionOf(ctx.peer.pid), // an agent session's vault.get calls are rate-limited
+    });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
       writer,
       projection,
       secrets,
-      readSecret: (p, ctx) => vault.get(p, ctx).value,
+      readSecret: (p, ctx): string => vault.getNow(p, ctx).value,
       config: config.sessions,
       host: paths.host,
       home: paths.home,

@@ -73,9 +73,12 @@ export interface ObservedProcess {
 
 const MAX_ARGS = 32;
 const MAX_ARG_CHARS = 256;
+/** Args are kept this long until masked, so a secret straddling MAX_ARG_CHARS is still recognised whole. */
+const RAW_ARG_CHARS = 4096;
 
-export function observeProcess(pid: number): ObservedProcess {
-  if (!Number.isInteger(pid) || pid <= 0) return { exe: null, argv: null };
+/** The peer's executable and argv as read (args cut at RAW_ARG_CHARS): not for the record until boundProcess. */
+export function readProcess(pid: number): ObservedProcess & { more: number } {
+  if (!Number.isInteger(pid) || pid <= 0) return { exe: null, argv: null, more: 0 };
   let exe: string | null = null;
   try {
     exe = readlinkSync(`/proc/${pid}/exe`);
@@ -84,7 +87,20 @@ export function observeProcess(pid: number): ObservedProcess {
   }
   const cmdline = readProc(`/proc/${pid}/cmdline`);
   const args = cmdline === null ? null : cmdline.split("\0").filter((a, i, all) => a !== "" || i < all.length - 1);
-  const argv = args && args.slice(0, MAX_ARGS).map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
-  if (argv && args && args.length > MAX_ARGS) argv.push(`… ${args.length - MAX_ARGS} more`);
-  return { exe, argv };
+  const argv = args && args.slice(0, MAX_ARGS).map((a) => a.slice(0, RAW_ARG_CHARS));
+  return { exe, argv, more: args ? Math.max(0, args.length - MAX_ARGS) : 0 };
+}
+
+/**
+ * What goes on record of a process read by readProcess: every string through `mask` first (a
+ * script may pass a secret on its command line), then each arg cut to MAX_ARG_CHARS.
+ */
+export function boundProcess(raw: ObservedProcess & { more: number }, mask: (text: string) => string = (t) => t): ObservedProcess {
+  const argv = raw.argv && raw.argv.map((a) => mask(a)).map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
+  if (argv && raw.more > 0) argv.push(`… ${raw.more} more`);
+  return { exe: raw.exe === null ? null : mask(raw.exe), argv };
+}
+
+export function observeProcess(pid: number, mask?: (text: string) => string): ObservedProcess {
+  return boundProcess(readProcess(pid), mask);
 }
