@@ -3,44 +3,56 @@
 // ~6 MB/s of audit log before.
 //
 // The rule that a read is on record before its value is sent holds for every read:
-// - The first read of a key in a window is appended at once, as any other record, and is served
-//   at once (an ordinary read pays nothing).
-// - A repeat inside the window is counted in memory and is NOT answered yet: it waits until a
-//   record counting it has been written — the window's summary `{count, first, last, coalesces}`,
-//   appended when the window ends (`windowMs` after its first read) or sooner, once `maxWaiting`
-//   repeats are waiting. A crash before that loses no served read: none of them was answered.
+// - The first read of a key is appended at once, as any other record, and served at once (an
+//   ordinary read pays nothing).
+// - A repeat within `windowMs` of the key's last read (or summary) is counted in memory and NOT answered yet:
+//   it waits until a record counting it is written, the summary `{count, first, last, coalesces}`
+//   (group commit). A crash before that loses no served read: none of the repeats was answered.
+// - The summary is written `firstFlushMs` after the first repeat waits, and each later one after
+//   twice the wait of the one before, up to `windowMs`: a few repeats (a program reading its key
+//   in three places at start-up) wait milliseconds, a sustained hammer settles at one summary per
+//   key per second. Sooner under load: at once when `maxWaiting` repeats wait.
 // - A record stands for `count` reads (1 when absent); summing `count` gives the reads.
-// Measured against the alternative — a tiny "increment" line per repeat, answered at once — that
-// still costs a write and a line per read (~100 B with its own chain hash: ~1 MB/s at 10k reads/s,
-// over the 100 KB/s target); waiting for the summary costs at most two records per key per window.
-// A repeat therefore waits up to `windowMs`: identical reads in a tight loop are slowed to about
-// two a second per key, which is also what a runaway loop deserves.
+// Measured (bench/audit.ts) against the alternative, a tiny "increment" line per repeat answered at
+// once: that still costs a write and a line per read (~100 B with its own chain hash, ~1 MB/s at
+// 10k reads/s, ten times the 100 KB/s target), where this costs about one record per key per
+// second. The price: identical reads in a tight loop are slowed to about one group commit per
+// second per key, which is what a runaway loop deserves; different reads are not slowed at all.
 import type { AuditFields, AuditLog } from "./audit-log.js";
 
 export interface CoalesceOptions {
+  /** Repeats within this long of the key's last read are coalesced; also the longest a repeat waits. */
   windowMs: number;
-  /** A window with this many repeats waiting writes its summary at once (and goes on). */
+  /** The first summary's wait; each next one waits twice as long, up to windowMs. */
+  firstFlushMs: number;
+  /** A key with this many repeats waiting writes its summary at once. */
   maxWaiting: number;
 }
 
 interface Window {
-  opened: number;
-  /** seq of the window's first record, which the summaries name in `coalesces`. */
+  /** seq of the key's first record, which the summaries name in `coalesces`. */
   firstSeq: number;
-  /** Builds the record's fields (the latest repeat's; masking may have learnt values since the first). */
+  /** Builds the record's fields (the latest repeat's: masking may have learnt values since the first). */
   build: () => AuditFields;
+  /** The last read or summary: a window stays open while either happens within windowMs. */
+  lastActive: number;
   first: string | null;
   last: string | null;
   waiting: Array<{ resolve(): void; reject(err: Error): void }>;
-  timer: NodeJS.Timeout;
+  /** The pending summary, while repeats wait. */
+  timer: NodeJS.Timeout | null;
+  delay: number;
 }
+
+/** Above this many keys, idle ones are dropped (each peer process and reason is a key). */
+const SWEEP_ABOVE = 1024;
 
 export class AuditCoalescer {
   private readonly windows = new Map<string, Window>();
 
   constructor(
     private readonly log: AuditLog,
-    private readonly opts: CoalesceOptions = { windowMs: 1000, maxWaiting: 256 },
+    private readonly opts: CoalesceOptions = { windowMs: 1000, firstFlushMs: 10, maxWaiting: 256 },
   ) {}
 
   /**
@@ -51,43 +63,52 @@ export class AuditCoalescer {
   record(key: string, build: () => AuditFields): Promise<void> | null {
     const now = Date.now();
     let w = this.windows.get(key);
-    if (w && now - w.opened >= this.opts.windowMs) {
-      this.close(key, w); // its timer is late (a busy loop): a read after the window starts a new one
+    if (w && w.timer === null && now - w.lastActive >= this.opts.windowMs) {
+      this.windows.delete(key); // idle: the next read is a first read again
       w = undefined;
     }
     if (!w) {
       const record = this.log.append(build());
-      const timer = setTimeout(() => this.close(key, this.windows.get(key)), this.opts.windowMs);
-      this.windows.set(key, { opened: now, firstSeq: record.seq, build, first: null, last: null, waiting: [], timer });
+      if (this.windows.size >= SWEEP_ABOVE) this.sweep(now);
+      this.windows.set(key, { firstSeq: record.seq, build, lastActive: now, first: null, last: null, waiting: [], timer: null, delay: this.opts.firstFlushMs });
       return null;
     }
     const ts = new Date(now).toISOString();
     w.first ??= ts;
     w.last = ts;
+    w.lastActive = now;
     w.build = build;
-    const done = new Promise<void>((resolve, reject) => w.waiting.push({ resolve, reject }));
+    const window = w;
+    const done = new Promise<void>((resolve, reject) => window.waiting.push({ resolve, reject }));
     if (w.waiting.length >= this.opts.maxWaiting) this.flush(w);
+    else if (w.timer === null) {
+      w.timer = setTimeout(() => {
+        window.delay = Math.min(window.delay * 2, this.opts.windowMs);
+        this.flush(window);
+      }, w.delay);
+    }
     return done;
   }
 
-  /** Writes every pending summary and ends every window (shutdown, before the log is closed). */
+  /** Writes every pending summary (shutdown, before the log is closed). */
   flushAll(): void {
-    for (const [key, w] of [...this.windows]) this.close(key, w);
+    for (const w of this.windows.values()) this.flush(w);
+    this.windows.clear();
   }
 
-  private close(key: string, w: Window | undefined): void {
-    if (!w) return;
-    clearTimeout(w.timer);
-    this.windows.delete(key);
-    this.flush(w);
+  private sweep(now: number): void {
+    for (const [key, w] of this.windows) if (w.timer === null && now - w.lastActive >= this.opts.windowMs) this.windows.delete(key);
   }
 
   /** Appends the summary of the repeats waiting, then answers them; a failed append fails them. */
   private flush(w: Window): void {
+    if (w.timer !== null) clearTimeout(w.timer);
+    w.timer = null;
     const waiting = w.waiting.splice(0);
     if (waiting.length === 0) return;
     const span = { count: waiting.length, first: w.first!, last: w.last!, coalesces: w.firstSeq };
     w.first = w.last = null;
+    w.lastActive = Date.now(); // a repeat sent as soon as this one is answered still coalesces
     try {
       this.log.append({ ...w.build(), ...span });
     } catch (err) {
