@@ -96,9 +96,19 @@ export function readProcess(pid: number): ObservedProcess & { more: number } {
  * script may pass a secret on its command line), then each arg cut to MAX_ARG_CHARS.
  */
 export function boundProcess(raw: ObservedProcess & { more: number }, mask: (text: string) => string = (t) => t): ObservedProcess {
-  const argv = raw.argv && raw.argv.map((a) => mask(a)).map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
+  const [exe, ...args] = maskEach([raw.exe ?? "", ...(raw.argv ?? [])], mask);
+  const argv = raw.argv && args.map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
   if (argv && raw.more > 0) argv.push(`… ${raw.more} more`);
-  return { exe: raw.exe === null ? null : mask(raw.exe), argv };
+  return { exe: raw.exe === null ? null : exe!, argv };
+}
+
+/**
+ * Masks several strings as one text joined by NULs (which no arg, secret or token holds): one
+ * pass instead of one per string.
+ */
+export function maskEach(texts: string[], mask: (text: string) => string): string[] {
+  const masked = mask(texts.join("\0")).split("\0");
+  return masked.length === texts.length ? masked : texts.map((t) => mask(t)); // a match ran across a NUL: one at a time
 }
 
 export function observeProcess(pid: number, mask?: (text: string) => string): ObservedProcess {

@@ -44,11 +44,12 @@ interface Window {
   delay: number;
 }
 
-/** Above this many keys, idle ones are dropped (each peer process and reason is a key). */
+/** Above this many keys, idle ones are dropped, once a window at most (each peer process and reason is a key). */
 const SWEEP_ABOVE = 1024;
 
 export class AuditCoalescer {
   private readonly windows = new Map<string, Window>();
+  private sweptAt = 0;
 
   constructor(
     private readonly log: AuditLog,
@@ -69,7 +70,7 @@ export class AuditCoalescer {
     }
     if (!w) {
       const record = this.log.append(build());
-      if (this.windows.size >= SWEEP_ABOVE) this.sweep(now);
+      if (this.windows.size >= SWEEP_ABOVE && now - this.sweptAt >= this.opts.windowMs) this.sweep(now);
       this.windows.set(key, { firstSeq: record.seq, build, lastActive: now, first: null, last: null, waiting: [], timer: null, delay: this.opts.firstFlushMs });
       return null;
     }
@@ -97,6 +98,7 @@ export class AuditCoalescer {
   }
 
   private sweep(now: number): void {
+    this.sweptAt = now;
     for (const [key, w] of this.windows) if (w.timer === null && now - w.lastActive >= this.opts.windowMs) this.windows.delete(key);
   }
 

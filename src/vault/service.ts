@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import type { Config } from "../daemon/config.js";
 import type { Logger } from "../daemon/log.js";
-import { boundProcess, processStartTime, readProcess } from "../daemon/proc.js";
+import { boundProcess, maskEach, processStartTime, readProcess } from "../daemon/proc.js";
 import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
@@ -214,9 +214,11 @@ export class VaultService {
     if (ctx && !seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
     // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
     const build = (): AuditFields => {
-      const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason: this.mask(fields.reason) }), ...(fields.caller === undefined ? {} : { caller: this.mask(fields.caller) }) };
+      // Declared text too: a reason or caller may quote a secret.
+      const [reason, caller, exe, ...argv] = maskEach([fields.reason ?? "", fields.caller ?? "", seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask);
+      const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
       if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
-      return { ...masked, peer: { ...ctx.peer, ...boundProcess(seen, this.mask) } };
+      return { ...masked, peer: { ...ctx.peer, ...boundProcess({ exe: seen.exe === null ? null : exe!, argv: seen.argv && argv, more: seen.more }) } };
     };
     if (!coalesce || !ctx || !seen) {
       this.audit.append(build());
