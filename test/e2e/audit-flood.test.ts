@@ -119,11 +119,11 @@ describe("coalesced audit records", () => {
 });
 
 describe("argv of the caller", () => {
-  it("is masked in the audit log: a vault value never served, and a token shape", async () => {
+  it("is masked in the audit log (and the declared caller): a vault value never served, and a token shape", async () => {
     // A script that carries secrets on its command line reads another entry.
     const script = `
       const sock = require("node:net").connect(process.argv[1]);
-      sock.on("connect", () => sock.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "vault.get", params: { vault: "work", name: "PLAIN", reason: "argv-mask" } }) + "\\n"));
+      sock.on("connect", () => sock.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "vault.get", params: { vault: "work", name: "PLAIN", reason: "argv-mask", caller: process.argv[3] } }) + "\\n"));
       sock.on("data", (b) => { process.stdout.write(b); sock.end(); });`;
     const child = spawn(node, ["-e", script, d.socket, `--token=${UNSERVED}`, GITHUB], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -134,6 +134,7 @@ describe("argv of the caller", () => {
     const record = auditRecords().find((r) => r.reason === "argv-mask");
     assert.ok(record?.peer?.argv?.some((a: string) => a.includes("[MASKED:")), JSON.stringify(record?.peer));
     assert.ok(record!.peer.argv.includes(d.socket), "the rest of argv is kept");
+    assert.match(record!.caller, /^\[MASKED:[a-z-]+\]$/, "a declared caller is masked too");
     const file = auditText();
     assert.ok(!file.includes(UNSERVED) && !file.includes(GITHUB), "no trace in the audit file");
     const listed = JSON.stringify((await cli(["audit", "list", "--limit", "1000", "--json"])).json());

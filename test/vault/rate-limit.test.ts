@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
+import { configSchema, defaultConfig } from "../../src/daemon/config.js";
 import type { CallContext } from "../../src/rpc/context.js";
 import { RateLimiter, TokenBucket } from "../../src/vault/rate-limit.js";
 
@@ -59,5 +60,13 @@ describe("RateLimiter", () => {
     assert.equal(asked, 4, "the session is looked up once per connection");
     mock.timers.tick(1000);
     assert.equal(limiter.check(b), 0);
+  });
+});
+
+describe("vault.rateLimit config", () => {
+  it("defaults to 50 per second with a burst of 200, and refuses a burst below 1", () => {
+    assert.deepEqual(defaultConfig().vault.rateLimit, { perSec: 50, burst: 200 });
+    assert.equal(configSchema.safeParse({ vault: { rateLimit: { burst: 0 } } }).success, false);
+    assert.deepEqual(configSchema.parse({ vault: { rateLimit: { perSec: 5 } } }).vault.rateLimit, { perSec: 5, burst: 200 });
   });
 });
