@@ -31,6 +31,7 @@ export const errorKinds = {
   bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },
   vault_corrupt: { code: -32007, summary: "The vault file is damaged or was modified; data.path names it. Nothing was changed." },
   projection_corrupt: { code: -32008, summary: "A projection database (or backup) is damaged; data.path names it. Sources are untouched: rebuild." },
+  rate_limited: { code: -32009, summary: "Too many calls from this agent session (config vault.rateLimit); data.retryAfterMs says when to try again." },
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;

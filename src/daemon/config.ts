@@ -67,6 +67,13 @@ export const configSchema = z.strictObject({
       maxSecs: z.number().int().min(1).max(30 * 86400).default(28800).describe("Lock a vault this long after unlock, whatever the use"),
       default: z.string().regex(VAULT_NAME_PATTERN).optional().describe("The vault `warden get` and vault.get use when none is named"),
       kdf: z.enum(["interactive", "moderate", "sensitive"]).default("moderate").describe("Argon2id cost for new vaults and rekeys"),
+      rateLimit: z
+        .strictObject({
+          perSec: z.number().min(0.01).max(1_000_000).default(50).describe("vault.get calls per second an agent session may sustain"),
+          burst: z.number().int().min(1).max(1_000_000).default(200).describe("vault.get calls an agent session may make at once, above the sustained rate"),
+        })
+        .prefault({})
+        .describe("Rate limit on vault.get per agent session (people are not limited); past it: rate_limited"),
     })
     .prefault({}),
   log: z

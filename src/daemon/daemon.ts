@@ -10,6 +10,7 @@ import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { ProjectionService } from "../projection/service.js";
+import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { adoptOrphans } from "../sessions/orphans.js";
 import { settleOrphans } from "../sessions/recovery.js";
@@ -114,13 +115,18 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
-    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value));
+    const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value), {
+      mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
+      // Agents' vault.get calls are rate-limited per session; an agent whose session cannot be told
+      // (a setsid escapee, or anyone on agent.sock) per process. People are never limited.
+      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? `pid:${ctx.peer.pid}` : null),
+    });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
       writer,
       projection,
       secrets,
-      readSecret: (p, ctx) => vault.get(p, ctx).value,
+      readSecret: (p, ctx): string => vault.getNow(p, ctx).value,
       config: config.sessions,
       host: paths.host,
       home: paths.home,
