@@ -119,7 +119,7 @@ export const read = defineMethod({
   name: "events.read",
   summary: "A session's events after a seq",
   description:
-    "Events with seq > after, in order, at most limit and about 4 MiB of event data (so a page of large output events stays a sane reply). The cursor is the seq itself: read again with after = the last seq you saw. Served on the agent socket for the caller's own session only (the session whose process tree the caller belongs to); any other session is denied there.",
+    "Events with seq > after, in order, at most limit and about 4 MiB of event data (so a page of large output events stays a sane reply). The cursor is the seq itself: read again with after = the last seq you saw. Served to agents for their own session only (the session whose process tree the caller belongs to, on either socket); any other session is denied to them.",
   params: z.strictObject({
     session: sessionId,
     after: z.number().int().min(0).default(0),

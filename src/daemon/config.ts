@@ -26,7 +26,16 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxLineBytes: z.number().int().min(KiB).max(256 * MiB).default(MiB).describe("Longest accepted request line"),
       maxBatch: z.number().int().min(1).max(100_000).default(1000).describe("Most requests in one JSON-RPC batch"),
-      maxConnections: z.number().int().min(1).max(65536).default(256).describe("Connections open at once, all sockets together"),
+      maxConnections: z.number().int().min(1).max(65536).default(256).describe("People's connections open at once (agents' are counted apart)"),
+      maxAgentConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(65536)
+        .default(64)
+        .describe("Connections open at once from sessions' agents (on either socket) and on agent.sock, all together"),
+      maxConnectionsPerSession: z.number().int().min(1).max(65536).default(16).describe("Connections open at once from one session's agents"),
+      lineIdleMs: z.number().int().min(100).max(3_600_000).default(30_000).describe("A request line must end within this long of its first byte, or the connection is closed"),
       maxClientBufferBytes: z
         .number()
         .int()
@@ -62,6 +71,13 @@ export const configSchema = z.strictObject({
       maxSecs: z.number().int().min(1).max(30 * 86400).default(28800).describe("Lock a vault this long after unlock, whatever the use"),
       default: z.string().regex(VAULT_NAME_PATTERN).optional().describe("The vault `warden get` and vault.get use when none is named"),
       kdf: z.enum(["interactive", "moderate", "sensitive"]).default("moderate").describe("Argon2id cost for new vaults and rekeys"),
+      rateLimit: z
+        .strictObject({
+          perSec: z.number().min(0.01).max(1_000_000).default(50).describe("vault.get calls per second an agent session may sustain"),
+          burst: z.number().int().min(1).max(1_000_000).default(200).describe("vault.get calls an agent session may make at once, above the sustained rate"),
+        })
+        .prefault({})
+        .describe("Rate limit on vault.get per agent session (people are not limited); past it: rate_limited"),
     })
     .prefault({}),
   log: z

@@ -24,7 +24,17 @@ export interface AuditFields {
   reason?: string;
   caller?: string;
   peer?: { uid: number; gid: number; pid: number; exe: string | null; argv: string[] | null };
+  /** The session whose agent the peer is (from its process tree). */
+  session?: string;
   detail?: Record<string, unknown>;
+  /**
+   * Set on a coalesced record (see audit-coalesce.ts): it stands for `count` identical reads made
+   * between `first` and `last`, repeats of the record at seq `coalesces`. Absent: one read.
+   */
+  count?: number;
+  first?: string;
+  last?: string;
+  coalesces?: number;
 }
 
 export interface AuditRecord extends AuditFields {

@@ -10,12 +10,12 @@ import type { SecretValues } from "../masking/secret-values.js";
 import { getSession, sessionOut } from "../projection/read.js";
 import { foldSession } from "../projection/rows.js";
 import type { ProjectionService } from "../projection/service.js";
-import type { CallContext } from "../rpc/context.js";
+import type { CallContext, PeerRole } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
 import { EventHub } from "./hub.js";
 import { LiveSession, maskArgv } from "./live-session.js";
-import { sessionOfProcess } from "./peer-session.js";
+import { classifyProcess, type Leader } from "./peer-session.js";
 import { planLaunch } from "./policy.js";
 import { PtyChild } from "./pty-child.js";
 import { replayScreen } from "./replay.js";
@@ -44,10 +44,16 @@ export interface SupervisorDeps {
 }
 
 const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT"]);
+/** Ended sessions' leaders remembered for attributing their orphans (oldest forgotten first). */
+const ENDED_LEADERS = 1024;
 
 export class SessionSupervisor {
   private readonly live = new Map<string, LiveSession>();
   private readonly titles = new Map<string, string>();
+  /** Every session leader launched (live, then the last ENDED_LEADERS ended), by pid. */
+  private readonly leaders = new Map<number, Leader>();
+  /** Processes known to be a person's (see SessionTree.people). */
+  private readonly people = new Map<number, number>();
   readonly hub: EventHub;
   private readonly screens: Screens;
   private stopping = false;
@@ -98,6 +104,10 @@ export class SessionSupervisor {
     });
     this.live.set(id, session);
     this.titles.set(id, p.title ?? plan.title);
+    if (session.startTime !== null) {
+      this.leaders.delete(child.pid); // re-inserted last: the newest leader of a reused pid wins
+      this.leaders.set(child.pid, { session: id, startTime: Number(session.startTime) });
+    }
     const { event, durable } = session.recordDurable("launch", {
       kind: plan.mode,
       mode: plan.mode,
@@ -118,6 +128,7 @@ export class SessionSupervisor {
     void session.done.then(() => {
       this.live.delete(id);
       this.titles.delete(id);
+      this.forgetEndedLeaders();
     });
     d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
     try {
@@ -199,13 +210,30 @@ export class SessionSupervisor {
     return { ...s, live: this.isLive(s.id) };
   }
 
-  /** The live session the process `pid` belongs to, if any (the agent socket's notion of "own"). */
-  sessionOf(pid: number): string | null {
-    const leaders = new Map<number, string>();
-    for (const s of this.live.values()) {
-      if (!s.ended && processStartTime(s.child.pid) === s.startTime) leaders.set(s.child.pid, s.id);
+  /**
+   * Whether the process `pid` is a person's or a session's agent, from the process tree. `reaper`:
+   * the daemon's pid when it is a child subreaper (see peer-session.ts), else null.
+   */
+  classifyPeer(pid: number, reaper: number | null): PeerRole {
+    return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
+  }
+
+  /** Whether `pid` is a session leader whose exit has not been collected yet (its zombie is not ours to reap). */
+  awaitsExit(pid: number): boolean {
+    for (const s of this.live.values()) if (s.child.pid === pid) return true;
+    return false;
+  }
+
+  private forgetEndedLeaders(): void {
+    const liveIds = new Set(this.live.keys());
+    let ended = 0;
+    for (const l of this.leaders.values()) if (!liveIds.has(l.session)) ended++;
+    for (const [pid, l] of this.leaders) {
+      if (ended <= ENDED_LEADERS) break;
+      if (liveIds.has(l.session)) continue;
+      this.leaders.delete(pid);
+      ended--;
     }
-    return sessionOfProcess(pid, leaders);
   }
 
   /** The sessions running now, as a shutdown would kill them. */

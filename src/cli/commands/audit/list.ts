@@ -25,7 +25,7 @@ export class AuditListCommand extends WardenCommand {
     const q = { host: this.host, since: this.since === undefined ? undefined : parseSince(this.since, "--since"), limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
     const r = await readThrough("audit.list", q, this.noDaemon, (db) => listAudit(db, q));
     const line = (r: Record<string, any>) =>
-      [r.ts, String(r.action).padEnd(6), String(r.outcome).padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
+      [r.ts, String(r.action).padEnd(6), String(r.outcome).padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.count ? `count=${r.count} (${r.first} .. ${r.last})` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
         .filter(Boolean)
         .join("  ");
     this.print(r.records.length ? r.records.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no audit records", r);
