@@ -35,6 +35,11 @@ export class DirWatcher {
     return this.watchers.size;
   }
 
+  /** The ancestors watched for roots that do not exist yet. */
+  get waitingOn(): string[] {
+    return [...this.ancestors.keys()];
+  }
+
   /**
    * Watches `root` and every directory under it, down to `depth` levels. A missing root is waited
    * for: its nearest existing ancestor is watched until the root appears.
@@ -61,7 +66,12 @@ export class DirWatcher {
     if (this.ancestors.has(dir)) return;
     try {
       const w = watch(dir, { persistent: false }, (_type, name) => this.ancestorEvent(dir, name));
-      w.on("error", () => this.ancestorEvent(dir, null)); // the ancestor went: wait higher up
+      w.on("error", () => {
+        // The ancestor went (or its watch broke): every root waiting on it looks again, higher up if need be.
+        w.close();
+        this.ancestors.delete(dir);
+        this.ancestorEvent(dir, null);
+      });
       this.ancestors.set(dir, w);
     } catch (err) {
       // Not watchable (permissions, the watch limit): the reconciler finds the root when it comes.
@@ -72,7 +82,8 @@ export class DirWatcher {
   /** Something changed in an ancestor of awaited roots: the roots on that path are tried again. */
   private ancestorEvent(dir: string, name: string | Buffer | null): void {
     if (this.closed) return;
-    const step = name === null ? null : name.toString();
+    // An event about the ancestor itself (deleted, moved) concerns every root waiting on it.
+    const step = name === null || !isDir(dir) ? null : name.toString();
     const concerned = [...this.awaited].filter(([root]) => {
       const rel = relative(dir, root);
       return rel !== "" && !rel.startsWith("..") && (step === null || rel.split(sep)[0] === step);
