@@ -1,6 +1,9 @@
 // Finding what to mask in a text: exact vault values first (longest first), then the rules, each
 // tried only where one of its keywords occurs. Overlaps go to the earlier: values, then rules in
-// RULES order.
+// RULES order. Text with terminal escape sequences is searched twice: as it is, and without the
+// sequences (a secret split by a colour code), each match of the second mapped back to its raw
+// span; the two are merged, overlapping matches into one span covering both.
+import { type AnsiForm, ansiView, rawSpan } from "./ansi.js";
 import { KEYWORD_SCANS, PRIORITY, rulesAt } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
@@ -13,8 +16,20 @@ export interface Match {
 
 const NONE: Match[] = [];
 
-/** Non-overlapping matches in text order; the same empty array (no allocation) when there are none. */
-export function findMatches(text: string, values: FormSet): Match[] {
+/**
+ * Non-overlapping matches in text order; the same empty array (no allocation) when there are none.
+ * `form` says how escape sequences may be written in the text (see ansi.ts).
+ */
+export function findMatches(text: string, values: FormSet, form: AnsiForm = "text"): Match[] {
+  const found = findIn(text, values);
+  const view = ansiView(text, form);
+  if (view === null) return found;
+  const seen = findIn(view.text, values);
+  if (seen.length === 0) return found;
+  return union(found.concat(seen.map((m) => ({ ...rawSpan(view, m.start, m.end), rule: m.rule }))));
+}
+
+function findIn(text: string, values: FormSet): Match[] {
   const found = values.forms.length > 0 ? findValues(text, values) : [];
   const candidates = findRules(text);
   if (candidates === null) return found.length === 0 ? NONE : found;
@@ -37,6 +52,18 @@ function resolve(all: Match[]): Match[] {
     if (last === undefined || c.start >= last.end) out.push(c);
     else if (priority(c) < priority(last)) out[out.length - 1] = c;
     else if (c.rule === "secret" && last.rule === "secret") out[out.length - 1] = { ...last, end: Math.max(last.end, c.end) }; // overlapping values: all of both
+  }
+  return out;
+}
+
+/** Matches merged where they overlap: one span over all of them, named by the earliest rule. */
+function union(all: Match[]): Match[] {
+  all.sort((a, b) => a.start - b.start || priority(a) - priority(b));
+  const out: Match[] = [];
+  for (const c of all) {
+    const last = out[out.length - 1];
+    if (last === undefined || c.start >= last.end) out.push(c);
+    else out[out.length - 1] = { start: last.start, end: Math.max(last.end, c.end), rule: priority(c) < priority(last) ? c.rule : last.rule };
   }
   return out;
 }

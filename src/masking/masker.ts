@@ -5,7 +5,9 @@
 // Streams are masked across chunk boundaries two ways: text that may be the start of a secret
 // or token (a known prefix running to the end of the chunk) is held back until it completes, for
 // at most `holdMs`; and matches are searched with a lookbehind over what was already emitted, so
-// the rest of a secret whose first characters went out is still masked.
+// the rest of a secret whose first characters went out is still masked. Both look through terminal
+// escape sequences (ansi.ts): a colour code inside a secret, or one still arriving after its start.
+import { ansiView, viewIndex } from "./ansi.js";
 import { findMatches as find, type Match } from "./find.js";
 import { marker } from "./rules.js";
 import type { SecretValues } from "./secret-values.js";
@@ -19,7 +21,7 @@ export function findMatches(text: string, secrets?: SecretValues): Match[] {
 }
 
 /** Matches in bytes viewed as latin1 text. */
-const findInBytes = (text: string, secrets: SecretValues) => find(text, secrets.formSet("bytes"));
+const findInBytes = (text: string, secrets: SecretValues) => find(text, secrets.formSet("bytes"), "bytes");
 
 /**
  * Masks a JS string (a transcript line, a field): each match becomes `[MASKED:<rule>]`, and `hits`
@@ -75,6 +77,7 @@ export function maskValue(value: unknown, secrets: SecretValues, hits: Record<st
 
 /** `text[from, to)` with every match overlapping it replaced by its marker (once per match). */
 function masked(text: string, from: number, to: number, matches: Match[], rules: Set<string>): string {
+  if (from >= to) return "";
   let out = "";
   let pos = from;
   for (const m of matches) {
@@ -161,6 +164,13 @@ export class StreamMasker {
    * too: its first chars may have gone out on a timeout, the rest must not.
    */
   private holdStart(text: string, from: number): { hold: number; firm: boolean } {
+    const view = ansiView(text, "bytes");
+    if (view === null) return this.holdIn(text, from);
+    const r = this.holdIn(view.text, viewIndex(view, from));
+    return { hold: r.hold < view.text.length ? view.at[r.hold]! : text.length, firm: r.firm };
+  }
+
+  private holdIn(text: string, from: number): { hold: number; firm: boolean } {
     let hold = text.length;
     let firm = false;
     const unfinished = unfinishedStart(text, from);

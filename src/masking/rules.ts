@@ -43,9 +43,9 @@ export interface Rule {
 
 /**
  * A token may start here: not in the middle of a word, but right after a JSON escape (`\n`, `\t`)
- * or an ANSI colour sequence (raw or JSON-escaped), which end in a letter.
+ * or an ANSI colour or erase sequence (raw or JSON-escaped), which end in a letter.
  */
-const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}m|\\u001[bB]\[[0-9;]{0,20}m))`;
+const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u001[bB]\[[0-9;]{0,20}[mK]))`;
 
 /**
  * A rule from a regex tried at the keyword. With `keep`, group 1 is the visible part before the

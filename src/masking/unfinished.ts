@@ -17,6 +17,8 @@ const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** Chars a trailing token or value is made of: walked back over to find where to look. */
 const RUN_CHAR = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+=~!@#$%^&*?:|") RUN_CHAR[c.charCodeAt(0)] = 1;
+/** How far back into emitted text a trailing run is followed. */
+const MAX_EMITTED_RUN = 256;
 /** Covers what precedes a token or value and is not run chars (`"client_secret": "`, `Bearer `). */
 const PREFIX_SLACK = 96;
 
@@ -28,9 +30,12 @@ const PREFIX_SLACK = 96;
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
   if (key >= from && KEY_HEADER.test(text.slice(key, key + 100)) && text.indexOf("-----END ", key) < 0) return key;
+  // The run may have begun in text already emitted (output arriving a few bytes at a time): its
+  // start is looked for there too, and what continues it from `from` on is held.
   let run = text.length;
-  while (run > from && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
-  const window = Math.max(from, run - PREFIX_SLACK);
+  const limit = Math.max(0, from - MAX_EMITTED_RUN);
+  while (run > limit && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
+  const window = Math.max(0, run - PREFIX_SLACK);
   const tail = text.slice(window);
   let hold = -1;
   const t = UNFINISHED_TOKEN.exec(tail);
@@ -41,5 +46,5 @@ export function unfinishedStart(text: string, from: number): number {
     const at = window + tail.length - value.length;
     if (hold < 0 || at < hold) hold = at;
   }
-  return hold;
+  return hold < 0 || hold >= text.length ? -1 : Math.max(from, hold);
 }
