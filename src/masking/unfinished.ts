@@ -3,7 +3,7 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
+import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
@@ -11,8 +11,14 @@ const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
 const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatMap((r) => r.keywords);
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];
 const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|-----B[A-Z]{0,4})$`);
-/** An assignment (`API_KEY=abc…`) or a URL password (`://user:pa…`) whose value runs to the end: group 1. */
-const UNFINISHED_VALUE = new RegExp(String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+))$`, "i");
+/**
+ * An assignment (`API_KEY=abc…`), a URL password (`://user:pa…`), a password flag (`--token ab…`,
+ * `mysql -pab…`) whose value runs to the end: the one group that matched.
+ */
+const UNFINISHED_VALUE = new RegExp(
+  String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+)|--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)|${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+))$`,
+  "i",
+);
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** Chars a trailing token or value is made of: walked back over to find where to look. */
 const RUN_CHAR = new Uint8Array(128);
@@ -42,7 +48,7 @@ export function unfinishedStart(text: string, from: number): number {
   if (t) hold = window + t.index;
   const v = UNFINISHED_VALUE.exec(tail);
   if (v) {
-    const value = v[1] ?? v[2]!;
+    const value = v[1] ?? v[2] ?? v[3] ?? v[4]!;
     const at = window + tail.length - value.length;
     if (hold < 0 || at < hold) hold = at;
   }
