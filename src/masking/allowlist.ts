@@ -150,14 +150,13 @@ export function passwordValue(value: string, form: "quoted" | "literal" | "code"
   if (/[0-9]/.test(value)) classes++;
   if (/[^A-Za-z0-9_.-]/.test(value)) classes++;
   if (classes < 2) return false;
-  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || REFERENCE.test(value) || NOT_A_VALUE.test(value) || value.startsWith("/")) return false;
-  if (UUID.test(value) || FILE_NAME.test(value)) return false;
   if (IDENTIFIER.test(value)) {
     if (!/[0-9]/.test(value)) return false;
     if (value.includes(".") && form !== "quoted") return false;
     if (form === "code" && TYPE_NAME.test(value)) return false;
   }
-  return true;
+  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || REFERENCE.test(value) || NOT_A_VALUE.test(value) || value.startsWith("/")) return false;
+  return !UUID.test(value) && !FILE_NAME.test(value);
 }
 
 /** Passwords in documentation URLs: `user:password@`, `:pass@`, `:xxx@`, `:$DB_PASS@`. */

@@ -5,9 +5,10 @@
 //
 // Recognised: CSI (`ESC [ params intermediates final`), strings (OSC `ESC ]`, DCS `ESC P`, SOS,
 // PM, APC, up to BEL or ST), `ESC intermediates final` (charset designations) and two-char
-// `ESC x`; C1 CSI and OSC (U+009B, U+009D, in bytes their UTF-8 form C2 9B, C2 9D: a lone 9B byte
-// is a UTF-8 continuation byte, not a control); in transcript text (JSON lines) also the JSON
-// escaped forms `\u001b`, `\u0007`, `\\`. A sequence still arriving at the very end of the text is
+// `ESC x`; C1 CSI and OSC in PTY bytes as UTF-8 (C2 9B, C2 9D: a lone 9B byte is a UTF-8
+// continuation byte, not a control). In transcript text (JSON lines) ESC and C1 are looked for
+// JSON-escaped (`\u001b`, `\u009b`, with `\u0007`, `\\` inside), as JSON writers escape them, and
+// ESC raw (a parsed string). A sequence still arriving at the very end of the text is
 // taken out too, so that a stream masker sees a secret's start before the sequence completes.
 
 /** "bytes": PTY output viewed as latin1; "text": JS strings, transcript JSON lines among them. */
@@ -29,35 +30,36 @@ const OSC = 0x9d;
 const MAX_CSI = 64;
 const MAX_STRING = 8192;
 
-/** Whether the text may hold an escape sequence: a few indexOf scans, nothing else. */
+/** Whether the text may hold an escape sequence: one or two indexOf scans, nothing else. */
 export function mayHaveEscapes(text: string, form: AnsiForm): boolean {
   if (text.indexOf("\x1b") >= 0) return true;
   if (form === "bytes") return text.indexOf("\xc2\x9b") >= 0 || text.indexOf("\xc2\x9d") >= 0;
-  return text.indexOf("\\u001") >= 0 || text.indexOf("\x9b") >= 0 || text.indexOf("\x9d") >= 0 || text.indexOf("\\u009") >= 0;
+  return text.indexOf("\\u00") >= 0;
 }
 
 /** The text without its escape sequences, or null when it has none. */
 export function ansiView(text: string, form: AnsiForm): AnsiView | null {
   if (!mayHaveEscapes(text, form)) return null;
+  const json = form === "text";
   const at = new Int32Array(text.length);
-  let out = "";
+  const parts: string[] = [];
   let n = 0;
   let pos = 0; // raw chars before pos are copied or skipped
-  const find = form === "bytes" ? BYTES_INTRO : TEXT_INTRO;
+  const find = json ? TEXT_INTRO : BYTES_INTRO;
   find.lastIndex = 0;
   for (let m = find.exec(text); m; m = find.exec(text)) {
     const i = m.index;
-    const intro = introducer(text, i, form);
-    if (intro === null) continue;
-    const end = sequenceEnd(text, i, intro, form);
-    out += text.slice(pos, i);
+    const code = introducer(text, i, json);
+    if (code < 0) continue;
+    const end = sequenceEnd(text, i, code, json);
+    if (i > pos) parts.push(text.slice(pos, i));
     for (let j = pos; j < i; j++) at[n++] = j;
     pos = find.lastIndex = end;
   }
   if (pos === 0) return null;
-  out += text.slice(pos);
+  parts.push(text.slice(pos));
   for (let j = pos; j < text.length; j++) at[n++] = j;
-  return { text: out, at: at.subarray(0, n) };
+  return { text: parts.join(""), at: at.subarray(0, n) };
 }
 
 /** A match [start, end) in the view as a raw span: from its first char to its last, escapes between included. */
@@ -79,31 +81,29 @@ export function viewIndex(view: AnsiView, raw: number): number {
 
 /** Where an introducer may be; `introducer` decides. */
 const BYTES_INTRO = /\x1b|\xc2[\x9b\x9d]/g;
-const TEXT_INTRO = /[\x1b\x9b\x9d]|\\u00(?:1[bB]|9[bBdD])/g;
+const TEXT_INTRO = /\x1b|\\u00(?:1[bB]|9[bBdD])/g;
 
-interface Intro {
-  /** ESC, or the C1 control it stands for. */
-  code: number;
-  length: number;
-}
+/** The length of what the last `introducer` or `unit` call read (no allocation per char). */
+let length = 1;
 
-/** An ESC or C1 introducer at i, raw or JSON-escaped. */
-function introducer(text: string, i: number, form: AnsiForm): Intro | null {
+/** The control an ESC or C1 introducer at i stands for (-1: none there), raw or JSON-escaped. */
+function introducer(text: string, i: number, json: boolean): number {
   const c = text.charCodeAt(i);
-  if (c === ESC) return { code: ESC, length: 1 };
-  if (form === "bytes") {
-    if (c === 0xc2) {
-      const d = text.charCodeAt(i + 1);
-      if (d === CSI || d === OSC) return { code: d, length: 2 };
+  length = 1;
+  if (c === ESC) return ESC;
+  if (!json) {
+    const d = text.charCodeAt(i + 1);
+    if (c === 0xc2 && (d === CSI || d === OSC)) {
+      length = 2;
+      return d;
     }
-    return null;
+    return -1;
   }
-  if (c === CSI || c === OSC) return { code: c, length: 1 };
-  if (c === 0x5c && text.charCodeAt(i + 1) === 0x75 && !escapedBackslash(text, i)) {
-    const u = unit(text, i, form);
-    if (u.code === ESC || u.code === CSI || u.code === OSC) return { code: u.code, length: u.length };
+  if (c === 0x5c && !escapedBackslash(text, i)) {
+    const u = unit(text, i, json);
+    if (u === ESC || u === CSI || u === OSC) return u;
   }
-  return null;
+  return -1;
 }
 
 /** The backslash at i is itself escaped (an odd run of backslashes before it). */
@@ -113,20 +113,32 @@ function escapedBackslash(text: string, i: number): boolean {
   return (i - k) % 2 === 1;
 }
 
-const HEX4 = /^[0-9a-fA-F]{4}$/;
+const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
 
-/** One char at i: in text, a JSON escape (`\u001b`, `\\`) counts as the char it stands for. */
-function unit(text: string, i: number, form: AnsiForm): { code: number; length: number } {
+/** One char at i: in JSON text an escape (`\u001b`, `\\`) counts as the char it stands for; in bytes C2 9C is ST. */
+function unit(text: string, i: number, json: boolean): number {
   const c = text.charCodeAt(i);
-  if (form === "text" && c === 0x5c && i + 1 < text.length) {
-    const d = text[i + 1]!;
-    if (d === "u") {
-      const hex = text.slice(i + 2, i + 6);
-      if (HEX4.test(hex)) return { code: parseInt(hex, 16), length: 6 };
-    } else if (d === "\\" || d === '"' || d === "/") return { code: d.charCodeAt(0), length: 2 };
+  length = 1;
+  if (json && c === 0x5c) {
+    const d = text.charCodeAt(i + 1);
+    if (d === 0x75) {
+      const a = hex(text.charCodeAt(i + 2));
+      const b = hex(text.charCodeAt(i + 3));
+      const e = hex(text.charCodeAt(i + 4));
+      const f = hex(text.charCodeAt(i + 5));
+      if ((a | b | e | f) >= 0) {
+        length = 6;
+        return (a << 12) | (b << 8) | (e << 4) | f;
+      }
+    } else if (d === 0x5c || d === 0x22 || d === 0x2f) {
+      length = 2;
+      return d;
+    }
+  } else if (!json && c === 0xc2 && text.charCodeAt(i + 1) === ST) {
+    length = 2;
+    return ST;
   }
-  if (form === "bytes" && c === 0xc2 && text.charCodeAt(i + 1) === ST) return { code: ST, length: 2 };
-  return { code: c, length: 1 };
+  return c;
 }
 
 /**
@@ -134,53 +146,53 @@ function unit(text: string, i: number, form: AnsiForm): { code: number; length: 
  * text for one still arriving; just past the introducer for one that is malformed (the terminal
  * shows what follows it).
  */
-function sequenceEnd(text: string, i: number, intro: Intro, form: AnsiForm): number {
-  let j = i + intro.length;
-  if (intro.code === CSI) return csiEnd(text, j, form, i + intro.length);
-  if (intro.code === OSC) return stringEnd(text, j, form, i + intro.length);
+function sequenceEnd(text: string, i: number, code: number, json: boolean): number {
+  const malformed = i + length;
+  let j = malformed;
+  if (code === CSI) return csiEnd(text, j, json, malformed);
+  if (code === OSC) return stringEnd(text, j, json, malformed);
   if (j >= text.length) return text.length;
-  const u = unit(text, j, form);
-  j += u.length;
-  const c = u.code;
-  if (c === 0x5b) return csiEnd(text, j, form, i + intro.length); // [
-  if (c === 0x5d || c === 0x50 || c === 0x58 || c === 0x5e || c === 0x5f) return stringEnd(text, j, form, i + intro.length); // ] P X ^ _
+  const c = unit(text, j, json);
+  j += length;
+  if (c === 0x5b) return csiEnd(text, j, json, malformed); // [
+  if (c === 0x5d || c === 0x50 || c === 0x58 || c === 0x5e || c === 0x5f) return stringEnd(text, j, json, malformed); // ] P X ^ _
   if (c >= 0x20 && c <= 0x2f) {
     // ESC intermediates final: `ESC ( B`
     for (let k = 0; k < 4 && j < text.length; k++) {
-      const v = unit(text, j, form);
-      j += v.length;
-      if (v.code >= 0x30 && v.code <= 0x7e) return j;
-      if (v.code < 0x20 || v.code > 0x2f) return i + intro.length;
+      const v = unit(text, j, json);
+      j += length;
+      if (v >= 0x30 && v <= 0x7e) return j;
+      if (v < 0x20 || v > 0x2f) return malformed;
     }
-    return j >= text.length ? text.length : i + intro.length;
+    return j >= text.length ? text.length : malformed;
   }
   if (c >= 0x30 && c <= 0x7e) return j; // ESC 7, ESC =, ESC M, …
-  return i + intro.length;
+  return malformed;
 }
 
-function csiEnd(text: string, j: number, form: AnsiForm, malformed: number): number {
+function csiEnd(text: string, j: number, json: boolean, malformed: number): number {
   for (let k = 0; k < MAX_CSI; k++) {
     if (j >= text.length) return text.length;
-    const u = unit(text, j, form);
-    j += u.length;
-    if (u.code >= 0x40 && u.code <= 0x7e) return j;
-    if (u.code < 0x20 || u.code > 0x3f) return malformed;
+    const c = unit(text, j, json);
+    j += length;
+    if (c >= 0x40 && c <= 0x7e) return j;
+    if (c < 0x20 || c > 0x3f) return malformed;
   }
   return malformed;
 }
 
 /** OSC, DCS and the like: up to BEL or ST (`ESC \`, or C1 ST). */
-function stringEnd(text: string, j: number, form: AnsiForm, malformed: number): number {
+function stringEnd(text: string, j: number, json: boolean, malformed: number): number {
   for (let k = 0; k < MAX_STRING; k++) {
     if (j >= text.length) return text.length;
-    const u = unit(text, j, form);
-    j += u.length;
-    if (u.code === BEL || u.code === ST) return j;
-    if (u.code === ESC) {
+    const c = unit(text, j, json);
+    j += length;
+    if (c === BEL || c === ST) return j;
+    if (c === ESC) {
+      const esc = j - length;
       if (j >= text.length) return text.length;
-      const v = unit(text, j, form);
-      return v.code === 0x5c ? j + v.length : j - u.length; // another sequence begins: this one ends
-
+      const d = unit(text, j, json);
+      return d === 0x5c ? j + length : esc; // another sequence begins: this one ends
     }
   }
   return malformed;

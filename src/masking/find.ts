@@ -3,7 +3,7 @@
 // RULES order. Text with terminal escape sequences is searched twice: as it is, and without the
 // sequences (a secret split by a colour code), each match of the second mapped back to its raw
 // span; the two are merged, overlapping matches into one span covering both.
-import { type AnsiForm, ansiView, rawSpan } from "./ansi.js";
+import { type AnsiForm, type AnsiView, ansiView, rawSpan } from "./ansi.js";
 import { KEYWORD_SCANS, PRIORITY, rulesAt } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
@@ -18,11 +18,11 @@ const NONE: Match[] = [];
 
 /**
  * Non-overlapping matches in text order; the same empty array (no allocation) when there are none.
- * `form` says how escape sequences may be written in the text (see ansi.ts).
+ * `form` says how escape sequences may be written in the text (see ansi.ts); `view` is the text
+ * without them, when the caller has it already.
  */
-export function findMatches(text: string, values: FormSet, form: AnsiForm = "text"): Match[] {
+export function findMatches(text: string, values: FormSet, form: AnsiForm = "text", view: AnsiView | null = ansiView(text, form)): Match[] {
   const found = findIn(text, values);
-  const view = ansiView(text, form);
   if (view === null) return found;
   const seen = findIn(view.text, values);
   if (seen.length === 0) return found;
@@ -89,7 +89,7 @@ function findRules(text: string): Match[] | null {
     for (let k = scan.exec(text); k; k = scan.exec(text)) {
       for (const rule of rulesAt(k[0])) {
         const span = rule.find(text, k.index);
-        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: rule.name });
+        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
       }
       scan.lastIndex = k.index + 1; // keywords may overlap ("SECRET_KEY": both)
     }

@@ -24,6 +24,8 @@ export const RULES_VERSION = 3;
 export interface Span {
   start: number;
   end: number;
+  /** Another rule's name for what was found (the generic rule's assignments can be passwords). */
+  rule?: string;
 }
 
 export interface Rule {
@@ -51,12 +53,13 @@ const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u
 /**
  * A rule from a regex tried at the keyword. With `keep`, group 1 is the visible part before the
  * secret (`scheme://user:`, `API_KEY=`) and the rest of the match is masked; else all of it.
+ * `accept` may name another rule for the match.
  */
 function regexRule(
   name: string,
   keywords: readonly string[],
   source: string,
-  accept: (secret: string, m: RegExpExecArray, text: string) => boolean,
+  accept: (secret: string, m: RegExpExecArray, text: string) => boolean | string,
   opts: { keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string } = {},
 ): Rule {
   const re = new RegExp(source, (opts.flags ?? "") + "y");
@@ -71,7 +74,8 @@ function regexRule(
       if (!m) return null;
       const start = m.index + (opts.keep ? m[1]!.length : 0);
       const end = m.index + m[0].length;
-      return accept(text.slice(start, end), m, text) ? { start, end } : null;
+      const ok = accept(text.slice(start, end), m, text);
+      return ok === false ? null : ok === true ? { start, end } : { start, end, rule: ok };
     },
   };
 }
@@ -112,13 +116,11 @@ export const URL_KEEP = String.raw`:\/\/[^\s:@\/?#"'\\<>{}\[\]]{0,128}:`;
 /** The password: greedy up to the last `@` before the host (an unencoded `@` in it is common). */
 export const URL_PASSWORD = String.raw`[^\s\/?#"'\\<>{}]`;
 
-/** The assignment keywords that can end a password-like name (`key` for `api_key`, `apiKey`). */
-const PASSWORD_WORDS = ["pass", "pwd", "secret", "token", "key"];
 /** A flag's name ending in a password word (`--password`, `--db-pass`, `--auth-token`, `--api-key`). */
 export const PASSWORD_FLAG = String.raw`(?:[A-Za-z0-9]+-){0,4}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|secret-key|access-key)`;
-const PASSWORD_COMMANDS = ["mysql", "mariadb", "sshpass"];
-/** The command (mysql, mysqladmin, mysqldump, mariadb, sshpass), its arguments on the line before `-p`, then `-p`. */
-export const PASSWORD_COMMAND = String.raw`(?:mysql|mariadb|sshpass)[a-z-]{0,12}(?=[ \t])[^\n\r;|&"'\\\x60]{0,256}?[ \t]-p[ \t]{0,4}(?:\\{0,7}["'])?`;
+/** A command whose -p is a password (mysql, mysqladmin, mysqldump, mariadb, sshpass) and its arguments on the line before it. */
+const PASSWORD_COMMAND_ARGS = String.raw`(?:mysql|mariadb|sshpass)[a-z-]{0,12}(?:[ \t][^\n\r;|&"'\\\x60]{0,256}?)?[ \t]`;
+export const PASSWORD_COMMAND = String.raw`${PASSWORD_COMMAND_ARGS}-p[ \t]{0,4}(?:\\{0,7}["'])?`;
 const quoted = (keep: string) => /["'\x60]$/.test(keep);
 /**
  * How an assignment's value is written: quoted; `NAME=value` with nothing between the name and
@@ -161,14 +163,17 @@ export const RULES: readonly Rule[] = [
   // name = value, name: value, "name": "value" where the name sounds secret and the value looks
   // random (and is not a function called: `key = pbkdf2Sync(…)`). A value is read whole, at most
   // 1024 chars (longer runs are blobs, not values; the bound keeps "key:key:key…" linear).
-  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), String.raw`(${ASSIGNMENT_KEEP})(?=(${ASSIGNMENT_VALUE}{8,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m, text) => text[m.index + m[0].length] !== "(" && genericSecret(s, () => assignmentName(text, m)), { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
-  // A person's password (or a token handed over) under a password-like name: `DB_PASSWORD="…"`,
-  // `"password": "…"`, `password: …`, `?token=…&`, judged by a lower bar than random values.
-  regexRule("password", PASSWORD_WORDS.flatMap(cased), String.raw`(${ASSIGNMENT_KEEP})(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m, text) => text[m.index + m[0].length] !== "(" && passwordName(assignmentName(text, m)) && passwordValue(s, assignmentForm(m[1]!, text, m.index)), { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
+  // A person's password (or a token handed over) under a password-like name is judged by a lower
+  // bar: `DB_PASSWORD="…"`, `"password": "…"`, `password: …`, `?token=…&` (one regex for both).
+  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), String.raw`(${ASSIGNMENT_KEEP})(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m, text) => {
+    if (text[m.index + m[0].length] === "(") return false;
+    if (genericSecret(s, () => assignmentName(text, m))) return true;
+    return passwordValue(s, assignmentForm(m[1]!, text, m.index)) && passwordName(assignmentName(text, m)) ? "password" : false;
+  }, { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
   regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
   // `mysql -u root -pX` (or `-p X`), `sshpass -p X ssh …`: -p is the password only for these.
-  regexRule("password", PASSWORD_COMMANDS, String.raw`(${PASSWORD_COMMAND})(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true }),
+  regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true }),
 ];
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

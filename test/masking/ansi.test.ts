@@ -94,10 +94,9 @@ describe("secrets split by escape sequences", () => {
     assert.deepEqual(r.hits, { secret: 1, github: 1 });
     const upper = line.replaceAll("\\u001b", "\\u001B");
     assert.deepEqual(JSON.parse(maskText(upper, secrets(VALUE)).text), JSON.parse(r.text));
-    // A C1 CSI as JSON.stringify leaves it (a raw U+009B) and as an ASCII-only writer escapes it.
-    const c1 = `{"out":"${VALUE.slice(0, 9)}\u009b31m${VALUE.slice(9)}"}`;
+    // A C1 CSI as an ASCII-only JSON writer escapes it.
+    const c1 = `{"out":"${VALUE.slice(0, 9)}\\u009b31m${VALUE.slice(9)}"}`;
     assert.equal(maskText(c1, secrets(VALUE)).text, '{"out":"[MASKED:secret]"}');
-    assert.equal(maskText(c1.replace("\u009b", "\\u009b"), secrets(VALUE)).text, '{"out":"[MASKED:secret]"}');
   });
 
   it("does not take an escaped backslash followed by u001b for an escape", () => {
