@@ -237,6 +237,11 @@ const cases: Case[] = [
       "app --password ${PASS}",
       'app --token "$TOKEN2"',
       "password = 123456",
+      "warden exec --secret PGPASSWORD=work/DB_PASS --reason migrate -- ./migrate.sh",
+      "docker build --secret id=npmrc2,src=$HOME/.npmrc .",
+      "password: 'secret!'",
+      '"@esfx/canceltoken": "^1.0.0",',
+      "token = nextToken2++",
     ],
   },
 ];
