@@ -125,9 +125,9 @@ export function passwordName(name: string): boolean {
 /** Values that stand in for a password: the name itself, literals of code and config, masks. */
 const PASSWORD_PLACEHOLDER =
   /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|null|nil|none|undefined|true|false|yes|no|empty|string|str|text|test|testing|example|sample|dummy|redacted|masked|hidden|default|changeme|foo|bar|baz|foobar|x+|\*+|\.+|!\w+)$|^\[?MASKED\b/i;
-/** `ENV=vault/NAME`, `id=mysecret`: a setting handed to a flag (`--secret`), not a password; `next++`: code; `^1.0.0`: a version range. */
+/** A setting handed to a flag (`--secret ENV=vault/NAME`, `--secret id=x`), `next++`, a version range (`^1.0.0`). */
 const SETTING = /^[A-Za-z_][\w.-]*=|^[\w$.]+(?:\+\+|--)$|^[\^~<>=]{1,2}v?\d+(?:\.[\dx*]+)*$/;
-/** Words joined by `_ - . /` (`newPassword`, `work/DB_PASS`, `Secret-Name`): a name or a path unless a digit says otherwise. */
+/** Words joined by `_ - . /` (`newPassword`, `work/DB_PASS`): a name or a path, unless a digit says otherwise. */
 const WORDS = /^[\w$.\/-]+$/;
 /** An identifier or a member access: code (`password = user.password`), unless a digit says otherwise. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
@@ -143,9 +143,9 @@ const TYPE_NAME = /^(?:[A-Z][a-z]*(?:8|16|32|64|128|256|384|512|25519|448|5)?)+$
  * (`password: v`, `password = v`: a literal in YAML, but a type or a variable in code). A person's
  * password is not random, so the bar is low: 6 chars or more, not one class of chars alone
  * (lower, upper, digits, symbols; `_ - .` count as none), and not a placeholder, a reference, a
- * path, a URL, a date, a version or a `name=…` setting. An identifier needs a digit (`hunter2`; not `newPassword`),
- * as do words joined by `_ - . /` (`work/DB_PASS` names a vault entry), a member access quotes
- * (not `cfg.password2`), and in code a type name is not a password.
+ * path, a URL, a date, a version or a `name=…` setting. Words (an identifier, `work/DB_PASS`)
+ * need a digit (`hunter2`; not `newPassword`), a member access quotes (not `cfg.password2`), and
+ * in code a type name is not a password.
  */
 export function passwordValue(value: string, form: "quoted" | "literal" | "code"): boolean {
   if (value.length < 6) return false;
