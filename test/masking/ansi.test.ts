@@ -99,6 +99,26 @@ describe("secrets split by escape sequences", () => {
     assert.equal(maskText(c1, secrets(VALUE)).text, '{"out":"[MASKED:secret]"}');
   });
 
+  it("takes out each kind of sequence, one still arriving at the end too, and maps the rest to raw offsets", () => {
+    const cases: Array<[string, string, number[]]> = [
+      ["\x1b[31mred\x1b[0m", "red", [5, 6, 7]],
+      ["a\x1b\x1b[1mb", "ab", [0, 6]], // a lone ESC, then a CSI
+      ["x\x1b]0;title\x1b[1my", "xy", [0, 14]], // an OSC cut short by the next sequence
+      ["x\x1bP1$r\x1b\\y", "xy", [0, 8]], // DCS up to ST
+      ["a\x1b(Bb", "ab", [0, 4]],
+      ["a\xc2\x9b1mb\xc2\x9d0;t\xc2\x9cc", "abc", [0, 5, 13]], // C1 CSI, OSC and ST in UTF-8
+      ["a\x1b[31", "a", [0]], // still arriving
+      ["a\x1b]0;t", "a", [0]],
+      ["a\x1b", "a", [0]],
+    ];
+    for (const [raw, text, at] of cases) {
+      const view = ansiView(raw, "bytes");
+      assert.deepEqual(view && { text: view.text, at: [...view.at] }, { text, at }, JSON.stringify(raw));
+    }
+    assert.equal(ansiView("no escapes at all", "bytes"), null);
+    assert.equal(ansiView(String.raw`a\u001b]8;;https://x.io\u001b\\b \u001b]0;t\u0007c`, "text")?.text, "ab c");
+  });
+
   it("does not take an escaped backslash followed by u001b for an escape", () => {
     const view = ansiView(String.raw`a\\u001b[1mb \u001b[1mc`, "text");
     assert.equal(view?.text, String.raw`a\\u001b[1mb c`);
