@@ -56,6 +56,17 @@ function parse(cmd: FastCommand, argv: string[]): Parsed | null {
   return out.positionals.length === cmd.positionals ? out : null;
 }
 
+// `warden sessions list | head -1`: once the reader has gone, nothing left to print matters. Exit
+// at once, without a stack trace, with the status a process killed by SIGPIPE has (128 + 13, as
+// git and coreutils do), so `set -o pipefail` scripts still see that the output was cut short.
+const EXIT_BROKEN_PIPE = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
+}
+
 const argv = process.argv.slice(2);
 const fast = argv.length > 0 ? fastPath[argv[0]!] : undefined;
 const parsed = fast ? parse(fast, argv.slice(1)) : null;
