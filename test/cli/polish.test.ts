@@ -42,13 +42,13 @@ after(async () => {
 
 const cli = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}) => runCli(args, { ...home.env, ...env }, 30_000, input);
 
-/** Runs warden with its stdout a pipe whose reader has already gone (`| head` that has exited). */
-function intoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+/** Runs warden with its stdout (or stderr) a pipe whose reader has already gone (`| head` that has exited). */
+function intoClosedPipe(args: string[], closed: "stdout" | "stderr" = "stdout"): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [wardenBin, ...args], { env: home.env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.destroy();
+    child[closed].destroy();
     let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
+    if (closed === "stdout") child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stderr }));
   });
 }
@@ -85,6 +85,7 @@ describe("a closed pipe on stdout", () => {
       assert.equal(r.stderr, "", args.join(" "));
       assert.equal(r.code, 141, args.join(" "));
     }
+    assert.equal((await intoClosedPipe(["vault"], "stderr")).code, 141, "stderr too (a bare group prints its list there)");
   });
 });
 
