@@ -133,6 +133,25 @@ describe("human output", () => {
   });
 });
 
+describe("sizes", () => {
+  it("daemon backup and list-backups print sizes in binary units, under a header; --json keeps bytes", async () => {
+    const SIZE = /^\d+(?:\.\d)? (?:B|KiB|MiB|GiB)$/;
+    const b = await cli(["daemon", "backup"]);
+    assert.equal(b.code, 0, b.stderr);
+    const size = /\(([^,]+), integrity ok, ([^)]+)\)/.exec(b.stdout);
+    assert.ok(size, b.stdout);
+    assert.match(size[1]!, SIZE);
+    assert.match(size[2]!, DURATION);
+    const l = await cli(["daemon", "list-backups"]);
+    const [header, row] = l.stdout.trimEnd().split("\n");
+    assert.match(header!, /^CREATED +SIZE +FILE$/);
+    const fileAt = header!.indexOf("FILE");
+    assert.match(row!.slice(0, fileAt).trim().split(/ {2,}/).at(-1)!, SIZE);
+    assert.equal(row!.slice(fileAt), (await cli(["daemon", "list-backups", "--json"])).json().backups[0].file, "FILE column aligned");
+    assert.equal(typeof (await cli(["daemon", "list-backups", "--json"])).json().backups[0].bytes, "number");
+  });
+});
+
 describe("warden get", () => {
   it("ends the value with a newline on a terminal, never in a pipe", async () => {
     if (!existsSync(join(home.home, "vaults", "work.vault"))) assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
