@@ -87,6 +87,19 @@ describe("a closed pipe on stdout", () => {
     }
     assert.equal((await intoClosedPipe(["vault"], "stderr")).code, 141, "stderr too (a bare group prints its list there)");
   });
+
+  it("leaves a foreground daemon running when its stderr reader goes away", async () => {
+    const other = tempHome();
+    try {
+      const d = await startTestDaemon(other);
+      d.child.stderr!.destroy();
+      assert.equal((await runCli(["health", "--json"], other.env)).code, 0);
+      // Stopping logs (echoed to the closed stderr): the daemon still stops cleanly.
+      assert.equal(await d.kill("SIGTERM"), 0);
+    } finally {
+      other.cleanup();
+    }
+  });
 });
 
 describe("human output", () => {
