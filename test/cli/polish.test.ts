@@ -228,4 +228,22 @@ describe("errors that say what to do", () => {
     assert.equal(twelve.code, 0, twelve.stderr);
     assert.equal(twelve.stderr, "");
   });
+
+  it("vault init refuses a short passphrase typed at the prompt too", { skip: !hasScript && "util-linux script not installed" }, async () => {
+    const cmd = [process.execPath, wardenBin, "vault", "init", "typed", "--json"].map((a) => `'${a}'`).join(" ");
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env: home.env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let prompts = 0;
+    child.stdout.on("data", (d) => {
+      out += d;
+      const seen = (out.match(/passphrase[^:\n]*: /g) ?? []).length;
+      for (; prompts < seen; prompts++) child.stdin.write("pw-short\r"); // each of the two prompts
+    });
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    assert.equal(prompts, 2, out);
+    assert.equal(code, 1, out);
+    assert.match(out, /"kind": "weak_passphrase"/);
+    assert.ok(!out.includes("pw-short"), "never echoed");
+    assert.ok(!existsSync(join(home.home, "vaults", "typed.vault")), "nothing was created");
+  });
 });
