@@ -262,6 +262,11 @@ describe("sync engine: without a watcher", () => {
       assert.equal((s.meta as { cwd: string }).cwd, "/work/api");
       rmSync(join(h.codexSessions, "2026"), { recursive: true });
       await eventually("the delete", async () => (await c.call("sessions.get", { session: `codex-${id}` })).sourceMissing);
+      // Archived by Codex's id: warden's session is the one archived, no session of that bare id is made.
+      const archived = await c.call("sessions.archive", { session: id });
+      assert.equal(archived.id, `codex-${id}`);
+      assert.equal(archived.archived, true);
+      assert.ok(!(await c.call("sessions.list", { archived: true })).sessions.some((x) => x.id === id));
     });
   });
 });
