@@ -3,6 +3,7 @@
 import type Database from "better-sqlite3";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
+import { resolveSessionId } from "./read.js";
 
 type Query = Omit<ParamsOf<"search.query">, "syntax" | "limit"> & { syntax?: "words" | "fts"; limit: number };
 
@@ -27,7 +28,7 @@ export function search(db: Database.Database, q: Query): ResultOf<"search.query"
   }
   const where = ["search MATCH @match"];
   const args: Record<string, unknown> = { match: q.syntax === "fts" ? q.q : wordsQuery(q.q), limit: q.limit + 1, offset };
-  if (q.session) (where.push("d.session = @session"), (args.session = q.session));
+  if (q.session) (where.push("d.session = @session"), (args.session = resolveSessionId(db, q.session)));
   if (q.host) (where.push("s.host = @host"), (args.host = q.host));
   if (q.source) (where.push("s.source = @source"), (args.source = q.source));
   if (q.kind) (where.push("d.kind = @kind"), (args.kind = q.kind));
