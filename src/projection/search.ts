@@ -3,6 +3,7 @@
 import type Database from "better-sqlite3";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
+import { getSession } from "./read.js";
 
 type Query = Omit<ParamsOf<"search.query">, "syntax" | "limit"> & { syntax?: "words" | "fts"; limit: number };
 
@@ -27,10 +28,8 @@ export function search(db: Database.Database, q: Query): ResultOf<"search.query"
   }
   const where = ["search MATCH @match"];
   const args: Record<string, unknown> = { match: q.syntax === "fts" ? q.q : wordsQuery(q.q), limit: q.limit + 1, offset };
-  if (q.session) {
-    if (!db.prepare("SELECT 1 FROM sessions WHERE id = ?").get(q.session)) throw new RpcError("not_found", `no session ${q.session}`, { session: q.session });
-    where.push("d.session = @session"), (args.session = q.session);
-  }
+  // A session that is not there is an error, not an empty result (it is found by warden's id or the tool's own).
+  if (q.session) (where.push("d.session = @session"), (args.session = getSession(db, q.session).id));
   if (q.host) (where.push("s.host = @host"), (args.host = q.host));
   if (q.source) (where.push("s.source = @source"), (args.source = q.source));
   if (q.kind) (where.push("d.kind = @kind"), (args.kind = q.kind));

@@ -169,8 +169,8 @@ export class SessionSupervisor {
     }
     if (current.state === "open") throw new RpcError("conflict", `log session ${id} is open: close it first`, { session: id });
     if (current.archived) return this.withLiveness(current);
-    await this.deps.writer.append(id, "archive", {});
-    return this.get(id);
+    await this.deps.writer.append(current.id, "archive", {}); // current.id: `id` may be an imported session's tool id
+    return this.get(current.id);
   }
 
   async snapshot(p: ParamsOf<"sessions.snapshot">): Promise<ResultOf<"sessions.snapshot">> {

@@ -14,7 +14,7 @@ import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./form
 import { Keyring } from "./keyring.js";
 import { checkScope } from "./policy.js";
 import { RateLimiter } from "./rate-limit.js";
-import { findEntry, listEntries, vaultPath } from "./store.js";
+import { findEntry, listEntries, listVaults, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
 export interface VaultServiceOptions {
@@ -172,8 +172,14 @@ export class VaultService {
     if (this.config.default) return this.config.default;
     const unlocked = this.keyring.unlockedVaults();
     if (unlocked.length === 1) return unlocked[0]!;
-    throw new RpcError("invalid_params", "name a vault: no vault.default in config and not exactly one vault unlocked", {
+    // None unlocked and only one vault exists: it is the one meant, and the read answers
+    // vault_locked naming it and how to unlock it, not "name a vault".
+    const all = listVaults(this.home);
+    if (unlocked.length === 0 && all.length === 1) return all[0]!;
+    throw new RpcError("invalid_params", `name a vault: no vault.default in config and not exactly one vault unlocked (vaults: ${all.join(", ") || "none"})`, {
       issues: [{ code: "custom", path: ["vault"], message: "required here" }],
+      vaults: all,
+      unlocked,
     });
   }
 

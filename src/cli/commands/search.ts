@@ -54,8 +54,14 @@ export class SearchCommand extends WardenCommand {
       if (q.session !== undefined && (err as { kind?: string }).kind === "not_found") throw new WardenError("usage", `--session ${q.session}: no such session`, { option: "--session" });
       throw err;
     });
-    const line = (h: (typeof r.results)[number]) => `${h.session}#${h.seq}  ${h.kind}  ${h.ts}  ${h.snippet.replace(/\s+/g, " ")}`;
-    const human = r.results.length ? r.results.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no matches";
+    const { table } = await import("../table.js");
+    const hits = table(r.results, [
+      { header: "SESSION#SEQ", cell: (h) => `${h.session}#${h.seq}` },
+      { header: "KIND", cell: (h) => h.kind },
+      { header: "TIME", cell: (h) => h.ts },
+      { header: "MATCH", cell: (h) => h.snippet.replace(/\s+/g, " ") },
+    ]);
+    const human = r.results.length ? hits + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no matches";
     this.print(human, r);
     return 0;
   }
