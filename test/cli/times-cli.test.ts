@@ -88,6 +88,9 @@ describe("--since, --session and --state on the command line", () => {
       const there = await cli("search", "wombat", "--session", `claude-${session}`, "--json", ...extra);
       assert.equal(there.code, 0, there.stderr);
       assert.equal(there.json().results.length, 2);
+      const byToolId = await cli("search", "wombat", "--session", session, "--json", ...extra);
+      assert.equal(byToolId.code, 0, byToolId.stderr);
+      assert.equal(byToolId.json().results.length, 2, "the tool's own session id finds it too");
     });
 
     it(`sessions list --state bogus is a usage error, exit 2${mode}`, async () => {
