@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineMethod } from "../method.js";
-import { sessionId } from "./ledger.js";
+import { isoTime, sessionId } from "./ledger.js";
 
 const sourceName = z.enum(["warden", "claude-code", "codex"]);
 const cursor = z.string().max(512).describe("Opaque: the nextCursor of the previous page");
@@ -17,7 +17,7 @@ export const searchQuery = defineMethod({
     host: z.string().max(64).optional(),
     source: sourceName.optional(),
     kind: z.string().max(32).optional().describe("Only events of this kind: output, input, user, assistant, tool_call, tool_result, …"),
-    since: z.string().max(40).optional().describe("ISO-8601: only events at or after it"),
+    since: isoTime.optional().describe("Only events at or after it (ISO-8601)"),
     limit: z.number().int().min(1).max(500).default(20),
     cursor: cursor.optional(),
   }),
@@ -36,7 +36,7 @@ export const searchQuery = defineMethod({
     ),
     nextCursor: z.string().nullable(),
   }),
-  errors: ["invalid_params", "unavailable"],
+  errors: ["invalid_params", "not_found", "unavailable"],
 });
 
 const sourceStatus = z.object({

@@ -6,9 +6,11 @@ import { withLockHeld } from "../daemon/lock.js";
 import { resolvePaths } from "../daemon/paths.js";
 import { ensureRunRoot } from "../daemon/secure-dir.js";
 import { WardenError } from "../errors.js";
+import { SecretValues } from "../masking/secret-values.js";
 import { syncAll } from "./catchup.js";
 import { verify } from "./compare.js";
 import { checkDbFile, installCopy, removeDb } from "./files.js";
+import { indexNextLedger } from "./ledger-index.js";
 import { Projection } from "./projection.js";
 
 function offline<T>(fn: () => T): T {
@@ -27,6 +29,8 @@ export function resetStorage(onFile: (done: number, total: number) => void): { f
     const p = Projection.open(paths.projection);
     try {
       const report = syncAll(p, paths.home, onFile);
+      // Searchable when the daemon starts, as after a live rebuild (no vault is unlocked here: the rules mask).
+      while (indexNextLedger(p, paths.home, new SecretValues(), 64 * 1024 * 1024));
       return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db) };
     } finally {
       p.close();

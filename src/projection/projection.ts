@@ -3,6 +3,7 @@
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
 import { RULES_VERSION } from "../masking/rules.js";
+import { refuseSymlink } from "../nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
@@ -58,6 +59,8 @@ export class Projection {
 
   /** Opens (creating when writable and missing) and checks the schema version. Throws on a damaged file. */
   static open(path: string, opts: { readonly?: boolean } = {}): Projection {
+    // SQLite opens by path and follows links: the database and its side files are checked first (see refuseSymlink for the window).
+    for (const ext of ["", "-wal", "-shm", "-journal"]) refuseSymlink(path + ext);
     const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     try {
       db.pragma("busy_timeout = 5000");

@@ -15,9 +15,17 @@ import { TranscriptReader, type ReaderState } from "./reader.js";
 import type { SourceMap } from "./source-map.js";
 import { DirWatcher } from "./watcher.js";
 
-/** Ledger search indexing: this many bytes of a ledger, then this long for everything else. */
+/** Ledger search indexing: this many bytes of a ledger, then a pause for everything else. */
 const INDEX_SLICE = 256 * 1024;
+/** The pause after a slice when the thread had nothing else to do: search catches up quickly. */
 const INDEX_PAUSE_MS = 20;
+/**
+ * While the thread is busy with other work (sessions printing, requests), indexing takes at most
+ * this share of it: recording comes first, the index lags a burst and catches up after.
+ */
+const INDEX_BUSY_SHARE = 0.1;
+/** Event-loop utilization during a pause above which the thread counts as busy. */
+const BUSY_UTILIZATION = 0.3;
 
 /** Transcript slices asked of the reader thread at once: one being written, the next being read. */
 const READER_JOBS = 2;
@@ -59,6 +67,7 @@ export class SyncEngine {
   private fullPending = false;
   private waiters: Array<() => void> = [];
   private closed = false;
+  private started = false;
   readonly totals: SyncReport = emptyReport();
   /** Files applied (a step of one, at least) since start. */
   applied = 0;
@@ -90,7 +99,13 @@ export class SyncEngine {
       : null;
   }
 
+  /** Started and not closed: health's `sync` capability. */
+  get running(): boolean {
+    return this.started && !this.closed;
+  }
+
   start(): void {
+    this.started = true;
     this.o.projection.onLedgerApplied = () => this.indexSoon();
     this.indexSoon();
     this.watchRoots();
@@ -282,21 +297,26 @@ export class SyncEngine {
   }
 
   /**
-   * Ledger search documents, a slice at a time with a pause between: at most about
-   * INDEX_SLICE per INDEX_PAUSE_MS of the daemon's thread, however much output arrives.
+   * Ledger search documents, a slice at a time with a pause between: INDEX_SLICE per
+   * INDEX_PAUSE_MS while the thread is otherwise idle, and at most INDEX_BUSY_SHARE of the thread
+   * while other work kept it busy during the pause, however much output arrives.
    */
-  private indexSoon(): void {
+  private indexSoon(pauseMs = INDEX_PAUSE_MS): void {
     if (this.indexTimer || this.closed) return;
+    const before = performance.eventLoopUtilization();
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null;
+      const busy = performance.eventLoopUtilization(before).utilization > BUSY_UTILIZATION;
+      const t0 = performance.now();
       let more = false;
       try {
         more = this.o.projection.indexStep(INDEX_SLICE);
       } catch (err) {
         this.fail("indexing a ledger for search failed", null, err);
       }
-      if (more) this.indexSoon();
-    }, INDEX_PAUSE_MS);
+      const took = performance.now() - t0;
+      if (more) this.indexSoon(busy ? Math.max(INDEX_PAUSE_MS, (took * (1 - INDEX_BUSY_SHARE)) / INDEX_BUSY_SHARE) : INDEX_PAUSE_MS);
+    }, pauseMs);
     this.indexTimer.unref();
   }
 
