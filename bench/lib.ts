@@ -35,7 +35,10 @@ export interface BenchDaemon {
   env: NodeJS.ProcessEnv;
 }
 
-/** A daemon on a fresh temp home (with `config` written first, when given). */
+/**
+ * A daemon on a fresh temp home (with `config` written first, when given). WD_NODE_ARGS adds Node
+ * flags to the daemon only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: NODE_OPTIONS refuses those).
+ */
 export async function startDaemon(config?: object): Promise<BenchDaemon> {
   const home = join(mkdtempSync(join(tmpdir(), "wd-bench-")), "h");
   if (config) {
@@ -45,7 +48,7 @@ export async function startDaemon(config?: object): Promise<BenchDaemon> {
   // Transcript roots inside the temp dir too: a bench never imports the machine's real transcripts.
   const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench", CLAUDE_CONFIG_DIR: join(home, "..", "claude"), CODEX_HOME: join(home, "..", "codex") };
   delete env.WARDEN_SOCKET;
-  const child = spawn(process.execPath, [wardenBin, "daemon", "run", "--quiet"], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child = spawn(process.execPath, [...(process.env.WD_NODE_ARGS?.split(" ") ?? []), wardenBin, "daemon", "run", "--quiet"], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   await waitReady(child, "warden daemon");
   return { child, socket: join(home, "run", "bench", "warden.sock"), home, env };
 }

@@ -3,13 +3,18 @@
 //   latency <socket> <n> [method] [paramsJson]              sequential calls: p50/p99 round trip in µs
 //                                                           (n = 0: until SIGTERM, then report)
 //   throughput <socket> <conns> <n> [method] [paramsJson]   pipelined, `window` in flight per connection
-// The method defaults to ping.
+//   hammer <socket> <conns> <seconds> <inflight> [method] [paramsJson]
+//                                                           each connection keeps `inflight` calls
+//                                                           outstanding for `seconds` (a client in a loop: 1)
+// The method defaults to ping. `{i}` in paramsJson becomes a number unique to the call (distinct
+// reads, which the daemon's audit log does not coalesce).
 import { connect, type Socket } from "node:net";
 
 const [mode, path, ...rest] = process.argv.slice(2);
-const [method, params] = mode === "latency" ? [rest[1], rest[2]] : [rest[2], rest[3]];
-const tail = `,"method":${JSON.stringify(method ?? "ping")}${params ? `,"params":${params}` : ""}}\n`;
-const request = (id: number) => `{"jsonrpc":"2.0","id":${id}${tail}`;
+const [method, params] = mode === "latency" ? [rest[1], rest[2]] : mode === "hammer" ? [rest[3], rest[4]] : [rest[2], rest[3]];
+const tail = `,"method":${JSON.stringify(method ?? "ping")}${params ? `,"params":${params}` : ""}}\n`.split("{i}");
+let unique = 0;
+const request = (id: number) => `{"jsonrpc":"2.0","id":${id}${tail.length === 1 ? tail[0] : tail.join(`${process.pid}-${++unique}`)}`;
 
 function open(): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -88,5 +93,41 @@ async function throughput(conns: number, n: number, window = 256): Promise<objec
   return { reqPerSec: Math.round((perConn * conns) / seconds), requests: perConn * conns, seconds };
 }
 
-const result = mode === "latency" ? await latency(Number(rest[0])) : await throughput(Number(rest[0]), Number(rest[1]));
+/** Every connection a client in a loop (or `inflight` of them) until `seconds` have passed. */
+async function hammer(conns: number, seconds: number, inflight: number): Promise<object> {
+  const sockets = await Promise.all(Array.from({ length: conns }, open));
+  let done = 0;
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  await Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise<void>((finish) => {
+          let id = 0;
+          let outstanding = 0;
+          const send = () => {
+            outstanding++;
+            s.write(request(++id));
+          };
+          onLines(s, (count) => {
+            done += count;
+            outstanding -= count;
+            if (performance.now() < until) for (let i = 0; i < count; i++) send();
+            else if (outstanding === 0) finish();
+          });
+          for (let i = 0; i < inflight; i++) send();
+        }),
+    ),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const s of sockets) s.destroy();
+  return { reqPerSec: Math.round(done / elapsed), requests: done, seconds: elapsed };
+}
+
+const result =
+  mode === "latency"
+    ? await latency(Number(rest[0]))
+    : mode === "hammer"
+      ? await hammer(Number(rest[0]), Number(rest[1]), Number(rest[2]))
+      : await throughput(Number(rest[0]), Number(rest[1]));
 process.stdout.write(JSON.stringify(result) + "\n");

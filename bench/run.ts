@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { auditBench } from "./audit.js";
 import { foundationBench } from "./foundation.js";
 import { ledgerBench } from "./ledger.js";
 import { root, type Row } from "./lib.js";
@@ -13,6 +14,7 @@ import { vaultBench } from "./vault.js";
 const suites: Record<string, (log: (l: string) => void) => Promise<Row[]>> = {
   foundation: foundationBench,
   vault: vaultBench,
+  audit: auditBench,
   ledger: ledgerBench,
   sessions: sessionsBench,
   masking: maskingBench,

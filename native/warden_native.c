@@ -1,6 +1,7 @@
 // Syscalls Node does not expose: the peer credentials of a Unix socket (SO_PEERCRED /
-// getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE, tcgetpgrp,
-// a terminal's echo mode and window size, and dup(2) with close-on-exec.
+// getpeereid), flock(2) for the daemon's lock and shared appends, PR_SET_DUMPABLE,
+// PR_SET_CHILD_SUBREAPER and waitpid(2) of one pid, tcgetpgrp, a terminal's echo mode and window
+// size, and dup(2) with close-on-exec.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #endif
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -119,6 +121,38 @@ static napi_value no_core_dumps(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// childSubreaper() -> whether it took effect: orphaned descendants are re-parented to this process
+// (PR_SET_CHILD_SUBREAPER) instead of init, so their parent chain still leads here. Linux only.
+static napi_value child_subreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  bool on = false;
+#ifdef __linux__
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return throw_errno(env, "prctl(PR_SET_CHILD_SUBREAPER)", errno);
+  on = true;
+#endif
+  napi_value out;
+  napi_get_boolean(env, on, &out);
+  return out;
+}
+
+// reapChild(pid) -> true when that child had exited and is now reaped, false when it still runs.
+// One pid only, never waitpid(-1): libuv and node-pty reap the children they spawned themselves.
+static napi_value reap_child(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t pid;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_int32(env, argv[0], &pid) != napi_ok || pid <= 0) {
+    napi_throw_type_error(env, NULL, "pid must be a positive integer");
+    return NULL;
+  }
+  int status, rc;
+  do { rc = waitpid(pid, &status, WNOHANG); } while (rc < 0 && errno == EINTR);
+  if (rc < 0) return throw_errno(env, "waitpid", errno);
+  napi_value out;
+  napi_get_boolean(env, rc == pid, &out);
+  return out;
+}
+
 // isForeground(fd) -> whether this process group is the terminal's foreground group; reading
 // from a terminal in the background would stop the process (SIGTTIN) instead of failing.
 static napi_value is_foreground(napi_env env, napi_callback_info info) {
@@ -196,6 +230,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"tryFlock", NULL, try_flock, NULL, NULL, NULL, napi_default, NULL},
     {"funlock", NULL, funlock, NULL, NULL, NULL, napi_default, NULL},
     {"noCoreDumps", NULL, no_core_dumps, NULL, NULL, NULL, napi_default, NULL},
+    {"childSubreaper", NULL, child_subreaper, NULL, NULL, NULL, napi_default, NULL},
+    {"reapChild", NULL, reap_child, NULL, NULL, NULL, napi_default, NULL},
     {"isForeground", NULL, is_foreground, NULL, NULL, NULL, napi_default, NULL},
     {"ttyHidesInput", NULL, tty_hides_input, NULL, NULL, NULL, napi_default, NULL},
     {"dupCloexec", NULL, dup_cloexec, NULL, NULL, NULL, napi_default, NULL},

@@ -13,18 +13,25 @@ export const errorKinds = {
 
   // Application errors: the -32000..-32099 band.
   unavailable: { code: -32000, summary: "The daemon, or a resource it needs, is not available right now." },
+  unsafe_path: { code: -32000, summary: "A file the daemon would write is a symlink (or otherwise unsafe); data.path names it. Nothing was written through it." },
   shutting_down: { code: -32000, summary: "The daemon is shutting down and accepts no new work." },
-  too_many_connections: { code: -32000, summary: "The daemon is at maxConnections; this connection is closed." },
+  too_many_connections: {
+    code: -32000,
+    summary: "A connection limit is reached (data.limit: maxConnections, maxAgentConnections or maxConnectionsPerSession); this connection is closed.",
+  },
+  line_timeout: { code: -32000, summary: "A request line stayed unfinished for the server's lineIdleMs; the connection is closed." },
   denied: { code: -32001, summary: "The caller is not allowed to do this." },
   peer_denied: { code: -32001, summary: "The connecting process runs as another user; the connection is closed." },
   scope_denied: { code: -32001, summary: "The secret is limited to scopes and the request named none of them." },
   not_found: { code: -32002, summary: "The named object does not exist." },
   conflict: { code: -32003, summary: "The request conflicts with the current state." },
+  sessions_running: { code: -32003, summary: "Stopping now would kill live sessions; data.sessions lists them ({id, title, pid, mode}). Pass killSessions to stop anyway." },
   policy_violation: { code: -32004, summary: "The request is outside the configured policy boundary." },
   vault_locked: { code: -32005, summary: "The vault is not unlocked in the daemon (never, or locked, evicted or rekeyed since)." },
   bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },
   vault_corrupt: { code: -32007, summary: "The vault file is damaged or was modified; data.path names it. Nothing was changed." },
   projection_corrupt: { code: -32008, summary: "A projection database (or backup) is damaged; data.path names it. Sources are untouched: rebuild." },
+  rate_limited: { code: -32009, summary: "Too many calls from this agent session (config vault.rateLimit); data.retryAfterMs says when to try again." },
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;

@@ -12,7 +12,7 @@ export interface MethodSpec<Name extends string = string, P extends z.ZodType = 
   readonly description: string;
   readonly params: P;
   readonly result: R;
-  /** Served on the restricted agent socket too (DESIGN.md: agent.sock). Default: no. */
+  /** Served to agents too: sessions' processes on either socket, and anyone on agent.sock. Default: no. */
   readonly agent?: boolean;
   /** Error kinds this method may return beyond the standard ones; documented in OpenRPC. */
   readonly errors?: readonly ErrorKind[];

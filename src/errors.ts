@@ -29,4 +29,5 @@ export type WardenErrorKind =
   | "conflict" // the thing to create exists already
   | "not_found"
   | "usage" // a bad option value the parser could not catch
-  | "no_tty"; // a prompt was needed and there is no terminal to ask on
+  | "no_tty" // a prompt was needed and there is no terminal to ask on
+  | "weak_passphrase"; // a new vault passphrase under the minimum length, without --allow-weak

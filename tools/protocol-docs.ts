@@ -34,7 +34,7 @@ function renderMethod(m: AnyMethod, doc: { methods: Schema[] }): string {
   const entry = doc.methods.find((d) => d.name === m.name)!;
   const params = entry.params as Array<{ name: string; required: boolean; description?: string; schema: Schema }>;
   const lines = [`### \`${m.name}\``, "", `**${m.summary}.** ${m.description}`, ""];
-  lines.push(`Served on the agent socket: ${m.agent ? "yes" : "no"}.`, "");
+  lines.push(`Served to agents: ${m.agent ? "yes" : "no"}.`, "");
   if (params.length === 0) lines.push("Params: none (`{}` or omitted).", "");
   else {
     lines.push("| param | type | required | description |", "|---|---|---|---|");

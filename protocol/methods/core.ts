@@ -89,9 +89,13 @@ export const shutdown = defineMethod({
   name: "shutdown",
   summary: "Stop the daemon gracefully",
   description:
-    "Answers first, then stops accepting connections, lets in-flight requests finish (bounded by shutdownGraceMs), disposes every resource in reverse order, removes the socket and lock, and exits 0.",
+    "Answers first, then stops accepting connections, lets in-flight requests finish (bounded by shutdownGraceMs), disposes every resource in reverse order, removes the socket and lock, and exits 0. With live PTY or task sessions it refuses (`sessions_running`, listing them) unless `killSessions` is set.",
   params: z.strictObject({
     reason: z.string().max(200).optional().describe("Recorded in daemon.log"),
+    killSessions: z
+      .boolean()
+      .optional()
+      .describe("Stop even with live sessions: PTYs get SIGHUP, SIGTERM at half of sessions.killGraceMs, SIGKILL at killGraceMs; tasks SIGTERM, then SIGKILL at killGraceMs"),
   }),
   result: z.object({ stopping: z.literal(true), pid: z.number().int() }),
   example: { params: { reason: "upgrade" }, result: { stopping: true, pid: 4242 } },

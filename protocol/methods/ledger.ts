@@ -2,6 +2,12 @@ import { z } from "zod";
 import { defineMethod } from "../method.js";
 
 export const sessionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).describe("Session id (a UUIDv7 for sessions this daemon made)");
+/** A point in time: an ISO-8601 date (UTC midnight) or date-time (with Z or an offset; without, the daemon's local time). */
+export const isoTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true, local: true })])
+  .describe("ISO-8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T09:30:00Z");
+/** What a session's state can be: log sessions open, closed; PTY and task sessions running, exited, failed; transcripts imported. */
+export const SESSION_STATES = ["open", "closed", "running", "exited", "failed", "imported"] as const;
 const jsonObject = z.record(z.string(), z.unknown());
 const cursor = z.string().max(512).describe("Opaque: the nextCursor of the previous page");
 
@@ -91,7 +97,7 @@ export const list = defineMethod({
   description: "From the projection. Pages with nextCursor (null on the last page).",
   params: z.strictObject({
     host: z.string().max(64).optional(),
-    state: z.string().max(32).optional(),
+    state: z.enum(SESSION_STATES).optional(),
     source: z.enum(["warden", "claude-code", "codex"]).optional(),
     archived: z.boolean().default(false).describe("Include archived sessions"),
     limit: z.number().int().min(1).max(1000).default(50),
@@ -113,7 +119,7 @@ export const read = defineMethod({
   name: "events.read",
   summary: "A session's events after a seq",
   description:
-    "Events with seq > after, in order, at most limit and about 4 MiB of event data (so a page of large output events stays a sane reply). The cursor is the seq itself: read again with after = the last seq you saw. Served on the agent socket for the caller's own session only (the session whose process tree the caller belongs to); any other session is denied there.",
+    "Events with seq > after, in order, at most limit and about 4 MiB of event data (so a page of large output events stays a sane reply). The cursor is the seq itself: read again with after = the last seq you saw. Served to agents for their own session only (the session whose process tree the caller belongs to, on either socket); any other session is denied to them.",
   params: z.strictObject({
     session: sessionId,
     after: z.number().int().min(0).default(0),
@@ -130,7 +136,7 @@ export const auditList = defineMethod({
   description: "From the projection: every unlock, lock, eviction and secret read, of this host or any host whose log is synced in.",
   params: z.strictObject({
     host: z.string().max(64).optional(),
-    since: z.string().max(64).optional().describe("ISO-8601: only records at or after it"),
+    since: isoTime.optional().describe("Only records at or after it (ISO-8601)"),
     limit: z.number().int().min(1).max(1000).default(100),
     cursor: cursor.optional(),
   }),

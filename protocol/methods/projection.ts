@@ -43,6 +43,7 @@ export const rebuild = defineMethod({
     rows: z.number().int(),
     unparseable: z.number().int(),
     importMs: z.number().describe("The worker's import alone"),
+    indexMs: z.number().describe("The worker's search documents of the ledgers, made after the import, so the rebuilt projection is searchable when swapped in"),
     durationMs: z.number().describe("Import, swap, catch-up and verify"),
     verify: z.object({ ok: z.boolean(), surfaces: z.array(surfaceReport) }),
   }),

@@ -17,7 +17,7 @@ export const launch = defineMethod({
   name: "sessions.launch",
   summary: "Start a harness or command in a PTY, or as a task",
   description:
-    "Runs a configured harness (`shell` is built in) or an argv, in cwd, which must lie inside a configured project root (default: the user's home). Secrets named VAULT/NAME are read from unlocked vaults (audited like vault.get) and put in the environment, and from then on masked in everything the session records. The child gets WARDEN_SESSION_ID and WARDEN_SOCKET (the restricted agent socket). mode pty gives it a terminal of cols x rows; mode task runs it without one, stdout and stderr kept apart. Answers once the launch event is recorded: nothing is started on any error.",
+    "Runs a configured harness (`shell` is built in) or an argv, in cwd, which must lie inside a configured project root (default: the user's home). Secrets named VAULT/NAME are read from unlocked vaults (audited like vault.get) and put in the environment, and from then on masked in everything the session records. The child gets WARDEN_SESSION_ID and WARDEN_SOCKET (the restricted agent socket); it and every process it starts are the session's agents on either socket. mode pty gives it a terminal of cols x rows; mode task runs it without one, stdout and stderr kept apart. Answers once the launch event is recorded: nothing is started on any error.",
   params: z
     .strictObject({
       harness: z.string().regex(HARNESS_NAME_PATTERN).optional().describe("A harness from config, or `shell`"),

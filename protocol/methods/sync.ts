@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineMethod } from "../method.js";
-import { sessionId } from "./ledger.js";
+import { isoTime, sessionId } from "./ledger.js";
 
 const sourceName = z.enum(["warden", "claude-code", "codex"]);
 const cursor = z.string().max(512).describe("Opaque: the nextCursor of the previous page");
@@ -17,7 +17,7 @@ export const searchQuery = defineMethod({
     host: z.string().max(64).optional(),
     source: sourceName.optional(),
     kind: z.string().max(32).optional().describe("Only events of this kind: output, input, user, assistant, tool_call, tool_result, …"),
-    since: z.string().max(40).optional().describe("ISO-8601: only events at or after it"),
+    since: isoTime.optional().describe("Only events at or after it (ISO-8601)"),
     limit: z.number().int().min(1).max(500).default(20),
     cursor: cursor.optional(),
   }),
@@ -36,7 +36,7 @@ export const searchQuery = defineMethod({
     ),
     nextCursor: z.string().nullable(),
   }),
-  errors: ["invalid_params", "unavailable"],
+  errors: ["invalid_params", "not_found", "unavailable"],
 });
 
 const sourceStatus = z.object({
@@ -51,6 +51,8 @@ const sourceStatus = z.object({
   masked: z.number().int().describe("Secrets masked in this source's rows"),
   staleRules: z.number().int().describe("Files whose rows an older rules version masked (rescanned in the background)"),
   searchBehind: z.number().int().describe("Ledgers: bytes of applied events not yet searchable (indexed in the background, at a bounded rate)"),
+  unparseable: z.number().int().describe("Lines read since the daemon started that are not valid records (not JSON, or too long); a full sync reads them again"),
+  lastUnparseable: z.object({ file: z.string(), line: z.number().int().describe("1-based, counted from where that read began") }).nullable().describe("The most recent of them"),
 });
 
 export const syncStatus = defineMethod({
@@ -92,6 +94,13 @@ export const syncStatus = defineMethod({
         lastError: z.string().nullable(),
       }),
     ),
+    reader: z
+      .object({
+        state: z.enum(["running", "restarting", "failed"]).describe("failed: the thread died too often in a row; transcripts wait for a daemon restart, other sources go on"),
+        restarts: z.number().int().describe("Times the thread that reads transcripts died and was started again"),
+        lastError: z.string().nullable().describe("Why it last died"),
+      })
+      .describe("The thread that reads, masks and parses transcripts"),
   }),
 });
 

@@ -77,6 +77,7 @@ export async function attachSession(client: RpcClient, session: string, readOnly
     return outcome("exited", exit, null, true);
   }
 
+  io.stderr.write(attachedNote(session, readOnly));
   const undo: Array<() => void> = [];
   let finish!: (f: Finish) => void;
   const finished = new Promise<Finish>((r) => (finish = r));
@@ -152,6 +153,11 @@ export async function attachSession(client: RpcClient, session: string, readOnly
     }
     if (io.stdout.isTTY) io.stdout.write(resetModes(alt));
   }
+}
+
+/** The line attach starts with, on stderr, before the session's screen is drawn: how to get out. */
+export function attachedNote(session: string, readOnly: boolean): string {
+  return readOnly ? `[attached to ${session}, read-only: keys are not sent; Ctrl-\\ or Ctrl-C detaches]\n` : `[attached to ${session}, Ctrl-\\ detaches]\n`;
 }
 
 /** The line attach ends with, on stderr. */

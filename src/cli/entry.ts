@@ -57,6 +57,20 @@ function parse(cmd: FastCommand, argv: string[]): Parsed | null {
 }
 
 const argv = process.argv.slice(2);
+
+// `warden sessions list | head -1`: once the reader has gone, nothing left to print matters. Exit
+// at once, without a stack trace, with the status a process killed by SIGPIPE has (128 + 13, as
+// git and coreutils do), so `set -o pipefail` scripts still see that the output was cut short.
+// A daemon in the foreground is no pipeline stage: it keeps running (its log is daemon.log; the
+// terminal only saw an echo).
+const EXIT_BROKEN_PIPE = 141;
+const foregroundDaemon = argv[0] === "daemon" && argv[1] === "run";
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    if (!foregroundDaemon) process.exit(EXIT_BROKEN_PIPE);
+  });
+}
 const fast = argv.length > 0 ? fastPath[argv[0]!] : undefined;
 const parsed = fast ? parse(fast, argv.slice(1)) : null;
 if (fast && parsed) {

@@ -2,6 +2,7 @@
 // dependencies (daemon code, zod) inside execute(), so `warden ping` starts nearly as fast as Node.
 import { Builtins, Cli } from "clipanion";
 import { packageInfo } from "../package-info.js";
+import { groupAsked, groupHelp } from "./group-help.js";
 import { EXIT_USAGE } from "./report.js";
 import { DaemonDoctorCommand } from "./commands/daemon/doctor.js";
 import { DaemonRestartCommand } from "./commands/daemon/restart.js";
@@ -103,12 +104,19 @@ for (const command of [
   cli.register(command);
 }
 
+const argv = process.argv.slice(2);
+const group = groupAsked(cli.definitions(), "warden", argv);
 let command;
-try {
-  command = cli.process(process.argv.slice(2), Cli.defaultContext);
-} catch (err) {
-  // Unknown command or option: clipanion's message and suggestions, and the usage exit status.
-  process.stderr.write(cli.error(err));
-  process.exitCode = EXIT_USAGE;
+if (group) {
+  (group.help ? process.stdout : process.stderr).write(groupHelp(cli.definitions(), "warden", group.group));
+  process.exitCode = group.help ? 0 : EXIT_USAGE;
+} else {
+  try {
+    command = cli.process(argv, Cli.defaultContext);
+  } catch (err) {
+    // Unknown command or option: clipanion's message and suggestions, and the usage exit status.
+    process.stderr.write(cli.error(err));
+    process.exitCode = EXIT_USAGE;
+  }
 }
 if (command) process.exitCode = await cli.run(command, Cli.defaultContext);

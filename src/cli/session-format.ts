@@ -1,5 +1,7 @@
 // How sessions read in human output: state with how it ended, liveness, argv as a shell would take it.
 import type { ResultOf } from "../../protocol/index.js";
+import { formatDuration } from "./format.js";
+import { table } from "./table.js";
 
 type Session = ResultOf<"sessions.get">;
 
@@ -17,11 +19,17 @@ export function liveText(s: Session): string {
   return "-";
 }
 
-/** One session as a list line. */
-export function sessionLine(s: Session): string {
-  const kind = s.source === "warden" ? s.kind : s.source; // imported transcripts: the tool they came from
-  const marks = (s.archived ? " [archived]" : "") + (s.sourceMissing ? " [source file gone]" : "");
-  return [s.id, stateText(s).padEnd(14), liveText(s).padEnd(4), kind.padEnd(4), s.host, s.updatedAt, (s.title ?? "") + marks].join("  ");
+/** Sessions as a table with a header row; UPDATED is how long ago, as a person reads it. */
+export function sessionsTable(sessions: readonly Session[], now = Date.now()): string {
+  return table(sessions, [
+    { header: "ID", cell: (s) => s.id },
+    { header: "STATE", cell: stateText },
+    { header: "LIVE", cell: liveText },
+    { header: "KIND", cell: (s) => (s.source === "warden" ? s.kind : s.source) }, // imported transcripts: the tool they came from
+    { header: "HOST", cell: (s) => s.host },
+    { header: "UPDATED", cell: (s) => `${formatDuration(Math.max(0, now - Date.parse(s.updatedAt)))} ago` },
+    { header: "TITLE", cell: (s) => (s.title ?? "") + (s.archived ? " [archived]" : "") + (s.sourceMissing ? " [source file gone]" : "") },
+  ]);
 }
 
 /** argv quoted where a shell would need it. */

@@ -4,15 +4,19 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN, VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { WardenError } from "../errors.js";
+import { expandHome } from "./paths.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+
+/** An absolute path, where `~/` stands for the user's home ($HOME, not WARDEN_HOME). */
+const configPath = () => z.string().max(4096).transform((p) => expandHome(p)).pipe(z.string().startsWith("/", "an absolute path (or ~/…)"));
 
 const transcriptRoot = (what: string) =>
   z
     .strictObject({
       enabled: z.boolean().default(true),
-      root: z.string().startsWith("/").max(4096).optional().describe("Where to look instead of the default"),
+      root: configPath().optional().describe("Where to look instead of the default"),
     })
     .prefault({})
     .describe(what);
@@ -22,7 +26,16 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxLineBytes: z.number().int().min(KiB).max(256 * MiB).default(MiB).describe("Longest accepted request line"),
       maxBatch: z.number().int().min(1).max(100_000).default(1000).describe("Most requests in one JSON-RPC batch"),
-      maxConnections: z.number().int().min(1).max(65536).default(256).describe("Connections open at once, all sockets together"),
+      maxConnections: z.number().int().min(1).max(65536).default(256).describe("People's connections open at once (agents' are counted apart)"),
+      maxAgentConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(65536)
+        .default(64)
+        .describe("Connections open at once from sessions' agents (on either socket) and on agent.sock, all together"),
+      maxConnectionsPerSession: z.number().int().min(1).max(65536).default(16).describe("Connections open at once from one session's agents"),
+      lineIdleMs: z.number().int().min(100).max(3_600_000).default(30_000).describe("A request line must end within this long of its first byte, or the connection is closed"),
       maxClientBufferBytes: z
         .number()
         .int()
@@ -58,6 +71,13 @@ export const configSchema = z.strictObject({
       maxSecs: z.number().int().min(1).max(30 * 86400).default(28800).describe("Lock a vault this long after unlock, whatever the use"),
       default: z.string().regex(VAULT_NAME_PATTERN).optional().describe("The vault `warden get` and vault.get use when none is named"),
       kdf: z.enum(["interactive", "moderate", "sensitive"]).default("moderate").describe("Argon2id cost for new vaults and rekeys"),
+      rateLimit: z
+        .strictObject({
+          perSec: z.number().min(0.01).max(1_000_000).default(50).describe("vault.get calls per second an agent session may sustain"),
+          burst: z.number().int().min(1).max(1_000_000).default(200).describe("vault.get calls an agent session may make at once, above the sustained rate"),
+        })
+        .prefault({})
+        .describe("Rate limit on vault.get per agent session (people are not limited); past it: rate_limited"),
     })
     .prefault({}),
   log: z
@@ -69,7 +89,7 @@ export const configSchema = z.strictObject({
   sessions: z
     .strictObject({
       projects: z
-        .array(z.string().startsWith("/").max(4096))
+        .array(configPath())
         .max(256)
         .default([])
         .describe("Directories sessions may run in (each with everything under it); empty: the user's home"),
@@ -77,7 +97,12 @@ export const configSchema = z.strictObject({
         .record(
           z.string().regex(HARNESS_NAME_PATTERN),
           z.strictObject({
-            argv: z.array(z.string().max(4096)).min(1).max(256).describe("Command and its arguments; the command is looked up on PATH"),
+            argv: z
+              .array(z.string().max(4096))
+              .min(1)
+              .max(256)
+              .transform(([cmd, ...args]) => [expandHome(cmd!), ...args])
+              .describe("Command and its arguments; the command is looked up on PATH (`~/` is the user's home)"),
             env: z.record(z.string().regex(ENV_NAME_PATTERN), z.string().max(64 * KiB)).default({}),
           }),
         )
@@ -86,7 +111,7 @@ export const configSchema = z.strictObject({
       coalesceMs: z.number().int().min(0).max(100).default(5).describe("Longest output waits to be batched into one event"),
       coalesceBytes: z.number().int().min(1024).max(MiB).default(64 * KiB).describe("An output event is cut once this much has arrived"),
       maskHoldMs: z.number().int().min(0).max(1000).default(50).describe("Longest output that may be the start of a secret is held back"),
-      killGraceMs: z.number().int().min(0).max(60_000).default(3000).describe("SIGTERM to SIGKILL, when the daemon stops with sessions running"),
+      killGraceMs: z.number().int().min(0).max(60_000).default(3000).describe("When the daemon stops with sessions running: SIGKILL this long after the first signal (PTYs: SIGHUP, then SIGTERM at half of it; tasks: SIGTERM)"),
       maxLive: z.number().int().min(1).max(4096).default(256).describe("Sessions running at once"),
       scrollback: z.number().int().min(0).max(100_000).default(1000).describe("Lines the screen snapshot of a PTY session keeps above the screen"),
     })
@@ -97,6 +122,7 @@ export const configSchema = z.strictObject({
       debounceMs: z.number().int().min(0).max(10_000).default(50).describe("How long a burst of file events is gathered before it is applied"),
       watch: z.boolean().default(true).describe("Watch source directories for changes (the reconciler runs either way)"),
       sliceBytes: z.number().int().min(64 * KiB).max(256 * MiB).default(16 * MiB).describe("Bytes one file is read for before other files (and requests) get a turn"),
+      readerHeapMb: z.number().int().min(16).max(65536).default(2048).describe("Heap limit (MiB) of the thread that reads transcripts: one that needs more ends the thread (restarted; the file is skipped after 2 tries), never the daemon"),
       claudeCode: transcriptRoot("Claude Code transcripts ($CLAUDE_CONFIG_DIR or ~/.claude, then projects/)"),
       codex: transcriptRoot("Codex rollouts ($CODEX_HOME or ~/.codex, then sessions/)"),
     })

@@ -1,13 +1,15 @@
 // Starting, stopping and describing a daemon process from outside it: used by `warden daemon
 // start|stop|restart|status` and by doctor's repairs. Works with no daemon running.
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { WardenError } from "../errors.js";
+import { openNoFollow } from "../nofollow.js";
 import { packageRoot } from "../package-info.js";
 import { userUmask } from "../umask.js";
-import { callOnce } from "../rpc/client.js";
+import { callOnce, RemoteError } from "../rpc/client.js";
+import { loadConfig } from "./config.js";
 import { inspectLock, type LockOwner, type LockState } from "./lock.js";
 import { resolvePaths, type WardenPaths } from "./paths.js";
 import { ensureHome, ensureRunRoot } from "./secure-dir.js";
@@ -49,7 +51,7 @@ export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Pr
   // Same checks the daemon makes; done here too so its stderr has a private place to go.
   ensureHome(paths);
   ensureRunRoot(paths);
-  const logFd = openSync(paths.log, "a", 0o600);
+  const logFd = openNoFollow(paths.log, "a");
   // cwd "/" so the daemon pins no mount; WARDEN_HOME made absolute so it means the same there.
   const child = spawn(process.execPath, [join(packageRoot(), "bin", "warden.js"), "daemon", "run", "--quiet"], {
     detached: true,
@@ -81,18 +83,37 @@ export async function spawnDaemon(env: NodeJS.ProcessEnv, timeoutMs: number): Pr
   }
 }
 
+/** Throws `config_invalid` (naming the field) when config.json would keep a daemon from starting. */
+export function checkConfig(env: NodeJS.ProcessEnv = process.env): void {
+  loadConfig(resolvePaths(env).config);
+}
+
 /**
  * Asks the daemon to stop (RPC, then SIGTERM to the verified pid) and waits until its lock is gone.
- * With `force`, a daemon still alive after `timeoutMs` is SIGKILLed and its runtime files removed.
+ * With live sessions the daemon refuses (`sessions_running`, thrown as its RemoteError) unless
+ * `killSessions`. With `force`, a daemon still alive after `timeoutMs` is SIGKILLed and its
+ * runtime files removed.
  */
-export async function stopDaemon(env: NodeJS.ProcessEnv, timeoutMs: number, force = false): Promise<{ pid: number; how: "rpc" | "sigterm" | "sigkill" }> {
+export async function stopDaemon(
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  opts: { force?: boolean; killSessions?: boolean; reason?: string } = {},
+): Promise<{ pid: number; how: "rpc" | "sigterm" | "sigkill" }> {
+  const force = opts.force ?? false;
   const report = await describeDaemon(env);
   if (report.lock.state !== "running") throw new WardenError("unavailable", "the daemon is not running", { state: report.state });
   const owner = report.lock.owner;
   let how: "rpc" | "sigterm" | "sigkill" = "rpc";
+  const reason = opts.reason ?? "warden daemon stop";
   try {
-    await callOnce(report.paths.socket, "shutdown", { reason: "warden daemon stop" }, PROBE);
-  } catch {
+    // killSessions only when set: a daemon older than it (an upgrade's restart) rejects the key, and always killed them anyway.
+    await callOnce(report.paths.socket, "shutdown", opts.killSessions ? { reason, killSessions: true } : { reason }, PROBE).catch((err: unknown) => {
+      if (opts.killSessions && err instanceof RemoteError && err.kind === "invalid_params") return callOnce(report.paths.socket, "shutdown", { reason }, PROBE);
+      throw err;
+    });
+  } catch (err) {
+    if (err instanceof RemoteError) throw err; // the daemon answered: a refusal (live sessions) stands
+    // No answer: SIGTERM. A daemon this stuck cannot say which sessions it runs; it stops them as on `killSessions`.
     how = "sigterm";
     signal(owner.pid, "SIGTERM");
   }

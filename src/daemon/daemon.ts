@@ -14,6 +14,8 @@ import { KnownDigests, type DigestEntry } from "../masking/known-digests.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
 import { appendDigests, loadDaemonKey, readDigests } from "./masked-digests.js";
+import { maskText } from "../masking/masker.js";
+import { adoptOrphans } from "../sessions/orphans.js";
 import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
 import { userUmask } from "../umask.js";
@@ -33,7 +35,7 @@ import { acquireLock } from "./lock.js";
 import { openLogger, type Logger } from "./log.js";
 import { refuseCoreDumps } from "./native.js";
 import { removeMetadata, writeMetadata } from "./metadata.js";
-import { resolvePaths, type WardenPaths } from "./paths.js";
+import { resolvePaths, userHome, type WardenPaths } from "./paths.js";
 import { ensureHome, ensurePrivateDir, ensureRunRoot } from "./secure-dir.js";
 import { SocketServer } from "./socket-server.js";
 
@@ -139,22 +141,30 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       // Rows stored while it was not in memory (never known, or its vault locked since a restart) are found and masked.
       remask.add([value]);
     };
-    const vault = new VaultService(paths.home, config.vault, audit, logger, learn);
+    const vault = new VaultService(paths.home, config.vault, audit, logger, learn, {
+      mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
+      // Agents' vault.get calls are rate-limited per session; an agent whose session cannot be told
+      // (a setsid escapee, or anyone on agent.sock) per process. People are never limited.
+      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? `pid:${ctx.peer.pid}` : null),
+    });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
       writer,
       projection,
       secrets,
-      readSecret: (p, ctx) => vault.get(p, ctx).value,
+      readSecret: (p, ctx): string => vault.getNow(p, ctx).value,
       config: config.sessions,
       host: paths.host,
-      home: paths.home,
+      home: userHome(opts.env ?? process.env), // the default project root
       agentSocket: paths.agentSocket,
       umask: userUmask,
       baseEnv: opts.env ?? process.env,
       log: logger,
     });
     lifetime.defer("sessions", () => supervisor.dispose());
+    // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
+    const orphans = adoptOrphans((pid) => supervisor.awaitsExit(pid), logger);
+    lifetime.defer("orphan reaper", () => orphans.dispose());
     const sourceMap = new SourceMap(paths.home, paths.host, roots);
     const engine = new SyncEngine({
       projection,
@@ -163,6 +173,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       reconcileMs: config.sync.reconcileSecs * 1000,
       debounceMs: config.sync.debounceMs,
       sliceBytes: config.sync.sliceBytes,
+      readerHeapMb: config.sync.readerHeapMb,
       watch: config.sync.watch,
       secrets,
     });
@@ -187,6 +198,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
           projection: () => ({ state: projection.state, ...projection.counts() }),
+          agentSocket: () => server?.listening(true) ?? false,
+          syncRunning: () => engine.running,
+          liveSessions: () => supervisor.liveList(),
         }),
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection, supervisor),
@@ -200,6 +214,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     server = new SocketServer({
       dispatcher,
       maxConnections: s.maxConnections,
+      maxAgentConnections: s.maxAgentConnections,
+      maxConnectionsPerSession: s.maxConnectionsPerSession,
+      classify: (peer) => supervisor.classifyPeer(peer.pid, orphans.pid),
       log: logger,
       limits: {
         maxLineBytes: s.maxLineBytes,
@@ -207,6 +224,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         maxOutputBytes: s.maxClientBufferBytes,
         outputHighWaterBytes: s.clientHighWaterBytes,
         stallMs: s.clientStallMs,
+        lineIdleMs: s.lineIdleMs,
       },
     });
     const sockets = server;

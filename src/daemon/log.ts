@@ -2,7 +2,8 @@
 // refusals, failures; per-request lines only at debug) and a crash must not lose the last lines.
 // Fields whose names suggest secret material are redacted as a second line of defence: callers
 // must still never pass request params or secret values.
-import { closeSync, fchmodSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, lstatSync, renameSync, writeSync } from "node:fs";
+import { openNoFollow, symlinkRefused } from "../nofollow.js";
 import type { RpcLogger } from "../rpc/context.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -21,7 +22,7 @@ function redact(key: string, value: unknown): unknown {
 
 export function openLogger(opts: { path: string; level: LogLevel; maxBytes: number; echo: NodeJS.WritableStream | null }): Logger {
   rotateIfLarge(opts.path, opts.maxBytes);
-  const fd = openSync(opts.path, "a", 0o600);
+  const fd = openNoFollow(opts.path, "a"); // a symlinked log refuses the start rather than write elsewhere
   fchmodSync(fd, 0o600); // an existing log keeps its old mode otherwise
   const min = rank[opts.level];
   let open = true;
@@ -53,9 +54,7 @@ export function openLogger(opts: { path: string; level: LogLevel; maxBytes: numb
 }
 
 function rotateIfLarge(path: string, maxBytes: number): void {
-  try {
-    if (statSync(path).size > maxBytes) renameSync(path, `${path}.1`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) throw symlinkRefused(path); // rotating it away would hide the link, not refuse it
+  if (st && st.size > maxBytes) renameSync(path, `${path}.1`); // rename moves a link at .1, never writes through it
 }

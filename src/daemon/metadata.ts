@@ -1,6 +1,7 @@
 // daemon.json: what a client needs to find and describe the running daemon. Written atomically
 // (temp file + rename) so a reader never sees half of it.
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { renameSync, unlinkSync } from "node:fs";
+import { writeFileNoFollow } from "../nofollow.js";
 import type { LockOwner } from "./lock.js";
 
 export interface DaemonMetadata extends LockOwner {
@@ -13,7 +14,7 @@ export interface DaemonMetadata extends LockOwner {
 
 export function writeMetadata(path: string, meta: DaemonMetadata): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(meta, null, 2) + "\n", { mode: 0o600 });
+  writeFileNoFollow(tmp, JSON.stringify(meta, null, 2) + "\n"); // rename then replaces a link at `path` itself
   renameSync(tmp, path);
 }
 

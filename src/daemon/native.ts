@@ -13,6 +13,10 @@ interface NativeAddon {
   funlock(fd: number): void;
   /** No core dumps, no same-uid ptrace: for processes holding secrets in ordinary memory. */
   noCoreDumps(): void;
+  /** PR_SET_CHILD_SUBREAPER: orphaned descendants re-parent to us. False where unsupported (non-Linux). */
+  childSubreaper(): boolean;
+  /** waitpid(pid, WNOHANG) for one child: true when it had exited and is now reaped. */
+  reapChild(pid: number): boolean;
   /** Whether our process group is the foreground group of the terminal open on `fd`. */
   isForeground(fd: number): boolean;
   /** Whether the terminal on `fd` is at a password prompt (canonical mode, echo off). Throws on a non-terminal. */

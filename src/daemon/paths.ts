@@ -77,6 +77,17 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
   };
 }
 
+/** The user's home directory ($HOME, else the password database's): the default project root and what `~/` means. Not WARDEN_HOME. */
+export function userHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HOME || homedir());
+}
+
+/** `~` and `~/…` as the user's home; any other path as given. */
+export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (path === "~") return userHome(env);
+  return path.startsWith("~/") ? join(userHome(env), path.slice(2)) : path;
+}
+
 /** The socket a client talks to: WARDEN_SOCKET when set, else this host's warden.sock. */
 export function clientSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.WARDEN_SOCKET ? resolve(env.WARDEN_SOCKET) : resolvePaths(env).socket;

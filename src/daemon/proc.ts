@@ -1,5 +1,5 @@
 // Process identity from /proc, so a pid in a lock file can be told apart from a reused pid.
-import { readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 
 function readProc(path: string): string | null {
   try {
@@ -25,10 +25,39 @@ export function processStartTime(pid: number): string | null {
   return statFields(pid)?.[19] ?? null;
 }
 
-/** Parent pid and session id (fields 4 and 6 of /proc/<pid>/stat), or null when it is gone. */
-export function processLineage(pid: number): { ppid: number; sid: number } | null {
+/**
+ * Parent pid, session id, start time and state (fields 4, 6, 22 and 3 of /proc/<pid>/stat) in one
+ * read, or null when it is gone.
+ */
+export function processLineage(pid: number): { ppid: number; sid: number; startTime: number; state: string } | null {
   const f = statFields(pid);
-  return f ? { ppid: Number(f[1]), sid: Number(f[3]) } : null;
+  return f ? { ppid: Number(f[1]), sid: Number(f[3]), startTime: Number(f[19]), state: f[0]! } : null;
+}
+
+/** Every pid in /proc now (empty where there is no /proc). */
+export function listPids(): number[] {
+  try {
+    return readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The uid owning `pid` (its /proc directory's owner), or null when it is gone. */
+export function processUid(pid: number): number | null {
+  return statSync(`/proc/${pid}`, { throwIfNoEntry: false })?.uid ?? null;
+}
+
+/**
+ * The value of one variable in `pid`'s initial environment (/proc/<pid>/environ: readable for a
+ * same-uid process), or null. Self-declared by the process: use it only to widen a kill.
+ */
+export function processEnv(pid: number, name: string): string | null {
+  const environ = readProc(`/proc/${pid}/environ`);
+  if (environ === null) return null;
+  const prefix = `${name}=`;
+  for (const entry of environ.split("\0")) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  return null;
 }
 
 /** Alive and not a zombie: a killed daemon nobody has reaped yet must count as gone. */
@@ -73,9 +102,12 @@ export interface ObservedProcess {
 
 const MAX_ARGS = 32;
 const MAX_ARG_CHARS = 256;
+/** Args are kept this long until masked, so a secret straddling MAX_ARG_CHARS is still recognised whole. */
+const RAW_ARG_CHARS = 4096;
 
-export function observeProcess(pid: number): ObservedProcess {
-  if (!Number.isInteger(pid) || pid <= 0) return { exe: null, argv: null };
+/** The peer's executable and argv as read (args cut at RAW_ARG_CHARS): not for the record until boundProcess. */
+export function readProcess(pid: number): ObservedProcess & { more: number } {
+  if (!Number.isInteger(pid) || pid <= 0) return { exe: null, argv: null, more: 0 };
   let exe: string | null = null;
   try {
     exe = readlinkSync(`/proc/${pid}/exe`);
@@ -84,7 +116,30 @@ export function observeProcess(pid: number): ObservedProcess {
   }
   const cmdline = readProc(`/proc/${pid}/cmdline`);
   const args = cmdline === null ? null : cmdline.split("\0").filter((a, i, all) => a !== "" || i < all.length - 1);
-  const argv = args && args.slice(0, MAX_ARGS).map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
-  if (argv && args && args.length > MAX_ARGS) argv.push(`… ${args.length - MAX_ARGS} more`);
-  return { exe, argv };
+  const argv = args && args.slice(0, MAX_ARGS).map((a) => a.slice(0, RAW_ARG_CHARS));
+  return { exe, argv, more: args ? Math.max(0, args.length - MAX_ARGS) : 0 };
+}
+
+/**
+ * What goes on record of a process read by readProcess: every string through `mask` first (a
+ * script may pass a secret on its command line), then each arg cut to MAX_ARG_CHARS.
+ */
+export function boundProcess(raw: ObservedProcess & { more: number }, mask: (text: string) => string = (t) => t): ObservedProcess {
+  const [exe, ...args] = maskEach([raw.exe ?? "", ...(raw.argv ?? [])], mask);
+  const argv = raw.argv && args.map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
+  if (argv && raw.more > 0) argv.push(`… ${raw.more} more`);
+  return { exe: raw.exe === null ? null : exe!, argv };
+}
+
+/**
+ * Masks several strings as one text joined by NULs (which no arg, secret or token holds): one
+ * pass instead of one per string.
+ */
+export function maskEach(texts: string[], mask: (text: string) => string): string[] {
+  const masked = mask(texts.join("\0")).split("\0");
+  return masked.length === texts.length ? masked : texts.map((t) => mask(t)); // a match ran across a NUL: one at a time
+}
+
+export function observeProcess(pid: number, mask?: (text: string) => string): ObservedProcess {
+  return boundProcess(readProcess(pid), mask);
 }

@@ -2,13 +2,21 @@
 // into place, so no client ever sees it with wider permissions. Every connection's peer uid is
 // read with SO_PEERCRED: another user (root aside) is refused with `peer_denied`, whatever the
 // file modes say.
+//
+// Rights follow the peer, not the socket: the composition root's classifier tells, at accept, a
+// person from a session's agent (by the process tree; sessions/peer-session.ts). An agent gets
+// only the agent allowance on either socket, and so does anyone on the agent socket. The answer
+// is kept for the connection's life and never re-asked: by a later request the peer pid may be
+// gone, or reused by another process, so only the accept-time answer is trustworthy, and a
+// connection never gains rights. Agents have their own connection limits, total and per session,
+// so connections they hold can never lock a person out.
 import { chmodSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { WardenError } from "../errors.js";
 import type { ConnectionLimits } from "../rpc/connection.js";
 import { RpcConnection } from "../rpc/connection.js";
-import type { PeerCred } from "../rpc/context.js";
+import type { PeerCred, PeerRole } from "../rpc/context.js";
 import type { Dispatcher } from "../rpc/dispatcher.js";
 import { RpcError, errorResponse } from "../rpc/errors.js";
 import type { Logger } from "./log.js";
@@ -18,14 +26,21 @@ import { inspectPath } from "./secure-dir.js";
 
 export interface Endpoint {
   path: string;
-  /** Restricted sockets serve only methods declared `agent: true`. */
+  /** Restricted sockets serve only methods declared `agent: true`, to everyone. */
   restricted: boolean;
 }
 
 export interface SocketServerOptions {
   dispatcher: Dispatcher;
   limits: ConnectionLimits;
+  /** People's connections (not agents'). */
   maxConnections: number;
+  /** Connections of agents (and of anyone on a restricted socket), all sessions together. */
+  maxAgentConnections: number;
+  /** Connections of one session's agents. */
+  maxConnectionsPerSession: number;
+  /** Who a peer is. Default: a person (only the socket restricts). */
+  classify?: (peer: PeerCred) => PeerRole;
   log: Logger;
   /** The uid whose processes may connect. Default: the daemon's own. */
   allowedUid?: number;
@@ -36,6 +51,9 @@ export interface SocketServerOptions {
 export class SocketServer {
   private readonly listeners: Array<{ server: Server; endpoint: Endpoint; ino: number }> = [];
   private readonly connections = new Set<RpcConnection>();
+  private people = 0;
+  private agents = 0;
+  private readonly perSession = new Map<string, number>();
   private readonly uid: number;
   private nextId = 1;
   private accepting = true;
@@ -50,6 +68,11 @@ export class SocketServer {
 
   get total(): number {
     return this.nextId - 1;
+  }
+
+  /** Whether a socket of this kind (restricted: the agent socket) is accepting connections. */
+  listening(restricted: boolean): boolean {
+    return this.accepting && this.listeners.some((l) => l.endpoint.restricted === restricted && l.server.listening);
   }
 
   async listen(endpoint: Endpoint): Promise<void> {
@@ -119,19 +142,49 @@ export class SocketServer {
       this.opts.log.warn("connection refused: peer runs as another user", { event: "connection_refused", reason: "peer_uid", peer, socket: endpoint.path });
       return refuse(socket, new RpcError("peer_denied", `uid ${peer.uid} may not use this daemon (it serves uid ${this.uid})`, { uid: peer.uid }));
     }
-    if (this.connections.size >= this.opts.maxConnections) {
-      this.opts.log.warn("connection refused: maxConnections reached", { event: "connection_refused", reason: "max_connections", peer, max: this.opts.maxConnections });
-      return refuse(socket, new RpcError("too_many_connections", `the daemon is at its limit of ${this.opts.maxConnections} connections`, { max: this.opts.maxConnections }));
+    const role: PeerRole = this.opts.classify?.(peer) ?? { agent: false };
+    const session = role.agent ? role.session : null;
+    const restricted = endpoint.restricted || role.agent;
+    const full = this.atLimit(restricted, session);
+    if (full) {
+      this.opts.log.warn(`connection refused: ${full.limit} reached`, { event: "connection_refused", reason: snake(full.limit), peer, session, max: full.max });
+      return refuse(socket, new RpcError("too_many_connections", `the daemon is at its limit of ${full.max} connections (${full.limit})`, { ...full, ...(session ? { session } : {}) }));
     }
     const id = this.nextId++;
-    const conn = new RpcConnection(id, socket, peer, endpoint.restricted, this.opts.dispatcher, this.opts.limits, this.opts.log);
+    const conn = new RpcConnection(id, socket, peer, { restricted, agentSession: session }, this.opts.dispatcher, this.opts.limits, this.opts.log);
+    this.count(restricted, session, +1);
     this.connections.add(conn);
-    this.opts.log.debug("connection opened", { connection: id, peer, restricted: endpoint.restricted });
+    this.opts.log.debug("connection opened", { connection: id, peer, restricted, session });
     void conn.closed.then(() => {
       this.connections.delete(conn);
+      this.count(restricted, session, -1);
       this.opts.log.debug("connection closed", { connection: id });
     });
   }
+
+  private atLimit(restricted: boolean, session: string | null): { limit: string; max: number } | null {
+    const o = this.opts;
+    if (!restricted) return this.people >= o.maxConnections ? { limit: "maxConnections", max: o.maxConnections } : null;
+    if (this.agents >= o.maxAgentConnections) return { limit: "maxAgentConnections", max: o.maxAgentConnections };
+    if (session !== null && (this.perSession.get(session) ?? 0) >= o.maxConnectionsPerSession) {
+      return { limit: "maxConnectionsPerSession", max: o.maxConnectionsPerSession };
+    }
+    return null;
+  }
+
+  private count(restricted: boolean, session: string | null, delta: 1 | -1): void {
+    if (!restricted) return void (this.people += delta);
+    this.agents += delta;
+    if (session === null) return;
+    const n = (this.perSession.get(session) ?? 0) + delta;
+    if (n > 0) this.perSession.set(session, n);
+    else this.perSession.delete(session);
+  }
+}
+
+/** maxAgentConnections → max_agent_connections: log reasons are snake_case. */
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function refuse(socket: Socket, error: RpcError): void {

@@ -6,7 +6,8 @@
 // hash and one write); a direct-mode CLI takes it per append and re-reads the tail, so the chain
 // stays one chain. Not fsynced per record — a read must stay cheap: dirty data is fdatasynced
 // within `syncMs`, and the chain head recorded beside it.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
+import { openNoFollow, writeFileNoFollow } from "../nofollow.js";
 import { hash } from "node:crypto";
 import { native } from "../daemon/native.js";
 import { WardenError } from "../errors.js";
@@ -23,7 +24,17 @@ export interface AuditFields {
   reason?: string;
   caller?: string;
   peer?: { uid: number; gid: number; pid: number; exe: string | null; argv: string[] | null };
+  /** The session whose agent the peer is (from its process tree). */
+  session?: string;
   detail?: Record<string, unknown>;
+  /**
+   * Set on a coalesced record (see audit-coalesce.ts): it stands for `count` identical reads made
+   * between `first` and `last`, repeats of the record at seq `coalesces`. Absent: one read.
+   */
+  count?: number;
+  first?: string;
+  last?: string;
+  coalesces?: number;
 }
 
 export interface AuditRecord extends AuditFields {
@@ -77,7 +88,7 @@ export class AuditLog {
     private readonly opts: AuditLogOptions,
   ) {
     this.hold = opts.hold;
-    this.fd = openSync(path, "a+", 0o600);
+    this.fd = openNoFollow(path, "a+");
     try {
       this.lock();
       this.catchUp();
@@ -182,7 +193,7 @@ export class AuditLog {
 
 function writeHead(path: string, head: ChainHead): void {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify(head) + "\n", { mode: 0o600 });
+  writeFileNoFollow(tmp, JSON.stringify(head) + "\n");
   renameSync(tmp, path);
 }
 

@@ -26,6 +26,8 @@ export function readAuditFile(path: string, keep: (r: AuditRecord) => boolean = 
 export interface ChainReport {
   ok: boolean;
   records: number;
+  /** The reads the records stand for: a coalesced record counts `count` (see audit-coalesce.ts). */
+  reads: number;
   tornTail: boolean;
   /** The first record where the chain breaks, and why. */
   firstBroken?: { line: number; seq: number | null; reason: string };
@@ -39,6 +41,7 @@ export interface ChainReport {
 export function verifyAuditChain(path: string, headPath?: string): ChainReport {
   let prev = GENESIS;
   let count = 0;
+  let reads = 0;
   let atHead: string | null = null;
   let broken: ChainReport["firstBroken"];
   const head: ChainHead | null = headPath ? readHead(headPath) : null;
@@ -56,11 +59,15 @@ export function verifyAuditChain(path: string, headPath?: string): ChainReport {
     if (record.seq !== count + 1) return void fail(`seq ${record.seq} where ${count + 1} was expected (a record is missing or out of order)`);
     if (record.prev !== prev) return void fail("prev does not match the previous record's hash (a record before it was changed or removed)");
     if (recordHash(prev, rest) !== hash) return void fail("hash does not match the record's content (the record was edited)");
+    if (record.count !== undefined && !(Number.isInteger(record.count) && record.count > 0 && Number.isInteger(record.coalesces) && record.coalesces! < record.seq)) {
+      return void fail("a coalesced record without a positive count or the earlier record it repeats");
+    }
     prev = hash;
     count++;
+    reads += record.count ?? 1;
     if (head && record.seq === head.seq) atHead = hash;
   });
-  const report = { records: count, tornTail };
+  const report = { records: count, reads, tornTail };
   if (broken) return { ok: false, ...report, firstBroken: broken };
   if (head && head.seq > count) {
     return { ok: false, ...report, firstBroken: { line: count + 1, seq: null, reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)` } };

@@ -8,6 +8,7 @@
 // on disk. A failed write or sync cuts the file back to where the batch began and fails the
 // batch's appends (and any queued after them for that file), so seqs never have a gap.
 import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { openNoFollow } from "../nofollow.js";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEvent, type LedgerEvent } from "./events.js";
@@ -274,8 +275,14 @@ export class LedgerWriter {
     }
     const path = this.pathOf(session);
     const fresh = !existsSync(path);
-    if (!fresh) cutTornTail(path);
-    const fd = openSync(path, "a", 0o600);
+    // O_NOFOLLOW: a symlink at a session's file fails its appends (unsafe_path), never writes through it.
+    const fd = openNoFollow(path, "a+");
+    try {
+      if (!fresh) cutTornTail(fd);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
     const file = new LedgerFile(fd, fstatSync(fd).size, fresh);
     this.files.set(session, { handle: file });
     return file;
@@ -311,31 +318,21 @@ function lastEventOnDisk(path: string): LedgerEvent | null {
 }
 
 /** A torn last line (this writer died mid-append; never acknowledged) is cut before appending. */
-function cutTornTail(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, "r+");
-  } catch {
-    return;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(64 * 1024);
-    // Walk back from the end, whatever the torn line's length, to the last newline.
-    for (let end = size; end > 0; ) {
-      const start = Math.max(0, end - buf.length);
-      readSync(fd, buf, 0, end - start, start);
-      const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
-      if (nl >= 0) {
-        if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
-        return;
-      }
-      end = start;
+function cutTornTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  const buf = Buffer.alloc(64 * 1024);
+  // Walk back from the end, whatever the torn line's length, to the last newline.
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - buf.length);
+    readSync(fd, buf, 0, end - start, start);
+    const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
+    if (nl >= 0) {
+      if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
+      return;
     }
-    if (size > 0) ftruncateSync(fd, 0); // one torn line and nothing before it
-  } finally {
-    closeSync(fd);
+    end = start;
   }
+  if (size > 0) ftruncateSync(fd, 0); // one torn line and nothing before it
 }
 
 async function syncDir(dir: string): Promise<void> {

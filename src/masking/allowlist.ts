@@ -105,6 +105,67 @@ export function classChanges(s: string): number {
   return changes;
 }
 
+/**
+ * Names whose value a person chose (a password) or was handed (a token, an API key): `password`,
+ * `DB_PASSWORD`, `PGPASSWORD`, `client_secret`, `apiKey`, `--auth-token`, `mysql_pwd`. Not `PWD`
+ * (the working directory), `max_tokens`, `token_type`, `password_hash`: the word must end the name.
+ */
+export function passwordName(name: string): boolean {
+  if (name === "PWD") return false;
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
+  const last = words[words.length - 1];
+  if (last === undefined) return false;
+  return last === "pwd" || last === "pass" || /(?:password|passwd|passphrase|secret|token|apikey|secretkey|accesskey)$/.test(words.join(""));
+}
+
+/** Values that stand in for a password: the name itself, literals of code and config, masks. */
+const PASSWORD_PLACEHOLDER =
+  /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|null|nil|none|undefined|true|false|yes|no|empty|string|str|text|test|testing|example|sample|dummy|redacted|masked|hidden|default|changeme|foo|bar|baz|foobar|x+|\*+|\.+|!\w+)$|^\[?MASKED\b/i;
+/** A setting handed to a flag (`--secret ENV=vault/NAME`, `--secret id=x`), `next++`, a version range (`^1.0.0`). */
+const SETTING = /^[A-Za-z_][\w.-]*=|^[\w$.]+(?:\+\+|--)$|^[\^~<>=]{1,2}v?\d+(?:\.[\dx*]+)*$/;
+/** Words joined by `_ - . /` (`newPassword`, `work/DB_PASS`): a name or a path, unless a digit says otherwise. */
+const WORDS = /^[\w$.\/-]+$/;
+/** An identifier or a member access: code (`password = user.password`), unless a digit says otherwise. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+/**
+ * A type name: `Uint8Array`, `X25519Secret`, `Sha256Digest`, `Base64String`: capitalised words,
+ * digits only as bit sizes and algorithm numbers (`Summer2024`, `Welcome1` are passwords).
+ */
+const TYPE_NAME = /^(?:[A-Z][a-z]*(?:8|16|32|64|128|256|384|512|25519|448|5)?)+$/;
+
+/**
+ * The value of an assignment to a password-like name, in the form it was written: `quoted`
+ * (`"password": "v"`), `literal` (`KEY=v`, `--password v`, `-pv`: shell, env, URL query) or `code`
+ * (`password: v`, `password = v`: a literal in YAML, but a type or a variable in code). A person's
+ * password is not random, so the bar is low: 6 chars or more, not one class of chars alone
+ * (lower, upper, digits, symbols; `_ - .` count as none), and not a placeholder, a reference, a
+ * path, a URL, a date, a version or a `name=…` setting. Words (an identifier, `work/DB_PASS`)
+ * need a digit (`hunter2`; not `newPassword`), a member access quotes (not `cfg.password2`), and
+ * in code a type name is not a password.
+ */
+export function passwordValue(value: string, form: "quoted" | "literal" | "code"): boolean {
+  if (value.length < 6) return false;
+  let classes = 0;
+  if (/[a-z]/.test(value)) classes++;
+  if (/[A-Z]/.test(value)) classes++;
+  if (/[0-9]/.test(value)) classes++;
+  if (/[^A-Za-z0-9_.-]/.test(value)) classes++;
+  if (classes < 2) return false;
+  const digit = /[0-9]/.test(value);
+  if (!digit && WORDS.test(value)) return false;
+  if (IDENTIFIER.test(value)) {
+    if (value.includes(".") && form !== "quoted") return false;
+    if (form === "code" && TYPE_NAME.test(value)) return false;
+  }
+  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || PASSWORD_PLACEHOLDER.test(value.replace(/[^A-Za-z0-9]/g, ""))) return false;
+  if (REFERENCE.test(value) || NOT_A_VALUE.test(value) || value.startsWith("/") || SETTING.test(value)) return false;
+  return !UUID.test(value) && !FILE_NAME.test(value);
+}
+
 /** Passwords in documentation URLs: `user:password@`, `:pass@`, `:xxx@`, `:$DB_PASS@`. */
 const URL_PLACEHOLDER = /^(?:pass(?:word)?|passwd|pwd|pw|secret|token|x+|\*+)$/i;
 

@@ -1,6 +1,10 @@
-// Finding what to mask in a text: exact vault values first (longest first), then the rules, each
-// tried only where one of its keywords occurs. Overlaps go to the earlier: values, then rules in
-// RULES order.
+// Finding what to mask in a text: exact vault values first (longest first), then values known only
+// by keyed digest, then the rules, each tried only where one of its keywords occurs. Overlaps go to
+// the earlier: values, then rules in RULES order. Text with terminal escape sequences is searched
+// twice: as it is, and without the sequences (a secret split by a colour code), each match of the
+// second mapped back to its raw span; the two are merged, overlapping matches into one span
+// covering both.
+import { type AnsiForm, type AnsiView, ansiView, rawSpan } from "./ansi.js";
 import { KEYWORD_SCANS, PRIORITY, rulesAt } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
@@ -13,8 +17,21 @@ export interface Match {
 
 const NONE: Match[] = [];
 
-/** Non-overlapping matches in text order; the same empty array (no allocation) when there are none. */
-export function findMatches(text: string, values: FormSet): Match[] {
+/**
+ * Non-overlapping matches in text order; the same empty array (no allocation) when there are none.
+ * `form` says how escape sequences may be written in the text (see ansi.ts); `view` is the text
+ * without them, when the caller has it already.
+ */
+export function findMatches(text: string, values: FormSet, form: AnsiForm = "text", view: AnsiView | null = ansiView(text, form)): Match[] {
+  const found = findIn(text, values);
+  if (view === null) return found;
+  const seen = findIn(view.text, values);
+  if (seen.length === 0) return found;
+  return union(found.concat(seen.map((m) => ({ ...rawSpan(view, m.start, m.end), rule: m.rule }))));
+}
+
+/** Vault values, then values known by digest, then rules. */
+function findIn(text: string, values: FormSet): Match[] {
   let found = values.forms.length > 0 ? findValues(text, values) : [];
   const known = values.known?.find(text);
   if (known && known.length > 0) found = found.length === 0 ? known : resolve(found.concat(known));
@@ -43,6 +60,18 @@ function resolve(all: Match[]): Match[] {
   return out;
 }
 
+/** Matches merged where they overlap: one span over all of them, named by the earliest rule. */
+function union(all: Match[]): Match[] {
+  all.sort((a, b) => a.start - b.start || priority(a) - priority(b));
+  const out: Match[] = [];
+  for (const c of all) {
+    const last = out[out.length - 1];
+    if (last === undefined || c.start >= last.end) out.push(c);
+    else out[out.length - 1] = { start: last.start, end: Math.max(last.end, c.end), rule: priority(c) < priority(last) ? c.rule : last.rule };
+  }
+  return out;
+}
+
 function findValues(text: string, { forms, pattern }: FormSet): Match[] {
   const found: Match[] = [];
   if (pattern) {
@@ -64,7 +93,7 @@ function findRules(text: string): Match[] | null {
     for (let k = scan.exec(text); k; k = scan.exec(text)) {
       for (const rule of rulesAt(k[0])) {
         const span = rule.find(text, k.index);
-        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: rule.name });
+        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
       }
       scan.lastIndex = k.index + 1; // keywords may overlap ("SECRET_KEY": both)
     }

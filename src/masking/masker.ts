@@ -5,7 +5,9 @@
 // Streams are masked across chunk boundaries two ways: text that may be the start of a secret
 // or token (a known prefix running to the end of the chunk) is held back until it completes, for
 // at most `holdMs`; and matches are searched with a lookbehind over what was already emitted, so
-// the rest of a secret whose first characters went out is still masked.
+// the rest of a secret whose first characters went out is still masked. Both look through terminal
+// escape sequences (ansi.ts): a colour code inside a secret, or one still arriving after its start.
+import { type AnsiView, ansiView, viewIndex } from "./ansi.js";
 import { findMatches as find, type Match } from "./find.js";
 import { marker } from "./rules.js";
 import type { SecretValues } from "./secret-values.js";
@@ -19,7 +21,7 @@ export function findMatches(text: string, secrets?: SecretValues): Match[] {
 }
 
 /** Matches in bytes viewed as latin1 text. */
-const findInBytes = (text: string, secrets: SecretValues) => find(text, secrets.formSet("bytes"));
+const findInBytes = (text: string, secrets: SecretValues, view?: AnsiView | null) => find(text, secrets.formSet("bytes"), "bytes", view);
 
 /**
  * Masks a JS string (a transcript line, a field): each match becomes `[MASKED:<rule>]`, and `hits`
@@ -75,6 +77,7 @@ export function maskValue(value: unknown, secrets: SecretValues, hits: Record<st
 
 /** `text[from, to)` with every match overlapping it replaced by its marker (once per match). */
 function masked(text: string, from: number, to: number, matches: Match[], rules: Set<string>): string {
+  if (from >= to) return "";
   let out = "";
   let pos = from;
   for (const m of matches) {
@@ -123,10 +126,11 @@ export class StreamMasker {
     if (this.held === "") this.heldSince = Date.now();
     const text = this.behind + this.held + chunk.toString("latin1");
     const from = this.behind.length;
-    let { hold, firm } = this.holdStart(text, from);
+    const view = ansiView(text, "bytes");
+    let { hold, firm } = this.holdStart(text, from, view);
     if (hold < text.length && !firm && Date.now() - this.heldSince >= this.holdMs) hold = text.length; // waited enough
     this.firm = firm && hold < text.length;
-    return this.emit(text, from, hold);
+    return this.emit(text, from, hold, view);
   }
 
   /** For a timer: emits what has been held long enough, unless the hold is firm. */
@@ -146,8 +150,8 @@ export class StreamMasker {
     return this.held !== "";
   }
 
-  private emit(text: string, from: number, hold: number): Buffer {
-    const out = masked(text, from, hold, findInBytes(text, this.secrets), this.rulesFired);
+  private emit(text: string, from: number, hold: number, view?: AnsiView | null): Buffer {
+    const out = from >= hold ? "" : masked(text, from, hold, findInBytes(text, this.secrets, view), this.rulesFired);
     this.behind = text.slice(Math.max(0, hold - LOOKBEHIND), hold);
     const wasHolding = this.held !== "";
     this.held = text.slice(hold);
@@ -160,7 +164,13 @@ export class StreamMasker {
    * whether that is a firm hold. A secret's start is looked for over the text already emitted
    * too: its first chars may have gone out on a timeout, the rest must not.
    */
-  private holdStart(text: string, from: number): { hold: number; firm: boolean } {
+  private holdStart(text: string, from: number, view: AnsiView | null): { hold: number; firm: boolean } {
+    if (view === null) return this.holdIn(text, from);
+    const r = this.holdIn(view.text, viewIndex(view, from));
+    return { hold: r.hold < view.text.length ? view.at[r.hold]! : text.length, firm: r.firm };
+  }
+
+  private holdIn(text: string, from: number): { hold: number; firm: boolean } {
     let hold = text.length;
     let firm = false;
     const unfinished = unfinishedStart(text, from);

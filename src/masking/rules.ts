@@ -10,19 +10,22 @@
 // A match never crosses a `"` or a `\`, and never starts just after a `\`: replacing it in a JSON
 // line keeps the line valid JSON (vault values aside; the sync engine re-masks the parsed value
 // when a masked line no longer parses).
-import { classChanges, entropy, genericSecret, placeholder, randomEnough, urlPassword } from "./allowlist.js";
+import { classChanges, entropy, genericSecret, passwordName, passwordValue, placeholder, randomEnough, urlPassword } from "./allowlist.js";
 import { privateKey } from "./private-key.js";
 
 /**
  * Recorded with every row masked by these rules; rows masked under an older version are rescanned
  * in the background. BUMP IT whenever any rule, keyword or allowlist (allowlist.ts,
- * private-key.ts) changes. 1 was the first set of 7 rules.
+ * private-key.ts) changes. 1 was the first set of 7 rules; 3 added passwords (a lower bar under
+ * password-like names, command-line flags) and tokens split by terminal escape sequences.
  */
-export const RULES_VERSION = 2;
+export const RULES_VERSION = 3;
 
 export interface Span {
   start: number;
   end: number;
+  /** Another rule's name for what was found (the generic rule's assignments can be passwords). */
+  rule?: string;
 }
 
 export interface Rule {
@@ -43,19 +46,20 @@ export interface Rule {
 
 /**
  * A token may start here: not in the middle of a word, but right after a JSON escape (`\n`, `\t`)
- * or an ANSI colour sequence (raw or JSON-escaped), which end in a letter.
+ * or an ANSI colour or erase sequence (raw or JSON-escaped), which end in a letter.
  */
-const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}m|\\u001[bB]\[[0-9;]{0,20}m))`;
+const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u001[bB]\[[0-9;]{0,20}[mK]))`;
 
 /**
  * A rule from a regex tried at the keyword. With `keep`, group 1 is the visible part before the
  * secret (`scheme://user:`, `API_KEY=`) and the rest of the match is masked; else all of it.
+ * `accept` may name another rule for the match.
  */
 function regexRule(
   name: string,
   keywords: readonly string[],
   source: string,
-  accept: (secret: string, m: RegExpExecArray, text: string) => boolean,
+  accept: (secret: string, m: RegExpExecArray, text: string) => boolean | string,
   opts: { keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string } = {},
 ): Rule {
   const re = new RegExp(source, (opts.flags ?? "") + "y");
@@ -70,7 +74,8 @@ function regexRule(
       if (!m) return null;
       const start = m.index + (opts.keep ? m[1]!.length : 0);
       const end = m.index + m[0].length;
-      return accept(text.slice(start, end), m, text) ? { start, end } : null;
+      const ok = accept(text.slice(start, end), m, text);
+      return ok === false ? null : ok === true ? { start, end } : { start, end, rule: ok };
     },
   };
 }
@@ -111,6 +116,23 @@ export const URL_KEEP = String.raw`:\/\/[^\s:@\/?#"'\\<>{}\[\]]{0,128}:`;
 /** The password: greedy up to the last `@` before the host (an unencoded `@` in it is common). */
 export const URL_PASSWORD = String.raw`[^\s\/?#"'\\<>{}]`;
 
+/** A flag's name ending in a password word (`--password`, `--db-pass`, `--auth-token`, `--api-key`). */
+export const PASSWORD_FLAG = String.raw`(?:[A-Za-z0-9]+-){0,4}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|secret-key|access-key)`;
+/** A command whose -p is a password (mysql, mysqladmin, mysqldump, mariadb, sshpass) and its arguments on the line before it. */
+const PASSWORD_COMMAND_ARGS = String.raw`(?:mysql|mariadb|sshpass)[a-z-]{0,12}(?:[ \t][^\n\r;|&"'\\\x60]{0,256}?)?[ \t]`;
+export const PASSWORD_COMMAND = String.raw`${PASSWORD_COMMAND_ARGS}-p[ \t]{0,4}(?:\\{0,7}["'])?`;
+const quoted = (keep: string) => /["'\x60]$/.test(keep);
+/**
+ * How an assignment's value is written: quoted; `NAME=value` with nothing between the name and
+ * `=` (shell, env, a URL's query: a literal); or `name: value`, `name = value` (config or code).
+ */
+function assignmentForm(keep: string, text: string, at: number): "quoted" | "literal" | "code" {
+  if (quoted(keep)) return "quoted";
+  const op = /[:=]/.exec(keep)!;
+  const before = text[at + op.index - 1];
+  return op[0] === "=" && before !== undefined && /[A-Za-z0-9_]/.test(before) && keep[op.index + 1] !== ">" ? "literal" : "code";
+}
+
 /**
  * Order matters where matches overlap: the earlier rule wins (the specific before the generic).
  * Every repetition is bounded: a rule is tried at each keyword, and an unbounded one would make
@@ -141,7 +163,17 @@ export const RULES: readonly Rule[] = [
   // name = value, name: value, "name": "value" where the name sounds secret and the value looks
   // random (and is not a function called: `key = pbkdf2Sync(…)`). A value is read whole, at most
   // 1024 chars (longer runs are blobs, not values; the bound keeps "key:key:key…" linear).
-  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), String.raw`(${ASSIGNMENT_KEEP})(?=(${ASSIGNMENT_VALUE}{8,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m, text) => text[m.index + m[0].length] !== "(" && genericSecret(s, () => assignmentName(text, m)), { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
+  // A person's password (or a token handed over) under a password-like name is judged by a lower
+  // bar: `DB_PASSWORD="…"`, `"password": "…"`, `password: …`, `?token=…&` (one regex for both).
+  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), String.raw`(${ASSIGNMENT_KEEP})(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m, text) => {
+    if (text[m.index + m[0].length] === "(") return false;
+    if (genericSecret(s, () => assignmentName(text, m))) return true;
+    return passwordValue(s, assignmentForm(m[1]!, text, m.index)) && passwordName(assignmentName(text, m)) ? "password" : false;
+  }, { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
+  // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
+  regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
+  // `mysql -u root -pX` (or `-p X`), `sshpass -p X ssh …`: -p is the password only for these.
+  regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true }),
 ];
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

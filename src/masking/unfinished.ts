@@ -3,7 +3,7 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
+import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
@@ -11,12 +11,20 @@ const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
 const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatMap((r) => r.keywords);
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];
 const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|-----B[A-Z]{0,4})$`);
-/** An assignment (`API_KEY=abc…`) or a URL password (`://user:pa…`) whose value runs to the end: group 1. */
-const UNFINISHED_VALUE = new RegExp(String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+))$`, "i");
+/**
+ * An assignment (`API_KEY=abc…`), a URL password (`://user:pa…`), a password flag (`--token ab…`,
+ * `mysql -pab…`) whose value runs to the end: the one group that matched.
+ */
+const UNFINISHED_VALUE = new RegExp(
+  String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+)|--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)|${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+))$`,
+  "i",
+);
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** Chars a trailing token or value is made of: walked back over to find where to look. */
 const RUN_CHAR = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+=~!@#$%^&*?:|") RUN_CHAR[c.charCodeAt(0)] = 1;
+/** How far back into emitted text a trailing run is followed. */
+const MAX_EMITTED_RUN = 256;
 /** Covers what precedes a token or value and is not run chars (`"client_secret": "`, `Bearer `). */
 const PREFIX_SLACK = 96;
 
@@ -28,18 +36,21 @@ const PREFIX_SLACK = 96;
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
   if (key >= from && KEY_HEADER.test(text.slice(key, key + 100)) && text.indexOf("-----END ", key) < 0) return key;
+  // The run may have begun in text already emitted (output arriving a few bytes at a time): its
+  // start is looked for there too, and what continues it from `from` on is held.
   let run = text.length;
-  while (run > from && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
-  const window = Math.max(from, run - PREFIX_SLACK);
+  const limit = Math.max(0, from - MAX_EMITTED_RUN);
+  while (run > limit && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
+  const window = Math.max(0, run - PREFIX_SLACK);
   const tail = text.slice(window);
   let hold = -1;
   const t = UNFINISHED_TOKEN.exec(tail);
   if (t) hold = window + t.index;
   const v = UNFINISHED_VALUE.exec(tail);
   if (v) {
-    const value = v[1] ?? v[2]!;
+    const value = v[1] ?? v[2] ?? v[3] ?? v[4]!;
     const at = window + tail.length - value.length;
     if (hold < 0 || at < hold) hold = at;
   }
-  return hold;
+  return hold < 0 || hold >= text.length ? -1 : Math.max(from, hold);
 }

@@ -1,15 +1,41 @@
 // verify and diff: the rows the source files map to, against the rows the projection holds, per
 // surface, both streamed in the same key order (never all in memory at once).
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
 import { maskKnown, type KnownDigests } from "../masking/known-digests.js";
+import type { SecretValues } from "../masking/secret-values.js";
 import { RpcError } from "../rpc/errors.js";
+import { readTranscript } from "../sync/transcript-slice.js";
 import { eventRow, foldSession, parseSourceLine, type ApprovalRow, type AuditRow, type EventRow, type SessionRow } from "./rows.js";
 import { SURFACES, type Surface } from "./schema.js";
-import { discoverSources, type SourceFile } from "./sources.js";
+import { discoverSources, isTranscript, type SourceFile } from "./sources.js";
+import { transcriptSessionRow } from "./transcript-rows.js";
+
+/**
+ * Imported transcripts to compare too: their files (under the configured roots), the sources
+ * those roots are (claude-code, codex), and the secrets masked in them (values and digests, as the
+ * importer has them).
+ */
+export interface TranscriptCompare {
+  files: SourceFile[];
+  sources: string[];
+  secrets: SecretValues;
+  /** Filled in from the projection: sessions staged (being re-imported). */
+  staged?: Set<string>;
+}
+
+/** Sessions of these sources are compared: warden's own, and those of the transcript roots given. */
+const comparedSources = (t: TranscriptCompare | undefined) => ["warden", ...(t?.sources ?? [])];
+
+/** A file last opened for writing by an older warden (read-only here) may lack the staging table. */
+const hasStaging = (db: Database.Database) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staging'").get() !== undefined;
+
+/** Transcripts being re-imported apart (staged): compared once swapped in, not while half read. */
+const stagedSessions = (db: Database.Database) => new Set(hasStaging(db) ? (db.prepare("SELECT session FROM staging").pluck().all() as string[]) : []);
 
 interface Keyed {
   key: string;
@@ -60,12 +86,41 @@ export function watermarkLimits(db: Database.Database): Map<string, number> {
   return new Map((db.prepare("SELECT path, offset FROM watermarks").all() as Array<{ path: string; offset: number }>).map((w) => [w.path, w.offset]));
 }
 
-function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>, known: KnownDigests | null): Generator<Keyed> {
+/**
+ * A transcript's session and events as the importer makes them (read, masked, parsed, folded in
+ * one go: the same rows as any number of slices), up to `limit` bytes.
+ */
+function transcriptRows(source: SourceFile, limit: number | undefined, secrets: SecretValues): { session: SessionRow | null; events: EventRow[] } {
+  const st = statSync(source.path, { throwIfNoEntry: false });
+  if (!st || limit === 0) return { session: null, events: [] };
+  const events = new Map<number, EventRow>();
+  let session: SessionRow | null = null;
+  readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, undefined, { outcome: "new", from: 0, reset: true }, secrets, limit ?? Infinity, (b) => {
+    for (const e of b.rows) events.set(e.seq, { session: source.session!, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length });
+    if (b.wm.last_seq > 0) session = transcriptSessionRow(b.session, source, b.wm.last_seq);
+  });
+  return { session, events: [...events.keys()].sort((a, b) => a - b).map((s) => events.get(s)!) };
+}
+
+function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>, transcripts: TranscriptCompare | undefined, known: KnownDigests | null): Generator<Keyed> {
   const all = discoverSources(home);
   if (surface === "sessions" || surface === "events") {
-    const ledgers = all.filter((s) => s.kind === "ledger").sort((a, b) => (a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0));
-    for (const source of ledgers) {
+    const files = [...all.filter((s) => s.kind === "ledger"), ...(transcripts?.files ?? [])].sort((a, b) => (a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0));
+    for (const source of files) {
       if (after !== null && source.session! < after.split("\u0000")[0]!) continue;
+      if (isTranscript(source.kind)) {
+        if (transcripts!.staged?.has(source.session!)) continue;
+        const { session, events } = transcriptRows(source, limits.get(source.rel), transcripts!.secrets);
+        if (surface === "sessions") {
+          if (session && (after === null || source.session! > after)) yield { key: source.session!, row: sessionLine(session) };
+        } else {
+          for (const e of events) {
+            const key = k2(e.session, e.seq);
+            if (after === null || key > after) yield { key, row: eventLine(e) };
+          }
+        }
+        continue;
+      }
       const records = fileRecords(source, limits.get(source.rel), known);
       if (surface === "sessions") {
         // Folded like the projection folds them: every valid line, in file order.
@@ -92,21 +147,22 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
 }
 
 /**
- * The projection's side. Sessions and events compared are warden's own, from ledgers still there:
- * imported transcripts come from files outside the home (sync.status reports them), and a session
- * whose ledger is gone keeps its history, marked source_missing, with nothing left to compare.
+ * The projection's side. Sessions and events compared are warden's own and those imported from
+ * the transcript roots given, from files still there: a session whose file is gone keeps its
+ * history, marked source_missing, with nothing left to compare.
  */
-function* projectionRows(db: Database.Database, surface: Surface, after: string | null): Generator<Keyed> {
+function* projectionRows(db: Database.Database, surface: Surface, after: string | null, sources: string[]): Generator<Keyed> {
+  const among = `s.source IN (${sources.map(() => "?").join(", ")})${hasStaging(db) ? " AND s.id NOT IN (SELECT session FROM staging)" : ""}`;
   if (surface === "sessions") {
-    for (const r of db.prepare("SELECT * FROM sessions WHERE source = 'warden' AND source_missing = 0 ORDER BY id").iterate() as Iterable<SessionRow>) {
+    for (const r of db.prepare(`SELECT * FROM sessions s WHERE ${among} AND s.source_missing = 0 ORDER BY id`).iterate(...sources) as Iterable<SessionRow>) {
       if (after === null || r.id > after) yield { key: r.id, row: sessionLine(r) };
     }
   } else if (surface === "events") {
     const events = db.prepare(
       // Events without a session row are compared too (they are drift).
-      "SELECT e.* FROM events e LEFT JOIN sessions s ON s.id = e.session WHERE s.id IS NULL OR (s.source = 'warden' AND s.source_missing = 0) ORDER BY e.session, e.seq",
+      `SELECT e.* FROM events e LEFT JOIN sessions s ON s.id = e.session WHERE s.id IS NULL OR (${among} AND s.source_missing = 0) ORDER BY e.session, e.seq`,
     );
-    for (const r of events.iterate() as Iterable<EventRow>) {
+    for (const r of events.iterate(...sources) as Iterable<EventRow>) {
       const key = k2(r.session, r.seq);
       if (after === null || key > after) yield { key, row: eventLine(r) };
     }
@@ -147,13 +203,17 @@ function snapshot<T>(db: Database.Database, fn: () => T): T {
   }
 }
 
-/** `known`: the daemon's digests of values masked before (ledger lines that hold one are masked in the projection). */
-export function verify(home: string, db: Database.Database, surface?: Surface | "all", known: KnownDigests | null = null): ResultOf<"projection.verify"> {
+/**
+ * `known`: the daemon's digests of values masked before (ledger lines that hold one are masked in
+ * the projection); by default those of the secrets transcripts are masked with, as import does.
+ */
+export function verify(home: string, db: Database.Database, surface?: Surface | "all", transcripts?: TranscriptCompare, known: KnownDigests | null = transcripts?.secrets.digests ?? null): ResultOf<"projection.verify"> {
   return snapshot(db, () => {
     const limits = watermarkLimits(db);
+    if (transcripts) transcripts.staged = stagedSessions(db);
     const surfaces = surfacesOf(surface).map((s) => {
-      const source = digest(sourceRows(home, s, null, limits, known));
-      const projection = digest(projectionRows(db, s, null));
+      const source = digest(sourceRows(home, s, null, limits, transcripts, known));
+      const projection = digest(projectionRows(db, s, null, comparedSources(transcripts)));
       return { surface: s, ok: source.count === projection.count && source.hash === projection.hash, source, projection };
     });
     return { ok: surfaces.every((s) => s.ok), surfaces };
@@ -163,7 +223,7 @@ export function verify(home: string, db: Database.Database, surface?: Surface | 
 type Difference = ResultOf<"projection.diff">["differences"][number];
 
 /** Merge-joins source and projection rows, surface by surface, from the cursor on. */
-export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }, known: KnownDigests | null = null): ResultOf<"projection.diff"> {
+export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }, transcripts?: TranscriptCompare, known: KnownDigests | null = transcripts?.secrets.digests ?? null): ResultOf<"projection.diff"> {
   const surfaces = surfacesOf(q.surface);
   let start: { surface: Surface; key: string } | null = null;
   if (q.cursor) {
@@ -176,17 +236,18 @@ export function diff(home: string, db: Database.Database, q: { surface?: Surface
       throw new RpcError("invalid_params", "cursor is not one this daemon gave out for this surface", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
     }
   }
-  return snapshot(db, () => diffFrom(home, db, surfaces, start, q.limit, known));
+  return snapshot(db, () => diffFrom(home, db, surfaces, start, q.limit, transcripts, known));
 }
 
-function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number, known: KnownDigests | null): ResultOf<"projection.diff"> {
+function diffFrom(home: string, db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number, transcripts: TranscriptCompare | undefined, known: KnownDigests | null): ResultOf<"projection.diff"> {
   const limits = watermarkLimits(db);
+  if (transcripts) transcripts.staged = stagedSessions(db);
   const out: Difference[] = [];
   let lastRaw: { surface: Surface; key: string } | null = null;
   for (const surface of surfaces.slice(start ? Math.max(0, surfaces.indexOf(start.surface)) : 0)) {
     const after = start && start.surface === surface ? start.key : null;
-    const src = sourceRows(home, surface, after, limits, known);
-    const prj = projectionRows(db, surface, after);
+    const src = sourceRows(home, surface, after, limits, transcripts, known);
+    const prj = projectionRows(db, surface, after, comparedSources(transcripts));
     let a = src.next();
     let b = prj.next();
     while (!a.done || !b.done) {

@@ -1,7 +1,8 @@
 // File operations on projection databases: integrity checks, swaps with their -wal/-shm, backups.
-import { copyFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
+import { copyFileExclusive } from "../nofollow.js";
 import { RpcError } from "../rpc/errors.js";
 import { SCHEMA_VERSION } from "./schema.js";
 
@@ -14,6 +15,16 @@ export function replaceDb(from: string, to: string): void {
   for (const ext of ["-wal", "-shm", "-journal"]) rmSync(to + ext, { force: true });
   renameSync(from, to);
   for (const ext of ["-wal", "-shm"]) rmSync(from + ext, { force: true });
+}
+
+/**
+ * SQLite's quick_check: null when the file is sound, else what it found. Damage shows either as
+ * rows other than `ok` (a page that does not parse) or as SQLITE_CORRUPT thrown: both count.
+ */
+export function quickCheckProblems(db: Database.Database): string | null {
+  const rows = db.pragma("quick_check") as Array<{ quick_check: string }>;
+  if (rows.length === 1 && rows[0]!.quick_check === "ok") return null;
+  return rows.slice(0, 3).map((r) => r.quick_check.replace(/\s+/g, " ")).join("; ") || "quick_check returned nothing";
 }
 
 /** integrity_check and schema version of a database file; throws projection_corrupt naming it. */
@@ -36,7 +47,8 @@ export function checkDbFile(path: string): void {
 /** Copies a backup into place as `to` (via a temporary name, so a crash leaves the old one). */
 export function installCopy(from: string, to: string): void {
   const tmp = `${to}.restore-tmp`;
-  copyFileSync(from, tmp);
+  removeDb(tmp); // a leftover (or a link: rm removes the link itself); the copy then creates it O_EXCL
+  copyFileExclusive(from, tmp);
   replaceDb(tmp, to);
 }
 

@@ -6,12 +6,13 @@ import { withLockHeld } from "../daemon/lock.js";
 import { readDaemonKey, readDigests } from "../daemon/masked-digests.js";
 import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
 import { KnownDigests } from "../masking/known-digests.js";
-import { SecretValues } from "../masking/secret-values.js";
 import { ensureRunRoot } from "../daemon/secure-dir.js";
 import { WardenError } from "../errors.js";
+import { SecretValues } from "../masking/secret-values.js";
 import { syncAll } from "./catchup.js";
 import { verify } from "./compare.js";
 import { checkDbFile, installCopy, removeDb } from "./files.js";
+import { indexNextLedger } from "./ledger-index.js";
 import { Projection } from "./projection.js";
 
 function offline<T>(fn: () => T): T {
@@ -38,9 +39,11 @@ export function resetStorage(onFile: (done: number, total: number) => void): { f
     removeDb(paths.projection);
     const p = Projection.open(paths.projection);
     try {
-      const secrets = knownSecrets(paths);
+      const secrets = knownSecrets(paths) ?? new SecretValues();
       const report = syncAll(p, paths.home, { onFile, secrets });
-      return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db, "all", secrets?.digests ?? null) };
+      // Searchable when the daemon starts, as after a live rebuild (no vault is unlocked here: the rules and the digests mask).
+      while (indexNextLedger(p, paths.home, secrets, 64 * 1024 * 1024));
+      return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db, "all", undefined, secrets.digests) };
     } finally {
       p.close();
     }

@@ -3,6 +3,7 @@
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
 import { RULES_VERSION } from "../masking/rules.js";
+import { refuseSymlink } from "../nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
@@ -58,6 +59,8 @@ export class Projection {
 
   /** Opens (creating when writable and missing) and checks the schema version. Throws on a damaged file. */
   static open(path: string, opts: { readonly?: boolean } = {}): Projection {
+    // SQLite opens by path and follows links: the database and its side files are checked first (see refuseSymlink for the window).
+    for (const ext of ["", "-wal", "-shm", "-journal"]) refuseSymlink(path + ext);
     const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     try {
       db.pragma("busy_timeout = 5000");
@@ -153,13 +156,36 @@ export class Projection {
 
   /**
    * Applies a batch of an imported transcript: its events (masked already), the session as folded
-   * so far, and the watermark with the importer's state. `reset` first forgets what the file gave
-   * before (a rewritten file, a new rules version), in the same transaction, so readers never see
-   * the session half gone.
+   * so far, and the watermark with the importer's state. `reset` starts the file over (a rewritten
+   * file, a new rules version): done in one batch (`final`, the file read to its end), what the
+   * file gave before is forgotten in the same transaction; in slices, the new rows are staged
+   * apart and replace the live ones in the transaction of the final batch, so readers and sinks
+   * never see the session truncated.
    */
-  readonly applyTranscript = (source: SourceFile, session: TranscriptSession, events: TranscriptEventRow[], wm: WatermarkUpdate & { last_seq: number }, reset: boolean): void =>
+  readonly applyTranscript = (source: SourceFile, session: TranscriptSession, events: TranscriptEventRow[], wm: WatermarkUpdate & { last_seq: number }, reset: boolean, final: boolean): void =>
     this.db.transaction(() => {
-      if (reset) this.forgetRows(source);
+      const s = source.session!;
+      if (reset) {
+        this.s.deleteStaged.run(s);
+        this.s.unstage.run(s);
+        if (final) this.forgetRows(source);
+        else this.s.stage.run(s);
+      }
+      if (this.s.isStaged.get(s)) {
+        for (const e of events) this.s.putStaged.run({ session: s, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, text: e.text });
+        if (final) {
+          this.s.deleteEvents.run(s);
+          this.s.deleteDocs.run(s);
+          this.s.deleteSession.run(s);
+          this.s.unstageEvents.run({ session: s, mask_version: RULES_VERSION });
+          this.s.unstageDocs.run(s);
+          this.s.deleteStaged.run(s);
+          this.s.unstage.run(s);
+          if (wm.last_seq > 0) this.s.putSession.run({ ...transcriptSessionRow(session, source, wm.last_seq), rev: nextRev() });
+        }
+        this.putWatermark(source, wm);
+        return;
+      }
       for (const e of events) {
         this.s.putEvent.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, mask_version: RULES_VERSION });
         if (e.text !== "") this.s.putDoc.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, text: e.text });
@@ -196,6 +222,8 @@ export class Projection {
       this.s.deleteEvents.run(source.session);
       this.s.deleteDocs.run(source.session);
       this.s.deleteSession.run(source.session);
+      this.s.deleteStaged.run(source.session);
+      this.s.unstage.run(source.session);
     } else if (source.kind === "audit") this.s.deleteAudit.run(source.host);
     else this.s.deleteApprovals.run(source.host);
     this.s.deleteWatermark.run(source.rel);
@@ -284,6 +312,19 @@ function prepare(db: Database.Database) {
     ),
     deleteDoc: db.prepare("DELETE FROM search_docs WHERE session = ? AND seq = ?"),
     deleteDocs: db.prepare("DELETE FROM search_docs WHERE session = ?"),
+    stage: db.prepare("INSERT OR IGNORE INTO staging (session) VALUES (?)"),
+    unstage: db.prepare("DELETE FROM staging WHERE session = ?"),
+    isStaged: db.prepare("SELECT 1 AS staged FROM staging WHERE session = ?").pluck(),
+    putStaged: db.prepare(
+      `INSERT OR REPLACE INTO staged_events (session, seq, ts, kind, data, src_offset, src_length, text)
+       VALUES (@session, @seq, @ts, @kind, @data, @src_offset, @src_length, @text)`,
+    ),
+    deleteStaged: db.prepare("DELETE FROM staged_events WHERE session = ?"),
+    unstageEvents: db.prepare(
+      `INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version)
+       SELECT session, seq, ts, kind, data, src_offset, src_length, @mask_version FROM staged_events WHERE session = @session ORDER BY seq`,
+    ),
+    unstageDocs: db.prepare("INSERT INTO search_docs (session, seq, ts, kind, text) SELECT session, seq, ts, kind, text FROM staged_events WHERE session = ? AND text != '' ORDER BY seq"),
     putAudit: db.prepare(
       `INSERT OR REPLACE INTO audit (host, seq, ts, action, outcome, vault, name, kind, record)
        VALUES (@host, @seq, @ts, @action, @outcome, @vault, @name, @kind, @record)`,

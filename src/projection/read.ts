@@ -53,8 +53,24 @@ export function listSessions(db: Database.Database, q: { host?: string; state?: 
   return { sessions: page.map(sessionOut), nextCursor: more && last ? encode({ id: last.id, created: last.created_at }) : null };
 }
 
+/**
+ * Imported transcripts' ids are `<prefix><the tool's own session id>` (sync/importers: Claude Code's
+ * file uuid, Codex's thread uuid), so a person can name one by the id the tool shows them.
+ */
+const TOOL_ID_PREFIXES = ["claude-", "codex-"];
+
+function sessionRow(db: Database.Database, id: string): SessionRow | undefined {
+  const byId = db.prepare("SELECT * FROM sessions WHERE id = ?");
+  return (byId.get(id) as SessionRow | undefined) ?? TOOL_ID_PREFIXES.map((p) => byId.get(p + id) as SessionRow | undefined).find(Boolean);
+}
+
+/** The session's id in the projection: `id` itself, or the imported session whose tool id it is. */
+export function resolveSessionId(db: Database.Database, id: string): string {
+  return sessionRow(db, id)?.id ?? id;
+}
+
 export function getSession(db: Database.Database, id: string): Session {
-  const row = db.prepare("SELECT * FROM sessions WHERE id = ?").get(id) as SessionRow | undefined;
+  const row = sessionRow(db, id);
   if (!row) throw new RpcError("not_found", `no session ${id}`, { session: id });
   return sessionOut(row);
 }
@@ -66,7 +82,7 @@ export function readEvents(db: Database.Database, q: { session: string; after: n
   const session = getSession(db, q.session);
   const rows: EventRow[] = [];
   let bytes = 0;
-  for (const r of db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").iterate(q.session, q.after, q.limit) as Iterable<EventRow>) {
+  for (const r of db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").iterate(session.id, q.after, q.limit) as Iterable<EventRow>) {
     rows.push(r);
     bytes += r.src_length;
     if (bytes >= EVENTS_PAGE_BYTES) break; // leaving the loop ends the statement
@@ -79,7 +95,7 @@ export function listAudit(db: Database.Database, q: { host?: string; since?: str
   const where = ["1 = 1"];
   const args: Record<string, unknown> = { limit: q.limit + 1 };
   if (q.host) (where.push("host = @host"), (args.host = q.host));
-  if (q.since) (where.push("ts >= @since"), (args.since = q.since));
+  if (q.since) (where.push("ts >= @since"), (args.since = new Date(q.since).toISOString())); // rows hold UTC ISO times
   if (after) {
     where.push("(ts, host, seq) < (@ats, @ahost, @aseq)");
     Object.assign(args, { ats: after.ts, ahost: after.host, aseq: after.seq });

@@ -1,9 +1,11 @@
 // Worker thread for a live rebuild: imports every source file (transcripts included) into a fresh
-// database at workerData.path, so the daemon's event loop keeps serving meanwhile.
+// database at workerData.path, so the daemon's event loop keeps serving meanwhile, and makes the
+// search documents of every ledger too: the rebuilt file is searchable the moment it is swapped in.
 import { parentPort, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
 import { SourceMap } from "../sync/source-map.js";
 import { syncAll } from "./catchup.js";
+import { indexNextLedger } from "./ledger-index.js";
 import { Projection } from "./projection.js";
 import type { TranscriptRoot } from "./sources.js";
 
@@ -14,8 +16,11 @@ p.secrets = values;
 try {
   const extra = new SourceMap(home, host, transcripts).discover().sources.filter((s) => s.rel.includes(":"));
   const report = syncAll(p, home, { extra, secrets: values, onFile: (done, total) => parentPort!.postMessage({ type: "progress", done, total }) });
+  const t0 = performance.now();
+  while (indexNextLedger(p, home, values, 64 * 1024 * 1024));
+  const indexMs = Math.round(performance.now() - t0);
   p.db.pragma("wal_checkpoint(TRUNCATE)");
-  parentPort!.postMessage({ type: "done", report });
+  parentPort!.postMessage({ type: "done", report, indexMs });
 } finally {
   p.close();
 }

@@ -119,6 +119,23 @@ CREATE TABLE IF NOT EXISTS import_state (
   path TEXT PRIMARY KEY,
   state TEXT NOT NULL
 );
+
+-- A transcript re-imported from its start in slices is built here, apart from its live rows
+-- (which readers and sinks keep seeing whole), and swapped in, in one transaction, once the whole
+-- file is read. staging holds the sessions being built (a crash resumes the build).
+CREATE TABLE IF NOT EXISTS staging (session TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS staged_events (
+  session TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ts TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT,
+  src_offset INTEGER NOT NULL,
+  src_length INTEGER NOT NULL,
+  -- its search document's text ('' when not searchable)
+  text TEXT NOT NULL,
+  PRIMARY KEY (session, seq)
+) WITHOUT ROWID;
 `;
 
 export type Surface = "sessions" | "events" | "audit" | "approvals";

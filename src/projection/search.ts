@@ -3,6 +3,7 @@
 import type Database from "better-sqlite3";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
+import { getSession } from "./read.js";
 
 type Query = Omit<ParamsOf<"search.query">, "syntax" | "limit"> & { syntax?: "words" | "fts"; limit: number };
 
@@ -27,11 +28,12 @@ export function search(db: Database.Database, q: Query): ResultOf<"search.query"
   }
   const where = ["search MATCH @match"];
   const args: Record<string, unknown> = { match: q.syntax === "fts" ? q.q : wordsQuery(q.q), limit: q.limit + 1, offset };
-  if (q.session) (where.push("d.session = @session"), (args.session = q.session));
+  // A session that is not there is an error, not an empty result (it is found by warden's id or the tool's own).
+  if (q.session) (where.push("d.session = @session"), (args.session = getSession(db, q.session).id));
   if (q.host) (where.push("s.host = @host"), (args.host = q.host));
   if (q.source) (where.push("s.source = @source"), (args.source = q.source));
   if (q.kind) (where.push("d.kind = @kind"), (args.kind = q.kind));
-  if (q.since) (where.push("d.ts >= @since"), (args.since = q.since));
+  if (q.since) (where.push("d.ts >= @since"), (args.since = new Date(q.since).toISOString())); // rows hold UTC ISO times
   const sql = `SELECT d.session, d.seq, d.ts, d.kind, s.host, s.source, s.title, snippet(search, 0, '«', '»', '…', 24) AS snippet
     FROM search JOIN search_docs d ON d.id = search.rowid JOIN sessions s ON s.id = d.session
     WHERE ${where.join(" AND ")} ORDER BY rank LIMIT @limit OFFSET @offset`;

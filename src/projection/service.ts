@@ -10,19 +10,21 @@ import type Database from "better-sqlite3";
 import type { ResultOf } from "../../protocol/index.js";
 import type { Logger } from "../daemon/log.js";
 import type { WardenPaths } from "../daemon/paths.js";
+import { ensurePrivateDir } from "../daemon/secure-dir.js";
+import { WardenError } from "../errors.js";
+import { copyFileExclusive, refuseSymlink } from "../nofollow.js";
 import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { indexLedgerSlice } from "../sync/ledger-index.js";
+import { indexNextLedger } from "./ledger-index.js";
 import { reportBatch } from "../sync/transcript-slice.js";
 import type { TranscriptReader } from "../sync/reader.js";
 import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
 import { headHash, lineHash } from "./resume.js";
 import { remaskBatch } from "./remask.js";
 import { SYNC_VERSION } from "./schema.js";
-import { backupName, checkDbFile, listBackupFiles, removeDb, replaceDb } from "./files.js";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { backupName, checkDbFile, listBackupFiles, quickCheckProblems, removeDb, replaceDb } from "./files.js";
 import { Projection } from "./projection.js";
 import type { counts } from "./read.js";
 import { auditRow, type AuditRow } from "./rows.js";
@@ -43,6 +45,8 @@ type RebuildResult = ResultOf<"projection.rebuild">;
 export class ProjectionService {
   private p: Projection;
   private rebuilding: Promise<RebuildResult> | null = null;
+  /** What the last rebuild's import read (bytes, secrets masked, lines not understood), for sync.run --full. */
+  lastRebuildReport: SyncReport | null = null;
   /** backup, restore and a rebuild's swap take turns. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private auditQueue: Array<{ row: AuditRow; line: string; end: number }> = [];
@@ -64,17 +68,29 @@ export class ProjectionService {
     this.path = paths.projection;
     this.backups = paths.backups;
     const existed = statSync(this.path, { throwIfNoEntry: false }) !== undefined;
+    let opened: Projection | undefined;
     try {
-      this.p = Projection.open(this.path);
-      this.p.db.pragma("quick_check"); // a damaged page must not wait for the first write to show
+      opened = Projection.open(this.path);
+      // A damaged page must not wait for the first read or write to show (it kept the daemon down).
+      const problems = quickCheckProblems(opened.db);
+      if (problems !== null) throw new Error(`quick_check: ${problems}`);
+      this.p = opened;
     } catch (err) {
-      // Damaged: keep it for inspection, start empty, rebuild from the sources once serving.
+      try {
+        opened?.close();
+      } catch {
+        // a damaged file may not even close cleanly; it is set aside either way
+      }
+      if (err instanceof WardenError) throw err; // a symlink planted in the run root: refuse to start, naming it
+      // Damaged: keep it (and its WAL) for inspection, start empty, rebuild from the sources once serving.
       const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       this.log.error("projection damaged; set aside, rebuilding from sources", { event: "projection_corrupt", error: (err as Error).message, aside });
-      try {
-        renameSync(this.path, aside);
-      } catch {
-        // nothing to move
+      for (const ext of ["", "-wal"]) {
+        try {
+          renameSync(this.path + ext, aside + ext);
+        } catch {
+          // nothing to move
+        }
       }
       removeDb(this.path);
       this.p = Projection.open(this.path);
@@ -232,9 +248,11 @@ export class ProjectionService {
     const { wm, st, resume } = prepared;
     const step = await reader.read(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.budget, (batch, secretsVersion) => {
       if (this.p !== p || this.rebuilding || this.closed) return false;
+      // Something else moved the watermark (a catch-up, another job): refused, and the job with it.
+      if (!batch.reset && (p.watermark(source.rel)?.offset ?? 0) !== batch.from) return false;
       // Masked in the reader before a value was learned here: masked with it now, before it is written.
       const b = this.sync.secrets && secretsVersion !== this.sync.secrets.version ? remaskBatch(batch, this.sync.secrets) : batch;
-      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
       reportBatch(opts.report, b);
       this.cachedCounts = null;
       return true;
@@ -263,21 +281,7 @@ export class ProjectionService {
    */
   indexStep(budget: number): boolean {
     if (this.rebuilding || this.closed) return false;
-    const next = this.p.unindexedLedgers()[0];
-    if (!next) return false;
-    const source = this.sourceOf(next.path);
-    const wm = this.p.watermark(next.path)!;
-    if (!source) {
-      this.p.indexLedger({ kind: "ledger", path: "", rel: next.path, host: "", session: wm.session ?? "" }, [], next.offset, wm.masked, false);
-      return true;
-    }
-    indexLedgerSlice(this.p, source, { indexed: next.indexed, offset: next.offset, mask_version: next.mask_version, masked: wm.masked }, this.sync.secrets, budget);
-    return true;
-  }
-
-  private sourceOf(rel: string): SourceFile | null {
-    const m = /^ledger\/([^/]+)\/([^/]+)\.jsonl$/.exec(rel);
-    return m ? ledgerSource(this.paths.home, m[1]!, m[2]!) : null;
+    return indexNextLedger(this.p, this.paths.home, this.sync.secrets, budget);
   }
 
   /** For a reconcile pass over thousands of files: what each file's stat is compared with, in one query. */
@@ -337,7 +341,9 @@ export class ProjectionService {
   /** Runs verify or diff in a worker thread on a read-only connection: the daemon keeps serving. */
   private inWorker<T>(op: "verify" | "diff", query: { surface?: Surface | "all"; limit: number; cursor?: string }): Promise<T> {
     this.flushAudit();
-    return this.runWorker("./compare-worker.js", { home: this.paths.home, path: this.path, op, query, digests: this.sync.secrets?.digests?.snapshot() ?? null });
+    // Masked as import masks: the same values and digests (ledger lines holding a value known by digest too).
+    const imported = { host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.snapshot() ?? { values: [], digests: null } };
+    return this.runWorker("./compare-worker.js", { home: this.paths.home, path: this.path, op, query, ...imported });
   }
 
   /** A one-shot worker posting {ok, result} or {ok: false, error}; typed errors come back as RpcError. */
@@ -364,6 +370,7 @@ export class ProjectionService {
     const run = this.runRebuild(onProgress).finally(() => {
       this.rebuilding = null;
       this.flushAudit(false);
+      this.onLedgerApplied?.(); // the indexer pauses during a rebuild: what the swap's catch-up applied is next
     });
     this.rebuilding = run;
     return run;
@@ -377,17 +384,22 @@ export class ProjectionService {
     removeDb(tmp);
     let swapped = false;
     try {
+      let indexMs = 0;
       const report = await new Promise<SyncReport>((resolve, reject) => {
         const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.snapshot() ?? { values: [], digests: null } };
         const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData });
-        worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport }) => {
+        worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport; indexMs?: number }) => {
           if (m.type === "progress") onProgress({ phase: "import", done: m.done!, total: m.total! });
-          else if (m.type === "done") resolve(m.report!);
+          else if (m.type === "done") {
+            indexMs = m.indexMs ?? 0;
+            resolve(m.report!);
+          }
         });
         worker.once("error", reject);
         worker.once("exit", (code) => code !== 0 && reject(new Error(`rebuild worker exited with ${code}`)));
       });
-      const importMs = Math.round(performance.now() - t0);
+      this.lastRebuildReport = report;
+      const importMs = Math.round(performance.now() - t0) - indexMs;
       if (this.closed) throw new RpcError("unavailable", "the daemon stopped during the rebuild");
       if (report.failed.length > 0) {
         throw new RpcError("conflict", `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`, { failed: report.failed });
@@ -403,8 +415,8 @@ export class ProjectionService {
       this.state = "ok";
       onProgress({ phase: "verify", done: 0, total: 1 });
       const checked = await this.verify();
-      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, durationMs: Math.round(performance.now() - t0), verify: checked };
-      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, durationMs: result.durationMs, ok: result.verify.ok });
+      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, indexMs, durationMs: Math.round(performance.now() - t0), verify: checked };
+      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, indexMs, durationMs: result.durationMs, ok: result.verify.ok });
       return result;
     } catch (err) {
       removeDb(tmp);
@@ -459,8 +471,9 @@ export class ProjectionService {
   backup(): Promise<ResultOf<"projection.backup">> {
     return this.turn(async () => {
       const t0 = performance.now();
-      mkdirSync(this.backups, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(this.backups, { tighten: true }); // a symlinked backups/ is refused, not written through
       const file = backupName(this.backups);
+      refuseSymlink(file); // VACUUM INTO opens by path
       await this.runWorker("./backup-worker.js", { source: this.path, dest: file });
       return { file, bytes: statSync(file).size, integrity: "ok" as const, durationMs: Math.round(performance.now() - t0) };
     });
@@ -476,7 +489,7 @@ export class ProjectionService {
     checkDbFile(file);
     const tmp = `${this.path}.restore-tmp`;
     removeDb(tmp);
-    copyFileSync(file, tmp);
+    copyFileExclusive(file, tmp);
     try {
       const caught = await this.swapIn(tmp);
       this.log.info("projection restored", { event: "restored", file, rows: caught.rows });

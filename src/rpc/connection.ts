@@ -3,6 +3,8 @@
 // buffer passes its high-water mark (set by the server from clientHighWaterBytes) we stop reading
 // that client's requests until it drains; a client that stays there for `stallMs`, or lets output
 // pass `maxOutputBytes`, is disconnected (replies that can be large are paged to stay well below).
+// A line must be finished within `lineIdleMs` of its first byte: a client that opens a line and
+// never ends it (one byte at a time, or none) would otherwise hold its connection slot forever.
 import type { Socket } from "node:net";
 import type { JSONRPCResponse } from "json-rpc-2.0";
 import type { CallContext, PeerCred, RpcLogger } from "./context.js";
@@ -17,6 +19,7 @@ export interface ConnectionLimits {
   maxOutputBytes: number;
   outputHighWaterBytes: number;
   stallMs: number;
+  lineIdleMs: number;
 }
 
 type Reply = JSONRPCResponse | { jsonrpc: "2.0"; id: RequestId; error: object };
@@ -32,6 +35,10 @@ export class RpcConnection {
   private flushQueued = false;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
+  private lineTimer: NodeJS.Timeout | undefined;
+  /** linesEnded when lineTimer was armed: the line it times. */
+  private lineTimed = -1;
+  private dropped = false;
   private closedFlag = false;
   private ending = false;
   private inflight = 0;
@@ -44,7 +51,7 @@ export class RpcConnection {
     readonly id: number,
     private readonly socket: Socket,
     readonly peer: PeerCred,
-    restricted: boolean,
+    access: { restricted: boolean; agentSession: string | null },
     private readonly dispatcher: Dispatcher,
     private readonly limits: ConnectionLimits,
     private readonly log: RpcLogger,
@@ -53,7 +60,8 @@ export class RpcConnection {
     this.ctx = {
       connectionId: id,
       peer,
-      restricted,
+      restricted: access.restricted,
+      agentSession: access.agentSession,
       notify: (method, params) => this.send(JSON.stringify({ jsonrpc: "2.0", method, params })),
       backlog: () => this.pendingBytes + socket.writableLength,
       drained: (below) => this.drained(below ?? 0),
@@ -63,10 +71,15 @@ export class RpcConnection {
       line: (bytes) => this.onLine(bytes),
       oversize: (limit) => this.sendError(null, new RpcError("line_too_long", `line longer than ${limit} bytes discarded`, { limit })),
     });
-    socket.on("data", (chunk: Buffer) => this.splitter.push(chunk));
+    socket.on("data", (chunk: Buffer) => {
+      if (this.dropped) return;
+      this.splitter.push(chunk);
+      this.timeLine();
+    });
     // The client half-closed: answer what it sent (an unterminated last line included), then close.
     socket.on("end", () => {
-      this.splitter.finish();
+      if (!this.dropped) this.splitter.finish();
+      this.timeLine(); // that last line, if any, is finished now
       void this.end(limits.stallMs);
     });
     socket.on("drain", () => this.resume());
@@ -74,6 +87,7 @@ export class RpcConnection {
     socket.once("close", () => {
       this.closedFlag = true;
       clearTimeout(this.stallTimer);
+      clearTimeout(this.lineTimer);
       this.wakeDrainWaiters();
     });
   }
@@ -111,6 +125,30 @@ export class RpcConnection {
     const timer = setTimeout(() => this.socket.destroy(), 1000);
     await this.closed;
     clearTimeout(timer);
+  }
+
+  /** Times the unfinished line, if any, from its first byte; a finished line stops the clock. */
+  private timeLine(): void {
+    if (!this.splitter.midLine) {
+      clearTimeout(this.lineTimer);
+      this.lineTimer = undefined;
+      return;
+    }
+    if (this.lineTimer !== undefined && this.lineTimed === this.splitter.linesEnded) return;
+    clearTimeout(this.lineTimer);
+    this.lineTimed = this.splitter.linesEnded;
+    this.lineTimer = setTimeout(() => this.lineIdle(), this.limits.lineIdleMs);
+  }
+
+  private lineIdle(): void {
+    // While we are not reading (the client's replies are backed up) the line cannot finish: not
+    // the client's delay. The stall timer bounds that state.
+    if (this.paused) return void (this.lineTimer = setTimeout(() => this.lineIdle(), this.limits.lineIdleMs));
+    this.lineTimer = undefined;
+    this.dropped = true;
+    this.log.warn("client left a line unfinished: disconnecting", { event: "client_dropped", reason: "line_idle", connection: this.id, lineIdleMs: this.limits.lineIdleMs });
+    this.sendError(null, new RpcError("line_timeout", `a request line stayed unfinished for ${this.limits.lineIdleMs} ms; closing the connection`, { lineIdleMs: this.limits.lineIdleMs }));
+    void this.end(this.limits.stallMs);
   }
 
   private sendError(id: RequestId, error: RpcError): void {

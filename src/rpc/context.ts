@@ -6,12 +6,24 @@ export interface PeerCred {
   pid: number;
 }
 
+/**
+ * Who a peer is, decided once when it connects, from its process tree (the composition root's
+ * classifier): a person, or an agent of a session warden launched — `session` null when its
+ * session cannot be told (it is restricted all the same).
+ */
+export type PeerRole = { agent: false } | { agent: true; session: string | null };
+
 /** What a handler knows about the call: who is on the other end, and how to reach them. */
 export interface CallContext {
   readonly connectionId: number;
   readonly peer: PeerCred;
-  /** True on the restricted agent socket: only methods declared `agent: true` are served. */
+  /**
+   * Only methods declared `agent: true` are served: the peer is a session's agent (on either
+   * socket), or it connected to the restricted agent socket. Never lifted for a connection's life.
+   */
   readonly restricted: boolean;
+  /** The session whose agent the peer is (audit records name it); null for a person, or when unknown. */
+  readonly agentSession: string | null;
   /** Sends a JSON-RPC notification to this connection (dropped if it has closed). */
   notify(method: string, params: object): void;
   /** Bytes queued for this connection and not yet taken by the kernel. */

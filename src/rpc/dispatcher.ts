@@ -1,5 +1,5 @@
 // Method dispatch on top of json-rpc-2.0's server: params validated against the method's zod
-// schema (strict: unknown keys are -32602), restricted sockets limited to agent methods, RpcError
+// schema (strict: unknown keys are -32602), restricted peers limited to agent methods, RpcError
 // mapped to its wire form, anything else thrown turned into -32603 with details only in the log.
 import {
   JSONRPCServer,
@@ -11,6 +11,7 @@ import {
 import type { z } from "zod";
 import type { MethodSpec } from "../../protocol/method.js";
 import type { CallContext, RpcLogger } from "./context.js";
+import { WardenError } from "../errors.js";
 import { RpcError } from "./errors.js";
 
 type AnySpec = MethodSpec<string, z.ZodType, z.ZodType>;
@@ -101,7 +102,7 @@ export class Dispatcher {
 
   private async invoke(spec: AnySpec, handler: Binding["handler"], raw: unknown, ctx: CallContext): Promise<unknown> {
     if (ctx.restricted && !spec.agent) {
-      throw new RpcError("denied", `${spec.name} is not served on the agent socket`, { method: spec.name });
+      throw new RpcError("denied", `${spec.name} is not served to a session's agent (nor on the agent socket)`, { method: spec.name });
     }
     if (Array.isArray(raw)) {
       throw new RpcError("invalid_params", `${spec.name} takes params by name (an object), not an array`, { issues: [] });
@@ -117,6 +118,8 @@ export class Dispatcher {
       return result;
     } catch (error) {
       if (error instanceof RpcError) throw error;
+      // A write refused because a symlink sits at its path: the caller is told which path.
+      if (error instanceof WardenError && error.kind === "unsafe_path") throw new RpcError("unsafe_path", error.message, error.details);
       this.log.error("handler failed", {
         method: spec.name,
         connection: ctx.connectionId,

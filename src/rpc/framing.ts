@@ -13,6 +13,7 @@ export class LineSplitter {
   private parts: Buffer[] = [];
   private size = 0;
   private discarding = false;
+  private done = 0;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -36,6 +37,7 @@ export class LineSplitter {
         }
       }
       if (nl === -1) return;
+      this.done++;
       if (this.discarding) this.discarding = false;
       else this.emit();
       start = nl + 1;
@@ -46,6 +48,16 @@ export class LineSplitter {
   finish(): void {
     if (this.discarding) this.discarding = false;
     else if (this.size > 0) this.emit();
+  }
+
+  /** Whether a line has begun and not yet ended (held, or being discarded as oversize). */
+  get midLine(): boolean {
+    return this.discarding || this.size > 0;
+  }
+
+  /** Lines ended so far, discarded ones included: tells one unfinished line from the next. */
+  get linesEnded(): number {
+    return this.done;
   }
 
   /** Bytes of an unfinished line held right now (for tests and accounting). */

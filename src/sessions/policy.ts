@@ -50,8 +50,14 @@ function harnessOf(name: string, config: Config["sessions"], env: NodeJS.Process
   const configured = config.harnesses[name];
   if (configured) return configured;
   if (name === "shell") return { argv: [env.SHELL && isAbsolute(env.SHELL) ? env.SHELL : "/bin/sh"], env: {} };
-  const known = ["shell", ...Object.keys(config.harnesses)].join(", ");
-  throw new RpcError("not_found", `no harness ${JSON.stringify(name)} (configured: ${known})`, { harness: name });
+  const known = ["shell", ...Object.keys(config.harnesses)];
+  // Harness names are not looked up on PATH; say so, with the PATH a configured one would use.
+  const path = env.PATH ?? "/usr/bin:/bin";
+  throw new RpcError("not_found", `no harness ${JSON.stringify(name)} (configured: ${known.join(", ")}); add it to sessions.harnesses in config.json (its command is looked up on the daemon's PATH: ${path})`, {
+    harness: name,
+    harnesses: known,
+    path,
+  });
 }
 
 /** The canonical cwd, which must be a directory inside one of the project roots. */
@@ -94,7 +100,10 @@ export function findExecutable(cmd: string, path: string, cwd: string): string {
       // not here
     }
   }
-  throw new RpcError("not_found", `command ${JSON.stringify(cmd)} not found${cmd.includes("/") ? "" : " on PATH"} or not executable`, { command: cmd });
+  // The PATH searched is the session's (the daemon's own, plus harness and --env overrides), which
+  // may well differ from the PATH of the shell the user runs warden from: name it.
+  if (cmd.includes("/")) throw new RpcError("not_found", `command ${JSON.stringify(cmd)} not found or not executable`, { command: cmd });
+  throw new RpcError("not_found", `command ${JSON.stringify(cmd)} not found on the daemon's PATH (${path}) or not executable`, { command: cmd, path });
 }
 
 function badParam(message: string, path: (string | number)[]): RpcError {

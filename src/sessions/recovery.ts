@@ -1,13 +1,14 @@
 // Fail-closed restart: every session of this host that a previous daemon left without an exit is
-// settled at boot. A process group that survived it is killed (after checking, by start time,
-// that the pid still names the process we started), and an exit event records that warden did
-// not see it end. Its output so far stays as recorded; nothing is re-run.
+// settled at boot. What survived of it is killed (its process group, and every process of the
+// session found in /proc, setsid'd ones too: survivors.ts), and an exit event records that warden
+// did not see it end. Its output so far stays as recorded; nothing is re-run.
 import { readdirSync } from "node:fs";
 import { parseEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { Logger } from "../daemon/log.js";
 import { checkIdentity } from "../daemon/proc.js";
+import { killSessionProcesses, scanProcesses, type ProcessTable } from "./survivors.js";
 
 /** Kinds after which a PTY or task session is still running. */
 const UNSETTLED = new Set(["launch", "output", "input", "resize", "status"]);
@@ -24,11 +25,12 @@ export interface Settled {
 export async function settleOrphans(writer: LedgerWriter, dir: string, candidates: string[] | null, log: Logger): Promise<Settled[]> {
   const ids = candidates ?? listSessions(dir);
   const settled: Settled[] = [];
-  for (const id of ids) {
-    if (!UNSETTLED.has(writer.lastKindOnDisk(id) ?? "")) continue;
+  const orphans = ids.filter((id) => UNSETTLED.has(writer.lastKindOnDisk(id) ?? ""));
+  const table = orphans.length > 0 ? scanProcesses() : null; // one /proc walk for all of them
+  for (const id of orphans) {
     const launch = firstEvent(writer.pathOf(id));
     const d = launch?.kind === "launch" ? launch.data : {};
-    const killed = killSurvivors(d);
+    const killed = killSurvivors(id, d, table!);
     await writer.append(id, "exit", { code: null, signal: null, status: "failed", terminal_reason: "daemon_restarted", recovered_on_boot: true, killed });
     log.warn("session left running by a previous daemon settled as failed", { event: "session_recovered", session: id, killed });
     settled.push({ session: id, killed });
@@ -56,26 +58,27 @@ function firstEvent(path: string) {
 }
 
 /**
- * SIGKILLs the recorded process group when that is provably ours: the leader still runs with the
+ * Kills what is left of the session when that is provably ours: the leader still runs with the
  * recorded start time, or it is gone (then only members of its old group can hold that process
  * group id: Linux does not hand out a pid still in use as a group id). A pid reused by another
- * process, or a reboot since, means nothing of ours is left to kill.
+ * process, or a reboot since, means the leader and its group are not ours; processes that claim
+ * the session are still looked at (survivors.ts decides, by start time).
  */
-function killSurvivors(d: Record<string, unknown>): boolean {
+function killSurvivors(id: string, d: Record<string, unknown>, table: ProcessTable): boolean {
   const pid = d.pid;
   const pgid = d.pgid ?? pid;
   if (!Number.isInteger(pid) || !Number.isInteger(pgid) || (pid as number) <= 1 || (pgid as number) <= 1) return false;
-  const identity = checkIdentity({
+  const recorded = {
     pid: pid as number,
+    pgid: pgid as number,
     bootId: typeof d.bootId === "string" ? d.bootId : null,
     startTime: typeof d.startTime === "string" ? d.startTime : null,
-  });
-  if (identity === "rebooted" || identity === "pid_reused") return false;
-  if (identity === "alive" && typeof d.startTime !== "string") return false; // cannot prove it is ours
-  try {
-    process.kill(-(pgid as number), "SIGKILL");
-    return true;
-  } catch {
-    return false; // ESRCH: the whole group is gone
+  };
+  const identity = checkIdentity(recorded);
+  if (identity === "rebooted") return false;
+  if (identity === "pid_reused" || (identity === "alive" && recorded.startTime === null)) {
+    // The recorded leader (and so its group) is not provably ours: only processes claiming the session.
+    return killSessionProcesses(id, { ...recorded, pgid: null }, "pid_dead", table);
   }
+  return killSessionProcesses(id, recorded, identity, table);
 }

@@ -10,12 +10,12 @@ import type { SecretValues } from "../masking/secret-values.js";
 import { getSession, sessionOut } from "../projection/read.js";
 import { foldSession } from "../projection/rows.js";
 import type { ProjectionService } from "../projection/service.js";
-import type { CallContext } from "../rpc/context.js";
+import type { CallContext, PeerRole } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
 import { EventHub } from "./hub.js";
 import { LiveSession, maskArgv } from "./live-session.js";
-import { sessionOfProcess } from "./peer-session.js";
+import { classifyProcess, type Leader } from "./peer-session.js";
 import { planLaunch } from "./policy.js";
 import { PtyChild } from "./pty-child.js";
 import { replayScreen } from "./replay.js";
@@ -33,6 +33,7 @@ export interface SupervisorDeps {
   readSecret(p: ParamsOf<"vault.get">, ctx: CallContext): string;
   config: Config["sessions"];
   host: string;
+  /** The user's home (not WARDEN_HOME): the project root when sessions.projects is empty. */
   home: string;
   agentSocket: string;
   /** The user's umask, for what sessions create. */
@@ -43,9 +44,16 @@ export interface SupervisorDeps {
 }
 
 const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT"]);
+/** Ended sessions' leaders remembered for attributing their orphans (oldest forgotten first). */
+const ENDED_LEADERS = 1024;
 
 export class SessionSupervisor {
   private readonly live = new Map<string, LiveSession>();
+  private readonly titles = new Map<string, string>();
+  /** Every session leader launched (live, then the last ENDED_LEADERS ended), by pid. */
+  private readonly leaders = new Map<number, Leader>();
+  /** Processes known to be a person's (see SessionTree.people). */
+  private readonly people = new Map<number, number>();
   readonly hub: EventHub;
   private readonly screens: Screens;
   private stopping = false;
@@ -95,6 +103,11 @@ export class SessionSupervisor {
       onRecordFailed: (s, err) => this.recordFailed(s, err),
     });
     this.live.set(id, session);
+    this.titles.set(id, p.title ?? plan.title);
+    if (session.startTime !== null) {
+      this.leaders.delete(child.pid); // re-inserted last: the newest leader of a reused pid wins
+      this.leaders.set(child.pid, { session: id, startTime: Number(session.startTime) });
+    }
     const { event, durable } = session.recordDurable("launch", {
       kind: plan.mode,
       mode: plan.mode,
@@ -112,7 +125,11 @@ export class SessionSupervisor {
       secrets: Object.keys(secretEnv), // names only
     });
     session.start(event.seq);
-    void session.done.then(() => this.live.delete(id));
+    void session.done.then(() => {
+      this.live.delete(id);
+      this.titles.delete(id);
+      this.forgetEndedLeaders();
+    });
     d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
     try {
       await durable;
@@ -152,8 +169,8 @@ export class SessionSupervisor {
     }
     if (current.state === "open") throw new RpcError("conflict", `log session ${id} is open: close it first`, { session: id });
     if (current.archived) return this.withLiveness(current);
-    await this.deps.writer.append(id, "archive", {});
-    return this.get(id);
+    await this.deps.writer.append(current.id, "archive", {}); // current.id: `id` may be an imported session's tool id
+    return this.get(current.id);
   }
 
   async snapshot(p: ParamsOf<"sessions.snapshot">): Promise<ResultOf<"sessions.snapshot">> {
@@ -193,25 +210,54 @@ export class SessionSupervisor {
     return { ...s, live: this.isLive(s.id) };
   }
 
-  /** The live session the process `pid` belongs to, if any (the agent socket's notion of "own"). */
-  sessionOf(pid: number): string | null {
-    const leaders = new Map<number, string>();
-    for (const s of this.live.values()) {
-      if (!s.ended && processStartTime(s.child.pid) === s.startTime) leaders.set(s.child.pid, s.id);
-    }
-    return sessionOfProcess(pid, leaders);
+  /**
+   * Whether the process `pid` is a person's or a session's agent, from the process tree. `reaper`:
+   * the daemon's pid when it is a child subreaper (see peer-session.ts), else null.
+   */
+  classifyPeer(pid: number, reaper: number | null): PeerRole {
+    return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
   }
 
-  /** Stops every session: SIGTERM to each group, SIGKILL after the grace, exits recorded. */
+  /** Whether `pid` is a session leader whose exit has not been collected yet (its zombie is not ours to reap). */
+  awaitsExit(pid: number): boolean {
+    for (const s of this.live.values()) if (s.child.pid === pid) return true;
+    return false;
+  }
+
+  private forgetEndedLeaders(): void {
+    const liveIds = new Set(this.live.keys());
+    let ended = 0;
+    for (const l of this.leaders.values()) if (!liveIds.has(l.session)) ended++;
+    for (const [pid, l] of this.leaders) {
+      if (ended <= ENDED_LEADERS) break;
+      if (liveIds.has(l.session)) continue;
+      this.leaders.delete(pid);
+      ended--;
+    }
+  }
+
+  /** The sessions running now, as a shutdown would kill them. */
+  liveList(): Array<{ id: string; title: string; pid: number; mode: "pty" | "task" }> {
+    return [...this.live.values()].filter((s) => !s.ended).map((s) => ({ id: s.id, title: this.titles.get(s.id) ?? "", pid: s.child.pid, mode: s.mode }));
+  }
+
+  /**
+   * Stops every session, escalating: a PTY gets SIGHUP (its terminal going away, as `sessions
+   * kill` sends), SIGTERM at half of killGraceMs, SIGKILL at killGraceMs; a task SIGTERM, then
+   * SIGKILL at killGraceMs. Each signal goes to the whole group; exits are recorded.
+   */
   async dispose(): Promise<void> {
     this.stopping = true;
     const all = [...this.live.values()];
-    for (const s of all) s.signal("SIGTERM", "daemon_stopped");
     const settled = Promise.all(all.map((s) => s.done));
     const grace = this.deps.config.killGraceMs;
-    if (!(await within(settled, grace))) {
-      for (const s of all) if (!s.ended) s.signal("SIGKILL", "daemon_stopped");
-      await within(settled, 2000);
+    for (const s of all) s.signal(s.mode === "pty" ? "SIGHUP" : "SIGTERM", "daemon_stopped");
+    if (!(await within(settled, grace / 2))) {
+      for (const s of all) if (!s.ended && s.mode === "pty") s.signal("SIGTERM", "daemon_stopped");
+      if (!(await within(settled, grace - grace / 2))) {
+        for (const s of all) if (!s.ended) s.signal("SIGKILL", "daemon_stopped");
+        await within(settled, 2000);
+      }
     }
     await this.screens.dispose();
   }

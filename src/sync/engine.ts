@@ -11,13 +11,21 @@ import { emptyReport, type SyncReport, type SyncStep } from "../projection/catch
 import { currentVersion } from "../projection/resume.js";
 import type { ProjectionService } from "../projection/service.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
-import { TranscriptReader } from "./reader.js";
+import { TranscriptReader, type ReaderState } from "./reader.js";
 import type { SourceMap } from "./source-map.js";
 import { DirWatcher } from "./watcher.js";
 
-/** Ledger search indexing: this many bytes of a ledger, then this long for everything else. */
+/** Ledger search indexing: this many bytes of a ledger, then a pause for everything else. */
 const INDEX_SLICE = 256 * 1024;
+/** The pause after a slice when the thread had nothing else to do: search catches up quickly. */
 const INDEX_PAUSE_MS = 20;
+/**
+ * While the thread is busy with other work (sessions printing, requests), indexing takes at most
+ * this share of it: recording comes first, the index lags a burst and catches up after.
+ */
+const INDEX_BUSY_SHARE = 0.1;
+/** Event-loop utilization during a pause above which the thread counts as busy. */
+const BUSY_UTILIZATION = 0.3;
 
 /** Transcript slices asked of the reader thread at once: one being written, the next being read. */
 const READER_JOBS = 2;
@@ -32,6 +40,8 @@ export interface SyncEngineOptions {
   debounceMs: number;
   /** Bytes one file may be read for before the next file's turn (and the event loop's). */
   sliceBytes: number;
+  /** The reader thread's heap limit (MiB); V8's default when absent. */
+  readerHeapMb?: number;
   watch: boolean;
   secrets: SecretValues;
 }
@@ -57,15 +67,19 @@ export class SyncEngine {
   private fullPending = false;
   private waiters: Array<() => void> = [];
   private closed = false;
+  private started = false;
   readonly totals: SyncReport = emptyReport();
   /** Files applied (a step of one, at least) since start. */
   applied = 0;
   lastSyncAt: string | null = null;
   lastReconcileAt: string | null = null;
   lastError: EngineError | null = null;
+  /** Lines not understood since start, per source kind, with the most recent; `totals.unparseable` is folded in here. */
+  readonly unparseable = new Map<string, { lines: number; last: { file: string; line: number } }>();
+  unparseableTotal = 0;
 
   constructor(private readonly o: SyncEngineOptions) {
-    this.reader = new TranscriptReader(o.secrets);
+    this.reader = new TranscriptReader(o.secrets, o.readerHeapMb, (message, fields) => o.log.warn(`sync: ${message}`, fields));
     const own = o.sources.liveDir;
     this.watcher = o.watch
       ? new DirWatcher(
@@ -75,13 +89,23 @@ export class SyncEngine {
               o.log.debug("sync watcher: reconciling", { event: "sync_watch_trouble", reason });
               this.requestReconcile();
             },
+            degraded: (reason) => {
+              if (reason) o.log.warn(`sync watcher: ${reason}; the reconciler covers it (every ${this.reconcileSecs} s)`, { event: "sync_watch_degraded" });
+              else o.log.info("sync watcher: every directory is watched again", { event: "sync_watch_restored" });
+            },
           },
           (dir) => dir === own,
         )
       : null;
   }
 
+  /** Started and not closed: health's `sync` capability. */
+  get running(): boolean {
+    return this.started && !this.closed;
+  }
+
   start(): void {
+    this.started = true;
     this.o.projection.onLedgerApplied = () => this.indexSoon();
     this.indexSoon();
     this.watchRoots();
@@ -99,6 +123,11 @@ export class SyncEngine {
   get watcherState(): { state: "watching" | "degraded" | "off"; dirs: number; reason: string | null } {
     if (!this.watcher) return { state: "off", dirs: 0, reason: "disabled in config (sync.watch)" };
     return { state: this.watcher.degraded ? "degraded" : "watching", dirs: this.watcher.dirs, reason: this.watcher.degraded };
+  }
+
+  /** The transcript reader thread: running, restarting after it died, or given up. */
+  get readerState(): ReaderState {
+    return { ...this.reader.status };
   }
 
   get reconcileSecs(): number {
@@ -207,10 +236,12 @@ export class SyncEngine {
       }
       const { source, fromQueue } = next;
       const settle = (step: SyncStep) => {
+        this.tallyUnparseable(this.totals.unparseable);
         if (step.outcome !== "unchanged") this.applied++;
         if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
       };
       if (isTranscript(source.kind)) {
+        if (this.reader.status.state === "failed") continue; // said once, in the log and sync.status; other sources go on
         const job = this.o.projection
           .syncTranscript(source, this.reader, { report: this.totals, budget: this.o.sliceBytes })
           .then(settle, (err: unknown) => this.fail(`syncing ${source.rel} failed`, source.rel, err))
@@ -231,6 +262,28 @@ export class SyncEngine {
     this.indexSoon(); // other hosts' ledgers just applied
   }
 
+  /**
+   * Folds reported unparseable lines into the per-source tallies (emptying `found`: a daemon that
+   * runs for months must not keep one entry per bad line).
+   */
+  private tallyUnparseable(found: SyncReport["unparseable"]): void {
+    for (const u of found.splice(0)) {
+      const kind = this.o.sources.fromRel(u.rel)?.kind ?? u.rel.split(/[:/]/)[0]!;
+      const t = this.unparseable.get(kind);
+      if (t) {
+        t.lines++;
+        t.last = { file: u.rel, line: u.line };
+      } else this.unparseable.set(kind, { lines: 1, last: { file: u.rel, line: u.line } });
+      this.unparseableTotal++;
+    }
+  }
+
+  /** A full sync (a rebuild, swapped in) just ended: it is the last sync, and what it found is told. */
+  fullSyncDone(report: SyncReport | null): void {
+    if (report) this.tallyUnparseable([...report.unparseable]);
+    this.lastSyncAt = new Date().toISOString();
+  }
+
   /** The next file to apply that has no job under way: queued changes first, then rescans. */
   private pick(inflight: Map<string, unknown>): { source: SourceFile; fromQueue: boolean } | null {
     for (const [map, fromQueue] of [[this.queue, true], [this.rescans, false]] as const) {
@@ -244,21 +297,26 @@ export class SyncEngine {
   }
 
   /**
-   * Ledger search documents, a slice at a time with a pause between: at most about
-   * INDEX_SLICE per INDEX_PAUSE_MS of the daemon's thread, however much output arrives.
+   * Ledger search documents, a slice at a time with a pause between: INDEX_SLICE per
+   * INDEX_PAUSE_MS while the thread is otherwise idle, and at most INDEX_BUSY_SHARE of the thread
+   * while other work kept it busy during the pause, however much output arrives.
    */
-  private indexSoon(): void {
+  private indexSoon(pauseMs = INDEX_PAUSE_MS): void {
     if (this.indexTimer || this.closed) return;
+    const before = performance.eventLoopUtilization();
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null;
+      const busy = performance.eventLoopUtilization(before).utilization > BUSY_UTILIZATION;
+      const t0 = performance.now();
       let more = false;
       try {
         more = this.o.projection.indexStep(INDEX_SLICE);
       } catch (err) {
         this.fail("indexing a ledger for search failed", null, err);
       }
-      if (more) this.indexSoon();
-    }, INDEX_PAUSE_MS);
+      const took = performance.now() - t0;
+      if (more) this.indexSoon(busy ? Math.max(INDEX_PAUSE_MS, (took * (1 - INDEX_BUSY_SHARE)) / INDEX_BUSY_SHARE) : INDEX_PAUSE_MS);
+    }, pauseMs);
     this.indexTimer.unref();
   }
 

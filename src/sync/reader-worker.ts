@@ -2,11 +2,14 @@
 // half of an import) and hands the daemon's thread ready-made batches, which it only has to write.
 // At most WINDOW batches are in flight: the reader waits for the writer to catch up (Atomics),
 // so a big import never piles up in memory.
+import { statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import type { Resume } from "../projection/resume.js";
+import type { SyncStep } from "../projection/catchup.js";
+import type { Watermark } from "../projection/projection.js";
+import { resumePoint, type Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
-import { readTranscript, type FileStat, type ResumeFrom } from "./transcript-slice.js";
+import { readTranscript, type FileStat } from "./transcript-slice.js";
 
 export const WINDOW = 2;
 
@@ -17,7 +20,24 @@ let posted = 0;
 
 export type ReaderRequest =
   | { type: "secrets"; snapshot: SecretsSnapshot }
-  | { type: "read"; job: number; source: SourceFile; st: FileStat; wm: ResumeFrom; resume: Resume; budget: number };
+  | { type: "read"; job: number; source: SourceFile; st: FileStat; wm: Watermark | undefined; resume: Resume; budget: number };
+
+type ReadRequest = Extract<ReaderRequest, { type: "read" }>;
+
+/**
+ * Where to read from, decided again now that this thread opens the file: it may have been
+ * appended to, rewritten or removed since the daemon's stat (a job can wait behind another).
+ */
+function resumeNow(m: ReadRequest): { st: FileStat; resume: Resume } | SyncStep {
+  const st = statSync(m.source.path, { throwIfNoEntry: false });
+  if (!st) return { outcome: m.resume.outcome, done: false }; // gone: the next pass marks it missing
+  const now = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  if (now.size === m.st.size && now.mtimeMs === m.st.mtimeMs && now.ino === m.st.ino) return { st: now, resume: m.resume };
+  const resume = resumePoint(m.source.path, m.source.kind, st, m.wm);
+  const wm = m.wm;
+  if (resume.outcome === "unchanged" && wm && !wm.missing && wm.offset === now.size && wm.mtime_ms === now.mtimeMs && wm.inode === now.ino) return { outcome: "unchanged", done: true };
+  return { st: now, resume };
+}
 
 parentPort!.on("message", (m: ReaderRequest) => {
   if (m.type === "secrets") {
@@ -26,9 +46,11 @@ parentPort!.on("message", (m: ReaderRequest) => {
   }
   try {
     const stopped = () => m.job <= Atomics.load(shared, 1);
-    const step = stopped()
-      ? { outcome: m.resume.outcome, done: false }
-      : readTranscript(m.source, m.st, m.wm, m.resume, secrets, m.budget, (batch) => {
+    const from = stopped() ? ({ outcome: m.resume.outcome, done: false } satisfies SyncStep) : resumeNow(m);
+    const step =
+      "done" in from
+        ? from
+        : readTranscript(m.source, from.st, m.wm, from.resume, secrets, m.budget, (batch) => {
           if (stopped()) return false;
           parentPort!.postMessage({ type: "batch", job: m.job, batch });
           posted++;

@@ -1,13 +1,13 @@
 // Where each importer looks, from config or the tools' own conventions: Claude Code keeps its
 // transcripts under $CLAUDE_CONFIG_DIR (default ~/.claude)/projects, Codex under $CODEX_HOME
 // (default ~/.codex)/sessions.
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../daemon/config.js";
+import { userHome } from "../daemon/paths.js";
 import type { TranscriptRoot } from "../projection/sources.js";
 
 export function transcriptRoots(sync: Config["sync"], env: NodeJS.ProcessEnv): TranscriptRoot[] {
-  const home = env.HOME || homedir();
+  const home = userHome(env);
   const roots: TranscriptRoot[] = [];
   if (sync.claudeCode.enabled) roots.push({ source: "claude-code", root: sync.claudeCode.root ?? join(env.CLAUDE_CONFIG_DIR || join(home, ".claude"), "projects") });
   if (sync.codex.enabled) roots.push({ source: "codex", root: sync.codex.root ?? join(env.CODEX_HOME || join(home, ".codex"), "sessions") });

@@ -19,7 +19,12 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
     let s = by.get(kind);
     if (!s) {
       const root = sources.roots.find((r) => r.source === kind)?.root ?? join(sources.home, kind);
-      s = { source: kind, root, files: 0, missing: 0, rows: 0, filesBehind: 0, bytesBehind: 0, lagMs: null, masked: 0, staleRules: 0, searchBehind: 0 };
+      s = { source: kind, root, files: 0, missing: 0, rows: 0, filesBehind: 0, bytesBehind: 0, lagMs: null, masked: 0, staleRules: 0, searchBehind: 0, unparseable: 0, lastUnparseable: null };
+      const bad = engine.unparseable.get(kind);
+      if (bad) {
+        s.unparseable = bad.lines;
+        s.lastUnparseable = { ...bad.last };
+      }
       by.set(kind, s);
     }
     return s;
@@ -61,5 +66,6 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
     masked: { total, sinceStart: { ...engine.totals.masked } },
     lastError: engine.lastError,
     sinks,
+    reader: engine.readerState,
   };
 }

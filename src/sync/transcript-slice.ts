@@ -4,7 +4,7 @@
 // unmasked is ever held past the line it came in, or reaches the projection.
 import type { Stats } from "node:fs";
 import { scanLines } from "../ledger/jsonl.js";
-import { maskText, maskValue } from "../masking/masker.js";
+import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { SyncOptions, SyncReport, SyncStep } from "../projection/catchup.js";
 import { watermarkAt } from "../projection/catchup.js";
@@ -31,8 +31,9 @@ const add = (into: Record<string, number>, hits: Record<string, number>): number
 
 /**
  * A line as a masked JSON value, or undefined when it is not JSON. Masking the text first is one
- * pass over it; should a match have cut through JSON syntax (so the masked text no longer
- * parses), the raw line is parsed and every string in it masked instead.
+ * pass over it; should a match have cut through JSON syntax (a vault value standing as a JSON
+ * number, or spanning a quote), so the masked text no longer parses, the raw line is masked token
+ * by token instead: every string (object keys included) and every number, by its literal text.
  */
 export function maskedRecord(text: string, secrets: SecretValues, hits: Record<string, number>): unknown {
   const m = maskText(text, secrets);
@@ -43,13 +44,53 @@ export function maskedRecord(text: string, secrets: SecretValues, hits: Record<s
   } catch {
     if (m.text === text) return undefined;
   }
-  let raw: unknown;
+  const tokens = maskTokens(text, secrets);
+  if (tokens === null) return undefined;
   try {
-    raw = JSON.parse(text);
+    const value = JSON.parse(tokens.text) as unknown;
+    add(hits, tokens.hits);
+    return value;
   } catch {
     return undefined;
   }
-  return maskValue(raw, secrets, hits);
+}
+
+/** A JSON string literal (from its opening quote) or a number literal, sticky. */
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * The JSON text with each string and number literal masked on its own: a string by its decoded
+ * value (re-encoded), a number by its digits (a masked number becomes a string holding the
+ * marker). Null when a string literal does not decode (the line is not JSON).
+ */
+function maskTokens(text: string, secrets: SecretValues): { text: string; hits: Record<string, number> } | null {
+  const hits: Record<string, number> = {};
+  let out = "";
+  let pos = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x22 && c !== 0x2d && (c < 0x30 || c > 0x39)) continue;
+    TOKEN.lastIndex = i;
+    const t = TOKEN.exec(text);
+    if (!t) continue;
+    const literal = t[0];
+    let value: string;
+    if (c === 0x22) {
+      try {
+        value = JSON.parse(literal) as string;
+      } catch {
+        return null;
+      }
+    } else value = literal;
+    const r = maskText(value, secrets);
+    if (r.text !== value) {
+      out += text.slice(pos, i) + JSON.stringify(r.text);
+      pos = i + literal.length;
+      add(hits, r.hits);
+    }
+    i += literal.length - 1;
+  }
+  return { text: out + text.slice(pos), hits };
 }
 
 /** The importer's path for a transcript source: the part of `rel` after `<source>:`. */
@@ -71,6 +112,10 @@ export interface TranscriptBatch {
   rows: TranscriptEventRow[];
   wm: WatermarkUpdate & { last_seq: number };
   reset: boolean;
+  /** The batch ends where the file (as stat'ed) does: a re-import built apart is swapped in with it. */
+  final: boolean;
+  /** The offset this batch starts at: it applies only on top of a watermark ending exactly there (or with `reset`). */
+  from: number;
   /** For the report: secrets masked, lines not understood, bytes read. */
   hits: Record<string, number>;
   unparseable: Array<{ rel: string; line: number }>;
@@ -110,7 +155,7 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
   let cancelled = false;
   const flush = () => {
     const wmUpdate = { ...watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq), masked, state: JSON.stringify(importer.state()) };
-    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, hits, unparseable, bytes: end - batchStart }) === false;
+    cancelled = emit({ session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, final: end >= st.size, from: batchStart, hits, unparseable, bytes: end - batchStart }) === false;
     reset = false;
     pending = new Map();
     hits = {};
@@ -168,7 +213,7 @@ export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch):
 /** In this thread: read and apply as we go (catch-up, rebuild, tests). */
 export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: SyncOptions): SyncStep {
   return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
-    p.applyTranscript(source, b.session, b.rows, b.wm, b.reset);
+    p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
     reportBatch(opts.report, b);
   });
 }

@@ -2,36 +2,59 @@
 // keeps a single inotify descriptor for all of them, so descriptors stay bounded whatever the
 // archive's size). Watchers are best effort — events are dropped on overflow, a watch limit
 // (ENOSPC) stops new ones, and a directory created between two events may hide files — so the
-// engine's reconciler stays the source of truth; `trouble` tells it to reconcile now.
+// engine's reconciler stays the source of truth; `trouble` tells it to reconcile now. A root that
+// does not exist yet (Claude Code installed after the daemon started) is waited for on its nearest
+// existing ancestor, and watched the moment it appears.
 import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 
 export interface WatcherEvents {
   /** A file in a watched directory changed, appeared or went. */
   changed(path: string): void;
   /** Events may have been missed (a new directory, a failed watch): reconcile soon. */
   trouble(reason: string): void;
+  /** Some directory cannot be watched (why), or again every one can (null): said once per change. */
+  degraded?(reason: string | null): void;
 }
 
 export class DirWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
+  /** Roots that do not exist yet, each with the depth to watch it to once it does. */
+  private readonly awaited = new Map<string, number>();
+  /** The nearest existing ancestor of each awaited root, watched for the next step of its path only. */
+  private readonly ancestors = new Map<string, FSWatcher>();
   /** Why the last watch could not be set (the watch limit, mostly); null while all is well. */
   degraded: string | null = null;
+  /** Directories whose watch failed (tried again on each pass; the reconciler covers them meanwhile). */
+  private readonly unwatchable = new Map<string, string>();
   private closed = false;
 
   constructor(
     private readonly on: WatcherEvents,
     /** Directories never watched: this host's own ledger, which the daemon applies as it writes it. */
     private readonly skip: (dir: string) => boolean = () => false,
+    private readonly watchFn: typeof watch = watch,
   ) {}
 
   get dirs(): number {
     return this.watchers.size;
   }
 
-  /** Watches `root` and every directory under it, down to `depth` levels. A missing root is skipped. */
+  /** The ancestors watched for roots that do not exist yet. */
+  get waitingOn(): string[] {
+    return [...this.ancestors.keys()];
+  }
+
+  /**
+   * Watches `root` and every directory under it, down to `depth` levels. A missing root is waited
+   * for: its nearest existing ancestor is watched until the root appears.
+   */
   watchTree(root: string, depth: number): void {
-    if (this.closed || this.skip(root) || !this.watchDir(root)) return;
+    if (this.closed || this.skip(root)) return;
+    if (!this.watchDir(root)) {
+      if (!isDir(root)) this.await(root, depth);
+      return;
+    }
     if (depth <= 0) return;
     let entries;
     try {
@@ -42,17 +65,69 @@ export class DirWatcher {
     for (const e of entries) if (e.isDirectory()) this.watchTree(join(root, e.name), depth - 1);
   }
 
+  private await(root: string, depth: number): void {
+    this.awaited.set(root, depth);
+    const dir = nearestDir(root);
+    if (this.ancestors.has(dir)) return;
+    try {
+      const w = watch(dir, { persistent: false }, (_type, name) => this.ancestorEvent(dir, name));
+      w.on("error", () => {
+        // The ancestor went (or its watch broke): every root waiting on it looks again, higher up if need be.
+        w.close();
+        this.ancestors.delete(dir);
+        this.ancestorEvent(dir, null);
+      });
+      this.ancestors.set(dir, w);
+    } catch (err) {
+      // Not watchable (permissions, the watch limit): the reconciler finds the root when it comes.
+      this.degraded = `cannot watch ${dir} for ${root} to appear: ${(err as Error).message}`;
+    }
+  }
+
+  /** Something changed in an ancestor of awaited roots: the roots on that path are tried again. */
+  private ancestorEvent(dir: string, name: string | Buffer | null): void {
+    if (this.closed) return;
+    // An event about the ancestor itself (deleted, moved) concerns every root waiting on it.
+    const step = name === null || !isDir(dir) ? null : name.toString();
+    const concerned = [...this.awaited].filter(([root]) => {
+      const rel = relative(dir, root);
+      return rel !== "" && !rel.startsWith("..") && (step === null || rel.split(sep)[0] === step);
+    });
+    if (concerned.length === 0) return;
+    for (const [root, depth] of concerned) {
+      this.awaited.delete(root);
+      this.watchTree(root, depth); // watched now, or waited for from a nearer ancestor
+      if (this.watchers.has(root)) this.on.trouble(`new directory ${root}`); // files may be in it already
+    }
+    // Each ancestor watch that no awaited root needs any more (it moved down, or appeared) ends.
+    const needed = new Set([...this.awaited.keys()].map(nearestDir));
+    for (const [d, w] of this.ancestors) {
+      if (needed.has(d)) continue;
+      w.close();
+      this.ancestors.delete(d);
+    }
+  }
+
   private watchDir(dir: string): boolean {
     if (this.watchers.has(dir)) return true;
     let w: FSWatcher;
     try {
-      w = watch(dir, { persistent: false }, (type, name) => this.event(dir, type, name));
+      w = this.watchFn(dir, { persistent: false }, (type, name) => this.event(dir, type, name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return false;
-      this.degraded = code === "ENOSPC" ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler" : `cannot watch ${dir}: ${(err as Error).message}`;
-      this.on.trouble(this.degraded);
+      const reason = code === "ENOSPC" ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler" : `cannot watch ${dir}: ${(err as Error).message}`;
+      // Each pass tries again; only a directory newly failing asks for a pass (else: a reconcile loop).
+      if (this.unwatchable.has(dir)) return false;
+      this.unwatchable.set(dir, reason);
+      if (this.degraded === null) this.on.degraded?.(reason);
+      this.degraded = reason;
+      this.on.trouble(reason);
       return false;
+    }
+    if (this.unwatchable.delete(dir) && this.unwatchable.size === 0) {
+      this.degraded = null;
+      this.on.degraded?.(null);
     }
     w.on("error", () => this.unwatch(dir)); // the directory went away
     this.watchers.set(dir, w);
@@ -83,7 +158,24 @@ export class DirWatcher {
 
   close(): void {
     this.closed = true;
-    for (const w of this.watchers.values()) w.close();
+    for (const w of [...this.watchers.values(), ...this.ancestors.values()]) w.close();
     this.watchers.clear();
+    this.ancestors.clear();
+    this.awaited.clear();
   }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or a file on the way (ENOTDIR), or not ours to look into
+  }
+}
+
+/** The nearest existing directory above `path`. */
+function nearestDir(path: string): string {
+  let dir = dirname(path);
+  while (!isDir(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }

@@ -2,6 +2,7 @@
 // KDF parameters, a check block and sealed entries keyed by name hash. A checksum over the body
 // tells a damaged or edited file (`vault_corrupt`) from a wrong passphrase (`bad_passphrase`).
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { openNoFollow } from "../nofollow.js";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { RpcError } from "../rpc/errors.js";
@@ -76,7 +77,7 @@ export function readVaultFile(path: string, vault: string): VaultDoc {
 export function writeVaultFile(path: string, doc: VaultDoc): void {
   const text = JSON.stringify({ ...doc, checksum: checksum(body(doc)) }, null, 1) + "\n";
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, "wx", 0o600);
+  const fd = openNoFollow(tmp, "wx"); // O_EXCL|O_NOFOLLOW: never through a planted link; rename replaces a link at `path` itself
   try {
     writeSync(fd, text);
     fsyncSync(fd);

@@ -8,18 +8,27 @@ import { join } from "node:path";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import type { Config } from "../daemon/config.js";
 import type { Logger } from "../daemon/log.js";
-import { observeProcess, type ObservedProcess } from "../daemon/proc.js";
+import { boundProcess, maskEach, processStartTime, readProcess } from "../daemon/proc.js";
+import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
-import { keysMatch, readVaultFile, type VaultDoc } from "./format.js";
+import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { checkScope } from "./policy.js";
-import { findEntry, listEntries, vaultPath } from "./store.js";
+import { RateLimiter } from "./rate-limit.js";
+import { findEntry, listEntries, listVaults, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
 /** The fallback stat of unlocked vaults' files. */
 const REFRESH_MS = 1000;
+
+export interface VaultServiceOptions {
+  /** Masks text before it is recorded (a caller's argv may hold a secret). */
+  mask?: (text: string) => string;
+  /** The key an agent caller is rate-limited under (its session), or null for a person (never limited). */
+  sessionOf?: (ctx: CallContext) => string | null;
+}
 
 interface CachedDoc {
   /** ino, size, mtime and ctime in ns: any write or replace changes at least one. */
@@ -31,8 +40,11 @@ export class VaultService {
   private readonly keyring: Keyring;
   private readonly throttle = new UnlockThrottle();
   private readonly docs = new Map<string, CachedDoc>();
-  /** The peer's executable and argv, read from /proc on its connection's first audited call. */
-  private readonly observed = new WeakMap<CallContext, ObservedProcess>();
+  /** The peer's executable, argv and start time, read from /proc on its connection's first audited call (masked per record). */
+  private readonly observed = new WeakMap<CallContext, ReturnType<typeof readProcess> & { startTime: string | null }>();
+  private readonly coalescer: AuditCoalescer;
+  private readonly limiter: RateLimiter;
+  private readonly mask: (text: string) => string;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
 
@@ -43,7 +55,11 @@ export class VaultService {
     private readonly log: Logger,
     /** Told every value served, and every value of a vault when it is unlocked, so output and imports can mask it. */
     private readonly onServe: (value: string) => void = () => {},
+    opts: VaultServiceOptions = {},
   ) {
+    this.coalescer = new AuditCoalescer(audit);
+    this.limiter = new RateLimiter(config.rateLimit, opts.sessionOf ?? (() => null));
+    this.mask = opts.mask ?? ((t) => t);
     this.keyring = new Keyring((vault, reason) => {
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
       this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
@@ -146,23 +162,62 @@ export class VaultService {
     return { vaults: this.keyring.status() };
   }
 
-  get(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
+  /**
+   * vault.get: rate-limited per agent session, and audited with identical reads coalesced (see
+   * AuditCoalescer): a repeat is answered only once a record counting it is written.
+   */
+  async get(p: ParamsOf<"vault.get">, ctx: CallContext): Promise<ResultOf<"vault.get">> {
+    const base = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
+    const wait = this.limiter.check(ctx);
+    if (wait > 0) {
+      const t0 = Date.now();
+      await this.record(ctx, { ...base, outcome: "denied", kind: "rate_limited" }, true);
+      const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
+      throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
+    }
+    try {
+      let entry = this.find(p, base);
+      const pending = this.record(ctx, { ...base, outcome: "ok" }, true); // throws if the record cannot be written: no unaudited read
+      if (pending) {
+        await pending;
+        entry = this.find(p, base); // again: a lock or a change while it waited is honoured
+      }
+      return this.serve(base.vault!, entry);
+    } catch (err) {
+      const kind = kindOf(err);
+      if (kind !== "audit_failed") await this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind }, true);
+      throw err;
+    }
+  }
+
+  /** A read answered at once, never coalesced nor limited: secrets a person injects at sessions.launch. */
+  getNow(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
     const base = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
     try {
-      const vault = (base.vault = this.resolveVault(p.vault));
-      const { doc, path } = this.load(vault);
-      const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
-      if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
-      checkScope(entry, p.scope, vault);
-      this.record(ctx, { ...base, outcome: "ok" }); // throws if the record cannot be written: no unaudited read
-      this.keyring.touch(vault); // only a successful read keeps a vault unlocked
-      this.onServe(entry.value);
-      return { vault, name: entry.name, value: entry.value };
+      const entry = this.find(p, base);
+      this.record(ctx, { ...base, outcome: "ok" });
+      return this.serve(base.vault!, entry);
     } catch (err) {
       const kind = kindOf(err);
       if (kind !== "audit_failed") this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind });
       throw err;
     }
+  }
+
+  /** The entry a read names, scope checked; sets `base.vault` to the vault resolved. */
+  private find(p: ParamsOf<"vault.get">, base: { vault?: string }): EntryPlain {
+    const vault = (base.vault = this.resolveVault(p.vault));
+    const { doc, path } = this.load(vault);
+    const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
+    if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
+    checkScope(entry, p.scope, vault);
+    return entry;
+  }
+
+  private serve(vault: string, entry: EntryPlain): ResultOf<"vault.get"> {
+    this.keyring.touch(vault); // only a successful read keeps a vault unlocked
+    this.onServe(entry.value);
+    return { vault, name: entry.name, value: entry.value };
   }
 
   /** Zeroizes every key and releases queued unlocks: part of shutdown. */
@@ -172,6 +227,7 @@ export class VaultService {
     this.watcher = null;
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
+    this.coalescer.flushAll(); // repeats waiting for their record get it (and their answer) before the log closes
     this.lockAll(null);
   }
 
@@ -180,8 +236,14 @@ export class VaultService {
     if (this.config.default) return this.config.default;
     const unlocked = this.keyring.unlockedVaults();
     if (unlocked.length === 1) return unlocked[0]!;
-    throw new RpcError("invalid_params", "name a vault: no vault.default in config and not exactly one vault unlocked", {
+    // None unlocked and only one vault exists: it is the one meant, and the read answers
+    // vault_locked naming it and how to unlock it, not "name a vault".
+    const all = listVaults(this.home);
+    if (unlocked.length === 0 && all.length === 1) return all[0]!;
+    throw new RpcError("invalid_params", `name a vault: no vault.default in config and not exactly one vault unlocked (vaults: ${all.join(", ") || "none"})`, {
       issues: [{ code: "custom", path: ["vault"], message: "required here" }],
+      vaults: all,
+      unlocked,
     });
   }
 
@@ -201,20 +263,42 @@ export class VaultService {
     return { doc, path };
   }
 
-  private record(ctx: CallContext | null, fields: AuditFields): void {
-    try {
-      this.recordOrThrow(ctx, fields);
-    } catch (err) {
+  /**
+   * Appends the record (null), or with `coalesce`, may count it into its window instead and return
+   * a promise of the record that will hold it. Either way, failing to write it is `unavailable`.
+   */
+  private record(ctx: CallContext | null, fields: AuditFields, coalesce = false): Promise<void> | null {
+    const failed = (err: unknown) => {
       this.log.error("audit append failed", { event: "audit_failed", error: (err as Error).message });
-      throw new RpcError("unavailable", "the audit log cannot be written, so nothing is served; see daemon.log", { reason: "audit_failed" });
+      return new RpcError("unavailable", "the audit log cannot be written, so nothing is served; see daemon.log", { reason: "audit_failed" });
+    };
+    try {
+      const pending = this.recordOrThrow(ctx, fields, coalesce);
+      return pending && pending.catch((err) => Promise.reject(failed(err)));
+    } catch (err) {
+      throw failed(err);
     }
   }
 
-  private recordOrThrow(ctx: CallContext | null, fields: AuditFields): void {
+  private recordOrThrow(ctx: CallContext | null, fields: AuditFields, coalesce: boolean): Promise<void> | null {
     let seen = ctx && this.observed.get(ctx);
-    if (ctx && !seen) this.observed.set(ctx, (seen = observeProcess(ctx.peer.pid)));
-    const peer = ctx && seen ? { ...ctx.peer, ...seen } : undefined;
-    this.audit.append({ ...fields, ...(peer ? { peer } : { detail: { ...fields.detail, by: "daemon" } }) });
+    if (ctx && !seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
+    // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
+    const build = (): AuditFields => {
+      // Declared text too: a reason or caller may quote a secret.
+      const [reason, caller, exe, ...argv] = maskEach([fields.reason ?? "", fields.caller ?? "", seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask);
+      const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
+      if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
+      // An agent's read names its session (observed from the process tree at connect, not declared).
+      const session = ctx.agentSession ? { session: ctx.agentSession } : {};
+      return { ...masked, ...session, peer: { ...ctx.peer, ...boundProcess({ exe: seen.exe === null ? null : exe!, argv: seen.argv && argv, more: seen.more }) } };
+    };
+    if (!coalesce || !ctx || !seen) {
+      this.audit.append(build());
+      return null;
+    }
+    const key = JSON.stringify([ctx.peer.pid, seen.startTime, fields.action, fields.vault, fields.name, fields.scope, fields.reason, fields.caller, fields.outcome, fields.kind]);
+    return this.coalescer.record(key, build);
   }
 }
 

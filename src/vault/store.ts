@@ -1,7 +1,7 @@
 // Vault operations on files: create, open with a key, read, change, rekey. Shared by the CLI's
 // mutations and direct reads and by the daemon's reads, so there is one implementation of the
 // format. Mutations hold a per-vault flock in the run root for their read-modify-write.
-import { closeSync, existsSync, openSync, readdirSync } from "node:fs";
+import { closeSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { RpcError } from "../rpc/errors.js";
@@ -9,6 +9,7 @@ import { WardenError } from "../errors.js";
 import { native } from "../daemon/native.js";
 import type { WardenPaths } from "../daemon/paths.js";
 import { ensureRunRoot } from "../daemon/secure-dir.js";
+import { openNoFollow } from "../nofollow.js";
 import { VAULT_KEYS_BYTES, deriveMasterKey, deriveVaultKeys, kdfParams, nameId, wipe, type KdfProfile } from "./crypto.js";
 import { FORMAT, VERSION, keysMatch, newCheck, openEntry, readVaultFile, sealEntry, writeVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 
@@ -99,7 +100,7 @@ export async function rekeyVault(doc: VaultDoc, keys: Buffer, path: string, pass
  */
 export async function withVaultWriteLock<T>(paths: WardenPaths, vault: string, fn: () => Promise<T>): Promise<T> {
   ensureRunRoot(paths);
-  const fd = openSync(join(paths.runRoot, `vault-${vault}.lock`), "a", 0o600);
+  const fd = openNoFollow(join(paths.runRoot, `vault-${vault}.lock`), "a");
   try {
     const deadline = Date.now() + 10_000;
     while (!native().tryFlock(fd, true)) {

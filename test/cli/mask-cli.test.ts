@@ -1,6 +1,6 @@
 // `warden mask --check FILE`: the masking rules over a file, without a daemon. Findings with
-// file:line:column, the rule and a preview that never shows the secret; NDJSON with --json; exit
-// 0 clean, 1 findings, 2 errors.
+// file:line:column, the rule and a preview that never shows the secret; one JSON document with
+// --json; exit 0 clean, 1 findings or a failure (error.kind says which), 2 usage.
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -50,16 +50,15 @@ describe("warden mask --check", () => {
     for (const secret of [github, pw, key.split("\n")[1]!, fake(32, 13)]) assert.ok(!r.stdout.includes(secret.slice(4)), "no secret printed");
   });
 
-  it("prints NDJSON findings then a summary with --json", async () => {
+  it("prints one JSON document with the findings and a summary with --json", async () => {
     const file = join(dir, "leaky.txt");
     const r = await cli(["--check", file, "--json"]);
     assert.equal(r.code, 1);
-    const docs = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(docs[0], { type: "finding", file, line: 1, column: 21, rule: "github", preview: "ghp_…", length: 40 });
-    assert.deepEqual(docs.slice(0, -1).map((d) => d.rule), ["github", "private_key", "url_credentials", "generic_secret"]);
-    const summary = docs.at(-1);
-    assert.equal(summary.type, "summary");
-    assert.equal(summary.findings, 4);
+    const summary = JSON.parse(r.stdout); // the whole of stdout is one document
+    assert.deepEqual(summary.findings[0], { line: 1, column: 21, rule: "github", preview: "ghp_…", length: 40 });
+    assert.deepEqual(summary.findings.map((d: any) => d.rule), ["github", "private_key", "url_credentials", "generic_secret"]);
+    assert.equal(summary.file, file);
+    assert.equal(summary.count, 4);
     assert.equal(summary.lines, 12);
     assert.deepEqual(summary.rules, { github: 1, private_key: 1, url_credentials: 1, generic_secret: 1 });
     assert.ok(Number.isInteger(summary.rulesVersion) && summary.rulesVersion >= 2);
@@ -68,17 +67,18 @@ describe("warden mask --check", () => {
   it("reads standard input with --stdin", async () => {
     const r = await cli(["--stdin", "--json"], `line one\nkey: ${t.stripeLive()}\n`);
     assert.equal(r.code, 1, r.stderr);
-    const docs = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(docs[0], { type: "finding", file: "-", line: 2, column: 6, rule: "stripe", preview: "sk_l…", length: 32 });
+    assert.equal(r.json().file, "-");
+    assert.deepEqual(r.json().findings, [{ line: 2, column: 6, rule: "stripe", preview: "sk_l…", length: 32 }]);
   });
 
-  it("a missing file is an error with kind not_found, exit 2", async () => {
+  it("a missing file is a failure with kind not_found, exit 1", async () => {
     const missing = join(dir, "nope.txt");
     const text = await cli(["--check", missing]);
-    assert.equal(text.code, 2);
-    assert.match(text.stderr, /no such file/);
+    assert.equal(text.code, 1);
+    assert.equal(text.stdout, "");
+    assert.notEqual(text.stderr, "");
     const json = await cli(["--check", missing, "--json"]);
-    assert.equal(json.code, 2);
+    assert.equal(json.code, 1);
     assert.equal(json.json().error.kind, "not_found");
     assert.equal(json.json().error.path, missing);
   });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { spawn as ptySpawn } from "node-pty";
 import { RpcClient } from "../../src/rpc/client.js";
-import { runCli, wardenBin } from "../helpers/cli.js";
+import { hasScript, runCli, runOnTerminal, wardenBin } from "../helpers/cli.js";
 import { useDaemon } from "../helpers/daemon.js";
 
 const project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
@@ -150,6 +150,15 @@ describe("session commands", () => {
     assert.ok(full.stdout.endsWith(tail.stdout), "the tail is the end of the output");
     assert.equal(tail.stderr, "", "no note when stderr is not a terminal");
     assert.equal((await cli(["tasks", "output", id, "--json"])).json().truncated, true);
+
+    // On a terminal, the note comes after the output (where it is seen) and names --full.
+    if (!hasScript) return; // util-linux script makes the terminal
+    const term = await runOnTerminal(["tasks", "output", id], ctx.home.env);
+    assert.equal(term.code, 0, term.out.slice(-500));
+    const lines = term.out.split(/\r?\n/).filter((l) => l !== "");
+    assert.match(lines.at(-2)!, /^0299/, "the output's last line, then the note");
+    assert.ok(lines.at(-1)!.includes("--full"), lines.at(-1));
+    assert.ok(!lines[0]!.includes("--full"), "not before the output");
   });
 
   it("sessions kill ends a session; list shows it exited; archive hides it unless --all", async () => {
@@ -249,6 +258,8 @@ describe("session commands", () => {
     await until("the prompt", () => out.includes("PROMPT> "));
     assert.equal((await cli(["sessions", "kill", id, "--signal", "HUP"])).code, 0);
     assert.equal(await exited, 0);
+    const first = err.split("\n")[0]!;
+    assert.ok(first.includes(`attached to ${id}`) && first.includes("read-only") && first.includes("Ctrl-\\"), `one status line first: ${first}`);
     assert.match(err, /\[session exited: signal SIGHUP \(killed\)\]/);
 
     const after = await cli(["attach", id, "--read-only"]);
@@ -271,6 +282,7 @@ describe("session commands", () => {
 
     const a = attach();
     await until("the snapshot's prompt", () => a.out().includes("PROMPT> "));
+    assert.ok(a.out().includes(`attached to ${id}, Ctrl-\\ detaches`), "a status line says how to detach");
     a.term.write("echo $((6*7))zz\r");
     await until("the command's output", () => a.out().includes("42zz"));
     a.term.resize(100, 30); // SIGWINCH for attach: the session follows

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { loadConfig } from "../../src/daemon/config.js";
@@ -45,4 +45,27 @@ describe("loadConfig", () => {
       );
     });
   }
+});
+
+describe("config paths", () => {
+  it("expands ~/ to the user's home (not WARDEN_HOME) in project roots, transcript roots and a harness's command", () => {
+    writeFileSync(
+      path,
+      JSON.stringify({
+        sessions: { projects: ["~/src", "/srv/app", "~"], harnesses: { mine: { argv: ["~/bin/agent", "~/not-a-command-position"] } } },
+        sync: { claudeCode: { root: "~/claude/projects" }, codex: { root: "/data/codex" } },
+      }),
+    );
+    const c = loadConfig(path);
+    const home = process.env.HOME || homedir();
+    assert.deepEqual(c.sessions.projects, [join(home, "src"), "/srv/app", home]);
+    assert.deepEqual(c.sessions.harnesses.mine!.argv, [join(home, "bin/agent"), "~/not-a-command-position"]);
+    assert.equal(c.sync.claudeCode.root, join(home, "claude/projects"));
+    assert.equal(c.sync.codex.root, "/data/codex");
+  });
+
+  it("rejects a relative path with config_invalid naming it", () => {
+    writeFileSync(path, JSON.stringify({ sessions: { projects: ["src/app"] } }));
+    assert.throws(() => loadConfig(path), (e: any) => e.kind === "config_invalid" && e.details.issues[0].field === "sessions.projects.0");
+  });
 });

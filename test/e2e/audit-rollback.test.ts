@@ -14,7 +14,7 @@ const cli = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}) => run
 
 describe("audit rollback", () => {
   it("is reported by the next daemon start and by doctor", async () => {
-    assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], "pw\n")).code, 0);
+    assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin", "--allow-weak"], "pw\n")).code, 0);
     const first = await startTestDaemon(home);
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], "pw\n")).code, 0);
     assert.equal((await cli(["vault", "lock", "work"])).code, 0);

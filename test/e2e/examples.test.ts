@@ -51,7 +51,7 @@ describe("examples that read a secret", () => {
 
   it("set up: a vault with one scoped secret, unlocked in the daemon", () => {
     const w = (args: string[], stdin: string) => spawnSync(process.execPath, [wardenBin, ...args], input(stdin));
-    assert.equal(w(["vault", "init", "work", "--passphrase-stdin"], "pw\n").status, 0);
+    assert.equal(w(["vault", "init", "work", "--passphrase-stdin", "--allow-weak"], "pw\n").status, 0);
     assert.equal(w(["vault", "add", "work", "API_KEY", "--scope", "dev", "--passphrase-stdin"], `pw\n${value}`).status, 0);
     assert.equal(w(["vault", "unlock", "work", "--passphrase-stdin"], "pw\n").status, 0);
   });

@@ -1,5 +1,7 @@
-// Resource bounds: maxConnections, and clients that do not read their replies.
+// Resource bounds: maxConnections (people's) and maxAgentConnections (agents'), clients that do
+// not read their replies, and lines left unfinished (lineIdleMs).
 import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { useDaemon } from "../helpers/daemon.js";
@@ -79,5 +81,65 @@ describe("clients that do not read", () => {
       "dropped for stalling, not for passing the output limit: reading had paused",
     );
     c.close();
+  });
+});
+
+describe("agents' own connection limit", () => {
+  const ctx = useDaemon({ server: { maxConnections: 2, maxAgentConnections: 2 } });
+
+  it("refuses agent connections past maxAgentConnections; a person still gets every connection of theirs", async () => {
+    const agentSocket = join(dirname(ctx.daemon.socket), "agent.sock");
+    const held: RawClient[] = [];
+    for (let i = 0; i < 2; i++) {
+      const a = await RawClient.connect(agentSocket);
+      assert.equal((await a.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
+      held.push(a);
+    }
+    const over = await RawClient.connect(agentSocket);
+    const refusal = await over.next();
+    assert.equal(refusal.error.code, -32000);
+    assert.equal(refusal.error.data.kind, "too_many_connections");
+    assert.equal(refusal.error.data.limit, "maxAgentConnections");
+    assert.equal(await over.nextLine(), null, "closed after the refusal");
+    for (let i = 0; i < 2; i++) {
+      const person = await RawClient.connect(ctx.daemon.socket);
+      assert.equal((await person.request({ jsonrpc: "2.0", id: 2, method: "vault.status" })).id, 2);
+      held.push(person);
+    }
+    for (const h of held) h.close();
+  });
+});
+
+describe("lineIdleMs", () => {
+  const ctx = useDaemon({ server: { lineIdleMs: 300 } });
+
+  it("drops a connection whose line stays unfinished, with line_timeout; an idle connection between lines stays", async () => {
+    const idle = await RawClient.connect(ctx.daemon.socket);
+    assert.equal((await idle.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
+    const stuck = await RawClient.connect(ctx.daemon.socket);
+    stuck.write('{"jsonrpc":"2.0","id":1,');
+    const reply = await stuck.next();
+    assert.equal(reply.id, null);
+    assert.equal(reply.error.code, -32000);
+    assert.equal(reply.error.data.kind, "line_timeout");
+    assert.equal(await stuck.nextLine(), null, "closed after the error");
+    assert.equal(ctx.daemon.events("client_dropped").at(-1)?.reason, "line_idle");
+    // Idle for longer than lineIdleMs, but with no line begun: still served.
+    assert.equal((await idle.request({ jsonrpc: "2.0", id: 2, method: "ping" })).id, 2);
+    idle.close();
+  });
+
+  it("times a line from its first byte: dribbling bytes does not keep it open", async () => {
+    const c = await RawClient.connect(ctx.daemon.socket);
+    const line = '{"jsonrpc":"2.0","id":1,"method":"ping","params":{' + " ".repeat(10_000);
+    let i = 0;
+    const dribble = setInterval(() => c.write(line[i++ % line.length]!), 20);
+    try {
+      const reply = await c.next(10_000);
+      assert.equal(reply.error.data.kind, "line_timeout");
+    } finally {
+      clearInterval(dribble);
+      c.close();
+    }
   });
 });

@@ -1,13 +1,14 @@
 // Fail-closed restart: SIGKILL the daemon with live PTY sessions and a running task; the next
 // daemon settles every one of them as failed (daemon_restarted), kills what survived of them,
-// keeps their output, and re-runs nothing. A pid since reused by an unrelated process is spared.
+// keeps their output, and re-runs nothing: a grandchild that left the session (setsid, double
+// fork) too. A pid since reused by an unrelated process is spared, even one that claims the session.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bootId, pidAlive } from "../../src/daemon/proc.js";
+import { bootId, pidAlive, processLineage, processStartTime } from "../../src/daemon/proc.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
@@ -113,6 +114,55 @@ describe("restart after a crash", () => {
       }
     } finally {
       stranger.kill("SIGKILL");
+    }
+  });
+
+  it("kills a setsid, double-forked grandchild that left the session's group and Unix session", async () => {
+    await d?.kill(); // the one the test before left running
+    d = await startTestDaemon(home);
+    const c = await RpcClient.connect(d.socket);
+    // The subshell exits at once: the grandchild is reparented, in a Unix session of its own.
+    const s = await c.call("sessions.launch", { argv: ["sh", "-c", "(setsid sh -c 'echo gc=$$; exec sleep 1000' &); exec sleep 300"], cwd: project });
+    const w = await watch(c, s.id);
+    await w.until((x) => /gc=\d+/.test(x.output()), "the grandchild's pid");
+    const gc = Number(/gc=(\d+)/.exec(w.output())![1]);
+    c.close();
+    try {
+      assert.equal(processLineage(gc)?.sid, gc, "it left the session's Unix session (and so its process group)");
+      await d.kill("SIGKILL");
+      assert.ok(pidAlive(gc), "the grandchild outlives the daemon");
+      d = await startTestDaemon(home);
+      assert.equal(d.events("session_recovered").find((e) => e.session === s.id)?.killed, true);
+      await waitFor(() => !pidAlive(gc), "the grandchild killed by settlement");
+    } finally {
+      if (pidAlive(gc)) process.kill(gc, "SIGKILL");
+      await d.kill();
+      d = undefined;
+    }
+  });
+
+  it("spares a process that claims a settled session but started before it (a reused pid)", async () => {
+    // It carries the session's WARDEN_SESSION_ID and holds the recorded pid, but its start time
+    // is before the recorded leader's: it cannot be a process of that session.
+    const id = "01a20000-0000-7000-8000-000000000002";
+    const stranger = spawn("sleep", ["300"], { detached: true, stdio: "ignore", env: { ...process.env, WARDEN_SESSION_ID: id } });
+    try {
+      const pid = stranger.pid!;
+      await waitFor(() => processStartTime(pid) !== null, "the stranger to start");
+      const later = String(Number(processStartTime(pid)) + 1);
+      const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
+      const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
+      const launch = { kind: "task", mode: "task", title: "old", harness: null, argv: ["old"], cwd: project, cols: 80, rows: 24, pid, pgid: pid, startTime: later, bootId: bootId(), env: [], secrets: [] };
+      appendFileSync(file, event(1, "launch", launch));
+      d = await startTestDaemon(home);
+      const settled = d.events("session_recovered").find((e) => e.session === id);
+      assert.ok(settled, "the session was settled");
+      assert.equal(settled.killed, false);
+      assert.ok(pidAlive(pid), "the stranger lives");
+    } finally {
+      stranger.kill("SIGKILL");
+      await d?.kill();
+      d = undefined;
     }
   });
 });

@@ -110,7 +110,10 @@ describe("sync engine: transcripts", () => {
     assert.equal(JSON.parse(json.stdout).results[0].session, `claude-${SESSION}`);
     const human = await runCli(["search", "kubernetes", "--no-daemon"], h.env);
     assert.equal(human.code, 0, human.stderr);
-    assert.match(human.stdout, new RegExp(`claude-${SESSION}#\\d+ +user .*«kubernetes»`));
+    const [header, hit] = human.stdout.split("\n");
+    assert.match(header!, /^SESSION#SEQ +KIND +TIME +MATCH$/);
+    assert.match(hit!, new RegExp(`claude-${SESSION}#\\d+ +user .*«kubernetes»`));
+    assert.equal(hit!.indexOf("user"), header!.indexOf("KIND"), "columns aligned under the header");
     const bad = await runCli(["search", "x", "--source", "emacs"], h.env);
     assert.equal(bad.code, 2, "a bad --source is a usage error");
     const list = await runCli(["sessions", "list", "--source", "claude-code"], h.env);
@@ -118,6 +121,23 @@ describe("sync engine: transcripts", () => {
     const run = await runCli(["sync", "run", "--json"], h.env);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).full, false);
+  });
+
+  it("finds an imported session by the tool's own id (sessions get, events, search --session), with and without the daemon", async () => {
+    for (const direct of [[], ["--no-daemon"]]) {
+      const got = await runCli(["sessions", "get", SESSION, "--json", ...direct], h.env);
+      assert.equal(got.code, 0, got.stdout);
+      assert.equal(got.json().id, `claude-${SESSION}`);
+      const events = await runCli(["events", SESSION, "--json", ...direct], h.env);
+      assert.equal(events.code, 0, events.stdout);
+      assert.ok(events.json().events.some((e: { kind: string }) => e.kind === "user"));
+      const found = await runCli(["search", "kubernetes", "--session", SESSION, "--json", ...direct], h.env);
+      assert.equal(found.code, 0, found.stdout);
+      assert.deepEqual(found.json().results.map((x: { session: string }) => x.session), [`claude-${SESSION}`]);
+    }
+    const none = await runCli(["sessions", "get", "5f0c2d7e-0000-4000-8000-000000000000", "--json"], h.env);
+    assert.equal(none.code, 1);
+    assert.equal(none.json().error.kind, "not_found");
   });
 
   it("makes an append searchable within a second or so", async () => {
@@ -238,9 +258,15 @@ describe("sync engine: without a watcher", () => {
       await eventually("the append", async () => (await c.call("search.query", { q: "ostrich" })).results.length === 1);
       const s = await c.call("sessions.get", { session: `codex-${id}` });
       assert.equal(s.source, "codex");
+      assert.equal((await c.call("sessions.get", { session: id })).id, `codex-${id}`, "found by Codex's own id too");
       assert.equal((s.meta as { cwd: string }).cwd, "/work/api");
       rmSync(join(h.codexSessions, "2026"), { recursive: true });
       await eventually("the delete", async () => (await c.call("sessions.get", { session: `codex-${id}` })).sourceMissing);
+      // Archived by Codex's id: warden's session is the one archived, no session of that bare id is made.
+      const archived = await c.call("sessions.archive", { session: id });
+      assert.equal(archived.id, `codex-${id}`);
+      assert.equal(archived.archived, true);
+      assert.ok(!(await c.call("sessions.list", { archived: true })).sessions.some((x) => x.id === id));
     });
   });
 });

@@ -1,6 +1,6 @@
 // Reads with no daemon: straight from the vault file, still policed and audited.
 import assert from "node:assert/strict";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
@@ -83,5 +83,18 @@ describe("direct mode (no daemon)", () => {
     assert.equal(missing.json().error.kind, "not_found");
     const twice = await cli(["vault", "init", "work", "--passphrase-stdin", "--json"], {}, `${PASS}\n`);
     assert.equal(twice.json().error.kind, "conflict");
+  });
+  it("masks its own argv, reason and caller on record: a value of the vault never read, and a token shape", async () => {
+    const other = "other-value-Zq8Wm3Rt6Yp1";
+    const github = "ghp_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8";
+    assert.equal((await cli(["vault", "add", "work", "OTHER", "--passphrase-stdin"], {}, `${PASS}\n${other}`)).code, 0);
+    const r = await cli(["get", "TOKEN", "--scope", "ci", "--reason", `with ${other}`, "--caller", github], { WARDEN_PASSPHRASE_FILE: passFile });
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(join(home.home, "audit", "testhost.jsonl"), "utf8");
+    const last = JSON.parse(text.trimEnd().split("\n").at(-1)!);
+    assert.equal(last.detail.mode, "direct");
+    assert.ok(last.peer.argv.some((a: string) => a.includes("[MASKED:")), JSON.stringify(last.peer.argv));
+    assert.ok(!text.includes(other) && !text.includes(github), "no trace in the audit file");
+    assert.equal((await cli(["audit", "verify"])).code, 0);
   });
 });

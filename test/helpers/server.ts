@@ -24,7 +24,9 @@ export async function serve(bindings: Binding[], opts: Partial<SocketServerOptio
     dispatcher,
     log,
     maxConnections: 10,
-    limits: { maxLineBytes: 1 << 20, maxBatch: 1000, maxOutputBytes: 1 << 24, outputHighWaterBytes: 1 << 20, stallMs: 30_000 },
+    maxAgentConnections: 10,
+    maxConnectionsPerSession: 10,
+    limits: { maxLineBytes: 1 << 20, maxBatch: 1000, maxOutputBytes: 1 << 24, outputHighWaterBytes: 1 << 20, stallMs: 30_000, lineIdleMs: 30_000 },
     ...opts,
   });
   const path = join(dir, "s.sock");

@@ -166,6 +166,10 @@ describe("streaming: tokens of the new rules split across PTY chunks", () => {
   it("a GitLab token", () => split(`token: ${t.gitlab()}\r\n`, t.gitlab(), "gitlab"));
   it("a Stripe key", () => split(`${t.stripeLive()}\r\n`, t.stripeLive(), "stripe"));
   it("a secret assignment", () => split(`export API_KEY=${fake(32, 5)}\r\n`, fake(32, 5), "generic_secret"));
+  it("a password assignment", () => split(`DB_PASSWORD="s3cr3t-P@ssw0rd-2026!"\r\n`, "s3cr3t-P@ssw0rd-2026!", "password"));
+  it("a password flag", () => split(`$ app --password hunter22x9 --verbose\r\n`, "hunter22x9", "password"));
+  it("a mysql -p password", () => split(`$ mysql -u root -h db.internal -pHunter2x99 app\r\n`, "Hunter2x99", "password"));
+  it("a password split by a colour code", () => split(`password=Hunter2\x1b[1mSuper\x1b[0mSecretValue99x\r\n`, "SecretValue99x", "password"));
   it("a URL password", () => split(`postgres://app:${fake(20, 6)}@db:5432/x\r\n`, fake(20, 6), "url_credentials"));
   it("a private key block in a JSON line", () => {
     const key = JSON.stringify(pem("EC", 3)).slice(1, -1);

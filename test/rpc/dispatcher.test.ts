@@ -42,7 +42,7 @@ function setup() {
   return { d, logged };
 }
 
-const ctx = (restricted = false): CallContext => ({ connectionId: 1, peer: { uid: 0, gid: 0, pid: 1 }, restricted, notify() {}, backlog: () => 0, drained: async () => {}, closed: new Promise<void>(() => {}) });
+const ctx = (restricted = false): CallContext => ({ connectionId: 1, peer: { uid: 0, gid: 0, pid: 1 }, restricted, agentSession: null, notify() {}, backlog: () => 0, drained: async () => {}, closed: new Promise<void>(() => {}) });
 const call = (d: Dispatcher, method: string, params?: unknown, c = ctx()) => d.dispatch({ jsonrpc: "2.0", id: 1, method, params } as never, c) as Promise<any>;
 
 describe("Dispatcher", () => {

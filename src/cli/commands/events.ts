@@ -50,6 +50,7 @@ export class EventsCommand extends WardenCommand {
     const client = await connectDaemon();
     try {
       const s = await client.call("sessions.get", { session: q.session });
+      q = { ...q, session: s.id }; // an imported session may be named by its tool's own id
       const endedBefore = !["running", "open"].includes(s.state);
       let after = q.after;
       for (;;) {

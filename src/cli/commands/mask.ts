@@ -1,10 +1,9 @@
 import { Command, Option } from "clipanion";
 import { WardenCommand } from "../base.js";
 
-/** Exit statuses: no findings, findings, could not check. */
+/** Exit statuses: no findings, findings. Failures exit as every command's do (report.ts): 1, or 2 for usage. */
 const CLEAN = 0;
 const FOUND = 1;
-const ERROR = 2;
 
 export class MaskCommand extends WardenCommand {
   static override paths = [["mask"]];
@@ -16,32 +15,22 @@ export class MaskCommand extends WardenCommand {
 
       For trying rules out: a line you expect masked that is not found is a miss, a finding that is no secret is a false positive.
 
-      With --json, NDJSON: one {"type":"finding", file, line, column, rule, preview, length} per finding, then {"type":"summary", file, lines, findings, rules, rulesVersion}.
+      With --json, one JSON document at the end: {file, lines, count, findings: [{line, column, rule, preview, length}], rules, rulesVersion}; a failure is {"error": {kind, ...}} as for every command.
 
-      Exits 0 when nothing is found, 1 when something is, 2 when the file cannot be read (or the options are wrong).
+      Exits 0 when nothing is found, 1 when something is or the file cannot be read (with --json, \`error.kind\` says which: not_found for a missing file), 2 when the options are wrong.
     `,
     examples: [
       ["Check a transcript", "warden mask --check ~/.claude/projects/-home-me-app/3f2b8c1e.jsonl"],
       ["Check what a command prints", "make deploy 2>&1 | warden mask --stdin"],
-      ["Findings as NDJSON", "warden mask --check .env --json | jq -c 'select(.type == \"finding\")'"],
+      ["Findings as JSON", "warden mask --check .env --json | jq -c '.findings[]'"],
     ],
   });
 
   check = Option.String("--check", { description: "The file to check" });
   stdin = Option.Boolean("--stdin", false, { description: "Check standard input instead of a file" });
-  override json = Option.Boolean("--json", false, { description: "NDJSON: one line per finding, then a summary" });
+  override json = Option.Boolean("--json", false, { description: "One JSON document: the findings and a summary" });
 
   async run(): Promise<number> {
-    const { reportError } = await import("../report.js");
-    try {
-      return await this.scan();
-    } catch (err) {
-      reportError(this.io, err);
-      return ERROR;
-    }
-  }
-
-  private async scan(): Promise<number> {
     const { WardenError } = await import("../../errors.js");
     if ((this.check === undefined) === !this.stdin) throw new WardenError("usage", "give a file with --check FILE, or --stdin", { option: "--check" });
     const { LineChecker, linesOf } = await import("../../masking/check.js");
@@ -50,20 +39,23 @@ export class MaskCommand extends WardenCommand {
     const input = this.check === undefined ? this.stdinText() : await this.fileText(this.check);
     const out = this.context.stdout;
     const rules: Record<string, number> = {};
+    type Finding = { line: number; column: number; rule: string; preview: string; length: number };
+    const findings: Finding[] = []; // kept for --json only: previews and positions, never a secret
     let count = 0;
-    const report = (fs: Array<{ line: number; column: number; rule: string; preview: string; length: number }>) => {
+    const report = (fs: Finding[]) => {
       for (const f of fs) {
         count++;
         rules[f.rule] = (rules[f.rule] ?? 0) + 1;
-        out.write(this.json ? JSON.stringify({ type: "finding", file, ...f }) + "\n" : `${file}:${f.line}:${f.column}: ${f.rule} ${f.preview} (${f.length} chars)\n`);
+        if (this.json) findings.push(f);
+        else out.write(`${file}:${f.line}:${f.column}: ${f.rule} ${f.preview} (${f.length} chars)\n`);
       }
     };
     const checker = new LineChecker();
     for await (const line of linesOf(input)) report(checker.push(line));
     report(checker.end());
-    const summary = { type: "summary", file, lines: checker.lines, findings: count, rules, rulesVersion: RULES_VERSION };
     const byRule = Object.entries(rules).map(([r, n]) => `${r} ${n}`).join(", ");
-    out.write(this.json ? JSON.stringify(summary) + "\n" : count === 0 ? `no findings in ${file} (${checker.lines} lines)\n` : `${count} finding(s) in ${file} (${checker.lines} lines): ${byRule}\n`);
+    const human = count === 0 ? `no findings in ${file} (${checker.lines} lines)` : `${count} finding(s) in ${file} (${checker.lines} lines): ${byRule}`;
+    this.print(human, { file, lines: checker.lines, count, findings, rules, rulesVersion: RULES_VERSION });
     return count === 0 ? CLEAN : FOUND;
   }
 

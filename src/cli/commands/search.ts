@@ -1,4 +1,5 @@
 import { Command, Option } from "clipanion";
+import { WardenError } from "../../errors.js";
 import { WardenCommand } from "../base.js";
 import { parseCount } from "../options.js";
 
@@ -27,7 +28,7 @@ export class SearchCommand extends WardenCommand {
   host = Option.String("--host", { description: "Only this host's sessions" });
   source = Option.String("--source", { description: "warden, claude-code or codex" });
   kind = Option.String("--kind", { description: "Only events of this kind (output, input, user, assistant, tool_call, tool_result, …)" });
-  since = Option.String("--since", { description: "ISO-8601 date or time: only events at or after it" });
+  since = Option.String("--since", { description: "Only events at or after this time (ISO-8601 or a duration ago, e.g. 2h)" });
   limit = Option.String("--limit", "20", { description: "Results per page (1-500)" });
   cursor = Option.String("--cursor", { description: "nextCursor of the previous page" });
   noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the projection file directly" });
@@ -36,6 +37,7 @@ export class SearchCommand extends WardenCommand {
     const { readThrough } = await import("../read-through.js");
     const { search } = await import("../../projection/search.js");
     const { parseParams } = await import("../params.js");
+    const { parseSince } = await import("../times.js");
     const q = parseParams("search.query", {
       q: this.words.join(" "),
       syntax: this.fts ? "fts" : "words",
@@ -43,13 +45,23 @@ export class SearchCommand extends WardenCommand {
       host: this.host,
       source: this.source,
       kind: this.kind,
-      since: this.since,
+      since: this.since === undefined ? undefined : parseSince(this.since, "--since"),
       limit: parseCount(this.limit, "--limit", 1, 500),
       cursor: this.cursor,
     });
-    const r = await readThrough("search.query", q, this.noDaemon, (db) => search(db, q));
-    const line = (h: (typeof r.results)[number]) => `${h.session}#${h.seq}  ${h.kind}  ${h.ts}  ${h.snippet.replace(/\s+/g, " ")}`;
-    const human = r.results.length ? r.results.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no matches";
+    const r = await readThrough("search.query", q, this.noDaemon, (db) => search(db, q)).catch((err: unknown) => {
+      // A --session that names no session is a mistake in the command, not a failed search.
+      if (q.session !== undefined && (err as { kind?: string }).kind === "not_found") throw new WardenError("usage", `--session ${q.session}: no such session`, { option: "--session" });
+      throw err;
+    });
+    const { table } = await import("../table.js");
+    const hits = table(r.results, [
+      { header: "SESSION#SEQ", cell: (h) => `${h.session}#${h.seq}` },
+      { header: "KIND", cell: (h) => h.kind },
+      { header: "TIME", cell: (h) => h.ts },
+      { header: "MATCH", cell: (h) => h.snippet.replace(/\s+/g, " ") },
+    ]);
+    const human = r.results.length ? hits + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no matches";
     this.print(human, r);
     return 0;
   }

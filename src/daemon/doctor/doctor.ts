@@ -33,9 +33,10 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
   };
 }
 
-function overall(states: CheckState[]): DoctorState {
+export function overall(states: CheckState[]): DoctorState {
   if (states.includes("failed")) return "failed";
-  return states.includes("degraded") ? "degraded" : "healthy";
+  if (states.includes("degraded")) return "degraded";
+  return states.includes("rebuilding") ? "rebuilding" : "healthy";
 }
 
 export function storageLayout(paths: WardenPaths): Record<string, unknown> {

@@ -37,6 +37,10 @@ export function checkProjection(ctx: DoctorContext): CheckResult {
   const name = "projection_db";
   const path = ctx.paths.projection;
   const degraded = (message: string): CheckResult => ({ check: { name, state: "degraded", message }, actions: repairs(ctx) });
+  // The running daemon knows best: while it rebuilds, the file at the path is the new, partial one.
+  const live = "status" in ctx.daemon ? ctx.daemon.status.projection?.state : undefined;
+  if (live === "rebuilding") return { check: { name, state: "rebuilding", message: `${path} is being rebuilt from the sources by the daemon` }, actions: [] };
+  if (live === "degraded") return degraded(`the daemon reports ${path} degraded (damaged or missing at start, or an apply failed); it catches up or rebuilds from the sources`);
   if (!statSync(path, { throwIfNoEntry: false })) {
     if (discoverSources(ctx.paths.home).length === 0) return { check: { name, state: "ok", message: "no projection yet, and no sources to build one from" }, actions: [] };
     return degraded(`${path} is missing; sources are intact and it can be rebuilt`);

@@ -1,5 +1,6 @@
-export type CheckState = "ok" | "degraded" | "failed";
-export type DoctorState = "healthy" | "degraded" | "failed";
+/** rebuilding: the daemon is rebuilding the projection from the sources (it was damaged or missing); nothing to repair, not healthy yet. */
+export type CheckState = "ok" | "rebuilding" | "degraded" | "failed";
+export type DoctorState = "healthy" | "rebuilding" | "degraded" | "failed";
 
 /** read_only: inspects only. runtime_only: touches run/<host> files only. requires_manual_review: a person decides. */
 export type RepairRisk = "read_only" | "runtime_only" | "requires_manual_review";

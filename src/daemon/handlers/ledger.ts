@@ -1,6 +1,6 @@
 // sessions.open, events.append, sessions.close, and the projection's read methods. Session reads
-// get their liveness from the supervisor; on the agent socket, events.read serves only the
-// caller's own session.
+// get their liveness from the supervisor; to a restricted peer (a session's agent, or anyone on
+// the agent socket), events.read serves only the agent's own session.
 import { methods } from "../../../protocol/index.js";
 import type { LedgerService } from "../../ledger/service.js";
 import { listAudit, listSessions, readEvents } from "../../projection/read.js";
@@ -22,7 +22,7 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionServ
     }),
     bind(methods["sessions.get"], (p) => supervisor.get(p.session)),
     bind(methods["events.read"], async (p, ctx) => {
-      if (ctx.restricted) checkOwnSession(supervisor, ctx, p.session);
+      if (ctx.restricted) checkOwnSession(ctx, p.session);
       await supervisor.caughtUp(p.session);
       return readEvents(projection.db, p, projection.home);
     }),
@@ -30,10 +30,10 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionServ
   ];
 }
 
-function checkOwnSession(supervisor: SessionSupervisor, ctx: CallContext, session: string): void {
-  const own = supervisor.sessionOf(ctx.peer.pid);
+function checkOwnSession(ctx: CallContext, session: string): void {
+  const own = ctx.agentSession;
   if (own !== session) {
-    throw new RpcError("denied", own === null ? "the agent socket serves events.read only to processes of a running warden session" : "the agent socket serves only your own session's events", {
+    throw new RpcError("denied", own === null ? "events.read is served to restricted peers only for their own session, and this peer belongs to none it can tell" : "an agent may read only its own session's events", {
       method: "events.read",
     });
   }

@@ -23,9 +23,11 @@ export function syncBindings(d: SyncDeps): Binding[] {
       const t0 = performance.now();
       if (p.full) {
         const r = await d.projection.rebuild(() => {});
-        return { full: true, durationMs: Math.round(performance.now() - t0), files: r.files, rows: r.rows, bytes: 0, masked: 0, unparseable: r.unparseable };
+        const report = d.projection.lastRebuildReport;
+        d.engine.fullSyncDone(report);
+        return { full: true, durationMs: Math.round(performance.now() - t0), files: r.files, rows: r.rows, bytes: report?.bytes ?? 0, masked: total(report?.masked ?? {}), unparseable: r.unparseable };
       }
-      const before = { ...d.engine.totals, files: d.engine.applied, masked: total(d.engine.totals.masked), unparseable: d.engine.totals.unparseable.length };
+      const before = { ...d.engine.totals, files: d.engine.applied, masked: total(d.engine.totals.masked), unparseable: d.engine.unparseableTotal };
       await d.engine.runNow();
       const t = d.engine.totals;
       return {
@@ -35,7 +37,7 @@ export function syncBindings(d: SyncDeps): Binding[] {
         rows: t.rows - before.rows,
         bytes: t.bytes - before.bytes,
         masked: total(t.masked) - before.masked,
-        unparseable: t.unparseable.length - before.unparseable,
+        unparseable: d.engine.unparseableTotal - before.unparseable,
       };
     }),
   ];

@@ -1,7 +1,6 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
 import { WardenCommand } from "../../base.js";
-import { parseCount, parseDuration } from "../../options.js";
+import { parseCount } from "../../options.js";
 
 export class AuditListCommand extends WardenCommand {
   static override paths = [["audit", "list"]];
@@ -22,10 +21,11 @@ export class AuditListCommand extends WardenCommand {
   async run(): Promise<number> {
     const { readThrough } = await import("../../read-through.js");
     const { listAudit } = await import("../../../projection/read.js");
-    const q = { host: this.host, since: this.since === undefined ? undefined : sinceIso(this.since), limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
+    const { parseSince } = await import("../../times.js");
+    const q = { host: this.host, since: this.since === undefined ? undefined : parseSince(this.since, "--since"), limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor };
     const r = await readThrough("audit.list", q, this.noDaemon, (db) => listAudit(db, q));
     const line = (r: Record<string, any>) =>
-      [r.ts, String(r.action).padEnd(6), String(r.outcome).padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
+      [r.ts, String(r.action).padEnd(6), String(r.outcome).padEnd(6), r.vault ?? "", r.name ?? "", r.kind ?? "", r.reason ? `reason=${JSON.stringify(r.reason)}` : "", r.count ? `count=${r.count} (${r.first} .. ${r.last})` : "", r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : ""]
         .filter(Boolean)
         .join("  ");
     this.print(r.records.length ? r.records.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no audit records", r);
@@ -33,11 +33,3 @@ export class AuditListCommand extends WardenCommand {
   }
 }
 
-function sinceIso(text: string): string {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return new Date(text).toISOString();
-  try {
-    return new Date(Date.now() - parseDuration(text, "--since")).toISOString();
-  } catch {
-    throw new WardenError("usage", `--since ${JSON.stringify(text)}: expected an ISO time or a duration such as 2h`, { option: "--since" });
-  }
-}

@@ -21,7 +21,7 @@ export class AuditVerifyCommand extends WardenCommand {
     const report = verifyAuditChain(file, this.host ? undefined : paths.auditHead);
     const torn = report.tornTail ? " (a torn last line from a crash is ignored)" : "";
     const human = report.ok
-      ? `audit chain intact: ${report.records} record(s) in ${file}${torn}`
+      ? `audit chain intact: ${report.records} record(s)${report.reads !== report.records ? ` standing for ${report.reads} (coalesced repeats counted)` : ""} in ${file}${torn}`
       : `audit chain BROKEN at line ${report.firstBroken!.line}${report.firstBroken!.seq !== null ? ` (seq ${report.firstBroken!.seq})` : ""}: ${report.firstBroken!.reason}`;
     this.print(human, { file, ...report });
     return report.ok ? 0 : 1;

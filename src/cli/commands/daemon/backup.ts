@@ -14,7 +14,8 @@ export class DaemonBackupCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const r = await callOnce(clientSocketPath(), "projection.backup", {}, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
-    this.print(`backed up to ${r.file} (${r.bytes} bytes, integrity ok, ${r.durationMs} ms)`, r);
+    const { formatBytes, formatDuration } = await import("../../format.js");
+    this.print(`backed up to ${r.file} (${formatBytes(r.bytes)}, integrity ok, ${formatDuration(r.durationMs)})`, r);
     return 0;
   }
 }

@@ -49,7 +49,7 @@ function render(report: Report, fixed?: Array<{ id: string; ok: boolean; message
     out.push("");
   }
   out.push(`warden doctor: ${report.doctor.state}`);
-  for (const c of report.doctor.checks) out.push(`  ${c.state.padEnd(9)} ${c.name.padEnd(9)} ${c.message}`);
+  for (const c of report.doctor.checks) out.push(`  ${c.state.padEnd(10)} ${c.name.padEnd(9)} ${c.message}`);
   if (report.repair_actions.length) {
     out.push("", "repair actions:");
     for (const a of report.repair_actions) out.push(`  ${a.id} [${a.risk}]`, `      $ ${a.command}`, `      ${a.explanation}`);

@@ -13,7 +13,14 @@ export class DaemonListBackupsCommand extends WardenCommand {
     const { resolvePaths } = await import("../../../daemon/paths.js");
     const { listBackupFiles } = await import("../../../projection/files.js");
     const backups = listBackupFiles(resolvePaths().backups); // read from the run root: works with no daemon too
-    this.print(backups.length ? backups.map((b) => `${b.createdAt}  ${String(b.bytes).padStart(10)}  ${b.file}`).join("\n") : "no backups", { backups });
+    const { formatBytes } = await import("../../format.js");
+    const { table } = await import("../../table.js");
+    const rows = table(backups, [
+      { header: "CREATED", cell: (b) => b.createdAt },
+      { header: "SIZE", cell: (b) => formatBytes(b.bytes), align: "right" },
+      { header: "FILE", cell: (b) => b.file },
+    ]);
+    this.print(backups.length ? rows : "no backups", { backups });
     return 0;
   }
 }

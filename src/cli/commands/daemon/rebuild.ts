@@ -45,7 +45,8 @@ export class DaemonRebuildCommand extends WardenCommand {
       const r = await client.call("projection.rebuild", { surface });
       bar(null);
       const shown = r.verify.surfaces.filter((s) => surface === "all" || s.surface === surface);
-      this.print(`rebuilt from ${r.files} files, ${r.rows} rows in ${r.durationMs} ms; verify: ${shown.map((s) => `${s.surface} ${s.ok ? "ok" : "DRIFT"}`).join(", ")}`, r);
+      const { formatDuration } = await import("../../format.js");
+      this.print(`rebuilt from ${r.files} files, ${r.rows} rows in ${formatDuration(r.durationMs)}; verify: ${shown.map((s) => `${s.surface} ${s.ok ? "ok" : "DRIFT"}`).join(", ")}`, r);
       return r.verify.ok ? 0 : 1;
     } finally {
       client.close();

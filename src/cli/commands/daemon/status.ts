@@ -15,6 +15,7 @@ export class DaemonStatusCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const { describeDaemon } = await import("../../../daemon/control.js");
+    const { formatSecs } = await import("../../format.js");
     const r = await describeDaemon();
     const s = r.status;
     const owner = r.lock.state === "absent" ? null : r.lock.owner;
@@ -33,7 +34,7 @@ export class DaemonStatusCommand extends WardenCommand {
       ...(r.lock.state === "stale" ? { staleReason: r.lock.reason } : {}),
     };
     const lines: Record<typeof r.state, string> = {
-      running: `running: pid ${data.pid}, version ${data.version}, up ${Math.round(data.uptimeSecs ?? 0)} s, ${data.connections} connection(s)`,
+      running: `running: pid ${data.pid}, version ${data.version}, up ${formatSecs(data.uptimeSecs ?? 0)}, ${data.connections} connection(s)`,
       unresponsive: `unresponsive: pid ${data.pid} holds the lock but does not answer on ${data.socket}`,
       stopped: "stopped",
       stale: `stopped, with a stale lock from pid ${data.pid} (${r.lock.state === "stale" ? r.lock.reason : ""}); warden daemon doctor --fix cleans it up`,

@@ -3,6 +3,7 @@ import { WardenError } from "../../../errors.js";
 import type { PostgresSink, PushOptions, PushResult } from "../../../sync/push/postgres.js";
 import type { PushSource } from "../../../sync/push/projection-source.js";
 import { WardenCommand } from "../../base.js";
+import { formatDuration } from "../../format.js";
 import { parseCount } from "../../options.js";
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, reportError } from "../../report.js";
 
@@ -99,7 +100,7 @@ export class SyncPushCommand extends WardenCommand {
         },
         onError: (e, attempt, retryInMs) => {
           if (this.json) line({ error: { ...e.details, kind: e.kind, message: e.message }, attempt, retryInMs });
-          else err.write(`warden: ${e.message}; retrying in ${Math.round(retryInMs / 100) / 10} s\n`);
+          else err.write(`warden: ${e.message}; retrying in ${formatDuration(retryInMs)}\n`);
         },
         onRecovered: (failed) => {
           if (this.json) line({ recovered: true, failedAttempts: failed });
@@ -115,7 +116,7 @@ export class SyncPushCommand extends WardenCommand {
 }
 
 function summary(target: string, r: PushResult): string {
-  const secs = `${(r.durationMs / 1000).toFixed(2)} s`;
+  const secs = formatDuration(r.durationMs);
   const failed = r.failures.map((f) => `\n  failed: ${f.host}/${f.session}: ${f.message}`).join("");
   if (r.pushedSessions === 0 && r.failedSessions === 0) return `${target}: up to date (${r.sessions} sessions unchanged, ${secs})`;
   return (

@@ -24,7 +24,7 @@ export class SyncRunCommand extends WardenCommand {
     const { clientSocketPath } = await import("../../../daemon/paths.js");
     const r = await callOnce(clientSocketPath(), "sync.run", { full: this.full }, { connectTimeoutMs: 5000 });
     const bytes = r.bytes >= 1 << 20 ? `${(r.bytes / (1 << 20)).toFixed(1)} MiB` : `${r.bytes} bytes`;
-    const what = r.full ? `re-imported ${r.files} files, ${r.rows} rows` : `applied ${r.files} files: ${r.rows} rows, ${bytes}, ${r.masked} secrets masked`;
+    const what = `${r.full ? "re-imported" : "applied"} ${r.files} files: ${r.rows} rows, ${bytes}, ${r.masked} secrets masked`;
     this.print(`${what} in ${r.durationMs} ms${r.unparseable ? `; ${r.unparseable} lines not understood` : ""}`, r);
     return 0;
   }

@@ -22,9 +22,9 @@ export class SyncStatusCommand extends WardenCommand {
     const { clientSocketPath } = await import("../../../daemon/paths.js");
     const { CLI_CALL } = await import("../../timeouts.js");
     const r = await callOnce(clientSocketPath(), "sync.status", {}, CLI_CALL);
-    const mib = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${n} B`);
+    const { formatBytes, formatDuration, formatSecs } = await import("../../format.js");
     const lines = [
-      `sync ${r.state}; watcher ${r.watcher.state} (${r.watcher.dirs} dirs)${r.watcher.reason ? `: ${r.watcher.reason}` : ""}; full pass every ${r.reconcileSecs} s`,
+      `sync ${r.state}; watcher ${r.watcher.state} (${r.watcher.dirs} dirs)${r.watcher.reason ? `: ${r.watcher.reason}` : ""}; full pass every ${formatSecs(r.reconcileSecs)}`,
       `last sync ${r.lastSyncAt ?? "never"}, last reconcile ${r.lastReconcileAt ?? "never"}; rules v${r.rulesVersion}; ${r.masked.total} secrets masked`,
       "",
       ["source".padEnd(12), "files".padStart(7), "missing".padStart(8), "records".padStart(10), "masked".padStart(7), "behind".padStart(16), "lag".padStart(9), "  root"].join(""),
@@ -35,9 +35,9 @@ export class SyncStatusCommand extends WardenCommand {
           String(s.missing).padStart(8),
           String(s.rows).padStart(10),
           String(s.masked).padStart(7),
-          (s.filesBehind ? `${s.filesBehind} / ${mib(s.bytesBehind)}` : "-").padStart(16),
-          (s.lagMs === null ? "-" : `${(s.lagMs / 1000).toFixed(1)} s`).padStart(9),
-          `  ${s.root}${s.staleRules ? `  (${s.staleRules} files to rescan)` : ""}`,
+          (s.filesBehind ? `${s.filesBehind} / ${formatBytes(s.bytesBehind)}` : "-").padStart(16),
+          (s.lagMs === null ? "-" : formatDuration(s.lagMs)).padStart(9),
+          `  ${s.root}${s.staleRules ? `  (${s.staleRules} files to rescan)` : ""}${s.lastUnparseable ? `  (${s.unparseable} lines not understood, last ${s.lastUnparseable.file}:${s.lastUnparseable.line})` : ""}`,
         ].join(""),
       ),
     ];

@@ -15,7 +15,7 @@ export class TasksOutputCommand extends WardenCommand {
     details: `
       The output bytes the session recorded, as they were: a task's stdout to stdout and its stderr to stderr, a PTY session's terminal output to stdout (escape sequences included). Secrets were masked before they were recorded.
 
-      By default only the end of it: the last 64 KiB or so (whole output events, so a little more); when stderr is a terminal, a note there says that earlier output was left out. --full prints everything. A running task's output so far is printed; follow it live with \`warden events <id> --follow\`.
+      By default only the end of it: the last 64 KiB or so (whole output events, so a little more); when stderr is a terminal, a note there after the output says that earlier output was left out. --full prints everything. A running task's output so far is printed; follow it live with \`warden events <id> --follow\`.
 
       With --json, one JSON document: {session, truncated, chunks: [{seq, stream, text or b64}]} (text when the bytes are valid UTF-8, else base64); truncated says that earlier output may have been left out.
     `,
@@ -82,11 +82,18 @@ export class TasksOutputCommand extends WardenCommand {
       this.print("", { session: this.session, truncated: result.dropped, chunks });
       return 0;
     }
-    const stderr = this.context.stderr as NodeJS.WriteStream;
-    if (result.dropped && stderr.isTTY) stderr.write(`[warden: earlier output left out; showing the last ${Math.ceil(result.total / 1024)} KiB; --full prints all]\n`);
+    let endsLine = true;
     for (const { e } of result.kept) {
       const bytes = decodeBytes(e.data as { text?: string; b64?: string });
       (e.data.stream === "stderr" ? this.context.stderr : this.context.stdout).write(bytes);
+      if (bytes.length > 0) endsLine = bytes[bytes.length - 1] === 0x0a;
+    }
+    // After the output, where a person looks (before it, 64 KiB would scroll it away); on a terminal
+    // only, so a script's captured stderr stays the task's stderr.
+    const stderr = this.context.stderr as NodeJS.WriteStream;
+    if (result.dropped && stderr.isTTY) {
+      const { formatBytes } = await import("../../format.js");
+      stderr.write(`${endsLine ? "" : "\n"}[warden: showed only the last ${formatBytes(result.total)} of the output; earlier output left out; --full prints all]\n`);
     }
     return 0;
   }

@@ -14,8 +14,15 @@ export class VaultStatusCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const r = await callOnce(clientSocketPath(), "vault.status", {}, CLI_CALL);
+    const { formatSecs } = await import("../../format.js");
+    const { table } = await import("../../table.js");
     const human = r.vaults.length
-      ? r.vaults.map((v) => `${v.vault}  unlocked ${v.unlockedAt}  idle lock in ${v.idleSecsRemaining} s  hard lock in ${v.maxSecsRemaining} s`).join("\n")
+      ? table(r.vaults, [
+          { header: "VAULT", cell: (v) => v.vault },
+          { header: "UNLOCKED", cell: (v) => v.unlockedAt },
+          { header: "IDLE LOCK IN", cell: (v) => formatSecs(v.idleSecsRemaining) },
+          { header: "HARD LOCK IN", cell: (v) => formatSecs(v.maxSecsRemaining) },
+        ])
       : "no vault is unlocked";
     this.print(human, r);
     return 0;

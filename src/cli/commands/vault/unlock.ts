@@ -26,6 +26,7 @@ export class VaultUnlockCommand extends WardenCommand {
     const { clientSocketPath } = await import("../../../daemon/paths.js");
     const { RpcClient } = await import("../../../rpc/client.js");
     const { CLI_CALL } = await import("../../timeouts.js");
+    const { formatSecs } = await import("../../format.js");
     const { refuseCoreDumps } = await import("../../../daemon/native.js");
     const { paths } = cliContext(false); // hardened after vault.unlock, once the daemon has observed us
     const doc = readVaultFile(vaultPath(paths.home, this.vault), this.vault);
@@ -39,7 +40,7 @@ export class VaultUnlockCommand extends WardenCommand {
       wipe(master);
       const info = await client.call("vault.unlock", { vault: this.vault, key, idleSecs, maxSecs });
       refuseCoreDumps();
-      this.print(`unlocked vault ${this.vault}: locks after ${info.idleSecs} s idle, at most ${info.maxSecs} s`, info);
+      this.print(`unlocked vault ${this.vault}: locks after ${formatSecs(info.idleSecs)} idle, at most ${formatSecs(info.maxSecs)}`, info);
       return 0;
     } finally {
       client.close();

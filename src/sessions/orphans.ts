@@ -1,0 +1,67 @@
+// The daemon as a child subreaper: a process a session started that outlives its parent (a
+// `setsid` + double-fork, a leftover of a killed session) is re-parented to the daemon instead of
+// init, so its parent chain still leads to the daemon and it is still known as a session's agent
+// (peer-session.ts). Those adopted orphans become our children, so we must reap them when they
+// exit — one pid at a time, never waitpid(-1), which would steal the exits libuv and node-pty
+// wait for (a session leader's exit would never be seen).
+import { readdirSync } from "node:fs";
+import type { Logger } from "../daemon/log.js";
+import { native } from "../daemon/native.js";
+import { processLineage } from "../daemon/proc.js";
+
+export interface OrphanReaper {
+  /** The daemon's pid when orphans are re-parented to it; null where that is not possible. */
+  readonly pid: number | null;
+  dispose(): void;
+}
+
+/**
+ * Becomes the subreaper and reaps adopted orphans as they exit. `awaited(pid)`: a child the daemon
+ * spawned itself and whose exit something waits for (a session leader), never reaped here.
+ */
+export function adoptOrphans(awaited: (pid: number) => boolean, log: Logger): OrphanReaper {
+  // As init, every process descends from us: a chain reaching us would prove nothing.
+  if (process.pid === 1) return { pid: null, dispose: () => {} };
+  let on: boolean;
+  try {
+    on = native().childSubreaper();
+  } catch (err) {
+    log.warn("cannot become a child subreaper: orphans of sessions re-parent to init", { event: "subreaper_unavailable", error: (err as Error).message });
+    on = false;
+  }
+  if (!on) return { pid: null, dispose: () => {} };
+  const ownSid = processLineage(process.pid)?.sid ?? -1;
+  let queued = false;
+  const reap = () => {
+    queued = false;
+    for (const name of listProc()) {
+      const pid = Number(name);
+      if (!(pid > 0) || awaited(pid)) continue;
+      const st = processLineage(pid);
+      // A zombie child of ours. One in our own Unix session would be a plain child_process child
+      // (libuv reaps those): sessions, and so their orphans, live in Unix sessions of their own.
+      // Anything else the daemon ever spawns detached must be answered for by `awaited`.
+      if (!st || st.ppid !== process.pid || st.state !== "Z" || st.sid === ownSid) continue;
+      try {
+        native().reapChild(pid);
+      } catch {
+        // reaped by someone else meanwhile
+      }
+    }
+  };
+  const onChild = () => {
+    if (queued) return;
+    queued = true;
+    setImmediate(reap);
+  };
+  process.on("SIGCHLD", onChild);
+  return { pid: process.pid, dispose: () => void process.off("SIGCHLD", onChild) };
+}
+
+function listProc(): string[] {
+  try {
+    return readdirSync("/proc").filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
+  } catch {
+    return [];
+  }
+}

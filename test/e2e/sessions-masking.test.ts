@@ -1,0 +1,91 @@
+// What the masker must catch in a real session's terminal output, end to end: an injected vault
+// value printed the way `grep --color=always` prints it (split by colour codes), and a password a
+// person chose, assigned in the shell. Neither may reach the ledger, the projection, events.read
+// or search.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
+import { RpcClient } from "../../src/rpc/client.js";
+import { runCli } from "../helpers/cli.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempHome, type TempHome } from "../helpers/home.js";
+import { watch } from "../helpers/sessions.js";
+
+const PASS = "correct-horse-PASSPHRASE";
+// Matches no token rule: only the known value can catch it.
+const SECRET = "wdnRT7f3Kq9ZpX2mLv8cY4";
+let home: TempHome;
+let d: TestDaemon;
+let c: RpcClient;
+let project: string;
+const cli = (args: string[], input?: string) => runCli(args, home.env, 30_000, input);
+
+before(async () => {
+  project = realpathSync(mkdtempSync(join(tmpdir(), "wm-")));
+  home = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
+  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+  assert.equal((await cli(["vault", "add", "work", "TOKEN", "--scope", "ci", "--passphrase-stdin"], `${PASS}\n${SECRET}\n`)).code, 0);
+  d = await startTestDaemon(home);
+  c = await RpcClient.connect(d.socket);
+  assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+});
+after(async () => {
+  c?.close();
+  await d?.kill();
+  home?.cleanup();
+  rmSync(project, { recursive: true, force: true });
+});
+
+/** Every byte of the ledger files and the projection (with its WAL), as latin1. */
+function stored(): string {
+  const parts: string[] = [];
+  const ledger = join(home.home, "ledger", "testhost");
+  for (const f of readdirSync(ledger)) parts.push(readFileSync(join(ledger, f), "latin1"));
+  for (const f of readdirSync(home.runRoot)) if (f.startsWith("projection.sqlite")) parts.push(readFileSync(join(home.runRoot, f), "latin1"));
+  return parts.join("\n");
+}
+
+/** Output as a terminal shows it: escape sequences (raw or JSON-escaped) taken out. */
+const shown = (text: string) => text.replace(/(?:\x1b|\\u001[bB])\[[0-9;]*[A-Za-z]/g, "");
+const outputOf = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string }))).toString("utf8");
+
+async function eventually(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("masking terminal output end to end", () => {
+  it("masks an injected value printed split by grep's colour codes: no trace in the ledger, the projection or events.read", async () => {
+    // What `grep --color=always Kq9` prints for the line: the match in red, each change with an erase.
+    const script = String.raw`printf 'conf: %s\033[01;31m\033[K%s\033[m\033[K%s :end\n' "${"$"}{TOKEN:0:8}" "${"$"}{TOKEN:8:3}" "${"$"}{TOKEN:11}"`;
+    const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-c", script], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scope: "ci", reason: "test" });
+    const w = await watch(c, s.id);
+    assert.equal((await w.exit()).code, 0);
+    const seen = shown(w.output());
+    assert.match(seen, /conf: \[MASKED:secret\] :end/);
+    const read = await c.call("events.read", { session: s.id });
+    const all = JSON.stringify(read.events) + outputOf(read.events as LedgerEvent[]);
+    for (const text of [seen, shown(all), shown(stored())]) {
+      for (const piece of [SECRET, SECRET.slice(0, 8), SECRET.slice(11), SECRET.slice(3, 11)]) assert.ok(!text.includes(piece), `${piece} leaked`);
+    }
+    for (const piece of [SECRET.slice(0, 8), SECRET.slice(11)]) assert.ok(!stored().includes(piece), `${piece} stored`);
+  });
+
+  it("masks a password assigned in the shell: search finds the line, not the password", async () => {
+    const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-c", `echo 'zebrafinch DB_PASSWORD="s3cr3t-P@ssw0rd-2026!" ok'`], cwd: project });
+    const w = await watch(c, s.id);
+    assert.equal((await w.exit()).code, 0);
+    assert.match(w.output(), /zebrafinch DB_PASSWORD="\[MASKED:password\]" ok/);
+    // Search documents are made in the background: once the line is found, so would the password be.
+    await eventually("the output to be searchable", async () => (await c.call("search.query", { q: "zebrafinch", session: s.id })).results.length > 0);
+    assert.equal((await c.call("search.query", { q: "s3cr3t" })).results.length, 0);
+    assert.equal((await c.call("search.query", { q: "ssw0rd" })).results.length, 0);
+    assert.ok(!stored().includes("s3cr3t"));
+  });
+});

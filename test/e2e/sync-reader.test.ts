@@ -1,0 +1,86 @@
+// The transcript reader thread dying under a real daemon: its heap is bounded (sync.readerHeapMb),
+// so a transcript that needs more kills the thread, never the daemon. The thread is started again
+// (backoff), jobs in flight are asked again, the file it died on twice is given up (sync.status
+// names it) while other transcripts are imported; after 5 deaths in a row the reader is given up,
+// sync.status says so, and other sources (ledgers) are still applied.
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { RpcClient } from "../../src/rpc/client.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempHome } from "../helpers/home.js";
+
+const PROJECT = "-work-shop";
+const user = (session: string, content: string) =>
+  JSON.stringify({ type: "user", sessionId: session, uuid: `u-${session}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/shop", message: { role: "user", content } }) + "\n";
+/** A 6 MB line whose parse makes millions of small objects: more than a 16 MiB heap holds. */
+const poison = (session: string) =>
+  user(session, "x").replace('"content":"x"', `"content":[${"{},".repeat(2_000_000)}{}]`);
+const session = (n: number) => `7a0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c${String(n).padStart(2, "0")}`;
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Each death is a parse that fills the thread's heap: seconds apiece on a loaded machine, hence the long waits.
+describe("sync engine: the reader thread dies", () => {
+  const cleanup: Array<() => unknown> = [];
+  after(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+  const start = async (files: Array<[string, string]>) => {
+    const h = tempHome({ sync: { readerHeapMb: 16 } });
+    mkdirSync(join(h.claudeProjects, PROJECT), { recursive: true });
+    for (const [id, text] of files) writeFileSync(join(h.claudeProjects, PROJECT, `${id}.jsonl`), text);
+    const d: TestDaemon = await startTestDaemon(h);
+    const c = await RpcClient.connect(d.socket);
+    cleanup.push(h.cleanup, () => d.kill("SIGTERM"), () => c.close());
+    return { h, d, c };
+  };
+
+  it("is started again: the file it died on is given up (until it changes), other transcripts are imported", async () => {
+    const { h, c } = await start([
+      [session(1), poison(session(1))],
+      [session(2), user(session(2), "the good transcript")],
+    ]);
+    const list = await eventually("the good transcript", async () => {
+      const l = await c.call("sessions.list", { source: "claude-code" });
+      return l.sessions.some((s) => s.id === `claude-${session(2)}`) && l;
+    });
+    assert.ok(!list.sessions.some((s) => s.id === `claude-${session(1)}`));
+    const status = await eventually("the poison file given up", async () => {
+      const s = await c.call("sync.status", {});
+      return s.lastError?.file === `claude-code:${PROJECT}/${session(1)}.jsonl` && s;
+    });
+    assert.equal(status.reader.state, "running");
+    assert.ok(status.reader.restarts >= 2, `restarts: ${status.reader.restarts}`);
+    assert.ok(status.reader.lastError);
+    // Changed, the file is tried again.
+    writeFileSync(join(h.claudeProjects, PROJECT, `${session(1)}.jsonl`), user(session(1), "fixed now"));
+    await eventually("the changed file imported", async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.some((s) => s.id === `claude-${session(1)}`));
+  });
+
+  it("is given up after 5 deaths in a row; sync.status says so and ledgers are still applied", async () => {
+    const { h, c } = await start([1, 2, 3].map((n) => [session(n), poison(session(n))] as [string, string]));
+    const status = await eventually("the reader given up", async () => {
+      const s = await c.call("sync.status", {});
+      return s.reader.state === "failed" && s;
+    });
+    assert.equal(status.reader.restarts, 5);
+    // Another host's ledger, synced in: still applied.
+    mkdirSync(join(h.home, "ledger", "laptop2"), { recursive: true });
+    const ev = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: "s-remote", seq, ts: "2026-11-20T10:00:00.000Z", kind, data }) + "\n";
+    writeFileSync(join(h.home, "ledger", "laptop2", "s-remote.jsonl"), ev(1, "open", { title: "remote" }) + ev(2, "note", { text: "hello" }));
+    await c.call("sync.run", {});
+    const got = await c.call("sessions.get", { session: "s-remote" });
+    assert.equal(got.host, "laptop2");
+    assert.equal((await c.call("sync.status", {})).reader.state, "failed");
+  });
+});

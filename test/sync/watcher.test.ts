@@ -1,0 +1,75 @@
+// The watcher and roots that do not exist yet: it waits on the nearest existing ancestor and
+// watches the root the moment it appears, however many levels are made at once or one by one.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { DirWatcher } from "../../src/sync/watcher.js";
+import { waitFor } from "../helpers/sessions.js";
+
+const base = mkdtempSync(join(tmpdir(), "wd-watch-"));
+after(() => rmSync(base, { recursive: true, force: true }));
+
+function recorder() {
+  const changed: string[] = [];
+  const trouble: string[] = [];
+  const w = new DirWatcher({ changed: (p) => changed.push(p), trouble: (r) => trouble.push(r) });
+  return { w, changed, trouble };
+}
+
+describe("DirWatcher on a root that does not exist yet", () => {
+  it("watches it once it is made, several levels at once", async () => {
+    const root = join(base, "a", "b", "c");
+    const { w, changed, trouble } = recorder();
+    try {
+      w.watchTree(root, 2);
+      assert.equal(w.dirs, 0);
+      mkdirSync(root, { recursive: true });
+      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      assert.ok(w.dirs >= 1);
+      writeFileSync(join(root, "x.jsonl"), "{}\n");
+      await waitFor(() => changed.includes(join(root, "x.jsonl")), "a file in it to be seen");
+    } finally {
+      w.close();
+    }
+  });
+
+  it("follows the path down as it is made one level at a time, and back up when a level goes", async () => {
+    const top = join(base, "p");
+    const root = join(top, "q", "r");
+    const { w, changed, trouble } = recorder();
+    try {
+      w.watchTree(root, 1);
+      assert.deepEqual(w.waitingOn, [base]);
+      mkdirSync(top);
+      await waitFor(() => w.waitingOn.join() === top, "the wait to move down to p");
+      mkdirSync(join(top, "q"));
+      await waitFor(() => w.waitingOn.join() === join(top, "q"), "the wait to move down to q");
+      rmSync(join(top, "q"), { recursive: true });
+      await waitFor(() => w.waitingOn.join() === top, "the wait to move back up to p");
+      mkdirSync(root, { recursive: true });
+      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      writeFileSync(join(root, "y.jsonl"), "{}\n");
+      await waitFor(() => changed.includes(join(root, "y.jsonl")), "a file in it to be seen");
+      assert.deepEqual(w.waitingOn, [], "no ancestor watched once the root is");
+    } finally {
+      w.close();
+    }
+  });
+
+  it("ignores what happens beside the path", async () => {
+    const root = join(base, "m", "n");
+    const { w, changed, trouble } = recorder();
+    try {
+      w.watchTree(root, 1);
+      writeFileSync(join(base, "unrelated.txt"), "x");
+      mkdirSync(join(base, "m"));
+      mkdirSync(root);
+      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      assert.ok(!changed.some((p) => p.endsWith("unrelated.txt")), "a file beside the path is no source change");
+    } finally {
+      w.close();
+    }
+  });
+});
