@@ -2,7 +2,8 @@
 // secret (a vault unlocked later, a value added to it). Events are scanned in key order, a batch
 // at a time, by exact match on their stored text; search documents are found through the search
 // index (a phrase of each form's tokens), then checked exactly; sessions' titles and metadata are
-// a small table, checked whole. Every write goes through the one writer connection.
+// a small table, checked whole; rows of a re-import being built apart (staged) too. Every write goes
+// through the one writer connection.
 import { marker } from "../masking/rules.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { loadEvents } from "./event-data.js";
@@ -94,6 +95,27 @@ export function remaskEvents(p: Projection, only: SecretValues, after: RemaskCur
 }
 
 /**
+ * Rows of a transcript being re-imported apart (staged_events: swapped into events in the
+ * transaction of its final batch) holding a form of `only`, rewritten with their search text:
+ * those staged before the value was known would otherwise be swapped in as they are.
+ */
+export function remaskStaged(p: Projection, only: SecretValues, counts: RemaskCounts): void {
+  const db = p.db;
+  const forms = only.texts();
+  if (forms.length === 0) return;
+  const hit = forms.map(() => "instr(data, ?) > 0 OR instr(text, ?) > 0").join(" OR ");
+  const rows = db.prepare(`SELECT session, seq, data, text FROM staged_events WHERE ${hit}`).all(...forms.flatMap((f) => [f, f])) as Array<{ session: string; seq: number; data: string | null; text: string }>;
+  if (rows.length === 0) return;
+  const set = db.prepare("UPDATE staged_events SET data = ?, text = ? WHERE session = ? AND seq = ?");
+  db.transaction(() => {
+    for (const r of rows) {
+      set.run(r.data === null || !holds(r.data, only) ? r.data : maskJson(r.data, only), maskText(r.text, only).text, r.session, r.seq);
+      counts.rewritten++;
+    }
+  })();
+}
+
+/**
  * Search documents holding a form of `only` (found through the index, checked exactly), rewritten;
  * with the event of each, when its data is not kept here but read from its ledger line (a long
  * one): that line holds the value, so the event's masked data is kept here from now on.
@@ -133,11 +155,18 @@ export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCoun
   }
 }
 
-/** Sessions whose title, metadata or info hold a form of `only`, rewritten. */
+/**
+ * Sessions whose title, metadata or info hold a form of `only`, rewritten; and the importers'
+ * saved states (import_state) that do: a transcript's title is its first prompt, kept there and
+ * written again with every later batch.
+ */
 export function remaskSessions(p: Projection, only: SecretValues, counts: RemaskCounts): void {
   const db = p.db;
   const rows = db.prepare("SELECT id, title, meta, info FROM sessions").all() as Array<{ id: string; title: string | null; meta: string | null; info: string | null }>;
   const set = db.prepare("UPDATE sessions SET title = ?, meta = ?, info = ?, rev = max(?, rev + 1) WHERE id = ?");
+  const forms = only.texts();
+  const states = forms.length === 0 ? [] : (db.prepare(`SELECT path, state FROM import_state WHERE ${forms.map(() => "instr(state, ?) > 0").join(" OR ")}`).all(...forms) as Array<{ path: string; state: string }>);
+  const setState = db.prepare("UPDATE import_state SET state = ? WHERE path = ?");
   db.transaction(() => {
     for (const r of rows) {
       const title = r.title === null ? null : maskText(r.title, only).text;
@@ -147,15 +176,25 @@ export function remaskSessions(p: Projection, only: SecretValues, counts: Remask
       set.run(title, meta, info, nextRev(), r.id);
       counts.rewritten++;
     }
+    for (const r of states) {
+      setState.run(maskJson(r.state, only), r.path);
+      counts.rewritten++;
+    }
   })();
 }
 
 /**
- * A transcript batch the reader thread masked before the values in `secrets` were all known to it
- * (in flight when one was learned), with every value's forms masked now, before it is written.
+ * A transcript batch with every form of `secrets` masked before it is written: its rows when
+ * `rows` (the reader thread masked them before a value was known to it: in flight when it was
+ * learned), and always its session and the importer's state, which carry text read by earlier
+ * jobs (the title is the first prompt). The batch itself when nothing holds one.
  */
-export function remaskBatch<B extends { rows: Array<{ data: string; text: string }>; session: unknown }>(batch: B, secrets: SecretValues): B {
+export function remaskBatch<B extends { rows: Array<{ data: string; text: string }>; session: unknown; wm?: { state?: string | null } }>(batch: B, secrets: SecretValues, rows = true): B {
   if (secrets.size === 0) return batch;
-  const rows = batch.rows.map((r) => (holds(r.data, secrets) || holds(r.text, secrets) ? { ...r, data: maskJson(r.data, secrets), text: maskText(r.text, secrets).text } : r));
-  return { ...batch, rows, session: maskStrings(batch.session, secrets) };
+  const masked = rows ? batch.rows.map((r) => (holds(r.data, secrets) || holds(r.text, secrets) ? { ...r, data: maskJson(r.data, secrets), text: maskText(r.text, secrets).text } : r)) : batch.rows;
+  const session = holds(JSON.stringify(batch.session) ?? "", secrets) ? maskStrings(batch.session, secrets) : batch.session;
+  const state = batch.wm?.state;
+  const wm = typeof state === "string" && holds(state, secrets) ? { ...batch.wm, state: maskJson(state, secrets) } : batch.wm;
+  if (masked.every((r, i) => r === batch.rows[i]) && session === batch.session && wm === batch.wm) return batch;
+  return { ...batch, rows: masked, session, wm };
 }

@@ -250,8 +250,9 @@ export class ProjectionService {
       if (this.p !== p || this.rebuilding || this.closed) return false;
       // Something else moved the watermark (a catch-up, another job): refused, and the job with it.
       if (!batch.reset && (p.watermark(source.rel)?.offset ?? 0) !== batch.from) return false;
-      // Masked in the reader before a value was learned here: masked with it now, before it is written.
-      const b = this.sync.secrets && secretsVersion !== this.sync.secrets.version ? remaskBatch(batch, this.sync.secrets) : batch;
+      // Masked in the reader before a value was learned here: masked with it now, before it is
+      // written; the session and importer state (text of earlier jobs) always are.
+      const b = this.sync.secrets ? remaskBatch(batch, this.sync.secrets, secretsVersion !== this.sync.secrets.version) : batch;
       p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
       reportBatch(opts.report, b);
       this.cachedCounts = null;

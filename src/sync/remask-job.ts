@@ -8,7 +8,7 @@ import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs
 import type { Logger } from "../daemon/log.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { Projection } from "../projection/projection.js";
-import { remaskDocs, remaskEvents, remaskSessions, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
+import { remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
 import type { ProjectionService } from "../projection/service.js";
 
 /** Events checked per event-loop turn (in SQLite; their data can be large). */
@@ -152,6 +152,9 @@ export class RemaskJob {
           pass.waitingSince = undefined;
           pass.total = (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
           pass.indexTarget = p.db.prepare("SELECT path, offset FROM watermarks WHERE kind = 'ledger' AND indexed < offset").all() as Array<{ path: string; offset: number }>;
+          // Staged rows first, in this turn: one swapped into events later, behind the events cursor,
+          // is masked already (batches applied from now on are masked before they are written).
+          remaskStaged(p, pass.only, pass.counts);
         }
         if (!pass.eventsDone) {
           pass.cursor = remaskEvents(p, pass.only, pass.cursor, BATCH, pass.counts);

@@ -1,11 +1,19 @@
 // Masking stored history anew: events and search documents holding a newly known value are
 // rewritten (only its forms: what the rules masked stays as it was), and a transcript batch
-// masked before the value was known is masked with it before it is written.
+// masked before the value was known is masked with it before it is written; so are the rows of a
+// re-import being built apart (staged) when the value is learned, before they are swapped in.
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { SecretValues } from "../../src/masking/secret-values.js";
+import { syncSource } from "../../src/projection/catchup.js";
 import { Projection } from "../../src/projection/projection.js";
-import { remaskBatch, remaskDocs, remaskEvents, type RemaskCounts } from "../../src/projection/remask.js";
+import { remaskBatch, remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts } from "../../src/projection/remask.js";
+import { resumePoint } from "../../src/projection/resume.js";
+import { SourceMap } from "../../src/sync/source-map.js";
+import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 
 const VALUE = "plain-looking-Wq8eR4tY6uIo";
 const only = () => {
@@ -59,5 +67,55 @@ describe("remask", () => {
     assert.ok(!JSON.stringify(out).includes(VALUE), JSON.stringify(out));
     assert.equal(out.rows[1], batch.rows[1], "a row without it is the same row");
     assert.equal(remaskBatch(batch, new SecretValues()), batch);
+    // Masked by a thread that knew the value: rows as they are; the session and the importer's
+    // state (text of earlier jobs, the first prompt) are masked all the same.
+    const withState = { ...batch, wm: { offset: 1, state: JSON.stringify({ firstUser: `about ${VALUE}` }) } };
+    const fresh = remaskBatch(withState, only(), false);
+    assert.equal(fresh.rows, batch.rows);
+    assert.ok(!JSON.stringify(fresh.session).includes(VALUE) && !fresh.wm.state.includes(VALUE), JSON.stringify(fresh));
+    assert.equal(fresh.wm.offset, 1);
+    const clean = { ...withState, session: { title: "plain" }, wm: { offset: 1, state: "{}" } };
+    assert.equal(remaskBatch(clean, only(), false), clean, "nothing holds it: the same batch");
+  });
+
+  it("masks the rows of a re-import staged before the value was known, so they are swapped in masked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wd-rs-"));
+    const p = Projection.open(":memory:");
+    try {
+      const SESSION = "6e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b7";
+      const root = join(dir, "projects");
+      mkdirSync(join(root, "-p"), { recursive: true });
+      mkdirSync(join(dir, "home"));
+      const file = join(root, "-p", `${SESSION}.jsonl`);
+      const lines = (version: string) =>
+        Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} uses ${VALUE}` } }) + "\n").join("");
+      writeFileSync(file, lines("v1"));
+      const source = new SourceMap(join(dir, "home"), "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
+      syncSource(p, source);
+      // Rewritten: re-imported from its start, in slices; the first slices are staged while the value is not known yet.
+      writeFileSync(file, lines("v2"));
+      const st = statSync(file);
+      const wm = p.watermark(source.rel);
+      const step = importTranscriptSlice(p, source, st, wm, resumePoint(file, source.kind, st, wm), { budget: 65536 });
+      assert.equal(step.done, false, "one slice of many");
+      const staged = (p.db.prepare("SELECT count(*) AS n FROM staged_events WHERE instr(data, ?) > 0 OR instr(text, ?) > 0").get(VALUE, VALUE) as { n: number }).n;
+      assert.ok(staged > 0, "staged rows hold the value");
+      // The value is learned: a pass masks history (what the remask job runs), and later slices are masked by the importer.
+      const counts: RemaskCounts = { scanned: 0, rewritten: 0, ledgerRows: 0 };
+      remaskStaged(p, only(), counts);
+      for (let c = remaskEvents(p, only(), null, 500, counts); c; c = remaskEvents(p, only(), c, 500, counts));
+      remaskSessions(p, only(), counts);
+      remaskDocs(p, only(), counts, join(dir, "home"));
+      let more = step;
+      while (!more.done) more = syncSource(p, source, { budget: 65536, secrets: only() });
+      assert.equal((p.db.prepare("SELECT count(*) AS n FROM staged_events").get() as { n: number }).n, 0, "swapped in");
+      assert.match((p.db.prepare("SELECT data FROM events WHERE seq = 1").get() as { data: string }).data, /v2 line 0 uses \[MASKED:secret\]/);
+      for (const table of ["events", "search_docs", "sessions", "import_state"]) {
+        assert.ok(!JSON.stringify(p.db.prepare(`SELECT * FROM ${table}`).all()).includes(VALUE), `${table} holds no value`);
+      }
+    } finally {
+      p.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
