@@ -1,6 +1,7 @@
 // The transcript reader thread against a real SQLite projection: a job's batches apply in order or
 // not at all (one refused, every later one refused too), and the thread re-checks where to resume
 // when it opens the file, so a file rewritten after the daemon's stat is re-imported, not appended.
+// A thread started again after a death masks with the secrets as they are then: values and digests.
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,9 +13,11 @@ import { resolvePaths } from "../../src/daemon/paths.js";
 import { ProjectionService } from "../../src/projection/service.js";
 import { Projection } from "../../src/projection/projection.js";
 import type { SourceFile } from "../../src/projection/sources.js";
-import { SecretValues } from "../../src/masking/secret-values.js";
+import { KnownDigests } from "../../src/masking/known-digests.js";
+import { formsOf, SecretValues } from "../../src/masking/secret-values.js";
 import { TranscriptReader } from "../../src/sync/reader.js";
 import { SourceMap } from "../../src/sync/source-map.js";
+import { waitFor } from "../helpers/sessions.js";
 
 const SESSION = "2e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";
 let dir: string;
@@ -112,5 +115,37 @@ describe("transcript reader thread", () => {
     assert.equal(step.done, false, "the job ends refused (the engine tries the file again)");
     assert.equal(changes(), before, "no batch of the refused job was written");
     assert.equal(service.watermarkIndex().get(source.rel)!.offset, statSync(file).size);
+  });
+
+  it("a thread started again after a death masks with the secrets as they are: values learned meanwhile, and those known by digest", async () => {
+    const LIVE = "live-value-Zx9cV8bN7mQ2";
+    const OLD = "remembered-Pk3jH6gF5dS1";
+    writeFileSync(file, line(`uses ${LIVE} and ${OLD}`));
+    const secrets = new SecretValues();
+    const known = new KnownDigests(Buffer.alloc(32, 7));
+    known.remember(formsOf(OLD));
+    secrets.useDigests(known); // OLD was masked before: known by digest only
+    const p = Projection.open(":memory:");
+    const reader = new TranscriptReader(secrets);
+    cleanup.push(() => p.close(), () => reader.close());
+    const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources[0]!;
+    const alive = setInterval(() => {}, 1000); // the thread and its respawn timer do not hold the event loop (a daemon's socket does)
+    cleanup.push(() => clearInterval(alive));
+    // The thread dies (as when a transcript fills its heap); a value is learned and a job asked before the next one starts.
+    await reader["worker"]!.terminate();
+    await waitFor(() => reader.status.state === "restarting", "the reader restarting");
+    secrets.add(LIVE);
+    const prepared = prepareSync(p, source);
+    assert.ok(!("done" in prepared));
+    const versions: number[] = [];
+    const step = await reader.read(source, { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino }, prepared.wm, prepared.resume, Infinity, (b, version) => {
+      versions.push(version);
+      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
+      return true;
+    });
+    assert.equal(step.done, true);
+    assert.equal(reader.status.restarts, 1);
+    assert.deepEqual(versions, [secrets.version], "masked with the snapshot sent to the new thread");
+    assert.deepEqual(texts(p), ["uses [MASKED:secret] and [MASKED:secret]"]);
   });
 });
