@@ -18,6 +18,12 @@ function digested(key = KEY): SecretValues {
 }
 
 describe("values known by keyed digest", () => {
+  it("masks the value split by a terminal escape sequence, as it masks a vault value", () => {
+    const split = `pass ${VALUE.slice(0, 5)}\x1b[31m${VALUE.slice(5)}\x1b[0m done`;
+    const out = maskText(split, digested()).text;
+    assert.ok(out.includes("[MASKED:secret]") && !out.includes(VALUE.slice(5)), JSON.stringify(out));
+  });
+
   it("masks the value in the contexts it is printed in, and its encodings", () => {
     const s = digested();
     const b64 = Buffer.from(VALUE).toString("base64");
