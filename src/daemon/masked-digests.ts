@@ -2,19 +2,14 @@
 // (run/<host>/masked-digests, one `<length> <hex digest> <tag>` per line, appended). The key never
 // leaves this host; the digest file is useless without it. Both are opened with O_NOFOLLOW: a
 // symlink in their place is refused, never followed.
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, readFileSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { WardenError } from "../errors.js";
+import { openNoFollow } from "../nofollow.js";
 import { DAEMON_KEY_BYTES, type DigestEntry } from "../masking/known-digests.js";
 import { sodium } from "../vault/sodium.js";
 import type { WardenPaths } from "./paths.js";
 import { ensurePrivateDir } from "./secure-dir.js";
-
-function refuseLink(path: string, err: unknown): never {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ELOOP") throw new WardenError("unsafe_path", `refusing to start: ${path} is a symlink`, { path });
-  throw err;
-}
 
 /** Reads the daemon key, creating it (32 random bytes, 0600, in a 0700 private/<host>) when missing. */
 export function loadDaemonKey(paths: WardenPaths): Buffer {
@@ -22,9 +17,9 @@ export function loadDaemonKey(paths: WardenPaths): Buffer {
   ensurePrivateDir(paths.privateDir, { tighten: true });
   let fd: number;
   try {
-    fd = openSync(paths.daemonKey, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openNoFollow(paths.daemonKey, "r");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") refuseLink(paths.daemonKey, err);
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     return createKey(paths.daemonKey);
   }
   try {
@@ -46,10 +41,10 @@ export function loadDaemonKey(paths: WardenPaths): Buffer {
 export function readDaemonKey(paths: WardenPaths): Buffer | null {
   let fd: number;
   try {
-    fd = openSync(paths.daemonKey, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openNoFollow(paths.daemonKey, "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    refuseLink(paths.daemonKey, err);
+    throw err;
   }
   try {
     const key = Buffer.alloc(DAEMON_KEY_BYTES);
@@ -62,12 +57,7 @@ export function readDaemonKey(paths: WardenPaths): Buffer | null {
 function createKey(path: string): Buffer {
   const key = Buffer.alloc(DAEMON_KEY_BYTES);
   sodium().randombytes_buf(key);
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  } catch (err) {
-    refuseLink(path, err);
-  }
+  const fd = openNoFollow(path, "wx");
   try {
     writeSync(fd, key);
     fsyncSync(fd);
@@ -81,7 +71,7 @@ function createKey(path: string): Buffer {
 export function readDigests(path: string): DigestEntry[] {
   let text: string;
   try {
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const fd = openNoFollow(path, "r");
     try {
       text = readFileSync(fd, "utf8");
     } finally {
@@ -89,7 +79,7 @@ export function readDigests(path: string): DigestEntry[] {
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    refuseLink(path, err);
+    throw err;
   }
   const out: DigestEntry[] = [];
   for (const line of text.split("\n")) {
@@ -102,12 +92,7 @@ export function readDigests(path: string): DigestEntry[] {
 /** Appends new digests (fsynced: a value once masked must stay masked after a crash). */
 export function appendDigests(path: string, entries: readonly DigestEntry[]): void {
   if (entries.length === 0) return;
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-  } catch (err) {
-    refuseLink(path, err);
-  }
+  const fd = openNoFollow(path, "a");
   try {
     writeSync(fd, entries.map(([n, d, t]) => `${n} ${d} ${t}\n`).join(""));
     fsyncSync(fd);

@@ -4,8 +4,9 @@
 // job runs join the next pass; a rebuild or restore meanwhile restarts the pass on the new
 // database. When a pass rewrote something, its time is recorded in run/<host>/remask.json: backups
 // older than it still hold the values (doctor lists them).
-import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Logger } from "../daemon/log.js";
+import { writeFileNoFollow } from "../nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { Projection } from "../projection/projection.js";
 import { remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
@@ -191,12 +192,7 @@ export class RemaskJob {
     if (pass.counts.rewritten === 0) return;
     this.saved = { lastRewriteAt: this.finishedAt, rows: this.saved.rows + pass.counts.rewritten, ledgerRows: this.saved.ledgerRows + pass.counts.ledgerRows };
     try {
-      const fd = openSync(this.statePath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
-      try {
-        writeSync(fd, JSON.stringify(this.saved) + "\n");
-      } finally {
-        closeSync(fd);
-      }
+      writeFileNoFollow(this.statePath, JSON.stringify(this.saved) + "\n");
     } catch (err) {
       this.log.error("could not record the history rewrite", { event: "remask_state_failed", error: (err as Error).message });
     }
