@@ -20,11 +20,13 @@ export interface OrphanReaper {
  * spawned itself and whose exit something waits for (a session leader), never reaped here.
  */
 export function adoptOrphans(awaited: (pid: number) => boolean, log: Logger): OrphanReaper {
-  // As init, every process descends from us: a chain reaching us would prove nothing.
-  if (process.pid === 1) return { pid: null, dispose: () => {} };
+  // As init (a container's entry point) every orphan is re-parented to us already, subreaper or
+  // not, and must be reaped by us. A chain reaching us still proves descent from us: a process
+  // entering the namespace from outside (docker exec, nsenter) has parent 0, not 1. An orphan of
+  // such a process is taken for an agent too: fail closed.
   let on: boolean;
   try {
-    on = native().childSubreaper();
+    on = process.pid === 1 || native().childSubreaper();
   } catch (err) {
     log.warn("cannot become a child subreaper: orphans of sessions re-parent to init", { event: "subreaper_unavailable", error: (err as Error).message });
     on = false;
