@@ -117,9 +117,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     }
     const vault = new VaultService(paths.home, config.vault, audit, logger, (value) => secrets.add(value), {
       mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
-      // Agents' vault.get calls are rate-limited per session; an agent whose session cannot be told
-      // (a setsid escapee, or anyone on agent.sock) per process. People are never limited.
-      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? `pid:${ctx.peer.pid}` : null),
+      // Agents' vault.get calls are rate-limited per session; agents whose session cannot be told
+      // (a setsid escapee, anyone on agent.sock) share one budget: per process, an escapee would
+      // get a fresh burst for every process it forks. People are never limited.
+      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? "(unknown session)" : null),
     });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({

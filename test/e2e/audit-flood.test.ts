@@ -3,10 +3,10 @@
 // across SIGKILL); vault.get is rate-limited per agent session (people are not); and the caller's
 // argv is masked before it reaches the audit log.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
@@ -177,6 +177,19 @@ describe("rate limit", () => {
     }
     const refused = auditRecords().filter((r) => r.kind === "rate_limited");
     assert.ok(reads(refused) >= limited.length, "refusals are audited too");
+  });
+
+  it("gives agents whose session cannot be told one budget together: a new process per call gets no new burst", async () => {
+    // On agent.sock from outside any session: restricted, session unknown (as a setsid escapee is).
+    const env = { ...process.env, WARDEN_SOCKET: join(dirname(d.socket), "agent.sock") };
+    const run = (n: number) => {
+      const r = spawnSync(node, ["-e", probe, String(n)], { env, encoding: "utf8", timeout: 20_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as Array<{ value?: true; kind?: string }>).filter((g) => g.kind === "rate_limited").length;
+    };
+    assert.equal(run(5), 0, "the first process spends the burst");
+    // burst 5, 1 per second: a second process a moment later finds at most a token or two.
+    assert.ok(run(5) >= 2, "the second process is limited too");
   });
 
   it("does not limit a person", async () => {
