@@ -136,10 +136,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       baseEnv: opts.env ?? process.env,
       log: logger,
     });
-    lifetime.defer("sessions", () => supervisor.dispose());
     // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
     const orphans = adoptOrphans((pid) => supervisor.awaitsExit(pid), logger);
     lifetime.defer("orphan reaper", () => orphans.dispose());
+    // The sessions, then what they left behind: no process of theirs outlives the daemon.
+    lifetime.defer("sessions", async () => {
+      await supervisor.dispose();
+      await orphans.endAll();
+    });
     const sourceMap = new SourceMap(paths.home, paths.host, roots);
     const engine = new SyncEngine({
       projection,
