@@ -2,14 +2,14 @@
 // across output chunks, typed a key at a time, encoded), password prompts, and the restricted
 // agent socket the session's processes get.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
 
 const PASS = "correct-horse-PASSPHRASE";
@@ -38,14 +38,7 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-/** Every byte warden has stored: the ledger files and the projection (with its WAL). */
-function stored(): string {
-  const parts: string[] = [];
-  const ledger = join(home.home, "ledger", "testhost");
-  for (const f of readdirSync(ledger)) parts.push(readFileSync(join(ledger, f), "latin1"));
-  for (const f of readdirSync(home.home)) if (f.startsWith("projection.db")) parts.push(readFileSync(join(home.home, f), "latin1"));
-  return parts.join("\n");
-}
+const stored = () => storedBytes(home);
 
 describe("secrets in sessions", () => {
   it("refuses a secret while the vault is locked, and one outside its scope", async () => {
