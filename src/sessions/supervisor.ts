@@ -211,7 +211,7 @@ export class SessionSupervisor {
 
   /**
    * Whether the process `pid` is a person's or a session's agent, from the process tree. `reaper`:
-   * the daemon's pid when it is a child subreaper (see peer-session.ts), else null.
+   * the daemon's pid when orphans re-parent to it (a child subreaper, or init; see peer-session.ts), else null.
    */
   classifyPeer(pid: number, reaper: number | null): PeerRole {
     return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
