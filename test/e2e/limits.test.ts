@@ -110,6 +110,26 @@ describe("agents' own connection limit", () => {
   });
 });
 
+describe("agents whose session cannot be told", () => {
+  const ctx = useDaemon({ server: { maxAgentConnections: 8, maxConnectionsPerSession: 2 } });
+
+  it("are held to maxConnectionsPerSession together: they cannot take every agent connection", async () => {
+    // On agent.sock from outside any session: restricted, session unknown (as a setsid escapee is).
+    const agentSocket = join(dirname(ctx.daemon.socket), "agent.sock");
+    const held: RawClient[] = [];
+    for (let i = 0; i < 2; i++) {
+      const a = await RawClient.connect(agentSocket);
+      assert.equal((await a.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
+      held.push(a);
+    }
+    const over = await RawClient.connect(agentSocket);
+    const refusal = await over.next();
+    assert.equal(refusal.error.data.kind, "too_many_connections");
+    assert.equal(refusal.error.data.limit, "maxConnectionsPerSession");
+    for (const h of held) h.close();
+  });
+});
+
 describe("lineIdleMs", () => {
   const ctx = useDaemon({ server: { lineIdleMs: 300 } });
 
