@@ -215,7 +215,8 @@ export class VaultService {
     // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
     const build = (): AuditFields => {
       // Declared text too: a reason or caller may quote a secret.
-      const [reason, caller, exe, ...argv] = maskEach([fields.reason ?? "", fields.caller ?? "", seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask);
+      const [reason, caller] = maskEach([fields.reason ?? "", fields.caller ?? ""], this.mask);
+      const [exe, ...argv] = maskEach([seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask, true);
       const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
       if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
       // An agent's read names its session (observed from the process tree at connect, not declared).
