@@ -101,6 +101,16 @@ describe("secrets in sessions", () => {
     assert.ok(!stored().includes(SECRET));
   });
 
+  it("masks a password given on the command line as the argument after its flag (launch argv and output)", async () => {
+    const human = "Hunter2SuperSecretValue99x"; // chosen by a person: no token rule's shape, in no vault
+    const s = await c.call("sessions.launch", { argv: ["echo", "mysql", "-u", "root", "-p", human], cwd: project, mode: "task" });
+    const w = await watch(c, s.id);
+    assert.equal((await w.exit()).code, 0);
+    const launch = w.events.find((e) => e.kind === "launch")!;
+    assert.deepEqual((launch.data.argv as string[]).slice(0, 5), ["echo", "mysql", "-u", "root", "-p"], "the rest of argv is kept, in place");
+    assert.ok(!stored().includes(human), JSON.stringify(launch.data.argv));
+  });
+
   it("records only the length of what is typed at a password prompt", async () => {
     const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-i"], cwd: project, env: { PS1: "$ " } });
     const w = await watch(c, s.id);
