@@ -101,9 +101,9 @@ describe("secrets in sessions", () => {
     assert.ok(!stored().includes(SECRET));
   });
 
-  it("masks a password given on the command line as the argument after its flag (launch argv and output)", async () => {
+  it("masks a password given on the command line as the argument after its flag (launch argv, title and output)", async () => {
     const human = "Hunter2SuperSecretValue99x"; // chosen by a person: no token rule's shape, in no vault
-    const s = await c.call("sessions.launch", { argv: ["echo", "mysql", "-u", "root", "-p", human], cwd: project, mode: "task" });
+    const s = await c.call("sessions.launch", { argv: ["echo", "mysql", "-u", "root", "-p", human], cwd: project, mode: "task", title: `db --password ${human}` });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0);
     const launch = w.events.find((e) => e.kind === "launch")!;
