@@ -111,7 +111,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     lifetime.defer("projection", () => projection.close());
     const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => projection.applyCommitted(files));
     lifetime.defer("ledger writer", () => writer.close());
-    const ledger = new LedgerService(writer, paths.host);
+    const ledger = new LedgerService(writer, paths.host, secrets);
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
