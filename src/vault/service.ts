@@ -120,7 +120,9 @@ export class VaultService {
       const pending = this.record(ctx, { ...base, outcome: "ok" }, true); // throws if the record cannot be written: no unaudited read
       if (pending) {
         await pending;
-        entry = this.find(p, base); // again: a lock or a change while it waited is honoured
+        // Again: a lock or a change while it waited is honoured. A read refused here was counted
+        // in the summary's ok all the same (it was allowed when recorded), and gets its own error record.
+        entry = this.find(p, base);
       }
       return this.serve(base.vault!, entry);
     } catch (err) {
