@@ -6,6 +6,7 @@
 // re-parented away from the daemon it would pass for a person's processes.
 import { existsSync, readdirSync } from "node:fs";
 import { parseEvent } from "../ledger/events.js";
+import { UUID_PATTERN } from "../ledger/ids.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { Logger } from "../daemon/log.js";
@@ -40,7 +41,8 @@ export async function settleOrphans(writer: LedgerWriter, dir: string, candidate
   let leftovers = 0;
   const settledIds = new Set(orphans);
   for (const [id, procs] of table.bySession) {
-    if (settledIds.has(id) || !existsSync(writer.pathOf(id))) continue;
+    // The id is the process's word: only one of ours (a UUIDv7, never a path) is looked up.
+    if (settledIds.has(id) || !UUID_PATTERN.test(id) || !existsSync(writer.pathOf(id))) continue;
     const d = launchData(writer, id);
     if (!Number.isInteger(d.pid)) continue;
     const launch = { pid: d.pid as number, pgid: null, bootId: typeof d.bootId === "string" ? d.bootId : null, startTime: typeof d.startTime === "string" ? d.startTime : null };
