@@ -34,7 +34,7 @@ export const configSchema = z.strictObject({
         .max(65536)
         .default(64)
         .describe("Connections open at once from sessions' agents (on either socket) and on agent.sock, all together"),
-      maxConnectionsPerSession: z.number().int().min(1).max(65536).default(16).describe("Connections open at once from one session's agents"),
+      maxConnectionsPerSession: z.number().int().min(1).max(65536).default(16).describe("Connections open at once from one session's agents (those whose session cannot be told count as one)"),
       lineIdleMs: z.number().int().min(100).max(3_600_000).default(30_000).describe("A request line must end within this long of its first byte, or the connection is closed"),
       maxClientBufferBytes: z
         .number()

@@ -117,7 +117,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     lifetime.defer("projection", () => projection.close());
     const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => projection.applyCommitted(files));
     lifetime.defer("ledger writer", () => writer.close());
-    const ledger = new LedgerService(writer, paths.host);
+    const ledger = new LedgerService(writer, paths.host, secrets);
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
@@ -143,9 +143,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     };
     const vault = new VaultService(paths.home, config.vault, audit, logger, learn, {
       mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
-      // Agents' vault.get calls are rate-limited per session; an agent whose session cannot be told
-      // (a setsid escapee, or anyone on agent.sock) per process. People are never limited.
-      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? `pid:${ctx.peer.pid}` : null),
+      // Agents' vault.get calls are rate-limited per session; agents whose session cannot be told
+      // (a setsid escapee, anyone on agent.sock) share one budget: per process, an escapee would
+      // get a fresh burst for every process it forks. People are never limited.
+      sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? "(unknown session)" : null),
     });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
@@ -161,10 +162,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       baseEnv: opts.env ?? process.env,
       log: logger,
     });
-    lifetime.defer("sessions", () => supervisor.dispose());
     // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
     const orphans = adoptOrphans((pid) => supervisor.awaitsExit(pid), logger);
     lifetime.defer("orphan reaper", () => orphans.dispose());
+    // The sessions, then what they left behind: no process of theirs outlives the daemon.
+    lifetime.defer("sessions", async () => {
+      await supervisor.dispose();
+      await orphans.endAll();
+    });
     const sourceMap = new SourceMap(paths.home, paths.host, roots);
     const engine = new SyncEngine({
       projection,

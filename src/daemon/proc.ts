@@ -125,19 +125,24 @@ export function readProcess(pid: number): ObservedProcess & { more: number } {
  * script may pass a secret on its command line), then each arg cut to MAX_ARG_CHARS.
  */
 export function boundProcess(raw: ObservedProcess & { more: number }, mask: (text: string) => string = (t) => t): ObservedProcess {
-  const [exe, ...args] = maskEach([raw.exe ?? "", ...(raw.argv ?? [])], mask);
+  const [exe, ...args] = maskEach([raw.exe ?? "", ...(raw.argv ?? [])], mask, true);
   const argv = raw.argv && args.map((a) => (a.length > MAX_ARG_CHARS ? a.slice(0, MAX_ARG_CHARS) + "…" : a));
   if (argv && raw.more > 0) argv.push(`… ${raw.more} more`);
   return { exe: raw.exe === null ? null : exe!, argv };
 }
 
 /**
- * Masks several strings as one text joined by NULs (which no arg, secret or token holds): one
- * pass instead of one per string.
+ * Masks several strings as one text, in one pass: joined by NULs (which no arg, secret or token
+ * holds); a `commandLine` by tabs, so that it reads as one (`--password X`, `mysql -p X`: a flag
+ * and its value are separate args, and the rules expect blanks between them), by NULs when an arg
+ * holds a tab. One at a time when a match ran across a separator.
  */
-export function maskEach(texts: string[], mask: (text: string) => string): string[] {
-  const masked = mask(texts.join("\0")).split("\0");
-  return masked.length === texts.length ? masked : texts.map((t) => mask(t)); // a match ran across a NUL: one at a time
+export function maskEach(texts: string[], mask: (text: string) => string, commandLine = false): string[] {
+  for (const sep of commandLine && !texts.some((t) => t.includes("\t")) ? ["\t", "\0"] : ["\0"]) {
+    const masked = mask(texts.join(sep)).split(sep);
+    if (masked.length === texts.length) return masked;
+  }
+  return texts.map((t) => mask(t));
 }
 
 export function observeProcess(pid: number, mask?: (text: string) => string): ObservedProcess {

@@ -166,7 +166,7 @@ export class SocketServer {
     const o = this.opts;
     if (!restricted) return this.people >= o.maxConnections ? { limit: "maxConnections", max: o.maxConnections } : null;
     if (this.agents >= o.maxAgentConnections) return { limit: "maxAgentConnections", max: o.maxAgentConnections };
-    if (session !== null && (this.perSession.get(session) ?? 0) >= o.maxConnectionsPerSession) {
+    if ((this.perSession.get(session ?? UNKNOWN_SESSION) ?? 0) >= o.maxConnectionsPerSession) {
       return { limit: "maxConnectionsPerSession", max: o.maxConnectionsPerSession };
     }
     return null;
@@ -175,12 +175,18 @@ export class SocketServer {
   private count(restricted: boolean, session: string | null, delta: 1 | -1): void {
     if (!restricted) return void (this.people += delta);
     this.agents += delta;
-    if (session === null) return;
-    const n = (this.perSession.get(session) ?? 0) + delta;
-    if (n > 0) this.perSession.set(session, n);
-    else this.perSession.delete(session);
+    const key = session ?? UNKNOWN_SESSION;
+    const n = (this.perSession.get(key) ?? 0) + delta;
+    if (n > 0) this.perSession.set(key, n);
+    else this.perSession.delete(key);
   }
 }
+
+/**
+ * Agents whose session cannot be told (a setsid escapee, anyone on agent.sock from outside a
+ * session) count as one session: otherwise one escapee could hold every agent connection.
+ */
+const UNKNOWN_SESSION = "";
 
 /** maxAgentConnections → max_agent_connections: log reasons are snake_case. */
 function snake(key: string): string {

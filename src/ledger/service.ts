@@ -1,7 +1,10 @@
 // Log sessions: sessions.open / events.append / sessions.close over this host's ledger writer.
 // Only this host's sessions are written; other hosts' arrive by file sync and are read-only.
+// What a client gives (title, meta, event data) is masked before it is written, like PTY output.
 import { existsSync } from "node:fs";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
+import { maskValue } from "../masking/masker.js";
+import type { SecretValues } from "../masking/secret-values.js";
 import { RpcError } from "../rpc/errors.js";
 import { uuidv7 } from "./ids.js";
 import type { LedgerWriter } from "./writer.js";
@@ -16,13 +19,16 @@ export class LedgerService {
   constructor(
     private readonly writer: LedgerWriter,
     private readonly host: string,
+    private readonly secrets: SecretValues,
   ) {}
 
   async openSession(p: ParamsOf<"sessions.open">): Promise<ResultOf<"sessions.open">> {
     const id = uuidv7();
     this.open.set(id, true);
-    const e = await this.writer.append(id, "open", { title: p.title, kind: p.kind ?? "log", host: this.host, ...(p.meta ? { meta: p.meta } : {}) });
-    return { id, host: this.host, kind: p.kind ?? "log", title: p.title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: p.meta ?? null, archived: false, live: null, process: null, source: "warden", sourceMissing: false };
+    const title = this.mask(p.title) as string;
+    const meta = p.meta ? (this.mask(p.meta) as typeof p.meta) : undefined;
+    const e = await this.writer.append(id, "open", { title, kind: p.kind ?? "log", host: this.host, ...(meta ? { meta } : {}) });
+    return { id, host: this.host, kind: p.kind ?? "log", title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: meta ?? null, archived: false, live: null, process: null, source: "warden", sourceMissing: false };
   }
 
   async append(p: ParamsOf<"events.append">): Promise<ResultOf<"events.append">> {
@@ -30,7 +36,7 @@ export class LedgerService {
       throw new RpcError("invalid_params", `data is over ${MAX_DATA_BYTES} bytes of JSON`, { issues: [{ code: "too_big", path: ["data"], message: "too big" }] });
     }
     this.checkOpen(p.session);
-    const e = await this.writer.append(p.session, p.kind, p.data);
+    const e = await this.writer.append(p.session, p.kind, this.mask(p.data) as typeof p.data);
     return { session: e.session, seq: e.seq, ts: e.ts };
   }
 
@@ -39,6 +45,10 @@ export class LedgerService {
     const e = await this.writer.append(session, "close", {});
     this.open.set(session, false); // only once the close is durable
     return { session, seq: e.seq };
+  }
+
+  private mask(value: unknown): unknown {
+    return maskValue(value, this.secrets, {});
   }
 
   private checkOpen(session: string): void {

@@ -6,7 +6,8 @@
 // Recognised: CSI (`ESC [ params intermediates final`), strings (OSC `ESC ]`, DCS `ESC P`, SOS,
 // PM, APC, up to BEL or ST), `ESC intermediates final` (charset designations) and two-char
 // `ESC x`; C1 CSI and OSC in PTY bytes as UTF-8 (C2 9B, C2 9D: a lone 9B byte is a UTF-8
-// continuation byte, not a control). In transcript text (JSON lines) ESC and C1 are looked for
+// continuation byte, not a control; a C2 ending the text may be one whose second byte is still
+// arriving). In transcript text (JSON lines) ESC and C1 are looked for
 // JSON-escaped (`\u001b`, `\u009b`, with `\u0007`, `\\` inside), as JSON writers escape them, and
 // ESC raw (a parsed string). A sequence still arriving at the very end of the text is
 // taken out too, so that a stream masker sees a secret's start before the sequence completes.
@@ -33,7 +34,7 @@ const MAX_STRING = 8192;
 /** Whether the text may hold an escape sequence: one or two indexOf scans, nothing else. */
 export function mayHaveEscapes(text: string, form: AnsiForm): boolean {
   if (text.indexOf("\x1b") >= 0) return true;
-  if (form === "bytes") return text.indexOf("\xc2\x9b") >= 0 || text.indexOf("\xc2\x9d") >= 0;
+  if (form === "bytes") return text.indexOf("\xc2\x9b") >= 0 || text.indexOf("\xc2\x9d") >= 0 || text.endsWith("\xc2");
   return text.indexOf("\\u00") >= 0;
 }
 
@@ -80,7 +81,7 @@ export function viewIndex(view: AnsiView, raw: number): number {
 }
 
 /** Where an introducer may be; `introducer` decides. */
-const BYTES_INTRO = /\x1b|\xc2[\x9b\x9d]/g;
+const BYTES_INTRO = /\x1b|\xc2(?:[\x9b\x9d]|$)/g;
 const TEXT_INTRO = /\x1b|\\u00(?:1[bB]|9[bBdD])/g;
 
 /** The length of what the last `introducer` or `unit` call read (no allocation per char). */
@@ -97,6 +98,7 @@ function introducer(text: string, i: number, json: boolean): number {
       length = 2;
       return d;
     }
+    if (c === 0xc2 && i + 1 === text.length) return CSI; // its second byte is yet to come: still arriving
     return -1;
   }
   if (c === 0x5c && !escapedBackslash(text, i)) {

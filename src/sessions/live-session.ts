@@ -1,6 +1,7 @@
 // One running session: its process, its output streams, its screen, and the events it records.
 // Every event goes through `record`: seq assigned and published to subscribers at once, written
 // to the ledger with group commit. Exit is recorded only after the last output has been.
+import { maskEach } from "../daemon/proc.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import { encodeBytes } from "../ledger/events.js";
 import type { LedgerWriter } from "../ledger/writer.js";
@@ -155,7 +156,10 @@ export class LiveSession {
   }
 }
 
-/** Masks a launch's argv the same way output is masked (a token passed as an argument). */
+/**
+ * Masks a launch's argv the same way output is masked (a token passed as an argument), as one
+ * command line: a password is often the argument after its flag (`mysql -p X`).
+ */
 export function maskArgv(argv: string[], secrets: SecretValues): string[] {
-  return argv.map((a) => maskBytes(Buffer.from(a, "utf8"), secrets).bytes.toString("utf8"));
+  return maskEach(argv, (a) => maskBytes(Buffer.from(a, "utf8"), secrets).bytes.toString("utf8"), true);
 }

@@ -24,7 +24,7 @@ export interface Leader {
 export interface SessionTree {
   /** Leaders of live sessions, and of recently ended ones (for attributing their orphans), by pid. */
   leaders: ReadonlyMap<number, Leader>;
-  /** The daemon's pid when it is a child subreaper (orphans are re-parented to it), else null. */
+  /** The daemon's pid when orphans are re-parented to it (a child subreaper, or init), else null. */
   reaper: number | null;
   /**
    * Processes found to be a person's (pid → start time), filled in by classifyProcess. That answer
@@ -80,7 +80,9 @@ function walk(pid: number, tree: SessionTree): PeerRole | typeof RESTART {
     if (tree.people?.get(cur) === stat.startTime) return person();
     sids.push({ sid: stat.sid, startTime: stat.startTime });
     chain.push([cur, stat.startTime]);
-    if (stat.ppid <= 1) return person(); // reached init (or the kernel) without passing a session
+    // Reached init (or the kernel) without passing a session; unless the daemon is init (pid 1 in a
+    // container), then the next step reaches it, from below.
+    if (stat.ppid <= 1 && stat.ppid !== tree.reaper) return person();
     const parent = processLineage(stat.ppid);
     // The parent exited (and `cur` was re-parented), or its pid now names a younger process.
     if (!parent || parent.startTime > stat.startTime) return RESTART;

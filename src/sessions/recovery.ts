@@ -1,9 +1,12 @@
 // Fail-closed restart: every session of this host that a previous daemon left without an exit is
 // settled at boot. What survived of it is killed (its process group, and every process of the
 // session found in /proc, setsid'd ones too: survivors.ts), and an exit event records that warden
-// did not see it end. Its output so far stays as recorded; nothing is re-run.
-import { readdirSync } from "node:fs";
+// did not see it end. Its output so far stays as recorded; nothing is re-run. What ended sessions
+// left behind is killed too: an orderly stop ends it (orphans.ts), a crash could not, and
+// re-parented away from the daemon it would pass for a person's processes.
+import { existsSync, readdirSync } from "node:fs";
 import { parseEvent } from "../ledger/events.js";
+import { UUID_PATTERN } from "../ledger/ids.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { Logger } from "../daemon/log.js";
@@ -26,16 +29,32 @@ export async function settleOrphans(writer: LedgerWriter, dir: string, candidate
   const ids = candidates ?? listSessions(dir);
   const settled: Settled[] = [];
   const orphans = ids.filter((id) => UNSETTLED.has(writer.lastKindOnDisk(id) ?? ""));
-  const table = orphans.length > 0 ? scanProcesses() : null; // one /proc walk for all of them
+  const table = scanProcesses(); // one /proc walk for all of them
   for (const id of orphans) {
-    const launch = firstEvent(writer.pathOf(id));
-    const d = launch?.kind === "launch" ? launch.data : {};
-    const killed = killSurvivors(id, d, table!);
+    const killed = killSurvivors(id, launchData(writer, id), table);
     await writer.append(id, "exit", { code: null, signal: null, status: "failed", terminal_reason: "daemon_restarted", recovered_on_boot: true, killed });
     log.warn("session left running by a previous daemon settled as failed", { event: "session_recovered", session: id, killed });
     settled.push({ session: id, killed });
   }
+  // Processes claiming an ended session of this host (found by its WARDEN_SESSION_ID; one that
+  // cleared its environment is not): never its leader or group, which ended with it.
+  let leftovers = 0;
+  const settledIds = new Set(orphans);
+  for (const [id, procs] of table.bySession) {
+    // The id is the process's word: only one of ours (a UUIDv7, never a path) is looked up.
+    if (settledIds.has(id) || !UUID_PATTERN.test(id) || !existsSync(writer.pathOf(id))) continue;
+    const d = launchData(writer, id);
+    if (!Number.isInteger(d.pid)) continue;
+    const launch = { pid: d.pid as number, pgid: null, bootId: typeof d.bootId === "string" ? d.bootId : null, startTime: typeof d.startTime === "string" ? d.startTime : null };
+    leftovers += killSessionProcesses(id, launch, "pid_dead", { bySession: new Map([[id, procs]]), bySid: new Map() });
+  }
+  if (leftovers > 0) log.warn("processes ended sessions left behind, killed at boot", { event: "leftovers_killed", count: leftovers });
   return settled;
+}
+
+function launchData(writer: LedgerWriter, id: string): Record<string, unknown> {
+  const launch = firstEvent(writer.pathOf(id));
+  return launch?.kind === "launch" ? launch.data : {};
 }
 
 function listSessions(dir: string): string[] {
@@ -78,7 +97,7 @@ function killSurvivors(id: string, d: Record<string, unknown>, table: ProcessTab
   if (identity === "rebooted") return false;
   if (identity === "pid_reused" || (identity === "alive" && recorded.startTime === null)) {
     // The recorded leader (and so its group) is not provably ours: only processes claiming the session.
-    return killSessionProcesses(id, { ...recorded, pgid: null }, "pid_dead", table);
+    return killSessionProcesses(id, { ...recorded, pgid: null }, "pid_dead", table) > 0;
   }
-  return killSessionProcesses(id, recorded, identity, table);
+  return killSessionProcesses(id, recorded, identity, table) > 0;
 }

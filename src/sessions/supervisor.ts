@@ -103,7 +103,8 @@ export class SessionSupervisor {
       onRecordFailed: (s, err) => this.recordFailed(s, err),
     });
     this.live.set(id, session);
-    this.titles.set(id, p.title ?? plan.title);
+    const title = maskArgv([p.title ?? plan.title], d.secrets)[0]!; // recorded and searchable: a title may quote a secret
+    this.titles.set(id, title);
     if (session.startTime !== null) {
       this.leaders.delete(child.pid); // re-inserted last: the newest leader of a reused pid wins
       this.leaders.set(child.pid, { session: id, startTime: Number(session.startTime) });
@@ -111,7 +112,7 @@ export class SessionSupervisor {
     const { event, durable } = session.recordDurable("launch", {
       kind: plan.mode,
       mode: plan.mode,
-      title: p.title ?? plan.title,
+      title,
       harness: plan.harness,
       argv: maskArgv(plan.argv, d.secrets),
       cwd: plan.cwd,
@@ -212,7 +213,7 @@ export class SessionSupervisor {
 
   /**
    * Whether the process `pid` is a person's or a session's agent, from the process tree. `reaper`:
-   * the daemon's pid when it is a child subreaper (see peer-session.ts), else null.
+   * the daemon's pid when orphans re-parent to it (a child subreaper, or init; see peer-session.ts), else null.
    */
   classifyPeer(pid: number, reaper: number | null): PeerRole {
     return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });

@@ -55,14 +55,14 @@ export function scanProcesses(): ProcessTable {
 /**
  * SIGKILLs what is left of the session `id` launched as `launch`: its process group, and every
  * process (found in `table`) that is in its Unix session or claims its id, and started on this
- * boot no earlier than its leader. True when anything was signalled.
+ * boot no earlier than its leader. How many were signalled (the group counts one).
  */
-export function killSessionProcesses(id: string, launch: LaunchRecord, leader: "alive" | "pid_dead", table: ProcessTable): boolean {
-  let killed = false;
+export function killSessionProcesses(id: string, launch: LaunchRecord, leader: "alive" | "pid_dead", table: ProcessTable): number {
+  let killed = 0;
   if (launch.pgid !== null) {
     try {
       process.kill(-launch.pgid, "SIGKILL");
-      killed = true;
+      killed++;
     } catch {
       // ESRCH: the whole group is gone
     }
@@ -76,7 +76,7 @@ export function killSessionProcesses(id: string, launch: LaunchRecord, leader: "
     if (start < since || processStartTime(pid) !== String(start)) continue;
     try {
       process.kill(pid, "SIGKILL");
-      killed = true;
+      killed++;
     } catch {
       // gone already
     }

@@ -180,7 +180,9 @@ export class VaultService {
       const pending = this.record(ctx, { ...base, outcome: "ok" }, true); // throws if the record cannot be written: no unaudited read
       if (pending) {
         await pending;
-        entry = this.find(p, base); // again: a lock or a change while it waited is honoured
+        // Again: a lock or a change while it waited is honoured. A read refused here was counted
+        // in the summary's ok all the same (it was allowed when recorded), and gets its own error record.
+        entry = this.find(p, base);
       }
       return this.serve(base.vault!, entry);
     } catch (err) {
@@ -286,7 +288,8 @@ export class VaultService {
     // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
     const build = (): AuditFields => {
       // Declared text too: a reason or caller may quote a secret.
-      const [reason, caller, exe, ...argv] = maskEach([fields.reason ?? "", fields.caller ?? "", seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask);
+      const [reason, caller] = maskEach([fields.reason ?? "", fields.caller ?? ""], this.mask);
+      const [exe, ...argv] = maskEach([seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask, true);
       const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
       if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
       // An agent's read names its session (observed from the process tree at connect, not declared).

@@ -3,10 +3,10 @@
 // across SIGKILL); vault.get is rate-limited per agent session (people are not); and the caller's
 // argv is masked before it reaches the audit log.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
@@ -18,6 +18,8 @@ const PASS = "flood-PASSPHRASE-1234";
 // Matches no token rule: only the vault's own values can catch it. Never read by anyone below.
 const UNSERVED = "vault-only-Zq8Wm3Rt6Yp1";
 const GITHUB = "ghp_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8";
+/** Chosen by a person: not random enough for the token rules, masked as a password after its flag. */
+const HUMAN = "Hunter2SuperSecretValue99x";
 const node = process.execPath;
 
 let home: TempHome;
@@ -125,7 +127,8 @@ describe("argv of the caller", () => {
       const sock = require("node:net").connect(process.argv[1]);
       sock.on("connect", () => sock.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "vault.get", params: { vault: "work", name: "PLAIN", reason: "argv-mask", caller: process.argv[3] } }) + "\\n"));
       sock.on("data", (b) => { process.stdout.write(b); sock.end(); });`;
-    const child = spawn(node, ["-e", script, d.socket, `--token=${UNSERVED}`, GITHUB], { stdio: ["ignore", "pipe", "inherit"] });
+    // And a person's password as the argument after its flag, as a command line carries it.
+    const child = spawn(node, ["-e", script, d.socket, `--token=${UNSERVED}`, GITHUB, "--password", HUMAN], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (b) => (out += b));
     await new Promise((r) => child.once("exit", r));
@@ -136,7 +139,7 @@ describe("argv of the caller", () => {
     assert.ok(record!.peer.argv.includes(d.socket), "the rest of argv is kept");
     assert.match(record!.caller, /^\[MASKED:[a-z-]+\]$/, "a declared caller is masked too");
     const file = auditText();
-    assert.ok(!file.includes(UNSERVED) && !file.includes(GITHUB), "no trace in the audit file");
+    assert.ok(!file.includes(UNSERVED) && !file.includes(GITHUB) && !file.includes(HUMAN), "no trace in the audit file");
     const listed = JSON.stringify((await cli(["audit", "list", "--limit", "1000", "--json"])).json());
     assert.ok(listed.includes("argv-mask"));
     assert.ok(!listed.includes(UNSERVED) && !listed.includes(GITHUB), "no trace in audit list");
@@ -177,6 +180,19 @@ describe("rate limit", () => {
     }
     const refused = auditRecords().filter((r) => r.kind === "rate_limited");
     assert.ok(reads(refused) >= limited.length, "refusals are audited too");
+  });
+
+  it("gives agents whose session cannot be told one budget together: a new process per call gets no new burst", async () => {
+    // On agent.sock from outside any session: restricted, session unknown (as a setsid escapee is).
+    const env = { ...process.env, WARDEN_SOCKET: join(dirname(d.socket), "agent.sock") };
+    const run = (n: number) => {
+      const r = spawnSync(node, ["-e", probe, String(n)], { env, encoding: "utf8", timeout: 20_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as Array<{ value?: true; kind?: string }>).filter((g) => g.kind === "rate_limited").length;
+    };
+    assert.equal(run(5), 0, "the first process spends the burst");
+    // burst 5, 1 per second: a second process a moment later finds at most a token or two.
+    assert.ok(run(5) >= 2, "the second process is limited too");
   });
 
   it("does not limit a person", async () => {

@@ -9,7 +9,7 @@ import { packageRoot } from "../../src/package-info.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome } from "../helpers/home.js";
+import { storedBytes, tempHome } from "../helpers/home.js";
 
 const home = tempHome();
 after(() => home.cleanup());
@@ -82,6 +82,29 @@ describe("log sessions", () => {
       assert.deepEqual((await cli(["sessions", "list", "--json", "--no-daemon"])).json(), through.list);
     } finally {
       writeFileSync(projection, saved);
+    }
+  });
+});
+
+describe("log sessions mask what they are given", () => {
+  it("masks a token in a log session's title, meta and appended data before it is written", async () => {
+    const h = tempHome();
+    const token = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2";
+    const password = "Hunter2SuperSecretValue99x";
+    const d = await startTestDaemon(h);
+    try {
+      await withClient(d, async (c) => {
+        const s = await c.call("sessions.open", { title: `deploy ${token}`, meta: { auth: `Bearer ${token}` } });
+        await c.call("events.append", { session: s.id, kind: "action", data: { cmd: `mysql -u root -p ${password}`, token } });
+        const page = await c.call("events.read", { session: s.id, after: 0, limit: 10 });
+        assert.ok(!JSON.stringify(page).includes(token) && JSON.stringify(page).includes("[MASKED:github]"), JSON.stringify(page));
+      });
+      await d.kill();
+      const stored = storedBytes(h);
+      assert.ok(!stored.includes(token) && !stored.includes(password), "no trace in the ledger or the projection");
+    } finally {
+      await d.kill().catch(() => {});
+      h.cleanup();
     }
   });
 });

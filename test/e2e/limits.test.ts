@@ -24,6 +24,19 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 50
   }
 }
 
+/** `n` connections to agent.sock, each answered, then one more: its first message (the refusal, when n is a limit). */
+async function pastAgentLimit(socket: string, n: number): Promise<{ held: RawClient[]; over: RawClient; refusal: any }> {
+  const agentSocket = join(dirname(socket), "agent.sock");
+  const held: RawClient[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = await RawClient.connect(agentSocket);
+    assert.equal((await a.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
+    held.push(a);
+  }
+  const over = await RawClient.connect(agentSocket);
+  return { held, over, refusal: await over.next() };
+}
+
 describe("maxConnections", () => {
   const ctx = useDaemon({ server: { maxConnections: 2 } });
 
@@ -88,15 +101,7 @@ describe("agents' own connection limit", () => {
   const ctx = useDaemon({ server: { maxConnections: 2, maxAgentConnections: 2 } });
 
   it("refuses agent connections past maxAgentConnections; a person still gets every connection of theirs", async () => {
-    const agentSocket = join(dirname(ctx.daemon.socket), "agent.sock");
-    const held: RawClient[] = [];
-    for (let i = 0; i < 2; i++) {
-      const a = await RawClient.connect(agentSocket);
-      assert.equal((await a.request({ jsonrpc: "2.0", id: 1, method: "ping" })).id, 1);
-      held.push(a);
-    }
-    const over = await RawClient.connect(agentSocket);
-    const refusal = await over.next();
+    const { held, over, refusal } = await pastAgentLimit(ctx.daemon.socket, 2);
     assert.equal(refusal.error.code, -32000);
     assert.equal(refusal.error.data.kind, "too_many_connections");
     assert.equal(refusal.error.data.limit, "maxAgentConnections");
@@ -106,6 +111,18 @@ describe("agents' own connection limit", () => {
       assert.equal((await person.request({ jsonrpc: "2.0", id: 2, method: "vault.status" })).id, 2);
       held.push(person);
     }
+    for (const h of held) h.close();
+  });
+});
+
+describe("agents whose session cannot be told", () => {
+  const ctx = useDaemon({ server: { maxAgentConnections: 8, maxConnectionsPerSession: 2 } });
+
+  it("are held to maxConnectionsPerSession together: they cannot take every agent connection", async () => {
+    // On agent.sock from outside any session: restricted, session unknown (as a setsid escapee is).
+    const { held, refusal } = await pastAgentLimit(ctx.daemon.socket, 2);
+    assert.equal(refusal.error.data.kind, "too_many_connections");
+    assert.equal(refusal.error.data.limit, "maxConnectionsPerSession");
     for (const h of held) h.close();
   });
 });

@@ -4,7 +4,7 @@
 // fork) too. A pid since reused by an unrelated process is spared, even one that claims the session.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -136,6 +136,32 @@ describe("restart after a crash", () => {
       await waitFor(() => !pidAlive(gc), "the grandchild killed by settlement");
     } finally {
       if (pidAlive(gc)) process.kill(gc, "SIGKILL");
+      await d.kill();
+      d = undefined;
+    }
+  });
+
+  it("kills what an ended session left behind (a setsid job) when the daemon that held it crashed", async () => {
+    await d?.kill();
+    d = await startTestDaemon(home);
+    const pidFile = join(project, "leftover.pid");
+    const c = await RpcClient.connect(d.socket);
+    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`], cwd: project, mode: "task" });
+    assert.equal((await (await watch(c, s.id)).exit()).code, 0, "the session itself ended");
+    c.close();
+    let left = 0;
+    await waitFor(() => {
+      left = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
+      return left > 0 && processLineage(left)?.ppid === d!.pid;
+    }, "the leftover, re-parented to the daemon");
+    try {
+      await d.kill("SIGKILL"); // no orderly stop to end it: re-parented away, it would pass for a person's
+      assert.ok(pidAlive(left), "the leftover outlives the daemon");
+      d = await startTestDaemon(home);
+      await waitFor(() => !pidAlive(left), "the leftover killed by the next daemon");
+      assert.equal(d.events("leftovers_killed").at(-1)?.count, 1);
+    } finally {
+      if (pidAlive(left)) process.kill(left, "SIGKILL");
       await d.kill();
       d = undefined;
     }

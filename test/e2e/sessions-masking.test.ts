@@ -3,7 +3,7 @@
 // person chose, assigned in the shell. Neither may reach the ledger, the projection, events.read
 // or search.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +11,7 @@ import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
 
 const PASS = "correct-horse-PASSPHRASE";
@@ -39,14 +39,7 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-/** Every byte of the ledger files and the projection (with its WAL), as latin1. */
-function stored(): string {
-  const parts: string[] = [];
-  const ledger = join(home.home, "ledger", "testhost");
-  for (const f of readdirSync(ledger)) parts.push(readFileSync(join(ledger, f), "latin1"));
-  for (const f of readdirSync(home.runRoot)) if (f.startsWith("projection.sqlite")) parts.push(readFileSync(join(home.runRoot, f), "latin1"));
-  return parts.join("\n");
-}
+const stored = () => storedBytes(home);
 
 /** Output as a terminal shows it: escape sequences (raw or JSON-escaped) taken out. */
 const shown = (text: string) => text.replace(/(?:\x1b|\\u001[bB])\[[0-9;]*[A-Za-z]/g, "");

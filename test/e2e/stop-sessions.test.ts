@@ -3,7 +3,7 @@
 // SIGKILL in turn (tasks SIGTERM, SIGKILL) and each exit records the signal that ended it.
 // `restart` checks config.json before it stops anything.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -12,7 +12,8 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { watch } from "../helpers/sessions.js";
+import { processLineage } from "../../src/daemon/proc.js";
+import { waitFor, watch } from "../helpers/sessions.js";
 
 let home: TempHome;
 let project: string;
@@ -96,6 +97,34 @@ describe("daemon stop and restart with live sessions", () => {
     d = undefined;
     assert.equal(lastEvent(s.id).data.signal, "SIGHUP", "a hangup first, as when its terminal goes away");
     assert.equal(lastEvent(s.id).data.terminal_reason, "daemon_stopped");
+  });
+
+  it("ends what ended sessions left behind (a setsid escapee re-parented to the daemon): after the daemon it would pass for a person's", async () => {
+    home = tempHome(config());
+    d = await startTestDaemon(home);
+    const pidFile = join(project, "escapee.pid");
+    const c = await RpcClient.connect(d.socket);
+    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`], cwd: project, mode: "task" });
+    assert.equal((await (await watch(c, s.id)).exit()).code, 0);
+    c.close();
+    let escapee = 0;
+    await waitFor(() => {
+      escapee = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
+      return escapee > 0 && processLineage(escapee)?.ppid === d!.pid;
+    }, "the escapee, re-parented to the daemon");
+    try {
+      const r = await runCli(["daemon", "stop", "--json"], home.env);
+      assert.equal(r.code, 0, r.stdout + r.stderr); // no live session: nothing to refuse
+      assert.equal(await d.exited, 0);
+      d = undefined;
+      await waitFor(() => processLineage(escapee) === null, "the escapee ended with the daemon");
+    } finally {
+      try {
+        process.kill(escapee, "SIGKILL");
+      } catch {
+        // gone, as it should be
+      }
+    }
   });
 
   it("restart with a broken config.json refuses before stopping anything; the daemon still answers", async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,4 +30,19 @@ export function tempHome(config?: object): TempHome {
   for (const k of ["WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON"]) delete env[k];
   const runRoot = join(home, "run", "testhost");
   return { home, claudeProjects: join(base, "claude", "projects"), codexSessions: join(base, "codex", "sessions"), runRoot, socket: join(runRoot, "warden.sock"), env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/**
+ * Every byte warden has stored under a home, as latin1: the ledger files, the audit log and the
+ * projection with its WAL (for "a secret never reaches disk" checks).
+ */
+export function storedBytes(h: TempHome, host = "testhost"): string {
+  const parts: string[] = [];
+  const all = (dir: string, keep: (f: string) => boolean = () => true) => {
+    if (existsSync(dir)) for (const f of readdirSync(dir)) if (keep(f)) parts.push(readFileSync(join(dir, f), "latin1"));
+  };
+  all(join(h.home, "ledger", host));
+  all(join(h.home, "audit"), (f) => f.endsWith(".jsonl"));
+  all(h.runRoot, (f) => f.startsWith("projection.sqlite"));
+  return parts.join("\n");
 }

@@ -77,6 +77,21 @@ describe("AuditCoalescer", () => {
     assert.equal(verifyAuditChain(path()).reads, 12);
   });
 
+  it("does not slow a reader that is not hammering: one reading twice a second waits the first wait each time", async () => {
+    const c = new AuditCoalescer(log); // the defaults: 10 ms first, 1 s at most
+    c.record("k", () => read());
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      mock.timers.tick(Math.max(1, 500 - (waits.at(-1) ?? 0))); // a read every 500 ms, well within the window
+      const r = c.record("k", () => read());
+      let waited = 0;
+      while ((await state(r)) === "waiting") (mock.timers.tick(1), waited++);
+      waits.push(waited);
+    }
+    assert.deepEqual(waits, Array(10).fill(10));
+    assert.equal(verifyAuditChain(path()).reads, 11);
+  });
+
   it("keeps keys apart", async () => {
     const c = new AuditCoalescer(log, opts);
     c.record("a", () => read("a"));

@@ -20,8 +20,8 @@ function secrets(...values: string[]) {
 }
 const none = secrets();
 const bytes = (text: string, s = secrets(VALUE)) => maskBytes(Buffer.from(text, "latin1"), s).bytes.toString("latin1");
-/** What a terminal shows: the text without CSI sequences. */
-const shown = (text: string) => text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "");
+/** What a terminal shows: the text without CSI sequences (ESC [ or C1). */
+const shown = (text: string) => text.replace(/(?:\x1b\[|\xc2\x9b)[0-9;?]*[ -/]*[@-~]/g, "");
 
 function stream(parts: string[], s: SecretValues): string {
   const m = new StreamMasker(s, 1_000_000);
@@ -75,7 +75,9 @@ describe("secrets split by escape sequences", () => {
   it("in a stream, masks it whatever the chunk boundaries: cut at every byte, and byte by byte", () => {
     const text = `\x1b[32m$\x1b[0m grep --color=always Kq9 .env\r\n\x1b[35m.env\x1b[m\x1b[36m:\x1b[mTOKEN=${GREP}\r\n`;
     const gh = `gh: ${t.github().slice(0, 10)}\x1b[01;31m\x1b[K${t.github().slice(10, 20)}\x1b[m\x1b[K${t.github().slice(20)}\r\n`;
-    for (const [input, rule, s, secret] of [[text, "secret", secrets(VALUE), VALUE], [gh, "github", none, t.github()]] as const) {
+    // A C1 CSI is two bytes in UTF-8 (C2 9B): a cut between them leaves a lone C2 that is still arriving.
+    const c1 = `x ${VALUE.slice(0, 9)}\xc2\x9b01;31m${VALUE.slice(9)}\xc2\x9bm\r\n`;
+    for (const [input, rule, s, secret] of [[text, "secret", secrets(VALUE), VALUE], [gh, "github", none, t.github()], [c1, "secret", secrets(VALUE), VALUE]] as const) {
       const check = (out: string, how: string) => {
         const visible = shown(out);
         assert.ok(!visible.includes(secret.slice(3, 9)) && !visible.includes(secret.slice(-6)), `leaked ${how}: ${JSON.stringify(out)}`);
@@ -110,6 +112,7 @@ describe("secrets split by escape sequences", () => {
       ["a\x1b[31", "a", [0]], // still arriving
       ["a\x1b]0;t", "a", [0]],
       ["a\x1b", "a", [0]],
+      ["a\xc2", "a", [0]], // the first byte of a C1 CSI or OSC, the second yet to come
     ];
     for (const [raw, text, at] of cases) {
       const view = ansiView(raw, "bytes");
