@@ -13,6 +13,7 @@ import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
+import { eventually } from "../helpers/poll.js";
 
 const PASS = "correct-horse-PASSPHRASE";
 // Matches no token rule: only the known value can catch it.
@@ -44,14 +45,6 @@ const stored = () => storedBytes(home);
 /** Output as a terminal shows it: escape sequences (raw or JSON-escaped) taken out. */
 const shown = (text: string) => text.replace(/(?:\x1b|\\u001[bB])\[[0-9;]*[A-Za-z]/g, "");
 const outputOf = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string }))).toString("utf8");
-
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("masking terminal output end to end", () => {
   it("masks an injected value printed split by grep's colour codes: no trace in the ledger, the projection or events.read", async () => {

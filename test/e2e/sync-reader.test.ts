@@ -10,6 +10,9 @@ import { after, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
+import { eventually as poll } from "../helpers/poll.js";
+
+const eventually = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000) => poll(what, fn, timeoutMs);
 
 const PROJECT = "-work-shop";
 const user = (session: string, content: string) =>
@@ -18,16 +21,6 @@ const user = (session: string, content: string) =>
 const poison = (session: string) =>
   user(session, "x").replace('"content":"x"', `"content":[${"{},".repeat(2_000_000)}{}]`);
 const session = (n: number) => `7a0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c${String(n).padStart(2, "0")}`;
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // Each death is a parse that fills the thread's heap: seconds apiece on a loaded machine, hence the long waits.
 describe("sync engine: the reader thread dies", () => {

@@ -10,6 +10,9 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { eventuallyTolerant as poll } from "../helpers/poll.js";
+
+const eventually = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000) => poll(what, fn, timeoutMs);
 
 const skip = postgresUnavailable();
 const SESSION = "4e4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
@@ -21,14 +24,6 @@ const transcript = (version: string) =>
     { length: LINES },
     (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} ${filler}` } }) + "\n",
   ).join("");
-
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("a sliced re-import", { skip: skip ?? false }, () => {
   let server: TestPostgres;

@@ -9,6 +9,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { eventuallyTolerant as eventually } from "../helpers/poll.js";
 
 const skip = postgresUnavailable();
 const SESSION = "3d4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
@@ -21,14 +22,6 @@ async function rows(url: string, sql: string): Promise<any[]> {
     return (await c.query(sql)).rows;
   } finally {
     await c.end();
-  }
-}
-
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

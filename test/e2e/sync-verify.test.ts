@@ -11,6 +11,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
+import { eventually } from "../helpers/poll.js";
 
 const SESSION = "9c0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c01";
 const ID = `claude-${SESSION}`;
@@ -18,16 +19,6 @@ const PROJECT = "-work-verify";
 const TOKEN = "ghp_" + "Rm4KqzT8vW2nLx6ByH9cJdP3sF7gN0aE5uQi".slice(0, 36);
 const user = (content: string, n: number) =>
   JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${n}`, timestamp: `2026-11-20T10:00:0${n}.000Z`, cwd: "/work/verify", message: { role: "user", content } }) + "\n";
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("daemon verify and diff: imported transcripts", () => {
   const h = tempHome();

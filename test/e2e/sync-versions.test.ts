@@ -11,6 +11,7 @@ import { SYNC_VERSION } from "../../src/projection/schema.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
+import { eventually } from "../helpers/poll.js";
 
 const SESSION = "9c8b7a69-5847-4a3b-9c2d-1e0f9a8b7c6d";
 const ID = `claude-${SESSION}`;
@@ -23,14 +24,6 @@ async function call<T>(d: TestDaemon, fn: (c: RpcClient) => Promise<T>): Promise
     return await fn(c);
   } finally {
     c.close();
-  }
-}
-
-async function eventually(what: string, fn: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

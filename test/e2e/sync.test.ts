@@ -10,6 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { eventually } from "../helpers/poll.js";
 
 const SESSION = "5f0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c01";
 const PROJECT = "-work-shop";
@@ -41,16 +42,6 @@ async function withClient<T>(d: TestDaemon, fn: (c: RpcClient) => Promise<T>): P
     return await fn(c);
   } finally {
     c.close();
-  }
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
