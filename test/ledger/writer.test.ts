@@ -125,6 +125,42 @@ describe("LedgerWriter", () => {
     await w.close();
   });
 
+  it("gathers batches for five times flushMs while output streams, and is back at flushMs after", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const w = new LedgerWriter({ dir, durability: "batch", flushMs: 10, maxBatchBytes: 4 * 1024 * 1024, maxOpenFiles: 4 }, () => {});
+    const s = uuidv7();
+    const first = w.append(s, "note", {}); // opens the file: its handle's class is the real one
+    t.mock.timers.tick(10);
+    await first;
+    const proto = Object.getPrototypeOf((w as unknown as { files: Map<string, { handle: object }> }).files.get(s)!.handle) as { datasync(): Promise<void> };
+    const original = proto.datasync;
+    let syncs = 0;
+    proto.datasync = function (this: unknown) {
+      syncs++;
+      return original.call(this);
+    };
+    try {
+      const burst = Array.from({ length: 300 }, () => w.append(s, "output", { text: "x".repeat(1000) })); // a 300 KB batch
+      t.mock.timers.tick(10);
+      await Promise.all(burst);
+      assert.equal(syncs, 1);
+      const next = w.append(s, "output", { text: "y" });
+      t.mock.timers.tick(49);
+      await new Promise((r) => setImmediate(r)); // a fired timer's flush starts in a microtask
+      assert.equal(syncs, 1, "streaming: the next batch waits 50 ms");
+      t.mock.timers.tick(1);
+      await next;
+      assert.equal(syncs, 2);
+      const quiet = w.append(s, "note", {});
+      t.mock.timers.tick(10);
+      await quiet;
+      assert.equal(syncs, 3, "a small batch puts the writer back at flushMs");
+    } finally {
+      proto.datasync = original;
+    }
+    await w.close();
+  });
+
   it("flushes each append at once with durability always", async () => {
     const { w, commits } = writer("always", 1000);
     const s = uuidv7();
