@@ -31,18 +31,24 @@ const OSC = 0x9d;
 const MAX_CSI = 64;
 const MAX_STRING = 8192;
 
-/** Whether the text may hold an escape sequence: one or two indexOf scans, nothing else. */
+/** Whether the text may hold an escape sequence: a few indexOf scans, nothing else. */
 export function mayHaveEscapes(text: string, form: AnsiForm): boolean {
   if (text.indexOf("\x1b") >= 0) return true;
   if (form === "bytes") return text.indexOf("\xc2\x9b") >= 0 || text.indexOf("\xc2\x9d") >= 0 || text.endsWith("\xc2");
-  return text.indexOf("\\u00") >= 0;
+  // `\u00e9` (JSON written ASCII-only) is common: only ESC, CSI and OSC escaped are introducers.
+  for (let i = text.indexOf("\\u00"); i >= 0; i = text.indexOf("\\u00", i + 4)) {
+    const a = text.charCodeAt(i + 4);
+    const b = text.charCodeAt(i + 5) | 0x20; // lower case
+    if ((a === 0x31 && b === 0x62) || (a === 0x39 && (b === 0x62 || b === 0x64))) return true; // 1b, 9b, 9d
+  }
+  return false;
 }
 
 /** The text without its escape sequences, or null when it has none. */
 export function ansiView(text: string, form: AnsiForm): AnsiView | null {
   if (!mayHaveEscapes(text, form)) return null;
   const json = form === "text";
-  const at = new Int32Array(text.length);
+  let at: Int32Array | null = null; // allocated at the first sequence: an introducer may be a lone `\\u001b` in text
   const parts: string[] = [];
   let n = 0;
   let pos = 0; // raw chars before pos are copied or skipped
@@ -53,11 +59,12 @@ export function ansiView(text: string, form: AnsiForm): AnsiView | null {
     const code = introducer(text, i, json);
     if (code < 0) continue;
     const end = sequenceEnd(text, i, code, json);
+    at ??= new Int32Array(text.length);
     if (i > pos) parts.push(text.slice(pos, i));
     for (let j = pos; j < i; j++) at[n++] = j;
     pos = find.lastIndex = end;
   }
-  if (pos === 0) return null;
+  if (at === null) return null;
   parts.push(text.slice(pos));
   for (let j = pos; j < text.length; j++) at[n++] = j;
   return { text: parts.join(""), at: at.subarray(0, n) };

@@ -126,4 +126,15 @@ describe("secrets split by escape sequences", () => {
     const view = ansiView(String.raw`a\\u001b[1mb \u001b[1mc`, "text");
     assert.equal(view?.text, String.raw`a\\u001b[1mb c`);
   });
+
+  it("builds a view of JSON text only for an escaped ESC, CSI or OSC, not for other \\u00 escapes; the result is the same", () => {
+    for (const text of [String.raw`{"t":"caf\u00e9 na\u00efve \u0007 \u001c"}`, String.raw`a\\u001b`, String.raw`\u00`, String.raw`x\u001`]) {
+      assert.equal(ansiView(text, "text"), null, text);
+    }
+    for (const esc of ["\\u001b[1m", "\\u001B[1m", "\\u009b1m", "\\u009B1m", "\\u009d0;t\\u0007", "\\u009D0;t\\u0007"]) {
+      const line = `{"t":"caf\\u00e9 ${VALUE.slice(0, 7)}${esc}${VALUE.slice(7)} ${t.github()}"}`;
+      assert.equal(ansiView(line, "text")?.text, `{"t":"caf\\u00e9 ${VALUE} ${t.github()}"}`, esc);
+      assert.equal(maskText(line, secrets(VALUE)).text, '{"t":"caf\\u00e9 [MASKED:secret] [MASKED:github]"}', esc);
+    }
+  });
 });
