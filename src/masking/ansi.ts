@@ -48,21 +48,30 @@ export function mayHaveEscapes(text: string, form: AnsiForm): boolean {
 export function ansiView(text: string, form: AnsiForm): AnsiView | null {
   if (!mayHaveEscapes(text, form)) return null;
   const json = form === "text";
-  let at: Int32Array | null = null; // allocated at the first sequence: an introducer may be a lone `\\u001b` in text
+  let at: Int32Array | null = null; // allocated at the first sequence (a `\u001b` may be an escaped backslash's)
   const parts: string[] = [];
   let n = 0;
   let pos = 0; // raw chars before pos are copied or skipped
-  const find = json ? TEXT_INTRO : BYTES_INTRO;
-  find.lastIndex = 0;
-  for (let m = find.exec(text); m; m = find.exec(text)) {
-    const i = m.index;
+  // Where an introducer may be: the next ESC, and the next C2 (bytes) or `\u00` (JSON text), each
+  // looked up again only once passed (every char is scanned once per kind; no regex, no match arrays).
+  const second = json ? "\\u00" : "\xc2";
+  let esc = text.indexOf("\x1b");
+  let other = text.indexOf(second);
+  for (let from = 0; ; ) {
+    if (esc >= 0 && esc < from) esc = text.indexOf("\x1b", from);
+    if (other >= 0 && other < from) other = text.indexOf(second, from);
+    const i = esc < 0 ? other : other < 0 ? esc : Math.min(esc, other);
+    if (i < 0) break;
     const code = introducer(text, i, json);
-    if (code < 0) continue;
+    if (code < 0) {
+      from = i + 1;
+      continue;
+    }
     const end = sequenceEnd(text, i, code, json);
     at ??= new Int32Array(text.length);
     if (i > pos) parts.push(text.slice(pos, i));
     for (let j = pos; j < i; j++) at[n++] = j;
-    pos = find.lastIndex = end;
+    pos = from = end;
   }
   if (at === null) return null;
   parts.push(text.slice(pos));
@@ -86,10 +95,6 @@ export function viewIndex(view: AnsiView, raw: number): number {
   }
   return lo;
 }
-
-/** Where an introducer may be; `introducer` decides. */
-const BYTES_INTRO = /\x1b|\xc2(?:[\x9b\x9d]|$)/g;
-const TEXT_INTRO = /\x1b|\\u00(?:1[bB]|9[bBdD])/g;
 
 /** The length of what the last `introducer` or `unit` call read (no allocation per char). */
 let length = 1;

@@ -113,6 +113,8 @@ describe("secrets split by escape sequences", () => {
       ["a\x1b]0;t", "a", [0]],
       ["a\x1b", "a", [0]],
       ["a\xc2", "a", [0]], // the first byte of a C1 CSI or OSC, the second yet to come
+      ["a\xc2\xa0b\x1b[1mc", "a\xc2\xa0bc", [0, 1, 2, 3, 8]], // C2 of another char (NBSP), then a CSI
+      ["\xc2\xc2\x9b1mx\x1b", "\xc2x", [0, 5]], // C2 before a C1 CSI; an ESC ending the text
     ];
     for (const [raw, text, at] of cases) {
       const view = ansiView(raw, "bytes");
@@ -120,6 +122,7 @@ describe("secrets split by escape sequences", () => {
     }
     assert.equal(ansiView("no escapes at all", "bytes"), null);
     assert.equal(ansiView(String.raw`a\u001b]8;;https://x.io\u001b\\b \u001b]0;t\u0007c`, "text")?.text, "ab c");
+    assert.equal(ansiView(String.raw`\u00e9\\u001b[1m\u001b[1mx\u00c2\u009b1my`, "text")?.text, String.raw`\u00e9\\u001b[1mx\u00c2y`);
   });
 
   it("does not take an escaped backslash followed by u001b for an escape", () => {
