@@ -26,6 +26,10 @@ const CLASS = new Uint8Array(65536);
 for (const c of " \t\n\r\f\v\"'`<>()[]{},;\\|") CLASS[c.charCodeAt(0)] = 1;
 for (const c of "=:@/?&#") CLASS[c.charCodeAt(0)] = 2;
 
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/** Four hex digits at i (the rest of a `\uXXXX` escape). */
+const hex4 = (text: string, i: number) => isHex(text.charCodeAt(i)) && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3));
+
 /** A span of text to mask (the shape find.ts uses). */
 export interface Match {
   start: number;
@@ -162,7 +166,7 @@ export class KnownDigests {
   private run(text: string, from: number, to: number, nseps: number, found: Match[]): void {
     const seps = this.seps;
     // After a JSON escape (`\n`, `\u00e9`: a raw transcript line), the token starts past its letters.
-    if (text.charCodeAt(from - 1) === 0x5c) from += /^u[0-9a-fA-F]{4}/.test(text.slice(from, from + 5)) ? 5 : 1;
+    if (text.charCodeAt(from - 1) === 0x5c) from += text.charCodeAt(from) === 0x75 && hex4(text, from + 1) ? 5 : 1;
     if (this.hit(text, from, to)) return void found.push({ start: from, end: to, rule: "secret" });
     let piece = from;
     for (let k = 0; k <= nseps; k++) {
