@@ -185,6 +185,16 @@ function sequenceEnd(text: string, i: number, code: number, json: boolean): numb
 }
 
 function csiEnd(text: string, j: number, json: boolean, malformed: number): number {
+  if (!json) {
+    // Bytes: one char each (C2 9C, ST, is no parameter or final byte either way: malformed).
+    const bound = j + MAX_CSI;
+    for (const stop = Math.min(text.length, bound); j < stop; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 0x40 && c <= 0x7e) return j + 1;
+      if (c < 0x20 || c > 0x3f) return malformed;
+    }
+    return text.length < bound ? text.length : malformed; // still arriving, or too long
+  }
   for (let k = 0; k < MAX_CSI; k++) {
     if (j >= text.length) return text.length;
     const c = unit(text, j, json);
