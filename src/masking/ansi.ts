@@ -31,33 +31,49 @@ const OSC = 0x9d;
 const MAX_CSI = 64;
 const MAX_STRING = 8192;
 
-/** Whether the text may hold an escape sequence: one or two indexOf scans, nothing else. */
+/** Whether the text may hold an escape sequence: a few indexOf scans, nothing else. */
 export function mayHaveEscapes(text: string, form: AnsiForm): boolean {
   if (text.indexOf("\x1b") >= 0) return true;
   if (form === "bytes") return text.indexOf("\xc2\x9b") >= 0 || text.indexOf("\xc2\x9d") >= 0 || text.endsWith("\xc2");
-  return text.indexOf("\\u00") >= 0;
+  // `\u00e9` (JSON written ASCII-only) is common: only ESC, CSI and OSC escaped are introducers.
+  for (let i = text.indexOf("\\u00"); i >= 0; i = text.indexOf("\\u00", i + 4)) {
+    const a = text.charCodeAt(i + 4);
+    const b = text.charCodeAt(i + 5) | 0x20; // lower case
+    if ((a === 0x31 && b === 0x62) || (a === 0x39 && (b === 0x62 || b === 0x64))) return true; // 1b, 9b, 9d
+  }
+  return false;
 }
 
 /** The text without its escape sequences, or null when it has none. */
 export function ansiView(text: string, form: AnsiForm): AnsiView | null {
   if (!mayHaveEscapes(text, form)) return null;
   const json = form === "text";
-  const at = new Int32Array(text.length);
+  let at: Int32Array | null = null; // allocated at the first sequence (a `\u001b` may be an escaped backslash's)
   const parts: string[] = [];
   let n = 0;
   let pos = 0; // raw chars before pos are copied or skipped
-  const find = json ? TEXT_INTRO : BYTES_INTRO;
-  find.lastIndex = 0;
-  for (let m = find.exec(text); m; m = find.exec(text)) {
-    const i = m.index;
+  // Where an introducer may be: the next ESC, and the next C2 (bytes) or `\u00` (JSON text), each
+  // looked up again only once passed (every char is scanned once per kind; no regex, no match arrays).
+  const second = json ? "\\u00" : "\xc2";
+  let esc = text.indexOf("\x1b");
+  let other = text.indexOf(second);
+  for (let from = 0; ; ) {
+    if (esc >= 0 && esc < from) esc = text.indexOf("\x1b", from);
+    if (other >= 0 && other < from) other = text.indexOf(second, from);
+    const i = esc < 0 ? other : other < 0 ? esc : Math.min(esc, other);
+    if (i < 0) break;
     const code = introducer(text, i, json);
-    if (code < 0) continue;
+    if (code < 0) {
+      from = i + 1;
+      continue;
+    }
     const end = sequenceEnd(text, i, code, json);
+    at ??= new Int32Array(text.length);
     if (i > pos) parts.push(text.slice(pos, i));
     for (let j = pos; j < i; j++) at[n++] = j;
-    pos = find.lastIndex = end;
+    pos = from = end;
   }
-  if (pos === 0) return null;
+  if (at === null) return null;
   parts.push(text.slice(pos));
   for (let j = pos; j < text.length; j++) at[n++] = j;
   return { text: parts.join(""), at: at.subarray(0, n) };
@@ -79,10 +95,6 @@ export function viewIndex(view: AnsiView, raw: number): number {
   }
   return lo;
 }
-
-/** Where an introducer may be; `introducer` decides. */
-const BYTES_INTRO = /\x1b|\xc2(?:[\x9b\x9d]|$)/g;
-const TEXT_INTRO = /\x1b|\\u00(?:1[bB]|9[bBdD])/g;
 
 /** The length of what the last `introducer` or `unit` call read (no allocation per char). */
 let length = 1;
@@ -173,6 +185,16 @@ function sequenceEnd(text: string, i: number, code: number, json: boolean): numb
 }
 
 function csiEnd(text: string, j: number, json: boolean, malformed: number): number {
+  if (!json) {
+    // Bytes: one char each (C2 9C, ST, is no parameter or final byte either way: malformed).
+    const bound = j + MAX_CSI;
+    for (const stop = Math.min(text.length, bound); j < stop; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 0x40 && c <= 0x7e) return j + 1;
+      if (c < 0x20 || c > 0x3f) return malformed;
+    }
+    return text.length < bound ? text.length : malformed; // still arriving, or too long
+  }
   for (let k = 0; k < MAX_CSI; k++) {
     if (j >= text.length) return text.length;
     const c = unit(text, j, json);

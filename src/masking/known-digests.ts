@@ -26,6 +26,10 @@ const CLASS = new Uint8Array(65536);
 for (const c of " \t\n\r\f\v\"'`<>()[]{},;\\|") CLASS[c.charCodeAt(0)] = 1;
 for (const c of "=:@/?&#") CLASS[c.charCodeAt(0)] = 2;
 
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/** Four hex digits at i (the rest of a `\uXXXX` escape). */
+const hex4 = (text: string, i: number) => isHex(text.charCodeAt(i)) && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3));
+
 /** A span of text to mask (the shape find.ts uses). */
 export interface Match {
   start: number;
@@ -126,35 +130,43 @@ export class KnownDigests {
    * Every candidate token of `text` whose digest is known, as `secret` matches (in text order): each
    * maximal run of token chars, and within a run, each piece between separators and the rest of the
    * run after one (a base64 value holds '/' and '='). Only a candidate of a known length is hashed;
-   * the scan is one pass over the chars with a table lookup each.
+   * runs shorter than every known form are skipped a window at a time, and a run is read at most twice.
    */
   find(text: string): Match[] {
     const found: Match[] = [];
     if (this.digests.size === 0 || text.length < MIN_TOKEN) return found;
     const seps = this.seps;
-    let nseps = 0;
-    let start = 0;
     const n = text.length;
     const min = this.minLength;
-    for (let i = 0; i < n; i++) {
-      const k = CLASS[text.charCodeAt(i)]!;
-      if (k === 0) continue;
-      if (k === 2) {
-        seps[nseps++] = i;
+    // Runs shorter than any known form are skipped a window at a time: the window of `min` chars
+    // from a run's start is checked from its right end, so a delimiter there moves past the whole
+    // window at once. Chars in [start, clean] are known to be token chars (each is read once).
+    let start = 0;
+    let clean = -1;
+    while (start + min <= n) {
+      const last = start + min - 1;
+      const stop = clean >= start ? clean : start - 1;
+      let q = last;
+      while (q > stop && CLASS[text.charCodeAt(q)] !== 1) q--;
+      if (q > stop) {
+        clean = last;
+        start = q + 1;
         continue;
       }
-      if (i - start >= min && (nseps > 0 || this.known(i - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, i, nseps, found);
-      nseps = 0;
-      start = i + 1;
+      let end = last + 1;
+      while (end < n && CLASS[text.charCodeAt(end)] !== 1) end++;
+      let nseps = 0;
+      for (let i = start; i < end; i++) if (CLASS[text.charCodeAt(i)] === 2) seps[nseps++] = i;
+      if (nseps > 0 || this.known(end - start) || text.charCodeAt(start - 1) === 0x5c) this.run(text, start, end, nseps, found);
+      start = end + 1;
     }
-    if (n - start >= min && (nseps > 0 || this.known(n - start) || text.charCodeAt(start - 1) === 0x5c)) this.run(text, start, n, nseps, found);
     return found;
   }
 
   private run(text: string, from: number, to: number, nseps: number, found: Match[]): void {
     const seps = this.seps;
     // After a JSON escape (`\n`, `\u00e9`: a raw transcript line), the token starts past its letters.
-    if (text.charCodeAt(from - 1) === 0x5c) from += /^u[0-9a-fA-F]{4}/.test(text.slice(from, from + 5)) ? 5 : 1;
+    if (text.charCodeAt(from - 1) === 0x5c) from += text.charCodeAt(from) === 0x75 && hex4(text, from + 1) ? 5 : 1;
     if (this.hit(text, from, to)) return void found.push({ start: from, end: to, rule: "secret" });
     let piece = from;
     for (let k = 0; k <= nseps; k++) {

@@ -98,6 +98,12 @@ export function maskBytes(bytes: Buffer, secrets: SecretValues): { bytes: Buffer
   return { bytes: Buffer.from(out, "latin1"), rules: [...rules] };
 }
 
+/** Whether text from p to its end is the start of `form`. */
+function startsAt(text: string, p: number, form: string): boolean {
+  for (let i = p + 1; i < text.length; i++) if (text.charCodeAt(i) !== form.charCodeAt(i - p)) return false;
+  return true;
+}
+
 const LOOKBEHIND = 512;
 /**
  * A hold on this many chars or more of a known secret's start never times out: a secret typed at
@@ -175,13 +181,16 @@ export class StreamMasker {
     let firm = false;
     const unfinished = unfinishedStart(text, from);
     if (unfinished >= 0) hold = unfinished;
+    const n = text.length;
     for (const form of this.secrets.all()) {
-      for (let k = Math.min(form.length - 1, text.length); k >= 1; k--) {
-        if (text.endsWith(form.slice(0, k))) {
-          hold = Math.min(hold, Math.max(from, text.length - k));
-          if (k >= FIRM_PREFIX) firm = true;
-          break;
-        }
+      // The longest start of the form ending the text: tried only where its first char is (no slice per length).
+      const first = form.charCodeAt(0);
+      for (let p = n - Math.min(form.length - 1, n); p < n; p++) {
+        if (text.charCodeAt(p) !== first || !startsAt(text, p, form)) continue;
+        const k = n - p;
+        hold = Math.min(hold, Math.max(from, n - k));
+        if (k >= FIRM_PREFIX) firm = true;
+        break;
       }
     }
     return { hold, firm };

@@ -113,17 +113,34 @@ describe("secrets split by escape sequences", () => {
       ["a\x1b]0;t", "a", [0]],
       ["a\x1b", "a", [0]],
       ["a\xc2", "a", [0]], // the first byte of a C1 CSI or OSC, the second yet to come
+      ["a\xc2\xa0b\x1b[1mc", "a\xc2\xa0bc", [0, 1, 2, 3, 8]], // C2 of another char (NBSP), then a CSI
+      ["\xc2\xc2\x9b1mx\x1b", "\xc2x", [0, 5]], // C2 before a C1 CSI; an ESC ending the text
     ];
     for (const [raw, text, at] of cases) {
       const view = ansiView(raw, "bytes");
       assert.deepEqual(view && { text: view.text, at: [...view.at] }, { text, at }, JSON.stringify(raw));
     }
+    // A CSI of 63 parameter bytes at the end is still arriving; one of 64 is too long to be one.
+    assert.equal(ansiView("a\x1b[" + "1".repeat(63), "bytes")?.text, "a");
+    assert.equal(ansiView("a\x1b[" + "1".repeat(64), "bytes")?.text, "a[" + "1".repeat(64));
     assert.equal(ansiView("no escapes at all", "bytes"), null);
     assert.equal(ansiView(String.raw`a\u001b]8;;https://x.io\u001b\\b \u001b]0;t\u0007c`, "text")?.text, "ab c");
+    assert.equal(ansiView(String.raw`\u00e9\\u001b[1m\u001b[1mx\u00c2\u009b1my`, "text")?.text, String.raw`\u00e9\\u001b[1mx\u00c2y`);
   });
 
   it("does not take an escaped backslash followed by u001b for an escape", () => {
     const view = ansiView(String.raw`a\\u001b[1mb \u001b[1mc`, "text");
     assert.equal(view?.text, String.raw`a\\u001b[1mb c`);
+  });
+
+  it("builds a view of JSON text only for an escaped ESC, CSI or OSC, not for other \\u00 escapes; the result is the same", () => {
+    for (const text of [String.raw`{"t":"caf\u00e9 na\u00efve \u0007 \u001c"}`, String.raw`a\\u001b`, String.raw`\u00`, String.raw`x\u001`]) {
+      assert.equal(ansiView(text, "text"), null, text);
+    }
+    for (const esc of ["\\u001b[1m", "\\u001B[1m", "\\u009b1m", "\\u009B1m", "\\u009d0;t\\u0007", "\\u009D0;t\\u0007"]) {
+      const line = `{"t":"caf\\u00e9 ${VALUE.slice(0, 7)}${esc}${VALUE.slice(7)} ${t.github()}"}`;
+      assert.equal(ansiView(line, "text")?.text, `{"t":"caf\\u00e9 ${VALUE} ${t.github()}"}`, esc);
+      assert.equal(maskText(line, secrets(VALUE)).text, '{"t":"caf\\u00e9 [MASKED:secret] [MASKED:github]"}', esc);
+    }
   });
 });

@@ -73,4 +73,24 @@ describe("values known by keyed digest", () => {
     assert.equal(s.formSet("text").known, null);
     assert.equal(maskText(`x ${VALUE} y`, s).text, "x [MASKED:secret] y");
   });
+  it("finds the value wherever a run of token chars starts or ends (the scan skips short runs a window at a time)", () => {
+    const s = digested();
+    const n = VALUE.length;
+    const cases: [string, number][] = [
+      [`${"a".repeat(n - 1)} ${VALUE}`, 1],
+      [`;;${VALUE}`, 1],
+      [`${VALUE}`, 1],
+      [`x ${VALUE}\t${VALUE}`, 2],
+      [`"${VALUE}","${VALUE}"`, 2],
+      [`${VALUE.slice(0, n - 1)} ${VALUE.slice(1)} ${VALUE.slice(2)}x`, 0],
+      [`key=${VALUE}&q=1`, 1],
+      [`{"t":"\\n${VALUE}\\u00e9"}`, 1],
+      [`${VALUE}x ${VALUE}`, 1],
+      ["ab".repeat(100) + VALUE, 0],
+      ["ab".repeat(100) + "/" + VALUE, 1],
+      [`${"b".repeat(n)} ${"c".repeat(n - 2)}; ${VALUE}`, 1],
+      [`a/b/${VALUE}`, 1],
+    ];
+    for (const [text, hits] of cases) assert.equal(maskText(text, s).hits.secret ?? 0, hits, text);
+  });
 });

@@ -65,6 +65,24 @@ describe("masking", () => {
     }
   });
 
+  it("holds exactly the longest start of a value that ends a chunk, its first char repeated in the value and the chunk", () => {
+    const value = "aab-aab-aac7Q";
+    for (const [chunk, emitted, firm] of [
+      ["x aab-aa", "x ", true], // the whole start, not the later "aa"
+      ["x aab-aab-a", "x ", true],
+      ["x aab-aac", "x aab-aac", false], // no start of the value ends it
+      ["aaa", "a", false], // "aa": 2 chars, a hold that may time out
+      ["ya", "y", false],
+      ["aab-aab-aac7", "", true],
+      ["aab-aab-aac7Q", "[MASKED:secret]", false],
+      ["x\x1b[1maab-\x1b[0maa", "x\x1b[1m", true], // through a colour code
+    ] as const) {
+      const m = new StreamMasker(secrets(value), 1_000_000);
+      assert.equal(m.push(Buffer.from(chunk)).toString(), emitted, chunk);
+      assert.equal(m.firm, firm, chunk);
+    }
+  });
+
   it("holds back only what may be a secret or token, and releases it after holdMs", async () => {
     const m = new StreamMasker(secrets(SECRET), 30);
     assert.equal(m.push(Buffer.from("ls -la\r\n")).toString(), "ls -la\r\n", "ordinary output goes out at once");
