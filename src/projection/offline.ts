@@ -57,7 +57,8 @@ export function restoreOffline(file: string): ResultOf<"projection.restore"> {
     installCopy(file, paths.projection);
     const p = Projection.open(paths.projection);
     try {
-      const caught = syncAll(p, paths.home);
+      // Caught up as a rebuild is: lines written before their value was known stay masked.
+      const caught = syncAll(p, paths.home, { secrets: knownSecrets(paths) });
       return { restored: file, caughtUp: { files: caught.files, rows: caught.rows } };
     } finally {
       p.close();

@@ -131,6 +131,24 @@ describe("masking history anew", () => {
     assert.equal(reset.json().verify.ok, true);
     assert.equal((await c.call("projection.verify", {})).ok, true);
   });
+
+  it("keeps it masked through an offline restore that catches up ledger lines with the vault locked", async () => {
+    const backup = await c!.call("projection.backup", {});
+    // Printed while the vault is locked after a restart: the ledger line holds the value.
+    const s = await c!.call("sessions.launch", { argv: ["sh", "-c", `echo restore-marker ${VALUE}`], cwd: project });
+    assert.equal((await (await watch(c!, s.id)).exit()).code, 0);
+    c!.close();
+    c = undefined;
+    assert.equal(await d!.kill(), 0);
+    d = undefined;
+    const restored = await cli(["daemon", "restore", backup.file, "--json"]);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.ok(restored.json().caughtUp.rows >= 1, "the session's lines came from the ledger");
+    d = await startTestDaemon(h);
+    c = await RpcClient.connect(d.socket);
+    const events = JSON.stringify((await c.call("events.read", { session: s.id })).events);
+    assert.ok(events.includes("restore-marker") && !events.includes(VALUE), events);
+  });
 });
 
 describe("the daemon key", () => {
