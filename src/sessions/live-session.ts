@@ -62,7 +62,7 @@ export class LiveSession {
 
   /** Call once the launch event is recorded: starts reading output and watching for exit. */
   start(launchSeq: number): void {
-    if (this.mode === "pty") this.deps.screens.open(this.id, this.cols, this.rows, this.deps.scrollback, launchSeq);
+    if (this.mode === "pty") this.deps.screens.open(this.id, this.cols, this.rows, this.deps.scrollback, launchSeq, true);
     this.child.onOutput((stream, chunk) => this.outputs.get(stream)?.push(chunk));
     this.child.onExit((status) => this.finish(status));
   }

@@ -7,12 +7,19 @@
 // what waits only the last KEEP_BYTES are kept: the emulator is reset and fed that tail, which
 // redraws the screen as replaying a finished session's last output does. Memory stays bounded
 // and emulation never slows the recording.
+//
+// A live session's screen is lazy: nothing is emulated until someone asks for its screen (attach,
+// sessions.snapshot). Until then only the last DORMANT_KEEP_BYTES of its output are kept here;
+// the first snapshot opens its emulator, feeds it that tail (from a reset terminal when older
+// output was dropped, as under overload), and from then on it is emulated live. Fifty agents
+// nobody watches cost no emulation at all.
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../daemon/log.js";
 import type { ScreenReply, ScreenRequest, ScreenSnapshot } from "./screen-protocol.js";
 
 const IN_FLIGHT_BYTES = 1024 * 1024;
 const KEEP_BYTES = 4 * 1024 * 1024;
+const DORMANT_KEEP_BYTES = 512 * 1024;
 
 type Held = { op: "feed"; bytes: Buffer; seq: number } | { op: "resize"; cols: number; rows: number; seq: number };
 
@@ -22,6 +29,8 @@ interface Flow {
   heldBytes: number;
   /** Output was dropped: the next feed starts from a reset terminal. */
   reset: boolean;
+  /** Not emulated yet: opened in the worker by the first snapshot (lazy screens). */
+  dormant: { cols: number; rows: number; scrollback: number; seq: number } | null;
 }
 
 export class Screens {
@@ -33,19 +42,21 @@ export class Screens {
 
   constructor(private readonly log: Logger) {}
 
-  open(id: string, cols: number, rows: number, scrollback: number, seq: number): void {
-    this.flows.set(id, { inFlight: 0, held: [], heldBytes: 0, reset: false });
-    this.post({ op: "open", id, cols, rows, scrollback, seq });
+  /** `lazy`: emulated only from its first snapshot on (live sessions); else at once (replays). */
+  open(id: string, cols: number, rows: number, scrollback: number, seq: number, lazy = false): void {
+    this.flows.set(id, { inFlight: 0, held: [], heldBytes: 0, reset: false, dormant: lazy ? { cols, rows, scrollback, seq } : null });
+    if (!lazy) this.post({ op: "open", id, cols, rows, scrollback, seq });
   }
 
   /** `bytes` may be handed to the worker (transferred): do not use it after. */
   feed(id: string, bytes: Buffer, seq: number): void {
     const f = this.flows.get(id);
     if (!f) return;
-    if (f.held.length === 0 && f.inFlight < IN_FLIGHT_BYTES) return this.sendFeed(id, f, bytes, seq);
+    if (!f.dormant && f.held.length === 0 && f.inFlight < IN_FLIGHT_BYTES) return this.sendFeed(id, f, bytes, seq);
     f.held.push({ op: "feed", bytes, seq });
     f.heldBytes += bytes.length;
-    while (f.heldBytes > KEEP_BYTES) {
+    const keep = f.dormant ? DORMANT_KEEP_BYTES : KEEP_BYTES;
+    while (f.heldBytes > keep) {
       const i = f.held.findIndex((h) => h.op === "feed");
       const dropped = f.held.splice(i, 1)[0] as { bytes: Buffer };
       f.heldBytes -= dropped.bytes.length;
@@ -55,7 +66,7 @@ export class Screens {
 
   resize(id: string, cols: number, rows: number, seq: number): void {
     const f = this.flows.get(id);
-    if (f && f.held.length > 0) f.held.push({ op: "resize", cols, rows, seq });
+    if (f && (f.dormant || f.held.length > 0)) f.held.push({ op: "resize", cols, rows, seq });
     else this.post({ op: "resize", id, cols, rows, seq });
   }
 
@@ -67,6 +78,10 @@ export class Screens {
   /** After everything fed so far (held output included) is parsed. */
   snapshot(id: string, scrollback: number): Promise<ScreenSnapshot> {
     const f = this.flows.get(id);
+    if (f?.dormant) {
+      this.post({ op: "open", id, ...f.dormant });
+      f.dormant = null;
+    }
     if (f) this.release(id, f, Infinity);
     const ref = this.nextRef++;
     return new Promise((resolve, reject) => {
