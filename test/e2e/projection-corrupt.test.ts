@@ -12,10 +12,10 @@ import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { eventually } from "../helpers/poll.js";
 
-/** 4 KiB of garbage at `offset`. */
-function damage(file: string, offset: number): void {
+/** `length` bytes of garbage at `offset`. */
+function damage(file: string, offset: number, length: number): void {
   const fd = openSync(file, "r+");
-  writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, offset);
+  writeSync(fd, Buffer.alloc(length, 0xa5), 0, length, offset);
   closeSync(fd);
 }
 
@@ -49,27 +49,40 @@ describe("a projection damaged mid-file", () => {
   it("starts, sets the file aside, rebuilds, and doctor says rebuilding until it is healthy", async () => {
     const size = statSync(db).size;
     assert.ok(size > 512 * 1024, `a projection with some data (${size} bytes)`);
-    // A page in the middle overwritten; the header (first page) is intact, so the file opens. Of
-    // the pages from the middle on, the first whose damage quick_check reports as rows rather
-    // than by throwing: the case that used to keep the daemon down.
+    // A page past the header overwritten (the end of one, or all of it); the header (first page)
+    // is intact, so the file opens. Of the pages from the middle on (then the first half), the
+    // first whose damage quick_check reports as rows rather than by throwing: the case that used
+    // to keep the daemon down. The file's layout differs from run to run (ids, times), so the
+    // page is found by probing copies.
     const copy = join(h.runRoot, "probe.sqlite");
-    let at = -1;
-    for (let page = Math.floor(size / 2 / 4096); page * 4096 < size && at < 0; page++) {
-      copyFileSync(db, copy);
-      damage(copy, page * 4096);
-      const probe = new Database(copy, { readonly: true });
-      try {
-        const rows = probe.pragma("quick_check") as Array<{ quick_check: string }>;
-        if (rows.length > 0 && rows[0]!.quick_check !== "ok") at = page * 4096;
-      } catch {
-        // thrown at once: the damage the daemon already set aside
-      } finally {
-        probe.close();
+    const pages = Math.floor(size / 4096);
+    const mid = Math.floor(pages / 2);
+    const order = [...Array.from({ length: pages - mid }, (_, i) => mid + i), ...Array.from({ length: mid - 1 }, (_, i) => 1 + i)];
+    const cuts = [
+      { skip: 3072, length: 1024 },
+      { skip: 0, length: 4096 },
+    ];
+    let at: { offset: number; length: number } | null = null;
+    for (const page of order) {
+      for (const cut of cuts) {
+        copyFileSync(db, copy);
+        damage(copy, page * 4096 + cut.skip, cut.length);
+        const probe = new Database(copy, { readonly: true });
+        try {
+          const rows = probe.pragma("quick_check") as Array<{ quick_check: string }>;
+          if (rows.length > 0 && rows[0]!.quick_check !== "ok") at = { offset: page * 4096 + cut.skip, length: cut.length };
+        } catch {
+          // thrown at once: the damage the daemon already set aside
+        } finally {
+          probe.close();
+        }
+        if (at) break;
       }
+      if (at) break;
     }
     rmSync(copy);
-    assert.ok(at > 0, "a page whose damage quick_check reports as rows");
-    damage(db, at);
+    assert.ok(at, "a page whose damage quick_check reports as rows");
+    damage(db, at.offset, at.length);
 
     d = await startTestDaemon(h); // starts: degraded, never fatal
     assert.equal(d.events("projection_corrupt").length, 1);
