@@ -10,7 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
-import { watch } from "../helpers/sessions.js";
+import { waitFor, watch } from "../helpers/sessions.js";
 
 const PASS = "correct-horse-PASSPHRASE";
 // Matches no token rule: only the exact-value masking can catch it.
@@ -93,7 +93,10 @@ describe("secrets in sessions", () => {
     const w = await watch(c, s.id);
     for (const ch of `x ${SECRET} y\r`) await c.call("sessions.input", { session: s.id, data: ch });
     await w.sees(" y\r\n");
-    const typed = w.events.filter((e) => e.kind === "input").map((e) => e.data.text).join("");
+    // The echo can come back before the input record's last coalesced piece is published.
+    const typedSoFar = () => w.events.filter((e) => e.kind === "input").map((e) => e.data.text).join("");
+    await waitFor(() => typedSoFar().includes(" y"), "the whole line in the input record");
+    const typed = typedSoFar();
     assert.ok(!typed.includes(SECRET) && typed.includes("[MASKED:"), typed);
     assert.ok(!w.output().includes(SECRET), w.output());
     await c.call("sessions.kill", { session: s.id, signal: "SIGKILL" });
@@ -115,14 +118,17 @@ describe("secrets in sessions", () => {
     const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-i"], cwd: project, env: { PS1: "$ " } });
     const w = await watch(c, s.id);
     await w.sees("$ ");
-    await c.call("sessions.input", { session: s.id, data: 'read -s -p "pw: " PW; echo; echo "got ${#PW}"\r' });
-    await w.sees("pw: ");
+    // Echo is off before the prompt shows (`read -s -p` prints its prompt first, then turns echo
+    // off), and the prompt's text is not in the command line's own echo: typing when it shows
+    // cannot race the terminal mode.
+    await c.call("sessions.input", { session: s.id, data: 'stty -echo; printf "%s: " PASSWORD; read PW; stty echo; echo; echo "got ${#PW}"\r' });
+    await w.sees("PASSWORD: ");
     await c.call("sessions.input", { session: s.id, data: "not-in-any-vault\r" });
     await w.sees("got 16");
     const inputs = w.events.filter((e) => e.kind === "input");
     assert.ok(inputs.some((e) => e.data.redacted === true && e.data.bytes === 17), JSON.stringify(inputs));
     assert.ok(!JSON.stringify(w.events).includes("not-in-any-vault"));
-    assert.ok(String(inputs[0]!.data.text).includes("read -s"), "typing at the shell prompt (readline, echo off, not line mode) is recorded");
+    assert.ok(String(inputs[0]!.data.text).includes("stty -echo"), "typing at the shell prompt (readline, echo off, not line mode) is recorded");
     await c.call("sessions.input", { session: s.id, data: "exit\r" });
     await w.exit();
     assert.ok(!stored().includes("not-in-any-vault"));
