@@ -70,7 +70,7 @@ export class DirWatcher {
     const dir = nearestDir(root);
     if (this.ancestors.has(dir)) return;
     try {
-      const w = watch(dir, { persistent: false }, (_type, name) => this.ancestorEvent(dir, name));
+      const w = this.watchFn(dir, { persistent: false }, (_type, name) => this.ancestorEvent(dir, name));
       w.on("error", () => {
         // The ancestor went (or its watch broke): every root waiting on it looks again, higher up if need be.
         w.close();
@@ -81,7 +81,11 @@ export class DirWatcher {
     } catch (err) {
       // Not watchable (permissions, the watch limit): the reconciler finds the root when it comes.
       this.degraded = `cannot watch ${dir} for ${root} to appear: ${(err as Error).message}`;
+      return;
     }
+    // The next step of the path may have been made between the look and the watch (mkdir -p):
+    // no event will come for it, so look again now.
+    if (isDir(root) || nearestDir(root) !== dir) this.ancestorEvent(dir, null);
   }
 
   /** Something changed in an ancestor of awaited roots: the roots on that path are tried again. */

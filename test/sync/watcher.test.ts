@@ -1,7 +1,7 @@
 // The watcher and roots that do not exist yet: it waits on the nearest existing ancestor and
 // watches the root the moment it appears, however many levels are made at once or one by one.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -30,6 +30,29 @@ describe("DirWatcher on a root that does not exist yet", () => {
       assert.ok(w.dirs >= 1);
       writeFileSync(join(root, "x.jsonl"), "{}\n");
       await waitFor(() => changed.includes(join(root, "x.jsonl")), "a file in it to be seen");
+    } finally {
+      w.close();
+    }
+  });
+
+  it("catches a level made between its look and its watch (mkdir -p racing the wait)", async () => {
+    const top = join(base, "race");
+    const root = join(top, "deeper", "root");
+    const changed: string[] = [];
+    const trouble: string[] = [];
+    // The real fs.watch, with the rest of the path made just before the wait on `top` starts:
+    // no event will ever come for it from that watch.
+    const racing = ((dir: string, ...rest: unknown[]) => {
+      if (dir === top) mkdirSync(root, { recursive: true });
+      return (watch as (...a: unknown[]) => FSWatcher)(dir, ...rest);
+    }) as typeof watch;
+    const w = new DirWatcher({ changed: (p) => changed.push(p), trouble: (r) => trouble.push(r) }, () => false, racing);
+    try {
+      mkdirSync(top);
+      w.watchTree(root, 1); // waits on `top`, and the path below it appears as the wait begins
+      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      writeFileSync(join(root, "z.jsonl"), "{}\n");
+      await waitFor(() => changed.includes(join(root, "z.jsonl")), "a file in it to be seen");
     } finally {
       w.close();
     }
