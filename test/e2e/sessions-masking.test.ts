@@ -3,19 +3,16 @@
 // person chose, assigned in the shell. Neither may reach the ledger, the projection, events.read
 // or search.
 import assert from "node:assert/strict";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
+import type { TestDaemon } from "../helpers/daemon.js";
+import { storedBytes, type TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
 import { eventually } from "../helpers/poll.js";
+import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
-const PASS = "correct-horse-PASSPHRASE";
 // Matches no token rule: only the known value can catch it.
 const SECRET = "wdnRT7f3Kq9ZpX2mLv8cY4";
 let home: TempHome;
@@ -25,20 +22,10 @@ let project: string;
 const cli = (args: string[], input?: string) => runCli(args, home.env, 30_000, input);
 
 before(async () => {
-  project = realpathSync(mkdtempSync(join(tmpdir(), "wm-")));
-  home = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
-  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
-  assert.equal((await cli(["vault", "add", "work", "TOKEN", "--scope", "ci", "--passphrase-stdin"], `${PASS}\n${SECRET}\n`)).code, 0);
-  d = await startTestDaemon(home);
-  c = await RpcClient.connect(d.socket);
+  ({ home, d, c, project } = await startVaultHome([{ name: "TOKEN", value: SECRET, scope: "ci" }]));
   assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
 });
-after(async () => {
-  c?.close();
-  await d?.kill();
-  home?.cleanup();
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => stopVaultHome({ home, d, c, project }));
 
 const stored = () => storedBytes(home);
 

@@ -2,17 +2,15 @@
 // across output chunks, typed a key at a time, encoded), password prompts, and the restricted
 // agent socket the session's processes get.
 import assert from "node:assert/strict";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { storedBytes, tempHome, type TempHome } from "../helpers/home.js";
+import type { TestDaemon } from "../helpers/daemon.js";
+import { storedBytes, type TempHome } from "../helpers/home.js";
 import { waitFor, watch } from "../helpers/sessions.js";
+import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
-const PASS = "correct-horse-PASSPHRASE";
 // Matches no token rule: only the exact-value masking can catch it.
 const SECRET = "vault-value-Q7xK2pL9mZ4w";
 const GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
@@ -24,19 +22,9 @@ let project: string;
 const cli = (args: string[], input?: string) => runCli(args, home.env, 30_000, input);
 
 before(async () => {
-  project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
-  home = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
-  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
-  assert.equal((await cli(["vault", "add", "work", "TOKEN", "--scope", "ci", "--passphrase-stdin"], `${PASS}\n${SECRET}\n`)).code, 0);
-  d = await startTestDaemon(home);
-  c = await RpcClient.connect(d.socket);
+  ({ home, d, c, project } = await startVaultHome([{ name: "TOKEN", value: SECRET, scope: "ci" }]));
 });
-after(async () => {
-  c?.close();
-  await d?.kill();
-  home?.cleanup();
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => stopVaultHome({ home, d, c, project }));
 
 const stored = () => storedBytes(home);
 

@@ -1,17 +1,17 @@
 // Every value of an unlocked vault is masked, including one added to its file (by the CLI,
 // directly) while it is unlocked and never read through the daemon.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { tempHome, type TempHome } from "../helpers/home.js";
+import type { TestDaemon } from "../helpers/daemon.js";
+import type { TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
+import { eventually } from "../helpers/poll.js";
+import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
-const PASS = "correct-horse-PASSPHRASE";
 // Match no token rule: only exact-value masking can catch them.
 const FIRST = "first-value-Hq3vN8wT2kLp";
 const ADDED = "added-later-Zr5mX1cB7yQd";
@@ -22,19 +22,9 @@ let project: string;
 const cli = (args: string[], input?: string) => runCli(args, home.env, 30_000, input);
 
 before(async () => {
-  project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
-  home = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
-  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
-  assert.equal((await cli(["vault", "add", "work", "FIRST", "--passphrase-stdin"], `${PASS}\n${FIRST}\n`)).code, 0);
-  d = await startTestDaemon(home);
-  c = await RpcClient.connect(d.socket);
+  ({ home, d, c, project } = await startVaultHome([{ name: "FIRST", value: FIRST }]));
 });
-after(async () => {
-  c?.close();
-  await d?.kill();
-  home?.cleanup();
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => stopVaultHome({ home, d, c, project }));
 
 /** Every byte warden stored: ledger files, the projection and its WAL. */
 function stored(): string {
@@ -43,16 +33,6 @@ function stored(): string {
   for (const f of readdirSync(ledger)) parts.push(readFileSync(join(ledger, f), "latin1"));
   for (const f of readdirSync(home.runRoot)) if (f.startsWith("projection")) parts.push(readFileSync(join(home.runRoot, f), "latin1"));
   return parts.join("\n");
-}
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("values of an unlocked vault", () => {
@@ -70,7 +50,7 @@ describe("values of an unlocked vault", () => {
     const read = await c.call("events.read", { session: s.id, after: 0, limit: 1000 });
     assert.ok(!JSON.stringify(read).includes(ADDED));
     // Searchable once indexed: the marker is found, the value is not.
-    await until(async () => (await c.call("search.query", { q: "marker-word-two" })).results.length > 0, "the output to be searchable");
+    await eventually("the output to be searchable", async () => (await c.call("search.query", { q: "marker-word-two" })).results.length > 0);
     assert.equal((await c.call("search.query", { q: ADDED })).results.length, 0);
     assert.ok(!stored().includes(ADDED), "no ledger file or projection page holds the added value");
     assert.ok(!stored().includes(FIRST));

@@ -5,7 +5,7 @@
  * Calls `fn` every 50 ms until it returns something truthy, and resolves with that; throws naming
  * `what` once `timeoutMs` has passed.
  */
-export async function eventually<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -16,7 +16,7 @@ export async function eventually<T>(what: string, fn: () => T | undefined | fals
 }
 
 /** Like `eventually`, but a probe that throws (a table not created yet, a server restarting) counts as not yet. */
-export function eventuallyTolerant<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export function eventuallyTolerant<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   return eventually(
     what,
     async () => {
