@@ -1,16 +1,13 @@
 // A program in a pseudo-terminal. node-pty forks it and reports its exit (a thread waiting on the
-// pid); everything else goes through our own descriptor for the PTY master, because node-pty's
+// pid); everything else goes through our own descriptors for the PTY master, because node-pty's
 // own handle is destroyed 200 ms after the child exits, and with it whatever output the daemon
-// had not read yet (it had, when busy or holding output back while the ledger caught up). Ours
-// is read until the kernel says every byte is out (EIO once no process has the terminal open).
-//
-// libuv ends a stream early here: on POLLHUP after a short read it reports EOF, although a PTY
-// hands out its buffer in pieces and more may be waiting (kilobytes, when a program prints and
-// exits at once). So at that EOF the rest is read synchronously until the kernel says EIO.
-import { readSync, write as fsWrite } from "node:fs";
-import { ReadStream } from "node:tty";
+// had not read yet (it had, when busy or holding output back while the ledger caught up). One is
+// read by the PTY reader thread (pty-readers.ts) until the kernel says every byte is out (EIO
+// once no process has the terminal open); the other, this thread's, takes input and resizes.
+import { closeSync, write as fsWrite } from "node:fs";
 import { spawn as ptySpawn, type IPty } from "node-pty";
 import { native } from "../daemon/native.js";
+import type { PtyReaders } from "./pty-readers.js";
 import { signalName, withUmask, type ExitStatus, type SessionChild, type SpawnSpec, type Stream } from "./child.js";
 
 /**
@@ -28,10 +25,12 @@ interface NodePtyInternals {
 export class PtyChild implements SessionChild {
   private readonly pty: IPty;
   private readonly fd: number;
-  private readonly reader: ReadStream;
+  private readonly reader: number;
   private readonly writes: Buffer[] = [];
   private writing = false;
+  /** Reading has not ended: input and resizes still go to the terminal. */
   private fdOpen = true;
+  private fdClosed = false;
   private paused = false;
   private status: ExitStatus | null = null;
   private settled = false;
@@ -40,7 +39,10 @@ export class PtyChild implements SessionChild {
   private outputCb: ((stream: Stream, chunk: Buffer) => void) | null = null;
   private exitCb: ((s: ExitStatus) => void) | null = null;
 
-  constructor(spec: SpawnSpec) {
+  constructor(
+    spec: SpawnSpec,
+    private readonly readers: PtyReaders,
+  ) {
     this.pty = withUmask(spec.umask, () =>
       ptySpawn(spec.file, spec.argv.slice(1), {
         name: spec.env.TERM ?? "xterm-256color",
@@ -53,20 +55,20 @@ export class PtyChild implements SessionChild {
     );
     const internals = this.pty as unknown as NodePtyInternals;
     this.fd = native().dupCloexec(internals._fd);
+    const readFd = native().dupCloexec(internals._fd);
     // Same tick as the spawn: node-pty's handle has not read a byte yet (its reads start on the
     // next turn), so nothing is lost or split between two readers. This also closes its fd.
     internals._socket.destroy();
-    this.reader = new ReadStream(this.fd);
-    this.reader.on("data", (d: Buffer) => {
-      this.lastData = performance.now();
-      this.outputCb?.("pty", d);
-    });
-    // EIO: the terminal has no process left and every byte has been read.
-    this.reader.on("error", () => this.closeReader());
-    this.reader.on("end", () => this.drainAfterHangup()); // before the stream closes our fd
-    this.reader.on("close", () => {
-      this.fdOpen = false;
-      this.settle();
+    this.reader = readers.open(readFd, {
+      data: (d) => {
+        this.lastData = performance.now();
+        this.outputCb?.("pty", d);
+      },
+      closed: () => {
+        this.fdOpen = false;
+        this.releaseFd();
+        this.settle();
+      },
     });
     this.pty.onExit(({ exitCode, signal }) => {
       this.status = signal ? { code: null, signal: signalName(signal) } : { code: exitCode, signal: null };
@@ -116,12 +118,12 @@ export class PtyChild implements SessionChild {
 
   pause(): void {
     this.paused = true;
-    this.reader.pause();
+    this.readers.pause(this.reader);
   }
 
   resume(): void {
     this.paused = false;
-    this.reader.resume();
+    this.readers.resume(this.reader);
     if (this.status) this.armQuietTimer();
   }
 
@@ -131,6 +133,7 @@ export class PtyChild implements SessionChild {
     const chunk = this.writes[0]!;
     fsWrite(this.fd, chunk, 0, chunk.length, null, (err, written) => {
       this.writing = false;
+      if (!this.fdOpen) return this.releaseFd();
       if (err) {
         if (err.code === "EAGAIN") return void setTimeout(() => this.drainWrites(), 5);
         this.writes.length = 0; // EIO/EBADF: the terminal is gone; nobody will read it
@@ -140,22 +143,6 @@ export class PtyChild implements SessionChild {
       else this.writes.shift();
       this.drainWrites();
     });
-  }
-
-  /** What libuv left unread at its early EOF; a few reads at most (the PTY's buffer). */
-  private drainAfterHangup(): void {
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(this.fd, buf, 0, buf.length, null);
-      } catch {
-        return; // EIO: all read; EAGAIN: a process still has the terminal and wrote nothing more
-      }
-      if (n <= 0) return;
-      this.lastData = performance.now();
-      this.outputCb?.("pty", Buffer.from(buf.subarray(0, n)));
-    }
   }
 
   /** After exit: ends reading once output has been quiet for a while (never while we hold it back). */
@@ -171,8 +158,15 @@ export class PtyChild implements SessionChild {
     this.quietTimer.unref();
   }
 
+  /** Our fd, once reading has ended; never under a write in flight (its number could be reused meanwhile). */
+  private releaseFd(): void {
+    if (this.fdClosed || this.writing) return;
+    this.fdClosed = true;
+    closeSync(this.fd);
+  }
+
   private closeReader(): void {
-    if (!this.reader.destroyed) this.reader.destroy();
+    this.readers.close(this.reader);
   }
 
   private settle(): void {

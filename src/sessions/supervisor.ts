@@ -19,6 +19,7 @@ import { classifyProcess, type Leader } from "./peer-session.js";
 import { planLaunch } from "./policy.js";
 import { PtyChild } from "./pty-child.js";
 import { replayScreen } from "./replay.js";
+import { PtyReaders } from "./pty-readers.js";
 import { Screens } from "./screens.js";
 import { DurableEvents } from "./store.js";
 import { TaskChild } from "./task-child.js";
@@ -56,6 +57,7 @@ export class SessionSupervisor {
   private readonly people = new Map<number, number>();
   readonly hub: EventHub;
   private readonly screens: Screens;
+  private readonly readers: PtyReaders;
   private stopping = false;
 
   constructor(private readonly deps: SupervisorDeps) {
@@ -63,6 +65,7 @@ export class SessionSupervisor {
       deps.log.warn("event stream read failed; retrying", { event: "subscription_read_failed", session, error: (err as Error).message }),
     );
     this.screens = new Screens(deps.log);
+    this.readers = new PtyReaders(deps.log);
   }
 
   get liveCount(): number {
@@ -89,7 +92,7 @@ export class SessionSupervisor {
     const spec: SpawnSpec = { file: plan.file, argv: plan.argv, cwd: plan.cwd, env, cols: plan.cols, rows: plan.rows, umask: d.umask };
     let child: SessionChild;
     try {
-      child = plan.mode === "pty" ? new PtyChild(spec) : new TaskChild(spec);
+      child = plan.mode === "pty" ? new PtyChild(spec, this.readers) : new TaskChild(spec);
     } catch (err) {
       throw new RpcError("unavailable", `cannot start ${plan.argv[0]}: ${(err as Error).message}`, { reason: "spawn_failed" });
     }
@@ -260,6 +263,7 @@ export class SessionSupervisor {
         await within(settled, 2000);
       }
     }
+    await this.readers.dispose();
     await this.screens.dispose();
   }
 
