@@ -4,7 +4,7 @@
 // the end of its base64 lines. A block whose body is no key (`...`, `<your key>`) is left alone.
 //
 // Change anything here and bump RULES_VERSION in rules.ts.
-import type { Rule } from "./rules.js";
+import type { Rule } from "./rule-kit.js";
 
 const BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 const END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
@@ -21,6 +21,7 @@ const MIN_BASE64 = 32;
 
 export const privateKey: Rule = {
   name: "private_key",
+  family: "Private keys (PEM, OpenSSH, PuTTY)",
   keywords: ["-----BEGIN "],
   prefix: true,
   find(text, at) {

@@ -10,8 +10,13 @@
 // A match never crosses a `"` or a `\`, and never starts just after a `\`: replacing it in a JSON
 // line keeps the line valid JSON (vault values aside; the sync engine re-masks the parsed value
 // when a masked line no longer parses).
-import { classChanges, entropy, genericSecret, passwordName, passwordValue, placeholder, randomEnough, urlPassword } from "./allowlist.js";
+import { entropy, genericSecret, passwordName, passwordValue, placeholder, randomEnough, urlPassword } from "./allowlist.js";
 import { privateKey } from "./private-key.js";
+import { B, mixed, regexRule, type Rule } from "./rule-kit.js";
+import { CLOUD_RULES } from "./families/cloud.js";
+import { SERVICE_RULES } from "./families/services.js";
+
+export type { Rule, Span } from "./rule-kit.js";
 
 /**
  * Recorded with every row masked by these rules; rows masked under an older version are rescanned
@@ -20,68 +25,6 @@ import { privateKey } from "./private-key.js";
  * password-like names, command-line flags) and tokens split by terminal escape sequences.
  */
 export const RULES_VERSION = 3;
-
-export interface Span {
-  start: number;
-  end: number;
-  /** Another rule's name for what was found (the generic rule's assignments can be passwords). */
-  rule?: string;
-}
-
-export interface Rule {
-  name: string;
-  /** Literal, case-sensitive; the rule is tried only where one of them starts, from there. */
-  keywords: readonly string[];
-  /** The keywords are the token's own first chars: a token still arriving on a stream is held from there. */
-  prefix: boolean;
-  /**
-   * A lookahead the scan requires after this rule's keywords (regex source), so that the common
-   * words among them ("key", "token") report only where the rule can match: no per-occurrence cost
-   * in prose and code.
-   */
-  keywordContext?: string;
-  /** The secret's span for a match starting at `at` (where a keyword starts), or null. */
-  find(text: string, at: number): Span | null;
-}
-
-/**
- * A token may start here: not in the middle of a word, but right after a JSON escape (`\n`, `\t`)
- * or an ANSI colour or erase sequence (raw or JSON-escaped), which end in a letter.
- */
-const B = String.raw`(?:(?<![A-Za-z0-9_])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u001[bB]\[[0-9;]{0,20}[mK]))`;
-
-/**
- * A rule from a regex tried at the keyword. With `keep`, group 1 is the visible part before the
- * secret (`scheme://user:`, `API_KEY=`) and the rest of the match is masked; else all of it.
- * `accept` may name another rule for the match.
- */
-function regexRule(
-  name: string,
-  keywords: readonly string[],
-  source: string,
-  accept: (secret: string, m: RegExpExecArray, text: string) => boolean | string,
-  opts: { keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string } = {},
-): Rule {
-  const re = new RegExp(source, (opts.flags ?? "") + "y");
-  return {
-    name,
-    keywords,
-    prefix: opts.prefix ?? !opts.keep,
-    keywordContext: opts.keywordContext,
-    find(text, at) {
-      re.lastIndex = at;
-      const m = re.exec(text);
-      if (!m) return null;
-      const start = m.index + (opts.keep ? m[1]!.length : 0);
-      const end = m.index + m[0].length;
-      const ok = accept(text.slice(start, end), m, text);
-      return ok === false ? null : ok === true ? { start, end } : { start, end, rule: ok };
-    },
-  };
-}
-
-/** Upper, lower and digits mixed as in random keys: rules out kebab-case names after a short prefix. */
-const mixed = (s: string) => /[0-9]/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s) && classChanges(s) >= s.length / 5;
 
 /** An assignment's whole name: the identifier chars before the keyword too (`GITHUB_` of GITHUB_TOKEN). */
 function assignmentName(text: string, m: RegExpExecArray): string {
@@ -140,26 +83,28 @@ function assignmentForm(keep: string, text: string, at: number): "quoted" | "lit
  */
 export const RULES: readonly Rule[] = [
   privateKey,
-  regexRule("aws_access_key", AWS, String.raw`${B}(?:A3T[A-Z0-9]|${AWS.slice(0, -1).join("|")})[A-Z0-9]{16}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 2.5)),
-  regexRule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})`, (s) => randomEnough(s)),
-  regexRule("gitlab", GITLAB, String.raw`${B}(?:gl(?:pat|dt|rt|ptt|ft|imt|agent|soat|cbt|oas|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,2}|GR1348941[A-Za-z0-9_-]{20,300})`, (s) => randomEnough(s)),
+  regexRule("aws_access_key", AWS, String.raw`${B}(?:A3T[A-Z0-9]|${AWS.slice(0, -1).join("|")})[A-Z0-9]{16}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 2.5), { family: "AWS" }),
+  regexRule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})`, (s) => randomEnough(s), { family: "GitHub" }),
+  regexRule("gitlab", GITLAB, String.raw`${B}(?:gl(?:pat|dt|rt|ptt|ft|imt|agent|soat|cbt|oas|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,2}|GR1348941[A-Za-z0-9_-]{20,300})`, (s) => randomEnough(s), { family: "GitLab" }),
   // The webhook's path is the secret: the host stays readable.
-  regexRule("slack_webhook", ["hooks.slack.com"], String.raw`(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_]{6,64}(?:\/[A-Za-z0-9_-]{4,64}){1,4}`, (s) => randomEnough(s), { keep: true, prefix: true }),
-  regexRule("slack", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe"], String.raw`${B}(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-)[A-Za-z0-9-]{10,300}`, (s) => /[0-9]/.test(s) && randomEnough(s, 2.5)),
-  regexRule("anthropic", ["sk-"], String.raw`${B}sk-ant-[A-Za-z0-9_-]{20,300}`, (s) => randomEnough(s)),
+  regexRule("slack_webhook", ["hooks.slack.com"], String.raw`(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_]{6,64}(?:\/[A-Za-z0-9_-]{4,64}){1,4}`, (s) => randomEnough(s), { family: "Slack", keep: true, prefix: true }),
+  regexRule("slack", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe"], String.raw`${B}(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-)[A-Za-z0-9-]{10,300}`, (s) => /[0-9]/.test(s) && randomEnough(s, 2.5), { family: "Slack" }),
+  regexRule("anthropic", ["sk-"], String.raw`${B}sk-ant-[A-Za-z0-9_-]{20,300}`, (s) => randomEnough(s), { family: "Anthropic" }),
   // sk-, sk-proj-, sk-svcacct-, sk-admin-; a key with the T3BlbkFJ marker whatever it looks like.
-  regexRule("openai", ["sk-"], String.raw`${B}sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,400}`, (s) => !placeholder(s) && (s.includes("T3BlbkFJ") || (mixed(s) && entropy(s) >= 3.5))),
+  regexRule("openai", ["sk-"], String.raw`${B}sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,400}`, (s) => !placeholder(s) && (s.includes("T3BlbkFJ") || (mixed(s) && entropy(s) >= 3.5)), { family: "OpenAI" }),
   // Test-mode keys too (sk_test_, rk_test_): they are credentials to an account's test data.
-  regexRule("stripe", ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"], String.raw`${B}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{20,255}|whsec_[A-Za-z0-9+/=]{24,255})`, (s) => randomEnough(s)),
-  regexRule("google_api_key", ["AIza"], String.raw`${B}AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`, (s) => randomEnough(s)),
-  regexRule("npm", ["npm_"], String.raw`${B}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => randomEnough(s)),
+  regexRule("stripe", ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"], String.raw`${B}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{20,255}|whsec_[A-Za-z0-9+/=]{24,255})`, (s) => randomEnough(s), { family: "Stripe" }),
+  regexRule("google_api_key", ["AIza"], String.raw`${B}AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`, (s) => randomEnough(s), { family: "Google Cloud" }),
+  regexRule("npm", ["npm_"], String.raw`${B}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => randomEnough(s), { family: "npm" }),
   // Macaroons whose first caveat names pypi.org or test.pypi.org.
-  regexRule("pypi", ["pypi-AgE"], String.raw`${B}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}`, (s) => randomEnough(s)),
-  regexRule("huggingface", ["hf_"], String.raw`${B}hf_[A-Za-z0-9]{34,80}`, (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && randomEnough(s, 3.5)),
-  regexRule("sendgrid", ["SG."], String.raw`${B}SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s)),
-  regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}\.[A-Za-z0-9_-]{10,4096}`, (s) => !placeholder(s)),
+  regexRule("pypi", ["pypi-AgE"], String.raw`${B}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}`, (s) => randomEnough(s), { family: "PyPI" }),
+  regexRule("huggingface", ["hf_"], String.raw`${B}hf_[A-Za-z0-9]{34,80}`, (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && randomEnough(s, 3.5), { family: "Hugging Face" }),
+  regexRule("sendgrid", ["SG."], String.raw`${B}SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), { family: "SendGrid" }),
+  ...CLOUD_RULES,
+  ...SERVICE_RULES,
+  regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}\.[A-Za-z0-9_-]{10,4096}`, (s) => !placeholder(s), { family: "JSON Web Tokens" }),
   // scheme://user:password@host: only the password is masked.
-  regexRule("url_credentials", ["://"], String.raw`(?<=[A-Za-z0-9])(${URL_KEEP})${URL_PASSWORD}{1,256}(?=@[A-Za-z0-9\[._-])`, (s) => urlPassword(s), { keep: true }),
+  regexRule("url_credentials", ["://"], String.raw`(?<=[A-Za-z0-9])(${URL_KEEP})${URL_PASSWORD}{1,256}(?=@[A-Za-z0-9\[._-])`, (s) => urlPassword(s), { family: "Credentials in a URL", keep: true }),
   // name = value, name: value, "name": "value" where the name sounds secret and the value looks
   // random (and is not a function called: `key = pbkdf2Sync(…)`). A value is read whole, at most
   // 1024 chars (longer runs are blobs, not values; the bound keeps "key:key:key…" linear).
@@ -169,11 +114,11 @@ export const RULES: readonly Rule[] = [
     if (text[m.index + m[0].length] === "(") return false;
     if (genericSecret(s, () => assignmentName(text, m))) return true;
     return passwordValue(s, assignmentForm(m[1]!, text, m.index)) && passwordName(assignmentName(text, m)) ? "password" : false;
-  }, { keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
+  }, { family: "Secret-looking assignments", keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
-  regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
+  regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
   // `mysql -u root -pX` (or `-p X`), `sshpass -p X ssh …`: -p is the password only for these.
-  regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { keep: true }),
+  regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true }),
 ];
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,0 +1,6 @@
+// Token formats of cloud, infrastructure and developer-platform providers, one rule each (or one per
+// distinct format). Tried after the families in rules.ts and before the generic rules; see
+// rule-kit.ts for how a rule is written.
+import type { Rule } from "../rule-kit.js";
+
+export const CLOUD_RULES: readonly Rule[] = [];
