@@ -25,6 +25,10 @@ export interface Rule {
    * in prose and code.
    */
   keywordContext?: string;
+  /** The regex tried at a keyword (regexRule's source), for `warden mask --rules`. */
+  pattern?: string;
+  /** What else decides a match, in a few words ("random-looking body", "only under a name like HEROKU_API_KEY"). */
+  note?: string;
   /** The secret's span for a match starting at `at` (where a keyword starts), or null. */
   find(text: string, at: number): Span | null;
 }
@@ -45,12 +49,14 @@ export function regexRule(
   keywords: readonly string[],
   source: string,
   accept: (secret: string, m: RegExpExecArray, text: string) => boolean | string,
-  opts: { family: string; keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string },
+  opts: { family: string; note?: string; keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string },
 ): Rule {
   const re = new RegExp(source, (opts.flags ?? "") + "y");
   return {
     name,
     family: opts.family,
+    note: opts.note,
+    pattern: source,
     keywords,
     prefix: opts.prefix ?? !opts.keep,
     keywordContext: opts.keywordContext,
