@@ -73,8 +73,8 @@ function take(r: Reader, d: Buffer): void {
 /** Reads while neither the daemon nor the unsent bytes say stop. */
 function flow(r: Reader): void {
   if (r.closed || r.stream.destroyed) return;
-  if (r.held || r.bytes >= HOLD_BYTES) r.stream.pause();
-  else r.stream.resume();
+  const stop = r.held || r.bytes >= HOLD_BYTES;
+  if (stop !== r.stream.isPaused()) void (stop ? r.stream.pause() : r.stream.resume());
 }
 
 /** What libuv left unread at its early EOF; a few reads at most (the PTY's buffer). */
