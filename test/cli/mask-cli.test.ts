@@ -130,7 +130,7 @@ describe("warden mask --rules", () => {
     assert.ok(r.stdout.includes(B));
     assert.match(header!, /^ID +FAMILY +KEYWORDS +VISIBLE +NOTE$/);
     for (const rule of RULES) {
-      assert.match(r.stdout, new RegExp(`^${rule.name} +${rule.family.replace(/[()]/g, "\\$&")} `, "m"), rule.name);
+      assert.match(r.stdout, new RegExp(`^${rule.name} +${rule.family.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `, "m"), rule.name);
       // The token-start boundary every token rule begins with is written once, as ${B}.
       if (rule.pattern) assert.ok(r.stdout.includes(rule.pattern.replaceAll(B, "${B}")), `${rule.name}'s pattern`);
       if (rule.keywordContext) assert.ok(r.stdout.includes(rule.keywordContext), `${rule.name}'s keyword context`);

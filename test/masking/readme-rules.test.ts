@@ -18,6 +18,6 @@ describe("README's table of masking rules", () => {
 
   it("names every rule as masked text shows it, with its family", () => {
     const section = readme().split("<!-- rules:begin")[1]!.split("<!-- rules:end -->")[0]!;
-    for (const r of RULES) assert.match(section, new RegExp(`^\\| ${r.family.replace(/[()|.]/g, "\\$&")} \\| \`${marker(r.name).replace(/[[\]]/g, "\\$&")}\` \\|`, "m"), r.name);
+    for (const r of RULES) assert.ok(section.includes(`\n| ${r.family.replace(/\|/g, "\\|")} | \`${marker(r.name)}\` |`), r.name);
   });
 });
