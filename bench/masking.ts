@@ -1,5 +1,6 @@
 // The masker on what the sync engine feeds it: ~50 MB of generated Claude Code and Codex JSONL
-// lines (prose, code, shell output, paths, diffs, tool calls, usage records; "token", "key",
+// lines (prose, code, shell output, paths, diffs, tool calls, usage records, thinking blocks with
+// their base64 signatures, now and then a screenshot as base64; "token", "key",
 // "password", "secret" and "auth" everywhere, as in real transcripts) with a few secrets sprinkled,
 // masked line by line with maskText. Side by side with two floors over the same lines: JSON.parse
 // (which the engine does to every line anyway) and a raw split('\n') of the whole text. And the
@@ -253,6 +254,7 @@ function toolOutput(r: Rng, lines: number): string {
   return out.join("\n");
 }
 
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const prose = (r: Rng, n: number) => Array.from({ length: n }, () => r.pick(WORDS)).join(" ");
 
 /** Lines of about `total` bytes, with a secret in about one line in 300; and how many secrets there are. */
@@ -269,11 +271,15 @@ export function corpus(total: number, seed: number): { lines: string[]; secrets:
     const k = r.int(10);
     let line: string;
     if (k < 3) {
+      // Extended thinking: prose and its signature, a base64 blob, before two answers in five.
+      const thinking = r.int(5) < 2 ? [{ type: "thinking", thinking: prose(r, 20 + r.int(200)), signature: r.token(200 + r.int(1800), BASE64) }] : [];
       const usage = { input_tokens: r.int(10), cache_creation_input_tokens: r.int(5000), cache_read_input_tokens: r.int(90000), output_tokens: r.int(2000), service_tier: "standard" };
-      line = JSON.stringify({ ...base, type: "assistant", message: { id: "msg_01" + r.token(22), type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [{ type: "text", text: prose(r, 30 + r.int(250)) + secret }], stop_reason: null, usage }, requestId: "req_011C" + r.token(20) });
+      line = JSON.stringify({ ...base, type: "assistant", message: { id: "msg_01" + r.token(22), type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [...thinking, { type: "text", text: prose(r, 30 + r.int(250)) + secret }], stop_reason: null, usage }, requestId: "req_011C" + r.token(20) });
     } else if (k < 6) {
       const out = toolOutput(r, 5 + r.int(k === 5 ? 1500 : 200)) + secret;
-      line = JSON.stringify({ ...base, type: "user", message: { role: "user", content: [{ tool_use_id: "toolu_01" + r.token(22), type: "tool_result", content: out, is_error: false }] }, toolUseResult: { stdout: out, stderr: "", interrupted: false, isImage: false } });
+      // Now and then a screenshot: a PNG as base64, tens of KB of random-looking chars.
+      const image = r.int(100) === 0 ? [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo" + r.token(8000 + r.int(32000), BASE64) } }] : [];
+      line = JSON.stringify({ ...base, type: "user", message: { role: "user", content: [{ tool_use_id: "toolu_01" + r.token(22), type: "tool_result", content: out, is_error: false }, ...image] }, toolUseResult: { stdout: out, stderr: "", interrupted: false, isImage: false } });
       if (secret) secrets++; // the output is in the line twice
     } else if (k < 8) {
       const old = toolOutput(r, 10 + r.int(40));
