@@ -5,7 +5,7 @@
 // second mapped back to its raw span; the two are merged, overlapping matches into one span
 // covering both.
 import { type AnsiForm, type AnsiView, ansiView, rawSpan } from "./ansi.js";
-import { KEYWORD_SCANS, PRIORITY, rulesAt } from "./rules.js";
+import { type KeywordIndex, PRIORITY, RULE_INDEX } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
 export interface Match {
@@ -85,13 +85,13 @@ function findValues(text: string, { forms, pattern }: FormSet): Match[] {
   return forms.length > 1 ? resolve(found) : found;
 }
 
-/** Every rule match at every keyword occurrence (overlapping), or null when there is none. */
-function findRules(text: string): Match[] | null {
+/** Every rule match at every keyword occurrence (overlapping), or null when there is none. `index`: another rule set (the bench's). */
+export function findRules(text: string, index: KeywordIndex = RULE_INDEX): Match[] | null {
   let candidates: Match[] | null = null;
-  for (const scan of KEYWORD_SCANS) {
+  for (const scan of index.scans) {
     scan.lastIndex = 0;
     for (let k = scan.exec(text); k; k = scan.exec(text)) {
-      for (const rule of rulesAt(k[0])) {
+      for (const rule of index.rulesAt(k[0])) {
         const span = rule.find(text, k.index);
         if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
       }

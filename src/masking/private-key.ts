@@ -24,6 +24,8 @@ export const privateKey: Rule = {
   family: "Private keys (PEM, OpenSSH, PuTTY)",
   keywords: ["-----BEGIN "],
   prefix: true,
+  pattern: `${BEGIN.source} … ${END.source}`,
+  note: "the whole block, BEGIN to END line (to its last base64 line when cut short); not a block whose body is no key (`...`, `<your key>`)",
   find(text, at) {
     BEGIN.lastIndex = at;
     if (!BEGIN.test(text)) return null;

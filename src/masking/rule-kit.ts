@@ -27,6 +27,10 @@ export interface Rule {
   keywordContext?: string;
   /** The regex tried at a keyword (regexRule's source), for `warden mask --rules`. */
   pattern?: string;
+  /** The pattern's flags besides the sticky `y` ("i": the pattern ignores case; the keywords are still literal). */
+  flags?: string;
+  /** Group 1 of the pattern stays visible (the name before the secret, `scheme://user:`); the rest is masked. */
+  keep?: boolean;
   /** What else decides a match, in a few words ("random-looking body", "only under a name like HEROKU_API_KEY"). */
   note?: string;
   /** The secret's span for a match starting at `at` (where a keyword starts), or null. */
@@ -57,6 +61,8 @@ export function regexRule(
     family: opts.family,
     note: opts.note,
     pattern: source,
+    flags: opts.flags ?? "",
+    keep: opts.keep ?? false,
     keywords,
     prefix: opts.prefix ?? !opts.keep,
     keywordContext: opts.keywordContext,

@@ -10,7 +10,9 @@ const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
 /** The prefix tokens' keywords: each followed by token chars to the end, or 3+ of its first chars at the very end. */
 const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatMap((r) => r.keywords);
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];
-const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|-----B[A-Z]{0,4})$`);
+/** A key block's header still arriving: `---`, `-----BEG`, `-----BEGIN RSA PRIV`. */
+const KEY_HEADER_START = String.raw`(?<![A-Za-z0-9-])-{3,5}|-----B[A-Z]{0,4}|-----BEGIN [A-Z0-9 ]{0,60}-{0,4}`;
+const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|${KEY_HEADER_START})$`);
 /**
  * An assignment (`API_KEY=abc…`), a URL password (`://user:pa…`), a password flag (`--token ab…`,
  * `mysql -pab…`) whose value runs to the end: the one group that matched.
@@ -20,6 +22,9 @@ const UNFINISHED_VALUE = new RegExp(
   "i",
 );
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
+/** What follows a header while the block is still arriving: base64 lines, `Proc-Type: 4,ENCRYPTED` headers. */
+const KEY_BODY = /^[A-Za-z0-9+/=\s,:-]*(?:-----END [A-Z0-9 ]{0,60}-{0,4})?$/;
+const KEY_FOOTER = /^-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** Chars a trailing token or value is made of: walked back over to find where to look. */
 const RUN_CHAR = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+=~!@#$%^&*?:|") RUN_CHAR[c.charCodeAt(0)] = 1;
@@ -35,7 +40,14 @@ const PREFIX_SLACK = 96;
  */
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
-  if (key >= from && KEY_HEADER.test(text.slice(key, key + 100)) && text.indexOf("-----END ", key) < 0) return key;
+  if (key >= 0) {
+    const header = KEY_HEADER.exec(text.slice(key, key + 100));
+    const end = text.indexOf("-----END ", key);
+    const ended = end >= 0 && KEY_FOOTER.test(text.slice(end, end + 100));
+    // A header already emitted (its hold timed out): the body arriving after it is held while
+    // nothing but body has followed it (the block may have been cut short: `head -3 id_rsa`).
+    if (header && !ended && (key >= from || KEY_BODY.test(text.slice(key + header[0].length)))) return Math.max(from, key);
+  }
   // The run may have begun in text already emitted (output arriving a few bytes at a time): its
   // start is looked for there too, and what continues it from `from` on is held.
   let run = text.length;

@@ -8,6 +8,9 @@ import { after, before, describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { fake, pem, tokens as t } from "../masking/fixtures.js";
+import { RULES, RULES_VERSION } from "../../src/masking/rules.js";
+import { ruleInfo } from "../../src/masking/rule-table.js";
+import { B } from "../../src/masking/rule-kit.js";
 
 let home: TempHome;
 let dir: string;
@@ -97,5 +100,46 @@ describe("warden mask --check", () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /warden mask --check/);
     assert.match(r.stdout, /--stdin/);
+    assert.match(r.stdout, /warden mask --rules/);
+  });
+});
+
+describe("warden mask --rules", () => {
+  it("prints every rule of RULES as JSON: id, family, keywords, pattern, what stays visible, keyword context, note", async () => {
+    const r = await cli(["--rules", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.json();
+    assert.equal(doc.rulesVersion, RULES_VERSION);
+    assert.deepEqual(doc.rules, RULES.map(ruleInfo));
+    const github = doc.rules.find((x: any) => x.id === "github");
+    assert.equal(github.family, "GitHub");
+    assert.ok(github.keywords.includes("ghp_"));
+    assert.equal(typeof github.pattern, "string");
+    assert.equal(github.keeps, false);
+    const generic = doc.rules.find((x: any) => x.id === "generic_secret");
+    assert.equal(generic.keeps, true);
+    assert.equal(typeof generic.keywordContext, "string");
+    assert.equal(generic.flags, "i");
+    assert.equal(typeof doc.rules.find((x: any) => x.id === "private_key").note, "string");
+  });
+
+  it("prints a table and each rule's pattern for people", async () => {
+    const r = await cli(["--rules"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [header] = r.stdout.split("\n");
+    assert.ok(r.stdout.includes(B));
+    assert.match(header!, /^ID +FAMILY +KEYWORDS +VISIBLE +NOTE$/);
+    for (const rule of RULES) {
+      assert.match(r.stdout, new RegExp(`^${rule.name} +${rule.family.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `, "m"), rule.name);
+      // The token-start boundary every token rule begins with is written once, as ${B}.
+      if (rule.pattern) assert.ok(r.stdout.includes(rule.pattern.replaceAll(B, "${B}")), `${rule.name}'s pattern`);
+      if (rule.keywordContext) assert.ok(r.stdout.includes(rule.keywordContext), `${rule.name}'s keyword context`);
+    }
+  });
+
+  it("is a usage error with --check or --stdin, exit 2", async () => {
+    const r = await cli(["--rules", "--stdin", "--json"], "");
+    assert.equal(r.code, 2);
+    assert.equal(r.json().error.kind, "usage");
   });
 });

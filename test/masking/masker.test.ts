@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { maskBytes, StreamMasker } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
+import { unfinishedStart } from "../../src/masking/unfinished.js";
 import { fake, pem, tokens as t } from "./fixtures.js";
 
 const SECRET = "hunter2-super-secret-value";
@@ -109,5 +110,17 @@ describe("masking", () => {
     const m = new StreamMasker(secrets(), 10_000);
     const out = m.push(Buffer.from("tok " + jwt.slice(0, 621))).toString() + m.push(Buffer.from(jwt.slice(621) + " end\n")).toString();
     assert.equal(out, "tok [MASKED:jwt] end\n");
+  });
+
+  it("holds a key block from its header arriving a byte at a time, and its body when the header went out already", () => {
+    const key = pem("OPENSSH", 4);
+    const text = `$ cat id\n${key}\n$ `;
+    // Two dashes go out before a header is recognisable (held from three on), no base64.
+    assert.equal(stream([...text]), "$ cat id\n--[MASKED:private_key]\n$ ");
+    // The header emitted by a timed-out hold: the body after it is still held, until something else follows.
+    const header = key.slice(0, key.indexOf("\n") + 1);
+    const shown = `$ cat id\n${header}`;
+    assert.equal(unfinishedStart(shown + "b3BlbnNzaC1rZXktdjEA", shown.length), shown.length);
+    assert.equal(unfinishedStart(`${shown}b3BlbnNzaC1rZXktdjEA\n$ ls\n`, shown.length + 25), -1, "a block cut short holds nothing after it");
   });
 });

@@ -1,7 +1,8 @@
 // What each masking rule's tests are made of: secrets of the rule's documented format with random
 // bodies (a new body every run, from a logged seed), and look-alikes it must leave alone. The
-// property test (families.test.ts) puts every secret in every context (bare, assigned, quoted,
-// JSON-escaped, in ANSI colour, split across stream chunks) and requires each masked as its rule.
+// property test (families.test.ts) puts every secret in every context (bare, in prose, quoted,
+// assigned as `NAME=`, `"name": "` and `name: `, JSON-escaped, in ANSI colour and with a colour code
+// inside it, split across stream chunks at every byte) and requires each masked as its rule.
 
 /** A seeded random source: the same seed, the same bodies. */
 export interface Rand {
@@ -35,6 +36,14 @@ export interface RuleExamples {
    * bare: (s) => `HEROKU_API_KEY=${s}`. The property test still adds its own contexts around it.
    */
   around?(secret: string): string;
+  /**
+   * The name the property test assigns the secret to in its assignment forms (`NAME=s`,
+   * `"NAME": "s"`, `NAME: s`), written as given, when the rule needs a particular name there
+   * (`heroku_api_key`, `client_secret`). Without it: a neutral name (`SERVICE_TOKEN`) for a rule
+   * with no `around`, and no assignment forms for one with an `around` (the context it needs is
+   * a URL, a header or a command line, not an assignment).
+   */
+  assignedAs?: string;
   /** Texts nothing may be masked in: placeholders, documented examples, identifiers that start alike. */
   lookalikes: string[];
 }
