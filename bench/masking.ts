@@ -9,7 +9,8 @@
 import { findRules } from "../src/masking/find.js";
 import { maskText } from "../src/masking/masker.js";
 import { B, regexRule, type Rule } from "../src/masking/rule-kit.js";
-import { keywordIndex, RULES } from "../src/masking/rules.js";
+import { keywordIndex } from "../src/masking/keyword-index.js";
+import { RULES } from "../src/masking/rules.js";
 import { KnownDigests } from "../src/masking/known-digests.js";
 import { formsOf, SecretValues } from "../src/masking/secret-values.js";
 import { median, pairedRatio, row, type Row } from "./lib.js";

@@ -27,7 +27,19 @@ interface NativeAddon {
   setWinsize(fd: number, cols: number, rows: number): void;
   /** Lowers the calling thread's priority (setpriority on its tid; a no-op off Linux). */
   niceThread(n: number): void;
+  /** The masking rules' keywords (2-255 ASCII chars each), indexed for kwScan. */
+  kwCompile(keywords: readonly string[]): KeywordSet;
+  /**
+   * Every keyword occurrence in `text` from `from` on, in text order: out[0] pairs of [position,
+   * keyword index] from out[2], all keywords at a position longest first; out[1] is where to go on
+   * when `out` filled up, else -1. Read as latin1: a char above U+00FF is its low byte, so check
+   * each found keyword against the text.
+   */
+  kwScan(set: KeywordSet, text: string, out: Int32Array, from: number): void;
 }
+
+/** An opaque native keyword index (kwCompile). */
+export type KeywordSet = { readonly __keywordSet: unique symbol };
 
 let addon: NativeAddon | undefined;
 

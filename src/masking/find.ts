@@ -5,7 +5,8 @@
 // second mapped back to its raw span; the two are merged, overlapping matches into one span
 // covering both.
 import { type AnsiForm, type AnsiView, ansiView, rawSpan } from "./ansi.js";
-import { type KeywordIndex, PRIORITY, RULE_INDEX } from "./rules.js";
+import type { KeywordIndex } from "./keyword-index.js";
+import { PRIORITY, RULE_INDEX } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
 export interface Match {
@@ -88,15 +89,12 @@ function findValues(text: string, { forms, pattern }: FormSet): Match[] {
 /** Every rule match at every keyword occurrence (overlapping), or null when there is none. `index`: another rule set (the bench's). */
 export function findRules(text: string, index: KeywordIndex = RULE_INDEX): Match[] | null {
   let candidates: Match[] | null = null;
-  for (const scan of index.scans) {
-    scan.lastIndex = 0;
-    for (let k = scan.exec(text); k; k = scan.exec(text)) {
-      for (const rule of index.rulesAt(k[0])) {
-        const span = rule.find(text, k.index);
-        if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
-      }
-      scan.lastIndex = k.index + 1; // keywords may overlap ("SECRET_KEY": both)
+  // Keywords may overlap ("SECRET_KEY": both are visited).
+  index.each(text, (keyword, at) => {
+    for (const rule of index.rulesAt(keyword)) {
+      const span = rule.find(text, at);
+      if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
     }
-  }
+  });
   return candidates;
 }

@@ -3,15 +3,16 @@
 // strings, often whole JSON lines, where newlines inside strings are the two chars `\n`).
 //
 // Each rule names the keywords it can only match at: one scan of the text for all keywords
-// (KEYWORD_SCAN) finds where rules need trying at all, and each rule is tried only there, as a
-// sticky match starting at the keyword. Text without keywords costs one regex scan; text full of
-// "key" and "token" (code) costs one cheap failed sticky match per occurrence.
+// (keyword-index.ts) finds where rules need trying at all, and each rule is tried only there, as a
+// sticky match starting at the keyword. Text without keywords costs one native pass; text full
+// of "key" and "token" (code) costs one cheap failed sticky match per occurrence.
 //
 // A match never crosses a `"` or a `\`, and never starts just after a `\`: replacing it in a JSON
 // line keeps the line valid JSON (vault values aside; the sync engine re-masks the parsed value
 // when a masked line no longer parses).
 import { entropy, genericSecret, passwordName, passwordValue, placeholder, randomEnough, urlPassword } from "./allowlist.js";
 import { privateKey } from "./private-key.js";
+import { keywordIndex } from "./keyword-index.js";
 import { B, mixed, regexRule, type Rule } from "./rule-kit.js";
 import { CLOUD_RULES } from "./families/cloud.js";
 import { SERVICE_RULES } from "./families/services.js";
@@ -121,64 +122,8 @@ export const RULES: readonly Rule[] = [
   regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true }),
 ];
 
-const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/**
- * Literal words as one regex, factored by common prefixes (V8 does not, and scans a trie faster),
- * each word followed by the context its rules require (a lookahead, or "" for none): at a
- * position, the longest word whose context holds matches, in one walk of the trie.
- */
-function trie(words: ReadonlyArray<readonly [string, string]>): string {
-  const byFirst = new Map<string, Array<readonly [string, string]>>();
-  let end: string | null = null;
-  for (const [w, context] of words) {
-    if (w === "") end = context;
-    else byFirst.set(w[0]!, [...(byFirst.get(w[0]!) ?? []), [w.slice(1), context] as const]);
-  }
-  const alts = [...byFirst].map(([c, rest]) => escape(c) + (rest.length === 1 ? escape(rest[0]![0]) + rest[0]![1] : `(?:${trie(rest)})`));
-  if (end === null) return alts.join("|");
-  return end === "" ? `(?:${alts.join("|")})?` : [...alts, end].join("|");
-}
-const lower = (k: string) => k[0]! >= "a" && k[0]! <= "z";
-
-/** Where rules need trying in a text: the keyword scans, and the rules to try at each keyword found. */
-export interface KeywordIndex {
-  /** Global regexes whose matches together are every keyword occurrence (in its context). Callers reset lastIndex. */
-  readonly scans: readonly RegExp[];
-  /** For a keyword found, the rules to try there: those with it or with a keyword it starts with. */
-  rulesAt(keyword: string): readonly Rule[];
-}
-
-/**
- * The keyword scan: where any keyword occurs (in its rules' context), as two global regexes whose
- * matches together are every keyword occurrence, each one trie with the contexts at its leaves.
- * V8 scans an alternation at a cost set by how often a position passes its first chars: keywords
- * starting with an upper-case letter or a symbol are rare starts and scan fast together;
- * lower-case ones ("key", "token", "ghp_") are frequent starts, and scan faster apart from them.
- * One trie per group, rather than one per context, enters the trie once per position: with ~150
- * rules (gitleaks' keywords simulated, bench/masking.ts) it scans about 1.4x faster than a trie
- * per context, and with today's rules about 1.25x. A keyword several rules share is reported
- * where any of them may match: with no context if one of them requires none.
- */
-export function keywordIndex(rules: readonly Rule[]): KeywordIndex {
-  /** Every rule's keywords, longest first (so at one position the longest is the one reported). */
-  const keywords = [...new Set(rules.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
-  const contexts = new Map<string, Set<string>>();
-  for (const r of rules) for (const k of r.keywords) contexts.set(k, (contexts.get(k) ?? new Set()).add(r.keywordContext ?? ""));
-  const context = (k: string) => {
-    const cs = contexts.get(k)!;
-    return cs.has("") ? "" : cs.size === 1 ? [...cs][0]! : `(?:${[...cs].join("|")})`;
-  };
-  const scans = [keywords.filter((k) => !lower(k)), keywords.filter(lower)]
-    .filter((keys) => keys.length > 0)
-    .map((keys) => new RegExp(trie(keys.map((k) => [k, context(k)] as const)), "g"));
-  const byKeyword = new Map(keywords.map((k) => [k, rules.filter((r) => r.keywords.some((rk) => k.startsWith(rk)))]));
-  return { scans, rulesAt: (k) => byKeyword.get(k) ?? [] };
-}
-
 /** The index of RULES, what every text is searched with. */
 export const RULE_INDEX = keywordIndex(RULES);
-export const KEYWORD_SCANS = RULE_INDEX.scans;
-export const rulesAt = RULE_INDEX.rulesAt;
 /** Where a rule stands in RULES: the lower, the earlier it wins an overlap. */
 export const PRIORITY = new Map(RULES.map((r, i) => [r.name, i]));
 

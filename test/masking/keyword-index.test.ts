@@ -1,23 +1,39 @@
-// The keyword scan (rules.ts keywordIndex): one pass finds every place a rule needs trying, in the
-// context its rules require; a keyword several rules share is found where any of them may match.
+// The keyword scan (keyword-index.ts, over the native kwScan): one pass finds every place a rule
+// needs trying, in the context its rules require; a keyword several rules share is found where any
+// of them may match. Checked against the definition, written plainly, on random text.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { regexRule } from "../../src/masking/rule-kit.js";
-import { keywordIndex, RULES, RULE_INDEX } from "../../src/masking/rules.js";
+import { keywordIndex, type KeywordIndex } from "../../src/masking/keyword-index.js";
+import type { Rule } from "../../src/masking/rule-kit.js";
+import { RULES, RULE_INDEX } from "../../src/masking/rules.js";
 
 const rule = (name: string, keywords: string[], keywordContext?: string) => regexRule(name, keywords, "x", () => true, { family: "test", keywordContext });
 
-/** Every [position, keyword] the scans report, as findRules walks them. */
-function found(text: string, index = RULE_INDEX): Array<[number, string]> {
+/** Every [position, keyword] the scan reports, as findRules walks them. */
+function found(text: string, index: KeywordIndex = RULE_INDEX): Array<[number, string]> {
   const out: Array<[number, string]> = [];
-  for (const scan of index.scans) {
-    scan.lastIndex = 0;
-    for (let k = scan.exec(text); k; k = scan.exec(text)) {
-      out.push([k.index, k[0]]);
-      scan.lastIndex = k.index + 1;
-    }
+  index.each(text, (k, at) => out.push([at, k]));
+  return out;
+}
+
+/** The definition: at each position, the longest keyword there whose context (any of its rules') holds. */
+function reference(text: string, rules: readonly Rule[]): Array<[number, string]> {
+  const keywords = [...new Set(rules.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
+  const holds = (k: string, at: number) =>
+    rules.some((r) => {
+      if (!r.keywords.includes(k)) return false;
+      if (!r.keywordContext) return true;
+      const context = new RegExp(r.keywordContext, "y");
+      context.lastIndex = at + k.length;
+      return context.test(text);
+    });
+  const out: Array<[number, string]> = [];
+  for (let at = 0; at < text.length; at++) {
+    const k = keywords.find((k) => text.startsWith(k, at) && holds(k, at));
+    if (k) out.push([at, k]);
   }
-  return out.sort((a, b) => a[0] - b[0]);
+  return out;
 }
 
 describe("the keyword scan", () => {
@@ -38,6 +54,29 @@ describe("the keyword scan", () => {
     const index = keywordIndex([rule("short", ["pass"]), rule("long", ["password"], "(?==)"), rule("upper", ["PASS"])]);
     assert.deepEqual(found("password= password PASS", index), [[0, "password"], [10, "pass"], [19, "PASS"]]);
     assert.deepEqual(index.rulesAt("password").map((r) => r.name).sort(), ["long", "short"]);
+  });
+
+  it("finds what the definition finds, on random text made of keywords, names, operators and other chars", () => {
+    const keywords = [...new Set(RULES.flatMap((r) => r.keywords))];
+    const bits = [...keywords, ...keywords.map((k) => k.slice(0, -1)), "_NAME", "Id", " = ", ": ", "=", "\"", "\\n", " ", "\n", "é", "\u0161", "\u{1F600}", "\u016Bey", "x", "9"];
+    let seed = 12345;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from({ length: 1 + next(60) }, () => bits[next(bits.length)]!).join("");
+      assert.deepEqual(found(text), reference(text, RULES), JSON.stringify(text));
+    }
+  });
+
+  it("scans a text with more keyword occurrences than one native call returns, in several calls", () => {
+    const text = "token=x ".repeat(10_000) + "ghp_";
+    const got = found(text, keywordIndex([rule("a", ["token"], "(?==)"), rule("b", ["ghp_"])]));
+    assert.equal(got.length, 10_001);
+    assert.deepEqual(got.at(-1), [80_000, "ghp_"]);
+  });
+
+  it("refuses a keyword it cannot scan for (one char, or not ASCII)", () => {
+    assert.throws(() => keywordIndex([rule("a", ["k"])]), TypeError);
+    assert.throws(() => keywordIndex([rule("a", ["clé"])]), TypeError);
   });
 
   it("finds every keyword of RULES where its context holds", () => {
