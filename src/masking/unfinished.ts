@@ -3,7 +3,8 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
+import { CURL_USER_KEEP } from "./families/contexts.js";
+import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
@@ -12,11 +13,19 @@ const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatM
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];
 const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|-----B[A-Z]{0,4})$`);
 /**
- * An assignment (`API_KEY=abc…`), a URL password (`://user:pa…`), a password flag (`--token ab…`,
- * `mysql -pab…`) whose value runs to the end: the one group that matched.
+ * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag
+ * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`) whose value runs to the end: the one group
+ * that matched.
  */
 const UNFINISHED_VALUE = new RegExp(
-  String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+)|--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)|${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+))$`,
+  String.raw`(?:${[
+    `${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${PAT_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${URL_KEEP}(${URL_PASSWORD}+)`,
+    String.raw`--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)`,
+    `${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+)`,
+    `${CURL_USER_KEEP}(${ASSIGNMENT_VALUE}+)`,
+  ].join("|")})$`,
   "i",
 );
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
@@ -48,7 +57,7 @@ export function unfinishedStart(text: string, from: number): number {
   if (t) hold = window + t.index;
   const v = UNFINISHED_VALUE.exec(tail);
   if (v) {
-    const value = v[1] ?? v[2] ?? v[3] ?? v[4]!;
+    const value = v.slice(1).find((g) => g !== undefined)!;
     const at = window + tail.length - value.length;
     if (hold < 0 || at < hold) hold = at;
   }
