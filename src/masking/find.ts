@@ -92,6 +92,10 @@ function findRules(text: string): Match[] | null {
     scan.lastIndex = 0;
     for (let k = scan.exec(text); k; k = scan.exec(text)) {
       for (const rule of rulesAt(k[0])) {
+        if (rule.findAll) {
+          for (const span of rule.findAll(text, k.index)) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
+          continue;
+        }
         const span = rule.find(text, k.index);
         if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
       }

@@ -15,7 +15,7 @@ import { privateKey } from "./private-key.js";
 import { B, mixed, regexRule, type Rule } from "./rule-kit.js";
 import { CLOUD_RULES } from "./families/cloud.js";
 import { SERVICE_RULES } from "./families/services.js";
-import { CONTEXT_RULES } from "./families/contexts.js";
+import { CONTEXT_RULES, kubernetesSecret } from "./families/contexts.js";
 
 export type { Rule, Span } from "./rule-kit.js";
 
@@ -182,6 +182,7 @@ export const RULES: readonly Rule[] = [
   regexRule("sendgrid", ["SG."], String.raw`${B}SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), { family: "SendGrid" }),
   ...CLOUD_RULES,
   ...SERVICE_RULES,
+  kubernetesSecret,
   // Signed, or unsigned (`alg: none`: an empty or missing third part) when its header says JWT.
   regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}(?:\.[A-Za-z0-9_-]{10,4096}|\.?(?![A-Za-z0-9_.-]))`, jwt, { family: "JSON Web Tokens" }),
   // A JWT in base64 (a Kubernetes secret's data, a config blob): `ZXlK` is base64 of `eyJ`.

@@ -3,7 +3,7 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { CURL_USER_KEEP } from "./families/contexts.js";
+import { CURL_USER_KEEP, openSecretBlock } from "./families/contexts.js";
 import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -40,7 +40,8 @@ const PREFIX_SLACK = 96;
 /**
  * Where text that may still become a secret begins, from `from` on (-1: nowhere): a private key
  * block not yet closed, a token's prefix followed by token chars to the very end, or the value of
- * a secret-sounding assignment or of a URL's password running to the end.
+ * a secret-sounding assignment or of a URL's password running to the end, a Kubernetes Secret's
+ * `data:` block still open.
  */
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
@@ -52,9 +53,9 @@ export function unfinishedStart(text: string, from: number): number {
   while (run > limit && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
   const window = Math.max(0, run - PREFIX_SLACK);
   const tail = text.slice(window);
-  let hold = -1;
+  let hold = openSecretBlock(text, from);
   const t = UNFINISHED_TOKEN.exec(tail);
-  if (t) hold = window + t.index;
+  if (t && (hold < 0 || window + t.index < hold)) hold = window + t.index;
   const v = UNFINISHED_VALUE.exec(tail);
   if (v) {
     const value = v.slice(1).find((g) => g !== undefined)!;

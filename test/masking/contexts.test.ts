@@ -29,8 +29,8 @@ const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 const DIGITS = "23456789";
 const ALNUM = LOWER + UPPER + DIGITS;
-/** A random API key: 24 to 40 chars, every class in it. */
-const key = () => rand.chars(1, LOWER) + rand.chars(1, UPPER) + rand.chars(1, DIGITS) + rand.chars(rand.int(21, 37), ALNUM);
+/** A random API key: 32 to 44 chars, every class in it. */
+const key = () => rand.chars(1, LOWER) + rand.chars(1, UPPER) + rand.chars(1, DIGITS) + rand.chars(rand.int(29, 41), ALNUM);
 /** A person's password: a word, digits, a symbol (not random enough for a key, a password all the same). */
 const password = () => rand.chars(1, UPPER) + rand.chars(rand.int(4, 7), LOWER) + rand.chars(rand.int(2, 4), DIGITS) + rand.chars(1, "!#%*");
 const b64url = (s: string) => Buffer.from(s).toString("base64url");
@@ -102,6 +102,22 @@ const CONTEXTS: Context[] = [
   { name: "unsigned JWT, empty signature", make: () => ((s) => ({ secret: s, text: `id_token=${s} end` }))(unsignedJwt() + "."), rules: ["jwt"] },
   { name: "unsigned JWT, no third part", make: () => ((s) => ({ secret: s, text: `cookie ${s} end` }))(unsignedJwt()), rules: ["jwt"], prefix: true },
   { name: "base64-wrapped JWT", make: () => ((s) => ({ secret: s, text: `blob ${s} end` }))(Buffer.from(signedJwt()).toString("base64")), rules: ["jwt"], prefix: true },
+  // Kubernetes Secret manifests
+  {
+    name: "Kubernetes Secret data, as kubectl get -o yaml writes it (kind after data)",
+    make: () => ((s) => ({ secret: s, text: `apiVersion: v1\ndata:\n  password: ${s}\n  username: YWRtaW4=\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque` }))(Buffer.from(rand.chars(rand.int(3, 12), LOWER)).toString("base64")),
+    rules: ["kubernetes_secret"],
+  },
+  {
+    name: "Kubernetes Secret data, a base64 JWT in it",
+    make: () => ((s) => ({ secret: s, text: `kind: Secret\ndata:\n  token: ${s}` }))(Buffer.from(signedJwt()).toString("base64")),
+    rules: ["kubernetes_secret"],
+  },
+  {
+    name: "Kubernetes Secret stringData",
+    make: () => ((s) => ({ secret: s, text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  url: ${s}\n  config.yaml: |\n    level: debug` }))(rand.chars(rand.int(6, 20), LOWER)),
+    rules: ["kubernetes_secret"],
+  },
   // Names that say secret without the usual words
   { name: "*_PAT", ...withKey((s) => `GH_PAT=${s}`) },
   { name: "*Pat", ...withKey((s) => `githubPat: "${s}"`) },
@@ -219,6 +235,9 @@ describe("look-alikes in the same contexts are left alone", () => {
     "PATH=/usr/local/bin:/usr/bin",
     "compat=1a2b3c4d5e6f7g8h",
     "PAT: Hello there2",
+    "apiVersion: v1\nkind: ConfigMap\ndata:\n  level: ZGVidWc=\n",
+    "apiVersion: v1\nkind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n",
+    "---\nkind: Secret\nmetadata:\n  name: a\n---\nkind: ConfigMap\ndata:\n  level: ZGVidWc=\n",
   ];
   it("in plain text and in a JSON line", () => {
     for (const l of LOOKALIKES) {

@@ -7,10 +7,11 @@ import { maskText, StreamMasker } from "../../src/masking/masker.js";
 import { RULES } from "../../src/masking/rules.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { CLOUD_EXAMPLES } from "./examples/cloud.js";
+import { CONTEXTS_EXAMPLES } from "./examples/contexts.js";
 import { SERVICES_EXAMPLES } from "./examples/services.js";
 import type { Examples, Rand } from "./examples/types.js";
 
-const EXAMPLES: Examples = { ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES };
+const EXAMPLES: Examples = { ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES, ...CONTEXTS_EXAMPLES };
 const SEED = Number(process.env.WD_MASK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const none = new SecretValues();
 

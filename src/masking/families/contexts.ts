@@ -1,9 +1,10 @@
 // Secrets known by where they are written rather than by a format of their own: a command's
-// argument that is a password (`curl -u user:pass`). Tried with the generic rules of rules.ts, after
-// the token families; see rule-kit.ts for how a rule is written. The pieces of each pattern the
+// argument that is a password (`curl -u user:pass`, tried with the generic rules of rules.ts) and
+// the values of a Kubernetes Secret (tried before them: a value is the Secret's whatever it looks
+// like); see rule-kit.ts for how a rule is written. The pieces of each pattern the
 // stream masker needs to hold a value still arriving are exported for unfinished.ts.
 import { passwordValue } from "../allowlist.js";
-import { B, regexRule, type Rule } from "../rule-kit.js";
+import { B, regexRule, type Rule, type Span } from "../rule-kit.js";
 
 /** The chars of a command-line value (as rules.ts's ASSIGNMENT_VALUE, a `:` included). */
 const VALUE = String.raw`(?:[A-Za-z0-9_\-+/=.~!@#$%^*?:|]|&(?![A-Za-z_][A-Za-z0-9_]*=))`;
@@ -23,3 +24,141 @@ export const CONTEXT_RULES: readonly Rule[] = [
     keywordContext: String.raw`(?=(?:ser)?[ \t=]{0,4}(?:\\{0,7}["'])?[^\s:"'\\@]{0,128}:)`,
   }),
 ];
+
+// Kubernetes Secret manifests: under `kind: Secret`, the values of `data:` are base64 of secrets
+// and those of `stringData:` secrets in clear, whatever they look like (`YWRtaW4=` is "admin").
+// Each value is masked, its key kept. `kubectl get secret -o yaml` writes `data:` before `kind:`,
+// so the kind is looked for on both sides, within the document (`---` ends one).
+
+/** A newline, raw or JSON-escaped. */
+const NL = String.raw`(?:\r?\n|\\r\\n|\\n)`;
+/** How far from its `data:` a manifest's `kind:` and `---` are looked for (metadata, annotations). */
+const DOC_WINDOW = 16 * 1024;
+const MAX_ENTRIES = 512;
+/** `kind: Secret` at some indentation (group 1), on a line of its own (the first of a JSON string too). */
+const KIND_SECRET = new RegExp(String.raw`(?:^|${NL}|")( *)kind:[ \t]*(?:\\?["'])?Secret(?:\\?["'])?[ \t]*(?=${NL}|$)`, "g");
+const DOC_SEPARATOR = new RegExp(String.raw`(?:^|${NL})---(?=[ \t]*(?:${NL}|$))`, "g");
+/** An entry of the block: its line break, indentation (group 1), key and `: ` (group 2 ends there). */
+const ENTRY = new RegExp(String.raw`${NL}(?:[ \t]*(?=${NL}))*( +)((?:\\?["'])?[A-Za-z0-9_.-]{1,253}(?:\\?["'])?:[ \t]*)`, "y");
+/** A value: quoted (the quotes kept), a block scalar (`|`, `>-`), or plain to the end of the line. */
+const QUOTED_VALUE = /(\\?["'])([^"'\\\r\n]{1,65536})\1/y;
+const BLOCK_SCALAR = /[|>][+-]?[ \t]*(?=\r?\n|\\r\\n|\\n)/y;
+const PLAIN_VALUE = /[^\s"'\\#][^\r\n"'\\]{0,65535}/y;
+/** Not a value: a template or a reference to one (`{{ .Values.password | b64enc }}`, `${DB_PASSWORD}`), a placeholder. */
+const NOT_A_VALUE = /^(?:\{\{|\$\{|\$[A-Z_]|<[^>]*>$|null$|~$)/;
+
+/** The indentation of the line holding `at` (after a newline, raw or escaped, or a JSON string's quote), or null if `at` is not its first non-space. */
+function lineIndent(text: string, at: number): number | null {
+  let i = at;
+  while (i > 0 && text[i - 1] === " ") i--;
+  const ok = i === 0 || text[i - 1] === "\n" || text[i - 1] === '"' || (text[i - 1] === "n" && text[i - 2] === "\\" && text[i - 3] !== "\\");
+  return ok ? at - i : null;
+}
+
+/** `kind: Secret` at `indent` in the document around `at`. */
+function inSecret(text: string, at: number, indent: number): boolean {
+  let from = Math.max(0, at - DOC_WINDOW);
+  let to = Math.min(text.length, at + DOC_WINDOW);
+  DOC_SEPARATOR.lastIndex = from;
+  for (let m = DOC_SEPARATOR.exec(text); m && m.index < to; m = DOC_SEPARATOR.exec(text)) {
+    if (m.index < at) from = m.index + m[0].length;
+    else {
+      to = m.index;
+      break;
+    }
+  }
+  const doc = text.slice(from, to);
+  KIND_SECRET.lastIndex = 0;
+  for (let m = KIND_SECRET.exec(doc); m; m = KIND_SECRET.exec(doc)) if (m[1]!.length === indent) return true;
+  return false;
+}
+
+/** The values of the `data:` / `stringData:` block whose keyword is at `at`. */
+function secretValues(text: string, at: number): Span[] {
+  const indent = lineIndent(text, at);
+  if (indent === null || !inSecret(text, at, indent)) return [];
+  const spans: Span[] = [];
+  let pos = text.indexOf(":", at) + 1;
+  while (pos < text.length && (text[pos] === " " || text[pos] === "\t")) pos++;
+  for (let n = 0; n < MAX_ENTRIES; n++) {
+    ENTRY.lastIndex = pos;
+    const e = ENTRY.exec(text);
+    if (!e || e[1]!.length <= indent) break;
+    const entryIndent = e[1]!.length;
+    pos = ENTRY.lastIndex;
+    let span: Span | null = null;
+    QUOTED_VALUE.lastIndex = BLOCK_SCALAR.lastIndex = PLAIN_VALUE.lastIndex = pos;
+    const q = QUOTED_VALUE.exec(text);
+    if (q) {
+      span = { start: pos + q[1]!.length, end: pos + q[1]!.length + q[2]!.length };
+      pos = QUOTED_VALUE.lastIndex;
+    } else if (BLOCK_SCALAR.test(text)) {
+      // The lines indented deeper than the key are the value.
+      pos = BLOCK_SCALAR.lastIndex;
+      const start = pos;
+      for (;;) {
+        ENTRY_LINE.lastIndex = pos;
+        const l = ENTRY_LINE.exec(text);
+        if (!l || l[1]!.length <= entryIndent) break;
+        pos = ENTRY_LINE.lastIndex;
+      }
+      const body = text.slice(start, pos);
+      const lead = /^(?:\r?\n|\\r\\n|\\n)*[ \t]*/.exec(body)![0].length;
+      if (pos > start + lead) span = { start: start + lead, end: pos };
+    } else {
+      const p = PLAIN_VALUE.exec(text);
+      if (p) {
+        const value = p[0].trimEnd();
+        span = { start: pos, end: pos + value.length };
+        pos = PLAIN_VALUE.lastIndex;
+      }
+    }
+    if (span && span.end > span.start && !NOT_A_VALUE.test(text.slice(span.start, span.end))) spans.push(span);
+  }
+  return spans;
+}
+/** A line of a block scalar: its line break, indentation (group 1) and text. */
+const ENTRY_LINE = new RegExp(String.raw`${NL}(?:[ \t]*(?=${NL}))*( *)[^\r\n\\]{0,65536}`, "y");
+
+export const kubernetesSecret: Rule = {
+  name: "kubernetes_secret",
+  family: "Kubernetes",
+  keywords: ["data:", "stringData:"],
+  prefix: false,
+  note: "the values of data: and stringData: under kind: Secret",
+  keywordContext: String.raw`(?=[ \t]*(?:\r?\n|\\r\\n|\\n))`,
+  find: (text, at) => secretValues(text, at)[0] ?? null,
+  findAll: secretValues,
+};
+
+/**
+ * For the stream masker: where a `data:` / `stringData:` block still open at the end of `text`
+ * begins its values (-1: none), unless its document says it is of another kind. A Secret's
+ * values are held until the block ends and its `kind:` may have been seen (kubectl writes it
+ * after `data:`); the hold times out as any other.
+ */
+export function openSecretBlock(text: string, from: number): number {
+  const tail = Math.max(0, text.length - DOC_WINDOW);
+  if (text.lastIndexOf("ata:") < tail) return -1;
+  const window = text.slice(tail);
+  const lines = window.split("\n");
+  let end = window.length; // where line i ends
+  let least = Infinity; // the least indentation of the lines after line i
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    // A last line still arriving (`k`) may yet be the `kind: Secret` that says what the block was.
+    if (line.trim() !== "" && i < lines.length - 1) {
+      if (indent < least && /^ *(?:data|stringData):[ \t]*\r?$/.test(line)) {
+        const kind = new RegExp(String.raw`(?:^|\n) {${indent}}kind:[ \t]*["']?(\w+)`).exec(window.slice(0, window.lastIndexOf("\n") + 1));
+        if (kind && kind[1] !== "Secret") return -1;
+        const values = tail + end + 1;
+        return values >= text.length ? -1 : Math.max(from, values);
+      }
+      if (indent === 0) return -1; // a line at the top level ends any block before it
+      least = Math.min(least, indent);
+    }
+    end -= line.length + 1;
+  }
+  return -1;
+}
