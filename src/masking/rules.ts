@@ -77,8 +77,8 @@ export const ASSIGNMENT_KEEP = String.raw`(?:${ASSIGNMENT_WORDS.join("|")})[A-Za
 /** What the scan requires after an assignment keyword: the name's rest and the start of an operator (any form above). */
 const OPERATOR_CONTEXT = String.raw`(?:[\\"'\x60\]]{0,6}[ \t]{0,4}(?:[:=>]|[?+.]=|<\/)|[\\"'\x60]{1,6}[ \t]{0,4}(?:,|value)|[ \t]{0,4}:?[ \t]{1,4}[A-Za-z_&*\[][\w.&*\[\]]{0,40}[ \t]{0,4}=)`;
 const ASSIGNMENT_CONTEXT = String.raw`(?=[A-Za-z0-9_.-]{0,40}${OPERATOR_CONTEXT})`;
-/** `GH_PAT=`, `githubPat: `: a personal access token, `pat` ending the name (not `PATH`, `compat`). */
-export const PAT_KEEP = String.raw`(?:(?<![A-Za-z0-9])(?:pat|PAT|Pat)|(?<=[a-z0-9])Pat)${ASSIGNMENT_OPERATOR}`;
+/** `GH_PAT=`, `gh_pat=`, `githubPat: `: a personal access token, `pat` ending the name (not `PATH`, `compat`). */
+export const PAT_KEEP = String.raw`(?:_pat|(?<![A-Za-z0-9])PAT|(?<=[a-z0-9])Pat|(?<![A-Za-z0-9])Pat)${ASSIGNMENT_OPERATOR}`;
 /**
  * An assignment's value: up to whitespace, a quote, a backslash, `,`, `;`, a bracket, or an `&`
  * that starts the next `&name=` of a query string (an `&` in a password is kept).
@@ -195,8 +195,9 @@ export const RULES: readonly Rule[] = [
   // A person's password (or a token handed over) under a password-like name is judged by a lower
   // bar: `DB_PASSWORD="…"`, `"password": "…"`, `password: …`, `?token=…&` (one regex for both).
   regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), ASSIGNMENT(ASSIGNMENT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
-  // `GH_PAT=…`, `githubPat: "…"`: a word of its own (with `pat` a keyword, `PATH=` and `compat` would cost a try each).
-  regexRule("generic_secret", ["PAT", "pat", "Pat"], ASSIGNMENT(PAT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, keywordContext: String.raw`(?=${OPERATOR_CONTEXT})` }),
+  // `GH_PAT=…`, `githubPat: "…"`: a word of its own (`pat` would cost a try at each `PATH=`, `compat`), and not
+  // a lower-case keyword (they slow the scan: `_pat` starts with a rare char).
+  regexRule("generic_secret", ["PAT", "Pat", "_pat"], ASSIGNMENT(PAT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, keywordContext: String.raw`(?=${OPERATOR_CONTEXT})` }),
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
   regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
   ...CONTEXT_RULES,

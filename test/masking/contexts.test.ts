@@ -29,8 +29,11 @@ const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 const DIGITS = "23456789";
 const ALNUM = LOWER + UPPER + DIGITS;
-/** A random API key: 32 to 44 chars, every class in it. */
-const key = () => rand.chars(1, LOWER) + rand.chars(1, UPPER) + rand.chars(1, DIGITS) + rand.chars(rand.int(29, 41), ALNUM);
+/**
+ * A random API key: 32 to 44 chars, every class in it, digits as often as in base62 (keys nearly
+ * all letters can pass for identifiers to the generic rule's allowlist).
+ */
+const key = () => rand.chars(1, LOWER) + rand.chars(1, UPPER) + rand.chars(1, DIGITS) + rand.chars(rand.int(29, 41), ALNUM + DIGITS);
 /** A person's password: a word, digits, a symbol (not random enough for a key, a password all the same). */
 const password = () => rand.chars(1, UPPER) + rand.chars(rand.int(4, 7), LOWER) + rand.chars(rand.int(2, 4), DIGITS) + rand.chars(1, "!#%*");
 const b64url = (s: string) => Buffer.from(s).toString("base64url");
@@ -120,6 +123,7 @@ const CONTEXTS: Context[] = [
   },
   // Names that say secret without the usual words
   { name: "*_PAT", ...withKey((s) => `GH_PAT=${s}`) },
+  { name: "*_pat", ...withKey((s) => `gh_pat = "${s}"`) },
   { name: "*Pat", ...withKey((s) => `githubPat: "${s}"`) },
   { name: "*_KEY", ...withKey((s) => `MAPBOX_KEY=${s}`) },
   { name: "*_SECRET", ...withPassword((s) => `APP_SECRET=${s}`) },
@@ -181,6 +185,14 @@ describe(`secrets in every context (WD_MASK_SEED=${SEED})`, () => {
       });
     });
   }
+});
+
+describe("Kubernetes lists", () => {
+  it("masks a Secret's values in a List of items, and not a ConfigMap's next to it", () => {
+    const pw = Buffer.from(password()).toString("base64");
+    const list = ["apiVersion: v1", "items:", "- apiVersion: v1", "  data:", "    level: ZGVidWc=", "  kind: ConfigMap", "- apiVersion: v1", "  data:", `    password: ${pw}`, "  kind: Secret", "  metadata:", "    name: db", "kind: List"].join("\n");
+    assert.equal(mask(list), list.replace(pw, "[MASKED:kubernetes_secret]"));
+  });
 });
 
 describe("look-alikes in the same contexts are left alone", () => {

@@ -27,19 +27,24 @@ export const CONTEXT_RULES: readonly Rule[] = [
 
 // Kubernetes Secret manifests: under `kind: Secret`, the values of `data:` are base64 of secrets
 // and those of `stringData:` secrets in clear, whatever they look like (`YWRtaW4=` is "admin").
-// Each value is masked, its key kept. `kubectl get secret -o yaml` writes `data:` before `kind:`,
-// so the kind is looked for on both sides, within the document (`---` ends one).
+// Each value is masked, its key kept. The rule is tried at `kind: Secret` (rarer than `data:`, so
+// cheaper to scan for) and finds the blocks of the same mapping on both sides of it:
+// `kubectl get secret -o yaml` writes `data:` before `kind:`. YAML only (not `-o json`).
 
 /** A newline, raw or JSON-escaped. */
 const NL = String.raw`(?:\r?\n|\\r\\n|\\n)`;
-/** How far from its `data:` a manifest's `kind:` and `---` are looked for (metadata, annotations). */
+/** How far from its `kind:` a manifest's blocks and `---` are looked for (metadata, annotations). */
 const DOC_WINDOW = 16 * 1024;
 const MAX_ENTRIES = 512;
-/** `kind: Secret` at some indentation (group 1), on a line of its own (the first of a JSON string too). */
-const KIND_SECRET = new RegExp(String.raw`(?:^|${NL}|")( *)kind:[ \t]*(?:\\?["'])?Secret(?:\\?["'])?[ \t]*(?=${NL}|$)`, "g");
 const DOC_SEPARATOR = new RegExp(String.raw`(?:^|${NL})---(?=[ \t]*(?:${NL}|$))`, "g");
+/** A `data:` or `stringData:` line: its indentation (group 1). */
+const BLOCK = new RegExp(String.raw`(?:^|${NL}|")( *)(?:data|stringData):[ \t]*(?=${NL})`, "g");
+/** A line break and the next line's indentation (a list item's `- ` counts as less). */
+const LINE_START = /(?:\r?\n|\\r\\n|\\n)( *)/g;
 /** An entry of the block: its line break, indentation (group 1), key and `: ` (group 2 ends there). */
 const ENTRY = new RegExp(String.raw`${NL}(?:[ \t]*(?=${NL}))*( +)((?:\\?["'])?[A-Za-z0-9_.-]{1,253}(?:\\?["'])?:[ \t]*)`, "y");
+/** A line of a block scalar: its line break, indentation (group 1) and text. */
+const ENTRY_LINE = new RegExp(String.raw`${NL}(?:[ \t]*(?=${NL}))*( *)[^\r\n\\]{0,65536}`, "y");
 /** A value: quoted (the quotes kept), a block scalar (`|`, `>-`), or plain to the end of the line. */
 const QUOTED_VALUE = /(\\?["'])([^"'\\\r\n]{1,65536})\1/y;
 const BLOCK_SCALAR = /[|>][+-]?[ \t]*(?=\r?\n|\\r\\n|\\n)/y;
@@ -55,8 +60,21 @@ function lineIndent(text: string, at: number): number | null {
   return ok ? at - i : null;
 }
 
-/** `kind: Secret` at `indent` in the document around `at`. */
-function inSecret(text: string, at: number, indent: number): boolean {
+/** No line between `from` and `to` is indented less than `indent`: both are in one mapping. */
+function oneMapping(text: string, from: number, to: number, indent: number): boolean {
+  LINE_START.lastIndex = from;
+  for (let m = LINE_START.exec(text); m && m.index < to; m = LINE_START.exec(text)) {
+    const next = text[LINE_START.lastIndex];
+    if (m[1]!.length < indent && next !== "\n" && next !== "\r" && next !== "\\") return false;
+  }
+  return true;
+}
+
+/** The values of the Secret whose `kind:` is at `at`: every value of its `data:` and `stringData:` blocks. */
+function secretValues(text: string, at: number): Span[] {
+  const indent = lineIndent(text, at);
+  if (indent === null) return [];
+  // The document around it: up to `---` lines, within DOC_WINDOW.
   let from = Math.max(0, at - DOC_WINDOW);
   let to = Math.min(text.length, at + DOC_WINDOW);
   DOC_SEPARATOR.lastIndex = from;
@@ -67,23 +85,22 @@ function inSecret(text: string, at: number, indent: number): boolean {
       break;
     }
   }
-  const doc = text.slice(from, to);
-  KIND_SECRET.lastIndex = 0;
-  for (let m = KIND_SECRET.exec(doc); m; m = KIND_SECRET.exec(doc)) if (m[1]!.length === indent) return true;
-  return false;
+  const spans: Span[] = [];
+  BLOCK.lastIndex = from;
+  for (let b = BLOCK.exec(text); b && b.index < to; b = BLOCK.exec(text)) {
+    if (b[1]!.length !== indent) continue;
+    const [x, y] = b.index < at ? [b.index + b[0].length, at] : [at, b.index];
+    if (oneMapping(text, x, y, indent)) blockValues(text, BLOCK.lastIndex, indent, spans);
+  }
+  return spans;
 }
 
-/** The values of the `data:` / `stringData:` block whose keyword is at `at`. */
-function secretValues(text: string, at: number): Span[] {
-  const indent = lineIndent(text, at);
-  if (indent === null || !inSecret(text, at, indent)) return [];
-  const spans: Span[] = [];
-  let pos = text.indexOf(":", at) + 1;
-  while (pos < text.length && (text[pos] === " " || text[pos] === "\t")) pos++;
+/** The values of the block whose entries start at `pos` (the end of its `data:` line). */
+function blockValues(text: string, pos: number, indent: number, spans: Span[]): void {
   for (let n = 0; n < MAX_ENTRIES; n++) {
     ENTRY.lastIndex = pos;
     const e = ENTRY.exec(text);
-    if (!e || e[1]!.length <= indent) break;
+    if (!e || e[1]!.length <= indent) return;
     const entryIndent = e[1]!.length;
     pos = ENTRY.lastIndex;
     let span: Span | null = null;
@@ -102,31 +119,26 @@ function secretValues(text: string, at: number): Span[] {
         if (!l || l[1]!.length <= entryIndent) break;
         pos = ENTRY_LINE.lastIndex;
       }
-      const body = text.slice(start, pos);
-      const lead = /^(?:\r?\n|\\r\\n|\\n)*[ \t]*/.exec(body)![0].length;
+      const lead = /^(?:\r?\n|\\r\\n|\\n)*[ \t]*/.exec(text.slice(start, pos))![0].length;
       if (pos > start + lead) span = { start: start + lead, end: pos };
     } else {
       const p = PLAIN_VALUE.exec(text);
       if (p) {
-        const value = p[0].trimEnd();
-        span = { start: pos, end: pos + value.length };
+        span = { start: pos, end: pos + p[0].trimEnd().length };
         pos = PLAIN_VALUE.lastIndex;
       }
     }
     if (span && span.end > span.start && !NOT_A_VALUE.test(text.slice(span.start, span.end))) spans.push(span);
   }
-  return spans;
 }
-/** A line of a block scalar: its line break, indentation (group 1) and text. */
-const ENTRY_LINE = new RegExp(String.raw`${NL}(?:[ \t]*(?=${NL}))*( *)[^\r\n\\]{0,65536}`, "y");
 
 export const kubernetesSecret: Rule = {
   name: "kubernetes_secret",
   family: "Kubernetes",
-  keywords: ["data:", "stringData:"],
+  keywords: ["kind"],
   prefix: false,
   note: "the values of data: and stringData: under kind: Secret",
-  keywordContext: String.raw`(?=[ \t]*(?:\r?\n|\\r\\n|\\n))`,
+  keywordContext: String.raw`(?=(?:\\?")?:[ \t]{0,4}(?:\\?["'])?Secret(?![A-Za-z]))`,
   find: (text, at) => secretValues(text, at)[0] ?? null,
   findAll: secretValues,
 };
