@@ -36,6 +36,8 @@ const NL = String.raw`(?:\r?\n|\\r\\n|\\n)`;
 /** How far from its `kind:` a manifest's blocks and `---` are looked for (metadata, annotations). */
 const DOC_WINDOW = 16 * 1024;
 const MAX_ENTRIES = 512;
+/** `kind: Secret` (or JSON-escaped `kind\": \"Secret`), tried at the keyword. */
+const KIND_SECRET = /kind(?:\\?")?:[ \t]{0,4}(?:\\?["'])?Secret(?![A-Za-z])/y;
 const DOC_SEPARATOR = new RegExp(String.raw`(?:^|${NL})---(?=[ \t]*(?:${NL}|$))`, "g");
 /** A `data:` or `stringData:` line: its indentation (group 1). */
 const BLOCK = new RegExp(String.raw`(?:^|${NL}|")( *)(?:data|stringData):[ \t]*(?=${NL})`, "g");
@@ -72,6 +74,8 @@ function oneMapping(text: string, from: number, to: number, indent: number): boo
 
 /** The values of the Secret whose `kind:` is at `at`: every value of its `data:` and `stringData:` blocks. */
 function secretValues(text: string, at: number): Span[] {
+  KIND_SECRET.lastIndex = at;
+  if (!KIND_SECRET.test(text)) return [];
   const indent = lineIndent(text, at);
   if (indent === null) return [];
   // The document around it: up to `---` lines, within DOC_WINDOW.
@@ -138,7 +142,7 @@ export const kubernetesSecret: Rule = {
   keywords: ["kind"],
   prefix: false,
   note: "the values of data: and stringData: under kind: Secret",
-  keywordContext: String.raw`(?=(?:\\?")?:[ \t]{0,4}(?:\\?["'])?Secret(?![A-Za-z]))`,
+  // rules.ts gives it the assignment words' scan context (`kind` must be followed by a `:`).
   find: (text, at) => secretValues(text, at)[0] ?? null,
   findAll: secretValues,
 };
