@@ -5,6 +5,7 @@
 // suite's name; WD_MASK_SEED=<seed> reproduces a run.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { LineChecker } from "../../src/masking/check.js";
 import { maskText, StreamMasker } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 
@@ -192,6 +193,25 @@ describe("Kubernetes lists", () => {
     const pw = Buffer.from(password()).toString("base64");
     const list = ["apiVersion: v1", "items:", "- apiVersion: v1", "  data:", "    level: ZGVidWc=", "  kind: ConfigMap", "- apiVersion: v1", "  data:", `    password: ${pw}`, "  kind: Secret", "  metadata:", "    name: db", "kind: List"].join("\n");
     assert.equal(mask(list), list.replace(pw, "[MASKED:kubernetes_secret]"));
+  });
+});
+
+describe("warden mask --check on a Kubernetes Secret file (read line by line)", () => {
+  const check = (lines: string[]) => {
+    const c = new LineChecker();
+    return [...lines.flatMap((l) => c.push(l)), ...c.end()].map((f) => [f.line, f.column, f.rule]);
+  };
+  it("finds the values of data: written before kind: Secret, once each, and not a ConfigMap's", () => {
+    const user = Buffer.from(rand.chars(5, LOWER)).toString("base64");
+    const lines = ["apiVersion: v1", "data:", `  token: ${key()}`, `  username: ${user}`, "kind: Secret", "metadata:", "  name: db", "---", "kind: ConfigMap", "data:", "  level: ZGVidWc="];
+    assert.deepEqual(check(lines), [
+      [3, 10, "generic_secret"], // found on its own line already: not again
+      [4, 13, "kubernetes_secret"],
+    ]);
+  });
+  it("finds stringData values after kind: Secret, at the document's end", () => {
+    const lines = ["kind: Secret", "stringData:", `  url: ${rand.chars(12, LOWER)}`, "---", "kind: Pod"];
+    assert.deepEqual(check(lines), [[3, 8, "kubernetes_secret"]]);
   });
 });
 
