@@ -15,7 +15,7 @@ import { privateKey } from "./private-key.js";
 import { B, mixed, regexRule, type Rule } from "./rule-kit.js";
 import { CLOUD_RULES } from "./families/cloud.js";
 import { SERVICE_RULES } from "./families/services.js";
-import { CONTEXT_RULES, kubernetesSecret } from "./families/contexts.js";
+import { CONTEXT_RULES, kubernetesSecret, sessionCookies } from "./families/contexts.js";
 
 export type { Rule, Span } from "./rule-kit.js";
 
@@ -58,7 +58,7 @@ const SETTER = String.raw`${B}(?:define|set|put|add|append|setdefault|setenv|put
  * `=`, `: `, `:=`, `=>` (and Make's `?=`, `::=`, `:::=`, `+=`, PHP's `.=`), an opening quote, an
  * auth scheme; a declared type (Go `apiKey string = "`, TS/Kotlin `apiKey: string = "`, Rust
  * `key: &str = "`); a quoted name handed to a call with its value (`define('DB_PASSWORD', '`,
- * `System.setProperty("db.password", "`); XML (`<password>`, `<add key="ApiKey" value="`,
+ * `System.setProperty("db.password", "`); a (user, password) pair (`auth=("admin", "`); XML (`<password>`, `<add key="ApiKey" value="`,
  * `<entry key="secret">`, `<name>…secret.key</name><value>`, `name="password"><value xsi:type="…">`).
  * The typed form comes first: `apiKey: string = "…"` is not `apiKey: string`.
  */
@@ -70,6 +70,7 @@ export const ASSIGNMENT_OPERATOR =
     String.raw`(?<=["'])[ \t]{1,4}value[ \t]{0,2}=[ \t]{0,2}\\{0,7}["']`,
     String.raw`(?:(?<=<[A-Za-z0-9_.:-]{1,80})|(?<=["']))>(?:${XML_SPACE}${XML_VALUE})?`,
     String.raw`<\/[A-Za-z0-9_.:-]{1,40}>${XML_SPACE}${XML_VALUE}`,
+    String.raw`[ \t]{0,4}[=:][ \t]{0,4}\([ \t]{0,4}\\{0,7}["'][^"'\\\r\n]{0,128}\\{0,7}["'][ \t]{0,4},[ \t]{0,4}\\{0,7}["']`,
     String.raw`[ \t]{0,4}(?:=>?|:{0,3}=|:|[?+.]=)[ \t]{0,4}(?:\\{0,7}["'\x60])?`,
   ].join("|") +
   String.raw`)(?:(?:bearer|basic|token)[ \t]+)?`;
@@ -158,6 +159,8 @@ function assignment(s: string, m: RegExpExecArray, text: string): boolean | stri
   const end = m.index + m[0].length;
   if (text[end] === "(" || (xml(m[1]!) && text[end] !== "<")) return false;
   if (genericSecret(s, () => assignmentName(text, m))) return true;
+  // The second of a (user, password) pair: `auth=("admin", "…")`.
+  if (m[1]!.includes("(")) return passwordValue(s, "quoted") ? "password" : false;
   // An HTTP header's credentials (`Authorization: Basic …`, `Proxy-Authorization: Bearer …`) are one whatever they look like.
   if (/authorization$/i.test(assignmentName(text, m))) return headerCredentials(s, m[1]!) || passwordValue(s, assignmentForm(m[1]!, text, m.index));
   return passwordValue(s, assignmentForm(m[1]!, text, m.index)) && passwordName(assignmentName(text, m)) ? "password" : false;
@@ -211,6 +214,7 @@ export const RULES: readonly Rule[] = [
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
   regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
   ...CONTEXT_RULES,
+  { ...sessionCookies, keywordContext: ASSIGNMENT_CONTEXT },
   // `mysql -u root -pX` (or `-p X`), `sshpass -p X ssh …`: -p is the password only for these.
   regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true }),
 ];

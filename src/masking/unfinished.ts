@@ -3,7 +3,7 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { CURL_USER_KEEP, openSecretBlock } from "./families/contexts.js";
+import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP } from "./families/contexts.js";
 import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -14,8 +14,8 @@ const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.m
 const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|-----B[A-Z]{0,4})$`);
 /**
  * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag
- * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`) whose value runs to the end: the one group
- * that matched.
+ * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`), a Dockerfile's `ENV API_KEY ab…`, a session
+ * cookie (`sessionid=ab…`) whose value runs to the end: the one group that matched.
  */
 const UNFINISHED_VALUE = new RegExp(
   String.raw`(?:${[
@@ -25,6 +25,8 @@ const UNFINISHED_VALUE = new RegExp(
     String.raw`--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)`,
     `${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+)`,
     `${CURL_USER_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${DOCKER_ENV_KEEP.replace("([A-Za-z0-9_]", "(?:[A-Za-z0-9_]")}(${ASSIGNMENT_VALUE}+)`,
+    String.raw`${SESSION_COOKIE_KEEP}([^;\s"\\,]+)`,
   ].join("|")})$`,
   "i",
 );

@@ -107,6 +107,14 @@ const cases: Case[] = [
     no: ["kind: ConfigMap\ndata:\n  level: ZGVidWc=\n", "kind: Secret\ndata:\n  password: {{ .Values.pw | b64enc }}\n", "metadata:\n  name: x\nkind: Secret\n"],
   },
   {
+    rule: "session_cookie",
+    yes: [
+      [`Cookie: theme=dark; sessionid=${fake(32, 81)}`, fake(32, 81), "Cookie: theme=dark; sessionid=[MASKED:session_cookie]"],
+      [`Set-Cookie: JSESSIONID=${t.hex(32, 82).toUpperCase()}; Path=/`, t.hex(32, 82).toUpperCase()],
+    ],
+    no: ["Cookie: session=abc; theme=dark", `Cookie: theme=${fake(32, 83)}`, "Set-Cookie: sessionid=; Max-Age=0"],
+  },
+  {
     rule: "private_key",
     yes: [[`key:\n${pem("RSA")}\nthanks`, pem("RSA")], [pem("OPENSSH", 8), pem("OPENSSH", 8)], [pem("", 4, "\r\n"), pem("", 4, "\r\n")]],
     no: [

@@ -3,7 +3,7 @@
 // the values of a Kubernetes Secret (tried before them: a value is the Secret's whatever it looks
 // like); see rule-kit.ts for how a rule is written. The pieces of each pattern the
 // stream masker needs to hold a value still arriving are exported for unfinished.ts.
-import { passwordValue } from "../allowlist.js";
+import { genericSecret, passwordName, passwordValue, randomEnough } from "../allowlist.js";
 import { B, regexRule, type Rule, type Span } from "../rule-kit.js";
 
 /** The chars of a command-line value (as rules.ts's ASSIGNMENT_VALUE, a `:` included). */
@@ -16,6 +16,50 @@ const VALUE = String.raw`(?:[A-Za-z0-9_\-+/=.~!@#$%^*?:|]|&(?![A-Za-z_][A-Za-z0-
  */
 export const CURL_USER_KEEP = String.raw`(?<=${B}curl(?:[ \t](?:[^\n\r;|&\x60\\]|\\(?![nr])){0,512}?)?[ \t]-?)-u(?:ser)?(?:[ \t]{1,4}|=)?(?:\\{0,7}["'])?[^\s:"'\\@]{0,128}:`;
 
+// `Cookie:` / `Set-Cookie:` headers: the values of session cookies (`sessionid`, `connect.sid`,
+// `JSESSIONID`, `_app_session`, `remember_token`) when they look random; other cookies (preferences,
+// tracking ids) are left alone.
+const COOKIE_HEADER = /(?:set-)?cookie(?:\\?["'])?:[ \t]{0,4}(?:\\?["'])?/iy;
+const COOKIE_PAIR = /[ \t]{0,4}([A-Za-z0-9_.!#$%&'*+^`|~-]{1,128})=((?:[^;\s"\\,]|\\(?![nrt"\\])){1,4096})(?:;|(?=[\s"\\])|$)/y;
+const SESSION_NAMES = String.raw`(?:[\w.-]*sess(?:ion)?(?:[_.-]?(?:id|key|token))?|sid|connect\.sid|[\w.-]*_session|remember_(?:token|me)|auth_?token)`;
+const SESSION_NAME = new RegExp(`^${SESSION_NAMES}$`, "i");
+/** For the stream masker: a session cookie's name before its value (held whether or not `Cookie:` is still in view). */
+export const SESSION_COOKIE_KEEP = String.raw`(?<![\w.-])${SESSION_NAMES}=`;
+const MAX_COOKIES = 64;
+
+function cookieValues(text: string, at: number): Span[] {
+  COOKIE_HEADER.lastIndex = at;
+  if (!COOKIE_HEADER.test(text)) return [];
+  const spans: Span[] = [];
+  let pos = COOKIE_HEADER.lastIndex;
+  for (let n = 0; n < MAX_COOKIES; n++) {
+    COOKIE_PAIR.lastIndex = pos;
+    const p = COOKIE_PAIR.exec(text);
+    if (!p) break;
+    const value = p[2]!;
+    if (SESSION_NAME.test(p[1]!) && value.length >= 16 && randomEnough(value, 3.3)) {
+      const start = p.index + p[0].indexOf("=") + 1;
+      spans.push({ start, end: start + value.length });
+    }
+    pos = COOKIE_PAIR.lastIndex;
+  }
+  return spans;
+}
+
+export const sessionCookies: Rule = {
+  name: "session_cookie",
+  family: "HTTP session cookies",
+  keywords: ["Cookie", "cookie", "COOKIE"],
+  prefix: false,
+  note: "session cookies' values in Cookie: and Set-Cookie: headers",
+  // rules.ts gives it the assignment words' scan context (a `:` after the name).
+  find: (text, at) => cookieValues(text, at)[0] ?? null,
+  findAll: cookieValues,
+};
+
+/** A Dockerfile's `ENV NAME value` (the form without `=`) at a line's start, a name that says secret (group 1 ends it). */
+export const DOCKER_ENV_KEEP = String.raw`(?:(?<![^\n\r])|(?<=\\n))ENV[ \t]{1,4}([A-Za-z0-9_]{0,40}(?:key|token|secret|pass|pwd|auth|credential)[A-Za-z0-9_]{0,40})[ \t]{1,4}(?:\\{0,7}["'])?`;
+
 export const CONTEXT_RULES: readonly Rule[] = [
   regexRule("password", ["-u"], String.raw`(${CURL_USER_KEEP})(?=(${VALUE}{6,1024}))\2(?!${VALUE})`, (s, m) => passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal"), {
     family: "Passwords",
@@ -23,6 +67,11 @@ export const CONTEXT_RULES: readonly Rule[] = [
     note: "curl's -u/--user user:password",
     keywordContext: String.raw`(?=(?:ser)?[ \t=]{0,4}(?:\\{0,7}["'])?[^\s:"'\\@]{0,128}:)`,
   }),
+  regexRule("generic_secret", ["ENV"], String.raw`(${DOCKER_ENV_KEEP})(?=(${VALUE}{6,1024}))\3(?!${VALUE})`, (s, m) => {
+    const name = m[2]!;
+    if (genericSecret(s, name)) return true;
+    return passwordName(name) && passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal") ? "password" : false;
+  }, { family: "Secret-looking assignments", keep: true, flags: "i", note: "Dockerfile ENV NAME value", keywordContext: String.raw`(?=[ \t]{1,4}[A-Za-z0-9_]{1,80}[ \t]{1,4}[^\s=])` }),
 ];
 
 // Kubernetes Secret manifests: under `kind: Secret`, the values of `data:` are base64 of secrets

@@ -5,6 +5,12 @@ import { ALPHABETS, type Examples } from "./types.js";
 const manifest = (section: string, entries: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n${section}:\n${entries}\ntype: Opaque`;
 
 export const CONTEXTS_EXAMPLES: Examples = {
+  session_cookie: {
+    // A session id (random, URL-safe) and an Express signed session (`s%3A<id>.<signature>`).
+    secrets: (rand) => [rand.chars(rand.int(24, 48), ALPHABETS.base64url), "s%3A" + rand.chars(32, ALPHABETS.alnum) + "." + rand.chars(43, ALPHABETS.alnum)],
+    around: (s) => `Cookie: theme=dark; sessionid=${s}; lang=en`,
+    lookalikes: ["Cookie: session=abc; theme=dark", "Cookie: theme=q7Rt2xLp9VmK4wZb8NcY3hFd", "Set-Cookie: sessionid=; Max-Age=0", "Cookie: sessionid=<your-session-id>", 'document.cookie = "session=" + token'],
+  },
   kubernetes_secret: {
     // Base64 of a password (whatever its entropy: "admin" too), and a value not in base64.
     secrets: (rand) => [
