@@ -6,6 +6,7 @@
 // covering both.
 import { type AnsiForm, type AnsiView, ansiView, rawSpan } from "./ansi.js";
 import type { KeywordIndex } from "./keyword-index.js";
+import type { Rule, Span } from "./rule-kit.js";
 import { PRIORITY, RULE_INDEX } from "./rules.js";
 import type { FormSet } from "./secret-values.js";
 
@@ -89,11 +90,15 @@ function findValues(text: string, { forms, pattern }: FormSet): Match[] {
 /** Every rule match at every keyword occurrence (overlapping), or null when there is none. `index`: another rule set (the bench's). */
 export function findRules(text: string, index: KeywordIndex = RULE_INDEX): Match[] | null {
   let candidates: Match[] | null = null;
+  const add = (span: Span, rule: Rule) => (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
   // Keywords may overlap ("SECRET_KEY": both are visited).
   index.each(text, (keyword, at) => {
     for (const rule of index.rulesAt(keyword)) {
-      const span = rule.find(text, at);
-      if (span) (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
+      if (rule.findAll) for (const span of rule.findAll(text, at)) add(span, rule);
+      else {
+        const span = rule.find(text, at);
+        if (span) add(span, rule);
+      }
     }
   });
   return candidates;

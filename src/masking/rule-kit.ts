@@ -35,6 +35,8 @@ export interface Rule {
   note?: string;
   /** The secret's span for a match starting at `at` (where a keyword starts), or null. */
   find(text: string, at: number): Span | null;
+  /** Every secret's span for a match at `at`, for a rule that finds several there (the values of a block); used instead of `find`. */
+  findAll?(text: string, at: number): Span[];
 }
 
 /**

@@ -3,7 +3,8 @@
 // going out in pieces. Only the secret's own chars need holding: what comes before it (a token's
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
-import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
+import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP } from "./families/contexts.js";
+import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=]`;
@@ -14,11 +15,21 @@ const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.m
 const KEY_HEADER_START = String.raw`(?<![A-Za-z0-9-])-{3,5}|-----B[A-Z]{0,4}|-----BEGIN [A-Z0-9 ]{0,60}-{0,4}`;
 const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|${KEY_HEADER_START})$`);
 /**
- * An assignment (`API_KEY=abc…`), a URL password (`://user:pa…`), a password flag (`--token ab…`,
- * `mysql -pab…`) whose value runs to the end: the one group that matched.
+ * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag
+ * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`), a Dockerfile's `ENV API_KEY ab…`, a session
+ * cookie (`sessionid=ab…`) whose value runs to the end: the one group that matched.
  */
 const UNFINISHED_VALUE = new RegExp(
-  String.raw`(?:${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)|${URL_KEEP}(${URL_PASSWORD}+)|--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)|${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+))$`,
+  String.raw`(?:${[
+    `${ASSIGNMENT_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${PAT_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${URL_KEEP}(${URL_PASSWORD}+)`,
+    String.raw`--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?(?!-)(${ASSIGNMENT_VALUE}+)`,
+    `${PASSWORD_COMMAND}(?!-)(${ASSIGNMENT_VALUE}+)`,
+    `${CURL_USER_KEEP}(${ASSIGNMENT_VALUE}+)`,
+    `${DOCKER_ENV_KEEP.replace("([A-Za-z0-9_]", "(?:[A-Za-z0-9_]")}(${ASSIGNMENT_VALUE}+)`,
+    String.raw`${SESSION_COOKIE_KEEP}([^;\s"\\,]+)`,
+  ].join("|")})$`,
   "i",
 );
 const KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
@@ -36,7 +47,8 @@ const PREFIX_SLACK = 96;
 /**
  * Where text that may still become a secret begins, from `from` on (-1: nowhere): a private key
  * block not yet closed, a token's prefix followed by token chars to the very end, or the value of
- * a secret-sounding assignment or of a URL's password running to the end.
+ * a secret-sounding assignment or of a URL's password running to the end, a Kubernetes Secret's
+ * `data:` block still open.
  */
 export function unfinishedStart(text: string, from: number): number {
   const key = text.lastIndexOf("-----BEGIN ");
@@ -55,12 +67,12 @@ export function unfinishedStart(text: string, from: number): number {
   while (run > limit && RUN_CHAR[text.charCodeAt(run - 1)] === 1) run--;
   const window = Math.max(0, run - PREFIX_SLACK);
   const tail = text.slice(window);
-  let hold = -1;
+  let hold = openSecretBlock(text, from);
   const t = UNFINISHED_TOKEN.exec(tail);
-  if (t) hold = window + t.index;
+  if (t && (hold < 0 || window + t.index < hold)) hold = window + t.index;
   const v = UNFINISHED_VALUE.exec(tail);
   if (v) {
-    const value = v[1] ?? v[2] ?? v[3] ?? v[4]!;
+    const value = v.slice(1).find((g) => g !== undefined)!;
     const at = window + tail.length - value.length;
     if (hold < 0 || at < hold) hold = at;
   }

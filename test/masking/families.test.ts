@@ -8,10 +8,11 @@ import { RULES } from "../../src/masking/rules.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { CORE_EXAMPLES } from "./examples/core.js";
 import { CLOUD_EXAMPLES } from "./examples/cloud.js";
+import { CONTEXTS_EXAMPLES } from "./examples/contexts.js";
 import { SERVICES_EXAMPLES } from "./examples/services.js";
 import type { Examples, Rand, RuleExamples } from "./examples/types.js";
 
-const EXAMPLES: Examples = { ...CORE_EXAMPLES, ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES };
+const EXAMPLES: Examples = { ...CORE_EXAMPLES, ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES, ...CONTEXTS_EXAMPLES };
 const SEED = Number(process.env.WD_MASK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const none = new SecretValues();
 

@@ -82,7 +82,11 @@ describe("the keyword scan", () => {
   it("finds every keyword of RULES where its context holds", () => {
     for (const r of RULES) {
       for (const k of r.keywords) {
-        const text = `. ${k}${r.keywordContext ? "NAME := " : ""}Zq9 `; // a name and an operator: every context of RULES holds
+        // A name and an operator, a user and a colon (curl -u), a name and a value (ENV): one holds every context of RULES.
+        const texts = [`. ${k}NAME := Zq9 `, `. ${k} admin:Zq9 `, `. ${k} NAME Zq9 `, `. ${k}Zq9 `];
+        const holds = (t: string) => !r.keywordContext || Object.assign(new RegExp(r.keywordContext, "y"), { lastIndex: 2 + k.length }).test(t);
+        const text = texts.find(holds);
+        assert.ok(text !== undefined, `${r.name}: no test text holds the context of ${k}`);
         assert.ok(found(text).some(([at, kw]) => at === 2 && kw.startsWith(k) && RULE_INDEX.rulesAt(kw).includes(r)), `${r.name}: ${k}`);
       }
     }

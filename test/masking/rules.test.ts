@@ -98,6 +98,23 @@ const cases: Case[] = [
     no: ["eyJhbGciOiJIUzI1NiJ9 is only a header", "data:application/json;base64,eyJhIjoxfQ==", "eyJ" + "a".repeat(20) + ".eyJ" + "b".repeat(20) + "." + "c".repeat(20)],
   },
   {
+    rule: "kubernetes_secret",
+    yes: [
+      ["kind: Secret\ndata:\n  password: aHVudGVyMg==\n", "aHVudGVyMg==", "kind: Secret\ndata:\n  password: [MASKED:kubernetes_secret]\n"],
+      [`data:\n  token: ${fake(24, 80)}\nkind: Secret\n`, fake(24, 80)],
+      ["kind: Secret\nstringData:\n  password: hunter 2\n", "hunter 2"],
+    ],
+    no: ["kind: ConfigMap\ndata:\n  level: ZGVidWc=\n", "kind: Secret\ndata:\n  password: {{ .Values.pw | b64enc }}\n", "metadata:\n  name: x\nkind: Secret\n"],
+  },
+  {
+    rule: "session_cookie",
+    yes: [
+      [`Cookie: theme=dark; sessionid=${fake(32, 81)}`, fake(32, 81), "Cookie: theme=dark; sessionid=[MASKED:session_cookie]"],
+      [`Set-Cookie: JSESSIONID=${t.hex(32, 82).toUpperCase()}; Path=/`, t.hex(32, 82).toUpperCase()],
+    ],
+    no: ["Cookie: session=abc; theme=dark", `Cookie: theme=${fake(32, 83)}`, "Set-Cookie: sessionid=; Max-Age=0"],
+  },
+  {
     rule: "private_key",
     yes: [[`key:\n${pem("RSA")}\nthanks`, pem("RSA")], [pem("OPENSSH", 8), pem("OPENSSH", 8)], [pem("", 4, "\r\n"), pem("", 4, "\r\n")]],
     no: [

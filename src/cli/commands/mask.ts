@@ -11,7 +11,7 @@ export class MaskCommand extends WardenCommand {
     category: "Sync",
     description: "Run the masking rules over a file and print what they find, or list the rules",
     details: `
-      Runs the rules that mask PTY output and imported transcripts (token formats, private key blocks, credentials in URLs, secret-looking assignments; not the values of unlocked vaults) over a file, line by line, and prints each finding: file:line:column, the rule, and a preview that never shows the secret (at most its first 4 chars, then … and its length). A private key block spanning lines is found whole. Works without a daemon; large files are read as a stream.
+      Runs the rules that mask PTY output and imported transcripts (token formats, private key blocks, credentials in URLs, secret-looking assignments; not the values of unlocked vaults) over a file, line by line, and prints each finding: file:line:column, the rule, and a preview that never shows the secret (at most its first 4 chars, then … and its length). A private key block spanning lines is found whole, and so is a Kubernetes Secret manifest (reported at its document's end). Works without a daemon; large files are read as a stream.
 
       For trying rules out: a line you expect masked that is not found is a miss, a finding that is no secret is a false positive.
 
