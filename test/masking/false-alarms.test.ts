@@ -51,6 +51,7 @@ describe("false alarms: code identifiers that start like a token", () => {
       "xo" + "xb-token-rotation-handler-for-workspace2",
       "gl" + "pat-token-validation-handler-module-settings",
       '<button class="sk-button-primary-2xl-HoverStateActive3">',
+      "- (id)hf" + "_requiredCharacteristicTypesForDisplayMetadata;",
     ]);
   });
 
@@ -120,6 +121,8 @@ describe("false alarms: hosts, paths, URLs, versions, dates, ids and digests", (
       `"private_key_id": "${digest(40, 2)}"`,
       '"kms_key_id": "555ea4a3-d53a-4412-9c66-3a7cb667b0d6"',
       "signing_key_kid: Ab3dE5fG7hJ9kL1m",
+      '"key_vault_name": "web21prqodx24021"',
+      "api_key_created: 2024-01-15",
     ]);
   });
 
@@ -148,6 +151,8 @@ describe("false alarms: hosts, paths, URLs, versions, dates, ids and digests", (
       [`"token": "${fake(22, 18)}"`, fake(22, 18)],
       [`SECRET_KEY_BASE=${digest(64, 19)}`, digest(64, 19)],
       [`"secret_id": "${fake(24, 20)}"`, fake(24, 20)],
+      [`tokenWithNoneAlg = "${fake(40, 64)}"`, fake(40, 64)],
+      [`access_key_v2 = "${fake(40, 65)}"`, fake(40, 65)],
     ]);
   });
 });
