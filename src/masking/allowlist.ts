@@ -29,7 +29,7 @@ export function entropy(s: string): number {
  * "fake" or "test" could, and sk_test_ is a real prefix).
  */
 const PLACEHOLDER =
-  /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|(?:^|[-_.:])x{3,4}(?=$|[-_.:])|\*{3}|#{4}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}|\[masked:/i;
+  /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|x{3,4}[-_.:]x{3,4}|\*{3}|#{4}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}|\[masked:/i;
 /**
  * The same in camelCase, case-sensitive: `PasteYourTokenHere123`, `YourApiKeyHere`,
  * `InsertYourKey2Here` (a random token ends in "Here" or holds "Your" + a capital once in ~10^7).
@@ -130,10 +130,11 @@ const REFERENCE = /^\$|\$[({]|\{\{|^%[A-Za-z_][A-Za-z0-9_]*%$/;
 const NOT_A_VALUE =
   /^(?:\.{1,2}\/|~\/|[a-z]:\/|[a-z][a-z0-9+.-]*:\/\/|\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\b|(?:sha(?:1|224|256|384|512)|sha3-\d{3}|md5|blake2[bs]?|crc32)[:-]|(?:[0-9a-f]{2}:){15,}[0-9a-f]{2}$)/i;
 /**
- * Addresses (lower-case hosts): `host:port` (`db.internal:5432`, `10.0.3.17:8443`), `user@host`
+ * Addresses (lower-case hosts with a dot, or localhost): `host:port` (`db.internal:5432`,
+ * `10.0.3.17:8443`; not `admin:1234`, which may be credentials), `user@host`
  * (`ops@company.io`), `git@host:path`.
  */
-const ADDRESS = /^(?:(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}:\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
+const ADDRESS = /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
 /**
  * A name or member access, `X448PublicKey`, `process.env.API_KEY`, `win32api.RegOpenKeyEx`: each
  * name made of a few words (not `ya29.a0AfH6SM…`, whose names change class at every other char).

@@ -142,6 +142,8 @@ describe("false alarms: hosts, paths, URLs, versions, dates, ids and digests", (
   it("still masks secrets with the same names' secret words and values of the same shapes", () => {
     stillMasked([
       [`DB_PASSWORD=${PASSWORD}`, PASSWORD],
+      ["DB_PASSWORD=admin:48213", "admin:48213"],
+      [`ANTHROPIC_API_KEY=${"sk-" + "ant-api03-" + fake(40, 66, B64.slice(0, 62) + "-_") + "-xxx-" + fake(48, 67, B64.slice(0, 62) + "-_")}AA`, fake(40, 66, B64.slice(0, 62) + "-_")],
       [`DATABASE_URL=postgres://app:${fake(16, 11)}@db.internal:5432/app`, fake(16, 11)],
       [`"api_key": "${digest(40, 12)}"`, digest(40, 12)],
       [`"credentials": "${fake(30, 14)}"`, fake(30, 14)],
