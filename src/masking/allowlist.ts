@@ -120,8 +120,11 @@ export function wordLike(s: string): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]+$/i;
-/** `$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `{{ secrets.X }}`: a reference to a secret, not one. */
-const REFERENCE = /^\$|\$[({]|\{\{|^%[A-Za-z_][A-Za-z0-9_]*%$/;
+/**
+ * `$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `{{ secrets.X }}`, `process.env.X`, `import.meta.env.X`,
+ * `os.environ.X`: a reference to a secret, not one.
+ */
+const REFERENCE = /^\$|\$[({]|\{\{|^%[A-Za-z_][A-Za-z0-9_]*%$|^(?:process\.env|import\.meta\.env|os\.environ)\./;
 /**
  * Relative, home and drive paths (`./x`, `~/x`, `C:/x`; absolute ones fail the randomness test),
  * URLs (their passwords are url_credentials' job), dates, versions, digests that say their

@@ -172,6 +172,8 @@ describe("false alarms: placeholders and values already redacted", () => {
       "TOKEN=$(cat token)",
       "token: {{ .Values.token }}",
       "password=${{ secrets.DB_PASSWORD2 }}",
+      '"secretKey": "process.env.SECRET_KEY2"',
+      '"apiKey": "import.meta.env.VITE_API_KEY2"',
       "password = %s",
       'api_key = "%(api_key)s"',
       'api_key = "%API_KEY2%"',
