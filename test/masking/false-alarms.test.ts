@@ -6,6 +6,7 @@
 // of the same shape are still masked (an allowance must not open a hole).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { secretName, wordLike } from "../../src/masking/allowlist.js";
 import { maskText } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { fake, tokens as t } from "./fixtures.js";
@@ -322,5 +323,25 @@ describe("false alarms: example keys published in providers' docs", () => {
       [`Authorization: Bearer ${otherSignature}`, otherSignature],
       [`Stripe.apiKey = "${"sk" + "_test_" + "4eC39HqLyjWDarjtT1zdp7dX"}";`, "4eC39HqLyjWDarjtT1zdp7dX"],
     ]);
+  });
+});
+
+describe("false alarms: how names and words are read", () => {
+  it("a name with a secret word names a secret unless the words around it say otherwise", () => {
+    const secret = ["API_KEY", "apiKey", "APIKey", "client_secret", "DB_PASSWORD", "PGPASSWORD", "MYSQL_PWD", "X-Auth-Token", "Authorization", "access_token", "id_token", "refresh_token", "SECRET_KEY_BASE", "API_KEY2", "private_key", "privateKey", "secret_id", "credentials", "passcode", "tokenWithNoneAlg", "public_key_secret"];
+    const notSecret = ["public_key", "publicKey", "PUBKEY", "server_pub_key", "primaryKey", "cache_key", "csrf_token", "X-CSRF-Token", "nextPageToken", "key_id", "keyId", "credentialId", "access_key_id", "signing_key_kid", "token_sha256", "auth_url", "password_hash", "auth_request_id", "key_down_event", "author", "tokenizer", "monkey", "keyboard"];
+    for (const name of secret) assert.equal(secretName(name), true, name);
+    for (const name of notSecret) assert.equal(secretName(name), false, name);
+  });
+
+  it("identifiers are words; random bodies of 20 chars and more are not (fixed seeds)", () => {
+    for (const id of ["requestAuthorizationWithCompletionHandler", "token-rotation-handler-for-workspace2", "config.apiKeyForEnv2", "settings.API_TOKEN_V2", "setImageWithURL"]) assert.equal(wordLike(id), true, id);
+    const alphabets = [LETTERS, "abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", B64.slice(0, 62) + "-_", HEX];
+    for (let seed = 1; seed <= 2000; seed++) {
+      for (const alphabet of alphabets) {
+        const body = fake(20 + (seed % 21), seed, alphabet);
+        assert.equal(wordLike(body), false, body);
+      }
+    }
   });
 });
