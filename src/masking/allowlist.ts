@@ -31,14 +31,16 @@ export function entropy(s: string): number {
 const PLACEHOLDER =
   /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|x{3,4}[-_.:]x{3,4}|\*{3}|#{4}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}|\[masked:/i;
 /**
- * The same in camelCase, case-sensitive: `PasteYourTokenHere123`, `YourApiKeyHere`,
- * `InsertYourKey2Here` (a random token ends in "Here" or holds "Your" + a capital once in ~10^7).
+ * The same in camelCase or capitals, case-sensitive: `PasteYourTokenHere123`, `YourApiKeyHere`,
+ * `InsertYourKey2Here`, `RANDOMSTRINGHERE` (a random token ends in "Here" or holds "Your" + a capital once in ~10^7).
  */
-const CAMEL_PLACEHOLDER = /[a-z0-9]Here\d{0,4}$|(?:^|[a-z])Your[A-Z][a-z]/;
+const CAMEL_PLACEHOLDER = /[a-z0-9]Here\d{0,4}$|(?:^|[a-z])Your[A-Z][a-z]|(?:TOKEN|KEY|SECRET|STRING|VALUE|PASSWORD)_?HERE\d{0,4}$/;
 /**
  * Example keys published in providers' docs, exactly (the "EXAMPLE" shape of AWS's is caught above):
  * Stripe's test keys from its API reference, GitHub's sample of its token format, Slack's bot token
- * from its docs, jwt.io's sample token. Written in parts so that no scanner takes this file for a leak.
+ * from its docs, jwt.io's sample token, the Google API keys of the Firebase Android SDK's test
+ * configs and Yarn's public Algolia search key (both allowlisted by gitleaks too, MIT). Written in
+ * parts so that no scanner takes this file for a leak.
  */
 const PUBLISHED = new Set([
   "sk" + "_test_" + "4eC39HqLyjWDarjtT1zdp7dc",
@@ -48,6 +50,23 @@ const PUBLISHED = new Set([
   "gh" + "p_" + "16C7e42F292c6912E7710c838347Ae178B4a",
   "xo" + "xb-" + "17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  "AI" + "za" + "Syabcdefghijklmnopqrstuvwxyz1234567",
+  "AI" + "za" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+  "AI" + "za" + "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+  "AI" + "za" + "SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+  "AI" + "za" + "SyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+  "AI" + "za" + "yDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+  "AI" + "za" + "SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+  "AI" + "za" + "SyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+  "AI" + "za" + "SyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+  "AI" + "za" + "SyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+  "AI" + "za" + "SyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+  "AI" + "za" + "SyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+  "AI" + "za" + "SyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+  "AI" + "za" + "SyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+  "AI" + "za" + "SyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+  "AI" + "za" + "SyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+  "6fe4476ee5a1" + "832882e326b506d14126",
 ]);
 
 export function placeholder(s: string): boolean {
@@ -160,7 +179,7 @@ const nameWords = (name: string) => (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0
 const SECRET_WORD = /key|token|secret|pass|pwd|auth|credential|creds/;
 /** Words holding a secret word that mean something else. */
 const OTHER_WORD =
-  /^(?:authors?|authored|authoring|authorship|authorit(?:y|ies)|tokeni[sz]\w*|keyboards?|keywords?|keyframes?|keystrokes?|keypad|keynote|keystone|keyup|keydown|keypress|keycode|monkeys?|donkeys?|turkeys?|hockey|whiskey|jockeys?|hotkeys?|compass|bypass\w*|passengers?|passages?|passive\w*|passthrough|passports?|surpass\w*|trespass\w*)$/;
+  /^(?:authors?|authored|authoring|authorship|authorit(?:y|ies)|tokeni[sz]\w*|jsonwebtoken|keyboards?|keywords?|keyframes?|keystrokes?|keypad|keynote|keystone|keyup|keydown|keypress|keycode|monkeys?|donkeys?|turkeys?|hockey|whiskey|jockeys?|hotkeys?|compass|bypass\w*|passengers?|passages?|passive\w*|passthrough|passports?|surpass\w*|trespass\w*)$/;
 /** Words before `key` or `token` that make it public or no credential: public_key, primaryKey, cache_key, csrf_token, nextPageToken. */
 const NOT_SECRET_BEFORE = new Set(
   ("public pub publishable site anon primary foreign sort partition range row cache idempotency dedup dedupe routing shard lookup index idx natural " +

@@ -100,6 +100,7 @@ describe("false alarms: hosts, paths, URLs, versions, dates, ids and digests", (
       "auth: deploy2@build-02.ci.internal",
       "API_KEY_EMAIL=ops2@company3.io",
       "auth: git@github.com:org/repo2.git",
+      'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"',
       "token_endpoint: https://login.example2.com/oauth2/v2.0/token",
       "token_path: src/auth/tokens/refresh2.ts",
       "key_file = C:/Users/dev/keys/server2.pem",
@@ -200,6 +201,7 @@ describe("false alarms: placeholders and values already redacted", () => {
       "secret: ****",
       '"apiKey": "<redacted>"',
       "API_KEY=REDACTED",
+      "SLACK_TOKEN=xo" + "xp-1-RANDOMSTRINGHERE",
       "api_key = [MASKED:openai]",
       "secret=[MASKED:generic_secret]",
       "git clone https://bob:[MASKED:url_credentials]@github.com/o/r",
@@ -310,6 +312,8 @@ describe("false alarms: example keys published in providers' docs", () => {
       `SLACK_BOT_TOKEN=${"xo" + "xb-" + "17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"}`,
       `Authorization: Bearer ${jwtIo}`,
       jwtIo,
+      `"api_key": "${"AI" + "za" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"}"`,
+      `,apiKey:"${"6fe4476ee5a1" + "832882e326b506d14126"}",`,
     ]);
   });
 
@@ -322,6 +326,7 @@ describe("false alarms: example keys published in providers' docs", () => {
       [`SLACK_BOT_TOKEN=${t.slackBot(63)}`, t.slackBot(63)],
       [`Authorization: Bearer ${otherSignature}`, otherSignature],
       [`Stripe.apiKey = "${"sk" + "_test_" + "4eC39HqLyjWDarjtT1zdp7dX"}";`, "4eC39HqLyjWDarjtT1zdp7dX"],
+      [`"api_key": "${t.google(67)}"`, t.google(67)],
     ]);
   });
 });
