@@ -32,7 +32,8 @@ const PLACEHOLDER =
   /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|x{3,4}[-_.:]x{3,4}|\*{3}|#{4}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}|\[masked:/i;
 /**
  * The same in camelCase or capitals, case-sensitive: `PasteYourTokenHere123`, `YourApiKeyHere`,
- * `InsertYourKey2Here`, `RANDOMSTRINGHERE` (a random token ends in "Here" or holds "Your" + a capital once in ~10^7).
+ * `InsertYourKey2Here`, `RANDOMSTRINGHERE` (a random token ends in "Here", or holds "Your" and a
+ * capitalised word, about once in 10^7).
  */
 const CAMEL_PLACEHOLDER = /[a-z0-9]Here\d{0,4}$|(?:^|[a-z])Your[A-Z][a-z]|(?:TOKEN|KEY|SECRET|STRING|VALUE|PASSWORD)_?HERE\d{0,4}$/;
 /**
@@ -202,8 +203,8 @@ const LAST_NOT_SECRET = /^(?:ids?|kid|uuid|guid|arn|urls?|uri|endpoint|hash|chec
  * cache's or a page's (public_key, pubkey, primaryKey, cache_key, csrf_token, nextPageToken); not
  * when the word after it, or the last word if an id's, says the value is about the secret (key_id,
  * credentialId, signing_key_kid, token_sha256, auth_url, password_hash, auth_request_id), Vault's
- * secret_id aside. An AWS access key
- * id is still masked by its own rule: a name alone never makes an id a secret.
+ * secret_id aside. An AWS access key id is still masked by its own rule: a name alone never makes
+ * an id a secret.
  */
 export function secretName(name: string): boolean {
   const words = nameWords(name);
