@@ -23,31 +23,141 @@ export function entropy(s: string): number {
 
 /**
  * Placeholder and example values (case-insensitive): AWS's documented AKIAIOSFODNN7EXAMPLE,
- * `your_token_here`, `<your-api-key>`, `changeme`, `xxxxx`, `****`, `...`, a char repeated 6+
- * times. Only whole words that a random token cannot plausibly contain (4-letter ones like
+ * `your_token_here`, `<your-api-key>`, `changeme`, `xxxxx`, `XXXX-XXXX`, `****`, `####`, `...`, a
+ * char repeated 6+ times, a value already masked (`[MASKED:openai]`: masking twice changes
+ * nothing). Only whole words that a random token cannot plausibly contain (4-letter ones like
  * "fake" or "test" could, and sk_test_ is a real prefix).
  */
 const PLACEHOLDER =
-  /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|\*{3}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}/i;
+  /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|replace[_-]?me|insert[_-]|^your|your[_-]|[_-]here$|x{5}|x{3,4}[-_.:]x{3,4}|\*{3}|#{4}|\.{3}|\u2026|<[^>]*>|\$\{|\{\{|(.)\1{5}|\[masked:/i;
+/**
+ * The same in camelCase or capitals, case-sensitive: `PasteYourTokenHere123`, `YourApiKeyHere`,
+ * `InsertYourKey2Here`, `RANDOMSTRINGHERE` (a random token ends in "Here", or holds "Your" and a
+ * capitalised word, about once in 10^7).
+ */
+const CAMEL_PLACEHOLDER = /[a-z0-9]Here\d{0,4}$|(?:^|[a-z])Your[A-Z][a-z]|(?:TOKEN|KEY|SECRET|STRING|VALUE|PASSWORD)_?HERE\d{0,4}$/;
+/**
+ * Example keys published in providers' docs, exactly (the "EXAMPLE" shape of AWS's is caught above):
+ * Stripe's test keys from its API reference, GitHub's sample of its token format, Slack's bot token
+ * from its docs, jwt.io's sample token, the Google API keys of the Firebase Android SDK's test
+ * configs and Yarn's public Algolia search key (both allowlisted by gitleaks too, MIT). Written in
+ * parts so that no scanner takes this file for a leak.
+ */
+const PUBLISHED = new Set([
+  "sk" + "_test_" + "4eC39HqLyjWDarjtT1zdp7dc",
+  "pk" + "_test_" + "TYooMQauvdEDq54NiTphI7jx",
+  "sk" + "_test_" + "BQokikJOvBiI2HlWgH4olfQ2",
+  "pk" + "_test_" + "6pRNASCoBOKtIshFeQd4XMUh",
+  "gh" + "p_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+  "xo" + "xb-" + "17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  "AI" + "za" + "Syabcdefghijklmnopqrstuvwxyz1234567",
+  "AI" + "za" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+  "AI" + "za" + "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+  "AI" + "za" + "SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+  "AI" + "za" + "SyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+  "AI" + "za" + "yDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+  "AI" + "za" + "SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+  "AI" + "za" + "SyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+  "AI" + "za" + "SyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+  "AI" + "za" + "SyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+  "AI" + "za" + "SyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+  "AI" + "za" + "SyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+  "AI" + "za" + "SyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+  "AI" + "za" + "SyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+  "AI" + "za" + "SyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+  "AI" + "za" + "SyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+  "6fe4476ee5a1" + "832882e326b506d14126",
+]);
 
 export function placeholder(s: string): boolean {
-  return PLACEHOLDER.test(s);
+  return PLACEHOLDER.test(s) || CAMEL_PLACEHOLDER.test(s) || PUBLISHED.has(s);
 }
 
-/** Not a placeholder and not too regular: the check for tokens already recognised by their prefix. */
+/**
+ * Not a placeholder, not words (a selector `hf_requestAuthorizationWith…`, a variable
+ * `ghp_personalAccessTokenValidationResult`), and not too regular: the check for tokens already
+ * recognised by their prefix. Words are judged after the prefix (`hf_`, `sk_test_`), and only in
+ * bodies of 30 chars or more, where a random body passes for words less than once in a million.
+ */
 export function randomEnough(s: string, minEntropy = 3): boolean {
-  return !placeholder(s) && entropy(s) >= minEntropy;
+  if (placeholder(s) || entropy(s) < minEntropy) return false;
+  const body = s.replace(TOKEN_PREFIX, "");
+  return body.length < 30 || !wordLike(body);
+}
+const TOKEN_PREFIX = /^[A-Za-z0-9]{1,12}[_-]/;
+
+/**
+ * Common English letter pairs (about the 250 most frequent): words in code are made of them, a
+ * random string only in part (about a third of its pairs).
+ */
+const COMMON_PAIRS = new Set(
+  ("th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur " +
+    "ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir " +
+    "su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu " +
+    "rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm " +
+    "fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl ps jo rf").split(" "),
+);
+
+/**
+ * Words as code writes them, not random chars: `requestAuthorizationWithCompletionHandler`,
+ * `token-rotation-handler-for-workspace2`, `config.apiKeyForEnv2`, `API_TOKEN_V2`. Cut at `_ - . $`,
+ * digits and camelCase humps: at least two words, of 3.5 letters on average, none longer than 15,
+ * at most one acronym (`URL`) or lone letter, at most two short runs of digits, and 80% of the
+ * letter pairs inside words common in English.
+ */
+export function wordLike(s: string): boolean {
+  if (/[^A-Za-z0-9_.$-]/.test(s)) return false;
+  let digitRuns = 0;
+  let words = 0;
+  let letters = 0;
+  let pairs = 0;
+  let common = 0;
+  let odd = 0;
+  for (const run of s.match(/[0-9]+|[A-Za-z]+/g) ?? []) {
+    if (run.charCodeAt(0) <= 57) {
+      if (run.length > 4 || ++digitRuns > 2) return false;
+      continue;
+    }
+    const humps = /^[A-Z]+$/.test(run) ? [run] : run.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g)!;
+    for (const w of humps) {
+      words++;
+      letters += w.length;
+      if (w.length < 2 || (w !== run && /^[A-Z]+$/.test(w))) {
+        if (++odd > 1 || w.length > 5) return false;
+        continue;
+      }
+      if (w.length > 15) return false;
+      const lower = w.toLowerCase();
+      for (let i = 1; i < lower.length; i++) {
+        pairs++;
+        if (COMMON_PAIRS.has(lower.slice(i - 1, i + 1))) common++;
+      }
+    }
+  }
+  return words >= 2 && letters >= 8 && letters >= 3.5 * words && common >= 0.8 * pairs;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]+$/i;
-/** `$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `{{ secrets.X }}`: a reference to a secret, not one. */
-const REFERENCE = /^\$|\$[({]|\{\{|^%[A-Za-z_]+%$/;
 /**
- * Relative and home paths (`./x`, `~/x`; absolute ones fail the randomness test), URLs (their
- * passwords are url_credentials' job), dates, versions.
+ * `$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `{{ secrets.X }}`, `process.env.X`, `import.meta.env.X`,
+ * `os.environ.X`: a reference to a secret, not one.
  */
-const NOT_A_VALUE = /^(?:\.{1,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/|\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\b)/i;
+const REFERENCE = /^\$|\$[({]|\{\{|^%[A-Za-z_][A-Za-z0-9_]*%$|^(?:process\.env|import\.meta\.env|os\.environ)\./;
+/**
+ * Relative, home and drive paths (`./x`, `~/x`, `C:/x`; absolute ones fail the randomness test),
+ * URLs (their passwords are url_credentials' job), dates, versions, digests that say their
+ * algorithm (`sha256:…`, SRI's `sha512-…`, `SHA256:…` and `43:51:…:a8` key fingerprints).
+ */
+const NOT_A_VALUE =
+  /^(?:\.{1,2}\/|~\/|[a-z]:\/|[a-z][a-z0-9+.-]*:\/\/|\d{4}-\d\d-\d\d|v?\d+(?:\.\d+)+\b|(?:sha(?:1|224|256|384|512)|sha3-\d{3}|md5|blake2[bs]?|crc32)[:-]|(?:[0-9a-f]{2}:){15,}[0-9a-f]{2}$)/i;
+/**
+ * Addresses (lower-case hosts with a dot, or localhost): `host:port` (`db.internal:5432`,
+ * `10.0.3.17:8443`; not `admin:1234`, which may be credentials), `user@host`
+ * (`ops@company.io`), `git@host:path`.
+ */
+const ADDRESS = /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
 /**
  * A name or member access, `X448PublicKey`, `process.env.API_KEY`, `win32api.RegOpenKeyEx`: each
  * name made of a few words (not `ya29.a0AfH6SM…`, whose names change class at every other char).
@@ -65,11 +175,55 @@ const PASSWORD_NAME = /pass|pwd|secret|credential/i;
  */
 const SECRET_NAME = /secret|pass|pwd|token|auth|credential|api|private|access|signing|encrypt|master|client|session|licen[cs]e/i;
 
+/** A name's words, lower-case: `X-CSRF-Token` x csrf token, `APIKey` api key, `PGPASSWORD` pgpassword. */
+const nameWords = (name: string) => (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
+const SECRET_WORD = /key|token|secret|pass|pwd|auth|credential|creds/;
+/** Words holding a secret word that mean something else. */
+const OTHER_WORD =
+  /^(?:authors?|authored|authoring|authorship|authorit(?:y|ies)|tokeni[sz]\w*|jsonwebtoken|keyboards?|keywords?|keyframes?|keystrokes?|keypad|keynote|keystone|keyup|keydown|keypress|keycode|monkeys?|donkeys?|turkeys?|hockey|whiskey|jockeys?|hotkeys?|compass|bypass\w*|passengers?|passages?|passive\w*|passthrough|passports?|surpass\w*|trespass\w*)$/;
+/** Words before `key` or `token` that make it public or no credential: public_key, primaryKey, cache_key, csrf_token, nextPageToken. */
+const NOT_SECRET_BEFORE = new Set(
+  ("public pub publishable site anon primary foreign sort partition range row cache idempotency dedup dedupe routing shard lookup index idx natural " +
+    "schema sequence bucket object csrf xsrf page next continuation pagination cancellation hot").split(" "),
+);
+/** The word right after it, when it makes the value about the secret: key_id, credentialId, token_sha256, auth_url, password_hash, key_down. */
+const NOT_SECRET_AFTER = new Set(
+  ("id ids kid uuid guid arn name names alias label type kind length len size bits count hash hashed checksum digest sha md crc etag integrity " +
+    "fingerprint version ver url uri urls endpoint host path file filename dir location expiry expires expiration exp ttl created updated issued " +
+    "timestamp date time format algorithm alg usage status event press pressed up down left right board frame selector store vault limit scope " +
+    "scopes policy rotation").split(" "),
+);
+
+/** Last words that make any name an id's, a digest's or an address's: auth_request_id, token_cache_url. */
+const LAST_NOT_SECRET = /^(?:ids?|kid|uuid|guid|arn|urls?|uri|endpoint|hash|checksum|digest|etag|fingerprint)$/;
+
+/**
+ * Does a name with a secret word in it name a secret? Not when the word means something else
+ * (author, tokenizer, monkey); not when a word before it makes a key or token public, a row's, a
+ * cache's or a page's (public_key, pubkey, primaryKey, cache_key, csrf_token, nextPageToken); not
+ * when the word after it, or the last word if an id's, says the value is about the secret (key_id,
+ * credentialId, signing_key_kid, token_sha256, auth_url, password_hash, auth_request_id), Vault's
+ * secret_id aside. An AWS access key id is still masked by its own rule: a name alone never makes
+ * an id a secret.
+ */
+export function secretName(name: string): boolean {
+  const words = nameWords(name);
+  let i = words.length - 1;
+  while (i >= 0 && !(SECRET_WORD.test(words[i]!) && !OTHER_WORD.test(words[i]!))) i--;
+  if (i < 0) return false;
+  const word = words[i]!;
+  if (/^pub(?:lic)?keys?$/.test(word) || (i > 0 && /^(?:key|token)s?$/.test(word) && NOT_SECRET_BEFORE.has(words[i - 1]!))) return false;
+  const after = words[i + 1];
+  if (after === undefined || (word === "secret" && /^ids?$/.test(after))) return true;
+  return !NOT_SECRET_AFTER.has(after) && !LAST_NOT_SECRET.test(words[words.length - 1]!);
+}
+
 /**
  * The value of an assignment to a secret-sounding name (`API_KEY=…`, `"client_secret": "…"`):
  * is it a secret? Yes when it is long enough, has letters and digits, is not a placeholder, a
  * reference, a path, a URL, a UUID (transcripts are full of them as session, request and tool ids;
- * a UUID-shaped key is left to vault values), a date, a version or a file name, and it is random:
+ * a UUID-shaped key is left to vault values), a date, a version, a digest, an address, a file name
+ * or words (`config.apiKeyForEnv2`), its name names a secret (secretName), and it is random:
  * hex of 16+ chars under a name that says secret (not a bare `key`: cache keys, digests), or enough
  * class changes (a3Xk9… rather than utf8mb4_unicode_ci) and entropy
  * near what a random string of that length has.
@@ -79,8 +233,9 @@ export function genericSecret(value: string, name: string | (() => string)): boo
   if (n < 8 || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false; // the cheap tests first
   if (typeof name === "function") name = name();
   if (n < (PASSWORD_NAME.test(name) ? 8 : 10)) return false;
-  if (placeholder(value) || REFERENCE.test(value) || NOT_A_VALUE.test(value)) return false;
-  if (UUID.test(value) || names(value) || FILE_NAME.test(value)) return false;
+  if (!secretName(name)) return false;
+  if (placeholder(value) || REFERENCE.test(value) || NOT_A_VALUE.test(value) || ADDRESS.test(value)) return false;
+  if (UUID.test(value) || names(value) || FILE_NAME.test(value) || (n >= 20 && wordLike(value))) return false;
   const h = entropy(value);
   if (HEX.test(value)) return n >= 16 && h >= 3 && SECRET_NAME.test(name);
   if (classChanges(value) < n / 5) return false;
@@ -111,7 +266,7 @@ export function classChanges(s: string): number {
  * (the working directory), `max_tokens`, `token_type`, `password_hash`: the word must end the name.
  */
 export function passwordName(name: string): boolean {
-  if (name === "PWD") return false;
+  if (name === "PWD" || !secretName(name)) return false;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase()
@@ -125,6 +280,8 @@ export function passwordName(name: string): boolean {
 /** Values that stand in for a password: the name itself, literals of code and config, masks. */
 const PASSWORD_PLACEHOLDER =
   /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|null|nil|none|undefined|true|false|yes|no|empty|string|str|text|test|testing|example|sample|dummy|redacted|masked|hidden|default|changeme|foo|bar|baz|foobar|x+|\*+|\.+|!\w+)$|^\[?MASKED\b/i;
+/** Placeholder words with a number: `test123`, `Test1234`, `changeme2`, `dummy_1`. */
+const NUMBERED_PLACEHOLDER = /^(?:test|testing|testpass|testpassword|dummy|example|sample|demo|fake|mock|foo|foobar|changeme|placeholder)[_-]?\d{1,4}$/i;
 /** A setting handed to a flag (`--secret ENV=vault/NAME`, `--secret id=x`), `next++`, a version range (`^1.0.0`). */
 const SETTING = /^[A-Za-z_][\w.-]*=|^[\w$.]+(?:\+\+|--)$|^[\^~<>=]{1,2}v?\d+(?:\.[\dx*]+)*$/;
 /** Words joined by `_ - . /` (`newPassword`, `work/DB_PASS`): a name or a path, unless a digit says otherwise. */
@@ -161,8 +318,8 @@ export function passwordValue(value: string, form: "quoted" | "literal" | "code"
     if (value.includes(".") && form !== "quoted") return false;
     if (form === "code" && TYPE_NAME.test(value)) return false;
   }
-  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || PASSWORD_PLACEHOLDER.test(value.replace(/[^A-Za-z0-9]/g, ""))) return false;
-  if (REFERENCE.test(value) || NOT_A_VALUE.test(value) || value.startsWith("/") || SETTING.test(value)) return false;
+  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || PASSWORD_PLACEHOLDER.test(value.replace(/[^A-Za-z0-9]/g, "")) || NUMBERED_PLACEHOLDER.test(value)) return false;
+  if (REFERENCE.test(value) || NOT_A_VALUE.test(value) || ADDRESS.test(value) || value.startsWith("/") || SETTING.test(value)) return false;
   return !UUID.test(value) && !FILE_NAME.test(value);
 }
 

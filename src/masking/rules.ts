@@ -28,10 +28,13 @@ export type { Rule, Span } from "./rule-kit.js";
  */
 export const RULES_VERSION = 3;
 
-/** An assignment's whole name: the identifier chars before the keyword too (`GITHUB_` of GITHUB_TOKEN). */
+/**
+ * An assignment's whole name: the identifier chars before the keyword too (`GITHUB_` of
+ * GITHUB_TOKEN), not the letter of a JSON escape before it (`\npublic_key` is public_key).
+ */
 function assignmentName(text: string, m: RegExpExecArray): string {
   let from = m.index;
-  while (from > m.index - 40 && from > 0 && NAME_CHAR.test(text[from - 1]!)) from--;
+  while (from > m.index - 40 && from > 0 && NAME_CHAR.test(text[from - 1]!) && !(text[from - 2] === "\\" && /[nrt]/.test(text[from - 1]!))) from--;
   return text.slice(from, m.index) + NAME_START.exec(m[1]!)![0];
 }
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
