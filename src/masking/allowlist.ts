@@ -69,6 +69,8 @@ const PUBLISHED = new Set([
   "AI" + "za" + "SyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
   "6fe4476ee5a1" + "832882e326b506d14126",
 ]);
+/** One of the example keys providers publish in their docs (PUBLISHED). */
+export const published = (s: string): boolean => PUBLISHED.has(s);
 
 export function placeholder(s: string): boolean {
   return PLACEHOLDER.test(s) || CAMEL_PLACEHOLDER.test(s) || PUBLISHED.has(s);
@@ -178,6 +180,8 @@ const SECRET_NAME = /secret|pass|pwd|token|auth|credential|api|private|access|si
 /** A name's words, lower-case: `X-CSRF-Token` x csrf token, `APIKey` api key, `PGPASSWORD` pgpassword. */
 const nameWords = (name: string) => (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
 const SECRET_WORD = /key|token|secret|pass|pwd|auth|credential|creds/;
+/** A secret word, or a personal access token's `pat` as a word of its own (not path, pattern, compat). */
+const isSecretWord = (w: string) => (SECRET_WORD.test(w) && !OTHER_WORD.test(w)) || w === "pat" || w === "pats";
 /** Words holding a secret word that mean something else. */
 const OTHER_WORD =
   /^(?:authors?|authored|authoring|authorship|authorit(?:y|ies)|tokeni[sz]\w*|jsonwebtoken|keyboards?|keywords?|keyframes?|keystrokes?|keypad|keynote|keystone|keyup|keydown|keypress|keycode|monkeys?|donkeys?|turkeys?|hockey|whiskey|jockeys?|hotkeys?|compass|bypass\w*|passengers?|passages?|passive\w*|passthrough|passports?|surpass\w*|trespass\w*)$/;
@@ -209,7 +213,7 @@ const LAST_NOT_SECRET = /^(?:ids?|kid|uuid|guid|arn|urls?|uri|endpoint|hash|chec
 export function secretName(name: string): boolean {
   const words = nameWords(name);
   let i = words.length - 1;
-  while (i >= 0 && !(SECRET_WORD.test(words[i]!) && !OTHER_WORD.test(words[i]!))) i--;
+  while (i >= 0 && !isSecretWord(words[i]!)) i--;
   if (i < 0) return false;
   const word = words[i]!;
   if (/^pub(?:lic)?keys?$/.test(word) || (i > 0 && /^(?:key|token)s?$/.test(word) && NOT_SECRET_BEFORE.has(words[i - 1]!))) return false;

@@ -10,7 +10,7 @@
 // A match never crosses a `"` or a `\`, and never starts just after a `\`: replacing it in a JSON
 // line keeps the line valid JSON (vault values aside; the sync engine re-masks the parsed value
 // when a masked line no longer parses).
-import { entropy, genericSecret, passwordName, passwordValue, placeholder, randomEnough, urlPassword } from "./allowlist.js";
+import { entropy, genericSecret, passwordName, passwordValue, placeholder, published, randomEnough, urlPassword } from "./allowlist.js";
 import { privateKey } from "./private-key.js";
 import { keywordIndex } from "./keyword-index.js";
 import { B, mixed, regexRule, type Rule } from "./rule-kit.js";
@@ -138,8 +138,9 @@ function jwt(s: string): boolean {
   const [header, claims, signature] = s.split(".");
   const json = isJson(base64url(header!)) && isJson(base64url(claims!));
   // A token that decodes is masked whatever its claims say (`"iss": "https://auth.example.org"`,
-  // `"env": "test"` are real tokens' claims); only a signature of one char repeated is a stand-in.
-  if (json ? /(.)\1{5}/.test(signature ?? "") : placeholder(s)) return false;
+  // `"env": "test"` are real tokens' claims); only a signature of one char repeated is a stand-in,
+  // or jwt.io's published sample.
+  if (json ? /(.)\1{5}/.test(signature ?? "") || published(s) : placeholder(s)) return false;
   return (signature?.length ?? 0) >= 10 || (json && /"(?:alg|typ)"\s*:/.test(base64url(header!)));
 }
 /** What base64 of a JWT decodes to (a newline after it, as `base64` of a file writes). */
