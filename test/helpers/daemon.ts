@@ -38,6 +38,11 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
       resolve(code ?? signal ?? -1);
     }),
   );
+  // A daemon that ended on its own (not killed from here: a crash, an abort, a fatal error) says
+  // why, or a test sees only its client's ECONNRESET. On close: its stderr has been read whole.
+  child.once("close", (code, signal) => {
+    if (!child.killed && code !== 0) process.stderr.write(`test daemon ${child.pid} exited on its own (${code ?? signal}); its stderr:\n${stderr.slice(-16_000)}\n`);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
