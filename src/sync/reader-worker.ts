@@ -3,12 +3,13 @@
 // At most WINDOW batches are in flight: the reader waits for the writer to catch up (Atomics),
 // so a big import never piles up in memory.
 import { statSync } from "node:fs";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, resourceLimits, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
 import type { SyncStep } from "../projection/catchup.js";
 import type { Watermark } from "../projection/projection.js";
 import { resumePoint, type Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
+import { LineTooBigForHeap } from "./line-cost.js";
 import { readTranscript, type FileStat } from "./transcript-slice.js";
 
 export const WINDOW = 2;
@@ -17,6 +18,8 @@ export const WINDOW = 2;
 const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 let secrets = new SecretValues();
 let posted = 0;
+/** This thread's heap limit: no line that could need more than its share is parsed (line-cost.ts). */
+const heapBytes = resourceLimits.maxOldGenerationSizeMb ? resourceLimits.maxOldGenerationSizeMb * 1024 * 1024 : undefined;
 
 export type ReaderRequest =
   | { type: "secrets"; snapshot: SecretsSnapshot }
@@ -57,9 +60,11 @@ parentPort!.on("message", (m: ReaderRequest) => {
           // Wait while the writer is WINDOW batches behind (or until told to stop).
           while (posted - Atomics.load(shared, 0) >= WINDOW && !stopped()) Atomics.wait(shared, 0, Atomics.load(shared, 0), 1000);
           return !stopped();
-        });
+        }, heapBytes);
     parentPort!.postMessage({ type: "end", job: m.job, step });
   } catch (err) {
+    // The thread ends on it, as if its heap had run out, and the daemon's side counts a death: tried again, then given up.
+    if (err instanceof LineTooBigForHeap) throw err;
     parentPort!.postMessage({ type: "error", job: m.job, message: (err as Error).message });
   }
 });

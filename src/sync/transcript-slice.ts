@@ -3,7 +3,7 @@
 // session and the importer's state are applied with the watermark in one transaction. Nothing
 // unmasked is ever held past the line it came in, or reaches the projection.
 import type { Stats } from "node:fs";
-import { scanLines } from "../ledger/jsonl.js";
+import { MAX_LINE_BYTES, scanLines } from "../ledger/jsonl.js";
 import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { SyncOptions, SyncReport, SyncStep } from "../projection/catchup.js";
@@ -13,6 +13,7 @@ import { OVERSIZE, type Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import type { TranscriptEventRow } from "../projection/transcript-rows.js";
 import { importerFor } from "./importers/index.js";
+import { BYTE_COST, LINE_SHARE, LineTooBigForHeap, lineCost } from "./line-cost.js";
 import type { TranscriptImporter, TranscriptSession, TranscriptSource } from "./importers/types.js";
 
 /** Lines applied per transaction (and, roughly, bytes: a batch ends early past this much). */
@@ -126,10 +127,13 @@ export interface TranscriptBatch {
  * Reads a transcript from `resume.from` for about `budget` bytes, handing over a batch every
  * BATCH_ROWS lines or BATCH_BYTES (and one at the end). Pure: no database. The caller applies each
  * batch in order (in this thread, or in the daemon's, when this runs in the reader worker).
+ * With `heapBytes` (the reader thread's heap limit), a line that could need more than its share
+ * of it is neither decoded nor parsed: LineTooBigForHeap is thrown (see line-cost.ts).
  */
-export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void): SyncStep {
+export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void, heapBytes?: number): SyncStep {
   const kind = importerFor(source.kind as TranscriptSource);
-  const again = () => readTranscript(source, st, wm, { outcome: "reimported", from: 0, reset: true }, secrets, budget, emit);
+  const again = () => readTranscript(source, st, wm, { outcome: "reimported", from: 0, reset: true }, secrets, budget, emit, heapBytes);
+  const lineHeap = heapBytes === undefined ? Infinity : heapBytes / LINE_SHARE;
   if (!resume.reset && resume.from > 0 && !wm?.state) return again();
   let importer: TranscriptImporter;
   try {
@@ -167,6 +171,8 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
     source.path,
     resume.from,
     (text, lineEnd, lineNo, start) => {
+      const cost = lineHeap === Infinity ? 0 : lineCost(text);
+      if (cost > lineHeap) throw new LineTooBigForHeap(lineNo, cost, heapBytes!);
       lastLine = text;
       end = lineEnd;
       const record = maskedRecord(text, secrets, hits);
@@ -186,7 +192,10 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
       return !stopped;
     },
     {
+      // Not even decoded when its bytes alone could not fit (a line over MAX_LINE_BYTES is skipped as unparseable).
+      maxLineBytes: Math.min(MAX_LINE_BYTES, Math.floor(lineHeap / BYTE_COST)),
       onOversize: (lineNo, lineEnd) => {
+        if (lineEnd - end - 1 <= MAX_LINE_BYTES) throw new LineTooBigForHeap(lineNo, (lineEnd - end - 1) * BYTE_COST, heapBytes!);
         lastLine = OVERSIZE;
         end = lineEnd;
         unparseable.push({ rel: source.rel, line: lineNo });

@@ -38,6 +38,12 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
       resolve(code ?? signal ?? -1);
     }),
   );
+  // A daemon that ended on its own once ready (not killed from here: a crash, an abort, a fatal
+  // error) says why, or a test sees only its client's ECONNRESET. On close: its stderr is read whole.
+  let ready = false;
+  child.once("close", (code, signal) => {
+    if (ready && !child.killed && code !== 0) process.stderr.write(`test daemon ${child.pid} exited on its own (${code ?? signal}); its stderr:\n${stderr.slice(-16_000)}\n`);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -46,6 +52,7 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
     child.on("message", (msg: { type: string; pid: number; socket: string; error?: { kind: string; message: string } }) => {
       clearTimeout(timer);
       if (msg.type !== "ready") return reject(Object.assign(new Error(msg.error?.message), { kind: msg.error?.kind }));
+      ready = true;
       resolve({
         pid: msg.pid,
         socket: msg.socket,
