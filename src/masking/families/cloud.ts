@@ -6,7 +6,7 @@
 // config/gitleaks.toml) the comment says so; bodies and bounds are tightened where the provider
 // documents them, and every repetition is bounded.
 import { classChanges, entropy, placeholder, randomEnough } from "../allowlist.js";
-import { B, mixed, regexRule, type Rule } from "../rule-kit.js";
+import { B, regexRule, type Rule } from "../rule-kit.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A name written in code and config: `cloudflare`, `Cloudflare`, `CLOUDFLARE`. */
@@ -38,12 +38,26 @@ function ascending(s: string): boolean {
   for (let i = 1; i < s.length; i++) if (s.charCodeAt(i) === s.charCodeAt(i - 1) + 1) runs++;
   return runs > s.length / 4;
 }
+/**
+ * The entropy a random string of `n` chars nearly always reaches (fewer than 1 in 10^4 fall
+ * short): below log2(n) by about 1.2 bits for short strings, capped at `max` for long ones.
+ */
+const entropyFloor = (n: number, max: number) => Math.min(max, Math.log2(n) - 1.2);
 /** A UUID that is not made up: hex letters and digits both, not a run or a repeat (`12345678-1234-…`, `0000…`). */
 const randomUuid = (s: string) => randomHex(s.replace(/-/g, ""));
-/** Hex with letters and digits and near a random string's entropy. */
-const randomHex = (s: string, min = 3.2) => /[a-f]/i.test(s) && /[0-9]/.test(s) && randomEnough(s, min) && !ascending(s);
-/** Letters of both cases and a class change every few chars: random, not a name. */
-const randomAlnum = (s: string, min = 3.5) => /[a-z]/.test(s) && /[A-Z]/.test(s) && classChanges(s) >= s.length / 6 && randomEnough(s, min) && !ascending(s);
+/** Hex with letters and digits, not ascending, near a random string's entropy (32 random hex: 3.0 or more). */
+const randomHex = (s: string) => /[a-f]/i.test(s) && /[0-9]/.test(s) && randomEnough(s, entropyFloor(s.length, 3.2) - 0.2) && !ascending(s);
+/** Letters of both cases, not a camelCase name, near a random string's entropy. */
+const randomAlnum = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && !(!/[0-9]/.test(s) && words(s)) && randomEnough(s, entropyFloor(s.length, 3.5)) && !ascending(s);
+/**
+ * Made of words (`fileNameWithoutExtension`): 80% of it in runs of 2+ lower-case letters after
+ * an optional capital. Random strings of 24+ chars are, 1 in 1000 (and nearly all have a digit).
+ */
+function words(s: string): boolean {
+  let n = 0;
+  for (const m of s.matchAll(/[A-Z]?[a-z]{2,}/g)) n += m[0].length;
+  return n >= 0.8 * s.length;
+}
 
 /**
  * A rule whose token does not begin at its keyword but `back` chars before it (the keyword is
@@ -109,7 +123,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   // Vault tokens: hvs. (service), hvb. (batch), hvr. (recovery); the legacy s. / b. tokens only
   // under VAULT_TOKEN or X-Vault-Token (gitleaks' vault-service-token / vault-batch-token). A
   // service token is 24 chars in a dev server, 90+ with a namespace's protobuf prefix.
-  regexRule("hashicorp_vault", ["hvs.", "hvb.", "hvr."], String.raw`${B}(?:hv[sr]\.[A-Za-z0-9_-]{24,300}|hvb\.[A-Za-z0-9_-]{100,400})${END}`, (s) => randomAlnum(s.slice(4), 3.5), { family: "HashiCorp Vault" }),
+  regexRule("hashicorp_vault", ["hvs.", "hvb.", "hvr."], String.raw`${B}(?:hv[sr]\.[A-Za-z0-9_-]{24,300}|hvb\.[A-Za-z0-9_-]{100,400})${END}`, (s) => randomAlnum(s.slice(4)), { family: "HashiCorp Vault" }),
   namedRule("hashicorp_vault", ["VAULT_TOKEN", "vault_token", "X-Vault-Token", "x-vault-token", "X-VAULT-TOKEN"], NAMED, String.raw`[sb]\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])`, (s) => randomAlnum(s.slice(2)), {
     family: "HashiCorp Vault",
     note: "hvs./hvb./hvr. tokens; legacy s./b. tokens under VAULT_TOKEN or X-Vault-Token",
@@ -162,15 +176,20 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("snyk", ["snyk auth ", "snyk config set api="], String.raw`(snyk (?:auth[ \t]{1,4}|config set api=)(?:\\{0,7}["'])?)${UUID}${END}`, (s) => randomUuid(s), { family: "Snyk", keep: true, prefix: true }),
   // sgp_ + 40 hex, or sgp_<16 hex instance id or local>_<40 hex> (after trufflehog's sourcegraph detector).
   regexRule("sourcegraph", ["sgp_"], String.raw`${B}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)), { family: "Sourcegraph" }),
+  namedRule("sourcegraph", ["SRC_ACCESS_TOKEN", "src_access_token"], NAMED, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
+  namedRule("sourcegraph", cased("sourcegraph"), providerName(SECRET_WORDS), String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
   // Personal (dckr_pat_) and organization (dckr_oat_) access tokens.
   regexRule("docker_hub", ["dckr_pat_", "dckr_oat_"], String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
   // Personal access tokens (sbp_ + 40 hex) and secret API keys (sb_secret_; sb_publishable_ keys are public).
   regexRule("supabase", ["sbp_", "sb_secret_"], String.raw`${B}(?:sbp_(?:oauth_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,80})${END}`, (s) => (s.startsWith("sbp_") ? randomHex(s.slice(-40)) : randomAlnum(s.slice(10))), { family: "Supabase" }),
   // pscale_tkn_ (service tokens), pscale_pw_ (database passwords), pscale_oauth_ (gitleaks' planetscale-*).
   regexRule("planetscale", ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"], String.raw`${B}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}${END}`, (s) => randomAlnum(s.slice(s.indexOf("_", 7) + 1)), { family: "PlanetScale" }),
-  regexRule("render", ["rnd_"], String.raw`${B}rnd_[A-Za-z0-9]{24,64}${END}`, (s) => mixed(s.slice(4)) && randomEnough(s, 3.5), { family: "Render" }),
+  regexRule("render", ["rnd_"], String.raw`${B}rnd_[A-Za-z0-9]{24,64}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Render" }),
+  // Netlify personal access tokens (nfp_); the older unprefixed ones under a netlify name (gitleaks' netlify-access-token).
+  regexRule("netlify", ["nfp_"], String.raw`${B}nfp_[A-Za-z0-9_]{36,46}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Netlify" }),
+  namedRule("netlify", cased("netlify"), providerName(SECRET_WORDS), String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
   // Vercel's prefixed tokens: vcp_ (personal), vci_ (integration), vca_/vcr_ (app access/refresh), vck_ (AI Gateway).
-  regexRule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], String.raw`${B}vc[pikar]_[A-Za-z0-9]{24,80}${END}`, (s) => mixed(s.slice(4)) && randomEnough(s, 3.5), { family: "Vercel" }),
+  regexRule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], String.raw`${B}vc[pikar]_[A-Za-z0-9]{24,80}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Vercel" }),
   // Railway tokens are UUIDs: masked under RAILWAY_TOKEN / RAILWAY_API_TOKEN.
   namedRule("railway", cased("railway"), providerName(SECRET_WORDS), `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
   // age identities: AGE-SECRET-KEY-1 + 58 bech32 chars.
@@ -178,7 +197,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   // Artifactory API keys (AKCp + 69) and reference tokens (base64 of reftkn:01:…), after gitleaks' artifactory-*.
   regexRule("jfrog", ["AKCp", "cmVmdGtuOjAxOj"], String.raw`${B}(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
   // Access key ids (LTAI + 12-20) and, under a name like ALIBABA_CLOUD_ACCESS_KEY_SECRET, 30-char secrets.
-  regexRule("alibaba_cloud", ["LTAI"], String.raw`${B}LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4), 3), { family: "Alibaba Cloud" }),
+  regexRule("alibaba_cloud", ["LTAI"], String.raw`${B}LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Alibaba Cloud" }),
   namedRule("alibaba_cloud", [...cased("alibaba"), ...cased("alicloud"), "ALIYUN", "aliyun"], providerName("secret|SECRET|Secret"), String.raw`[A-Za-z0-9]{30}(?![A-Za-z0-9])`, (s) => randomAlnum(s), {
     family: "Alibaba Cloud",
     note: "LTAI access key ids; 30-char secrets under a name like ALIBABA_CLOUD_ACCESS_KEY_SECRET",
@@ -190,14 +209,33 @@ export const CLOUD_RULES: readonly Rule[] = [
   // API tokens: 00 + 40 chars, in an `Authorization: SSWS` header or under an okta name (gitleaks' okta-access-token).
   regexRule("okta", ["SSWS "], String.raw`(SSWS[ \t]{1,4})00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", keep: true, prefix: true }),
   namedRule("okta", cased("okta"), providerName(SECRET_WORDS), `00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", note: "00 + 40 chars after SSWS or under a name like OKTA_API_TOKEN" }),
+  // CircleCI personal (CCIPAT_) and project (CCIPRJ_) API tokens: 22 chars, _, 40 hex.
+  regexRule("circleci", ["CCIPAT_", "CCIPRJ_"], String.raw`${B}CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)) && randomEnough(s.slice(7, 29), 3.2), { family: "CircleCI" }),
+  // Buildkite user API access tokens: bkua_ + 40 hex.
+  regexRule("buildkite", ["bkua_"], String.raw`${B}bkua_[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(5)), { family: "Buildkite" }),
+  // Tailscale auth, API, OAuth client, SCIM and webhook keys: tskey-<kind>-<id>-<secret>.
+  regexRule("tailscale", ["tskey-"], String.raw`${B}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{8,32}-[A-Za-z0-9]{20,64}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf("-") + 1)), { family: "Tailscale" }),
+  // Google OAuth client secrets (GOCSPX-) and access tokens (ya29.), which gcloud prints.
+  regexRule("google_oauth", ["GOCSPX-", "ya29."], String.raw`${B}(?:GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{30,2048})${END}`, (s) => randomAlnum(s.slice(s.startsWith("ya29") ? 5 : 7)), { family: "Google Cloud" }),
+  // Service Bus, Event Hubs and Relay connection strings: a SharedAccessKey of 32 bytes as 44 base64 chars.
+  namedRule("azure_shared_access_key", ["SharedAccessKey="], "", String.raw`[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
+    family: "Microsoft Azure",
+    note: "44 base64 chars after SharedAccessKey= in a connection string",
+    prefix: true,
+  }),
+  // A PEM private key as base64 (kubeconfig client-key-data, a Secret's tls.key, an env var):
+  // base64 of "-----BEGIN", its label decoded and checked to be a private key's.
+  regexRule("private_key_base64", ["LS0tLS1CRUdJTi"], String.raw`${B}LS0tLS1CRUdJTi[A-Za-z0-9+/]{200,16384}={0,2}(?![A-Za-z0-9+/=])`, (s) => /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----/.test(Buffer.from(s.slice(0, 80), "base64").toString("latin1")), {
+    family: "Private keys",
+  }),
   // 4b1d + 38 (gitleaks' clickhouse-cloud-api-secret-key).
   regexRule("clickhouse_cloud", ["4b1d"], String.raw`${B}4b1d[A-Za-z0-9]{38}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "ClickHouse Cloud" }),
   // CLOJARS_ + 60 (gitleaks' clojars-api-token).
-  regexRule("clojars", ["CLOJARS_"], String.raw`${B}CLOJARS_[a-z0-9]{60}(?![A-Za-z0-9])`, (s) => randomHex(s.slice(8), 3.5) || (/[0-9]/.test(s.slice(8)) && randomEnough(s.slice(8), 4)), { family: "Clojars" }),
+  regexRule("clojars", ["CLOJARS_"], String.raw`${B}CLOJARS_[a-z0-9]{60}(?![A-Za-z0-9])`, (s) => randomHex(s.slice(8)) || (/[0-9]/.test(s.slice(8)) && randomEnough(s.slice(8), 4)), { family: "Clojars" }),
   // dt0c01.<24>.<64> (gitleaks' dynatrace-api-token).
   regexRule("dynatrace", ["dt0c01."], String.raw`${B}dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(32), 3.5), { family: "Dynatrace" }),
   // pat.|sat.<account id, 22>.<24>.<20> (gitleaks' harness-api-key).
-  regexRule("harness", ["pat.", "sat."], String.raw`${B}[ps]at\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(-20), 3), {
+  regexRule("harness", ["pat.", "sat."], String.raw`${B}[ps]at\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(-20)), {
     family: "Harness",
     keywordContext: String.raw`(?=[A-Za-z0-9_-]{22}\.)`,
   }),
@@ -221,10 +259,10 @@ function mixedCase(s: string): boolean {
   return /[a-z]/.test(s) && /[A-Z]/.test(s);
 }
 
-/** Upper-case letters and digits both, changing often, near a random string's entropy. */
+/** Upper-case letters and digits both, changing class now and then, near a random string's entropy. */
 function randomAlnumUpper(s: string): boolean {
   const body = s.replace(/-/g, "");
-  return /[A-Z]/.test(body) && /[0-9]/.test(body) && classChanges(body) >= body.length / 6 && entropy(body) >= 3.5 && !placeholder(s);
+  return /[A-Z]/.test(body) && /[0-9]/.test(body) && classChanges(body) >= body.length / 12 && entropy(body) >= entropyFloor(body.length, 3.3) && !placeholder(s) && !ascending(body);
 }
 
 /** The query around a SAS signature names a version (sv=) or an expiry (se=). */
