@@ -8,24 +8,22 @@
 import { classChanges, entropy, placeholder, randomEnough } from "../allowlist.js";
 import { B, regexRule, type Rule } from "../rule-kit.js";
 
-const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** A name written in code and config: `cloudflare`, `Cloudflare`, `CLOUDFLARE`. */
-const cased = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()];
 /**
  * After a name: its closing quotes, an operator, an opening quote (`=`, `: `, `" => "`, `\":\"`),
  * as ASSIGNMENT_KEEP in rules.ts (which imports this file, so cannot be imported from here).
  */
 const OPERATOR = String.raw`[\\"'\x60\]]{0,6}[ \t]{0,4}(?:=>?|:=?)[ \t]{0,4}(?:\\{0,7}["'\x60])?`;
-/** What the scan requires after a name keyword: the name's rest and an operator. */
+/** What the scan requires after a name's word: the name's rest and an operator (ASSIGNMENT_CONTEXT in rules.ts). */
 const NAME_CONTEXT = String.raw`(?=[A-Za-z0-9_.-]{0,40}[\\"'\x60\]]{0,6}[ \t]{0,4}[:=])`;
-/** `name` at its keyword: the rest of the identifier, then the operator. */
-const NAMED = String.raw`[A-Za-z0-9_.-]{0,40}${OPERATOR}`;
-/**
- * A name made of a provider word and a secret word, in any order and case: `HEROKU_API_KEY`,
- * `herokuApiToken`, `SNYK_TOKEN`. The provider word is the keyword (the match starts at it).
- */
-const providerName = (words: string) => String.raw`[A-Za-z0-9_.-]{0,30}?(?:${words})[A-Za-z0-9_]{0,12}${OPERATOR}`;
-const SECRET_WORDS = "key|token|secret|KEY|TOKEN|SECRET|Key|Token|Secret";
+const cased = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()];
+/** The words a secret's name ends in; the generic rule scans for them already, so they cost the scan nothing more. */
+const TOKEN = cased("token");
+const KEY = cased("key");
+const SECRET = cased("secret");
+const ESCAPE_END = /(?:\x1b|\\u001[bB])\[[0-9;]{0,20}[mK]$/;
+/** A name that ends in its secret word (`HEROKU_API_KEY`, `SNYK_TOKEN_PROD`), not `HEROKU_KEY_ID`. */
+const SECRET_END = /(?:key|token|secret)(?:[_-]?(?:\d{1,3}|v\d|prod|production|dev|staging|test|ci))?$/i;
+
 /** The end of a token made of base64url chars. */
 const END = "(?![A-Za-z0-9_-])";
 const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -63,35 +61,101 @@ function words(s: string): boolean {
  * A rule whose token does not begin at its keyword but `back` chars before it (the keyword is
  * the first fixed part: Azure's `Q~` in the fifth place, Terraform's `.atlasv1.` after the id).
  */
-function backRule(name: string, keyword: string, back: number, source: string, accept: (s: string) => boolean, opts: { family: string; note?: string }): Rule {
-  const rule = regexRule(name, [keyword], source, accept, { ...opts, prefix: true });
+function backRule(
+  name: string,
+  keywords: readonly string[],
+  back: number,
+  source: string,
+  accept: (s: string) => boolean,
+  opts: { family: string; note?: string; keep?: boolean; keywordContext?: string },
+): Rule {
+  const rule = regexRule(name, keywords, source, accept, { ...opts, prefix: !opts.keep });
   return { ...rule, find: (text, at) => (at < back ? null : rule.find(text, at - back)) };
 }
 
-/** A secret with no prefix of its own, masked under a name: group 1 (kept) is the name and operator. */
+/**
+ * A secret with no prefix of its own, masked under a name (`HEROKU_API_KEY=`, `AccountKey=`,
+ * `X-Vault-Token: `): tried at the name's last word (`KEY`, `Token`), which the generic rule's
+ * scan finds anyway, and kept only when the whole name (read back from there) is the provider's.
+ * Group 1 (kept) is the word, the name's rest and the operator.
+ */
 function namedRule(
   name: string,
-  names: readonly string[],
-  nameRest: string,
+  words: readonly string[],
+  provider: RegExp,
   value: string,
   accept: (s: string) => boolean,
-  opts: { family: string; note: string; prefix?: boolean },
+  opts: { family: string; note: string },
 ): Rule {
-  return regexRule(name, names, String.raw`((?:${names.map(escape).join("|")})${nameRest})${value}`, accept, {
-    ...opts,
-    keep: true,
-    keywordContext: opts.prefix ? undefined : NAME_CONTEXT,
-  });
+  const re = new RegExp(value, "y");
+  PROVIDER_NAMES.push(provider);
+  PROVIDERS = new RegExp(PROVIDER_NAMES.map((p) => p.source).join("|"), "i");
+  return {
+    name,
+    family: opts.family,
+    note: opts.note,
+    pattern: String.raw`((?:${words.join("|")})[A-Za-z0-9_.-]{0,40}${OPERATOR})${value}`,
+    keywords: words,
+    prefix: false,
+    keywordContext: NAME_CONTEXT,
+    find(text, at) {
+      assignmentAt(text, at);
+      if (lastValueAt < 0 || !provider.test(lastName)) return null;
+      const start = lastValueAt;
+      re.lastIndex = start;
+      const m = re.exec(text);
+      return m && accept(m[0]) ? { start, end: start + m[0].length } : null;
+    },
+  };
+}
+
+/** Any named rule's provider (each rule tests its own again): most names are no provider's, and are dismissed with one test. */
+const PROVIDER_NAMES: RegExp[] = [];
+let PROVIDERS = /$^/;
+/** After a name: the operator and an opening quote. */
+const ASSIGN_OPERATOR = new RegExp(OPERATOR, "y");
+/** Chars of a name: letters, digits, `_ . -`. */
+const IN_NAME = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") IN_NAME[c.charCodeAt(0)] = 1;
+const inName = (text: string, i: number) => IN_NAME[text.charCodeAt(i)] === 1;
+/**
+ * The assignment whose name's word starts at `at`: where its value starts, or -1 when there is
+ * none or the name is no provider's (most are not, and are dismissed with one test). Every
+ * named rule is tried at the same word in turn: the last answer is kept, so the name is read
+ * once per word, not once per rule.
+ */
+let lastText = "";
+let lastAt = -1;
+let lastName = "";
+let lastValueAt = -1;
+function assignmentAt(text: string, at: number): void {
+  if (lastAt !== at || lastText !== text) {
+    lastText = text;
+    lastAt = at;
+    lastValueAt = -1;
+    let end = at;
+    while (end < at + 48 && inName(text, end)) end++;
+    let from = at;
+    while (from > at - 60 && from > 0 && inName(text, from - 1)) from--;
+    // Not the letter ending a JSON escape (`\nHEROKU_…`) or a colour code (`\x1b[0mHEROKU_…`).
+    if (from < at && (text[from - 1] === "\\" || ((text[from] === "m" || text[from] === "K") && ESCAPE_END.test(text.slice(Math.max(0, from - 24), from + 1))))) from++;
+    lastName = text.slice(from, end);
+    if (PROVIDERS.test(lastName) && SECRET_END.test(lastName)) {
+      ASSIGN_OPERATOR.lastIndex = end;
+      const m = ASSIGN_OPERATOR.exec(text);
+      if (m) lastValueAt = end + m[0].length;
+    }
+  }
 }
 
 export const CLOUD_RULES: readonly Rule[] = [
   // Cloudflare API tokens are 40 base64url chars with no prefix; global API keys 37 hex (both
   // after gitleaks' cloudflare-api-key / -global-api-key). acme.sh names them CF_Token / CF_Key.
-  namedRule("cloudflare_api_token", [...cased("cloudflare"), "CF_API_TOKEN", "cf_api_token", "CF_Token", "CF_TOKEN"], NAMED, `[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s), {
+  namedRule("cloudflare_api_token", TOKEN, /cloudflare|^cf_(?:api_)?token$/i, `[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s), {
     family: "Cloudflare",
     note: "40 chars under a name like CLOUDFLARE_API_TOKEN, CF_API_TOKEN",
   }),
-  namedRule("cloudflare_global_api_key", [...cased("cloudflare"), "CF_API_KEY", "cf_api_key", "CF_Key", "CF_KEY", "X-Auth-Key", "x-auth-key", "X-AUTH-KEY"], NAMED, `[a-f0-9]{37}${END}`, (s) => randomHex(s), {
+  namedRule("cloudflare_global_api_key", KEY, /cloudflare|^cf_(?:api_)?key$|^x-auth-key$/i, `[a-f0-9]{37}${END}`, (s) => randomHex(s), {
     family: "Cloudflare",
     note: "37 hex under a name like CLOUDFLARE_API_KEY, CF_API_KEY, X-Auth-Key",
   }),
@@ -100,15 +164,14 @@ export const CLOUD_RULES: readonly Rule[] = [
 
   // Entra ID (Azure AD) client secrets: 3 chars, a digit, Q~, 31-34 chars (gitleaks'
   // azure-ad-client-secret). `.` and `~` are in the alphabet: neither may precede the secret.
-  backRule("azure_ad_client_secret", "Q~", 4, String.raw`(?:(?<![A-Za-z0-9_~.-])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u001[bB]\[[0-9;]{0,20}[mK]))[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`, (s) => randomEnough(s.slice(6), 3.5) && /[A-Za-z]/.test(s.slice(6)) && /[0-9]/.test(s.slice(6)), {
+  backRule("azure_ad_client_secret", ["Q~"], 4, String.raw`(?:(?<![A-Za-z0-9_~.-])|(?<=\\[nrt]|\x1b\[[0-9;]{0,20}[mK]|\\u001[bB]\[[0-9;]{0,20}[mK]))[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`, (s) => randomEnough(s.slice(6), 3.5) && /[A-Za-z]/.test(s.slice(6)) && /[0-9]/.test(s.slice(6)), {
     family: "Microsoft Azure",
     note: "xxx9Q~ + 31-34 chars",
   }),
   // A storage account's key in its connection string: 64 bytes as 88 base64 chars.
-  namedRule("azure_storage_account_key", ["AccountKey="], "", String.raw`[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
+  namedRule("azure_storage_account_key", ["Key"], /^AccountKey$/, String.raw`[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
     family: "Microsoft Azure",
     note: "88 base64 chars after AccountKey= in a connection string",
-    prefix: true,
   }),
   // A shared access signature: the sig= of a URL query that also has sv= (the version) or se=
   // (the expiry), before or after it; the signature is masked, the rest of the URL stays readable.
@@ -117,14 +180,14 @@ export const CLOUD_RULES: readonly Rule[] = [
     ["sig="],
     String.raw`(?<=[?&])(sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){30,120}(?:=|%3[Dd]){0,2}(?![A-Za-z0-9+/=%])`,
     (s, m, text) => randomEnough(s, 4) && sasQuery(text, m.index, m.index + m[0].length),
-    { family: "Microsoft Azure", note: "sig= of a URL query with sv= or se=", keep: true, prefix: true, keywordContext: String.raw`(?=[A-Za-z0-9%+/]{30})` },
+    { family: "Microsoft Azure", note: "sig= of a URL query with sv= or se=", keep: true, prefix: true },
   ),
 
   // Vault tokens: hvs. (service), hvb. (batch), hvr. (recovery); the legacy s. / b. tokens only
   // under VAULT_TOKEN or X-Vault-Token (gitleaks' vault-service-token / vault-batch-token). A
   // service token is 24 chars in a dev server, 90+ with a namespace's protobuf prefix.
   regexRule("hashicorp_vault", ["hvs.", "hvb.", "hvr."], String.raw`${B}(?:hv[sr]\.[A-Za-z0-9_-]{24,300}|hvb\.[A-Za-z0-9_-]{100,400})${END}`, (s) => randomAlnum(s.slice(4)), { family: "HashiCorp Vault" }),
-  namedRule("hashicorp_vault", ["VAULT_TOKEN", "vault_token", "X-Vault-Token", "x-vault-token", "X-VAULT-TOKEN"], NAMED, String.raw`[sb]\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])`, (s) => randomAlnum(s.slice(2)), {
+  namedRule("hashicorp_vault", TOKEN, /vault[_-]?token$/i, String.raw`[sb]\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])`, (s) => randomAlnum(s.slice(2)), {
     family: "HashiCorp Vault",
     note: "hvs./hvb./hvr. tokens; legacy s./b. tokens under VAULT_TOKEN or X-Vault-Token",
   }),
@@ -134,7 +197,7 @@ export const CLOUD_RULES: readonly Rule[] = [
     prefix: true,
   }),
   // Terraform Cloud / Enterprise API tokens: <14-char id>.atlasv1.<60-70 chars> (gitleaks' hashicorp-tf-api-token).
-  backRule("terraform_cloud", ".atlasv1.", 14, String.raw`${B}[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}${END}`, (s) => randomEnough(s.slice(23), 3.5), {
+  backRule("terraform_cloud", ["sv1."], 19, String.raw`${B}[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}${END}`, (s) => randomEnough(s.slice(23), 3.5), {
     family: "HashiCorp Terraform Cloud",
   }),
 
@@ -159,25 +222,25 @@ export const CLOUD_RULES: readonly Rule[] = [
     family: "Doppler",
   }),
   // Service account tokens: ops_ + base64 of a JSON object (gitleaks' 1password-service-account-token).
-  regexRule("onepassword_service_account", ["ops_eyJ"], String.raw`${B}ops_eyJ[A-Za-z0-9+/]{250,8192}={0,3}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "1Password" }),
+  backRule("onepassword_service_account", ["eyJ"], 4, String.raw`${B}ops_eyJ[A-Za-z0-9+/]{250,8192}={0,3}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "1Password" }),
   // Secret keys: A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX (gitleaks' 1password-secret-key).
   regexRule("onepassword_secret_key", ["A3-"], String.raw`${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![A-Za-z0-9])`, (s) => randomAlnumUpper(s.slice(3)), { family: "1Password" }),
   // Long-lived keys (ABSK + base64 of BedrockAPIKey-…) and short-lived ones (bedrock-api-key- +
   // base64 of a presigned bedrock.amazonaws.com URL), after gitleaks' aws-amazon-bedrock-api-key-*.
-  regexRule("aws_bedrock", ["ABSK", "bedrock-api-key-"], String.raw`${B}(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,8192}={0,2})(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
+  regexRule("aws_bedrock", ["ABSK"], String.raw`${B}ABSK[A-Za-z0-9+/]{109,269}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "Amazon Bedrock" }),
+  backRule("aws_bedrock", ["-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"], 7, String.raw`${B}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,8192}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
     family: "Amazon Bedrock",
   }),
   // HRKU-AA + 58 chars; the legacy keys are UUIDs, masked under a name like HEROKU_API_KEY.
   regexRule("heroku", ["HRKU-"], String.raw`${B}HRKU-AA[A-Za-z0-9_-]{58}${END}`, (s) => randomAlnum(s.slice(7)), { family: "Heroku" }),
-  namedRule("heroku", cased("heroku"), providerName(SECRET_WORDS), `${UUID}${END}`, randomUuid, { family: "Heroku", note: "HRKU- keys; UUID keys under a name like HEROKU_API_KEY" }),
+  namedRule("heroku", [...KEY, ...TOKEN], /heroku/i, `${UUID}${END}`, randomUuid, { family: "Heroku", note: "HRKU- keys; UUID keys under a name like HEROKU_API_KEY" }),
   // .npmrc's _authToken (and Yarn's npmAuthToken) holding a legacy, UUID-shaped npm token.
-  namedRule("npm_legacy_token", ["_authToken", "npmAuthToken"], NAMED, `${UUID}${END}`, randomUuid, { family: "npm", note: "a UUID after _authToken= (.npmrc) or npmAuthToken: (.yarnrc.yml)" }),
-  namedRule("snyk", cased("snyk"), providerName(SECRET_WORDS), `${UUID}${END}`, randomUuid, { family: "Snyk", note: "a UUID under a name like SNYK_TOKEN" }),
+  namedRule("npm_legacy_token", ["Token"], /^(?:_auth|npmAuth)Token$/, `${UUID}${END}`, randomUuid, { family: "npm", note: "a UUID after _authToken= (.npmrc) or npmAuthToken: (.yarnrc.yml)" }),
+  namedRule("snyk", [...KEY, ...TOKEN], /snyk/i, `${UUID}${END}`, randomUuid, { family: "Snyk", note: "a UUID under a name like SNYK_TOKEN" }),
   regexRule("snyk", ["snyk auth ", "snyk config set api="], String.raw`(snyk (?:auth[ \t]{1,4}|config set api=)(?:\\{0,7}["'])?)${UUID}${END}`, (s) => randomUuid(s), { family: "Snyk", keep: true, prefix: true }),
   // sgp_ + 40 hex, or sgp_<16 hex instance id or local>_<40 hex> (after trufflehog's sourcegraph detector).
   regexRule("sourcegraph", ["sgp_"], String.raw`${B}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)), { family: "Sourcegraph" }),
-  namedRule("sourcegraph", ["SRC_ACCESS_TOKEN", "src_access_token"], NAMED, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
-  namedRule("sourcegraph", cased("sourcegraph"), providerName(SECRET_WORDS), String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
+  namedRule("sourcegraph", [...KEY, ...TOKEN], /sourcegraph|^src_access_token$/i, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
   // Personal (dckr_pat_) and organization (dckr_oat_) access tokens.
   regexRule("docker_hub", ["dckr_pat_", "dckr_oat_"], String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
   // Personal access tokens (sbp_ + 40 hex) and secret API keys (sb_secret_; sb_publishable_ keys are public).
@@ -187,59 +250,52 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("render", ["rnd_"], String.raw`${B}rnd_[A-Za-z0-9]{24,64}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Render" }),
   // Netlify personal access tokens (nfp_); the older unprefixed ones under a netlify name (gitleaks' netlify-access-token).
   regexRule("netlify", ["nfp_"], String.raw`${B}nfp_[A-Za-z0-9_]{36,46}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Netlify" }),
-  namedRule("netlify", cased("netlify"), providerName(SECRET_WORDS), String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
+  namedRule("netlify", [...KEY, ...TOKEN], /netlify/i, String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
   // Vercel's prefixed tokens: vcp_ (personal), vci_ (integration), vca_/vcr_ (app access/refresh), vck_ (AI Gateway).
   regexRule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], String.raw`${B}vc[pikar]_[A-Za-z0-9]{24,80}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Vercel" }),
   // Railway tokens are UUIDs: masked under RAILWAY_TOKEN / RAILWAY_API_TOKEN.
-  namedRule("railway", cased("railway"), providerName(SECRET_WORDS), `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
+  namedRule("railway", [...KEY, ...TOKEN], /railway/i, `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
   // age identities: AGE-SECRET-KEY-1 + 58 bech32 chars.
   regexRule("age_secret_key", ["AGE-SECRET-KEY-1"], String.raw`${B}AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(16), 3.5), { family: "age" }),
   // Artifactory API keys (AKCp + 69) and reference tokens (base64 of reftkn:01:…), after gitleaks' artifactory-*.
-  regexRule("jfrog", ["AKCp", "cmVmdGtuOjAxOj"], String.raw`${B}(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
+  regexRule("jfrog", ["AKCp"], String.raw`${B}AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
+  backRule("jfrog", ["VmdGtuOjAxOj"], 2, String.raw`${B}cmVmdGtuOjAxOj[A-Za-z0-9]{50}(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
   // Access key ids (LTAI + 12-20) and, under a name like ALIBABA_CLOUD_ACCESS_KEY_SECRET, 30-char secrets.
   regexRule("alibaba_cloud", ["LTAI"], String.raw`${B}LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Alibaba Cloud" }),
-  namedRule("alibaba_cloud", [...cased("alibaba"), ...cased("alicloud"), "ALIYUN", "aliyun"], providerName("secret|SECRET|Secret"), String.raw`[A-Za-z0-9]{30}(?![A-Za-z0-9])`, (s) => randomAlnum(s), {
+  namedRule("alibaba_cloud", SECRET, /alibaba|alicloud|aliyun/i, String.raw`[A-Za-z0-9]{30}(?![A-Za-z0-9])`, (s) => randomAlnum(s), {
     family: "Alibaba Cloud",
     note: "LTAI access key ids; 30-char secrets under a name like ALIBABA_CLOUD_ACCESS_KEY_SECRET",
   }),
   // Secret keys are UUIDs, under SCW_SECRET_KEY (the access key, SCW + 17, is an id).
-  namedRule("scaleway", ["SCW_SECRET_KEY", "scw_secret_key"], NAMED, `${UUID}${END}`, randomUuid, { family: "Scaleway", note: "a UUID under SCW_SECRET_KEY" }),
+  namedRule("scaleway", KEY, /^scw_secret_key$/i, `${UUID}${END}`, randomUuid, { family: "Scaleway", note: "a UUID under SCW_SECRET_KEY" }),
   // Personal access tokens: 64 hex under LINODE_TOKEN, LINODE_CLI_TOKEN, linode_api_token.
-  namedRule("linode", cased("linode"), providerName(SECRET_WORDS), `[a-f0-9]{64}${END}`, (s) => randomHex(s), { family: "Linode (Akamai)", note: "64 hex under a name like LINODE_TOKEN" }),
+  namedRule("linode", [...KEY, ...TOKEN], /linode/i, `[a-f0-9]{64}${END}`, (s) => randomHex(s), { family: "Linode (Akamai)", note: "64 hex under a name like LINODE_TOKEN" }),
   // API tokens: 00 + 40 chars, in an `Authorization: SSWS` header or under an okta name (gitleaks' okta-access-token).
   regexRule("okta", ["SSWS "], String.raw`(SSWS[ \t]{1,4})00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", keep: true, prefix: true }),
-  namedRule("okta", cased("okta"), providerName(SECRET_WORDS), `00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", note: "00 + 40 chars after SSWS or under a name like OKTA_API_TOKEN" }),
+  namedRule("okta", [...KEY, ...TOKEN], /okta/i, `00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", note: "00 + 40 chars after SSWS or under a name like OKTA_API_TOKEN" }),
   // CircleCI personal (CCIPAT_) and project (CCIPRJ_) API tokens: 22 chars, _, 40 hex.
   regexRule("circleci", ["CCIPAT_", "CCIPRJ_"], String.raw`${B}CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)) && randomEnough(s.slice(7, 29), 3.2), { family: "CircleCI" }),
-  // Buildkite user API access tokens: bkua_ + 40 hex.
-  regexRule("buildkite", ["bkua_"], String.raw`${B}bkua_[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(5)), { family: "Buildkite" }),
   // Tailscale auth, API, OAuth client, SCIM and webhook keys: tskey-<kind>-<id>-<secret>.
-  regexRule("tailscale", ["tskey-"], String.raw`${B}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{8,32}-[A-Za-z0-9]{20,64}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf("-") + 1)), { family: "Tailscale" }),
+  backRule("tailscale", ["skey-"], 1, String.raw`${B}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{8,32}-[A-Za-z0-9]{20,64}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf("-") + 1)), {
+    family: "Tailscale",
+  }),
   // Google OAuth client secrets (GOCSPX-) and access tokens (ya29.), which gcloud prints.
-  regexRule("google_oauth", ["GOCSPX-", "ya29."], String.raw`${B}(?:GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{30,2048})${END}`, (s) => randomAlnum(s.slice(s.startsWith("ya29") ? 5 : 7)), { family: "Google Cloud" }),
+  regexRule("google_oauth", ["GOCSPX-"], String.raw`${B}GOCSPX-[A-Za-z0-9_-]{28}${END}`, (s) => randomAlnum(s.slice(7)), { family: "Google Cloud" }),
+  regexRule("google_oauth", ["ya29."], String.raw`${B}ya29\.[A-Za-z0-9_-]{30,2048}${END}`, (s) => randomAlnum(s.slice(5)), { family: "Google Cloud" }),
   // Service Bus, Event Hubs and Relay connection strings: a SharedAccessKey of 32 bytes as 44 base64 chars.
-  namedRule("azure_shared_access_key", ["SharedAccessKey="], "", String.raw`[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
+  namedRule("azure_shared_access_key", ["Key"], /^SharedAccessKey$/, String.raw`[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
     family: "Microsoft Azure",
     note: "44 base64 chars after SharedAccessKey= in a connection string",
-    prefix: true,
   }),
   // A PEM private key as base64 (kubeconfig client-key-data, a Secret's tls.key, an env var):
   // base64 of "-----BEGIN", its label decoded and checked to be a private key's.
   regexRule("private_key_base64", ["LS0tLS1CRUdJTi"], String.raw`${B}LS0tLS1CRUdJTi[A-Za-z0-9+/]{200,16384}={0,2}(?![A-Za-z0-9+/=])`, (s) => /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----/.test(Buffer.from(s.slice(0, 80), "base64").toString("latin1")), {
     family: "Private keys",
   }),
-  // 4b1d + 38 (gitleaks' clickhouse-cloud-api-secret-key).
-  regexRule("clickhouse_cloud", ["4b1d"], String.raw`${B}4b1d[A-Za-z0-9]{38}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "ClickHouse Cloud" }),
   // CLOJARS_ + 60 (gitleaks' clojars-api-token).
   regexRule("clojars", ["CLOJARS_"], String.raw`${B}CLOJARS_[a-z0-9]{60}(?![A-Za-z0-9])`, (s) => randomHex(s.slice(8)) || (/[0-9]/.test(s.slice(8)) && randomEnough(s.slice(8), 4)), { family: "Clojars" }),
   // dt0c01.<24>.<64> (gitleaks' dynatrace-api-token).
   regexRule("dynatrace", ["dt0c01."], String.raw`${B}dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(32), 3.5), { family: "Dynatrace" }),
-  // pat.|sat.<account id, 22>.<24>.<20> (gitleaks' harness-api-key).
-  regexRule("harness", ["pat.", "sat."], String.raw`${B}[ps]at\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(-20)), {
-    family: "Harness",
-    keywordContext: String.raw`(?=[A-Za-z0-9_-]{22}\.)`,
-  }),
-  regexRule("infracost", ["ico-"], String.raw`${B}ico-[A-Za-z0-9]{32}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Infracost" }),
   // API-XXXX…: 26 upper-case letters and digits (gitleaks' octopus-deploy-api-key).
   regexRule("octopus_deploy", ["API-"], String.raw`${B}API-[A-Z0-9]{26}(?![A-Za-z0-9_-])`, (s) => randomAlnumUpper(s.slice(4)), { family: "Octopus Deploy" }),
   // sha256~ + 43 base64url (gitleaks' openshift-user-token).
@@ -247,7 +303,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("prefect", ["pnu_"], String.raw`${B}pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Prefect" }),
   regexRule("rubygems", ["rubygems_"], String.raw`${B}rubygems_[a-f0-9]{48}(?![A-Za-z0-9])`, (s) => randomHex(s.slice(9)), { family: "RubyGems" }),
   // tk-us- + 48 (gitleaks' scalingo-api-token).
-  regexRule("scalingo", ["tk-us-"], String.raw`${B}tk-us-[A-Za-z0-9_-]{48}${END}`, (s) => randomAlnum(s.slice(6)), { family: "Scalingo" }),
+  backRule("scalingo", ["-us-"], 2, String.raw`${B}tk-us-[A-Za-z0-9_-]{48}${END}`, (s) => randomAlnum(s.slice(6)), { family: "Scalingo" }),
   // SonarQube / SonarCloud user (squ_), project (sqp_) and global analysis (sqa_) tokens: 40 hex.
   regexRule("sonarqube", ["squ_", "sqp_", "sqa_"], String.raw`${B}sq[upa]_[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(4)), { family: "SonarQube" }),
   // dnkey-<26>-<52> (gitleaks' defined-networking-api-token).
