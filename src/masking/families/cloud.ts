@@ -204,7 +204,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   // dapi + 32 hex, an optional -N (gitleaks' databricks-api-token).
   regexRule("databricks", ["dapi"], String.raw`${B}dapi[a-f0-9]{32}(?:-[0-9])?${END}`, (s) => randomHex(s.slice(4, 36)), { family: "Databricks" }),
   // Personal (dop_), OAuth (doo_), refresh (dor_) tokens: _v1_ + 64 hex.
-  regexRule("digitalocean", ["dop_v1_", "doo_v1_", "dor_v1_"], String.raw`${B}do[opr]_v1_[a-f0-9]{64}${END}`, (s) => randomHex(s.slice(7)), { family: "DigitalOcean" }),
+  backRule("digitalocean", ["_v1_"], 3, String.raw`${B}do[opr]_v1_[a-f0-9]{64}${END}`, (s) => randomHex(s.slice(7)), { family: "DigitalOcean" }),
   // Service account tokens (glsa_ + 32 + _ + 8 hex checksum), Cloud tokens (glc_ + base64 JSON),
   // and the older API keys (base64 of {"k":"…: eyJrIjoi).
   regexRule(
@@ -218,7 +218,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("flyio", ["fo1_", "fm1a_", "fm1r_", "fm2_"], String.raw`${B}(?:fo1_[A-Za-z0-9_-]{43}${END}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4096}={0,3}(?![A-Za-z0-9+/=]))`, (s) => randomAlnum(s.slice(4)), { family: "Fly.io" }),
   regexRule("pulumi", ["pul-"], String.raw`${B}pul-[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(4)), { family: "Pulumi" }),
   // Personal, service (with the config's slug), CLI, service account, SCIM and audit tokens (after trufflehog's doppler detector).
-  regexRule("doppler", ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], String.raw`${B}dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf(".") + 1)), {
+  backRule("doppler", ["p.pt.", "p.st.", "p.ct.", "p.sa.", "p.scim.", "p.audit."], 1, String.raw`${B}dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf(".") + 1)), {
     family: "Doppler",
   }),
   // Service account tokens: ops_ + base64 of a JSON object (gitleaks' 1password-service-account-token).
@@ -242,7 +242,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("sourcegraph", ["sgp_"], String.raw`${B}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)), { family: "Sourcegraph" }),
   namedRule("sourcegraph", [...KEY, ...TOKEN], /sourcegraph|^src_access_token$/i, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
   // Personal (dckr_pat_) and organization (dckr_oat_) access tokens.
-  regexRule("docker_hub", ["dckr_pat_", "dckr_oat_"], String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
+  backRule("docker_hub", ["r_pat_", "r_oat_"], 3, String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
   // Personal access tokens (sbp_ + 40 hex) and secret API keys (sb_secret_; sb_publishable_ keys are public).
   regexRule("supabase", ["sbp_", "sb_secret_"], String.raw`${B}(?:sbp_(?:oauth_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,80})${END}`, (s) => (s.startsWith("sbp_") ? randomHex(s.slice(-40)) : randomAlnum(s.slice(10))), { family: "Supabase" }),
   // pscale_tkn_ (service tokens), pscale_pw_ (database passwords), pscale_oauth_ (gitleaks' planetscale-*).
@@ -251,8 +251,6 @@ export const CLOUD_RULES: readonly Rule[] = [
   // Netlify personal access tokens (nfp_); the older unprefixed ones under a netlify name (gitleaks' netlify-access-token).
   regexRule("netlify", ["nfp_"], String.raw`${B}nfp_[A-Za-z0-9_]{36,46}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Netlify" }),
   namedRule("netlify", [...KEY, ...TOKEN], /netlify/i, String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
-  // Vercel's prefixed tokens: vcp_ (personal), vci_ (integration), vca_/vcr_ (app access/refresh), vck_ (AI Gateway).
-  regexRule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], String.raw`${B}vc[pikar]_[A-Za-z0-9]{24,80}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Vercel" }),
   // Railway tokens are UUIDs: masked under RAILWAY_TOKEN / RAILWAY_API_TOKEN.
   namedRule("railway", [...KEY, ...TOKEN], /railway/i, `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
   // age identities: AGE-SECRET-KEY-1 + 58 bech32 chars.
@@ -302,12 +300,8 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("openshift", ["sha256~"], String.raw`${B}sha256~[A-Za-z0-9_-]{43}${END}`, (s) => randomAlnum(s.slice(7)), { family: "Red Hat OpenShift" }),
   regexRule("prefect", ["pnu_"], String.raw`${B}pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Prefect" }),
   regexRule("rubygems", ["rubygems_"], String.raw`${B}rubygems_[a-f0-9]{48}(?![A-Za-z0-9])`, (s) => randomHex(s.slice(9)), { family: "RubyGems" }),
-  // tk-us- + 48 (gitleaks' scalingo-api-token).
-  backRule("scalingo", ["-us-"], 2, String.raw`${B}tk-us-[A-Za-z0-9_-]{48}${END}`, (s) => randomAlnum(s.slice(6)), { family: "Scalingo" }),
   // SonarQube / SonarCloud user (squ_), project (sqp_) and global analysis (sqa_) tokens: 40 hex.
   regexRule("sonarqube", ["squ_", "sqp_", "sqa_"], String.raw`${B}sq[upa]_[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(4)), { family: "SonarQube" }),
-  // dnkey-<26>-<52> (gitleaks' defined-networking-api-token).
-  regexRule("defined_networking", ["dnkey-"], String.raw`${B}dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}${END}`, (s) => randomAlnum(s.slice(6)), { family: "Defined Networking" }),
 ];
 
 /** Lower and upper case both: base64 of random bytes. */

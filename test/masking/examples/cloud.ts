@@ -195,10 +195,6 @@ export const CLOUD_EXAMPLES: Examples = {
     around: (s) => (s.startsWith("nfp") ? s : `NETLIFY_AUTH_TOKEN=${s}`),
     lookalikes: ["nfp_" + "x".repeat(36), "nfp_your_netlify_personal_access_token", "NETLIFY_SITE_ID=4b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e", "NETLIFY_AUTH_TOKEN=your-netlify-personal-access-token-here"],
   },
-  vercel: {
-    secrets: (r) => ["vc" + "p_" + token(r, 48), "vc" + "k_" + token(r, 48)],
-    lookalikes: ["vcp_" + "x".repeat(48), "vcp_your_vercel_token_here", "vca_application_access_handler"],
-  },
   railway: {
     secrets: (r) => [uuid(r)],
     around: (s) => `RAILWAY_TOKEN="${s}"`,
@@ -285,16 +281,8 @@ export const CLOUD_EXAMPLES: Examples = {
     secrets: (r) => ["ruby" + "gems_" + hex(r, 48)],
     lookalikes: ["rubygems_" + "0".repeat(48), "rubygems_api_key_for_the_release_job", "rubygems_" + "x".repeat(48)],
   },
-  scalingo: {
-    secrets: (r) => ["tk" + "-us-" + token(r, 48, A.base64url)],
-    lookalikes: ["tk-us-" + "x".repeat(48), "tk-us-east-1-cluster-configuration-for-production-deployments-xyz"],
-  },
   sonarqube: {
     secrets: (r) => ["sq" + "u_" + hex(r, 40), "sq" + "p_" + hex(r, 40), "sq" + "a_" + hex(r, 40)],
     lookalikes: ["squ_" + "0".repeat(40), "SONAR_TOKEN=squ_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "sqa_quality_gate_status"],
-  },
-  defined_networking: {
-    secrets: (r) => ["dn" + "key-" + token(r, 26, A.base64url) + "-" + token(r, 52, A.base64url)],
-    lookalikes: ["dnkey-" + "x".repeat(26) + "-" + "x".repeat(52), "dnkey-your-api-key-here"],
   },
 };
