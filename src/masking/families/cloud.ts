@@ -178,7 +178,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule(
     "azure_sas_token",
     ["sig="],
-    String.raw`(?<=[?&])(sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){30,120}(?:=|%3[Dd]){0,2}(?![A-Za-z0-9+/=%])`,
+    String.raw`(?<=[?&;])(sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){30,120}(?:=|%3[Dd]){0,2}(?![A-Za-z0-9+/=%])`,
     (s, m, text) => randomEnough(s, 4) && sasQuery(text, m.index, m.index + m[0].length),
     { family: "Microsoft Azure", note: "sig= of a URL query with sv= or se=", keep: true, prefix: true },
   ),
