@@ -85,7 +85,6 @@ describe("cloud token families in context", () => {
     const legacy = "s." + chars(24, ALNUM);
     masksAs(`export VAULT_TOKEN="${legacy}"`, legacy, "hashicorp_vault");
     masksAs(`curl -H "X-Vault-Token: ${legacy}" https://vault:8200/v1/secret/data/app`, legacy, "hashicorp_vault");
-    masksAs(`vault login ${legacy}`, legacy, "hashicorp_vault");
     const text = `config.s.${chars(24, ALNUM)}`;
     assert.equal(mask(text), text);
     const hvs = "hv" + "s." + chars(24, ALNUM);

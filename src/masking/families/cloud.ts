@@ -20,12 +20,15 @@ const cased = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase
 const TOKEN = cased("token");
 const KEY = cased("key");
 const SECRET = cased("secret");
+/** A colour or erase sequence (raw or JSON-escaped) ending where a name seems to start. */
 const ESCAPE_END = /(?:\x1b|\\u001[bB])\[[0-9;]{0,20}[mK]$/;
 /** A name that ends in its secret word (`HEROKU_API_KEY`, `SNYK_TOKEN_PROD`), not `HEROKU_KEY_ID`. */
 const SECRET_END = /(?:key|token|secret)(?:[_-]?(?:\d{1,3}|v\d|prod|production|dev|staging|test|ci))?$/i;
 
 /** The end of a token made of base64url chars. */
 const END = "(?![A-Za-z0-9_-])";
+/** Fly.io org tokens (fo1_) and macaroons (fm1a_, fm1r_, fm2_; gitleaks' flyio-access-token). */
+const FLY_TOKEN = String.raw`(?:fo1_[A-Za-z0-9_-]{43}${END}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4096}={0,3}(?![A-Za-z0-9+/=]))`;
 const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 /**
  * Chars that follow their predecessor in order (`0123…`, `abcd…`, `1234-1234`): a random string
@@ -58,8 +61,12 @@ function words(s: string): boolean {
 }
 
 /**
- * A rule whose token does not begin at its keyword but `back` chars before it (the keyword is
- * the first fixed part: Azure's `Q~` in the fifth place, Terraform's `.atlasv1.` after the id).
+ * A rule whose token does not begin at its keyword but `back` chars before it: the keyword is
+ * its first fixed part (Azure's `Q~` in the fifth place), or a later part chosen so that the
+ * keyword scan gains no new first char (`sv1.` of `.atlasv1.`, `_v1_` of `dop_v1_`, `r_pat_` of
+ * `dckr_pat_`): the scan's speed depends on how many positions pass its first chars, and a
+ * lower-case letter of its own costs every rule a few percent. On a stream, the chars before the
+ * keyword (the public prefix, or 4 chars of an Azure secret) may go out before it is seen.
  */
 function backRule(
   name: string,
@@ -159,8 +166,13 @@ export const CLOUD_RULES: readonly Rule[] = [
     family: "Cloudflare",
     note: "37 hex under a name like CLOUDFLARE_API_KEY, CF_API_KEY, X-Auth-Key",
   }),
-  // Origin CA keys: v1.0-<24 hex>-<146 hex> (gitleaks' cloudflare-origin-ca-key).
-  regexRule("cloudflare_origin_ca_key", ["v1.0-"], String.raw`${B}v1\.0-[a-f0-9]{24}-[a-f0-9]{146}${END}`, (s) => randomHex(s.slice(5)), { family: "Cloudflare" }),
+  // Origin CA keys: v1.0-<24 hex>-<146 hex> (gitleaks' cloudflare-origin-ca-key), under a Cloudflare
+  // or origin name (CF_ORIGIN_CA_KEY, api_user_service_key): the shape is the provider's own, but its first
+  // letter would cost the keyword scan more than these rare keys are worth.
+  namedRule("cloudflare_origin_ca_key", KEY, /origin|cloudflare|^cf_|service_key/i, String.raw`v1\.0-[a-f0-9]{24}-[a-f0-9]{146}${END}`, (s) => randomHex(s.slice(5)), {
+    family: "Cloudflare",
+    note: "v1.0-<24 hex>-<146 hex> under a name like CF_ORIGIN_CA_KEY",
+  }),
 
   // Entra ID (Azure AD) client secrets: 3 chars, a digit, Q~, 31-34 chars (gitleaks'
   // azure-ad-client-secret). `.` and `~` are in the alphabet: neither may precede the secret.
@@ -191,11 +203,6 @@ export const CLOUD_RULES: readonly Rule[] = [
     family: "HashiCorp Vault",
     note: "hvs./hvb./hvr. tokens; legacy s./b. tokens under VAULT_TOKEN or X-Vault-Token",
   }),
-  regexRule("hashicorp_vault", ["vault login "], String.raw`(vault login[ \t]{1,4}(?:-[a-z-]{1,20}=[^ \t\\"']{1,64}[ \t]{1,4}){0,4}(?:token=)?(?:\\{0,7}["'])?)[sb]\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])`, (s) => randomAlnum(s.slice(2)), {
-    family: "HashiCorp Vault",
-    keep: true,
-    prefix: true,
-  }),
   // Terraform Cloud / Enterprise API tokens: <14-char id>.atlasv1.<60-70 chars> (gitleaks' hashicorp-tf-api-token).
   backRule("terraform_cloud", ["sv1."], 19, String.raw`${B}[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}${END}`, (s) => randomEnough(s.slice(23), 3.5), {
     family: "HashiCorp Terraform Cloud",
@@ -204,21 +211,19 @@ export const CLOUD_RULES: readonly Rule[] = [
   // dapi + 32 hex, an optional -N (gitleaks' databricks-api-token).
   regexRule("databricks", ["dapi"], String.raw`${B}dapi[a-f0-9]{32}(?:-[0-9])?${END}`, (s) => randomHex(s.slice(4, 36)), { family: "Databricks" }),
   // Personal (dop_), OAuth (doo_), refresh (dor_) tokens: _v1_ + 64 hex.
-  backRule("digitalocean", ["_v1_"], 3, String.raw`${B}do[opr]_v1_[a-f0-9]{64}${END}`, (s) => randomHex(s.slice(7)), { family: "DigitalOcean" }),
+  regexRule("digitalocean", ["dop_v1_", "doo_v1_", "dor_v1_"], String.raw`${B}do[opr]_v1_[a-f0-9]{64}${END}`, (s) => randomHex(s.slice(7)), { family: "DigitalOcean" }),
   // Service account tokens (glsa_ + 32 + _ + 8 hex checksum), Cloud tokens (glc_ + base64 JSON),
   // and the older API keys (base64 of {"k":"…: eyJrIjoi).
-  regexRule(
-    "grafana",
-    ["glsa_", "glc_", "eyJrIjoi"],
-    String.raw`${B}(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3}|eyJrIjoi[A-Za-z0-9+/]{60,400}={0,3})(?![A-Za-z0-9_+/=-])`,
-    (s) => randomEnough(s, 3.5) && mixedCase(s.slice(s.indexOf("_") + 1)),
-    { family: "Grafana" },
-  ),
+  regexRule("grafana", ["glsa_", "glc_"], String.raw`${B}(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3})(?![A-Za-z0-9_+/=-])`, (s) => randomEnough(s, 3.5) && mixedCase(s.slice(s.indexOf("_") + 1)), {
+    family: "Grafana",
+  }),
+  regexRule("grafana", ["eyJrIjoi"], String.raw`${B}eyJrIjoi[A-Za-z0-9+/]{60,400}={0,3}(?![A-Za-z0-9_+/=-])`, (s) => randomEnough(s, 3.5) && mixedCase(s), { family: "Grafana" }),
   // fo1_ (org tokens), fm1a_/fm1r_/fm2_ macaroons, which FlyV1 headers carry comma-separated (gitleaks' flyio-access-token).
-  regexRule("flyio", ["fo1_", "fm1a_", "fm1r_", "fm2_"], String.raw`${B}(?:fo1_[A-Za-z0-9_-]{43}${END}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4096}={0,3}(?![A-Za-z0-9+/=]))`, (s) => randomAlnum(s.slice(4)), { family: "Fly.io" }),
+  regexRule("flyio", ["FlyV1 "], String.raw`(FlyV1[ \t]{1,4})${FLY_TOKEN}(?:,${FLY_TOKEN}){0,8}`, (s) => randomAlnum(s.slice(4)), { family: "Fly.io", keep: true, prefix: true }),
+  namedRule("flyio", TOKEN, /fly/i, FLY_TOKEN, (s) => randomAlnum(s.slice(4)), { family: "Fly.io", note: "FlyV1 headers and tokens; fo1_/fm2_ tokens under a name like FLY_API_TOKEN" }),
   regexRule("pulumi", ["pul-"], String.raw`${B}pul-[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(4)), { family: "Pulumi" }),
   // Personal, service (with the config's slug), CLI, service account, SCIM and audit tokens (after trufflehog's doppler detector).
-  backRule("doppler", ["p.pt.", "p.st.", "p.ct.", "p.sa.", "p.scim.", "p.audit."], 1, String.raw`${B}dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf(".") + 1)), {
+  regexRule("doppler", ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], String.raw`${B}dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf(".") + 1)), {
     family: "Doppler",
   }),
   // Service account tokens: ops_ + base64 of a JSON object (gitleaks' 1password-service-account-token).
@@ -236,23 +241,24 @@ export const CLOUD_RULES: readonly Rule[] = [
   namedRule("heroku", [...KEY, ...TOKEN], /heroku/i, `${UUID}${END}`, randomUuid, { family: "Heroku", note: "HRKU- keys; UUID keys under a name like HEROKU_API_KEY" }),
   // .npmrc's _authToken (and Yarn's npmAuthToken) holding a legacy, UUID-shaped npm token.
   namedRule("npm_legacy_token", ["Token"], /^(?:_auth|npmAuth)Token$/, `${UUID}${END}`, randomUuid, { family: "npm", note: "a UUID after _authToken= (.npmrc) or npmAuthToken: (.yarnrc.yml)" }),
-  namedRule("snyk", [...KEY, ...TOKEN], /snyk/i, `${UUID}${END}`, randomUuid, { family: "Snyk", note: "a UUID under a name like SNYK_TOKEN" }),
+  namedRule("snyk", TOKEN, /snyk/i, `${UUID}${END}`, randomUuid, { family: "Snyk", note: "a UUID under a name like SNYK_TOKEN" }),
   regexRule("snyk", ["snyk auth ", "snyk config set api="], String.raw`(snyk (?:auth[ \t]{1,4}|config set api=)(?:\\{0,7}["'])?)${UUID}${END}`, (s) => randomUuid(s), { family: "Snyk", keep: true, prefix: true }),
   // sgp_ + 40 hex, or sgp_<16 hex instance id or local>_<40 hex> (after trufflehog's sourcegraph detector).
   regexRule("sourcegraph", ["sgp_"], String.raw`${B}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)), { family: "Sourcegraph" }),
-  namedRule("sourcegraph", [...KEY, ...TOKEN], /sourcegraph|^src_access_token$/i, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
+  namedRule("sourcegraph", TOKEN, /sourcegraph|^src_access_token$/i, String.raw`[a-fA-F0-9]{40}${END}`, (s) => randomHex(s), { family: "Sourcegraph", note: "sgp_ tokens; 40 hex under a name like SRC_ACCESS_TOKEN" }),
   // Personal (dckr_pat_) and organization (dckr_oat_) access tokens.
-  backRule("docker_hub", ["r_pat_", "r_oat_"], 3, String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
+  regexRule("docker_hub", ["dckr_pat_", "dckr_oat_"], String.raw`${B}dckr_[po]at_[A-Za-z0-9_-]{27,64}${END}`, (s) => randomAlnum(s.slice(9)), { family: "Docker Hub" }),
   // Personal access tokens (sbp_ + 40 hex) and secret API keys (sb_secret_; sb_publishable_ keys are public).
-  regexRule("supabase", ["sbp_", "sb_secret_"], String.raw`${B}(?:sbp_(?:oauth_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,80})${END}`, (s) => (s.startsWith("sbp_") ? randomHex(s.slice(-40)) : randomAlnum(s.slice(10))), { family: "Supabase" }),
+  regexRule("supabase", ["sbp_"], String.raw`${B}sbp_(?:oauth_)?[a-f0-9]{40}${END}`, (s) => randomHex(s.slice(-40)), { family: "Supabase" }),
+  regexRule("supabase", ["sb_secret_"], String.raw`${B}sb_secret_[A-Za-z0-9_-]{24,80}${END}`, (s) => randomAlnum(s.slice(10)), { family: "Supabase" }),
   // pscale_tkn_ (service tokens), pscale_pw_ (database passwords), pscale_oauth_ (gitleaks' planetscale-*).
   regexRule("planetscale", ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"], String.raw`${B}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}${END}`, (s) => randomAlnum(s.slice(s.indexOf("_", 7) + 1)), { family: "PlanetScale" }),
   regexRule("render", ["rnd_"], String.raw`${B}rnd_[A-Za-z0-9]{24,64}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Render" }),
   // Netlify personal access tokens (nfp_); the older unprefixed ones under a netlify name (gitleaks' netlify-access-token).
   regexRule("netlify", ["nfp_"], String.raw`${B}nfp_[A-Za-z0-9_]{36,46}${END}`, (s) => randomAlnum(s.slice(4)), { family: "Netlify" }),
-  namedRule("netlify", [...KEY, ...TOKEN], /netlify/i, String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
+  namedRule("netlify", TOKEN, /netlify/i, String.raw`[A-Za-z0-9_-]{40,46}${END}`, (s) => randomAlnum(s), { family: "Netlify", note: "nfp_ tokens; 40-46 chars under a name like NETLIFY_AUTH_TOKEN" }),
   // Railway tokens are UUIDs: masked under RAILWAY_TOKEN / RAILWAY_API_TOKEN.
-  namedRule("railway", [...KEY, ...TOKEN], /railway/i, `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
+  namedRule("railway", TOKEN, /railway/i, `${UUID}${END}`, randomUuid, { family: "Railway", note: "a UUID under a name like RAILWAY_TOKEN" }),
   // age identities: AGE-SECRET-KEY-1 + 58 bech32 chars.
   regexRule("age_secret_key", ["AGE-SECRET-KEY-1"], String.raw`${B}AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(16), 3.5), { family: "age" }),
   // Artifactory API keys (AKCp + 69) and reference tokens (base64 of reftkn:01:…), after gitleaks' artifactory-*.
@@ -267,10 +273,10 @@ export const CLOUD_RULES: readonly Rule[] = [
   // Secret keys are UUIDs, under SCW_SECRET_KEY (the access key, SCW + 17, is an id).
   namedRule("scaleway", KEY, /^scw_secret_key$/i, `${UUID}${END}`, randomUuid, { family: "Scaleway", note: "a UUID under SCW_SECRET_KEY" }),
   // Personal access tokens: 64 hex under LINODE_TOKEN, LINODE_CLI_TOKEN, linode_api_token.
-  namedRule("linode", [...KEY, ...TOKEN], /linode/i, `[a-f0-9]{64}${END}`, (s) => randomHex(s), { family: "Linode (Akamai)", note: "64 hex under a name like LINODE_TOKEN" }),
+  namedRule("linode", TOKEN, /linode/i, `[a-f0-9]{64}${END}`, (s) => randomHex(s), { family: "Linode (Akamai)", note: "64 hex under a name like LINODE_TOKEN" }),
   // API tokens: 00 + 40 chars, in an `Authorization: SSWS` header or under an okta name (gitleaks' okta-access-token).
   regexRule("okta", ["SSWS "], String.raw`(SSWS[ \t]{1,4})00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", keep: true, prefix: true }),
-  namedRule("okta", [...KEY, ...TOKEN], /okta/i, `00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", note: "00 + 40 chars after SSWS or under a name like OKTA_API_TOKEN" }),
+  namedRule("okta", TOKEN, /okta/i, `00[A-Za-z0-9_-]{40}${END}`, (s) => randomAlnum(s.slice(2)), { family: "Okta", note: "00 + 40 chars after SSWS or under a name like OKTA_API_TOKEN" }),
   // CircleCI personal (CCIPAT_) and project (CCIPRJ_) API tokens: 22 chars, _, 40 hex.
   regexRule("circleci", ["CCIPAT_", "CCIPRJ_"], String.raw`${B}CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)) && randomEnough(s.slice(7, 29), 3.2), { family: "CircleCI" }),
   // Tailscale auth, API, OAuth client, SCIM and webhook keys: tskey-<kind>-<id>-<secret>.

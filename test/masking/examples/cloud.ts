@@ -49,6 +49,7 @@ export const CLOUD_EXAMPLES: Examples = {
   },
   cloudflare_origin_ca_key: {
     secrets: (r) => ["v1" + ".0-" + hex(r, 24) + "-" + hex(r, 146)],
+    around: (s) => `CF_ORIGIN_CA_KEY=${s}`,
     lookalikes: ["v1.0-alpha", "v1.0-" + "0".repeat(24) + "-" + "0".repeat(146), "release v1.0-2b3c4d5e6f7a8b9c0d1e2f3a-rc1"],
   },
   azure_ad_client_secret: {
@@ -111,7 +112,8 @@ export const CLOUD_EXAMPLES: Examples = {
     lookalikes: ["glsa_" + "x".repeat(32) + "_00000000", "glc_eyJvIjoiMTIzIiwibiI6InN0YWNrIn0", "GRAFANA_TOKEN=glsa_your_service_account_token_here"],
   },
   flyio: {
-    secrets: (r) => ["fo" + "1_" + token(r, 43, A.base64url), "fm" + "2_" + b64(r, 300), "FlyV1 " + "fm" + "1r_" + b64(r, 120)],
+    secrets: (r) => ["fo" + "1_" + token(r, 43, A.base64url), "fm" + "2_" + b64(r, 300), "fm" + "1r_" + b64(r, 120), "fm" + "2_" + b64(r, 200) + ",fm" + "2_" + b64(r, 150)],
+    around: (s) => (s.startsWith("fo1") ? `FLY_API_TOKEN=${s}` : `Authorization: FlyV1 ${s}`),
     lookalikes: ["fo1_" + "x".repeat(43), "FLY_API_TOKEN=fm2_xxxxxxxxxxxxxxxxxxxxxxxx", "the fm2_ prefix marks a macaroon"],
   },
   pulumi: {
