@@ -291,6 +291,11 @@ export const CLOUD_RULES: readonly Rule[] = [
     family: "Microsoft Azure",
     note: "44 base64 chars after SharedAccessKey= in a connection string",
   }),
+  // STS session tokens: base64 of a protobuf that begins "!\n\torigin_ec" (IQoJb3JpZ2luX2Vj) or,
+  // in older ones, "\x17\n\x06zr/aws" (FwoGZXIvYXdzE); URL-encoded in presigned URLs (X-Amz-Security-Token=).
+  regexRule("aws_session_token", ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"], String.raw`${B}(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)(?:[A-Za-z0-9+/]|%2[BbFf]){100,4096}(?:=|%3[Dd]){0,2}(?![A-Za-z0-9+/=%])`, (s) => randomEnough(s, 4), {
+    family: "AWS",
+  }),
   // A PEM private key as base64 (kubeconfig client-key-data, a Secret's tls.key, an env var):
   // base64 of "-----BEGIN", its label decoded and checked to be a private key's.
   regexRule("private_key_base64", ["LS0tLS1CRUdJTi"], String.raw`${B}LS0tLS1CRUdJTi[A-Za-z0-9+/]{200,16384}={0,2}(?![A-Za-z0-9+/=])`, (s) => /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----/.test(Buffer.from(s.slice(0, 80), "base64").toString("latin1")), {

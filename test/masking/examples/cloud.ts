@@ -247,6 +247,11 @@ export const CLOUD_EXAMPLES: Examples = {
     around: (s) => `Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${s}`,
     lookalikes: ["Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<your-key>", "SharedAccessKey=" + "A".repeat(43) + "="],
   },
+  aws_session_token: {
+    secrets: (r) => ["IQoJb3JpZ2lu" + "X2Vj" + token(r, 600, A.base64) + "=", encodeURIComponent("IQoJb3JpZ2lu" + "X2Vj" + token(r, 500, A.base64)), "FwoGZXIvYXdz" + "E" + token(r, 350, A.base64)],
+    around: (s) => (s.includes("%") ? `https://bucket.s3.amazonaws.com/k.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Security-Token=${s}&X-Amz-Signature=abc` : `"SessionToken": "${s}"`),
+    lookalikes: ["AWS_SESSION_TOKEN=IQoJb3JpZ2luX2Vj...", "IQoJb3JpZ2luX2Vj" + "A".repeat(200), "aws_session_token = <IQoJb3JpZ2luX2Vj...>"],
+  },
   private_key_base64: {
     secrets: (r) => [
       Buffer.from("-----BEGIN RSA PRIVATE" + " KEY-----\n" + b64(r, 600).replace(/(.{64})/g, "$1\n") + "\n-----END RSA PRIVATE" + " KEY-----\n").toString("base64"),
