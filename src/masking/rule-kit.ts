@@ -25,6 +25,12 @@ export interface Rule {
    * in prose and code.
    */
   keywordContext?: string;
+  /**
+   * Chars of the token before its keyword (Azure's `abc8` of `abc8Q~…`): nothing marks them as a
+   * token's start, so on a stream cut inside them they go out before the keyword arrives (the
+   * rest is masked). 0 or absent for a token that starts with its keyword.
+   */
+  lead?: number;
   /** The regex tried at a keyword (regexRule's source), for `warden mask --rules`. */
   pattern?: string;
   /** The pattern's flags besides the sticky `y` ("i": the pattern ignores case; the keywords are still literal). */

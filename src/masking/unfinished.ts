@@ -7,8 +7,8 @@ import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP }
 import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** `%`: tokens in a URL query are URL-encoded (a SAS signature's %2B, %2F, %3D). */
-const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=%]`;
+/** `%`: tokens in a URL query are URL-encoded (a SAS signature's %2B, %2F, %3D); `~`: Azure's client secrets. */
+const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=%~]`;
 /** The prefix tokens' keywords: each followed by token chars to the end, or 3+ of its first chars at the very end. */
 const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatMap((r) => r.keywords);
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];

@@ -79,7 +79,7 @@ function backRule(
   opts: { family: string; note?: string; keep?: boolean; keywordContext?: string },
 ): Rule {
   const rule = regexRule(name, keywords, source, accept, { ...opts, prefix: !opts.keep });
-  return { ...rule, find: (text, at) => (at < back ? null : rule.find(text, at - back)) };
+  return { ...rule, lead: back, find: (text, at) => (at < back ? null : rule.find(text, at - back)) };
 }
 
 /**
@@ -206,7 +206,7 @@ export const CLOUD_RULES: readonly Rule[] = [
     note: "hvs./hvb./hvr. tokens; legacy s./b. tokens under VAULT_TOKEN or X-Vault-Token",
   }),
   // Terraform Cloud / Enterprise API tokens: <14-char id>.atlasv1.<60-70 chars> (gitleaks' hashicorp-tf-api-token).
-  backRule("terraform_cloud", ["sv1."], 19, String.raw`${B}[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}${END}`, (s) => randomEnough(s.slice(23), 3.5), {
+  backRule("terraform_cloud", [".atlasv1."], 14, String.raw`${B}[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}${END}`, (s) => randomEnough(s.slice(23), 3.5), {
     family: "HashiCorp Terraform Cloud",
   }),
 
@@ -229,7 +229,7 @@ export const CLOUD_RULES: readonly Rule[] = [
     family: "Doppler",
   }),
   // Service account tokens: ops_ + base64 of a JSON object (gitleaks' 1password-service-account-token).
-  backRule("onepassword_service_account", ["eyJ"], 4, String.raw`${B}ops_eyJ[A-Za-z0-9+/]{250,8192}={0,3}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "1Password" }),
+  regexRule("onepassword_service_account", ["ops_eyJ"], String.raw`${B}ops_eyJ[A-Za-z0-9+/]{250,8192}={0,3}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "1Password" }),
   // Secret keys: A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX (gitleaks' 1password-secret-key).
   regexRule("onepassword_secret_key", ["A3-"], String.raw`${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![A-Za-z0-9])`, (s) => randomAlnumUpper(s.slice(3)), { family: "1Password" }),
   // Long-lived keys (ABSK + base64 of BedrockAPIKey-…) and short-lived ones (bedrock-api-key- +
