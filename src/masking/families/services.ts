@@ -46,7 +46,9 @@ interface Named {
   note: string;
 }
 
-const NAME_CHAR = /[A-Za-z0-9_.-]/;
+/** The chars of a name, by char code: `[A-Za-z0-9_.-]`. */
+const NAME_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") NAME_CHAR[c.charCodeAt(0)] = 1;
 /** The named providers, in one regex tried on the identifier before a secret word (group i+1: NAMED[i]). */
 let namedAny: RegExp | null = null;
 let lastText = "";
@@ -64,9 +66,9 @@ function providerAt(text: string, at: number): number {
   lastAt = at;
   lastProvider = -1;
   let from = at;
-  while (from > at - 40 && from > 0 && NAME_CHAR.test(text[from - 1]!)) from--;
+  while (from > at - 40 && from > 0 && NAME_CHAR[text.charCodeAt(from - 1)] === 1) from--;
+  if (at - from < 2) return -1; // shorter than any provider's name
   from += escapeEnd(text, from, at);
-  if (from === at) return -1;
   lastBefore = text.slice(from, at);
   const m = namedAny!.exec(lastBefore);
   if (m) lastProvider = m.slice(1).findIndex((g) => g !== undefined);
@@ -175,15 +177,13 @@ export const SERVICE_RULES: readonly Rule[] = [
     keywordContext: String.raw`(?=[AEIMQUYcgk][w-z0-5](?:${DISCORD_ID}){4})`,
   }),
   // The webhook's id stays readable; its token is the secret.
-  fromBefore(
-    regexRule("discord", ["discord.com/api/webhooks/", "discordapp.com/api/webhooks/"], String.raw`((?<![A-Za-z0-9.-])(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/)[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), {
-      ...FAMILY("Discord", "webhook URLs: the token after the id"),
-      keep: true,
-      prefix: true,
-    }),
-    7,
-    /[a-z.]/,
-  ),
+  // The host and path before the keyword are checked behind it: `webhooks/` starts with a char
+  // the scan has anyway (see fromBefore).
+  regexRule("discord", ["webhooks/"], String.raw`(?<=(?<![A-Za-z0-9.-])(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/)(webhooks\/[0-9]{17,20}\/)[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), {
+    ...FAMILY("Discord", "webhook URLs: the token after the id"),
+    keep: true,
+    prefix: true,
+  }),
   // `<bot id>:AA<33 chars>`: the secret part always starts with AA (gitleaks asks for an A and a
   // name saying telegram; the AA and the exact length say enough without one).
   fromBefore(
@@ -260,7 +260,7 @@ export const SERVICE_RULES: readonly Rule[] = [
   regexRule("contentful", ["CFPAT-"], String.raw`${B}CFPAT-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s.slice(6), 4), FAMILY("Contentful", "personal access tokens (CFPAT-); delivery tokens under a name like CONTENTFUL_ACCESS_TOKEN")),
   // Admin and write keys; a search-only key is public (it ships in web pages).
   fromBefore(regexRule("frameio", ["-u-"], String.raw`${B}fio-u-[A-Za-z0-9_=-]{64}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s.slice(6), 4), FAMILY("Frame.io")), 3, /[fio]/),
-  regexRule("duffel", ["duffel_test_", "duffel_live_"], String.raw`${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s.slice(12), 4), FAMILY("Duffel")),
+  fromBefore(regexRule("duffel", ["_test_", "_live_"], String.raw`${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s.slice(12), 4), FAMILY("Duffel")), 6, /[a-z]/),
   regexRule("easypost", ["EZAK", "EZTK"], String.raw`${B}EZ[AT]K[A-Za-z0-9]{54}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 4), FAMILY("EasyPost", "production (EZAK) and test (EZTK) keys")),
   // Secret keys (FLWSECK-…-X, FLWSECK_TEST-…-X) and the encryption key (FLWSECK_TEST + 12 hex:
   // too short to judge by entropy, the prefix says enough).
@@ -273,10 +273,10 @@ export const SERVICE_RULES: readonly Rule[] = [
   regexRule("readme", ["rdme_"], String.raw`${B}rdme_[a-z0-9]{70}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(5), 4), FAMILY("ReadMe")),
   regexRule("prefect", ["pnu_"], String.raw`${B}pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("Prefect")),
   regexRule("shippo", ["shippo_live_", "shippo_test_"], String.raw`${B}shippo_(?:live|test)_[a-fA-F0-9]{40}(?![A-Za-z0-9])`, (s) => hex(s.slice(12)), FAMILY("Shippo")),
-  regexRule("dynatrace", ["dt0c01."], String.raw`${B}dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(32), 4), FAMILY("Dynatrace")),
+  fromBefore(regexRule("dynatrace", ["0c01."], String.raw`${B}dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(32), 4), FAMILY("Dynatrace")), 2, /[dt]/),
   fromBefore(
-    regexRule("maxmind", ["mmk"], String.raw`${B}[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9])`, (s) => rnd(s.slice(7, 36), 3.5), { ...FAMILY("MaxMind", "license keys (…_mmk)"), prefix: false }),
-    37,
+    regexRule("maxmind", ["_mmk"], String.raw`${B}[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9])`, (s) => rnd(s.slice(7, 36), 3.5), { ...FAMILY("MaxMind", "license keys (…_mmk)"), prefix: false }),
+    36,
     /[A-Za-z0-9_]/,
   ),
   regexRule("mapbox", ["sk.eyJ"], String.raw`${B}sk\.eyJ[A-Za-z0-9_-]{40,300}\.[A-Za-z0-9_-]{20,40}(?![A-Za-z0-9_-])`, (s) => randomEnough(s, 4), FAMILY("Mapbox", "secret tokens (sk.eyJ…; pk. tokens are public)")),
