@@ -22,7 +22,7 @@ export const SERVICES_EXAMPLES: Examples = {
       "xo" + `xo-${r.chars(10, A.digits)}-${r.chars(11, A.digits)}-${r.chars(12, A.digits)}-${hex(r, 32)}`,
       "xo" + `xr-${withDigit(r, alnum(r, 40))}`,
     ],
-    lookalikes: ["xapp-config-loader", "xoxo-hugs-and-kisses", "xapp-1-XXXXXXXXXXX-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    lookalikes: ["xapp-config-loader", "xoxo-hugs-and-kisses", "https://indieweb.org/images/3/35/2018-250-xoxo-indieweb-1.jpg", "xapp-1-XXXXXXXXXXX-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
   },
   discord: {
     secrets: (r) => [
