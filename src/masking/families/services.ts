@@ -248,7 +248,7 @@ export const SERVICE_RULES: readonly Rule[] = [
   }),
   // Access tokens are base64 of `tok:…`.
   fromBefore(regexRule("intercom", ["G9rO"], String.raw`${B}dG9rO[g-v][A-Za-z0-9+/]{40,80}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), FAMILY("Intercom", "access tokens (base64 of tok:…)")), 1, /d/),
-  regexRule("new_relic", ["NRAK-", "NRJS-", "NRII-"], String.raw`${B}(?:NRAK-[A-Z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])`, (s) => (s.startsWith("NRJS-") ? hex(s.slice(5)) : randomEnough(s.slice(5), 3)), FAMILY("New Relic", "user (NRAK-), browser (NRJS-) and insert (NRII-) keys")),
+  regexRule("new_relic", ["NRAK-", "NRJS-", "NRII-"], String.raw`${B}(?:NRAK-[A-Za-z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])`, (s) => (s.startsWith("NRJS-") ? hex(s.slice(5)) : randomEnough(s.slice(5), 3)), FAMILY("New Relic", "user (NRAK-), browser (NRJS-) and insert (NRII-) keys")),
   regexRule("segment", ["sgp_"], String.raw`${B}sgp_[A-Za-z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 4), FAMILY("Segment", "public API tokens (sgp_)")),
   // App-only bearer tokens: 22 A's (URL-encoded: %2B, %3D) then the token.
   regexRule("twitter", ["AAAAAAAAAAAAAAAAAAAAA"], String.raw`${B}A{21,22}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9%])`, (s) => {
@@ -264,7 +264,7 @@ export const SERVICE_RULES: readonly Rule[] = [
   regexRule("easypost", ["EZAK", "EZTK"], String.raw`${B}EZ[AT]K[A-Za-z0-9]{54}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 4), FAMILY("EasyPost", "production (EZAK) and test (EZTK) keys")),
   // Secret keys (FLWSECK-…-X, FLWSECK_TEST-…-X) and the encryption key (FLWSECK_TEST + 12 hex:
   // too short to judge by entropy, the prefix says enough).
-  regexRule("flutterwave", ["FLWSECK"], String.raw`${B}FLWSECK(?:_TEST)?(?:-[a-fA-F0-9]{32}-X|-?[a-fA-F0-9]{12})(?![A-Za-z0-9])`, (s) => (s.endsWith("-X") ? hex(s.slice(-34, -2)) : !placeholder(s)), FAMILY("Flutterwave", "secret keys (FLWSECK…) and encryption keys")),
+  regexRule("flutterwave", ["FLWSECK"], String.raw`${B}FLWSECK(?:_TEST)?(?:-[A-Za-z0-9]{32}-X|-?[a-fA-F0-9]{12})(?![A-Za-z0-9])`, (s) => (s.endsWith("-X") ? hex(s.slice(-34, -2)) : !placeholder(s)), FAMILY("Flutterwave", "secret keys (FLWSECK…) and encryption keys")),
   // live_ starts many names: only 40 mixed chars (GoCardless' length).
   regexRule("gocardless", ["live_"], String.raw`${B}live_[A-Za-z0-9_=-]{40}(?![A-Za-z0-9_=-])`, (s) => rnd(s.slice(5), 4), {
     ...FAMILY("GoCardless", "live access tokens (live_ + 40 chars)"),
@@ -281,10 +281,10 @@ export const SERVICE_RULES: readonly Rule[] = [
   ),
   regexRule("mapbox", ["sk.eyJ"], String.raw`${B}sk\.eyJ[A-Za-z0-9_-]{40,300}\.[A-Za-z0-9_-]{20,40}(?![A-Za-z0-9_-])`, (s) => randomEnough(s, 4), FAMILY("Mapbox", "secret tokens (sk.eyJ…; pk. tokens are public)")),
   // AI providers with a prefix of their own (Anthropic, OpenAI and Hugging Face are in rules.ts).
-  regexRule("replicate", ["r8_"], String.raw`${B}r8_[A-Za-z0-9]{37}(?![A-Za-z0-9])`, (s) => rnd(s.slice(3), 4), FAMILY("Replicate")),
+  regexRule("replicate", ["r8_"], String.raw`${B}r8_[A-Za-z0-9_-]{37}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(3), 4), FAMILY("Replicate")),
   regexRule("groq", ["gsk_"], String.raw`${B}gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("Groq")),
   regexRule("perplexity", ["pplx-"], String.raw`${B}pplx-[A-Za-z0-9]{48}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(5), 4), FAMILY("Perplexity")),
-  regexRule("xai", ["xai-"], String.raw`${B}xai-[A-Za-z0-9]{80}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("xAI")),
+  regexRule("xai", ["xai-"], String.raw`${B}xai-[A-Za-z0-9_]{80}(?![A-Za-z0-9_])`, (s) => rnd(s.slice(4), 4), FAMILY("xAI")),
   // sk- + 32 lower-case hex: OpenAI's rule asks for mixed case, which these lack.
   regexRule("deepseek", ["sk-"], String.raw`${B}sk-[a-f0-9]{32}(?![A-Za-z0-9_-])`, (s) => hex(s.slice(3)), FAMILY("DeepSeek", "sk- + 32 hex")),
   regexRule("openrouter", ["sk-or-v1-"], String.raw`${B}sk-or-v1-[a-f0-9]{64}(?![A-Za-z0-9])`, (s) => hex(s.slice(9)), FAMILY("OpenRouter")),

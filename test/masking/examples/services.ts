@@ -246,7 +246,7 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbGV4YW1wbGUifQ.public", "sk.eyJ1IjoiZXhhbXBsZSJ9"],
   },
   replicate: {
-    secrets: (r) => ["r8" + `_${alnum(r, 37)}`],
+    secrets: (r) => ["r8" + `_${b64url(r, 37)}`],
     lookalikes: ["r8_model_version", "r8_" + "x".repeat(37)],
   },
   groq: {
