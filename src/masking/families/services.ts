@@ -5,8 +5,11 @@
 import { classChanges, entropy, placeholder, randomEnough } from "../allowlist.js";
 import { B, regexRule, type Rule } from "../rule-kit.js";
 
-/** A hex body: random hex of 32 chars has ~3.8 bits per char, of 12 ~3.2; `0123…` and `deadbeef…` repeats fall short. */
-const hex = (s: string) => randomEnough(s, s.length < 16 ? 2 : s.length < 24 ? 2.5 : 3);
+/**
+ * A hex body: random hex of 32 chars has ~3.8 bits per char (3 or less about once in a
+ * thousand), of 12 ~3.2; `deadbeef…` repeats and `0000…` fall short.
+ */
+const hex = (s: string) => randomEnough(s, s.length < 16 ? 2 : s.length < 24 ? 2.5 : 2.8);
 /**
  * A random-looking body of letters (and digits): both cases, changing class (not `ABCDEFabcdef`),
  * high entropy. Not `mixed`: a random body of 22 chars lacks a digit
@@ -169,6 +172,21 @@ const NAMED: readonly Named[] = [
   { id: "lob", family: "Lob", name: "(?<![a-z])lob(?![a-z])", value: "(?:live|test)_[a-f0-9]{35}", end: "[A-Za-z0-9]", accept: (s) => hex(s.slice(5)), note: "API keys (live_/test_ + 35 hex) under a name like LOB_API_KEY" },
   { id: "mistral", family: "Mistral AI", name: "mistral", value: "[A-Za-z0-9]{32}", end: "[A-Za-z0-9]", accept: (s) => rnd(s), note: "API keys (32 chars) under a name like MISTRAL_API_KEY" },
   { id: "cohere", family: "Cohere", name: "cohere|^co_(?:api_)?$", value: "[A-Za-z0-9]{40}", end: "[A-Za-z0-9]", accept: (s) => rnd(s), note: "API keys (40 chars) under a name like COHERE_API_KEY or CO_API_KEY" },
+  // Apps' secrets of gitleaks' list, only under their provider's name.
+  { id: "discord", family: "Discord", name: "discord", value: "[A-Za-z0-9_-]{32}", end: "[A-Za-z0-9_-]", accept: (s) => rnd(s), note: "client secrets (32 chars) under a name like DISCORD_CLIENT_SECRET" },
+  { id: "meta", family: "Meta", name: "facebook|^fb_|instagram", value: "[0-9a-f]{32}", end: "[A-Za-z0-9]", accept: (s) => hex(s), note: "app secrets (32 hex) under a name like FACEBOOK_APP_SECRET" },
+  { id: "plaid", family: "Plaid", name: "plaid", value: "[0-9a-f]{30}", end: "[A-Za-z0-9]", accept: (s) => hex(s), note: "secrets (30 hex) under a name like PLAID_SECRET" },
+  // API key (25), API secret (50), access token (<user id>-<chars>), access token secret (45).
+  { id: "twitter", family: "Twitter / X", name: "twitter", value: "[0-9]{15,25}-[A-Za-z0-9]{20,40}|[A-Za-z0-9]{50}|[A-Za-z0-9]{45}|[A-Za-z0-9]{25}", end: "[A-Za-z0-9-]", accept: (s) => rnd(s.slice(s.indexOf("-") + 1), 3.5), note: "API keys and secrets, access tokens and their secrets under a name like TWITTER_API_SECRET" },
+  { id: "linkedin", family: "LinkedIn", name: "linked[_-]?in", value: "[A-Za-z0-9]{16}", end: "[A-Za-z0-9]", accept: (s) => rnd(s, 3), note: "client secrets (16 chars) under a name like LINKEDIN_CLIENT_SECRET" },
+  { id: "mattermost", family: "Mattermost", name: "mattermost", value: "[a-z0-9]{26}", end: "[A-Za-z0-9]", accept: (s) => /[0-9]/.test(s) && /[a-z]/.test(s) && randomEnough(s, 3.5), note: "access tokens (26 chars) under a name like MATTERMOST_TOKEN" },
+  { id: "messagebird", family: "MessageBird (Bird)", name: "message[_-]?bird", value: "[A-Za-z0-9]{25}", end: "[A-Za-z0-9]", accept: (s) => rnd(s, 3.5), note: "API keys (25 chars) under a name like MESSAGEBIRD_API_KEY" },
+  { id: "sendbird", family: "Sendbird", name: "sendbird", value: "[0-9a-f]{40}", end: "[A-Za-z0-9]", accept: (s) => hex(s), note: "API tokens (40 hex) under a name like SENDBIRD_API_TOKEN" },
+  { id: "squarespace", family: "Squarespace", name: "squarespace", value: UUID, end: "[A-Za-z0-9-]", accept: (s) => uuidKey(s), note: "API keys (a UUID) under a name like SQUARESPACE_API_KEY" },
+  { id: "meraki", family: "Cisco Meraki", name: "meraki", value: "[0-9a-f]{40}", end: "[A-Za-z0-9]", accept: (s) => hex(s), note: "API keys (40 hex) under a name like MERAKI_API_KEY" },
+  { id: "sumologic", family: "Sumo Logic", name: "sumo", value: "[A-Za-z0-9]{64}", end: "[A-Za-z0-9]", accept: (s) => rnd(s), note: "access keys (64 chars) under a name like SUMO_ACCESS_KEY" },
+  { id: "freshdesk", family: "Freshdesk", name: "freshdesk", value: "[A-Za-z0-9]{20}", end: "[A-Za-z0-9]", accept: (s) => rnd(s, 3.2), note: "API keys (20 chars) under a name like FRESHDESK_API_KEY" },
+  { id: "rapidapi", family: "RapidAPI", name: "rapid[_-]?api", value: "[A-Za-z0-9_-]{50}", end: "[A-Za-z0-9_-]", accept: (s) => rnd(s), note: "keys (50 chars) under a name like RAPIDAPI_KEY or X-RapidAPI-Key" },
 ];
 
 export const SERVICE_RULES: readonly Rule[] = [

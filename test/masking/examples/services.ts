@@ -30,8 +30,9 @@ export const SERVICES_EXAMPLES: Examples = {
       `${Buffer.from(snowflake(r)).toString("base64url")}.${b64url(r, 6)}.${b64url(r, 27)}`,
       "https://disc" + `ord.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
       "https://disc" + `ordapp.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
+      b64url(r, 32),
     ].map((s) => (s.startsWith("https://") ? s.slice(s.lastIndexOf("/") + 1) : s)),
-    around: (s) => (!s.includes(".") ? `curl -X POST https://discord.com/api/webhooks/123456789012345678/${s} -d @msg.json` : s),
+    around: (s) => (s.length === 32 ? `DISCORD_CLIENT_SECRET=${s}` : !s.includes(".") ? `curl -X POST https://discord.com/api/webhooks/123456789012345678/${s} -d @msg.json` : s),
     lookalikes: [
       "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
       "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2",
@@ -91,7 +92,8 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["EAAAAAAAAAAAAA", "sq0atp-xxxxxxxxxxxxxxxxxxxxxx", "sq0idp-AbCdEf1234567890AbCdEf"],
   },
   meta: {
-    secrets: (r) => ["EA" + `A${r.pick(["B", "C", "G", "J", "M"])}${alnum(r, r.int(120, 220))}`],
+    secrets: (r) => ["EA" + `A${r.pick(["B", "C", "G", "J", "M"])}${alnum(r, r.int(120, 220))}`, hex(r, 32)],
+    around: (s) => (s.length === 32 ? `facebook_app_secret = "${s}"` : s),
     lookalikes: ["EAAC short", "EASY", "eaaaC0b75a9329fded2ffa9a02b47e0117831b82", "checksum: eaac4cf978b6fbd480f1092cab8b233c9b949bcabfc9b598dd79a758f7243c28765ef7639c876fa72940dac687181b35486ea01ff7df3e65ce3848c64822c581"],
   },
   mailchimp: {
@@ -126,7 +128,8 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["access_token$production$merchantid$accesstoken", "access_token$sandbox$xxxxxxxxxxxxxxxx$00000000000000000000000000000000"],
   },
   plaid: {
-    secrets: (r) => [`access-sandbox-${uuid(r)}`, `access-production-${uuid(r)}`],
+    secrets: (r) => [`access-sandbox-${uuid(r)}`, `access-production-${uuid(r)}`, hex(r, 30)],
+    around: (s) => (s.length === 30 ? `PLAID_SECRET=${s}` : s),
     lookalikes: ["access-sandbox-00000000-0000-0000-0000-000000000000", "access-production-de3ce8ef-33f8-452c", "access-development-mode"],
   },
   dropbox: {
@@ -170,7 +173,8 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["TWITCH_CHANNEL=somechannelname", "twitch_secret: abcdefghijklmnopqrstuvwxyzabcd"],
   },
   twitter: {
-    secrets: (r) => ["A".repeat(22) + `${alnum(r, 25)}%2B${alnum(r, 25)}%3D${alnum(r, 40)}`, "A".repeat(22) + alnum(r, 90)],
+    secrets: (r) => ["A".repeat(22) + `${alnum(r, 25)}%2B${alnum(r, 25)}%3D${alnum(r, 40)}`, "A".repeat(22) + alnum(r, 90), alnum(r, 25), alnum(r, 50), alnum(r, 45), `${r.chars(19, A.digits)}-${alnum(r, 30)}`],
+    around: (s) => (s.startsWith("AAAA") ? s : s.length === 25 ? `TWITTER_API_KEY=${s}` : s.length === 50 ? `twitter_api_secret: "${s}"` : s.length === 45 ? `TWITTER_ACCESS_TOKEN_SECRET=${s}` : `TWITTER_ACCESS_TOKEN=${s}`),
     lookalikes: ["A".repeat(100), "A".repeat(22) + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=="],
   },
   typeform: {
@@ -285,6 +289,51 @@ export const SERVICES_EXAMPLES: Examples = {
     secrets: (r) => [alnum(r, 32)],
     around: (s) => `MISTRAL_API_KEY=${s}`,
     lookalikes: ["MISTRAL_MODEL=mistral-large-latest", "mistral_api_key = os.environ['MISTRAL_API_KEY']"],
+  },
+  linkedin: {
+    secrets: (r) => [alnum(r, 16)],
+    around: (s) => `LINKEDIN_CLIENT_SECRET=${s}`,
+    lookalikes: ["LINKEDIN_CLIENT_ID=77abcdefgh1234", "linkedin_profile_url: https://www.linkedin.com/in/someone"],
+  },
+  mattermost: {
+    secrets: (r) => [withDigit(r, r.chars(26, A.lower + A.digits))],
+    around: (s) => `MATTERMOST_TOKEN=${s}`,
+    lookalikes: ["MATTERMOST_URL=https://chat.example.com", "mattermost_token: mattermosttokenplaceholder"],
+  },
+  messagebird: {
+    secrets: (r) => [alnum(r, 25)],
+    around: (s) => `MESSAGEBIRD_API_KEY=${s}`,
+    lookalikes: ["MESSAGEBIRD_ORIGINATOR=MyCompany", "messagebird_api_key: process.env.MESSAGEBIRD_KEY"],
+  },
+  sendbird: {
+    secrets: (r) => [hex(r, 40)],
+    around: (s) => `SENDBIRD_API_TOKEN=${s}`,
+    lookalikes: ["SENDBIRD_APP_ID=9DA1B1F4-0BE6-4DA8-82C5-2E81DAB56F23", "sendbird_api_token = " + "0".repeat(40)],
+  },
+  squarespace: {
+    secrets: (r) => [uuid(r)],
+    around: (s) => `SQUARESPACE_API_KEY=${s}`,
+    lookalikes: [`SQUARESPACE_SITE_ID=${FIXED_UUID}`, "SQUARESPACE_API_KEY=00000000-0000-0000-0000-000000000000"],
+  },
+  meraki: {
+    secrets: (r) => [hex(r, 40)],
+    around: (s) => `MERAKI_DASHBOARD_API_KEY=${s}`,
+    lookalikes: ["MERAKI_ORG_ID=123456", "meraki_api_key = " + "f".repeat(40)],
+  },
+  sumologic: {
+    secrets: (r) => [alnum(r, 64)],
+    around: (s) => `SUMO_ACCESS_KEY=${s}`,
+    lookalikes: ["SUMO_ACCESS_ID=suABCDEFGHIJKL", "sumo_endpoint = https://api.sumologic.com/api/"],
+  },
+  freshdesk: {
+    secrets: (r) => [alnum(r, 20)],
+    around: (s) => `FRESHDESK_API_KEY=${s}`,
+    lookalikes: ["FRESHDESK_DOMAIN=mycompany.freshdesk.com", "freshdesk_api_key = xxxxxxxxxxxxxxxxxxxx"],
+  },
+  rapidapi: {
+    secrets: (r) => [b64url(r, 50), b64url(r, 50)],
+    around: (s) => (s.charCodeAt(0) % 2 ? `X-RapidAPI-Key: ${s}` : `RAPIDAPI_KEY=${s}`),
+    lookalikes: ["X-RapidAPI-Host: example.p.rapidapi.com", "RAPIDAPI_KEY=<your-rapidapi-key>"],
   },
   cohere: {
     secrets: (r) => [alnum(r, 40), alnum(r, 40)],
