@@ -202,6 +202,12 @@ export const SERVICE_RULES: readonly Rule[] = [
     keep: true,
     prefix: true,
   }),
+  // Incoming webhooks: everything after webhookb2/ (tenant, ids and the 32-hex key) is the secret.
+  regexRule("microsoft_teams_webhook", ["webhookb2/"], String.raw`(?<=\.webhook\.office\.com\/)(webhookb2\/)${UUID}@${UUID}\/IncomingWebhook\/[0-9a-f]{32}\/${UUID}(?:\/[A-Za-z0-9_-]{10,100})?(?![A-Za-z0-9_-])`, (s) => hex(s.slice(s.indexOf("IncomingWebhook/") + 16, s.indexOf("IncomingWebhook/") + 48)), {
+    ...FAMILY("Microsoft Teams", "incoming webhook URLs: the path after webhookb2/"),
+    keep: true,
+    prefix: true,
+  }),
   // `<bot id>:AA<33 chars>`: the secret part always starts with AA (gitleaks asks for an A and a
   // name saying telegram; the AA and the exact length say enough without one).
   fromBefore(

@@ -40,6 +40,11 @@ export const SERVICES_EXAMPLES: Examples = {
       "https://discord.com/api/webhooks/123456789012345678/your-webhook-token-here",
     ],
   },
+  microsoft_teams_webhook: {
+    secrets: (r) => [`${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}`, `${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}/V2${b64url(r, 40)}`],
+    around: (s) => `curl -H 'Content-Type: application/json' -d @card.json https://contoso.webhook.office.com/webhookb2/${s}`,
+    lookalikes: ["https://contoso.webhook.office.com/webhookb2/", "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook"],
+  },
   telegram_bot_token: {
     secrets: (r) => Array.from({ length: 3 }, () => `${r.chars(1, "123456789")}${r.chars(r.int(7, 9), A.digits)}:AA${b64url(r, 33)}`),
     around: (s) => (s.length % 2 === 0 ? `curl https://api.telegram.org/bot${s}/getMe` : `TELEGRAM_BOT_TOKEN=${s}`),
