@@ -31,6 +31,12 @@ export interface Rule {
    * rest is masked). 0 or absent for a token that starts with its keyword.
    */
   lead?: number;
+  /**
+   * For a token whose secret comes before its keyword (a Mailchimp key's 32 hex before `-us6`):
+   * a regex (source) for a text's end that may be such a token still arriving, held back on a
+   * stream as a prefix is. Only so much of it as `lead` says may go out before it matches.
+   */
+  partial?: string;
   /** The regex tried at a keyword (regexRule's source), for `warden mask --rules`. */
   pattern?: string;
   /** The pattern's flags besides the sticky `y` ("i": the pattern ignores case; the keywords are still literal). */
@@ -61,13 +67,14 @@ export function regexRule(
   keywords: readonly string[],
   source: string,
   accept: (secret: string, m: RegExpExecArray, text: string) => boolean | string,
-  opts: { family: string; note?: string; keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string },
+  opts: { family: string; note?: string; keep?: boolean; flags?: string; prefix?: boolean; keywordContext?: string; partial?: string },
 ): Rule {
   const re = new RegExp(source, (opts.flags ?? "") + "y");
   return {
     name,
     family: opts.family,
     note: opts.note,
+    partial: opts.partial,
     pattern: source,
     flags: opts.flags ?? "",
     keep: opts.keep ?? false,

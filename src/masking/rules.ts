@@ -23,10 +23,12 @@ export type { Rule, Span } from "./rule-kit.js";
 /**
  * Recorded with every row masked by these rules; rows masked under an older version are rescanned
  * in the background. BUMP IT whenever any rule, keyword or allowlist (allowlist.ts,
- * private-key.ts) changes. 1 was the first set of 7 rules; 3 added passwords (a lower bar under
- * password-like names, command-line flags) and tokens split by terminal escape sequences.
+ * private-key.ts, families/) changes. 1 was the first set of 7 rules; 3 added passwords (a lower
+ * bar under password-like names, command-line flags) and tokens split by terminal escape
+ * sequences; 4 the provider families (families/), every assignment form (contexts.ts), and what
+ * the leading scanners leave alone (allowlist.ts).
  */
-export const RULES_VERSION = 3;
+export const RULES_VERSION = 4;
 
 /**
  * An assignment's whole name: the identifier chars before the keyword too (`GITHUB_` of
@@ -185,7 +187,9 @@ export const RULES: readonly Rule[] = [
   regexRule("gitlab", GITLAB, String.raw`${B}(?:gl(?:pat|dt|rt|ptt|ft|imt|agent|soat|cbt|oas|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,2}|GR1348941[A-Za-z0-9_-]{20,300})`, (s) => randomEnough(s), { family: "GitLab" }),
   // The webhook's path is the secret: the host stays readable.
   regexRule("slack_webhook", ["hooks.slack.com"], String.raw`(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_]{6,64}(?:\/[A-Za-z0-9_-]{4,64}){1,4}`, (s) => randomEnough(s), { family: "Slack", keep: true, prefix: true }),
-  regexRule("slack", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe"], String.raw`${B}(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-)[A-Za-z0-9-]{10,300}`, (s) => /[0-9]/.test(s) && randomEnough(s, 2.5), { family: "Slack" }),
+  // Bot, user, app-level (xapp-1-…), legacy workspace (xoxa-, xoxr-), legacy (xoxs-, and xoxo-
+  // in its own shape only: `2018-250-xoxo-indieweb` is a file name) and config tokens.
+  regexRule("slack", ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe", "xapp-"], String.raw`${B}(?:(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-|xapp-)[A-Za-z0-9-]{10,300}|xoxo-[0-9]{6,16}-[0-9]{6,16}-[0-9]{6,16}-[A-Za-z0-9]{16,64})`, (s) => /[0-9]/.test(s) && randomEnough(s, 2.5), { family: "Slack" }),
   regexRule("anthropic", ["sk-"], String.raw`${B}sk-ant-[A-Za-z0-9_-]{20,300}`, (s) => randomEnough(s), { family: "Anthropic" }),
   // sk-, sk-proj-, sk-svcacct-, sk-admin-; a key with the T3BlbkFJ marker whatever it looks like.
   regexRule("openai", ["sk-"], String.raw`${B}sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,400}`, (s) => !placeholder(s) && (s.includes("T3BlbkFJ") || (mixed(s) && entropy(s) >= 3.5)), { family: "OpenAI" }),

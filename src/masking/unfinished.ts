@@ -7,14 +7,19 @@ import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP }
 import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** `%`: tokens in a URL query are URL-encoded (a SAS signature's %2B, %2F, %3D); `~`: Azure's client secrets. */
-const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=%~]`;
+/**
+ * `%`: tokens in a URL query are URL-encoded (a SAS signature's %2B, %2F, %3D); `~`: Azure's
+ * client secrets; `@`: a Teams webhook's path (<group>@<tenant>/...); `$`: Braintree's tokens.
+ */
+const TOKEN_CHARS = String.raw`[A-Za-z0-9_\-./+=%~@$]`;
 /** The prefix tokens' keywords: each followed by token chars to the end, or 3+ of its first chars at the very end. */
 const PREFIXES = RULES.filter((r) => r.prefix && r.name !== "private_key").flatMap((r) => r.keywords);
 const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.max(0, p.length - 3) }, (_, i) => p.slice(0, 3 + i))))];
 /** A key block's header still arriving: `---`, `-----BEG`, `-----BEGIN RSA PRIV`. */
 const KEY_HEADER_START = String.raw`(?<![A-Za-z0-9-])-{3,5}|-----B[A-Z]{0,4}|-----BEGIN [A-Z0-9 ]{0,60}-{0,4}`;
-const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${PARTIALS.map(escape).join("|")}|${KEY_HEADER_START})$`);
+/** Tokens whose secret comes before their keyword, still arriving (Rule.partial). */
+const BEFORE_KEYWORD = RULES.flatMap((r) => (r.partial ? [r.partial] : []));
+const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${[...PARTIALS.map(escape), ...BEFORE_KEYWORD].join("|")}|${KEY_HEADER_START})$`);
 /**
  * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag
  * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`), a Dockerfile's `ENV API_KEY ab…`, a session
