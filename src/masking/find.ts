@@ -92,13 +92,21 @@ export function findRules(text: string, index: KeywordIndex = RULE_INDEX): Match
   let candidates: Match[] | null = null;
   const add = (span: Span, rule: Rule) => (candidates ??= []).push({ start: span.start, end: span.end, rule: span.rule ?? rule.name });
   // Keywords may overlap ("SECRET_KEY": both are visited).
-  index.each(text, (keyword, at) => {
-    for (const rule of index.rulesAt(keyword)) {
+  const attempt = (rules: readonly Rule[], at: number) => {
+    for (const rule of rules) {
       if (rule.findAll) for (const span of rule.findAll(text, at)) add(span, rule);
       else {
         const span = rule.find(text, at);
         if (span) add(span, rule);
       }
+    }
+  };
+  index.each(text, (keyword, at) => {
+    const { plain, gated } = index.triesAt(keyword);
+    attempt(plain, at);
+    for (const g of gated) {
+      const rules = g.byKey.get(g.which(text, at));
+      if (rules) attempt(rules, at);
     }
   });
   return candidates;

@@ -17,6 +17,25 @@ export interface KeywordIndex {
   each(text: string, visit: (keyword: string, at: number) => void): void;
   /** For a keyword found, the rules to try there: those with it or with a keyword it starts with. */
   rulesAt(keyword: string): readonly Rule[];
+  /** The same rules for trying: those without a gate, and the gated ones by gate (Rule.gate). */
+  triesAt(keyword: string): Tries;
+}
+
+export interface Tries {
+  plain: readonly Rule[];
+  gated: ReadonlyArray<{ which: (text: string, at: number) => unknown; byKey: ReadonlyMap<unknown, readonly Rule[]> }>;
+}
+
+const NO_TRIES: Tries = { plain: [], gated: [] };
+
+function tries(rules: readonly Rule[]): Tries {
+  const gated = new Map<(text: string, at: number) => unknown, Map<unknown, Rule[]>>();
+  for (const r of rules) {
+    if (!r.gate) continue;
+    const byKey = gated.get(r.gate.which) ?? gated.set(r.gate.which, new Map()).get(r.gate.which)!;
+    byKey.set(r.gate.key, [...(byKey.get(r.gate.key) ?? []), r]);
+  }
+  return { plain: rules.filter((r) => !r.gate), gated: [...gated].map(([which, byKey]) => ({ which, byKey })) };
 }
 
 /** Pairs per native call; a text with more keyword occurrences is scanned in several calls. */
@@ -32,11 +51,13 @@ export function keywordIndex(rules: readonly Rule[]): KeywordIndex {
     return cs.has("") ? null : new RegExp(cs.size === 1 ? [...cs][0]! : `(?:${[...cs].join("|")})`, "y");
   });
   const byKeyword = new Map(keywords.map((k) => [k, rules.filter((r) => r.keywords.some((rk) => k.startsWith(rk)))]));
+  const triesBy = new Map([...byKeyword].map(([k, rs]) => [k, tries(rs)]));
   const set = native().kwCompile(keywords);
   // One per index (and thread: each worker loads its own copy of this module).
   const out = new Int32Array(2 + 2 * Math.max(OUT_PAIRS, keywords.length));
   return {
     rulesAt: (k) => byKeyword.get(k) ?? [],
+    triesAt: (k) => triesBy.get(k) ?? NO_TRIES,
     each(text, visit) {
       for (let from = 0; from >= 0; ) {
         native().kwScan(set, text, out, from);

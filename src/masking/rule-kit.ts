@@ -37,6 +37,13 @@ export interface Rule {
    * stream as a prefix is. Only so much of it as `lead` says may go out before it matches.
    */
   partial?: string;
+  /**
+   * Rules of providers known by the name a value is assigned to (`HUBSPOT_API_KEY=`) share a
+   * keyword (`KEY`) with dozens of others: `gate.which(text, at)` says, once per occurrence for
+   * every rule with the same `which`, whose name it is; the rule is tried only where that equals
+   * `gate.key` (keyword-index.ts). Most names are no provider's: one call dismisses them all.
+   */
+  gate?: { which: (text: string, at: number) => unknown; key: unknown };
   /** The regex tried at a keyword (regexRule's source), for `warden mask --rules`. */
   pattern?: string;
   /** The pattern's flags besides the sticky `y` ("i": the pattern ignores case; the keywords are still literal). */

@@ -7,6 +7,7 @@ import { regexRule } from "../../src/masking/rule-kit.js";
 import { keywordIndex, type KeywordIndex } from "../../src/masking/keyword-index.js";
 import type { Rule } from "../../src/masking/rule-kit.js";
 import { RULES, RULE_INDEX } from "../../src/masking/rules.js";
+import { findRules } from "../../src/masking/find.js";
 
 const rule = (name: string, keywords: string[], keywordContext?: string) => regexRule(name, keywords, "x", () => true, { family: "test", keywordContext });
 
@@ -72,6 +73,21 @@ describe("the keyword scan", () => {
     const got = found(text, keywordIndex([rule("a", ["token"], "(?==)"), rule("b", ["ghp_"])]));
     assert.equal(got.length, 10_001);
     assert.deepEqual(got.at(-1), [80_000, "ghp_"]);
+  });
+
+  it("tries gated rules only where their gate names them, asking the gate once per occurrence", () => {
+    let asked = 0;
+    const tried: string[] = [];
+    const which = (text: string, at: number) => (asked++, text.slice(at - 3, at));
+    const traced = (name: string, key?: string): Rule => ({
+      ...rule(name, ["KEY"]),
+      ...(key ? { gate: { which, key } } : {}),
+      find: () => (tried.push(name), null),
+    });
+    const index = keywordIndex([traced("plain"), traced("aws", "AWS"), traced("gcp", "GCP")]);
+    findRules("AWSKEY, GCPKEY, KEY", index);
+    assert.deepEqual(tried, ["plain", "aws", "plain", "gcp", "plain"]);
+    assert.equal(asked, 3);
   });
 
   it("refuses a keyword it cannot scan for (one char, or not ASCII)", () => {

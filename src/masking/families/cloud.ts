@@ -107,6 +107,7 @@ function namedRule(
     keywords: words,
     prefix: false,
     keywordContext: NAME_CONTEXT,
+    gate: { which: namesAProvider, key: true },
     find(text, at) {
       assignmentAt(text, at);
       if (lastValueAt < 0 || !provider.test(lastName)) return null;
@@ -116,6 +117,12 @@ function namedRule(
       return m && accept(m[0]) ? { start, end: start + m[0].length } : null;
     },
   };
+}
+
+/** Whether the assignment at `at` is named for any provider here: the gate of every named rule (Rule.gate). */
+function namesAProvider(text: string, at: number): boolean {
+  assignmentAt(text, at);
+  return lastValueAt >= 0 && PROVIDERS.test(lastName);
 }
 
 /** Any named rule's provider (each rule tests its own again): most names are no provider's, and are dismissed with one test. */

@@ -104,6 +104,7 @@ function namedRules(table: readonly Named[]): Rule[] {
       keywords: SECRET_WORDS,
       prefix: false,
       keywordContext: NAME_CONTEXT,
+      gate: { which: providerAt, key: i },
       find(text, at) {
         if (providerAt(text, at) !== i) return null;
         re.lastIndex = at;
