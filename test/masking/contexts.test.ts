@@ -8,23 +8,11 @@ import { describe, it } from "node:test";
 import { LineChecker } from "../../src/masking/check.js";
 import { maskText, StreamMasker } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
+import { seeded, SEED } from "./examples/rand.js";
 
-const SEED = Number(process.env.WD_MASK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const none = new SecretValues();
 const mask = (text: string) => maskText(text, none).text;
 
-function seeded(seed: number) {
-  let x = seed | 0;
-  const next = () => {
-    x = (x + 0x6d2b79f5) | 0; // mulberry32
-    let t = Math.imul(x ^ (x >>> 15), 1 | x);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const chars = (n: number, alphabet: string) => Array.from({ length: n }, () => alphabet[int(0, alphabet.length - 1)]).join("");
-  return { int, chars };
-}
 const rand = seeded(SEED);
 const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";

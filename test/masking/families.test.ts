@@ -10,27 +10,12 @@ import { CORE_EXAMPLES } from "./examples/core.js";
 import { CLOUD_EXAMPLES } from "./examples/cloud.js";
 import { CONTEXTS_EXAMPLES } from "./examples/contexts.js";
 import { SERVICES_EXAMPLES } from "./examples/services.js";
-import type { Examples, Rand, RuleExamples } from "./examples/types.js";
+import type { Examples, RuleExamples } from "./examples/types.js";
+import { seeded, SEED } from "./examples/rand.js";
 
 const EXAMPLES: Examples = { ...CORE_EXAMPLES, ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES, ...CONTEXTS_EXAMPLES };
-const SEED = Number(process.env.WD_MASK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const none = new SecretValues();
 
-function seeded(seed: number): Rand {
-  let x = seed | 0;
-  const next = () => {
-    x = (x + 0x6d2b79f5) | 0; // mulberry32
-    let t = Math.imul(x ^ (x >>> 15), 1 | x);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return {
-    int,
-    chars: (n, alphabet) => Array.from({ length: n }, () => alphabet[int(0, alphabet.length - 1)]).join(""),
-    pick: (xs) => xs[int(0, xs.length - 1)]!,
-  };
-}
 
 /** Where secrets are written: a line of output, prose, a quoted value, a JSONL transcript line, colour. */
 const CONTEXTS: Array<[string, (line: string) => string]> = [
