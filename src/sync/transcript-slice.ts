@@ -13,7 +13,7 @@ import { OVERSIZE, type Resume } from "../projection/resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import type { TranscriptEventRow } from "../projection/transcript-rows.js";
 import { importerFor } from "./importers/index.js";
-import { BYTE_COST, LINE_SHARE, LineTooBigForHeap, lineCost } from "./line-cost.js";
+import { BYTE_COST, LINE_SHARE, LineTooBigForHeap, lineCost, VALUE_COST } from "./line-cost.js";
 import type { TranscriptImporter, TranscriptSession, TranscriptSource } from "./importers/types.js";
 
 /** Lines applied per transaction (and, roughly, bytes: a batch ends early past this much). */
@@ -171,7 +171,8 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
     source.path,
     resume.from,
     (text, lineEnd, lineNo, start) => {
-      const cost = lineHeap === Infinity ? 0 : lineCost(text);
+      // Counting a line's values walks it char by char: only lines whose worst case (every char a value) could be too big.
+      const cost = text.length * (BYTE_COST + VALUE_COST) <= lineHeap ? 0 : lineCost(text);
       if (cost > lineHeap) throw new LineTooBigForHeap(lineNo, cost, heapBytes!);
       lastLine = text;
       end = lineEnd;
