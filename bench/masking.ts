@@ -32,7 +32,7 @@ const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * Rules that cost what real ones will and never match: one per gitleaks rule, its keywords
  * literal. A keyword that is a word (`heroku`, `token`) is a name, required to be followed by an
  * operator as warden's rules will require (keywordContext); a token prefix (`dop_v1_`) is not.
- * Names in lower case (the worst case for the scan: lower-case first chars are frequent), or in
+ * Names in lower case (they occur most often in text: the most context checks), or in
  * upper case as environment variables write them (`HEROKU_API_KEY`).
  */
 export function simulatedRules(n: number, names: "lower" | "upper" = "lower"): Rule[] {

@@ -52,7 +52,8 @@ export function keywordIndex(rules: readonly Rule[]): KeywordIndex {
   });
   const byKeyword = new Map(keywords.map((k) => [k, rules.filter((r) => r.keywords.some((rk) => k.startsWith(rk)))]));
   const triesBy = new Map([...byKeyword].map(([k, rs]) => [k, tries(rs)]));
-  const set = native().kwCompile(keywords);
+  const { kwCompile, kwScan } = native();
+  const set = kwCompile(keywords);
   // One per index (and thread: each worker loads its own copy of this module).
   const out = new Int32Array(2 + 2 * Math.max(OUT_PAIRS, keywords.length));
   return {
@@ -60,7 +61,7 @@ export function keywordIndex(rules: readonly Rule[]): KeywordIndex {
     triesAt: (k) => triesBy.get(k) ?? NO_TRIES,
     each(text, visit) {
       for (let from = 0; from >= 0; ) {
-        native().kwScan(set, text, out, from);
+        kwScan(set, text, out, from);
         let done = -1; // the position a keyword was reported at: the shorter ones there are not
         for (let i = 0, n = out[0]!; i < n; i++) {
           const at = out[2 + 2 * i]!;

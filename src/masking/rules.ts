@@ -203,7 +203,7 @@ export const RULES: readonly Rule[] = [
   regexRule("sendgrid", ["SG."], String.raw`${B}SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), { family: "SendGrid" }),
   ...CLOUD_RULES,
   ...SERVICE_RULES,
-  // With the assignment words' scan context, `kind` joins their trie (`k(?:ey|ind)`): a cheaper scan than an alternative of its own.
+  // `kind` only where a `:` follows (the assignment words' context): most occurrences are prose.
   { ...kubernetesSecret, keywordContext: ASSIGNMENT_CONTEXT },
   // Signed, or unsigned (`alg: none`: an empty or missing third part) when its header says JWT.
   regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}(?:\.[A-Za-z0-9_-]{10,4096}|\.?(?![A-Za-z0-9_.-]))`, jwt, { family: "JSON Web Tokens" }),
@@ -217,9 +217,8 @@ export const RULES: readonly Rule[] = [
   // A person's password (or a token handed over) under a password-like name is judged by a lower
   // bar: `DB_PASSWORD="…"`, `"password": "…"`, `password: …`, `?token=…&` (one regex for both).
   regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), ASSIGNMENT(ASSIGNMENT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
-  // `GH_PAT=…`, `githubPat: "…"`: a word of its own (`pat` would cost a try at each `PATH=`, `compat`), and not
-  // a lower-case keyword (they slow the scan: `_pat` starts with a rare char). The assignment words'
-  // scan context, so that `PAT` joins their trie (`P(?:ass|AT|…)`).
+  // `GH_PAT=…`, `githubPat: "…"`: a word of its own (`pat` would cost a try at each `PATH=`, `compat`),
+  // where an assignment follows.
   regexRule("generic_secret", ["PAT", "Pat", "_pat"], ASSIGNMENT(PAT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, keywordContext: ASSIGNMENT_CONTEXT }),
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
   regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),

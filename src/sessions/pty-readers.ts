@@ -53,8 +53,8 @@ export class PtyReaders {
     this.endAll();
   }
 
-  private post(m: ReaderRequest): void {
-    if (m.op !== "open" && m.op !== "ack" && !this.sinks.has(m.id)) return; // reading has ended: nothing to tell
+  private post(m: Exclude<ReaderRequest, { op: "ack" }>): void {
+    if (m.op !== "open" && !this.sinks.has(m.id)) return; // reading has ended: nothing to tell
     this.ensure().postMessage(m);
   }
 

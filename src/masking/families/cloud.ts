@@ -62,13 +62,8 @@ function words(s: string): boolean {
 
 /**
  * A rule whose token does not begin at its keyword but `back` chars before it: the keyword is
- * its first fixed part (Azure's `Q~` in the fifth place), or a later part chosen so that the
- * keyword scan gains no new first char (`sv1.` of `.atlasv1.`, `skey-` of `tskey-`, `eyJ` of
- * `ops_eyJ`, `VmdGtu…` of a JFrog reference token). Measured (CPU time, transcript JSONL): a
- * lower-case keyword with a first letter of its own costs all of maskText ~6%, one under a
- * letter the scan has ~2%, an upper-case one ~0; keywords led by digits, `.` or `_` are cheap one
- * at a time but slow the scan several-fold together. On a stream, the chars before the keyword
- * (the public prefix, or 4 chars of an Azure secret) may go out before it is seen.
+ * its first fixed part (Azure's `Q~` in the fifth place, Terraform's `.atlasv1.` after a 14-char
+ * id). On a stream, the chars before the keyword may go out before it is seen (Rule.lead).
  */
 function backRule(
   name: string,
@@ -242,7 +237,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   // Long-lived keys (ABSK + base64 of BedrockAPIKey-…) and short-lived ones (bedrock-api-key- +
   // base64 of a presigned bedrock.amazonaws.com URL), after gitleaks' aws-amazon-bedrock-api-key-*.
   regexRule("aws_bedrock", ["ABSK"], String.raw`${B}ABSK[A-Za-z0-9+/]{109,269}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), { family: "Amazon Bedrock" }),
-  backRule("aws_bedrock", ["-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"], 7, String.raw`${B}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,8192}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
+  regexRule("aws_bedrock", ["bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"], String.raw`${B}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,8192}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), {
     family: "Amazon Bedrock",
   }),
   // HRKU-AA + 58 chars; the legacy keys are UUIDs, masked under a name like HEROKU_API_KEY.
@@ -272,7 +267,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   regexRule("age_secret_key", ["AGE-SECRET-KEY-1"], String.raw`${B}AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(16), 3.5), { family: "age" }),
   // Artifactory API keys (AKCp + 69) and reference tokens (base64 of reftkn:01:…), after gitleaks' artifactory-*.
   regexRule("jfrog", ["AKCp"], String.raw`${B}AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
-  backRule("jfrog", ["VmdGtuOjAxOj"], 2, String.raw`${B}cmVmdGtuOjAxOj[A-Za-z0-9]{50}(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
+  regexRule("jfrog", ["cmVmdGtuOjAxOj"], String.raw`${B}cmVmdGtuOjAxOj[A-Za-z0-9]{50}(?![A-Za-z0-9])`, (s) => randomEnough(s, 4), { family: "JFrog Artifactory" }),
   // Access key ids (LTAI + 12-20) and, under a name like ALIBABA_CLOUD_ACCESS_KEY_SECRET, 30-char secrets.
   regexRule("alibaba_cloud", ["LTAI"], String.raw`${B}LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])`, (s) => randomAlnum(s.slice(4)), { family: "Alibaba Cloud" }),
   namedRule("alibaba_cloud", SECRET, /alibaba|alicloud|aliyun/i, String.raw`[A-Za-z0-9]{30}(?![A-Za-z0-9])`, (s) => randomAlnum(s), {
@@ -289,7 +284,7 @@ export const CLOUD_RULES: readonly Rule[] = [
   // CircleCI personal (CCIPAT_) and project (CCIPRJ_) API tokens: 22 chars, _, 40 hex.
   regexRule("circleci", ["CCIPAT_", "CCIPRJ_"], String.raw`${B}CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}${END}`, (s) => randomHex(s.slice(-40)) && randomEnough(s.slice(7, 29), 3.2), { family: "CircleCI" }),
   // Tailscale auth, API, OAuth client, SCIM and webhook keys: tskey-<kind>-<id>-<secret>.
-  backRule("tailscale", ["skey-"], 1, String.raw`${B}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{8,32}-[A-Za-z0-9]{20,64}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf("-") + 1)), {
+  regexRule("tailscale", ["tskey-"], String.raw`${B}tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{8,32}-[A-Za-z0-9]{20,64}${END}`, (s) => randomAlnum(s.slice(s.lastIndexOf("-") + 1)), {
     family: "Tailscale",
   }),
   // Google OAuth client secrets (GOCSPX-) and access tokens (ya29.), which gcloud prints.
