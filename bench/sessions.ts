@@ -90,6 +90,7 @@ async function throughput(ctx: Ctx, c: RpcClient, log: (line: string) => void): 
   const expected = ptyBytes(TOTAL);
   for (let round = 0; round < ROUNDS; round++) {
     log(`  output throughput, round ${round + 1}/${ROUNDS}: ${TOTAL / 1e6} MB through bare node-pty${tmux ? ", tmux" : ""} and warden`);
+    await untilSearchable(c); // the last round's search indexing must not slow this round's floor
     const f = await viaNodePty(ctx, ["perl", ctx.gen, String(TOTAL)]);
     floors.push(mbps(TOTAL, f.ms));
     if (tmux) tmuxes.push(mbps(TOTAL, viaTmux(ctx, round)));
@@ -135,6 +136,17 @@ async function viaWarden(ctx: Ctx, c: RpcClient): Promise<{ ms: number; id: stri
   const s = await c.call("sessions.launch", { argv: [ctx.perl, ctx.gen, String(TOTAL)], cwd: ctx.dir, cols: 200, rows: 50, title: "bench throughput" });
   await untilEnded(c, s.id, 20, 300_000);
   return { ms: performance.now() - t0, id: s.id };
+}
+
+/** Until every ledger's search documents are made: the daemon is back to idle. */
+async function untilSearchable(c: RpcClient): Promise<void> {
+  const until = performance.now() + 600_000;
+  for (;;) {
+    const st = await c.call("sync.status", {});
+    if (st.sources.every((s) => s.searchBehind === 0)) return;
+    if (performance.now() > until) throw new Error("search indexing did not catch up within 10 min");
+    await sleep(200);
+  }
 }
 
 async function untilEnded(c: RpcClient, id: string, everyMs: number, timeoutMs: number): Promise<void> {

@@ -36,6 +36,11 @@ interface NativeAddon {
    * each found keyword against the text.
    */
   kwScan(set: KeywordSet, text: string, out: Int32Array, from: number): void;
+  /**
+   * head, then `bytes` as a JSON string literal (as JSON.stringify writes the string they decode
+   * to), then tail, as UTF-8; null when the bytes are not valid UTF-8.
+   */
+  jsonText(bytes: Uint8Array, head: string, tail: string): Buffer | null;
 }
 
 /** An opaque native keyword index (kwCompile). */

@@ -2,6 +2,7 @@
 //   {v: 1, session, seq, ts, kind, data}
 // seq starts at 1 in each session and has no gaps. Payload bytes are kept exact: text when they
 // are valid UTF-8, base64 otherwise.
+import { native } from "../daemon/native.js";
 
 export interface LedgerEvent {
   v: 1;
@@ -12,15 +13,24 @@ export interface LedgerEvent {
   data: Record<string, unknown>;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Bytes as an event field: `{text}` when valid UTF-8, else `{b64}`. */
-export function encodeBytes(bytes: Uint8Array): { text: string } | { b64: string } {
-  try {
-    return { text: utf8.decode(bytes) };
-  } catch {
-    return { b64: Buffer.from(bytes).toString("base64") };
+/**
+ * The ledger line of `event` with `bytes` added to its data, last: as `text` when they are valid
+ * UTF-8, else as `b64`. The text is written from the bytes in one native pass (decoding them,
+ * JSON.stringify and encoding back cost four times as much on the output path) and is decoded
+ * into event.data only if something reads it. Byte-exact: a leading U+FEFF stays.
+ */
+export function lineWithBytes(event: LedgerEvent, bytes: Uint8Array): Buffer {
+  const json = JSON.stringify(event); // data is its last field: it ends in "}}"
+  const open = `${json.slice(0, -2)}${Object.keys(event.data).length > 0 ? "," : ""}"text":`;
+  const line = native().jsonText(bytes, open, "}}\n");
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (line) {
+    let text: string | undefined;
+    Object.defineProperty(event.data, "text", { enumerable: true, configurable: true, get: () => (text ??= view.toString("utf8")) });
+    return line;
   }
+  event.data.b64 = view.toString("base64");
+  return Buffer.from(JSON.stringify(event) + "\n");
 }
 
 export function decodeBytes(field: { text?: string; b64?: string }): Buffer {

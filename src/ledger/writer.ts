@@ -11,7 +11,7 @@ import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, r
 import { openNoFollow } from "../nofollow.js";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { parseEvent, type LedgerEvent } from "./events.js";
+import { lineWithBytes, parseEvent, type LedgerEvent } from "./events.js";
 
 export type Durability = "batch" | "always" | "none";
 
@@ -119,14 +119,15 @@ export class LedgerWriter {
   /**
    * Like append, but hands back the event at once, seq assigned and its line in the file, for
    * live streaming: subscribers see it before it is durable (the keystroke round trip cannot
-   * wait for an fdatasync). `bytes` is the length of its ledger line. Throws when the writer is
-   * closed; a failed write shows as `durable` rejecting.
+   * wait for an fdatasync). `payload`: recorded bytes, added to data as `text` or `b64`
+   * (lineWithBytes). `bytes` is the length of its ledger line. Throws when the writer is closed;
+   * a failed write shows as `durable` rejecting.
    */
-  enqueue(session: string, kind: string, data: Record<string, unknown>): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
+  enqueue(session: string, kind: string, data: Record<string, unknown>, payload?: Uint8Array): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
     if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
     const event: LedgerEvent = { v: 1, session, seq, ts: new Date().toISOString(), kind, data };
-    const line = Buffer.from(JSON.stringify(event) + "\n");
+    const line = payload ? lineWithBytes(event, payload) : Buffer.from(JSON.stringify(event) + "\n");
     let item!: Pending;
     const durable = new Promise<LedgerEvent>((resolve, reject) => (item = { event, line, resolve, reject }));
     let batch = this.pending.get(session);

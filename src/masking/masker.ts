@@ -130,13 +130,14 @@ export class StreamMasker {
   /** Bytes that may be emitted now (masked); the rest waits for more output or `flush`. */
   push(chunk: Buffer): Buffer {
     if (this.held === "") this.heldSince = Date.now();
+    const fresh = this.held === "" ? chunk : null; // what is emitted starts with this chunk
     const text = this.behind + this.held + chunk.toString("latin1");
     const from = this.behind.length;
     const view = ansiView(text, "bytes");
     let { hold, firm } = this.holdStart(text, from, view);
     if (hold < text.length && !firm && Date.now() - this.heldSince >= this.holdMs) hold = text.length; // waited enough
     this.firm = firm && hold < text.length;
-    return this.emit(text, from, hold, view);
+    return this.emit(text, from, hold, view, fresh);
   }
 
   /** For a timer: emits what has been held long enough, unless the hold is firm. */
@@ -156,13 +157,19 @@ export class StreamMasker {
     return this.held !== "";
   }
 
-  private emit(text: string, from: number, hold: number, view?: AnsiView | null): Buffer {
-    const out = from >= hold ? "" : masked(text, from, hold, findInBytes(text, this.secrets, view), this.rulesFired);
+  /**
+   * Emits text[from, hold), masked. `fresh`: the chunk text[from...] was made of, when nothing
+   * held came before it; it goes out as it is (no copy) when no match touches what is emitted.
+   */
+  private emit(text: string, from: number, hold: number, view?: AnsiView | null, fresh?: Buffer | null): Buffer {
+    const matches = from >= hold ? [] : findInBytes(text, this.secrets, view);
+    const untouched = fresh && !matches.some((m) => m.end > from && m.start < hold);
+    const out = untouched ? fresh.subarray(0, hold - from) : Buffer.from(masked(text, from, hold, matches, this.rulesFired), "latin1");
     this.behind = text.slice(Math.max(0, hold - LOOKBEHIND), hold);
     const wasHolding = this.held !== "";
     this.held = text.slice(hold);
     if (this.held !== "" && !wasHolding) this.heldSince = Date.now();
-    return Buffer.from(out, "latin1");
+    return out;
   }
 
   /**

@@ -8,8 +8,8 @@ const TERMINAL_NOISE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 /** Most text one event contributes; the rest of a huge note stays readable, just not searchable. */
 const MAX_TEXT = 256 * 1024;
 
-export function terminalText(bytes: Buffer): string {
-  return bytes.toString("utf8").replace(TERMINAL_NOISE, "").replace(/\r\n?/g, "\n");
+function terminalText(text: string): string {
+  return text.replace(TERMINAL_NOISE, "").replace(/\r\n?/g, "\n");
 }
 
 function strings(v: unknown, out: string[], budget: { left: number }): void {
@@ -26,8 +26,9 @@ export function ledgerSearchText(e: LedgerEvent): string {
   switch (e.kind) {
     case "output":
     case "input":
-      if (typeof d.text !== "string" && typeof d.b64 !== "string") return ""; // redacted input
-      return terminalText(decodeBytes(d as { text?: string; b64?: string })).slice(0, MAX_TEXT);
+      if (typeof d.text === "string") return terminalText(d.text).slice(0, MAX_TEXT);
+      if (typeof d.b64 !== "string") return ""; // redacted input
+      return terminalText(decodeBytes(d as { b64: string }).toString("utf8")).slice(0, MAX_TEXT);
     case "resize":
     case "exit":
     case "status":

@@ -3,7 +3,6 @@
 // to the ledger with group commit. Exit is recorded only after the last output has been.
 import { maskEach } from "../daemon/proc.js";
 import type { LedgerEvent } from "../ledger/events.js";
-import { encodeBytes } from "../ledger/events.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { maskBytes } from "../masking/masker.js";
 import type { SecretValues } from "../masking/secret-values.js";
@@ -57,7 +56,7 @@ export class LiveSession {
     }
     // Typed input is recorded through the same masking, as a stream: a secret typed one key at a
     // time is still seen whole.
-    this.input = new OutputStream(deps.output, deps.secrets, (bytes) => this.record("input", { ...encodeBytes(bytes) }));
+    this.input = new OutputStream(deps.output, deps.secrets, (bytes) => this.record("input", {}, bytes));
   }
 
   /** Call once the launch event is recorded: starts reading output and watching for exit. */
@@ -97,13 +96,14 @@ export class LiveSession {
     }
   }
 
-  record(kind: string, data: Record<string, unknown>): LedgerEvent {
-    return this.recordDurable(kind, data).event;
+  /** `payload`: bytes recorded as data's `text` (or `b64`). */
+  record(kind: string, data: Record<string, unknown>, payload?: Uint8Array): LedgerEvent {
+    return this.recordDurable(kind, data, payload).event;
   }
 
   /** Like record; also resolves when the event is durable. */
-  recordDurable(kind: string, data: Record<string, unknown>): { event: LedgerEvent; durable: Promise<LedgerEvent> } {
-    const { event, bytes, durable } = this.deps.writer.enqueue(this.id, kind, data);
+  recordDurable(kind: string, data: Record<string, unknown>, payload?: Uint8Array): { event: LedgerEvent; durable: Promise<LedgerEvent> } {
+    const { event, bytes, durable } = this.deps.writer.enqueue(this.id, kind, data, payload);
     this.unwritten += bytes;
     if (this.unwritten > PAUSE_BYTES && !this.paused && !this.ended) {
       this.paused = true;
@@ -125,7 +125,7 @@ export class LiveSession {
 
   private recordOutput(stream: Stream, bytes: Buffer): void {
     if (this.deps.writer.isClosed) return; // the daemon stopped and a descendant still prints: nobody records it
-    const e = this.record("output", { stream, ...encodeBytes(bytes) });
+    const e = this.record("output", { stream }, bytes);
     if (stream === "pty") this.deps.screens.feed(this.id, bytes, e.seq);
   }
 

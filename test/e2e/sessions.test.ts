@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import xterm from "@xterm/headless";
+import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
@@ -198,6 +199,18 @@ describe("PTY sessions", () => {
       assert.equal(exitIndex, w.events.length - 1, "exit is the last event, after all output");
     });
   }
+
+  it("records output bytes exact: a chunk that starts with a BOM, bytes that are not UTF-8", async () => {
+    const bytes = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string; b64?: string })));
+    const want = Buffer.concat([Buffer.from("\ufeffBOM first\n"), Buffer.from([0xff, 0xfe, 0x00, 0x0a])]);
+    const s = await launch({ argv: ["sh", "-c", "printf '\\357\\273\\277BOM first\\n'; sleep 0.2; printf '\\377\\376\\000\\n'"], mode: "task" });
+    const w = await watch(c, s.id);
+    await w.exit();
+    assert.deepEqual(bytes(w.events), want, "live");
+    const page = await c.call("events.read", { session: s.id, after: 0, limit: 100 });
+    assert.deepEqual(bytes(page.events as LedgerEvent[]), want, "recorded");
+    assert.ok(page.events.some((e) => e.kind === "output" && typeof e.data.b64 === "string"), "the bytes that are not UTF-8 are kept as base64");
+  });
 
   it("keeps a task's stdout and stderr apart, and closes its stdin on eof", async () => {
     const s = await launch({ argv: ["sh", "-c", "read line; echo out:$line; echo err:$line >&2; cat; echo done"], mode: "task" });

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { encodeBytes, decodeBytes, parseEvent } from "../../src/ledger/events.js";
+import { decodeBytes, lineWithBytes, parseEvent, type LedgerEvent } from "../../src/ledger/events.js";
 import { UUID_PATTERN, uuidv7 } from "../../src/ledger/ids.js";
 import { scanLines } from "../../src/ledger/jsonl.js";
 import { LedgerWriter, type CommittedFile, type Durability } from "../../src/ledger/writer.js";
@@ -197,13 +197,38 @@ describe("LedgerWriter", () => {
 });
 
 describe("event helpers", () => {
-  it("keeps bytes exact: text when UTF-8, base64 otherwise", () => {
-    const text = Buffer.from("héllo\n");
-    const binary = Buffer.from([0xff, 0x00, 0xc3, 0x28]);
-    assert.deepEqual(encodeBytes(text), { text: "héllo\n" });
-    assert.ok("b64" in encodeBytes(binary));
-    assert.deepEqual(decodeBytes(encodeBytes(binary)), binary);
-    assert.deepEqual(decodeBytes(encodeBytes(text)), text);
+  it("writes bytes exact, as JSON.stringify would: text when UTF-8 (a leading BOM kept), base64 otherwise", () => {
+    const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    const edges = [
+      Buffer.from("héllo\n"),
+      Buffer.from("\ufeffafter a BOM"),
+      Buffer.from('quote " backslash \\ \x00\x07\b\t\n\f\r\x1b[31m\x7f \u2028 \u{1f600} end'),
+      Buffer.alloc(0),
+      Buffer.from([0xff, 0x00, 0xc3, 0x28]),
+      Buffer.from([0xc0, 0xaf]), // overlong
+      Buffer.from([0xed, 0xa0, 0x80]), // a surrogate
+      Buffer.from([0xf4, 0x90, 0x80, 0x80]), // above U+10FFFF
+      Buffer.from([0x41, 0xe2, 0x82]), // cut short
+    ];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
+    const alphabet = [0x20, 0x41, 0x22, 0x5c, 0x0a, 0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xff];
+    const random = Array.from({ length: 3000 }, (_, i) =>
+      Buffer.from(Array.from({ length: Math.floor(rand() * (i % 3 ? 12 : 70)) }, () => (rand() < 0.5 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256)))),
+    );
+    for (const [i, bytes] of [...edges, ...random].entries()) {
+      const fields = i % 2 ? { stream: "pty" } : {};
+      const event: LedgerEvent = { v: 1, session: "s", seq: i + 1, ts: "2026-12-02T00:00:00.000Z", kind: "output", data: { ...fields } };
+      const line = lineWithBytes(event, bytes);
+      let text: string | null = null;
+      try {
+        text = strict.decode(bytes);
+      } catch {}
+      const want = { ...event, data: { ...fields, ...(text === null ? { b64: bytes.toString("base64") } : { text }) } };
+      assert.equal(line.toString("utf8"), JSON.stringify(want) + "\n", `case ${i}: ${bytes.toString("hex")}`);
+      assert.deepEqual({ ...event, data: { ...event.data } }, want, `case ${i}: the event as the hub sees it`);
+      assert.deepEqual(decodeBytes(parseEvent(line.toString("utf8").trimEnd())!.data), bytes);
+    }
   });
 
   it("makes time-sortable UUIDv7 ids", () => {
