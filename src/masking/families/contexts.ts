@@ -205,7 +205,7 @@ export const kubernetesSecret: Rule = {
  */
 export function openSecretBlock(text: string, from: number): number {
   const tail = Math.max(0, text.length - DOC_WINDOW);
-  if (text.lastIndexOf("ata:") < tail) return -1;
+  if (text.indexOf("ata:", tail) < 0) return -1; // not lastIndexOf: V8 walks that char by char
   const window = text.slice(tail);
   const lines = window.split("\n");
   let end = window.length; // where line i ends
