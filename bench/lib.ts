@@ -3,7 +3,7 @@ import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packageRoot } from "../src/package-info.js";
+import { packageRoot } from "../src/platform/package-info.js";
 
 export const root = packageRoot();
 export const wardenBin = join(root, "bin", "warden.js");

@@ -1,7 +1,7 @@
 // `npm run protocol`: regenerates protocol/openrpc.json and the generated sections of PROTOCOL.md.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageInfo, packageRoot } from "../src/package-info.js";
+import { packageInfo, packageRoot } from "../src/platform/package-info.js";
 import { renderOpenRpc, renderProtocolMd } from "./protocol-docs.js";
 
 const dir = join(packageRoot(), "protocol");

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { packageRoot } from "../src/package-info.js";
+import { packageRoot } from "../src/platform/package-info.js";
 
 const root = packageRoot();
 const filter = process.argv.slice(2);

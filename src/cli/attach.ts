@@ -3,7 +3,7 @@
 // and window sizes sent back; Ctrl-\ detaches and leaves it running. The terminal is always given
 // back as it was found: cooked mode, main screen, cursor shown, mouse and paste modes off.
 import { constants } from "node:os";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import { RemoteError, type RpcClient } from "../rpc/client.js";
 import { describeExit, exitData, outputBytes, streamEvents, terminalSize, writeOut, type ExitData } from "./session-stream.js";
 

@@ -3,7 +3,7 @@
 // way the daemon's own read functions run, so the output has the same shape.
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { resolvePaths } from "../daemon/paths.js";
+import { resolvePaths } from "../platform/paths.js";
 import { syncAll } from "../projection/catchup.js";
 import { watermarkLimits } from "../projection/compare.js";
 import { Projection } from "../projection/projection.js";

@@ -3,7 +3,7 @@
 // understands; anything else — help, unknown flags, other commands — goes through the clipanion
 // CLI in main.ts, which defines every command and its help.
 import { reportError, type Io } from "./report.js";
-import "../umask.js"; // umask 077: whatever a command creates (vaults, backups, audit records) is private
+import "../platform/umask.js"; // umask 077: whatever a command creates (vaults, backups, audit records) is private
 
 interface Parsed {
   positionals: string[];

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { Option } from "clipanion";
 import type { ParamsOf } from "../../protocol/index.js";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import { WardenCommand } from "./base.js";
 import { parseSecretSpec } from "./commands/exec.js";
 

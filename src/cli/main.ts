@@ -1,7 +1,7 @@
 // The `warden` command line. Command modules import only what parsing needs; each loads its heavy
 // dependencies (daemon code, zod) inside execute(), so `warden ping` starts nearly as fast as Node.
 import { Builtins, Cli } from "clipanion";
-import { packageInfo } from "../package-info.js";
+import { packageInfo } from "../platform/package-info.js";
 import { groupAsked, groupHelp } from "./group-help.js";
 import { EXIT_USAGE } from "./report.js";
 import { DaemonDoctorCommand } from "./commands/daemon/doctor.js";

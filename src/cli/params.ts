@@ -2,7 +2,7 @@
 // answer with or without a daemon (the daemon would check them at its socket edge).
 import type { z } from "zod";
 import { methods, type MethodName, type Methods } from "../../protocol/index.js";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 
 /** The params as the daemon's handler would get them: checked, defaults filled in. */
 export type ParsedParams<N extends MethodName> = z.output<Methods[N]["params"]>;

@@ -2,8 +2,8 @@
 // read the same data directly (direct-reads.ts) in the same shape.
 import type { Database } from "better-sqlite3";
 import type { MethodName, ParamsOf, ResultOf } from "../../protocol/index.js";
-import { clientSocketPath } from "../daemon/paths.js";
-import { WardenError } from "../errors.js";
+import { clientSocketPath } from "../platform/paths.js";
+import { WardenError } from "../platform/errors.js";
 import { callOnce } from "../rpc/client.js";
 import { directMode } from "./actions/get.js";
 import { CLI_CALL } from "./timeouts.js";

@@ -1,6 +1,6 @@
 // One way to report a failure, shared by clipanion commands and the fast path: a message on
 // stderr, or {"error": {...}} on stdout with --json, and an exit code scripts can branch on.
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import { RemoteError } from "../rpc/client.js";
 import { RpcError } from "../rpc/errors.js";
 

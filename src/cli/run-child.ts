@@ -2,8 +2,8 @@
 // status (or the signal that killed it) passed through as ours.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { WardenError } from "../errors.js";
-import { userUmask } from "../umask.js";
+import { WardenError } from "../platform/errors.js";
+import { userUmask } from "../platform/umask.js";
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 /** On a terminal these reach the whole foreground process group, the command included. */

@@ -3,8 +3,8 @@
 // on the machine can read them in /proc.
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { ReadStream, WriteStream } from "node:tty";
-import { native } from "../daemon/native.js";
-import { WardenError } from "../errors.js";
+import { native } from "../platform/native.js";
+import { WardenError } from "../platform/errors.js";
 
 let stdinText: Buffer | undefined;
 let stdinOffset = 0;

@@ -2,7 +2,7 @@
 // arrive (events.subscribe), output bytes written back as they were, and exit statuses.
 import { constants } from "node:os";
 import type { ResultOf } from "../../protocol/index.js";
-import { clientSocketPath } from "../daemon/paths.js";
+import { clientSocketPath } from "../platform/paths.js";
 import { decodeBytes } from "../ledger/events.js";
 import { RpcClient } from "../rpc/client.js";
 import { CLI_CALL } from "./timeouts.js";

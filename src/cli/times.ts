@@ -1,7 +1,7 @@
 // The one parser for every time a command takes (--since): the protocol's ISO-8601 form, or a
 // duration back from now. Apart from options.ts because it loads zod, which most commands do not need.
 import { isoTime } from "../../protocol/methods/ledger.js";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import { parseDuration } from "./options.js";
 
 /** --since and every other time a command takes: an ISO-8601 date or date-time, or a duration back from now (30m, 2h, 7d); as UTC ISO. */

@@ -1,10 +1,10 @@
 // Opening a vault from the CLI with a passphrase: the mutations, `vault list`, and direct-mode
 // reads when no daemon is running. Loaded only by those commands (it pulls in libsodium and zod).
-import { loadConfig, type Config } from "../daemon/config.js";
-import { refuseCoreDumps } from "../daemon/native.js";
-import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
-import { ensureHome } from "../daemon/secure-dir.js";
-import { WardenError } from "../errors.js";
+import { loadConfig, type Config } from "../platform/config.js";
+import { refuseCoreDumps } from "../platform/native.js";
+import { resolvePaths, type WardenPaths } from "../platform/paths.js";
+import { ensureHome } from "../platform/secure-dir.js";
+import { WardenError } from "../platform/errors.js";
 import { wipe, type KdfProfile } from "../vault/crypto.js";
 import { keysFromPassphrase, readVaultFile, vaultPath, withVaultWriteLock, writeVaultFile, type VaultDoc } from "../vault/store.js";
 import { readPassphrase } from "./secret-input.js";
@@ -92,7 +92,7 @@ export function defaultVault(paths: WardenPaths, config: Config, existing: strin
 
 // Everything the vault commands use, behind one dynamic import: `warden health` must not load
 // libsodium and zod just because the vault commands are registered.
-export { ensurePrivateDir } from "../daemon/secure-dir.js";
+export { ensurePrivateDir } from "../platform/secure-dir.js";
 export { wipe } from "../vault/crypto.js";
 export { findEntry, listEntries, listVaults, newVault, putEntry, readVaultFile, rekeyVault, removeEntry, vaultExists, vaultPath, withVaultWriteLock, writeVaultFile } from "../vault/store.js";
 export type { EntryPlain } from "../vault/store.js";

@@ -1,8 +1,8 @@
 // Direct-mode reads: no daemon (or --no-daemon / WARDEN_NO_DAEMON=1). The vault file is opened
 // with a passphrase from the terminal (or WARDEN_PASSPHRASE_FILE), the same scope policy applies,
 // and the read is appended to the same audit chain the daemon writes, under its flock.
-import { ensurePrivateDir } from "../daemon/secure-dir.js";
-import { boundProcess, readProcess } from "../daemon/proc.js";
+import { ensurePrivateDir } from "../platform/secure-dir.js";
+import { boundProcess, readProcess } from "../platform/proc.js";
 import { AuditLog, type AuditFields } from "../ledger/audit-log.js";
 import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
@@ -13,8 +13,8 @@ import { findEntry, listEntries, listVaults } from "../vault/store.js";
 import { cliContext, defaultVault, openVault } from "./vault-access.js";
 import { dirname } from "node:path";
 import { methods } from "../../protocol/index.js";
-import { inspectLock } from "../daemon/lock.js";
-import { WardenError } from "../errors.js";
+import { inspectLock } from "../platform/lock.js";
+import { WardenError } from "../platform/errors.js";
 
 export interface DirectRead {
   vault?: string;

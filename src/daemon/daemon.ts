@@ -3,9 +3,9 @@
 // the Lifetime as they are created, so shutdown disposes them in exactly the reverse order.
 import { dirname } from "node:path";
 import type { AnyMethod } from "../../protocol/index.js";
-import { packageInfo } from "../package-info.js";
+import { packageInfo } from "../platform/package-info.js";
 import { Dispatcher } from "../rpc/dispatcher.js";
-import { loadConfig, type Config } from "./config.js";
+import { loadConfig, type Config } from "../platform/config.js";
 import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
@@ -13,12 +13,12 @@ import { ProjectionService } from "../projection/service.js";
 import { KnownDigests, type DigestEntry } from "../masking/known-digests.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
-import { appendDigests, loadDaemonKey, readDigests } from "./masked-digests.js";
+import { appendDigests, loadDaemonKey, readDigests } from "../masking/masked-digests.js";
 import { maskText } from "../masking/masker.js";
 import { adoptOrphans } from "../sessions/orphans.js";
 import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
-import { userUmask } from "../umask.js";
+import { userUmask } from "../platform/umask.js";
 import { VaultService } from "../vault/service.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
 import { ledgerBindings } from "./handlers/ledger.js";
@@ -31,12 +31,12 @@ import { SinkRunner } from "../sync/sinks.js";
 import { SourceMap } from "../sync/source-map.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
-import { acquireLock } from "./lock.js";
-import { openLogger, type Logger } from "./log.js";
-import { refuseCoreDumps } from "./native.js";
-import { removeMetadata, writeMetadata } from "./metadata.js";
-import { resolvePaths, userHome, type WardenPaths } from "./paths.js";
-import { ensureHome, ensurePrivateDir, ensureRunRoot } from "./secure-dir.js";
+import { acquireLock } from "../platform/lock.js";
+import { openLogger, type Logger } from "../platform/log.js";
+import { refuseCoreDumps } from "../platform/native.js";
+import { removeMetadata, writeMetadata } from "../control/metadata.js";
+import { resolvePaths, userHome, type WardenPaths } from "../platform/paths.js";
+import { ensureHome, ensurePrivateDir, ensureRunRoot } from "../platform/secure-dir.js";
 import { SocketServer } from "./socket-server.js";
 
 export interface DaemonOptions {

@@ -13,16 +13,17 @@
 import { chmodSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { basename, dirname, join } from "node:path";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import type { ConnectionLimits } from "../rpc/connection.js";
 import { RpcConnection } from "../rpc/connection.js";
-import type { PeerCred, PeerRole } from "../rpc/context.js";
+import type { PeerCred } from "../platform/native.js";
+import type { PeerRole } from "../rpc/context.js";
 import type { Dispatcher } from "../rpc/dispatcher.js";
 import { RpcError, errorResponse } from "../rpc/errors.js";
-import type { Logger } from "./log.js";
-import { native } from "./native.js";
-import { MAX_SOCKET_PATH_BYTES } from "./paths.js";
-import { inspectPath } from "./secure-dir.js";
+import type { Logger } from "../platform/log.js";
+import { native } from "../platform/native.js";
+import { MAX_SOCKET_PATH_BYTES } from "../platform/paths.js";
+import { inspectPath } from "../platform/secure-dir.js";
 
 export interface Endpoint {
   path: string;

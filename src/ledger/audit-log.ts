@@ -7,10 +7,10 @@
 // stays one chain. Not fsynced per record — a read must stay cheap: dirty data is fdatasynced
 // within `syncMs`, and the chain head recorded beside it.
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
-import { openNoFollow, writeFileNoFollow } from "../nofollow.js";
+import { openNoFollow, writeFileNoFollow } from "../platform/nofollow.js";
 import { hash } from "node:crypto";
-import { native } from "../daemon/native.js";
-import { WardenError } from "../errors.js";
+import { native } from "../platform/native.js";
+import { WardenError } from "../platform/errors.js";
 
 export const GENESIS = "0".repeat(64);
 

@@ -2,7 +2,7 @@
 //   {v: 1, session, seq, ts, kind, data}
 // seq starts at 1 in each session and has no gaps. Payload bytes are kept exact: text when they
 // are valid UTF-8, base64 otherwise.
-import { native } from "../daemon/native.js";
+import { native } from "../platform/native.js";
 
 export interface LedgerEvent {
   v: 1;

@@ -8,7 +8,7 @@
 // on disk. A failed write or sync cuts the file back to where the batch began and fails the
 // batch's appends (and any queued after them for that file), so seqs never have a gap.
 import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
-import { openNoFollow } from "../nofollow.js";
+import { openNoFollow } from "../platform/nofollow.js";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { lineWithBytes, parseEvent, type LedgerEvent } from "./events.js";

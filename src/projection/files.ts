@@ -2,7 +2,7 @@
 import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
-import { copyFileExclusive } from "../nofollow.js";
+import { copyFileExclusive } from "../platform/nofollow.js";
 import { RpcError } from "../rpc/errors.js";
 import { SCHEMA_VERSION } from "./schema.js";
 

@@ -2,12 +2,12 @@
 // `warden daemon restore <file>`. The same import and checks the daemon uses; the daemon lock is
 // held throughout, so no daemon can start halfway.
 import type { ResultOf } from "../../protocol/index.js";
-import { withLockHeld } from "../daemon/lock.js";
-import { readDaemonKey, readDigests } from "../daemon/masked-digests.js";
-import { resolvePaths, type WardenPaths } from "../daemon/paths.js";
+import { withLockHeld } from "../platform/lock.js";
+import { readDaemonKey, readDigests } from "../masking/masked-digests.js";
+import { resolvePaths, type WardenPaths } from "../platform/paths.js";
 import { KnownDigests } from "../masking/known-digests.js";
-import { ensureRunRoot } from "../daemon/secure-dir.js";
-import { WardenError } from "../errors.js";
+import { ensureRunRoot } from "../platform/secure-dir.js";
+import { WardenError } from "../platform/errors.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { syncAll } from "./catchup.js";
 import { verify } from "./compare.js";

@@ -3,7 +3,7 @@
 // the source file it came from. Opened read-only too, by no-daemon reads and doctor.
 import Database from "better-sqlite3";
 import { RULES_VERSION } from "../masking/rules.js";
-import { refuseSymlink } from "../nofollow.js";
+import { refuseSymlink } from "../platform/nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { foldSessionInPlace, eventRow, type ApprovalRow, type AuditRow, type LocatedEvent, type SessionRow } from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";

@@ -3,7 +3,7 @@
 // bare Node.
 import { connect, type Socket } from "node:net";
 import type { MethodName, ParamsOf, ResultOf, WireError } from "../../protocol/index.js";
-import { WardenError } from "../errors.js";
+import { WardenError } from "../platform/errors.js";
 import { LineSplitter } from "./framing.js";
 
 /** An error the daemon answered with. `kind` is `data.kind`: branch on it, not on the message. */

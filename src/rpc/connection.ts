@@ -7,7 +7,9 @@
 // never ends it (one byte at a time, or none) would otherwise hold its connection slot forever.
 import type { Socket } from "node:net";
 import type { JSONRPCResponse } from "json-rpc-2.0";
-import type { CallContext, PeerCred, RpcLogger } from "./context.js";
+import type { PeerCred } from "../platform/native.js";
+import type { RpcLogger } from "../platform/log.js";
+import type { CallContext } from "./context.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { RpcError, errorResponse } from "./errors.js";
 import { LineSplitter } from "./framing.js";

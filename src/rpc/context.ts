@@ -1,10 +1,4 @@
-/** Peer credentials of a Unix-socket connection, read by SO_PEERCRED when it was accepted. */
-export interface PeerCred {
-  uid: number;
-  gid: number;
-  /** -1 where the platform cannot tell. */
-  pid: number;
-}
+import type { PeerCred } from "../platform/native.js";
 
 /**
  * Who a peer is, decided once when it connects, from its process tree (the composition root's
@@ -37,11 +31,3 @@ export interface CallContext {
   readonly closed: Promise<void>;
 }
 
-/** The slice of the daemon's logger the RPC layer uses. */
-export interface RpcLogger {
-  /** True when debug lines are written: per-request logging is built only then. */
-  readonly debugEnabled: boolean;
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}

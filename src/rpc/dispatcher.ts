@@ -10,8 +10,9 @@ import {
 } from "json-rpc-2.0";
 import type { z } from "zod";
 import type { MethodSpec } from "../../protocol/method.js";
-import type { CallContext, RpcLogger } from "./context.js";
-import { WardenError } from "../errors.js";
+import type { RpcLogger } from "../platform/log.js";
+import type { CallContext } from "./context.js";
+import { WardenError } from "../platform/errors.js";
 import { RpcError } from "./errors.js";
 
 type AnySpec = MethodSpec<string, z.ZodType, z.ZodType>;

@@ -1,7 +1,7 @@
 // One running session: its process, its output streams, its screen, and the events it records.
 // Every event goes through `record`: seq assigned and published to subscribers at once, written
 // to the ledger with group commit. Exit is recorded only after the last output has been.
-import { maskEach } from "../daemon/proc.js";
+import { maskEach } from "../platform/proc.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { maskBytes } from "../masking/masker.js";

@@ -6,9 +6,9 @@
 // wait for (a session leader's exit would never be seen). When the daemon stops they are killed
 // (endAll): re-parented to init, to the next daemon they would pass for a person's.
 import { readdirSync } from "node:fs";
-import type { Logger } from "../daemon/log.js";
-import { native } from "../daemon/native.js";
-import { processLineage } from "../daemon/proc.js";
+import type { Logger } from "../platform/log.js";
+import { native } from "../platform/native.js";
+import { processLineage } from "../platform/proc.js";
 
 export interface OrphanReaper {
   /** The daemon's pid when orphans are re-parented to it; null where that is not possible. */

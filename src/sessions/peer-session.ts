@@ -12,7 +12,7 @@
 // through: it is an agent, of the session its Unix session id names if one does, else of a
 // session we cannot tell (restricted all the same). Fail closed wherever the walk cannot finish.
 import type { PeerRole } from "../rpc/context.js";
-import { processLineage } from "../daemon/proc.js";
+import { processLineage } from "../platform/proc.js";
 
 /** A session leader this daemon launched; its pid is also its Unix session id and process group. */
 export interface Leader {

@@ -3,7 +3,7 @@
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, sep } from "node:path";
 import type { ParamsOf } from "../../protocol/index.js";
-import type { Config } from "../daemon/config.js";
+import type { Config } from "../platform/config.js";
 import { RpcError } from "../rpc/errors.js";
 
 export interface LaunchPlan {

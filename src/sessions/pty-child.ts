@@ -6,7 +6,7 @@
 // once no process has the terminal open); the other, this thread's, takes input and resizes.
 import { closeSync, write as fsWrite } from "node:fs";
 import { spawn as ptySpawn, type IPty } from "node-pty";
-import { native } from "../daemon/native.js";
+import { native } from "../platform/native.js";
 import type { PtyReaders } from "./pty-readers.js";
 import { signalName, withUmask, type ExitStatus, type SessionChild, type SpawnSpec, type Stream } from "./child.js";
 

@@ -7,7 +7,7 @@
 // read hang up (SIGHUP) and their programs end, as a terminal closing ends them: nothing runs
 // unrecorded. What was read is recorded, each exit too; the next session starts a new thread.
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../daemon/log.js";
+import type { Logger } from "../platform/log.js";
 import type { ReaderBatch, ReaderRequest } from "./pty-reader-protocol.js";
 
 export interface ReaderSink {

@@ -9,8 +9,8 @@ import { parseEvent } from "../ledger/events.js";
 import { UUID_PATTERN } from "../ledger/ids.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
-import type { Logger } from "../daemon/log.js";
-import { checkIdentity } from "../daemon/proc.js";
+import type { Logger } from "../platform/log.js";
+import { checkIdentity } from "../platform/proc.js";
 import { killSessionProcesses, scanProcesses, type ProcessTable } from "./survivors.js";
 
 /** Kinds after which a PTY or task session is still running. */

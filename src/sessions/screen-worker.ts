@@ -4,7 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import xtermHeadless from "@xterm/headless";
 import serializeAddon from "@xterm/addon-serialize";
-import { native } from "../daemon/native.js";
+import { native } from "../platform/native.js";
 import type { ScreenReply, ScreenRequest } from "./screen-protocol.js";
 
 const { Terminal } = xtermHeadless;

@@ -14,7 +14,7 @@
 // output was dropped, as under overload), and from then on it is emulated live. Fifty agents
 // nobody watches cost no emulation at all.
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../daemon/log.js";
+import type { Logger } from "../platform/log.js";
 import type { ScreenReply, ScreenRequest, ScreenSnapshot } from "./screen-protocol.js";
 
 const IN_FLIGHT_BYTES = 1024 * 1024;

@@ -1,9 +1,9 @@
 // The session supervisor: launches PTY and task sessions under the policy, owns the live ones,
 // routes input, resize and signals to them, and stops them when the daemon stops. One per daemon.
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
-import type { Config } from "../daemon/config.js";
-import type { Logger } from "../daemon/log.js";
-import { bootId, processStartTime } from "../daemon/proc.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/log.js";
+import { bootId, processStartTime } from "../platform/proc.js";
 import { uuidv7 } from "../ledger/ids.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { SecretValues } from "../masking/secret-values.js";

@@ -16,7 +16,7 @@
 //   read again just before the signal, so a pid that died and was reused in between is spared too.
 // - The new daemon and the processes it descends from are never candidates (a daemon restarted
 //   from inside a session inherits that session's variables).
-import { bootId, listPids, processEnv, processLineage, processStartTime, processUid } from "../daemon/proc.js";
+import { bootId, listPids, processEnv, processLineage, processStartTime, processUid } from "../platform/proc.js";
 
 export interface LaunchRecord {
   pid: number;

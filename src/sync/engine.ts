@@ -5,7 +5,7 @@
 // version are rescanned last, in the background.
 import { statSync } from "node:fs";
 import { setImmediate as yieldTurn } from "node:timers/promises";
-import type { Logger } from "../daemon/log.js";
+import type { Logger } from "../platform/log.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { emptyReport, type SyncReport, type SyncStep } from "../projection/catchup.js";
 import { currentVersion } from "../projection/resume.js";

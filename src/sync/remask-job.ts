@@ -5,8 +5,8 @@
 // database. When a pass rewrote something, its time is recorded in run/<host>/remask.json: backups
 // older than it still hold the values (doctor lists them).
 import { readFileSync } from "node:fs";
-import type { Logger } from "../daemon/log.js";
-import { writeFileNoFollow } from "../nofollow.js";
+import type { Logger } from "../platform/log.js";
+import { writeFileNoFollow } from "../platform/nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { Projection } from "../projection/projection.js";
 import { remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";

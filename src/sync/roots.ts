@@ -2,8 +2,8 @@
 // transcripts under $CLAUDE_CONFIG_DIR (default ~/.claude)/projects, Codex under $CODEX_HOME
 // (default ~/.codex)/sessions.
 import { join } from "node:path";
-import type { Config } from "../daemon/config.js";
-import { userHome } from "../daemon/paths.js";
+import type { Config } from "../platform/config.js";
+import { userHome } from "../platform/paths.js";
 import type { TranscriptRoot } from "../projection/sources.js";
 
 export function transcriptRoots(sync: Config["sync"], env: NodeJS.ProcessEnv): TranscriptRoot[] {

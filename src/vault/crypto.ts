@@ -2,8 +2,8 @@
 // in the file); two subkeys are derived from it with crypto_kdf: one seals entries with
 // XChaCha20-Poly1305, the other hashes entry names (keyed BLAKE2b), so a vault file reveals
 // neither names nor values, and a read decrypts exactly one entry.
-import { WardenError } from "../errors.js";
-import { sodium } from "./sodium.js";
+import { WardenError } from "../platform/errors.js";
+import { sodium } from "../platform/sodium.js";
 
 export type KdfProfile = "interactive" | "moderate" | "sensitive";
 

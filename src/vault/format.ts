@@ -2,7 +2,7 @@
 // KDF parameters, a check block and sealed entries keyed by name hash. A checksum over the body
 // tells a damaged or edited file (`vault_corrupt`) from a wrong passphrase (`bad_passphrase`).
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { openNoFollow } from "../nofollow.js";
+import { openNoFollow } from "../platform/nofollow.js";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { RpcError } from "../rpc/errors.js";

@@ -4,7 +4,7 @@
 // Lock, eviction and shutdown zeroize the key and free it.
 import { RpcError } from "../rpc/errors.js";
 import { VAULT_KEYS_BYTES, deriveVaultKeys, wipe } from "./crypto.js";
-import { sodium, type SecureBuffer } from "./sodium.js";
+import { sodium, type SecureBuffer } from "../platform/sodium.js";
 
 export type EvictionReason = "idle" | "max" | "rekeyed";
 

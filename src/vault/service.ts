@@ -6,9 +6,9 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
-import type { Config } from "../daemon/config.js";
-import type { Logger } from "../daemon/log.js";
-import { boundProcess, maskEach, processStartTime, readProcess } from "../daemon/proc.js";
+import type { Config } from "../platform/config.js";
+import type { Logger } from "../platform/log.js";
+import { boundProcess, maskEach, processStartTime, readProcess } from "../platform/proc.js";
 import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";

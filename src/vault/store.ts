@@ -5,11 +5,11 @@ import { closeSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
 import { RpcError } from "../rpc/errors.js";
-import { WardenError } from "../errors.js";
-import { native } from "../daemon/native.js";
-import type { WardenPaths } from "../daemon/paths.js";
-import { ensureRunRoot } from "../daemon/secure-dir.js";
-import { openNoFollow } from "../nofollow.js";
+import { WardenError } from "../platform/errors.js";
+import { native } from "../platform/native.js";
+import type { WardenPaths } from "../platform/paths.js";
+import { ensureRunRoot } from "../platform/secure-dir.js";
+import { openNoFollow } from "../platform/nofollow.js";
 import { VAULT_KEYS_BYTES, deriveMasterKey, deriveVaultKeys, kdfParams, nameId, wipe, type KdfProfile } from "./crypto.js";
 import { FORMAT, VERSION, keysMatch, newCheck, openEntry, readVaultFile, sealEntry, writeVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { loadConfig } from "../../src/daemon/config.js";
+import { loadConfig } from "../../src/platform/config.js";
 
 let dir: string;
 let path: string;

@@ -10,7 +10,7 @@ import type { ResultOf } from "../../protocol/index.js";
 import type { DoctorContext } from "../../src/daemon/doctor/checks.js";
 import { overall } from "../../src/daemon/doctor/doctor.js";
 import { checkProjection } from "../../src/daemon/doctor/projection-checks.js";
-import { resolvePaths } from "../../src/daemon/paths.js";
+import { resolvePaths } from "../../src/platform/paths.js";
 import { Projection } from "../../src/projection/projection.js";
 
 const base = mkdtempSync(join(tmpdir(), "wd-doc-"));

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { acquireLock, inspectLock, withLockHeld } from "../../src/daemon/lock.js";
-import { bootId, processIdentity } from "../../src/daemon/proc.js";
+import { acquireLock, inspectLock, withLockHeld } from "../../src/platform/lock.js";
+import { bootId, processIdentity } from "../../src/platform/proc.js";
 
 let dir: string;
 let lockPath: string;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { openLogger } from "../../src/daemon/log.js";
+import { openLogger } from "../../src/platform/log.js";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "wd-log-"))));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { clientSocketPath, resolvePaths, sanitizeHost } from "../../src/daemon/paths.js";
+import { clientSocketPath, resolvePaths, sanitizeHost } from "../../src/platform/paths.js";
 
 describe("sanitizeHost", () => {
   const cases: Array<[string, string]> = [

@@ -2,7 +2,7 @@
 // password given as its own argument after its flag (`--password X`, `mysql -p X`) is one.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { boundProcess } from "../../src/daemon/proc.js";
+import { boundProcess } from "../../src/platform/proc.js";
 import { maskText } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { ensurePrivateDir } from "../../src/daemon/secure-dir.js";
+import { ensurePrivateDir } from "../../src/platform/secure-dir.js";
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "wd-dir-"))));

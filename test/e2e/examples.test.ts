@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 import { wardenBin } from "../helpers/cli.js";
 import { useDaemon } from "../helpers/daemon.js";
 

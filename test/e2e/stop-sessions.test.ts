@@ -12,7 +12,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { processLineage } from "../../src/daemon/proc.js";
+import { processLineage } from "../../src/platform/proc.js";
 import { waitFor, watch } from "../helpers/sessions.js";
 
 let home: TempHome;

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 
 export const wardenBin = join(packageRoot(), "bin", "warden.js");
 

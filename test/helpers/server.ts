@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openLogger } from "../../src/daemon/log.js";
+import { openLogger } from "../../src/platform/log.js";
 import { SocketServer, type SocketServerOptions } from "../../src/daemon/socket-server.js";
 import { Dispatcher, type Binding } from "../../src/rpc/dispatcher.js";
 

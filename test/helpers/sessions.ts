@@ -1,6 +1,6 @@
 // Watching sessions from tests: a subscription that collects events, and waits on conditions
 // over them (never fixed sleeps).
-import { pidAlive } from "../../src/daemon/proc.js";
+import { pidAlive } from "../../src/platform/proc.js";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import type { RpcClient } from "../../src/rpc/client.js";
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { marker, RULES } from "../../src/masking/rules.js";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 import { renderReadmeRules } from "../../tools/rules-table.js";
 
 const readme = () => readFileSync(join(packageRoot(), "README.md"), "utf8");

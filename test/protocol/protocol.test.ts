@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { errorKinds, methodList, methods } from "../../protocol/index.js";
-import { packageInfo, packageRoot } from "../../src/package-info.js";
+import { packageInfo, packageRoot } from "../../src/platform/package-info.js";
 import { renderOpenRpc, renderProtocolMd } from "../../tools/protocol-docs.js";
 
 const dir = join(packageRoot(), "protocol");

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { processLineage } from "../../src/daemon/proc.js";
+import { processLineage } from "../../src/platform/proc.js";
 import { classifyProcess, type Leader } from "../../src/sessions/peer-session.js";
 import { waitFor } from "../helpers/sessions.js";
 

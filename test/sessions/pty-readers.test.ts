@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { openLogger, type Logger } from "../../src/daemon/log.js";
+import { openLogger, type Logger } from "../../src/platform/log.js";
 import type { ExitStatus } from "../../src/sessions/child.js";
 import { PtyChild } from "../../src/sessions/pty-child.js";
 import { PtyReaders } from "../../src/sessions/pty-readers.js";

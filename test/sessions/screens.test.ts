@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { openLogger, type Logger } from "../../src/daemon/log.js";
+import { openLogger, type Logger } from "../../src/platform/log.js";
 import { Screens } from "../../src/sessions/screens.js";
 
 let dir: string;

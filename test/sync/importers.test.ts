@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 import { IMPORTERS, ImporterStateError, claudeCode, codex, importerFor } from "../../src/sync/importers/index.js";
 import type { ImporterKind, TranscriptEvent, TranscriptSession } from "../../src/sync/importers/types.js";
 

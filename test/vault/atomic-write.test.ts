@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 import { keysFromPassphrase, listEntries, newVault, readVaultFile, writeVaultFile } from "../../src/vault/store.js";
 
 describe("vault writes", () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../src/package-info.js";
+import { packageRoot } from "../../src/platform/package-info.js";
 import { Keyring, type EvictionReason } from "../../src/vault/keyring.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

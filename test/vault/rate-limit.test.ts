@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import { configSchema, defaultConfig } from "../../src/daemon/config.js";
+import { configSchema, defaultConfig } from "../../src/platform/config.js";
 import type { CallContext } from "../../src/rpc/context.js";
 import { RateLimiter, TokenBucket } from "../../src/vault/rate-limit.js";
 

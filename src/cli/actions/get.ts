@@ -1,9 +1,9 @@
 // `warden get`: shared by the clipanion command and the fast path. Through the daemon when one
 // runs; otherwise (or with --no-daemon / WARDEN_NO_DAEMON=1) straight from the vault file after
 // a passphrase prompt — which fails at once, rather than hang, when there is no terminal.
-import { refuseCoreDumps } from "../../daemon/native.js";
-import { clientSocketPath } from "../../daemon/paths.js";
-import { WardenError } from "../../errors.js";
+import { refuseCoreDumps } from "../../platform/native.js";
+import { clientSocketPath } from "../../platform/paths.js";
+import { WardenError } from "../../platform/errors.js";
 import { RpcClient } from "../../rpc/client.js";
 import { print, type Io } from "../report.js";
 import { CLI_CALL } from "../timeouts.js";

@@ -1,4 +1,4 @@
-import { clientSocketPath } from "../../daemon/paths.js";
+import { clientSocketPath } from "../../platform/paths.js";
 import { RpcClient } from "../../rpc/client.js";
 import { print, type Io } from "../report.js";
 import { CLI_CALL } from "../timeouts.js";

@@ -1,5 +1,5 @@
 import { Command } from "clipanion";
-import { clientSocketPath } from "../../daemon/paths.js";
+import { clientSocketPath } from "../../platform/paths.js";
 import { callOnce } from "../../rpc/client.js";
 import { WardenCommand } from "../base.js";
 import { CLI_CALL } from "../timeouts.js";

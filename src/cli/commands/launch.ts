@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../errors.js";
+import { WardenError } from "../../platform/errors.js";
 import { LaunchCommandBase } from "../launch-base.js";
 import { parseCount } from "../options.js";
 

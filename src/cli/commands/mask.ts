@@ -36,7 +36,7 @@ export class MaskCommand extends WardenCommand {
   override json = Option.Boolean("--json", false, { description: "One JSON document: the findings and a summary" });
 
   async run(): Promise<number> {
-    const { WardenError } = await import("../../errors.js");
+    const { WardenError } = await import("../../platform/errors.js");
     if (this.rules) {
       if (this.check !== undefined || this.stdin) throw new WardenError("usage", "--rules lists the rules; it takes no --check or --stdin", { option: "--rules" });
       return this.listRules();
@@ -94,7 +94,7 @@ export class MaskCommand extends WardenCommand {
 
   private async fileText(path: string): Promise<AsyncIterable<string>> {
     const { createReadStream, promises } = await import("node:fs");
-    const { WardenError } = await import("../../errors.js");
+    const { WardenError } = await import("../../platform/errors.js");
     const st = await promises.stat(path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") throw new WardenError("not_found", `no such file: ${path}`, { path });
       throw err;

@@ -12,7 +12,7 @@ export class StatusCommand extends WardenCommand {
   noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the files directly" });
 
   async run(): Promise<number> {
-    const { describeDaemon } = await import("../../daemon/control.js");
+    const { describeDaemon } = await import("../../control/lifecycle.js");
     const { directMode } = await import("../actions/get.js");
     const d = directMode(this.noDaemon) ? null : await describeDaemon();
     let counts: { sessions: number; events: number; audit: number; approvals: number };

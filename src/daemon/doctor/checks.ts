@@ -3,14 +3,14 @@
 import { readdirSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ResultOf } from "../../../protocol/index.js";
-import type { Config } from "../config.js";
-import { conflictMessage, type LockState } from "../lock.js";
-import type { WardenPaths } from "../paths.js";
+import type { Config } from "../../platform/config.js";
+import { conflictMessage, type LockState } from "../../platform/lock.js";
+import type { WardenPaths } from "../../platform/paths.js";
 import { verifyAuditChain } from "../../ledger/audit-read.js";
 import { checkProjection, checkSourceExports } from "./projection-checks.js";
 import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
-import { dirProblem, inspectPath, octal } from "../secure-dir.js";
+import { dirProblem, inspectPath, octal } from "../../platform/secure-dir.js";
 import type { Check, RepairAction } from "./types.js";
 
 export interface DoctorContext {

@@ -1,12 +1,12 @@
 // Runs every check and assembles the report: overall state, checks, repair actions and the
 // storage layout (what is safe to sync and what must stay host-local).
 import { join } from "node:path";
-import { WardenError } from "../../errors.js";
+import { WardenError } from "../../platform/errors.js";
 import { callOnce } from "../../rpc/client.js";
-import { loadConfig, type Config } from "../config.js";
-import { PROBE } from "../control.js";
-import { inspectLock } from "../lock.js";
-import { resolvePaths, type WardenPaths } from "../paths.js";
+import { loadConfig, type Config } from "../../platform/config.js";
+import { PROBE } from "../../control/lifecycle.js";
+import { inspectLock } from "../../platform/lock.js";
+import { resolvePaths, type WardenPaths } from "../../platform/paths.js";
 import { allChecks, type DoctorContext } from "./checks.js";
 import type { CheckState, DoctorReport, DoctorState } from "./types.js";
 

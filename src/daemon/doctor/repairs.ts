@@ -2,10 +2,10 @@
 // A host conflict or anything in WARDEN_HOME proper is never repaired here.
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { spawnDaemon } from "../control.js";
-import type { WardenPaths } from "../paths.js";
-import { inspectPath } from "../secure-dir.js";
-import { removeStaleLock, removeStaleSocket } from "../stale-files.js";
+import { spawnDaemon } from "../../control/lifecycle.js";
+import type { WardenPaths } from "../../platform/paths.js";
+import { inspectPath } from "../../platform/secure-dir.js";
+import { removeStaleLock, removeStaleSocket } from "../../control/stale-files.js";
 import type { RepairAction, RepairId } from "./types.js";
 
 export interface RepairOutcome {

@@ -4,8 +4,8 @@
 // in-memory copy is caught up from them instead — never the file itself.
 import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { inspectLock } from "../../daemon/lock.js";
-import type { WardenPaths } from "../../daemon/paths.js";
+import { inspectLock } from "../../platform/lock.js";
+import type { WardenPaths } from "../../platform/paths.js";
 import { syncAll } from "../../projection/catchup.js";
 import { watermarkLimits } from "../../projection/compare.js";
 import { Projection } from "../../projection/projection.js";

@@ -14,7 +14,7 @@ export class AuditVerifyCommand extends WardenCommand {
   host = Option.String("--host", { description: "Another host's log (synced into $WARDEN_HOME/audit)" });
 
   async run(): Promise<number> {
-    const { auditFileOf, resolvePaths } = await import("../../../daemon/paths.js");
+    const { auditFileOf, resolvePaths } = await import("../../../platform/paths.js");
     const { verifyAuditChain } = await import("../../../ledger/audit-read.js");
     const paths = resolvePaths();
     const file = auditFileOf(paths, this.host);

@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { clientSocketPath } from "../../../daemon/paths.js";
+import { clientSocketPath } from "../../../platform/paths.js";
 import { callOnce } from "../../../rpc/client.js";
 import { WardenCommand } from "../../base.js";
 import { parseCount, surfaceOption } from "../../options.js";

@@ -27,7 +27,7 @@ export class DaemonDoctorCommand extends WardenCommand {
   async run(): Promise<number> {
     const { runDoctor } = await import("../../../daemon/doctor/doctor.js");
     const { applyRepairs } = await import("../../../daemon/doctor/repairs.js");
-    const { resolvePaths } = await import("../../../daemon/paths.js");
+    const { resolvePaths } = await import("../../../platform/paths.js");
     let report = await runDoctor();
     let fixed: Awaited<ReturnType<typeof applyRepairs>> | undefined;
     if (this.fix || this.repairStaleLock) {

@@ -10,7 +10,7 @@ export class DaemonListBackupsCommand extends WardenCommand {
   });
 
   async run(): Promise<number> {
-    const { resolvePaths } = await import("../../../daemon/paths.js");
+    const { resolvePaths } = await import("../../../platform/paths.js");
     const { listBackupFiles } = await import("../../../projection/files.js");
     const backups = listBackupFiles(resolvePaths().backups); // read from the run root: works with no daemon too
     const { formatBytes } = await import("../../format.js");

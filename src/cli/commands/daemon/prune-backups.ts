@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
 import { parseCount, parseDuration } from "../../options.js";
 
@@ -25,7 +25,7 @@ export class DaemonPruneBackupsCommand extends WardenCommand {
     if (this.keep === undefined && this.olderThan === undefined) throw new WardenError("usage", "give --keep N, --older-than D, or both", { option: "--keep" });
     const keep = this.keep === undefined ? undefined : parseCount(this.keep, "--keep", 0, 1_000_000);
     const olderThanMs = this.olderThan === undefined ? undefined : parseDuration(this.olderThan, "--older-than");
-    const { resolvePaths } = await import("../../../daemon/paths.js");
+    const { resolvePaths } = await import("../../../platform/paths.js");
     const { pruneBackups } = await import("../../../projection/prune-backups.js");
     const r = pruneBackups(resolvePaths().backups, { keep, olderThanMs, dryRun: this.dryRun });
     const verb = r.dryRun ? "would remove" : "removed";

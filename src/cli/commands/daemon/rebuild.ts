@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
 import { surfaceOption } from "../../options.js";
 
@@ -21,7 +21,7 @@ export class DaemonRebuildCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const surface = surfaceOption(this.surface);
-    const { describeDaemon } = await import("../../../daemon/control.js");
+    const { describeDaemon } = await import("../../../control/lifecycle.js");
     const state = (await describeDaemon()).state;
     const bar = progressBar(this.context.stderr, this.json);
     if (this.resetStorage) {
@@ -35,7 +35,7 @@ export class DaemonRebuildCommand extends WardenCommand {
       return r.verify.ok ? 0 : 1;
     }
     const { RpcClient } = await import("../../../rpc/client.js");
-    const { clientSocketPath } = await import("../../../daemon/paths.js");
+    const { clientSocketPath } = await import("../../../platform/paths.js");
     const client = await RpcClient.connect(clientSocketPath(), { connectTimeoutMs: 5000 });
     try {
       client.onNotification((method, p) => {

@@ -20,7 +20,7 @@ export class DaemonRestartCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const timeoutMs = parseDuration(this.timeout, "--timeout");
-    const { checkConfig, describeDaemon, spawnDaemon, stopDaemon } = await import("../../../daemon/control.js");
+    const { checkConfig, describeDaemon, spawnDaemon, stopDaemon } = await import("../../../control/lifecycle.js");
     checkConfig(); // before anything is stopped
     const before = await describeDaemon();
     const running = before.state === "running" || before.state === "unresponsive";

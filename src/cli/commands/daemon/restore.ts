@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
 
 export class DaemonRestoreCommand extends WardenCommand {
@@ -18,13 +18,13 @@ export class DaemonRestoreCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const file = resolve(this.file);
-    const { describeDaemon } = await import("../../../daemon/control.js");
+    const { describeDaemon } = await import("../../../control/lifecycle.js");
     const state = (await describeDaemon()).state;
     let r;
     if (state === "running" || state === "unresponsive") {
       if (!this.liveRecovery) throw new WardenError("conflict", "the daemon is running: pass --live-recovery to restore into it, or stop it first");
       const { callOnce } = await import("../../../rpc/client.js");
-      const { clientSocketPath } = await import("../../../daemon/paths.js");
+      const { clientSocketPath } = await import("../../../platform/paths.js");
       r = await callOnce(clientSocketPath(), "projection.restore", { file, liveRecovery: true }, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
     } else {
       const { restoreOffline } = await import("../../../projection/offline.js");

@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
 import { parseDuration } from "../../options.js";
 import { CLI_CALL } from "../../timeouts.js";
@@ -18,7 +18,7 @@ export class DaemonStartCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const timeoutMs = parseDuration(this.timeout, "--timeout");
-    const { describeDaemon, spawnDaemon } = await import("../../../daemon/control.js");
+    const { describeDaemon, spawnDaemon } = await import("../../../control/lifecycle.js");
     const { callOnce } = await import("../../../rpc/client.js");
     const before = await describeDaemon();
     if (before.state === "running" && before.status) {

@@ -14,7 +14,7 @@ export class DaemonStatusCommand extends WardenCommand {
   });
 
   async run(): Promise<number> {
-    const { describeDaemon } = await import("../../../daemon/control.js");
+    const { describeDaemon } = await import("../../../control/lifecycle.js");
     const { formatSecs } = await import("../../format.js");
     const r = await describeDaemon();
     const s = r.status;

@@ -21,7 +21,7 @@ export class DaemonStopCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const timeoutMs = parseDuration(this.timeout, "--timeout");
-    const { describeDaemon, stopDaemon } = await import("../../../daemon/control.js");
+    const { describeDaemon, stopDaemon } = await import("../../../control/lifecycle.js");
     const report = await describeDaemon();
     if (report.state === "stopped" || report.state === "stale") {
       const note = report.state === "stale" ? " (a stale lock is left from a crash: warden daemon doctor --fix)" : "";

@@ -15,7 +15,7 @@ export class SessionsArchiveCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const { callOnce } = await import("../../../rpc/client.js");
-    const { clientSocketPath } = await import("../../../daemon/paths.js");
+    const { clientSocketPath } = await import("../../../platform/paths.js");
     const { CLI_CALL } = await import("../../timeouts.js");
     const s = await callOnce(clientSocketPath(), "sessions.archive", { session: this.session }, CLI_CALL);
     this.print(`archived session ${s.id}`, s);

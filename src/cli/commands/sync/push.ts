@@ -1,5 +1,5 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import type { PostgresSink, PushOptions, PushResult } from "../../../sync/push/postgres.js";
 import type { PushSource } from "../../../sync/push/projection-source.js";
 import { WardenCommand } from "../../base.js";
@@ -58,7 +58,7 @@ export class SyncPushCommand extends WardenCommand {
       if (err instanceof RpcError && err.kind === "invalid_params") throw new WardenError("usage", `--to: ${err.message}`, { option: "--to" });
       throw err;
     }
-    const { resolvePaths } = await import("../../../daemon/paths.js");
+    const { resolvePaths } = await import("../../../platform/paths.js");
     const { PushSource } = await import("../../../sync/push/projection-source.js");
     const paths = resolvePaths();
     const source = new PushSource(paths);

@@ -21,7 +21,7 @@ export class SyncRunCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const { callOnce } = await import("../../../rpc/client.js");
-    const { clientSocketPath } = await import("../../../daemon/paths.js");
+    const { clientSocketPath } = await import("../../../platform/paths.js");
     const r = await callOnce(clientSocketPath(), "sync.run", { full: this.full }, { connectTimeoutMs: 5000 });
     const bytes = r.bytes >= 1 << 20 ? `${(r.bytes / (1 << 20)).toFixed(1)} MiB` : `${r.bytes} bytes`;
     const what = `${r.full ? "re-imported" : "applied"} ${r.files} files: ${r.rows} rows, ${bytes}, ${r.masked} secrets masked`;

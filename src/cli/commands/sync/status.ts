@@ -19,7 +19,7 @@ export class SyncStatusCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const { callOnce } = await import("../../../rpc/client.js");
-    const { clientSocketPath } = await import("../../../daemon/paths.js");
+    const { clientSocketPath } = await import("../../../platform/paths.js");
     const { CLI_CALL } = await import("../../timeouts.js");
     const r = await callOnce(clientSocketPath(), "sync.status", {}, CLI_CALL);
     const { formatBytes, formatDuration, formatSecs } = await import("../../format.js");

@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { SCOPE_PATTERN } from "../../../../protocol/patterns.js";
-import { WardenError } from "../../../errors.js";
+import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
 
 export class VaultAddCommand extends WardenCommand {

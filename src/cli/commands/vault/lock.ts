@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
-import { WardenError } from "../../../errors.js";
-import { clientSocketPath } from "../../../daemon/paths.js";
+import { WardenError } from "../../../platform/errors.js";
+import { clientSocketPath } from "../../../platform/paths.js";
 import { callOnce } from "../../../rpc/client.js";
 import { WardenCommand } from "../../base.js";
 import { CLI_CALL } from "../../timeouts.js";

@@ -23,11 +23,11 @@ export class VaultUnlockCommand extends WardenCommand {
     const maxSecs = secs(this.max, "--max");
     const { cliContext, readPassphrase, readVaultFile, vaultPath, wipe } = await import("../../vault-access.js");
     const { deriveMasterKey } = await import("../../../vault/crypto.js");
-    const { clientSocketPath } = await import("../../../daemon/paths.js");
+    const { clientSocketPath } = await import("../../../platform/paths.js");
     const { RpcClient } = await import("../../../rpc/client.js");
     const { CLI_CALL } = await import("../../timeouts.js");
     const { formatSecs } = await import("../../format.js");
-    const { refuseCoreDumps } = await import("../../../daemon/native.js");
+    const { refuseCoreDumps } = await import("../../../platform/native.js");
     const { paths } = cliContext(false); // hardened after vault.unlock, once the daemon has observed us
     const doc = readVaultFile(vaultPath(paths.home, this.vault), this.vault);
     // Connect first: no point asking for a passphrase when no daemon is there to hold the key.

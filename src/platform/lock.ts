@@ -3,7 +3,7 @@
 // (pid gone, pid reused, host rebooted) and from a host conflict (the file came from another
 // machine through file sync: run/ is being synced and must not be).
 import { closeSync, constants, fstatSync, ftruncateSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { WardenError } from "../errors.js";
+import { WardenError } from "./errors.js";
 import { native } from "./native.js";
 import { checkIdentity, processIdentity, type IdentityCheck, type ProcessIdentity } from "./proc.js";
 

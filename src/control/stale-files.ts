@@ -1,10 +1,10 @@
 // Removing what a dead daemon left behind. Every removal happens while holding the daemon lock's
 // flock, so it can never hit the files of a daemon that is running or starting.
 import { unlinkSync } from "node:fs";
-import { withLockHeld } from "./lock.js";
+import { withLockHeld } from "../platform/lock.js";
 import { removeMetadata } from "./metadata.js";
-import type { WardenPaths } from "./paths.js";
-import { inspectPath } from "./secure-dir.js";
+import type { WardenPaths } from "../platform/paths.js";
+import { inspectPath } from "../platform/secure-dir.js";
 
 export function removeStaleSocket(paths: WardenPaths): string {
   return withLockHeld(paths.lock, paths.host, () => {

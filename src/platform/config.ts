@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN, VAULT_NAME_PATTERN } from "../../protocol/patterns.js";
-import { WardenError } from "../errors.js";
+import { WardenError } from "./errors.js";
 import { expandHome } from "./paths.js";
 
 const KiB = 1024;

@@ -2,7 +2,7 @@
 // another uid. Shared by the daemon (refuse to start) and doctor (report and name the repair).
 import { chmodSync, lstatSync, mkdirSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { WardenError } from "../errors.js";
+import { WardenError } from "./errors.js";
 import type { WardenPaths } from "./paths.js";
 
 export type PathKind = "missing" | "directory" | "symlink" | "socket" | "file" | "other";

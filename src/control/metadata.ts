@@ -1,8 +1,8 @@
 // daemon.json: what a client needs to find and describe the running daemon. Written atomically
 // (temp file + rename) so a reader never sees half of it.
 import { renameSync, unlinkSync } from "node:fs";
-import { writeFileNoFollow } from "../nofollow.js";
-import type { LockOwner } from "./lock.js";
+import { writeFileNoFollow } from "../platform/nofollow.js";
+import type { LockOwner } from "../platform/lock.js";
 
 export interface DaemonMetadata extends LockOwner {
   socket: string;

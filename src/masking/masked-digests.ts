@@ -4,12 +4,12 @@
 // symlink in their place is refused, never followed.
 import { closeSync, fstatSync, fsyncSync, readFileSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { WardenError } from "../errors.js";
-import { openNoFollow } from "../nofollow.js";
-import { DAEMON_KEY_BYTES, type DigestEntry } from "../masking/known-digests.js";
-import { sodium } from "../vault/sodium.js";
-import type { WardenPaths } from "./paths.js";
-import { ensurePrivateDir } from "./secure-dir.js";
+import { WardenError } from "../platform/errors.js";
+import { openNoFollow } from "../platform/nofollow.js";
+import { DAEMON_KEY_BYTES, type DigestEntry } from "./known-digests.js";
+import { sodium } from "../platform/sodium.js";
+import type { WardenPaths } from "../platform/paths.js";
+import { ensurePrivateDir } from "../platform/secure-dir.js";
 
 /** Reads the daemon key, creating it (32 random bytes, 0600, in a 0700 private/<host>) when missing. */
 export function loadDaemonKey(paths: WardenPaths): Buffer {

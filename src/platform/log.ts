@@ -3,12 +3,20 @@
 // Fields whose names suggest secret material are redacted as a second line of defence: callers
 // must still never pass request params or secret values.
 import { closeSync, fchmodSync, lstatSync, renameSync, writeSync } from "node:fs";
-import { openNoFollow, symlinkRefused } from "../nofollow.js";
-import type { RpcLogger } from "../rpc/context.js";
+import { openNoFollow, symlinkRefused } from "./nofollow.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD = /^(params|values?)$|key$|pass|secret|token|auth|cred|private/i;
+
+/** The slice of the daemon's logger the RPC layer uses. */
+export interface RpcLogger {
+  /** True when debug lines are written: per-request logging is built only then. */
+  readonly debugEnabled: boolean;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
 
 export interface Logger extends RpcLogger {
   info(msg: string, fields?: Record<string, unknown>): void;

@@ -2,8 +2,15 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { packageRoot } from "../package-info.js";
-import type { PeerCred } from "../rpc/context.js";
+import { packageRoot } from "./package-info.js";
+
+/** Peer credentials of a Unix-socket connection, read by SO_PEERCRED when it was accepted. */
+export interface PeerCred {
+  uid: number;
+  gid: number;
+  /** -1 where the platform cannot tell. */
+  pid: number;
+}
 
 interface NativeAddon {
   peerCred(fd: number): PeerCred;

@@ -4,15 +4,15 @@ import { spawn } from "node:child_process";
 import { closeSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
-import { WardenError } from "../errors.js";
-import { openNoFollow } from "../nofollow.js";
-import { packageRoot } from "../package-info.js";
-import { userUmask } from "../umask.js";
+import { WardenError } from "../platform/errors.js";
+import { openNoFollow } from "../platform/nofollow.js";
+import { packageRoot } from "../platform/package-info.js";
+import { userUmask } from "../platform/umask.js";
 import { callOnce, RemoteError } from "../rpc/client.js";
-import { loadConfig } from "./config.js";
-import { inspectLock, type LockOwner, type LockState } from "./lock.js";
-import { resolvePaths, type WardenPaths } from "./paths.js";
-import { ensureHome, ensureRunRoot } from "./secure-dir.js";
+import { loadConfig } from "../platform/config.js";
+import { inspectLock, type LockOwner, type LockState } from "../platform/lock.js";
+import { resolvePaths, type WardenPaths } from "../platform/paths.js";
+import { ensureHome, ensureRunRoot } from "../platform/secure-dir.js";
 import { removeStaleLock, removeStaleSocket } from "./stale-files.js";
 
 /** How long a diagnosing call waits for a daemon before calling it unresponsive. */
