@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ResultOf } from "../../protocol/index.js";
-import type { DoctorContext } from "../../src/daemon/doctor/checks.js";
+import type { DoctorContext } from "../../src/daemon/doctor/types.js";
 import { overall } from "../../src/daemon/doctor/doctor.js";
 import { checkProjection } from "../../src/daemon/doctor/projection-checks.js";
 import { resolvePaths } from "../../src/platform/paths.js";

@@ -2,30 +2,13 @@
 // one. They only read: repairs live in repairs.ts and run only when asked.
 import { readdirSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ResultOf } from "../../../protocol/index.js";
 import type { Config } from "../../platform/config.js";
 import { conflictMessage, type LockState } from "../../platform/lock.js";
 import type { WardenPaths } from "../../platform/paths.js";
 import { verifyAuditChain } from "../../ledger/audit-read.js";
-import { checkProjection, checkSourceExports } from "./projection-checks.js";
-import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
 import { dirProblem, inspectPath, octal } from "../../platform/secure-dir.js";
-import type { Check, RepairAction } from "./types.js";
-
-export interface DoctorContext {
-  paths: WardenPaths;
-  config: Config | null;
-  configError: string | null;
-  lock: LockState;
-  /** The daemon's status reply, or why it could not be had. */
-  daemon: { status: ResultOf<"status"> } | { error: string };
-}
-
-export interface CheckResult {
-  check: Check;
-  actions: RepairAction[];
-}
+import type { CheckResult, DoctorContext, RepairAction } from "./types.js";
 
 const ok = (name: string, message: string): CheckResult => ({ check: { name, state: "ok", message }, actions: [] });
 
@@ -228,5 +211,3 @@ export function checkVaults(ctx: DoctorContext): CheckResult {
     actions: [{ id: "restore_vault", risk: "requires_manual_review", command: `ls -l ${ctx.paths.vaults}`, explanation: "Restore the damaged vault file from a backup or another synced machine; warden never rewrites it." }],
   };
 }
-
-export const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports, checkBackupsMasked, checkLedgerValues];

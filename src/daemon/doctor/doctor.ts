@@ -7,8 +7,13 @@ import { loadConfig, type Config } from "../../platform/config.js";
 import { PROBE } from "../../control/lifecycle.js";
 import { inspectLock } from "../../platform/lock.js";
 import { resolvePaths, type WardenPaths } from "../../platform/paths.js";
-import { allChecks, type DoctorContext } from "./checks.js";
-import type { CheckState, DoctorReport, DoctorState } from "./types.js";
+import { checkAudit, checkConfig, checkDaemon, checkDisk, checkHome, checkLock, checkRunRoot, checkSocket, checkVaults } from "./checks.js";
+import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
+import { checkProjection, checkSourceExports } from "./projection-checks.js";
+import type { CheckState, DoctorContext, DoctorReport, DoctorState } from "./types.js";
+
+/** In the order the report lists them. */
+const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports, checkBackupsMasked, checkLedgerValues];
 
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const paths = resolvePaths(env);

@@ -2,7 +2,7 @@
 // hold the values it masked; a ledger file written before a value was known holds it in clear.
 import { backupsBefore } from "../../projection/prune-backups.js";
 import { readRemaskState } from "../../sync/remask-job.js";
-import type { CheckResult, DoctorContext } from "./checks.js";
+import type { CheckResult, DoctorContext } from "./types.js";
 
 export function checkBackupsMasked(ctx: DoctorContext): CheckResult {
   const name = "backups_masked";

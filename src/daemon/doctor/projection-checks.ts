@@ -6,7 +6,7 @@ import { listBackupFiles } from "../../projection/files.js";
 import { parseSourceLine } from "../../projection/rows.js";
 import { SCHEMA_VERSION } from "../../projection/schema.js";
 import { discoverSources } from "../../projection/sources.js";
-import type { CheckResult, DoctorContext } from "./checks.js";
+import type { CheckResult, DoctorContext } from "./types.js";
 import type { RepairAction } from "./types.js";
 
 function repairs(ctx: DoctorContext): RepairAction[] {

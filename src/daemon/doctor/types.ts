@@ -1,3 +1,8 @@
+import type { ResultOf } from "../../../protocol/index.js";
+import type { Config } from "../../platform/config.js";
+import type { LockState } from "../../platform/lock.js";
+import type { WardenPaths } from "../../platform/paths.js";
+
 /** rebuilding: the daemon is rebuilding the projection from the sources (it was damaged or missing); nothing to repair, not healthy yet. */
 export type CheckState = "ok" | "rebuilding" | "degraded" | "failed";
 export type DoctorState = "healthy" | "rebuilding" | "degraded" | "failed";
@@ -43,4 +48,19 @@ export interface DoctorReport {
   doctor: { state: DoctorState; checks: Check[] };
   repair_actions: RepairAction[];
   storage_layout: Record<string, unknown>;
+}
+
+/** What every check reads: gathered once per doctor run. */
+export interface DoctorContext {
+  paths: WardenPaths;
+  config: Config | null;
+  configError: string | null;
+  lock: LockState;
+  /** The daemon's status reply, or why it could not be had. */
+  daemon: { status: ResultOf<"status"> } | { error: string };
+}
+
+export interface CheckResult {
+  check: Check;
+  actions: RepairAction[];
 }
