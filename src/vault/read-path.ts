@@ -55,7 +55,7 @@ export function defaultVault(home: string, configured: string | undefined, unloc
 
 /** The audit record of a read, before its outcome: `vault` is set once resolved. */
 export function readRecord(req: ReadRequest): AuditFields & { vault?: string } {
-  return { action: "get", outcome: "ok", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller };
+  return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
 }
 
 /** Resolve, find, check scope: the entry a read names. Sets `record.vault` to the vault resolved, so a refusal names it. */

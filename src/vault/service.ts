@@ -16,7 +16,7 @@ import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
-import { auditFailed, kindOf, readCoalesced, readNow, type ReadAccess } from "./read-path.js";
+import { auditFailed, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -181,8 +181,7 @@ export class VaultService {
     const wait = this.limiter.check(ctx);
     if (wait > 0) {
       const t0 = Date.now();
-      const refused = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
-      await this.record(ctx, { ...refused, outcome: "denied", kind: "rate_limited" }, true);
+      await this.record(ctx, { ...readRecord(p), outcome: "denied", kind: "rate_limited" }, true);
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
