@@ -83,13 +83,6 @@ export function kdfProfile(option: string | undefined, config: Config): KdfProfi
   return profile;
 }
 
-/** The vault to use when none is named: config vault.default, else the only vault there is. */
-export function defaultVault(paths: WardenPaths, config: Config, existing: string[]): string {
-  if (config.vault.default) return config.vault.default;
-  if (existing.length === 1) return existing[0]!;
-  throw new WardenError("usage", existing.length === 0 ? `no vaults in ${paths.vaults}; create one with: warden vault init <vault>` : `name a vault with --vault (there are ${existing.length}: ${existing.join(", ")})`);
-}
-
 // Everything the vault commands use, behind one dynamic import: `warden health` must not load
 // libsodium and zod just because the vault commands are registered.
 export { ensurePrivateDir } from "../platform/secure-dir.js";

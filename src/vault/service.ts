@@ -15,9 +15,9 @@ import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
-import { checkScope } from "./policy.js";
 import { RateLimiter } from "./rate-limit.js";
-import { findEntry, listEntries, listVaults, vaultPath } from "./store.js";
+import { auditFailed, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
+import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
 /** The fallback stat of unlocked vaults' files. */
@@ -45,6 +45,8 @@ export class VaultService {
   private readonly coalescer: AuditCoalescer;
   private readonly limiter: RateLimiter;
   private readonly mask: (text: string) => string;
+  /** The read path's view of this daemon's vaults: the keyring's keys over the cached files. */
+  private readonly access: ReadAccess;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
 
@@ -64,6 +66,15 @@ export class VaultService {
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
       this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
     });
+    this.access = {
+      home,
+      configured: config.default,
+      unlocked: () => this.keyring.unlockedVaults(),
+      entry: (vault, name) => {
+        const { doc, path } = this.load(vault);
+        return this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, name, path));
+      },
+    };
   }
 
   async unlock(p: ParamsOf<"vault.unlock">, ctx: CallContext): Promise<ResultOf<"vault.unlock">> {
@@ -167,53 +178,21 @@ export class VaultService {
    * AuditCoalescer): a repeat is answered only once a record counting it is written.
    */
   async get(p: ParamsOf<"vault.get">, ctx: CallContext): Promise<ResultOf<"vault.get">> {
-    const base = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
     const wait = this.limiter.check(ctx);
     if (wait > 0) {
       const t0 = Date.now();
-      await this.record(ctx, { ...base, outcome: "denied", kind: "rate_limited" }, true);
+      await this.record(ctx, { ...readRecord(p), outcome: "denied", kind: "rate_limited" }, true);
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
-    try {
-      let entry = this.find(p, base);
-      const pending = this.record(ctx, { ...base, outcome: "ok" }, true); // throws if the record cannot be written: no unaudited read
-      if (pending) {
-        await pending;
-        // Again: a lock or a change while it waited is honoured. A read refused here was counted
-        // in the summary's ok all the same (it was allowed when recorded), and gets its own error record.
-        entry = this.find(p, base);
-      }
-      return this.serve(base.vault!, entry);
-    } catch (err) {
-      const kind = kindOf(err);
-      if (kind !== "audit_failed") await this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind }, true);
-      throw err;
-    }
+    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.record(ctx, fields, true));
+    return this.serve(vault, entry);
   }
 
   /** A read answered at once, never coalesced nor limited: secrets a person injects at sessions.launch. */
   getNow(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
-    const base = { action: "get", vault: p.vault, name: p.name, scope: p.scope, reason: p.reason, caller: p.caller };
-    try {
-      const entry = this.find(p, base);
-      this.record(ctx, { ...base, outcome: "ok" });
-      return this.serve(base.vault!, entry);
-    } catch (err) {
-      const kind = kindOf(err);
-      if (kind !== "audit_failed") this.record(ctx, { ...base, outcome: kind === "scope_denied" ? "denied" : "error", kind });
-      throw err;
-    }
-  }
-
-  /** The entry a read names, scope checked; sets `base.vault` to the vault resolved. */
-  private find(p: ParamsOf<"vault.get">, base: { vault?: string }): EntryPlain {
-    const vault = (base.vault = this.resolveVault(p.vault));
-    const { doc, path } = this.load(vault);
-    const entry = this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, p.name, path));
-    if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(p.name)}`, { vault, name: p.name });
-    checkScope(entry, p.scope, vault);
-    return entry;
+    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields));
+    return this.serve(vault, entry);
   }
 
   private serve(vault: string, entry: EntryPlain): ResultOf<"vault.get"> {
@@ -231,22 +210,6 @@ export class VaultService {
     this.poll = null;
     this.coalescer.flushAll(); // repeats waiting for their record get it (and their answer) before the log closes
     this.lockAll(null);
-  }
-
-  private resolveVault(named: string | undefined): string {
-    if (named) return named;
-    if (this.config.default) return this.config.default;
-    const unlocked = this.keyring.unlockedVaults();
-    if (unlocked.length === 1) return unlocked[0]!;
-    // None unlocked and only one vault exists: it is the one meant, and the read answers
-    // vault_locked naming it and how to unlock it, not "name a vault".
-    const all = listVaults(this.home);
-    if (unlocked.length === 0 && all.length === 1) return all[0]!;
-    throw new RpcError("invalid_params", `name a vault: no vault.default in config and not exactly one vault unlocked (vaults: ${all.join(", ") || "none"})`, {
-      issues: [{ code: "custom", path: ["vault"], message: "required here" }],
-      vaults: all,
-      unlocked,
-    });
   }
 
   private load(vault: string): { doc: VaultDoc; path: string } {
@@ -272,7 +235,7 @@ export class VaultService {
   private record(ctx: CallContext | null, fields: AuditFields, coalesce = false): Promise<void> | null {
     const failed = (err: unknown) => {
       this.log.error("audit append failed", { event: "audit_failed", error: (err as Error).message });
-      return new RpcError("unavailable", "the audit log cannot be written, so nothing is served; see daemon.log", { reason: "audit_failed" });
+      return auditFailed("daemon.log");
     };
     try {
       const pending = this.recordOrThrow(ctx, fields, coalesce);
@@ -303,9 +266,4 @@ export class VaultService {
     const key = JSON.stringify([ctx.peer.pid, seen.startTime, fields.action, fields.vault, fields.name, fields.scope, fields.reason, fields.caller, fields.outcome, fields.kind]);
     return this.coalescer.record(key, build);
   }
-}
-
-function kindOf(err: unknown): string {
-  if (err instanceof RpcError) return err.details.reason === "audit_failed" ? "audit_failed" : err.kind;
-  return "internal";
 }

@@ -5,16 +5,12 @@ import { refuseCoreDumps } from "../../platform/native.js";
 import { clientSocketPath } from "../../platform/paths.js";
 import { WardenError } from "../../platform/errors.js";
 import { RpcClient } from "../../rpc/client.js";
+import type { ReadRequest } from "../../vault/read-path.js";
 import { print, type Io } from "../report.js";
 import { CLI_CALL } from "../timeouts.js";
 
-export interface SecretRequest {
-  vault?: string;
-  name: string;
-  scope?: string;
-  reason: string;
-  caller?: string;
-}
+/** What vault.get takes, through the daemon or in direct mode alike. */
+export type SecretRequest = ReadRequest;
 
 export function directMode(noDaemon: boolean): boolean {
   return noDaemon || process.env.WARDEN_NO_DAEMON === "1";
