@@ -1,6 +1,7 @@
 // The wire contract. Depends on zod only; no Node imports, so any client can bundle it.
 import type { z } from "zod";
 import type { MethodSpec } from "./method.js";
+import type { NotificationSpec } from "./notification.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
 import * as audit from "./methods/audit.js";
 import * as events from "./methods/events.js";
@@ -17,6 +18,8 @@ export { errorKinds } from "./errors.js";
 export type { ErrorKind, WireError } from "./errors.js";
 export { defineMethod } from "./method.js";
 export type { MethodSpec } from "./method.js";
+export { defineNotification } from "./notification.js";
+export type { NotificationSpec } from "./notification.js";
 
 /** Every method, in the order PROTOCOL.md and the OpenRPC document list them. */
 export const methods = {
@@ -63,3 +66,19 @@ export type ResultOf<N extends MethodName> = z.output<Methods[N]["result"]>;
 export type AnyMethod = MethodSpec<string, z.ZodType, z.ZodType>;
 
 export const methodList: readonly AnyMethod[] = Object.values(methods);
+
+/** Every notification the daemon sends, in the order PROTOCOL.md and the OpenRPC document list them. */
+export const notifications = {
+  event: events.eventNotification,
+  "projection.progress": projection.progress,
+} as const;
+
+export type Notifications = typeof notifications;
+export type NotificationName = keyof Notifications;
+/** What the daemon passes to `ctx.notify`. */
+export type NotifyParams<N extends NotificationName> = z.input<Notifications[N]["params"]>;
+/** What a client's `onNotification` listener receives. */
+export type NotificationParams<N extends NotificationName> = z.output<Notifications[N]["params"]>;
+export type AnyNotification = NotificationSpec<string, z.ZodType>;
+
+export const notificationList: readonly AnyNotification[] = Object.values(notifications);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { jsonObject, sessionId } from "../fields.js";
 import { defineMethod } from "../method.js";
+import { defineNotification } from "../notification.js";
 
 export const event = z.object({
   v: z.literal(1),
@@ -59,9 +60,14 @@ export const unsubscribe = defineMethod({
   result: z.object({ subscription: z.string(), removed: z.boolean() }),
 });
 
-/** Notifications the daemon sends (server to client). */
-export const eventNotification = {
+export const eventNotification = defineNotification({
   name: "event",
   summary: "One event of a subscription",
-  params: z.object({ subscription: z.string(), event }),
-} as const;
+  description:
+    "Sent for each event of a session the connection subscribed to (events.subscribe), in seq order and each once: the recorded events after the subscription's `after`, then the live tail. Live events are sent when they happen, before they are durable.",
+  params: z.object({ subscription: z.string().describe("The id events.subscribe answered with"), event }),
+  example: {
+    subscription: "s1",
+    event: { v: 1, session: "0193a7c2-5a10-7cc1-9b1e-2f1c9d0e4a11", seq: 7, ts: "2026-11-23T10:00:02.125Z", kind: "output", data: { text: "$ make test\r\n" } },
+  },
+});
