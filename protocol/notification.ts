@@ -12,6 +12,8 @@ export interface NotificationSpec<Name extends string = string, P extends z.ZodT
   readonly summary: string;
   readonly description: string;
   readonly params: P;
+  /** The methods whose call makes the daemon send it, on the caller's connection. */
+  readonly sentBy: readonly string[];
   /** One example params object, for PROTOCOL.md and OpenRPC. */
   readonly example?: z.output<P>;
 }

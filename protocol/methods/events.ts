@@ -11,7 +11,7 @@ export const event = z.object({
   seq: z.number().int().describe("1, 2, 3 … per session, no gaps"),
   ts: z.string().describe("ISO-8601"),
   kind: z.string().describe("open, note, action, close; PTY and task sessions: launch, output, input, resize, status, exit; any session: archive"),
-  data: jsonObject,
+  data: jsonObject.describe("The kind's payload; output: text, or b64 when the bytes are not UTF-8 (tasks: and stream)"),
 });
 
 export const append = defineMethod({
@@ -65,7 +65,8 @@ export const eventNotification = defineNotification({
   summary: "One event of a subscription",
   description:
     "Sent for each event of a session the connection subscribed to (events.subscribe), in seq order and each once: the recorded events after the subscription's `after`, then the live tail. Live events are sent when they happen, before they are durable.",
-  params: z.object({ subscription: z.string().describe("The id events.subscribe answered with"), event }),
+  params: z.object({ subscription: z.string().describe("The id events.subscribe answered with"), event: event.describe("The event, as events.read returns it") }),
+  sentBy: ["events.subscribe"],
   example: {
     subscription: "s1",
     event: { v: 1, session: "0193a7c2-5a10-7cc1-9b1e-2f1c9d0e4a11", seq: 7, ts: "2026-11-23T10:00:02.125Z", kind: "output", data: { text: "$ make test\r\n" } },

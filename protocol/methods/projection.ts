@@ -61,6 +61,7 @@ export const progress = defineNotification({
     done: z.number().int().describe("Steps of this phase done"),
     total: z.number().int().describe("Steps of this phase in all"),
   }),
+  sentBy: ["projection.rebuild"],
   example: { phase: "import", done: 120, total: 348 },
 });
 

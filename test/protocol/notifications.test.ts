@@ -110,6 +110,14 @@ describe("notifications on the wire", () => {
     assert.deepEqual(phases.slice(-2), ["swap", "verify"]);
   });
 
+  it("rpc.discover lists them under x-notifications", async () => {
+    const doc = await call("rpc.discover", {});
+    assert.deepEqual(
+      doc["x-notifications"].map((n: { name: string }) => n.name),
+      Object.keys(notifications),
+    );
+  });
+
   it("nothing undeclared was sent", () => {
     assert.ok(seen.length > 0);
     declared(seen);
