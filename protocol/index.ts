@@ -13,7 +13,9 @@ import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
 export { SIGNALS } from "./methods/sessions.js";
+export type { ProcessInfo } from "./methods/sessions.js";
 export { eventNotification } from "./methods/events.js";
+export type { LedgerEvent } from "./methods/events.js";
 export { errorKinds } from "./errors.js";
 export type { ErrorKind, WireError } from "./errors.js";
 export { defineMethod } from "./method.js";

@@ -14,6 +14,9 @@ export const event = z.object({
   data: jsonObject.describe("The kind's payload; output: text, or b64 when the bytes are not UTF-8 (tasks: and stream)"),
 });
 
+/** One event as a ledger line holds it and as the wire carries it: {v: 1, session, seq, ts, kind, data}. */
+export type LedgerEvent = z.output<typeof event>;
+
 export const append = defineMethod({
   name: "events.append",
   summary: "Record an event in a log session",

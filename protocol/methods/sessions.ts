@@ -24,6 +24,9 @@ export const processInfo = z.object({
   exit: exitInfo.nullable(),
 });
 
+/** What launch and exit events say about a PTY or task session; the projection keeps it as JSON. */
+export type ProcessInfo = z.output<typeof processInfo>;
+
 export const session = z.object({
   id: z.string(),
   host: z.string(),
