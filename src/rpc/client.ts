@@ -153,9 +153,10 @@ export class RpcClient {
   }
 
   private onMessage(message: { id?: unknown; method?: string; params?: unknown; result?: unknown; error?: WireError }): void {
+    if (this.socket.destroyed) return; // dropped for a malformed notification: the rest of its read too
     if (typeof message.method === "string") {
       const set = this.listeners.get(message.method);
-      if (set) for (const l of [...set]) l(message.params);
+      if (set) for (const l of set) l(message.params);
       return;
     }
     const waiter = typeof message.id === "number" ? this.pending.get(message.id) : undefined;
