@@ -235,9 +235,8 @@ async function keystrokes(ctx: Ctx, c: RpcClient, log: (line: string) => void): 
   const s = await c.call("sessions.launch", { argv: ["cat"], cwd: ctx.dir, cols: 80, rows: 24, title: "bench echo" });
   let wardenWaiter: (() => void) | null = null;
   let subscription = "";
-  const off = c.onNotification((method, params) => {
-    const p = params as { subscription: string; event: { kind: string; data: { text?: string } } };
-    if (method !== "event" || p.subscription !== subscription || p.event.kind !== "output" || !p.event.data.text?.includes("q")) return;
+  const off = c.onNotification("event", (p) => {
+    if (p.subscription !== subscription || p.event.kind !== "output" || !(p.event.data.text as string | undefined)?.includes("q")) return;
     const w = wardenWaiter;
     wardenWaiter = null;
     w?.();

@@ -1,13 +1,14 @@
-// Renders the generated parts of the protocol documentation from the method declarations:
-// protocol/openrpc.json whole, and the errors and methods sections of PROTOCOL.md between their
-// markers. Pure functions: `npm run protocol` writes, and a test checks the files are current.
-import { errorKinds, methodList, type AnyMethod } from "../protocol/index.js";
+// Renders the generated parts of the protocol documentation from the method and notification
+// declarations: protocol/openrpc.json whole, and the errors, methods and notifications sections of
+// PROTOCOL.md between their markers. Pure functions: `npm run protocol` writes, and a test checks
+// the files are current.
+import { errorKinds, methodList, notificationList, type AnyMethod, type AnyNotification } from "../protocol/index.js";
 import { buildOpenRpc } from "../protocol/openrpc.js";
 
 type Schema = Record<string, unknown>;
 
 export function renderOpenRpc(version: string): string {
-  return JSON.stringify(buildOpenRpc(methodList, version), null, 2) + "\n";
+  return JSON.stringify(buildOpenRpc(methodList, version, notificationList), null, 2) + "\n";
 }
 
 function typeOf(s: Schema): string {
@@ -59,6 +60,30 @@ export function renderMethodsSection(version: string): string {
   return methodList.map((m) => renderMethod(m, doc)).join("\n");
 }
 
+type ParamDescriptor = { name: string; required: boolean; description?: string; schema: Schema };
+
+function renderNotification(n: AnyNotification, doc: { "x-notifications": Schema[] }): string {
+  const entry = doc["x-notifications"].find((d) => d.name === n.name)!;
+  const params = entry.params as ParamDescriptor[];
+  const lines = [`### \`${n.name}\``, "", `**${n.summary}.** ${n.description}`, ""];
+  lines.push(`Sent after: ${n.sentBy.map((m) => `\`${m}\``).join(", ")}.`, "");
+  lines.push("| param | type | description |", "|---|---|---|");
+  for (const p of params) {
+    lines.push(`| \`${p.name}\` | ${typeOf(p.schema)} | ${p.description ?? ""} |`);
+    if (p.schema.type === "object" && p.schema.properties) {
+      for (const [path, field] of flatten(p.schema, p.name)) lines.push(`| \`${path}\` | ${typeOf(field)} | ${String(field.description ?? "")} |`);
+    }
+  }
+  lines.push("");
+  if (n.example) lines.push("Example:", "", "```", `← ${JSON.stringify({ jsonrpc: "2.0", method: n.name, params: n.example })}`, "```", "");
+  return lines.join("\n");
+}
+
+export function renderNotificationsSection(version: string): string {
+  const doc = buildOpenRpc(methodList, version, notificationList) as { "x-notifications": Schema[] };
+  return notificationList.map((n) => renderNotification(n, doc)).join("\n");
+}
+
 export function renderErrorsSection(): string {
   const rows = Object.entries(errorKinds).map(([kind, e]) => `| ${e.code} | \`${kind}\` | ${e.summary} |`);
   return ["| code | data.kind | meaning |", "|---|---|---|", ...rows, ""].join("\n");
@@ -75,5 +100,6 @@ export function replaceSection(doc: string, name: string, body: string): string 
 }
 
 export function renderProtocolMd(current: string, version: string): string {
-  return replaceSection(replaceSection(current, "errors", renderErrorsSection()), "methods", renderMethodsSection(version));
+  const withErrors = replaceSection(current, "errors", renderErrorsSection());
+  return replaceSection(replaceSection(withErrors, "methods", renderMethodsSection(version)), "notifications", renderNotificationsSection(version));
 }

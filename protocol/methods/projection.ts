@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineMethod } from "../method.js";
+import { defineNotification } from "../notification.js";
 
 export const surface = z.enum(["sessions", "events", "audit", "approvals", "all"]).default("all");
 
@@ -48,6 +49,20 @@ export const rebuild = defineMethod({
     verify: z.object({ ok: z.boolean(), surfaces: z.array(surfaceReport) }),
   }),
   errors: ["conflict", "unavailable"],
+});
+
+export const progress = defineNotification({
+  name: "projection.progress",
+  summary: "How far a rebuild has got",
+  description:
+    "Sent to the connection whose projection.rebuild started the rebuild, while it runs: `import` counts the source files read of all of them, then `swap` and `verify` are one step each (done 0, total 1). A request that joins a running rebuild gets none.",
+  params: z.object({
+    phase: z.string().describe("import (source files read into the new database), then swap (it replaces the live one), then verify (it is checked against the sources)"),
+    done: z.number().int().describe("Steps of this phase done"),
+    total: z.number().int().describe("Steps of this phase in all"),
+  }),
+  sentBy: ["projection.rebuild"],
+  example: { phase: "import", done: 120, total: 348 },
 });
 
 export const backup = defineMethod({

@@ -1,8 +1,97 @@
-// PTY and task sessions: launch, input, resize, kill, archive, snapshot, and live event streams.
+// Sessions: log sessions (open, close), PTY and task sessions (launch, input, resize, kill,
+// snapshot), and what every session shares (list, get, archive).
 import { z } from "zod";
+import { cursor, jsonObject, sessionId } from "../fields.js";
 import { defineMethod } from "../method.js";
 import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN } from "../patterns.js";
-import { event, session, sessionId } from "./ledger.js";
+
+/** What a session's state can be: log sessions open, closed; PTY and task sessions running, exited, failed; transcripts imported. */
+export const SESSION_STATES = ["open", "closed", "running", "exited", "failed", "imported"] as const;
+
+export const exitInfo = z.object({
+  code: z.number().int().nullable().describe("Exit code; null when a signal ended it or it was settled without one"),
+  signal: z.string().nullable().describe("The signal that ended it, e.g. SIGKILL"),
+  status: z.enum(["exited", "failed"]).describe("failed: warden could not see it end (daemon_restarted) or could not record it"),
+  reason: z.string().nullable().describe("Why it ended when not on its own: killed, daemon_stopped, daemon_restarted, ledger_failed"),
+});
+
+export const processInfo = z.object({
+  mode: z.enum(["pty", "task"]),
+  harness: z.string().nullable(),
+  argv: z.array(z.string()).describe("As launched, masked"),
+  cwd: z.string(),
+  pid: z.number().int().nullable(),
+  exit: exitInfo.nullable(),
+});
+
+/** What launch and exit events say about a PTY or task session; the projection keeps it as JSON. */
+export type ProcessInfo = z.output<typeof processInfo>;
+
+export const session = z.object({
+  id: z.string(),
+  host: z.string(),
+  kind: z.string().describe("log, pty, task; imported: transcript"),
+  title: z.string().nullable(),
+  state: z.string().describe("log sessions: open, closed; PTY and task sessions: running, exited, failed; transcripts: imported"),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastSeq: z.number().int(),
+  meta: z.unknown().nullable(),
+  archived: z.boolean().describe("Hidden from default lists (sessions.archive); history kept"),
+  live: z
+    .boolean()
+    .nullable()
+    .describe("PTY and task sessions of this host: whether the process runs now, checked against its pid and start time; null for log sessions and other hosts'"),
+  process: processInfo.nullable().describe("PTY and task sessions: what was launched and how it ended"),
+  source: z.enum(["warden", "claude-code", "codex"]).describe("warden: recorded by a warden daemon; else the tool whose transcript it was imported from"),
+  sourceMissing: z.boolean().describe("The file it came from is gone; its history stays"),
+});
+
+export const open = defineMethod({
+  name: "sessions.open",
+  summary: "Start a log session",
+  description:
+    "Creates a session whose events are appended to ledger/<host>/<session>.jsonl, for an agent or script that wants to record what it did. Its first event (seq 1) is `open`. Returns once that event is durable.",
+  params: z.strictObject({
+    title: z.string().min(1).max(500),
+    kind: z.literal("log").default("log"),
+    meta: jsonObject.optional().describe("Free-form metadata kept with the session (no secrets: it is stored as is)"),
+  }),
+  result: session,
+});
+
+export const close = defineMethod({
+  name: "sessions.close",
+  summary: "End a log session",
+  description: "Appends the `close` event; later appends are refused with conflict.",
+  params: z.strictObject({ session: sessionId }),
+  result: z.object({ session: z.string(), seq: z.number().int() }),
+  errors: ["not_found", "conflict"],
+});
+
+export const list = defineMethod({
+  name: "sessions.list",
+  summary: "Sessions, newest first",
+  description: "From the projection. Pages with nextCursor (null on the last page).",
+  params: z.strictObject({
+    host: z.string().max(64).optional(),
+    state: z.enum(SESSION_STATES).optional(),
+    source: z.enum(["warden", "claude-code", "codex"]).optional(),
+    archived: z.boolean().default(false).describe("Include archived sessions"),
+    limit: z.number().int().min(1).max(1000).default(50),
+    cursor: cursor.optional(),
+  }),
+  result: z.object({ sessions: z.array(session), nextCursor: z.string().nullable() }),
+});
+
+export const get = defineMethod({
+  name: "sessions.get",
+  summary: "One session",
+  description: "From the projection.",
+  params: z.strictObject({ session: sessionId }),
+  result: session,
+  errors: ["not_found"],
+});
 
 const envName = z.string().regex(ENV_NAME_PATTERN);
 const secretRef = z
@@ -116,28 +205,3 @@ export const snapshot = defineMethod({
   }),
   errors: ["not_found", "conflict"],
 });
-
-export const subscribe = defineMethod({
-  name: "events.subscribe",
-  summary: "Stream a session's events",
-  description:
-    "Answers at once with a subscription id; then `event` notifications ({subscription, event}) arrive in seq order: the recorded events after `after`, then the live tail, with no gap and no duplicate. A subscriber that reads slowly is never allowed to stall the session: it falls behind and catches up from the projection. Live events are sent when they happen, before they are durable.",
-  params: z.strictObject({ session: sessionId, after: z.number().int().min(0).default(0) }),
-  result: z.object({ subscription: z.string(), lastSeq: z.number().int().describe("The session's last seq when subscribed") }),
-  errors: ["not_found"],
-});
-
-export const unsubscribe = defineMethod({
-  name: "events.unsubscribe",
-  summary: "Stop a stream",
-  description: "No more `event` notifications for this subscription. Closing the connection ends all of its subscriptions.",
-  params: z.strictObject({ subscription: z.string().max(64) }),
-  result: z.object({ subscription: z.string(), removed: z.boolean() }),
-});
-
-/** Notifications the daemon sends (server to client). */
-export const eventNotification = {
-  name: "event",
-  summary: "One event of a subscription",
-  params: z.object({ subscription: z.string(), event }),
-} as const;

@@ -44,11 +44,10 @@ export function streamEvents(client: RpcClient, session: string, after: number, 
       else resolve(v);
     };
   });
-  const offEvent = client.onNotification((method, params) => {
-    if (method !== "event") return;
-    const p = params as { subscription?: string; event?: SessionEvent };
+  // By name: typed from the declaration, not parsed (attach would load zod, ~100 ms, for that).
+  const offEvent = client.onNotification("event", (p) => {
     const e = p.event;
-    if (!e || e.session !== session || (subscription !== null && p.subscription !== subscription)) return;
+    if (e.session !== session || (subscription !== null && p.subscription !== subscription)) return;
     if (e.seq <= last) return; // never twice
     last = e.seq;
     try {

@@ -1,6 +1,6 @@
 // The one parser for every time a command takes (--since): the protocol's ISO-8601 form, or a
 // duration back from now. Apart from options.ts because it loads zod, which most commands do not need.
-import { isoTime } from "../../protocol/methods/ledger.js";
+import { isoTime } from "../../protocol/fields.js";
 import { WardenError } from "../platform/errors.js";
 import { parseDuration } from "./options.js";
 

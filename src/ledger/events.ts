@@ -2,16 +2,11 @@
 //   {v: 1, session, seq, ts, kind, data}
 // seq starts at 1 in each session and has no gaps. Payload bytes are kept exact: text when they
 // are valid UTF-8, base64 otherwise.
+import type { LedgerEvent } from "../../protocol/index.js";
 import { native } from "../platform/native.js";
 
-export interface LedgerEvent {
-  v: 1;
-  session: string;
-  seq: number;
-  ts: string;
-  kind: string;
-  data: Record<string, unknown>;
-}
+/** Declared once, by the protocol's schema of an event (events.read, the event notification). */
+export type { LedgerEvent };
 
 /**
  * The ledger line of `event` with `bytes` added to its data, last: as `text` when they are valid

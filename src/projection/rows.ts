@@ -1,5 +1,6 @@
 // How source records become rows. One mapping, used by live apply, by catch-up and rebuild, and
 // by verify (which folds the sources the same way and compares), so they cannot disagree.
+import type { ProcessInfo } from "../../protocol/index.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import { parseEvent, validSeq } from "../ledger/events.js";
 import type { SourceFile } from "./sources.js";
@@ -23,15 +24,8 @@ export interface SessionRow {
   source_missing?: number;
 }
 
-/** What launch and exit events say about a PTY or task session (sessions.info, as JSON). */
-export interface ProcessInfo {
-  mode: "pty" | "task";
-  harness: string | null;
-  argv: string[];
-  cwd: string;
-  pid: number | null;
-  exit: { code: number | null; signal: string | null; status: "exited" | "failed"; reason: string | null } | null;
-}
+/** What launch and exit events say about a PTY or task session (sessions.info, as JSON): the wire's type. */
+export type { ProcessInfo };
 
 export interface EventRow {
   session: string;

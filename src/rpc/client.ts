@@ -2,7 +2,8 @@
 // the CLI's hot path loads neither zod nor the schemas: `warden ping` must start nearly as fast as
 // bare Node.
 import { connect, type Socket } from "node:net";
-import type { MethodName, ParamsOf, ResultOf, WireError } from "../../protocol/index.js";
+import type { MethodName, NotificationName, NotificationParams, ParamsOf, ResultOf, WireError } from "../../protocol/index.js";
+import type { NotificationRef } from "./context.js";
 import { WardenError } from "../platform/errors.js";
 import { LineSplitter } from "./framing.js";
 
@@ -36,7 +37,8 @@ export interface ClientOptions {
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Set<(method: string, params: unknown) => void>();
+  /** Notification listeners by notification name. */
+  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
   private readonly closeListeners = new Set<(error: Error) => void>();
   private failure: Error | null = null;
 
@@ -102,9 +104,27 @@ export class RpcClient {
     this.socket.write(JSON.stringify({ jsonrpc: "2.0", method, params }) + "\n");
   }
 
-  onNotification(listener: (method: string, params: unknown) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Calls `listener` with the params of each `notification` the daemon sends on this connection.
+   * Given the declaration, params are parsed with its schema first (one that does not parse fails
+   * the connection: the daemon broke its contract); given the name, they are typed from the
+   * declaration without parsing, so a hot stream costs no validation and this module loads no zod.
+   */
+  onNotification<N extends NotificationName>(notification: NotificationRef<N>, listener: (params: NotificationParams<N>) => void): () => void {
+    const name: string = typeof notification === "string" ? notification : notification.name;
+    const schema = typeof notification === "string" ? null : notification.params;
+    const wrapped = (params: unknown) => {
+      if (schema === null) return listener(params as NotificationParams<N>);
+      const parsed = schema.safeParse(params);
+      if (parsed.success) return listener(parsed.data as NotificationParams<N>);
+      const issues = parsed.error.issues.map(({ code, path, message }) => ({ code, path, message }));
+      this.fail(new WardenError("unavailable", `the daemon sent a malformed ${name} notification`, { socket: this.socketPath, notification: name, issues }));
+      this.socket.destroy();
+    };
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(wrapped);
+    return () => set.delete(wrapped);
   }
 
   /** Called once when the connection fails or closes (also after close()), with why. */
@@ -133,8 +153,10 @@ export class RpcClient {
   }
 
   private onMessage(message: { id?: unknown; method?: string; params?: unknown; result?: unknown; error?: WireError }): void {
+    if (this.socket.destroyed) return; // dropped for a malformed notification: the rest of its read too
     if (typeof message.method === "string") {
-      for (const l of this.listeners) l(message.method, message.params);
+      const set = this.listeners.get(message.method);
+      if (set) for (const l of set) l(message.params);
       return;
     }
     const waiter = typeof message.id === "number" ? this.pending.get(message.id) : undefined;

@@ -64,7 +64,8 @@ export class RpcConnection {
       peer,
       restricted: access.restricted,
       agentSession: access.agentSession,
-      notify: (method, params) => this.send(JSON.stringify({ jsonrpc: "2.0", method, params })),
+      // Not validated: the types hold the daemon to the declaration, and events are the hot path.
+      notify: (n, params) => this.send(JSON.stringify({ jsonrpc: "2.0", method: typeof n === "string" ? n : n.name, params })),
       backlog: () => this.pendingBytes + socket.writableLength,
       drained: (below) => this.drained(below ?? 0),
       closed: this.closed,

@@ -1,4 +1,8 @@
+import type { NotificationName, Notifications, NotificationSpec, NotifyParams } from "../../protocol/index.js";
 import type { PeerCred } from "../platform/native.js";
+
+/** A declared notification, by its declaration or its name (typed the same either way, like vscode-jsonrpc's NotificationType). */
+export type NotificationRef<N extends NotificationName> = N | NotificationSpec<N, Notifications[N]["params"]>;
 
 /**
  * Who a peer is, decided once when it connects, from its process tree (the composition root's
@@ -18,8 +22,8 @@ export interface CallContext {
   readonly restricted: boolean;
   /** The session whose agent the peer is (audit records name it); null for a person, or when unknown. */
   readonly agentSession: string | null;
-  /** Sends a JSON-RPC notification to this connection (dropped if it has closed). */
-  notify(method: string, params: object): void;
+  /** Sends a notification declared in protocol/ to this connection (dropped if it has closed). */
+  notify<N extends NotificationName>(notification: NotificationRef<N>, params: NotifyParams<N>): void;
   /** Bytes queued for this connection and not yet taken by the kernel. */
   backlog(): number;
   /**

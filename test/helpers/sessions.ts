@@ -3,6 +3,7 @@
 import { pidAlive } from "../../src/platform/proc.js";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import type { RpcClient } from "../../src/rpc/client.js";
+import { notifications } from "../../protocol/index.js";
 
 export interface Watch {
   events: LedgerEvent[];
@@ -48,9 +49,8 @@ export async function watch(client: RpcClient, session: string, after = 0): Prom
   };
   // The first events can arrive in the same read as the reply, before the await below resumes.
   const early: Array<{ subscription: string; event: LedgerEvent }> = [];
-  client.onNotification((method, params) => {
-    const p = params as { subscription: string; event: LedgerEvent };
-    if (method !== "event") return;
+  // The declaration, not the name: every event a test sees has parsed with the declared schema.
+  client.onNotification(notifications.event, (p) => {
     if (w.subscription === "") return void early.push(p);
     if (p.subscription !== w.subscription) return;
     w.events.push(p.event);

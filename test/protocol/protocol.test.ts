@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { errorKinds, methodList, methods } from "../../protocol/index.js";
+import { errorKinds, methodList, methods, notificationList, notifications } from "../../protocol/index.js";
+import { buildOpenRpc } from "../../protocol/openrpc.js";
 import { packageInfo, packageRoot } from "../../src/platform/package-info.js";
 import { renderOpenRpc, renderProtocolMd } from "../../tools/protocol-docs.js";
 
@@ -46,5 +47,38 @@ describe("method declarations", () => {
     for (const [kind, e] of Object.entries(errorKinds)) {
       assert.ok([-32700, -32600, -32601, -32602, -32603].includes(e.code) || (e.code <= -32000 && e.code >= -32099), kind);
     }
+  });
+});
+
+describe("notification declarations", () => {
+  it("are keyed by their own names, and none shares a name with a method", () => {
+    for (const [key, n] of Object.entries(notifications)) {
+      assert.equal(n.name, key);
+      assert.equal(Object.hasOwn(methods, key), false, key);
+    }
+  });
+
+  for (const n of notificationList) {
+    it(`${n.name}: sent after declared methods`, () => {
+      assert.ok(n.sentBy.length > 0);
+      for (const m of n.sentBy) assert.ok(Object.hasOwn(methods, m), m);
+    });
+
+    it(`${n.name}: its example parses, and so does it with a field a later version may add`, () => {
+      assert.ok(n.example);
+      assert.equal(n.params.safeParse(n.example).success, true);
+      assert.equal(n.params.safeParse({ ...(n.example as object), __later_field__: 1 }).success, true);
+      assert.equal(n.params.safeParse([]).success, false);
+    });
+  }
+
+  it("OpenRPC lists them under x-notifications, and only those a served method starts", () => {
+    const all = buildOpenRpc(methodList, "0", notificationList) as { "x-notifications": Array<{ name: string; "x-sent-by": string[] }> };
+    assert.deepEqual(
+      all["x-notifications"].map((n) => n.name),
+      notificationList.map((n) => n.name),
+    );
+    const agentOnly = buildOpenRpc(methodList.filter((m) => m.agent), "0", notificationList) as { "x-notifications": unknown[] };
+    assert.deepEqual(agentOnly["x-notifications"], []);
   });
 });

@@ -61,14 +61,14 @@ describe("RpcClient", () => {
           const [a, b] = d.trim().split("\n").map((l) => JSON.parse(l));
           // Answer out of order, with a notification in between.
           s.write(JSON.stringify({ jsonrpc: "2.0", id: b.id, error: { code: -32002, message: "nope", data: { kind: "not_found" } } }) + "\n");
-          s.write(JSON.stringify({ jsonrpc: "2.0", method: "event", params: { n: 1 } }) + "\n");
+          s.write(JSON.stringify({ jsonrpc: "2.0", method: "projection.progress", params: { phase: "import", done: 1, total: 2 } }) + "\n");
           s.write(JSON.stringify({ jsonrpc: "2.0", id: a.id, result: { pong: true } }) + "\n");
         });
       },
       async (path) => {
         const c = await RpcClient.connect(path);
         const seen: unknown[] = [];
-        c.onNotification((method, params) => seen.push([method, params]));
+        c.onNotification("projection.progress", (params) => seen.push(["projection.progress", params]));
         const [pong, health] = await Promise.allSettled([c.call("ping"), c.call("health")]);
         assert.deepEqual(pong, { status: "fulfilled", value: { pong: true } });
         assert.equal(health.status, "rejected");
@@ -77,7 +77,7 @@ describe("RpcClient", () => {
           assert.equal(health.reason.kind, "not_found");
           assert.equal(health.reason.code, -32002);
         }
-        assert.deepEqual(seen, [["event", { n: 1 }]]);
+        assert.deepEqual(seen, [["projection.progress", { phase: "import", done: 1, total: 2 }]]);
         c.close();
       },
     ));

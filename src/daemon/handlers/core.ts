@@ -1,5 +1,5 @@
 // ping, health, status, shutdown, rpc.discover.
-import { API_VERSION, methods, type AnyMethod, type ResultOf } from "../../../protocol/index.js";
+import { API_VERSION, methods, notificationList, type AnyMethod, type ResultOf } from "../../../protocol/index.js";
 import { buildOpenRpc } from "../../../protocol/openrpc.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
 import { RpcError } from "../../rpc/errors.js";
@@ -69,6 +69,6 @@ export function coreBindings(deps: CoreDeps): Binding[] {
       deps.requestStop(reason ?? `shutdown requested by pid ${ctx.peer.pid}`);
       return { stopping: true as const, pid: process.pid };
     }),
-    bind(methods["rpc.discover"], () => (openrpc ??= buildOpenRpc(deps.served(), deps.binary.version)) as ResultOf<"rpc.discover">),
+    bind(methods["rpc.discover"], () => (openrpc ??= buildOpenRpc(deps.served(), deps.binary.version, notificationList)) as ResultOf<"rpc.discover">),
   ];
 }

@@ -38,10 +38,8 @@ export class DaemonRebuildCommand extends WardenCommand {
     const { clientSocketPath } = await import("../../../platform/paths.js");
     const client = await RpcClient.connect(clientSocketPath(), { connectTimeoutMs: 5000 });
     try {
-      client.onNotification((method, p) => {
-        const { phase, done, total } = p as { phase: string; done: number; total: number };
-        if (method === "projection.progress") bar(`${phase} ${done}/${total}`);
-      });
+      const { notifications } = await import("../../../../protocol/index.js");
+      client.onNotification(notifications["projection.progress"], ({ phase, done, total }) => bar(`${phase} ${done}/${total}`));
       const r = await client.call("projection.rebuild", { surface });
       bar(null);
       const shown = r.verify.surfaces.filter((s) => surface === "all" || s.surface === surface);
