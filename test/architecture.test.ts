@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
 import ts from "typescript";
+import { notifications } from "../protocol/index.js";
 import { packageRoot } from "../src/platform/package-info.js";
 
 /** src/ folders top to bottom: a folder imports only folders below it. */
@@ -18,13 +19,15 @@ const MAX_LINES = 300;
 /** File (relative to the package root) -> the files it imports from src/ and protocol/. */
 type Graph = Map<string, string[]>;
 
-function sourceGraph(root: string): { graph: Graph; lines: Map<string, number> } {
+function sourceGraph(root: string): { graph: Graph; lines: Map<string, number>; texts: Map<string, string> } {
   const graph: Graph = new Map();
   const lines = new Map<string, number>();
+  const texts = new Map<string, string>();
   const files = (readdirSync(join(root, "src"), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => join(root, "src", f));
   for (const file of files) {
     const text = readFileSync(file, "utf8");
     const rel = relative(root, file);
+    texts.set(rel, text);
     lines.set(rel, text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
     const imported = ts.preProcessFile(text, true, true).importedFiles.map((i) => i.fileName);
     graph.set(
@@ -32,7 +35,16 @@ function sourceGraph(root: string): { graph: Graph; lines: Map<string, number> }
       imported.filter((s) => s.startsWith(".")).map((s) => relative(root, resolve(dirname(file), s.replace(/\.js$/, ".ts")))),
     );
   }
-  return { graph, lines };
+  return { graph, lines, texts };
+}
+
+/**
+ * Every notification a source sends or handles, by name: `notify("x", ...)`,
+ * `onNotification("x", ...)`, or the declaration itself (`notifications.x`, `notifications["x"]`).
+ */
+function notificationUses(texts: Map<string, string>): Array<{ file: string; name: string }> {
+  const call = /\.(?:notify|onNotification)\(\s*(?:"([^"]+)"|'([^']+)'|notifications(?:\.(\w+)|\[\s*"([^"]+)"\s*\]))/g;
+  return [...texts].flatMap(([file, text]) => [...text.matchAll(call)].map((m) => ({ file, name: (m[1] ?? m[2] ?? m[3] ?? m[4])! })));
 }
 
 /** "src/sync/engine.ts" -> "sync"; protocol/ and files directly in src/ -> null (no layer). */
@@ -91,10 +103,15 @@ function folderGraph(g: Graph): Map<string, Set<string>> {
   return out;
 }
 
+const RULE_5 = "5. every notification sent or handled is declared in protocol/";
+
 /** Every rule's violations, by rule. */
-function violations(g: Graph, lines: Map<string, number>): Record<string, string[]> {
+function violations(g: Graph, lines: Map<string, number>, texts: Map<string, string>): Record<string, string[]> {
   const all = edges(g);
   return {
+    [RULE_5]: notificationUses(texts)
+      .filter((u) => !Object.hasOwn(notifications, u.name))
+      .map((u) => `${u.file}: ${u.name}`),
     "1. no import cycle between folders": cycles(folderGraph(g)).map((c) => c.join(" <-> ")),
     "1. no import cycle between files": cycles(g).map((c) => c.join(" <-> ")),
     "layers: nothing imports upward": all
@@ -119,14 +136,22 @@ function violations(g: Graph, lines: Map<string, number>): Record<string, string
 }
 
 describe("architecture: the import rules of src/", () => {
-  const { graph, lines } = sourceGraph(packageRoot());
+  const { graph, lines, texts } = sourceGraph(packageRoot());
 
   it("reads the whole source tree", () => {
     assert.ok(graph.size > 100, `only ${graph.size} files under src/`);
     assert.ok(graph.get("src/daemon/daemon.ts")?.includes("src/platform/paths.ts"), "the graph sees daemon.ts import platform/paths.ts");
   });
 
-  for (const [rule, found] of Object.entries(violations(graph, lines))) {
+  it("sees every declared notification sent by the daemon and handled by the CLI", () => {
+    const uses = notificationUses(texts);
+    for (const name of Object.keys(notifications)) {
+      assert.ok(uses.some((u) => u.name === name && !u.file.startsWith("src/cli/")), `${name} is sent`);
+      assert.ok(uses.some((u) => u.name === name && u.file.startsWith("src/cli/")), `${name} is handled`);
+    }
+  });
+
+  for (const [rule, found] of Object.entries(violations(graph, lines, texts))) {
     it(rule, () => assert.deepEqual(found, []));
   }
 
@@ -144,11 +169,15 @@ describe("architecture: the import rules of src/", () => {
       assert.ok(graph.has(from) && graph.has(to), "both files exist");
       const bad: Graph = new Map(graph);
       bad.set(from, [...graph.get(from)!, to]);
-      assert.ok(violations(bad, lines)[rule]!.length > 0);
+      assert.ok(violations(bad, lines, texts)[rule]!.length > 0);
     });
   }
   it(`fails "6. no file in src/ over ${MAX_LINES} lines" on a long file`, () => {
     const long = new Map(lines).set("src/platform/paths.ts", MAX_LINES + 1);
-    assert.ok(violations(graph, long)[`6. no file in src/ over ${MAX_LINES} lines`]!.length > 0);
+    assert.ok(violations(graph, long, texts)[`6. no file in src/ over ${MAX_LINES} lines`]!.length > 0);
+  });
+  it(`fails "${RULE_5}" on an undeclared one`, () => {
+    const bad = new Map(texts).set("src/sessions/hub.ts", `${texts.get("src/sessions/hub.ts")}\nctx.notify("session.gone", {});\n`);
+    assert.deepEqual(violations(graph, lines, bad)[RULE_5], ["src/sessions/hub.ts: session.gone"]);
   });
 });
