@@ -7,11 +7,12 @@
 // to `onCommit` (the projection) and are the appends' promises resolved: an acknowledged event is
 // on disk. A failed write or sync cuts the file back to where the batch began and fails the
 // batch's appends (and any queued after them for that file), so seqs never have a gap.
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { openNoFollow } from "../platform/nofollow.js";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { lineWithBytes, parseEvent, type LedgerEvent } from "./events.js";
+import { completeEnd, lastCompleteLine } from "./jsonl.js";
 
 export type Durability = "batch" | "always" | "none";
 
@@ -310,20 +311,7 @@ function lastEventOnDisk(path: string): LedgerEvent | null {
     return null;
   }
   try {
-    const size = fstatSync(fd).size;
-    for (let window = 16 * 1024; ; window *= 4) {
-      const start = Math.max(0, size - window);
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      const lines = buf.toString("utf8").split("\n");
-      lines.pop(); // the torn tail, or "" after the last newline
-      if (start > 0) lines.shift(); // may be cut at the window's edge
-      for (let i = lines.length - 1; i >= 0; i--) {
-        const e = parseEvent(lines[i]!);
-        if (e) return e;
-      }
-      if (start === 0) return null;
-    }
+    return lastCompleteLine(fd, fstatSync(fd).size, parseEvent).last;
   } finally {
     closeSync(fd);
   }
@@ -332,19 +320,8 @@ function lastEventOnDisk(path: string): LedgerEvent | null {
 /** A torn last line (this writer died mid-append; never acknowledged) is cut before appending. */
 function cutTornTail(fd: number): void {
   const size = fstatSync(fd).size;
-  const buf = Buffer.alloc(64 * 1024);
-  // Walk back from the end, whatever the torn line's length, to the last newline.
-  for (let end = size; end > 0; ) {
-    const start = Math.max(0, end - buf.length);
-    readSync(fd, buf, 0, end - start, start);
-    const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
-    if (nl >= 0) {
-      if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
-      return;
-    }
-    end = start;
-  }
-  if (size > 0) ftruncateSync(fd, 0); // one torn line and nothing before it
+  const end = completeEnd(fd, size);
+  if (end < size) ftruncateSync(fd, end);
 }
 
 async function syncDir(dir: string): Promise<void> {
