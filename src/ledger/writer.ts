@@ -7,12 +7,11 @@
 // to `onCommit` (the projection) and are the appends' promises resolved: an acknowledged event is
 // on disk. A failed write or sync cuts the file back to where the batch began and fails the
 // batch's appends (and any queued after them for that file), so seqs never have a gap.
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync } from "node:fs";
 import { openNoFollow } from "../platform/nofollow.js";
-import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { lineWithBytes, parseEvent, type LedgerEvent } from "./events.js";
-import { completeEnd, lastCompleteLine } from "./jsonl.js";
+import { lineWithBytes, type LedgerEvent } from "./events.js";
+import { cutTornTail, lastEventOnDisk, LedgerFile, syncDir } from "./session-file.js";
 
 export type Durability = "batch" | "always" | "none";
 
@@ -60,34 +59,6 @@ interface SessionBatch {
   end: number;
   /** Set by a failed write: the rest of the batch is not written and fails with it. */
   error: Error | null;
-}
-
-/** An open session file. A class (not bare fds) so tests can intercept datasync. */
-class LedgerFile {
-  constructor(
-    readonly fd: number,
-    public size: number,
-    /** Created by us and its directory entry not yet fsynced. */
-    public fresh: boolean,
-  ) {}
-
-  append(data: Buffer): void {
-    for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off, data.length - off);
-    this.size += data.length;
-  }
-
-  datasync(): Promise<void> {
-    return new Promise((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-  }
-
-  truncate(size: number): void {
-    ftruncateSync(this.fd, size);
-    this.size = size;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
 }
 
 export class LedgerWriter {
@@ -299,36 +270,5 @@ export class LedgerWriter {
     const file = new LedgerFile(fd, fstatSync(fd).size, fresh);
     this.files.set(session, { handle: file });
     return file;
-  }
-}
-
-/** The last complete event in a session file, or null. */
-function lastEventOnDisk(path: string): LedgerEvent | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    return lastCompleteLine(fd, fstatSync(fd).size, parseEvent).last;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A torn last line (this writer died mid-append; never acknowledged) is cut before appending. */
-function cutTornTail(fd: number): void {
-  const size = fstatSync(fd).size;
-  const end = completeEnd(fd, size);
-  if (end < size) ftruncateSync(fd, end);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const h = await open(dir, "r");
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
   }
 }
