@@ -10,6 +10,7 @@
 import { closeSync, existsSync, fstatSync } from "node:fs";
 import { openNoFollow } from "../platform/nofollow.js";
 import { join } from "node:path";
+import type { LedgerData, LedgerEventOf, LedgerKind } from "./event-map.js";
 import { lineWithBytes, type LedgerEvent } from "./events.js";
 import { cutTornTail, lastEventOnDisk, LedgerFile, syncDir } from "./session-file.js";
 
@@ -83,7 +84,7 @@ export class LedgerWriter {
   }
 
   /** Queues one event; resolves with it (seq assigned) once its batch is durable and applied. */
-  append(session: string, kind: string, data: Record<string, unknown>): Promise<LedgerEvent> {
+  append<K extends LedgerKind>(session: string, kind: K, data: LedgerData<K>): Promise<LedgerEventOf<K>> {
     if (this.closed) return Promise.reject(new Error("ledger writer closed"));
     return this.enqueue(session, kind, data).durable;
   }
@@ -95,13 +96,14 @@ export class LedgerWriter {
    * (lineWithBytes). `bytes` is the length of its ledger line. Throws when the writer is closed;
    * a failed write shows as `durable` rejecting.
    */
-  enqueue(session: string, kind: string, data: Record<string, unknown>, payload?: Uint8Array): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
+  enqueue<K extends LedgerKind>(session: string, kind: K, data: LedgerData<K>, payload?: Uint8Array): { event: LedgerEventOf<K>; bytes: number; durable: Promise<LedgerEventOf<K>> } {
     if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
-    const event: LedgerEvent = { v: 1, session, seq, ts: new Date().toISOString(), kind, data };
+    // The map's data types are JSON objects; the payload's bytes join data as text or b64 (lineWithBytes).
+    const event = { v: 1, session, seq, ts: new Date().toISOString(), kind, data } as LedgerEventOf<K>;
     const line = payload ? lineWithBytes(event, payload) : Buffer.from(JSON.stringify(event) + "\n");
     let item!: Pending;
-    const durable = new Promise<LedgerEvent>((resolve, reject) => (item = { event, line, resolve, reject }));
+    const durable = new Promise<LedgerEventOf<K>>((resolve, reject) => (item = { event, line, resolve: resolve as (e: LedgerEvent) => void, reject }));
     let batch = this.pending.get(session);
     if (!batch) this.pending.set(session, (batch = { items: [], start: -1, end: -1, error: null }));
     batch.items.push(item);
