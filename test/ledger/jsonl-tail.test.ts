@@ -31,7 +31,7 @@ const json = (line: string): { n: number } | null => {
   }
 };
 
-const allBackwards = (fd: number, end: number, chunk: number) => [...linesBackwards(fd, end, chunk)];
+const allBackwards = (fd: number, end: number, chunk: number, maxLineBytes?: number) => [...linesBackwards(fd, end, { chunkBytes: chunk, maxLineBytes })];
 
 describe("lastCompleteLine", () => {
   it("finds nothing in an empty file", () => {
@@ -109,6 +109,22 @@ describe("linesBackwards and completeEnd", () => {
       assert.deepEqual(
         withFile(text, (fd, size) => allBackwards(fd, completeEnd(fd, size, chunk), chunk)),
         expected,
+        `chunk ${chunk}`,
+      );
+    }
+  });
+
+  it("yields a line longer than maxLineBytes without its text, whatever the chunk size", () => {
+    const text = `short\n${"x".repeat(100)}\n${"y".repeat(10)}\n\u20ac\u20ac\u20ac\u20ac\n`; // the last line: 12 bytes
+    for (const chunk of [1, 7, 64 * 1024]) {
+      assert.deepEqual(
+        withFile(text, (fd, size) => allBackwards(fd, size, chunk, 10)),
+        [
+          { text: null, start: 118 },
+          { text: "y".repeat(10), start: 107 },
+          { text: null, start: 6 },
+          { text: "short", start: 0 },
+        ],
         `chunk ${chunk}`,
       );
     }
