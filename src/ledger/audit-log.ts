@@ -6,11 +6,12 @@
 // hash and one write); a direct-mode CLI takes it per append and re-reads the tail, so the chain
 // stays one chain. Not fsynced per record — a read must stay cheap: dirty data is fdatasynced
 // within `syncMs`, and the chain head recorded beside it.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, readFileSync, readSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { openNoFollow, writeFileNoFollow } from "../platform/nofollow.js";
 import { hash } from "node:crypto";
 import { native } from "../platform/native.js";
 import { WardenError } from "../platform/errors.js";
+import { lastCompleteLine } from "./jsonl.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -181,9 +182,10 @@ export class AuditLog {
   private catchUp(): void {
     const size = fstatSync(this.fd).size;
     if (size === this.size) return;
-    const tail = readTail(this.fd, size);
-    if (tail.tornBytes > 0) ftruncateSync(this.fd, size - tail.tornBytes);
-    this.size = size - tail.tornBytes;
+    // The last record that parses (skipping any garbage after it), read backwards from the end.
+    const tail = lastCompleteLine(this.fd, size, chainRecord);
+    if (tail.end < size) ftruncateSync(this.fd, tail.end);
+    this.size = tail.end;
     if (tail.last) {
       this.seq = tail.last.seq;
       this.prev = tail.last.hash;
@@ -206,29 +208,12 @@ export function readHead(path: string): ChainHead | null {
   }
 }
 
-/**
- * The last record of the file that parses (skipping any garbage after it), and the length of an
- * unterminated tail. Reads backwards in growing windows, so a huge log costs a few KiB.
- */
-function readTail(fd: number, size: number): { last: AuditRecord | null; tornBytes: number } {
-  for (let window = 64 * 1024; ; window *= 4) {
-    const start = Math.max(0, size - window);
-    const buf = Buffer.alloc(size - start);
-    readSync(fd, buf, 0, buf.length, start);
-    const end = buf.lastIndexOf(0x0a);
-    const tornBytes = end < 0 ? (start === 0 ? buf.length : -1) : buf.length - end - 1;
-    if (tornBytes < 0) continue; // no newline yet: widen
-    const lines = buf.subarray(0, end + 1).toString("utf8").split("\n");
-    lines.pop();
-    if (start > 0) lines.shift(); // may be cut at the window's edge
-    for (let i = lines.length - 1; i >= 0; i--) {
-      try {
-        const record = JSON.parse(lines[i]!) as AuditRecord;
-        if (typeof record.seq === "number" && typeof record.hash === "string") return { last: record, tornBytes };
-      } catch {
-        // garbage line: keep looking further back
-      }
-    }
-    if (start === 0) return { last: null, tornBytes };
+/** A line that is an audit record (seq and hash): where the chain goes on from. */
+function chainRecord(line: string): AuditRecord | null {
+  try {
+    const record = JSON.parse(line) as AuditRecord;
+    return typeof record.seq === "number" && typeof record.hash === "string" ? record : null;
+  } catch {
+    return null; // garbage line: keep looking further back
   }
 }

@@ -92,3 +92,96 @@ export function forEachLine(path: string, onLine: (line: string, lineNo: number)
   const scan = scanLines(path, 0, (text, _end, lineNo) => void onLine(text, lineNo));
   return { tornTail: scan.tornBytes > 0 };
 }
+
+/** How far back a backwards read goes at a time. */
+const TAIL_CHUNK_BYTES = 64 * 1024;
+
+function readFully(fd: number, buf: Buffer, position: number): void {
+  for (let off = 0; off < buf.length; ) {
+    const n = readSync(fd, buf, off, buf.length - off, position + off);
+    if (n <= 0) throw new Error(`short read at byte ${position + off}`); // the file shrank under us
+    off += n;
+  }
+}
+
+/**
+ * The offset just past the last '\n' among the file's first `size` bytes (0 when there is none):
+ * the end of its complete lines; the `size - end` bytes after it are a torn tail. Walks back in
+ * fixed chunks, whatever the torn line's length.
+ */
+export function completeEnd(fd: number, size: number, chunkBytes = TAIL_CHUNK_BYTES): number {
+  const buf = Buffer.alloc(Math.min(chunkBytes, size));
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - buf.length);
+    const view = buf.subarray(0, end - start);
+    readFully(fd, view, start);
+    const nl = view.lastIndexOf(0x0a);
+    if (nl >= 0) return start + nl + 1;
+    end = start;
+  }
+  return 0;
+}
+
+export interface BackwardsOptions {
+  chunkBytes?: number;
+  /** Lines longer than this are yielded with `text: null`, their bytes never held (resume's OVERSIZE). */
+  maxLineBytes?: number;
+}
+
+/**
+ * The complete lines that end at or before `end` (an offset just past a '\n', or 0), last first,
+ * each as its text (without the '\n') and the offset it starts at. Reads backwards in chunks, so
+ * what a caller stops at early costs only the tail it read. A line's bytes are joined before they
+ * are decoded: a multi-byte character across a chunk's edge stays whole.
+ */
+export function* linesBackwards(fd: number, end: number, opts: BackwardsOptions = {}): Generator<{ text: string | null; start: number }> {
+  const chunkBytes = opts.chunkBytes ?? TAIL_CHUNK_BYTES;
+  const max = opts.maxLineBytes ?? Infinity;
+  let later: Buffer[] = []; // the current line's bytes read so far, last piece first
+  let laterBytes = 0;
+  let oversize = false; // the current line is longer than max: its bytes are dropped
+  const take = (piece: Buffer): string | null => {
+    const text = oversize || laterBytes + piece.length > max ? null : later.length > 0 ? Buffer.concat([piece, ...later.reverse()]).toString("utf8") : piece.toString("utf8");
+    later = [];
+    laterBytes = 0;
+    oversize = false;
+    return text;
+  };
+  let pos = end - 1; // bytes [pos, end) are read; end - 1 is the last line's '\n'
+  while (pos > 0) {
+    const start = Math.max(0, pos - chunkBytes);
+    const buf = Buffer.alloc(pos - start);
+    readFully(fd, buf, start);
+    let hi = buf.length; // the current line's bytes in buf end here
+    for (let nl = buf.lastIndexOf(0x0a, hi - 1); nl >= 0; nl = hi > 0 ? buf.lastIndexOf(0x0a, hi - 1) : -1) {
+      const text = take(buf.subarray(nl + 1, hi));
+      hi = nl;
+      yield { text, start: start + nl + 1 };
+    }
+    if (hi > 0 && !oversize) {
+      later.push(buf.subarray(0, hi));
+      laterBytes += hi;
+      if (laterBytes > max) {
+        oversize = true;
+        later = [];
+      }
+    }
+    pos = start;
+  }
+  if (end > 0) yield { text: take(Buffer.alloc(0)), start: 0 };
+}
+
+/**
+ * The last complete line of the file's first `size` bytes that `accept` takes (a line it returns
+ * null for is skipped: garbage, or not a record), with `end`, the offset just past the file's
+ * last complete line (`size - end` bytes are a torn tail). What the ledger writer and the audit
+ * log resume from after a restart.
+ */
+export function lastCompleteLine<T>(fd: number, size: number, accept: (line: string) => T | null): { last: T | null; end: number } {
+  const end = completeEnd(fd, size);
+  for (const { text } of linesBackwards(fd, end)) {
+    const last = accept(text!); // no maxLineBytes: every line has its text
+    if (last !== null) return { last, end };
+  }
+  return { last: null, end };
+}

@@ -7,11 +7,12 @@
 // to `onCommit` (the projection) and are the appends' promises resolved: an acknowledged event is
 // on disk. A failed write or sync cuts the file back to where the batch began and fails the
 // batch's appends (and any queued after them for that file), so seqs never have a gap.
-import { closeSync, existsSync, fdatasync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync } from "node:fs";
 import { openNoFollow } from "../platform/nofollow.js";
-import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { lineWithBytes, parseEvent, type LedgerEvent } from "./events.js";
+import type { LedgerData, LedgerEventOf, LedgerKind } from "./event-map.js";
+import { lineWithBytes, type LedgerEvent } from "./events.js";
+import { cutTornTail, lastEventOnDisk, LedgerFile, syncDir } from "./session-file.js";
 
 export type Durability = "batch" | "always" | "none";
 
@@ -61,34 +62,6 @@ interface SessionBatch {
   error: Error | null;
 }
 
-/** An open session file. A class (not bare fds) so tests can intercept datasync. */
-class LedgerFile {
-  constructor(
-    readonly fd: number,
-    public size: number,
-    /** Created by us and its directory entry not yet fsynced. */
-    public fresh: boolean,
-  ) {}
-
-  append(data: Buffer): void {
-    for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off, data.length - off);
-    this.size += data.length;
-  }
-
-  datasync(): Promise<void> {
-    return new Promise((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-  }
-
-  truncate(size: number): void {
-    ftruncateSync(this.fd, size);
-    this.size = size;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
 export class LedgerWriter {
   private pending = new Map<string, SessionBatch>();
   private queuedBytes = 0;
@@ -111,7 +84,7 @@ export class LedgerWriter {
   }
 
   /** Queues one event; resolves with it (seq assigned) once its batch is durable and applied. */
-  append(session: string, kind: string, data: Record<string, unknown>): Promise<LedgerEvent> {
+  append<K extends LedgerKind>(session: string, kind: K, data: LedgerData<K>): Promise<LedgerEventOf<K>> {
     if (this.closed) return Promise.reject(new Error("ledger writer closed"));
     return this.enqueue(session, kind, data).durable;
   }
@@ -123,13 +96,14 @@ export class LedgerWriter {
    * (lineWithBytes). `bytes` is the length of its ledger line. Throws when the writer is closed;
    * a failed write shows as `durable` rejecting.
    */
-  enqueue(session: string, kind: string, data: Record<string, unknown>, payload?: Uint8Array): { event: LedgerEvent; bytes: number; durable: Promise<LedgerEvent> } {
+  enqueue<K extends LedgerKind>(session: string, kind: K, data: LedgerData<K>, payload?: Uint8Array): { event: LedgerEventOf<K>; bytes: number; durable: Promise<LedgerEventOf<K>> } {
     if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
-    const event: LedgerEvent = { v: 1, session, seq, ts: new Date().toISOString(), kind, data };
+    // The map's data types are JSON objects; the payload's bytes join data as text or b64 (lineWithBytes).
+    const event = { v: 1, session, seq, ts: new Date().toISOString(), kind, data } as LedgerEventOf<K>;
     const line = payload ? lineWithBytes(event, payload) : Buffer.from(JSON.stringify(event) + "\n");
     let item!: Pending;
-    const durable = new Promise<LedgerEvent>((resolve, reject) => (item = { event, line, resolve, reject }));
+    const durable = new Promise<LedgerEventOf<K>>((resolve, reject) => (item = { event, line, resolve: resolve as (e: LedgerEvent) => void, reject }));
     let batch = this.pending.get(session);
     if (!batch) this.pending.set(session, (batch = { items: [], start: -1, end: -1, error: null }));
     batch.items.push(item);
@@ -298,60 +272,5 @@ export class LedgerWriter {
     const file = new LedgerFile(fd, fstatSync(fd).size, fresh);
     this.files.set(session, { handle: file });
     return file;
-  }
-}
-
-/** The last complete event in a session file, or null. */
-function lastEventOnDisk(path: string): LedgerEvent | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    for (let window = 16 * 1024; ; window *= 4) {
-      const start = Math.max(0, size - window);
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      const lines = buf.toString("utf8").split("\n");
-      lines.pop(); // the torn tail, or "" after the last newline
-      if (start > 0) lines.shift(); // may be cut at the window's edge
-      for (let i = lines.length - 1; i >= 0; i--) {
-        const e = parseEvent(lines[i]!);
-        if (e) return e;
-      }
-      if (start === 0) return null;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A torn last line (this writer died mid-append; never acknowledged) is cut before appending. */
-function cutTornTail(fd: number): void {
-  const size = fstatSync(fd).size;
-  const buf = Buffer.alloc(64 * 1024);
-  // Walk back from the end, whatever the torn line's length, to the last newline.
-  for (let end = size; end > 0; ) {
-    const start = Math.max(0, end - buf.length);
-    readSync(fd, buf, 0, end - start, start);
-    const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
-    if (nl >= 0) {
-      if (start + nl + 1 < size) ftruncateSync(fd, start + nl + 1);
-      return;
-    }
-    end = start;
-  }
-  if (size > 0) ftruncateSync(fd, 0); // one torn line and nothing before it
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const h = await open(dir, "r");
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
   }
 }

@@ -10,7 +10,8 @@
 // A match never crosses a `"` or a `\`, and never starts just after a `\`: replacing it in a JSON
 // line keeps the line valid JSON (vault values aside; the sync engine re-masks the parsed value
 // when a masked line no longer parses).
-import { entropy, genericSecret, passwordName, passwordValue, placeholder, published, randomEnough, urlPassword } from "./allowlist.js";
+import { entropy, genericSecret, passwordValue, placeholder, published, randomEnough, urlPassword } from "./allowlist.js";
+import { passwordName } from "./secret-names.js";
 import { privateKey } from "./private-key.js";
 import { keywordIndex } from "./keyword-index.js";
 import { B, mixed, regexRule, type Rule } from "./rule-kit.js";

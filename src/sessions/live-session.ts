@@ -2,7 +2,7 @@
 // Every event goes through `record`: seq assigned and published to subscribers at once, written
 // to the ledger with group commit. Exit is recorded only after the last output has been.
 import { maskEach } from "../platform/proc.js";
-import type { LedgerEvent } from "../ledger/events.js";
+import type { LedgerData, LedgerEventOf, LedgerKind } from "../ledger/event-map.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { maskBytes } from "../masking/masker.js";
 import type { SecretValues } from "../masking/secret-values.js";
@@ -97,12 +97,12 @@ export class LiveSession {
   }
 
   /** `payload`: bytes recorded as data's `text` (or `b64`). */
-  record(kind: string, data: Record<string, unknown>, payload?: Uint8Array): LedgerEvent {
+  record<K extends LedgerKind>(kind: K, data: LedgerData<K>, payload?: Uint8Array): LedgerEventOf<K> {
     return this.recordDurable(kind, data, payload).event;
   }
 
   /** Like record; also resolves when the event is durable. */
-  recordDurable(kind: string, data: Record<string, unknown>, payload?: Uint8Array): { event: LedgerEvent; durable: Promise<LedgerEvent> } {
+  recordDurable<K extends LedgerKind>(kind: K, data: LedgerData<K>, payload?: Uint8Array): { event: LedgerEventOf<K>; durable: Promise<LedgerEventOf<K>> } {
     const { event, bytes, durable } = this.deps.writer.enqueue(this.id, kind, data, payload);
     this.unwritten += bytes;
     if (this.unwritten > PAUSE_BYTES && !this.paused && !this.ended) {
@@ -135,7 +135,7 @@ export class LiveSession {
     for (const o of this.outputs.values()) o.end();
     this.input.end();
     this.ended = true;
-    let exit: LedgerEvent | null = null;
+    let exit: LedgerEventOf<"exit"> | null = null;
     try {
       exit = this.record("exit", {
         code: status.code,

@@ -5,7 +5,8 @@
 // left behind is killed too: an orderly stop ends it (orphans.ts), a crash could not, and
 // re-parented away from the daemon it would pass for a person's processes.
 import { existsSync, readdirSync } from "node:fs";
-import { parseEvent } from "../ledger/events.js";
+import { isEvent, type LedgerEventMap, type LedgerKind } from "../ledger/event-map.js";
+import { parseEvent, type LedgerEvent } from "../ledger/events.js";
 import { UUID_PATTERN } from "../ledger/ids.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
@@ -14,7 +15,7 @@ import { checkIdentity } from "../platform/proc.js";
 import { killSessionProcesses, scanProcesses, type ProcessTable } from "./survivors.js";
 
 /** Kinds after which a PTY or task session is still running. */
-const UNSETTLED = new Set(["launch", "output", "input", "resize", "status"]);
+const UNSETTLED = new Set<string>(["launch", "output", "input", "resize", "status"] satisfies LedgerKind[]);
 
 export interface Settled {
   session: string;
@@ -52,9 +53,10 @@ export async function settleOrphans(writer: LedgerWriter, dir: string, candidate
   return settled;
 }
 
-function launchData(writer: LedgerWriter, id: string): Record<string, unknown> {
+/** The session's launch data; fields may be missing or odd in a file from an older warden, so each is checked where used. */
+function launchData(writer: LedgerWriter, id: string): Partial<LedgerEventMap["launch"]> {
   const launch = firstEvent(writer.pathOf(id));
-  return launch?.kind === "launch" ? launch.data : {};
+  return isEvent(launch, "launch") ? launch.data : {};
 }
 
 function listSessions(dir: string): string[] {
@@ -67,13 +69,13 @@ function listSessions(dir: string): string[] {
   }
 }
 
-function firstEvent(path: string) {
-  let first: ReturnType<typeof parseEvent> = null;
+function firstEvent(path: string): LedgerEvent | null {
+  let first: LedgerEvent | null = null;
   scanLines(path, 0, (line) => {
     first = parseEvent(line);
     return false;
   });
-  return first as ReturnType<typeof parseEvent>;
+  return first;
 }
 
 /**
@@ -83,7 +85,7 @@ function firstEvent(path: string) {
  * process, or a reboot since, means the leader and its group are not ours; processes that claim
  * the session are still looked at (survivors.ts decides, by start time).
  */
-function killSurvivors(id: string, d: Record<string, unknown>, table: ProcessTable): boolean {
+function killSurvivors(id: string, d: Partial<LedgerEventMap["launch"]>, table: ProcessTable): boolean {
   const pid = d.pid;
   const pgid = d.pgid ?? pid;
   if (!Number.isInteger(pid) || !Number.isInteger(pgid) || (pid as number) <= 1 || (pgid as number) <= 1) return false;

@@ -1,6 +1,7 @@
 // The screen of a PTY session that is no longer running (or whose live screen was lost): rebuilt
 // by feeding its recorded output, from the last REPLAY_BYTES of it, to a fresh emulator.
 import type Database from "better-sqlite3";
+import { isEvent } from "../ledger/event-map.js";
 import { decodeBytes } from "../ledger/events.js";
 import { loadEvents } from "../projection/event-data.js";
 import type { EventRow } from "../projection/rows.js";
@@ -39,10 +40,9 @@ export async function replayScreen(db: Database.Database, home: string, screens:
   const id = `replay-${nextReplay++}`;
   screens.open(id, start.cols, start.rows, Math.max(scrollback, 0), 0);
   try {
-    for (const r of events) {
-      const d = r.data;
-      if (r.kind === "output") screens.feed(id, decodeBytes(d as { text?: string; b64?: string }), r.seq);
-      else if (r.kind === "resize") screens.resize(id, Number(d.cols), Number(d.rows), r.seq);
+    for (const e of events) {
+      if (isEvent(e, "output")) screens.feed(id, decodeBytes(e.data), e.seq);
+      else if (isEvent(e, "resize")) screens.resize(id, Number(e.data.cols), Number(e.data.rows), e.seq);
     }
     const snap = await screens.snapshot(id, scrollback);
     return { ...snap, seq: lastSeq };

@@ -88,7 +88,7 @@ describe("LedgerWriter", () => {
   it("writes each line at once: a daemon killed before the batch's fdatasync loses nothing it streamed", async () => {
     const { w } = writer("batch", 1000);
     const s = uuidv7();
-    const { event, durable } = w.enqueue(s, "output", { text: "streamed" });
+    const { event, durable } = w.enqueue(s, "note", { text: "streamed" });
     assert.deepEqual(lines(s).map((e) => e.seq), [event.seq], "in the file (page cache) before the 1 s batch");
     await w.flush();
     assert.equal((await durable).seq, 1);
@@ -140,11 +140,11 @@ describe("LedgerWriter", () => {
       return original.call(this);
     };
     try {
-      const burst = Array.from({ length: 300 }, () => w.append(s, "output", { text: "x".repeat(1000) })); // a 300 KB batch
+      const burst = Array.from({ length: 300 }, () => w.append(s, "note", { text: "x".repeat(1000) })); // a 300 KB batch
       t.mock.timers.tick(10);
       await Promise.all(burst);
       assert.equal(syncs, 1);
-      const next = w.append(s, "output", { text: "y" });
+      const next = w.append(s, "note", { text: "y" });
       t.mock.timers.tick(49);
       await new Promise((r) => setImmediate(r)); // a fired timer's flush starts in a microtask
       assert.equal(syncs, 1, "streaming: the next batch waits 50 ms");

@@ -6,7 +6,8 @@
 // of the same shape are still masked (an allowance must not open a hole).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { secretName, wordLike } from "../../src/masking/allowlist.js";
+import { wordLike } from "../../src/masking/allowlist.js";
+import { secretName } from "../../src/masking/secret-names.js";
 import { maskText } from "../../src/masking/masker.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { fake, tokens as t } from "./fixtures.js";

@@ -3,7 +3,8 @@
 // the values of a Kubernetes Secret (tried before them: a value is the Secret's whatever it looks
 // like); see rule-kit.ts for how a rule is written. The pieces of each pattern the
 // stream masker needs to hold a value still arriving are exported for unfinished.ts.
-import { genericSecret, passwordName, passwordValue, randomEnough } from "../allowlist.js";
+import { genericSecret, passwordValue, randomEnough } from "../allowlist.js";
+import { passwordName } from "../secret-names.js";
 import { B, regexRule, type Rule, type Span } from "../rule-kit.js";
 
 /** The chars of a command-line value (as rules.ts's ASSIGNMENT_VALUE, a `:` included). */

@@ -12,7 +12,8 @@
 // `<system-reminder>…</system-reminder>` spans are cut out of user text; slash commands become user
 // events with text "/cmd args"; `<local-command-stdout|stderr>`, compaction summaries and
 // "[Request interrupted by user…]" become `system` events. None of those set the title.
-import { type Json, IMAGE_PLACEHOLDER, ImporterStateError, SessionFold, count, isObj, nonEmpty, sameTokens, sessionIdOr, shortHash, str, titleLine, zeroTokens } from "./common.js";
+import { z } from "zod";
+import { type Json, IMAGE_PLACEHOLDER, SessionFold, count, foldStateSchema, isObj, nonEmpty, parseState, sameTokens, sessionIdOr, shortHash, str, titleLine, tokenCountsSchema, zeroTokens } from "./common.js";
 import { blockEvent, toolResultOutput } from "./claude-code-blocks.js";
 import type { TokenCounts, TranscriptEvent, TranscriptImporter, TranscriptSession } from "./types.js";
 
@@ -27,24 +28,26 @@ const LOCAL_OUTPUT = /^\s*<local-command-(stdout|stderr)>([\s\S]*?)<\/local-comm
 const INTERRUPTED = /^\[Request interrupted by user[^\]]*\]$/;
 
 /** One (message.id, requestId) pair's dedup record. */
-interface Pair {
+const pairSchema = z.object({
   /** First-sight ts, reused by replacements. */
-  ts: string;
+  ts: z.string(),
   /** The token_usage event's seq and counts, once seen. */
-  u: number | null;
-  t: TokenCounts | null;
+  u: z.number().int().nullable(),
+  t: tokenCountsSchema.nullable(),
   /** [block key, seq, content hash] of the blocks emitted for this message. */
-  b: [string, number, string][];
-}
+  b: z.array(z.tuple([z.string(), z.number().int(), z.string()])),
+});
+type Pair = z.infer<typeof pairSchema>;
 
-interface ClaudeState {
-  v: 1;
-  fold: unknown;
-  customTitle: string | null;
-  summary: string | null;
-  firstUser: string | null;
-  pairs: [string, Pair][];
-}
+const claudeStateSchema = z.object({
+  v: z.literal(1),
+  fold: foldStateSchema,
+  customTitle: z.string().nullable(),
+  summary: z.string().nullable(),
+  firstUser: z.string().nullable(),
+  pairs: z.array(z.tuple([z.string(), pairSchema])),
+});
+type ClaudeState = z.infer<typeof claudeStateSchema>;
 
 export class ClaudeCodeFold implements TranscriptImporter {
   private readonly fold: SessionFold;
@@ -62,12 +65,11 @@ export class ClaudeCodeFold implements TranscriptImporter {
       this.fold.setParent(parent);
       return;
     }
-    if (!isObj(state) || state.v !== 1 || !Array.isArray(state.pairs)) throw new ImporterStateError("claude-code", "not a v1 claude-code state");
-    const s = state as unknown as ClaudeState;
+    const s = parseState("claude-code", claudeStateSchema, state);
     this.fold = new SessionFold("claude-code", id, s.fold);
-    this.customTitle = str(s.customTitle);
-    this.summary = str(s.summary);
-    this.firstUser = str(s.firstUser);
+    this.customTitle = s.customTitle;
+    this.summary = s.summary;
+    this.firstUser = s.firstUser;
     for (const [k, p] of s.pairs) this.pairs.set(k, p);
   }
 

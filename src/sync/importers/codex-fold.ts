@@ -11,25 +11,23 @@
 // itself). A total where any count went down (the counter restarted, e.g. a resumed session in a
 // new process) is a reset: its delta is the new total. OpenAI counts overlap (cached ⊂ input,
 // reasoning ⊂ output); they are split so TokenCounts never double-counts.
-import { type Json, IMAGE_PLACEHOLDER, ImporterStateError, SessionFold, count, isObj, nonEmpty, sessionIdOr, str, titleLine } from "./common.js";
+import { z } from "zod";
+import { type Json, IMAGE_PLACEHOLDER, SessionFold, count, foldStateSchema, isObj, nonEmpty, parseState, sessionIdOr, str, titleLine } from "./common.js";
 import { environmentCwd, itemEvent } from "./codex-items.js";
 import type { TokenCounts, TranscriptEvent, TranscriptImporter, TranscriptSession } from "./types.js";
 
 /** Raw cumulative OpenAI counts, as `total_token_usage` reports them. */
-interface RawUsage {
-  input: number;
-  cached: number;
-  output: number;
-  reasoning: number;
-}
+const rawUsageSchema = z.object({ input: z.number(), cached: z.number(), output: z.number(), reasoning: z.number() });
+type RawUsage = z.infer<typeof rawUsageSchema>;
 
-interface CodexState {
-  v: 1;
-  fold: unknown;
-  threadName: string | null;
-  firstUser: string | null;
-  total: RawUsage | null;
-}
+const codexStateSchema = z.object({
+  v: z.literal(1),
+  fold: foldStateSchema,
+  threadName: z.string().nullable(),
+  firstUser: z.string().nullable(),
+  total: rawUsageSchema.nullable(),
+});
+type CodexState = z.infer<typeof codexStateSchema>;
 
 export class CodexFold implements TranscriptImporter {
   private readonly fold: SessionFold;
@@ -42,12 +40,11 @@ export class CodexFold implements TranscriptImporter {
       this.fold = new SessionFold("codex", id);
       return;
     }
-    if (!isObj(state) || state.v !== 1) throw new ImporterStateError("codex", "not a v1 codex state");
-    const s = state as unknown as CodexState;
+    const s = parseState("codex", codexStateSchema, state);
     this.fold = new SessionFold("codex", id, s.fold);
-    this.threadName = str(s.threadName);
-    this.firstUser = str(s.firstUser);
-    this.total = isObj(s.total) ? s.total : null;
+    this.threadName = s.threadName;
+    this.firstUser = s.firstUser;
+    this.total = s.total;
   }
 
   push(record: unknown, _lineNo: number): TranscriptEvent[] {

@@ -2,6 +2,7 @@
 // paths, and `SessionFold`, the per-file bookkeeping (seqs, timestamps, session fields, token totals,
 // skip counters) with a JSON state that an importer embeds in its own.
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { TokenCounts, TranscriptEvent, TranscriptEventKind, TranscriptSession, TranscriptSource } from "./types.js";
 
 export const SESSION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -94,10 +95,6 @@ export function sameTokens(a: TokenCounts, b: TokenCounts): boolean {
   return a.input === b.input && a.output === b.output && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite && a.reasoning === b.reasoning;
 }
 
-function isTokens(v: unknown): v is TokenCounts {
-  return isObj(v) && ["input", "output", "cacheRead", "cacheWrite", "reasoning"].every((k) => typeof v[k] === "number");
-}
-
 /** A JSON state written by another version, or corrupted: the caller re-imports from the start. */
 export class ImporterStateError extends TypeError {
   constructor(source: TranscriptSource, what: string) {
@@ -106,26 +103,41 @@ export class ImporterStateError extends TypeError {
   }
 }
 
-interface FoldState {
-  nextSeq: number;
-  lastTs: string | null;
-  startedAt: string | null;
-  updatedAt: string | null;
-  cwd: string | null;
-  model: string | null;
-  parent: string | null;
-  meta: Json;
-  tokens: TokenCounts;
+/**
+ * A resume state parsed with its importer's schema. One that does not parse (another version's,
+ * a damaged one) throws ImporterStateError: the caller reads the file again from the start.
+ */
+export function parseState<T extends z.ZodType>(source: TranscriptSource, schema: T, state: unknown): z.infer<T> {
+  const parsed = schema.safeParse(state);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ImporterStateError(source, `not a v1 ${source} state${issue ? ` at ${issue.path.join(".") || "(root)"}: ${issue.code}` : ""}`);
+}
+
+export const tokenCountsSchema = z.object({ input: z.number(), output: z.number(), cacheRead: z.number(), cacheWrite: z.number(), reasoning: z.number() });
+
+/** SessionFold's part of an importer's state. */
+export const foldStateSchema = z.object({
+  nextSeq: z.number().int().min(1),
+  lastTs: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  cwd: z.string().nullable(),
+  model: z.string().nullable(),
+  parent: z.string().nullable(),
+  meta: z.record(z.string(), z.unknown()),
+  tokens: tokenCountsSchema,
   /**
    * Records that added no event because of their type, their shape or the noise policy: unknown
    * types, unexpected shapes, and known records carrying nothing warden keeps (snapshots,
    * bookkeeping, injected boilerplate, duplicates of another record type). Repeated streaming
    * chunks are merged, not skipped; metadata records (summary, session_meta, turn_context) are used.
    */
-  skipped: number;
+  skipped: z.number().int().min(0),
   /** Of those, the ones of an unknown type or an unexpected shape (format drift shows up here). */
-  unknown: number;
-}
+  unknown: z.number().int().min(0),
+});
+export type FoldState = z.infer<typeof foldStateSchema>;
 
 /** The bookkeeping every importer does; its `state()` is plain JSON. */
 export class SessionFold {
@@ -134,16 +146,10 @@ export class SessionFold {
   constructor(
     readonly source: TranscriptSource,
     readonly id: string,
-    state?: unknown,
+    /** Parsed with foldStateSchema (as part of the importer's state). */
+    state?: FoldState,
   ) {
-    if (state === undefined) {
-      this.s = { nextSeq: 1, lastTs: null, startedAt: null, updatedAt: null, cwd: null, model: null, parent: null, meta: {}, tokens: zeroTokens(), skipped: 0, unknown: 0 };
-      return;
-    }
-    if (!isObj(state) || typeof state.nextSeq !== "number" || !isObj(state.meta) || !isTokens(state.tokens) || typeof state.skipped !== "number" || typeof state.unknown !== "number") {
-      throw new ImporterStateError(source, "session fold");
-    }
-    this.s = structuredClone(state) as unknown as FoldState;
+    this.s = state ? structuredClone(state) : { nextSeq: 1, lastTs: null, startedAt: null, updatedAt: null, cwd: null, model: null, parent: null, meta: {}, tokens: zeroTokens(), skipped: 0, unknown: 0 };
   }
 
   /** Notes a record's timestamp and returns the `ts` its events carry. */
