@@ -27,7 +27,7 @@ import { projectionBindings } from "./handlers/projection.js";
 import { syncBindings } from "./handlers/sync.js";
 import { SyncEngine } from "../sync/engine.js";
 import { transcriptRoots } from "../sync/roots.js";
-import { SinkRunner } from "../sync/sinks.js";
+import { SinkRunner } from "../sync/sinks/runner.js";
 import { SourceMap } from "../sync/source-map.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";

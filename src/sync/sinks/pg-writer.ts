@@ -5,7 +5,7 @@
 // counters below are PostgreSQL's own: rows actually inserted, updated and deleted.
 import type pg from "pg";
 import type { LocalSession } from "./fingerprint.js";
-import type { OutEvent } from "./local.js";
+import type { OutEvent } from "./outgoing.js";
 import { pgQuery } from "./pg-target.js";
 import { pgJson, pgText } from "./pg-values.js";
 

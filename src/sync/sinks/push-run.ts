@@ -6,7 +6,7 @@ import type pg from "pg";
 import type { SecretValues } from "../../masking/secret-values.js";
 import { RpcError } from "../../rpc/errors.js";
 import { changeToken, eventsHasher, hashEvent, peek, sessionFingerprint } from "./fingerprint.js";
-import type { LocalReader } from "./local.js";
+import type { LocalReader } from "./outgoing.js";
 import { deleteRanges, planSession, type PgState, type Plan } from "./plan.js";
 import { isStatementError, pgQuery } from "./pg-target.js";
 import { BATCH_ROWS, PgWriter } from "./pg-writer.js";

@@ -26,7 +26,7 @@ import type Database from "better-sqlite3";
 import pg from "pg";
 import { SecretValues } from "../../masking/secret-values.js";
 import { RpcError } from "../../rpc/errors.js";
-import { LocalReader } from "./local.js";
+import { LocalReader } from "./outgoing.js";
 import { migrateSchema, PG_SCHEMA_VERSION } from "./pg-schema.js";
 import { isStatementError, parseTarget, PgError, pgFailure, type PgTarget } from "./pg-target.js";
 import { PushRun, type PushOptions, type PushResult } from "./push-run.js";

@@ -8,7 +8,7 @@
 // their outgoing form), so the plan and the rows agree; a larger one is re-read page by page.
 import type { Hash } from "node:crypto";
 import { eventsHasher, hashEvent, peek, sessionFingerprint, type LocalEvent, type LocalSession } from "./fingerprint.js";
-import type { LocalReader, OutEvent } from "./local.js";
+import type { LocalReader, OutEvent } from "./outgoing.js";
 import { BATCH_BYTES, BATCH_ROWS, SEQ_MAX } from "./pg-writer.js";
 
 /** What PostgreSQL holds for a session. */
