@@ -27,7 +27,7 @@ import { projectionBindings } from "./handlers/projection.js";
 import { syncBindings } from "./handlers/sync.js";
 import { SyncEngine } from "../sync/engine.js";
 import { transcriptRoots } from "../sync/roots.js";
-import { SinkRunner } from "../sync/sinks.js";
+import { SinkRunner } from "../sync/sinks/runner.js";
 import { SourceMap } from "../sync/source-map.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
@@ -239,7 +239,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     });
     projection.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
     // Sessions a previous daemon left running are settled before anyone can look at them.
-    const running = projection.state === "ok" ? projection.runningSessions(paths.host) : null;
+    const running = projection.state === "ok" ? projection.reader.runningSessions(paths.host) : null;
     await settleOrphans(writer, paths.ledger, running, logger);
     await server.listen({ path: paths.socket, restricted: false });
     await server.listen({ path: paths.agentSocket, restricted: true });

@@ -19,10 +19,13 @@ export interface SessionRow {
   archived: number;
   /** PTY and task sessions: ProcessInfo as JSON. */
   info: string | null;
-  /** As read back (the schema defaults them): warden, claude-code or codex, and whether the file is gone. */
+  /** The schema defaults them (StoredSession has them): warden, claude-code or codex, and whether the file is gone. */
   source?: string;
   source_missing?: number;
 }
+
+/** A sessions row as read back, the schema's defaults filled; `rev` moves with every write to the session or its events. */
+export type StoredSession = Required<SessionRow> & { rev: number };
 
 /** What launch and exit events say about a PTY or task session (sessions.info, as JSON): the wire's type. */
 export type { ProcessInfo };
@@ -38,6 +41,9 @@ export interface EventRow {
   src_offset: number;
   src_length: number;
 }
+
+/** An events row as read back; `mask_version` is the masking rules version its text was masked with (0: at write). */
+export type StoredEvent = EventRow & { mask_version: number };
 
 /** An event and where its line is in its source file. */
 export interface LocatedEvent {

@@ -27,6 +27,7 @@ import { SYNC_VERSION } from "./schema.js";
 import { backupName, checkDbFile, listBackupFiles, quickCheckProblems, removeDb, replaceDb } from "./files.js";
 import { Projection } from "./projection.js";
 import type { counts } from "./read.js";
+import { ProjectionReader } from "./reader.js";
 import { auditRow, type AuditRow } from "./rows.js";
 import type { Surface } from "./schema.js";
 import { auditSource, discoverSources, ledgerSource, type SourceFile, type TranscriptRoot } from "./sources.js";
@@ -124,6 +125,11 @@ export class ProjectionService {
       throw new RpcError("unavailable", "the projection is being rebuilt from the sources; try again shortly (or read with --no-daemon)", { reason: "rebuilding" });
     }
     return this.p.db;
+  }
+
+  /** For reads: the current database's reader (a new one once a rebuild or restore swaps the file); `unavailable` as `db`. */
+  get reader(): ProjectionReader {
+    return ProjectionReader.of(this.db);
   }
 
   /**

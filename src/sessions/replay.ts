@@ -1,27 +1,27 @@
 // The screen of a PTY session that is no longer running (or whose live screen was lost): rebuilt
 // by feeding its recorded output, from the last REPLAY_BYTES of it, to a fresh emulator.
-import type Database from "better-sqlite3";
 import { isEvent } from "../ledger/event-map.js";
 import { decodeBytes } from "../ledger/events.js";
 import { loadEvents } from "../projection/event-data.js";
-import type { EventRow } from "../projection/rows.js";
+import type { ProjectionReader } from "../projection/reader.js";
+import type { StoredEvent } from "../projection/rows.js";
 import type { ScreenSnapshot } from "./screen-protocol.js";
 import type { Screens } from "./screens.js";
 
 const REPLAY_BYTES = 4 * 1024 * 1024;
 let nextReplay = 1;
 
-type Row = EventRow;
+type Row = StoredEvent;
 
-export async function replayScreen(db: Database.Database, home: string, screens: Screens, session: string, scrollback: number): Promise<ScreenSnapshot> {
-  const { host } = db.prepare("SELECT host FROM sessions WHERE id = ?").get(session) as { host: string };
+export async function replayScreen(reader: ProjectionReader, home: string, screens: Screens, session: string, scrollback: number): Promise<ScreenSnapshot> {
+  const { host } = reader.session(session)!;
   const sizeOf = (r: Row) => sizeIn(loadEvents([r], home, host)[0]!.data);
   // Newest first until enough output is gathered; then the size in force where the window starts.
   const window: Row[] = [];
   let bytes = 0;
   let size: { cols: number; rows: number } | null = null;
   let lastSeq = 0;
-  for (const r of db.prepare("SELECT * FROM events WHERE session = ? ORDER BY seq DESC").iterate(session) as Iterable<Row>) {
+  for (const r of reader.eventsNewestFirst(session)) {
     lastSeq = Math.max(lastSeq, r.seq);
     if (r.kind === "output" && bytes < REPLAY_BYTES) {
       window.push(r);

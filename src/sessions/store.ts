@@ -5,7 +5,6 @@ import { parseEvent, type LedgerEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { loadEvents } from "../projection/event-data.js";
-import type { EventRow } from "../projection/rows.js";
 import type { ProjectionService } from "../projection/service.js";
 import type { EventStore } from "./hub.js";
 
@@ -17,17 +16,14 @@ export class DurableEvents implements EventStore {
 
   lastSeq(session: string): number | null {
     if (existsSync(this.writer.pathOf(session))) return this.writer.lastSeq(session);
-    const row = this.projection.db.prepare("SELECT last_seq FROM sessions WHERE id = ?").get(session) as { last_seq: number } | undefined;
-    return row ? row.last_seq : null;
+    return this.projection.reader.session(session)?.last_seq ?? null;
   }
 
   readAfter(session: string, after: number, limit: number): LedgerEvent[] {
     if (!this.projection.readable) return this.readFile(session, after, limit);
-    const rows = this.projection.db.prepare("SELECT * FROM events WHERE session = ? AND seq > ? ORDER BY seq LIMIT ?").all(session, after, limit) as EventRow[];
-    if (rows.length > 0 && rows[0]!.seq === after + 1) {
-      const { host } = this.projection.db.prepare("SELECT host FROM sessions WHERE id = ?").get(session) as { host: string };
-      return loadEvents(rows, this.projection.home, host);
-    }
+    const reader = this.projection.reader;
+    const rows = reader.eventsAfter(session, after, limit);
+    if (rows.length > 0 && rows[0]!.seq === after + 1) return loadEvents(rows, this.projection.home, reader.session(session)!.host);
     return this.readFile(session, after, limit);
   }
 

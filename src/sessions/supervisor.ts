@@ -7,7 +7,7 @@ import { bootId, processStartTime } from "../platform/proc.js";
 import { uuidv7 } from "../ledger/ids.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { getSession, sessionOut } from "../projection/read.js";
+import { sessionOut } from "../projection/read-wire.js";
 import { foldSession } from "../projection/rows.js";
 import type { ProjectionService } from "../projection/service.js";
 import type { CallContext, PeerRole } from "../rpc/context.js";
@@ -167,7 +167,7 @@ export class SessionSupervisor {
   async archive(id: string): Promise<Session> {
     if (this.live.get(id)?.ended === false) throw new RpcError("conflict", `session ${id} is running: kill it first`, { session: id });
     await this.caughtUp(id);
-    const current = getSession(this.deps.projection.db, id);
+    const current = this.deps.projection.reader.getSession(id);
     if (current.host !== this.deps.host) {
       throw new RpcError("conflict", `session ${id} belongs to host ${current.host}: archive it there`, { session: id, host: current.host });
     }
@@ -189,14 +189,14 @@ export class SessionSupervisor {
       }
     }
     await this.caughtUp(p.session);
-    const session = getSession(this.deps.projection.db, p.session);
+    const session = this.deps.projection.reader.getSession(p.session);
     if (session.kind !== "pty") throw new RpcError("conflict", `session ${p.session} is not a PTY session: it has no screen`, { session: p.session });
-    return { session: p.session, ...(await replayScreen(this.deps.projection.db, this.deps.projection.home, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
+    return { session: p.session, ...(await replayScreen(this.deps.projection.reader, this.deps.projection.home, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
   }
 
   async get(id: string): Promise<Session> {
     await this.caughtUp(id);
-    return this.withLiveness(getSession(this.deps.projection.db, id));
+    return this.withLiveness(this.deps.projection.reader.getSession(id));
   }
 
   /**
@@ -275,7 +275,7 @@ export class SessionSupervisor {
   private running(id: string): LiveSession {
     const s = this.live.get(id);
     if (s && !s.ended) return s;
-    getSession(this.deps.projection.db, id); // not_found when there is no such session at all
+    this.deps.projection.reader.getSession(id); // not_found when there is no such session at all
     throw new RpcError("conflict", `session ${id} is not running`, { session: id });
   }
 

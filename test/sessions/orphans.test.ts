@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { adoptOrphans } from ${mod("sessions/orphans.js")};
 import { classifyProcess } from ${mod("sessions/peer-session.js")};
-import { processLineage } from ${mod("daemon/proc.js")};
+import { processLineage } from ${mod("platform/proc.js")};
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, close() {}, debugEnabled: false };
 const reaper = adoptOrphans(() => false, quiet);
 spawnSync("sh", ["-c", "setsid sleep 30 >/dev/null 2>&1 &"]);

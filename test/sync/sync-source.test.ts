@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { syncAll, syncSource, type SyncReport } from "../../src/projection/catchup.js";
 import { Projection } from "../../src/projection/projection.js";
-import { search } from "../../src/projection/search.js";
+import { search } from "../../src/projection/read.js";
 import type { SourceFile } from "../../src/projection/sources.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { indexLedgerSlice } from "../../src/projection/ledger-index.js";

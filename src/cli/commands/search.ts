@@ -35,7 +35,7 @@ export class SearchCommand extends WardenCommand {
 
   async run(): Promise<number> {
     const { readThrough } = await import("../read-through.js");
-    const { search } = await import("../../projection/search.js");
+    const { search } = await import("../../projection/read.js");
     const { parseParams } = await import("../params.js");
     const { parseSince } = await import("../times.js");
     const q = parseParams("search.query", {

@@ -3,7 +3,6 @@
 // the agent socket), events.read serves only the agent's own session.
 import { methods } from "../../../protocol/index.js";
 import type { LedgerService } from "../../ledger/service.js";
-import { listAudit, listSessions, readEvents } from "../../projection/read.js";
 import type { ProjectionService } from "../../projection/service.js";
 import type { CallContext } from "../../rpc/context.js";
 import { RpcError } from "../../rpc/errors.js";
@@ -17,16 +16,16 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionServ
     bind(methods["sessions.close"], (p) => ledger.close(p.session)),
     bind(methods["sessions.list"], async (p) => {
       await supervisor.caughtUp();
-      const page = listSessions(projection.db, p);
+      const page = projection.reader.listSessions(p);
       return { ...page, sessions: page.sessions.map((s) => supervisor.withLiveness(s)) };
     }),
     bind(methods["sessions.get"], (p) => supervisor.get(p.session)),
     bind(methods["events.read"], async (p, ctx) => {
       if (ctx.restricted) checkOwnSession(ctx, p.session);
       await supervisor.caughtUp(p.session);
-      return readEvents(projection.db, p, projection.home);
+      return projection.reader.readEvents(p, projection.home);
     }),
-    bind(methods["audit.list"], (p) => listAudit(projection.db, p)),
+    bind(methods["audit.list"], (p) => projection.reader.listAudit(p)),
   ];
 }
 

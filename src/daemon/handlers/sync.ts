@@ -1,6 +1,5 @@
 // search.query, sync.status, sync.run.
 import { methods, type ResultOf } from "../../../protocol/index.js";
-import { search } from "../../projection/search.js";
 import type { ProjectionService } from "../../projection/service.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
 import type { SyncEngine } from "../../sync/engine.js";
@@ -17,7 +16,7 @@ export interface SyncDeps {
 
 export function syncBindings(d: SyncDeps): Binding[] {
   return [
-    bind(methods["search.query"], (p) => search(d.projection.db, p)),
+    bind(methods["search.query"], (p) => d.projection.reader.search(p)),
     bind(methods["sync.status"], () => ({ ...syncStatus(d.engine, d.projection, d.sources, d.sinks()), remask: d.remask() })),
     bind(methods["sync.run"], async (p) => {
       const t0 = performance.now();

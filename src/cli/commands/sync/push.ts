@@ -1,7 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../platform/errors.js";
-import type { PostgresSink, PushOptions, PushResult } from "../../../sync/push/postgres.js";
-import type { PushSource } from "../../../sync/push/projection-source.js";
+import type { PostgresSink, PushOptions, PushResult } from "../../../sync/sinks/postgres.js";
+import type { PushSource } from "../../../sync/sinks/projection-source.js";
 import { WardenCommand } from "../../base.js";
 import { formatDuration } from "../../format.js";
 import { parseCount } from "../../options.js";
@@ -49,7 +49,7 @@ export class SyncPushCommand extends WardenCommand {
     if (!url) throw new WardenError("usage", "no PostgreSQL URL: give --to postgres://… or set WARDEN_SINK_URL", { option: "--to" });
     const interval = parseCount(this.intervalMs, "--interval-ms", 100, 3_600_000);
     const connectTimeoutMs = parseCount(this.connectTimeoutMs, "--connect-timeout-ms", 100, 600_000);
-    const { PostgresSink } = await import("../../../sync/push/postgres.js");
+    const { PostgresSink } = await import("../../../sync/sinks/postgres.js");
     const { RpcError } = await import("../../../rpc/errors.js");
     let sink: PostgresSink;
     try {
@@ -59,7 +59,7 @@ export class SyncPushCommand extends WardenCommand {
       throw err;
     }
     const { resolvePaths } = await import("../../../platform/paths.js");
-    const { PushSource } = await import("../../../sync/push/projection-source.js");
+    const { PushSource } = await import("../../../sync/sinks/projection-source.js");
     const paths = resolvePaths();
     const source = new PushSource(paths);
     const opts: PushOptions = { home: paths.home, onlyHost: this.host };
@@ -79,7 +79,7 @@ export class SyncPushCommand extends WardenCommand {
   }
 
   private async watchLoop(sink: PostgresSink, source: PushSource, opts: PushOptions, intervalMs: number): Promise<number> {
-    const { watchPush } = await import("../../../sync/push/watch.js");
+    const { watchPush } = await import("../../../sync/sinks/watch.js");
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.on("SIGINT", onSignal);

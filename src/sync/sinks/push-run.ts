@@ -6,7 +6,8 @@ import type pg from "pg";
 import type { SecretValues } from "../../masking/secret-values.js";
 import { RpcError } from "../../rpc/errors.js";
 import { changeToken, eventsHasher, hashEvent, peek, sessionFingerprint } from "./fingerprint.js";
-import type { LocalReader } from "./local.js";
+import type { ProjectionReader } from "../../projection/reader.js";
+import type { OutgoingEvents } from "./outgoing.js";
 import { deleteRanges, planSession, type PgState, type Plan } from "./plan.js";
 import { isStatementError, pgQuery } from "./pg-target.js";
 import { BATCH_ROWS, PgWriter } from "./pg-writer.js";
@@ -68,7 +69,8 @@ export class PushRun {
 
   constructor(
     private readonly client: pg.Client,
-    private readonly reader: LocalReader,
+    private readonly reader: ProjectionReader,
+    private readonly outgoing: OutgoingEvents,
     private readonly known: Map<string, string>,
     private readonly opts: PushOptions,
   ) {}
@@ -82,7 +84,7 @@ export class PushRun {
     for (const s of candidates) {
       let plan: Plan | undefined;
       try {
-        plan = planSession(this.reader, s.id, states.get(keyOf(s.host, s.id)));
+        plan = planSession(this.reader, this.outgoing, s.id, states.get(keyOf(s.host, s.id)));
       } catch (err) {
         await this.fail(s.host, s.id, err);
         continue;
@@ -106,7 +108,7 @@ export class PushRun {
       }
     }
     await this.commitGroup();
-    this.result.masked = Object.values(this.reader.hits).reduce((a, b) => a + b, 0);
+    this.result.masked = Object.values(this.outgoing.hits).reduce((a, b) => a + b, 0);
   }
 
   /** PostgreSQL's fingerprints for these sessions. */
@@ -173,10 +175,10 @@ export class PushRun {
     try {
       await pgQuery(this.client, "BEGIN");
       for (;;) {
-        const page = this.reader.page(id, after, BATCH_ROWS);
+        const page = this.reader.eventsAfter(id, after, BATCH_ROWS);
         if (page.length === 0) break;
         for (const e of page) hashEvent(h, e);
-        await writer.addEvents(this.reader.outgoing(host, page));
+        await writer.addEvents(this.outgoing.of(host, page));
         for (const e of page) sent.push(e.seq);
         after = page[page.length - 1]!.seq;
       }

@@ -7,8 +7,10 @@
 // Read in one snapshot of the projection. A session small enough keeps the rows to send (and
 // their outgoing form), so the plan and the rows agree; a larger one is re-read page by page.
 import type { Hash } from "node:crypto";
-import { eventsHasher, hashEvent, peek, sessionFingerprint, type LocalEvent, type LocalSession } from "./fingerprint.js";
-import type { LocalReader, OutEvent } from "./local.js";
+import type { ProjectionReader } from "../../projection/reader.js";
+import type { StoredEvent, StoredSession } from "../../projection/rows.js";
+import { eventsHasher, hashEvent, peek, sessionFingerprint } from "./fingerprint.js";
+import type { OutEvent, OutgoingEvents } from "./outgoing.js";
 import { BATCH_BYTES, BATCH_ROWS, SEQ_MAX } from "./pg-writer.js";
 
 /** What PostgreSQL holds for a session. */
@@ -19,7 +21,7 @@ export interface PgState {
 }
 
 export interface Plan {
-  session: LocalSession;
+  session: StoredSession;
   mode: "skip" | "append" | "full";
   /** PostgreSQL has no row for the session yet. */
   isNew: boolean;
@@ -39,12 +41,12 @@ export interface Plan {
 }
 
 interface Held {
-  events: LocalEvent[];
+  events: StoredEvent[];
   bytes: number;
 }
 
 /** Keeps rows while they stay within one batch; null once they do not. */
-function hold(h: Held | null, e: LocalEvent): Held | null {
+function hold(h: Held | null, e: StoredEvent): Held | null {
   if (!h) return null;
   h.events.push(e);
   h.bytes += e.data?.length ?? e.src_length;
@@ -64,7 +66,7 @@ export function deleteRanges(after: number, seqs: Iterable<number>): Array<[numb
 }
 
 /** Plans one session (undefined when it no longer exists). Throws when a ledger line it must load is gone. */
-export function planSession(reader: LocalReader, id: string, pg: PgState | undefined): Plan | undefined {
+export function planSession(reader: ProjectionReader, outgoing: OutgoingEvents, id: string, pg: PgState | undefined): Plan | undefined {
   return reader.snapshot(() => {
     const session = reader.session(id);
     if (!session) return undefined;
@@ -89,7 +91,7 @@ export function planSession(reader: LocalReader, id: string, pg: PgState | undef
     const append = pg !== undefined && peek(prefix) === pg.eventsFingerprint;
     const after = append ? pgLast : 0;
     const held = append ? tail : all;
-    const rows = held ? reader.outgoing(session.host, held.events) : null;
+    const rows = held ? outgoing.of(session.host, held.events) : null;
     const ranges = held ? deleteRanges(after, held.events.map((e) => e.seq)) : [];
     return { ...base, mode: append ? "append" : "full", after, rows, ranges };
   });

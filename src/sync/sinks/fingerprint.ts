@@ -9,39 +9,10 @@
 // An event whose line lives only in its source file (data NULL in the projection) is hashed by its
 // pointer (byte offset and length in the append-only ledger), so hashing never reads those files.
 import { createHash, type Hash } from "node:crypto";
+import type { StoredEvent, StoredSession } from "../../projection/rows.js";
 
 /** Bumped when what a push sends for the same projection rows changes: every session is re-sent once (unchanged rows still write nothing). */
 export const FINGERPRINT_FORMAT = "warden-push/1";
-
-/** An events row as the push reads it from the projection. */
-export interface LocalEvent {
-  session: string;
-  seq: number;
-  ts: string;
-  kind: string;
-  data: string | null;
-  src_offset: number;
-  src_length: number;
-  mask_version: number;
-}
-
-/** A sessions row as the push reads it from the projection. */
-export interface LocalSession {
-  id: string;
-  host: string;
-  kind: string;
-  title: string | null;
-  state: string;
-  created_at: string;
-  updated_at: string;
-  last_seq: number;
-  meta: string | null;
-  archived: number;
-  info: string | null;
-  source: string;
-  source_missing: number;
-  rev: number;
-}
 
 const field = (s: string): string => `${s.length}:${s}`;
 
@@ -49,7 +20,7 @@ export function eventsHasher(): Hash {
   return createHash("sha256").update(FINGERPRINT_FORMAT + "\n");
 }
 
-export function hashEvent(h: Hash, e: LocalEvent): void {
+export function hashEvent(h: Hash, e: StoredEvent): void {
   h.update(`${e.seq}|${field(e.ts)}${field(e.kind)}${e.mask_version}|`);
   h.update(e.data !== null ? "d" + field(e.data) : `p${e.src_offset}:${e.src_length}`);
   h.update("\n");
@@ -58,7 +29,7 @@ export function hashEvent(h: Hash, e: LocalEvent): void {
 /** The digest of a hash state, leaving the state usable. */
 export const peek = (h: Hash): string => h.copy().digest("hex");
 
-export function sessionFingerprint(s: LocalSession, eventsFingerprint: string): string {
+export function sessionFingerprint(s: StoredSession, eventsFingerprint: string): string {
   const fields = [s.kind, s.title, s.state, s.created_at, s.updated_at, s.last_seq, s.meta, s.archived, s.info, s.source, s.source_missing];
   return createHash("sha256")
     .update(FINGERPRINT_FORMAT + "\n")
@@ -71,4 +42,4 @@ export function sessionFingerprint(s: LocalSession, eventsFingerprint: string): 
  * What, of a session's state, tells a watch loop that it changed: `rev` (bumped by every write to
  * the session or its events) and, belt and braces, the fields an append always moves.
  */
-export const changeToken = (s: LocalSession): string => `${s.rev}|${s.last_seq}|${s.updated_at}|${s.state}|${s.archived}|${s.source_missing}`;
+export const changeToken = (s: StoredSession): string => `${s.rev}|${s.last_seq}|${s.updated_at}|${s.state}|${s.archived}|${s.source_missing}`;

@@ -26,7 +26,8 @@ import type Database from "better-sqlite3";
 import pg from "pg";
 import { SecretValues } from "../../masking/secret-values.js";
 import { RpcError } from "../../rpc/errors.js";
-import { LocalReader } from "./local.js";
+import { ProjectionReader } from "../../projection/reader.js";
+import { OutgoingEvents } from "./outgoing.js";
 import { migrateSchema, PG_SCHEMA_VERSION } from "./pg-schema.js";
 import { isStatementError, parseTarget, PgError, pgFailure, type PgTarget } from "./pg-target.js";
 import { PushRun, type PushOptions, type PushResult } from "./push-run.js";
@@ -145,7 +146,7 @@ export class PostgresSink {
         throw this.failed(err, "migrating the schema");
       }
     }
-    const run = new PushRun(client, new LocalReader(db, opts.home, opts.secrets ?? new SecretValues()), this.known, opts);
+    const run = new PushRun(client, ProjectionReader.of(db), new OutgoingEvents(opts.home, opts.secrets ?? new SecretValues()), this.known, opts);
     try {
       await run.all();
     } catch (err) {

@@ -6,11 +6,11 @@
 // the projection.
 import { statSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { ResultOf } from "../../protocol/index.js";
-import type { Config } from "../platform/config.js";
-import type { Logger } from "../platform/log.js";
-import type { SecretValues } from "../masking/secret-values.js";
-import { PostgresSink, type PushResult } from "./push/postgres.js";
+import type { ResultOf } from "../../../protocol/index.js";
+import type { Config } from "../../platform/config.js";
+import type { Logger } from "../../platform/log.js";
+import type { SecretValues } from "../../masking/secret-values.js";
+import { PostgresSink, type PushResult } from "./postgres.js";
 
 type SinkStatus = ResultOf<"sync.status">["sinks"][number];
 

@@ -4,8 +4,8 @@
 // end. An upsert that finds the row already equal writes nothing (IS DISTINCT FROM), so the
 // counters below are PostgreSQL's own: rows actually inserted, updated and deleted.
 import type pg from "pg";
-import type { LocalSession } from "./fingerprint.js";
-import type { OutEvent } from "./local.js";
+import type { StoredSession } from "../../projection/rows.js";
+import type { OutEvent } from "./outgoing.js";
 import { pgQuery } from "./pg-target.js";
 import { pgJson, pgText } from "./pg-values.js";
 
@@ -46,7 +46,7 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
 
 /** A session row as pushed: its projection fields and what identifies the pushed content. */
 export interface OutSession {
-  session: LocalSession;
+  session: StoredSession;
   fingerprint: string;
   eventsFingerprint: string;
   eventsLastSeq: number;
