@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { uuidv7 } from "../src/ledger/ids.js";
 import { LedgerWriter } from "../src/ledger/writer.js";
-import { lineHash, syncAll } from "../src/projection/catchup.js";
+import { lineHash, syncAll } from "../src/sync/catch-up.js";
 import { verify } from "../src/projection/compare.js";
 import { Projection } from "../src/projection/projection.js";
 import { ledgerSource } from "../src/projection/sources.js";

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { resolvePaths } from "../platform/paths.js";
-import { syncAll } from "../projection/catchup.js";
+import { syncAll } from "../sync/catch-up.js";
 import { watermarkLimits } from "../projection/compare.js";
 import { Projection } from "../projection/projection.js";
 import { discoverSources } from "../projection/sources.js";

@@ -17,11 +17,11 @@ import type { AuditRecord } from "../ledger/audit-log.js";
 import type { CommittedFile } from "../ledger/writer.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { indexNextLedger } from "./ledger-index.js";
+import { indexNextLedger } from "../sync/ledger-index.js";
 import { reportBatch } from "../sync/transcript-slice.js";
 import type { TranscriptReader } from "../sync/reader.js";
-import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "./catchup.js";
-import { headHash, lineHash } from "./resume.js";
+import { prepareSync, syncAll, syncSource, type SyncOptions, type SyncReport, type SyncStep } from "../sync/catch-up.js";
+import { headHash, lineHash } from "../sync/resume.js";
 import { remaskBatch } from "./remask.js";
 import { SYNC_VERSION } from "./schema.js";
 import { backupName, checkDbFile, listBackupFiles, quickCheckProblems, removeDb, replaceDb } from "./files.js";
@@ -388,7 +388,7 @@ export class ProjectionService {
       let indexMs = 0;
       const report = await new Promise<SyncReport>((resolve, reject) => {
         const workerData = { home: this.paths.home, path: tmp, host: this.paths.host, transcripts: this.sync.transcripts, secrets: this.sync.secrets?.snapshot() ?? { values: [], digests: null } };
-        const worker = new Worker(new URL("./rebuild-worker.js", import.meta.url), { workerData });
+        const worker = new Worker(new URL("../sync/rebuild-worker.js", import.meta.url), { workerData });
         worker.on("message", (m: { type: string; done?: number; total?: number; report?: SyncReport; indexMs?: number }) => {
           if (m.type === "progress") onProgress({ phase: "import", done: m.done!, total: m.total! });
           else if (m.type === "done") {

@@ -5,9 +5,9 @@
 import { statSync } from "node:fs";
 import { parentPort, resourceLimits, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import type { SyncStep } from "../projection/catchup.js";
+import type { SyncStep } from "./catch-up.js";
 import type { Watermark } from "../projection/projection.js";
-import { resumePoint, type Resume } from "../projection/resume.js";
+import { resumePoint, type Resume } from "./resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import { LineTooBigForHeap } from "./line-cost.js";
 import { readTranscript, type FileStat } from "./transcript-slice.js";

@@ -4,9 +4,9 @@
 // batch is written, the next is read — of the same file, or of the next job's.
 import { Worker } from "node:worker_threads";
 import type { SecretValues } from "../masking/secret-values.js";
-import type { SyncStep } from "../projection/catchup.js";
+import type { SyncStep } from "./catch-up.js";
 import type { Watermark } from "../projection/projection.js";
-import type { Resume } from "../projection/resume.js";
+import type { Resume } from "./resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import type { FileStat, TranscriptBatch } from "./transcript-slice.js";
 

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncAll } from "../../src/projection/catchup.js";
+import { syncAll } from "../../src/sync/catch-up.js";
 import { diff, verify } from "../../src/projection/compare.js";
 import { Projection } from "../../src/projection/projection.js";
 import { counts, readEvents } from "../../src/projection/read.js";

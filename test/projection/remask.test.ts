@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { SecretValues } from "../../src/masking/secret-values.js";
-import { syncSource } from "../../src/projection/catchup.js";
+import { syncSource } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { remaskBatch, remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts } from "../../src/projection/remask.js";
-import { resumePoint } from "../../src/projection/resume.js";
+import { resumePoint } from "../../src/sync/resume.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 

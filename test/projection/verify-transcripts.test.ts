@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncSource } from "../../src/projection/catchup.js";
+import { syncSource } from "../../src/sync/catch-up.js";
 import { verify, type TranscriptCompare } from "../../src/projection/compare.js";
 import { Projection } from "../../src/projection/projection.js";
-import { resumePoint } from "../../src/projection/resume.js";
+import { resumePoint } from "../../src/sync/resume.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 import { SourceMap } from "../../src/sync/source-map.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { syncAll } from "../../src/projection/catchup.js";
+import { syncAll } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { RpcError } from "../../src/rpc/errors.js";
 import { SecretValues } from "../../src/masking/secret-values.js";

@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { emptyReport, prepareSync, syncSource } from "../../src/projection/catchup.js";
+import { emptyReport, prepareSync, syncSource } from "../../src/sync/catch-up.js";
 import { openLogger } from "../../src/platform/log.js";
 import { resolvePaths } from "../../src/platform/paths.js";
 import { ProjectionService } from "../../src/projection/service.js";

@@ -6,12 +6,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncAll, syncSource, type SyncReport } from "../../src/projection/catchup.js";
+import { syncAll, syncSource, type SyncReport } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { search } from "../../src/projection/search.js";
 import type { SourceFile } from "../../src/projection/sources.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
-import { indexLedgerSlice } from "../../src/projection/ledger-index.js";
+import { indexLedgerSlice } from "../../src/sync/ledger-index.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 
 const SESSION = "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { inspectLock } from "../../platform/lock.js";
 import type { WardenPaths } from "../../platform/paths.js";
-import { syncAll } from "../../projection/catchup.js";
+import { syncAll } from "../catch-up.js";
 import { watermarkLimits } from "../../projection/compare.js";
 import { Projection } from "../../projection/projection.js";
 import { discoverSources } from "../../projection/sources.js";

@@ -3,11 +3,11 @@
 // search documents of every ledger too: the rebuilt file is searchable the moment it is swapped in.
 import { parentPort, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import { SourceMap } from "../sync/source-map.js";
-import { syncAll } from "./catchup.js";
+import { SourceMap } from "./source-map.js";
+import { syncAll } from "./catch-up.js";
 import { indexNextLedger } from "./ledger-index.js";
-import { Projection } from "./projection.js";
-import type { TranscriptRoot } from "./sources.js";
+import { Projection } from "../projection/projection.js";
+import type { TranscriptRoot } from "../projection/sources.js";
 
 const { home, path, host, transcripts, secrets } = workerData as { home: string; path: string; host: string; transcripts: TranscriptRoot[]; secrets: SecretsSnapshot };
 const values = SecretValues.from(secrets);

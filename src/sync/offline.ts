@@ -9,11 +9,11 @@ import { KnownDigests } from "../masking/known-digests.js";
 import { ensureRunRoot } from "../platform/secure-dir.js";
 import { WardenError } from "../platform/errors.js";
 import { SecretValues } from "../masking/secret-values.js";
-import { syncAll } from "./catchup.js";
-import { verify } from "./compare.js";
-import { checkDbFile, installCopy, removeDb } from "./files.js";
+import { syncAll } from "./catch-up.js";
+import { verify } from "../projection/compare.js";
+import { checkDbFile, installCopy, removeDb } from "../projection/files.js";
 import { indexNextLedger } from "./ledger-index.js";
-import { Projection } from "./projection.js";
+import { Projection } from "../projection/projection.js";
 
 function offline<T>(fn: () => T): T {
   const paths = resolvePaths();

@@ -5,11 +5,11 @@
 // ledger lines holding a value known by digest are masked as catch-up masks them.
 import { parentPort, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import { SourceMap } from "../sync/source-map.js";
-import { diff, verify, type TranscriptCompare } from "./compare.js";
-import { Projection } from "./projection.js";
-import type { Surface } from "./schema.js";
-import type { TranscriptRoot } from "./sources.js";
+import { SourceMap } from "./source-map.js";
+import { diff, verify, type TranscriptCompare } from "../projection/compare.js";
+import { Projection } from "../projection/projection.js";
+import type { Surface } from "../projection/schema.js";
+import type { TranscriptRoot } from "../projection/sources.js";
 
 const { home, path, op, query, host, transcripts, secrets } = workerData as {
   home: string;

@@ -8,11 +8,11 @@ import { statSync, type Stats } from "node:fs";
 import { scanLines } from "../ledger/jsonl.js";
 import { maskKnown } from "../masking/known-digests.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { importTranscriptSlice } from "../sync/transcript-slice.js";
-import type { Projection, Watermark, WatermarkUpdate } from "./projection.js";
+import { importTranscriptSlice } from "./transcript-slice.js";
+import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
 import { headHash, lineHash, OVERSIZE, resumePoint, type Resume, type ResumeOutcome } from "./resume.js";
-import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "./rows.js";
-import { discoverSources, isTranscript, type SourceFile } from "./sources.js";
+import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "../projection/rows.js";
+import { discoverSources, isTranscript, type SourceFile } from "../projection/sources.js";
 
 export { lineHash, lineHashEndingAt } from "./resume.js";
 
