@@ -12,7 +12,8 @@ import { importTranscriptSlice } from "./transcript-slice.js";
 import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
 import { headHash, lineHash, OVERSIZE, resumePoint, type Resume, type ResumeOutcome } from "./resume.js";
 import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "../projection/rows.js";
-import { discoverSources, isTranscript, type SourceFile } from "../projection/sources.js";
+import { isTranscript, type SourceFile } from "../projection/sources.js";
+import { discoverSources } from "./discover.js";
 
 export { lineHash, lineHashEndingAt } from "./resume.js";
 
@@ -44,7 +45,7 @@ export const emptyReport = (): SyncReport => ({
   failed: [],
 });
 
-export interface SyncOptions {
+export interface CatchUpOptions {
   report?: SyncReport;
   /** Read at most about this many bytes now; `done: false` says the file has more. */
   budget?: number;
@@ -69,7 +70,7 @@ export function watermarkAt(path: string, st: { mtimeMs: number; ino: number }, 
  * (marked missing; history stays, sources are the truth only about what they still hold) or
  * unchanged (a stat, compared with the watermark).
  */
-export function prepareSync(p: Projection, source: SourceFile): SyncStep | { wm: Watermark | undefined; st: Stats; resume: Resume } {
+export function prepareCatchUp(p: Projection, source: SourceFile): SyncStep | { wm: Watermark | undefined; st: Stats; resume: Resume } {
   const wm = p.watermark(source.rel);
   const st = statSync(source.path, { throwIfNoEntry: false });
   if (!st) {
@@ -81,9 +82,9 @@ export function prepareSync(p: Projection, source: SourceFile): SyncStep | { wm:
   return { wm, st, resume };
 }
 
-export function syncSource(p: Projection, source: SourceFile, opts: SyncOptions = {}): SyncStep {
+export function catchUpFile(p: Projection, source: SourceFile, opts: CatchUpOptions = {}): SyncStep {
   const report = opts.report;
-  const prepared = prepareSync(p, source);
+  const prepared = prepareCatchUp(p, source);
   if ("done" in prepared) return prepared;
   const { wm, st, resume } = prepared;
   if (isTranscript(source.kind)) return importTranscriptSlice(p, source, st, wm, resume, opts);
@@ -148,7 +149,7 @@ export function syncSource(p: Projection, source: SourceFile, opts: SyncOptions 
   return { outcome: resume.outcome, done: !stopped || end >= st.size };
 }
 
-export interface SyncAllOptions {
+export interface CatchUpAllOptions {
   /** Sources beyond $WARDEN_HOME's own (imported transcripts). */
   extra?: SourceFile[];
   secrets?: SecretValues;
@@ -156,16 +157,16 @@ export interface SyncAllOptions {
 }
 
 /** Syncs every source file to its end. */
-export function syncAll(p: Projection, home: string, opts: SyncAllOptions | ((done: number, total: number) => void) = {}): SyncReport {
+export function catchUpAll(p: Projection, home: string, opts: CatchUpAllOptions | ((done: number, total: number) => void) = {}): SyncReport {
   const o = typeof opts === "function" ? { onFile: opts } : opts;
   const sources = [...discoverSources(home), ...(o.extra ?? [])];
   const report = emptyReport();
   report.files = sources.length;
   sources.forEach((source, i) => {
     try {
-      let step = syncSource(p, source, { report, secrets: o.secrets });
+      let step = catchUpFile(p, source, { report, secrets: o.secrets });
       const outcome = step.outcome;
-      while (!step.done) step = syncSource(p, source, { report, secrets: o.secrets });
+      while (!step.done) step = catchUpFile(p, source, { report, secrets: o.secrets });
       report.outcomes[outcome]++;
     } catch (err) {
       // One unreadable file must not stop the others (or the daemon's start).

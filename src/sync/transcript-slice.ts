@@ -6,12 +6,12 @@ import type { Stats } from "node:fs";
 import { MAX_LINE_BYTES, scanLines } from "../ledger/jsonl.js";
 import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
-import type { SyncOptions, SyncReport, SyncStep } from "./catch-up.js";
+import type { CatchUpOptions, SyncReport, SyncStep } from "./catch-up.js";
 import { watermarkAt } from "./catch-up.js";
 import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
 import { OVERSIZE, type Resume } from "./resume.js";
 import type { SourceFile } from "../projection/sources.js";
-import type { TranscriptEventRow } from "../projection/transcript-rows.js";
+import type { TranscriptEventRow } from "../projection/rows.js";
 import { importerFor } from "./importers/index.js";
 import { BYTE_COST, LINE_SHARE, LineTooBigForHeap, lineCost, VALUE_COST } from "./line-cost.js";
 import type { TranscriptImporter, TranscriptSession, TranscriptSource } from "./importers/types.js";
@@ -221,7 +221,7 @@ export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch):
 }
 
 /** In this thread: read and apply as we go (catch-up, rebuild, tests). */
-export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: SyncOptions): SyncStep {
+export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: CatchUpOptions): SyncStep {
   return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
     p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
     reportBatch(opts.report, b);

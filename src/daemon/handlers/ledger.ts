@@ -4,13 +4,13 @@
 import { methods } from "../../../protocol/index.js";
 import type { LedgerService } from "../../ledger/service.js";
 import { listAudit, listSessions, readEvents } from "../../projection/read.js";
-import type { ProjectionService } from "../../projection/service.js";
+import type { ProjectionStore } from "../../projection/store.js";
 import type { CallContext } from "../../rpc/context.js";
 import { RpcError } from "../../rpc/errors.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
 import type { SessionSupervisor } from "../../sessions/supervisor.js";
 
-export function ledgerBindings(ledger: LedgerService, projection: ProjectionService, supervisor: SessionSupervisor): Binding[] {
+export function ledgerBindings(ledger: LedgerService, projection: ProjectionStore, supervisor: SessionSupervisor): Binding[] {
   return [
     bind(methods["sessions.open"], (p) => ledger.openSession(p)),
     bind(methods["events.append"], (p) => ledger.append(p)),
