@@ -3,14 +3,16 @@
 // rewritten or older-version file is re-imported from the start. A deleted source file never
 // deletes imported history: its rows stay, marked source_missing. Used at boot, after a restore,
 // by rebuild (on an empty database, where it is a full import), and by the sync engine, which
-// reads big files in slices (`budget`) so the daemon keeps serving.
+// reads big files in slices (`budget`) so the daemon keeps serving. Every kind goes through the
+// one import loop (import-slice.ts): ledgers, audit logs and approvals with the mapper below,
+// transcripts with transcript-slice.ts's.
 import { statSync, type Stats } from "node:fs";
-import { scanLines } from "../ledger/jsonl.js";
 import { maskKnown } from "../masking/known-digests.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { importTranscriptSlice } from "./transcript-slice.js";
 import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
-import { headHash, lineHash, OVERSIZE, resumePoint, type Resume, type ResumeOutcome } from "./resume.js";
+import { importSlice } from "./import-slice.js";
+import { headHash, lineHash, resumePoint, type Resume, type ResumeOutcome } from "./resume.js";
 import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } from "../projection/rows.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
 import { discoverSources } from "./discover.js";
@@ -90,63 +92,54 @@ export function catchUpFile(p: Projection, source: SourceFile, opts: CatchUpOpti
   if (isTranscript(source.kind)) return importTranscriptSlice(p, source, st, wm, resume, opts);
   if (resume.reset) p.forgetSource(source);
   let lastSeq = resume.from > 0 ? wm!.last_seq : 0;
-  let lastLine: string | null = null; // hashed once per batch, not once per line
+  let pending = 0;
   const events: LocatedEvent[] = [];
   const audit: AuditRow[] = [];
   const approvals: ApprovalRow[] = [];
-  const apply = (end: number) => {
-    const wmUpdate = watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq);
-    if (source.kind === "ledger") p.applyLedger(source, events.splice(0), wmUpdate);
-    else if (source.kind === "audit") p.applyAudit(source, audit.splice(0), wmUpdate);
-    else p.applyApprovals(source, approvals.splice(0), wmUpdate);
-  };
   const known = source.kind === "ledger" && opts.secrets?.digests?.size ? opts.secrets.digests : null;
-  let pending = 0;
-  let end = resume.from;
-  let stopped = false;
-  const budget = opts.budget ?? Infinity;
-  const onOversize = (lineNo: number, lineEnd: number) => {
-    lastLine = OVERSIZE;
-    end = lineEnd;
-    report?.unparseable.push({ rel: source.rel, line: lineNo });
-  };
-  scanLines(
+  const slice = importSlice(
     source.path,
-    resume.from,
-    (text, lineEnd, lineNo, start) => {
-      lastLine = text;
-      end = lineEnd;
-      const parsed = parseSourceLine(source, text);
-      if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
-      else if ("event" in parsed) {
-        // A line recorded before a value in it was known to be secret: its copy here is masked.
-        const data = known ? maskKnown(parsed.event.data, known) : parsed.event.data;
-        if (data === parsed.event.data) events.push({ event: parsed.event, offset: start, length: lineEnd - 1 - start });
-        else events.push({ event: { ...parsed.event, data: data as Record<string, unknown> }, offset: start, length: lineEnd - 1 - start, inline: true });
-        lastSeq = Math.max(lastSeq, parsed.event.seq);
-      } else if ("audit" in parsed) {
-        audit.push(parsed.audit);
-        lastSeq = Math.max(lastSeq, parsed.audit.seq);
-      } else {
-        approvals.push(parsed.approval);
-        lastSeq = Math.max(lastSeq, parsed.approval.seq);
-      }
-      if (++pending >= BATCH_ROWS) {
-        apply(lineEnd);
+    {
+      from: resume.from,
+      budget: opts.budget ?? Infinity,
+      batchLines: BATCH_ROWS,
+      batchBytes: Infinity,
+      mustFlush: () => !wm || resume.reset || !!wm.missing || wm.mtime_ms !== st.mtimeMs || wm.inode !== st.ino,
+    },
+    {
+      line(text, lineNo, start, end) {
+        pending++;
+        const parsed = parseSourceLine(source, text);
+        if (!parsed) report?.unparseable.push({ rel: source.rel, line: lineNo });
+        else if ("event" in parsed) {
+          // A line recorded before a value in it was known to be secret: its copy here is masked.
+          const data = known ? maskKnown(parsed.event.data, known) : parsed.event.data;
+          if (data === parsed.event.data) events.push({ event: parsed.event, offset: start, length: end - 1 - start });
+          else events.push({ event: { ...parsed.event, data: data as Record<string, unknown> }, offset: start, length: end - 1 - start, inline: true });
+          lastSeq = Math.max(lastSeq, parsed.event.seq);
+        } else if ("audit" in parsed) {
+          audit.push(parsed.audit);
+          lastSeq = Math.max(lastSeq, parsed.audit.seq);
+        } else {
+          approvals.push(parsed.approval);
+          lastSeq = Math.max(lastSeq, parsed.approval.seq);
+        }
+      },
+      skipped(lineNo) {
+        report?.unparseable.push({ rel: source.rel, line: lineNo });
+      },
+      flush(end, lastLine) {
+        const wmUpdate = watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq);
+        if (source.kind === "ledger") p.applyLedger(source, events.splice(0), wmUpdate);
+        else if (source.kind === "audit") p.applyAudit(source, audit.splice(0), wmUpdate);
+        else p.applyApprovals(source, approvals.splice(0), wmUpdate);
         if (report) report.rows += pending;
         pending = 0;
-      }
-      stopped = lineEnd - resume.from >= budget;
-      return !stopped;
+      },
     },
-    { onOversize },
   );
-  if (pending > 0 || end !== resume.from || !wm || resume.reset || wm.missing || wm.mtime_ms !== st.mtimeMs || wm.inode !== st.ino) {
-    apply(end);
-    if (report) report.rows += pending;
-  }
-  if (report) report.bytes += end - resume.from;
-  return { outcome: resume.outcome, done: !stopped || end >= st.size };
+  if (report) report.bytes += slice.end - resume.from;
+  return { outcome: resume.outcome, done: !slice.stopped || slice.end >= st.size };
 }
 
 export interface CatchUpAllOptions {
