@@ -21,11 +21,11 @@ export { lineHash, lineHashEndingAt } from "./resume.js";
 
 const BATCH_ROWS = 10_000;
 
-export type SyncOutcome = ResumeOutcome | "missing";
+export type ImportOutcome = ResumeOutcome | "missing";
 
-export interface SyncReport {
+export interface ImportReport {
   files: number;
-  outcomes: Record<SyncOutcome, number>;
+  outcomes: Record<ImportOutcome, number>;
   rows: number;
   /** Bytes of source read. */
   bytes: number;
@@ -37,7 +37,7 @@ export interface SyncReport {
   failed: Array<{ rel: string; error: string }>;
 }
 
-export const emptyReport = (): SyncReport => ({
+export const emptyReport = (): ImportReport => ({
   files: 0,
   outcomes: { unchanged: 0, appended: 0, reimported: 0, new: 0, missing: 0 },
   rows: 0,
@@ -48,15 +48,15 @@ export const emptyReport = (): SyncReport => ({
 });
 
 export interface CatchUpOptions {
-  report?: SyncReport;
+  report?: ImportReport;
   /** Read at most about this many bytes now; `done: false` says the file has more. */
   budget?: number;
   /** Exact values masked in imported transcripts besides the rules. */
   secrets?: SecretValues;
 }
 
-export interface SyncStep {
-  outcome: SyncOutcome;
+export interface ImportStep {
+  outcome: ImportOutcome;
   /** False when the budget ran out before the end of the file: call again to go on. */
   done: boolean;
 }
@@ -72,7 +72,7 @@ export function watermarkAt(path: string, st: { mtimeMs: number; ino: number }, 
  * (marked missing; history stays, sources are the truth only about what they still hold) or
  * unchanged (a stat, compared with the watermark).
  */
-export function prepareCatchUp(p: Projection, source: SourceFile): SyncStep | { wm: Watermark | undefined; st: Stats; resume: Resume } {
+export function prepareCatchUp(p: Projection, source: SourceFile): ImportStep | { wm: Watermark | undefined; st: Stats; resume: Resume } {
   const wm = p.watermark(source.rel);
   const st = statSync(source.path, { throwIfNoEntry: false });
   if (!st) {
@@ -84,7 +84,7 @@ export function prepareCatchUp(p: Projection, source: SourceFile): SyncStep | { 
   return { wm, st, resume };
 }
 
-export function catchUpFile(p: Projection, source: SourceFile, opts: CatchUpOptions = {}): SyncStep {
+export function catchUpFile(p: Projection, source: SourceFile, opts: CatchUpOptions = {}): ImportStep {
   const report = opts.report;
   const prepared = prepareCatchUp(p, source);
   if ("done" in prepared) return prepared;
@@ -150,7 +150,7 @@ export interface CatchUpAllOptions {
 }
 
 /** Syncs every source file to its end. */
-export function catchUpAll(p: Projection, home: string, opts: CatchUpAllOptions | ((done: number, total: number) => void) = {}): SyncReport {
+export function catchUpAll(p: Projection, home: string, opts: CatchUpAllOptions | ((done: number, total: number) => void) = {}): ImportReport {
   const o = typeof opts === "function" ? { onFile: opts } : opts;
   const sources = [...discoverSources(home), ...(o.extra ?? [])];
   const report = emptyReport();

@@ -9,7 +9,7 @@ import type { Logger } from "../platform/log.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
 import type { ProjectionStore } from "../projection/store.js";
-import { catchUpFile, emptyReport, type SyncReport, type SyncStep } from "./catch-up.js";
+import { catchUpFile, emptyReport, type ImportReport, type ImportStep } from "./catch-up.js";
 import { LedgerIndexer } from "./ledger-indexer.js";
 import { TranscriptReader, type ReaderState } from "./reader.js";
 import { UnparseableTally } from "./unparseable.js";
@@ -63,7 +63,7 @@ export class SyncEngine {
   private waiters: Array<() => void> = [];
   private closed = false;
   private started = false;
-  readonly totals: SyncReport = emptyReport();
+  readonly totals: ImportReport = emptyReport();
   /** Files applied (a step of one, at least) since start. */
   applied = 0;
   lastSyncAt: string | null = null;
@@ -218,7 +218,7 @@ export class SyncEngine {
         continue;
       }
       const { source, fromQueue } = next;
-      const settle = (step: SyncStep) => {
+      const settle = (step: ImportStep) => {
         this.unparseable.add(this.totals.unparseable, (rel) => this.o.sources.fromRel(rel)?.kind);
         if (step.outcome !== "unchanged") this.applied++;
         if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
@@ -245,7 +245,7 @@ export class SyncEngine {
   }
 
   /** A full sync (a rebuild, swapped in) just ended: it is the last sync, and what it found is told. */
-  fullSyncDone(report: SyncReport | null): void {
+  fullSyncDone(report: ImportReport | null): void {
     if (report) this.unparseable.add([...report.unparseable], (rel) => this.o.sources.fromRel(rel)?.kind);
     this.lastSyncAt = new Date().toISOString();
   }

@@ -18,7 +18,7 @@ import type { ProjectionStore } from "../projection/store.js";
 import { callWorker } from "../projection/worker-call.js";
 import { RpcError } from "../rpc/errors.js";
 import { AuditQueue } from "./audit-queue.js";
-import { catchUpAll, type SyncReport } from "./catch-up.js";
+import { catchUpAll, type ImportReport } from "./catch-up.js";
 import { discoverSources, type TranscriptRoot } from "./discover.js";
 import { applyCommitted } from "./ledger-commits.js";
 
@@ -49,7 +49,7 @@ export class StoreKeeper {
   private rebuilding: Promise<RebuildResult> | null = null;
   private recovering = false;
   /** What the last rebuild's import read (bytes, secrets masked, lines not understood), for sync.run --full. */
-  lastRebuildReport: SyncReport | null = null;
+  lastRebuildReport: ImportReport | null = null;
   /** Audit records just appended, applied in batches. */
   readonly audit: AuditQueue;
 
@@ -173,7 +173,7 @@ export class StoreKeeper {
     removeDb(tmp);
     let swapped = false;
     try {
-      const { report, indexMs } = await callWorker<{ report: SyncReport; indexMs: number }, { done: number; total: number }>(
+      const { report, indexMs } = await callWorker<{ report: ImportReport; indexMs: number }, { done: number; total: number }>(
         new URL("./rebuild-worker.js", import.meta.url),
         { home: this.paths.home, path: tmp, ...this.workerImports() },
         (m) => onProgress({ phase: "import", done: m.done, total: m.total }),

@@ -6,7 +6,7 @@
 import type { Stats } from "node:fs";
 import { MAX_LINE_BYTES } from "../ledger/jsonl.js";
 import { SecretValues } from "../masking/secret-values.js";
-import type { CatchUpOptions, SyncReport, SyncStep } from "./catch-up.js";
+import type { CatchUpOptions, ImportReport, ImportStep } from "./catch-up.js";
 import { watermarkAt } from "./catch-up.js";
 import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
 import type { Resume } from "./resume.js";
@@ -59,7 +59,7 @@ export interface TranscriptBatch {
  * With `heapBytes` (the reader thread's heap limit), a line that could need more than its share
  * of it is neither decoded nor parsed: LineTooBigForHeap is thrown (see line-cost.ts).
  */
-export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void, heapBytes?: number): SyncStep {
+export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void, heapBytes?: number): ImportStep {
   const kind = importerFor(source.kind as TranscriptSource);
   const again = () => readTranscript(source, st, wm, { outcome: "reimported", from: 0, reset: true }, secrets, budget, emit, heapBytes);
   const lineHeap = heapBytes === undefined ? Infinity : heapBytes / LINE_SHARE;
@@ -131,7 +131,7 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
 const count = (hits: Record<string, number>) => Object.values(hits).reduce((a, b) => a + b, 0);
 
 /** Adds a batch's figures to a sync report. */
-export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch): void {
+export function reportBatch(report: ImportReport | undefined, b: TranscriptBatch): void {
   if (!report) return;
   report.rows += b.rows.length;
   report.bytes += b.bytes;
@@ -140,7 +140,7 @@ export function reportBatch(report: SyncReport | undefined, b: TranscriptBatch):
 }
 
 /** In this thread: read and apply as we go (catch-up, rebuild, tests). */
-export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: CatchUpOptions): SyncStep {
+export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: CatchUpOptions): ImportStep {
   return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
     p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
     reportBatch(opts.report, b);

@@ -5,11 +5,11 @@ import type { SecretValues } from "../masking/secret-values.js";
 import { remaskBatch } from "../projection/remask.js";
 import type { SourceFile } from "../projection/sources.js";
 import type { ProjectionStore } from "../projection/store.js";
-import { prepareCatchUp, type SyncReport, type SyncStep } from "./catch-up.js";
+import { prepareCatchUp, type ImportReport, type ImportStep } from "./catch-up.js";
 import type { TranscriptReader } from "./reader.js";
 import { reportBatch } from "./transcript-slice.js";
 
-export async function importTranscriptStep(store: ProjectionStore, reader: TranscriptReader, secrets: SecretValues, source: SourceFile, opts: { report: SyncReport; budget: number }): Promise<SyncStep> {
+export async function importTranscriptStep(store: ProjectionStore, reader: TranscriptReader, secrets: SecretValues, source: SourceFile, opts: { report: ImportReport; budget: number }): Promise<ImportStep> {
   const p = store.current;
   const prepared = prepareCatchUp(p, source);
   if ("done" in prepared) return prepared;

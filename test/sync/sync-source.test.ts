@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { catchUpAll, catchUpFile, type SyncReport } from "../../src/sync/catch-up.js";
+import { catchUpAll, catchUpFile, type ImportReport } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { search } from "../../src/projection/search.js";
 import type { SourceFile } from "../../src/projection/sources.js";
@@ -133,7 +133,7 @@ describe("transcript sources", () => {
   it("masks before storing: events, search text and session title", () => {
     const p = open();
     writeFileSync(file, line(`my token is ${TOKEN} ok`));
-    const r: SyncReport = sync(p);
+    const r: ImportReport = sync(p);
     assert.equal(r.masked.github, 1);
     const all = JSON.stringify([p.db.prepare("SELECT * FROM events").all(), p.db.prepare("SELECT * FROM search_docs").all(), p.db.prepare("SELECT * FROM sessions").all()]);
     assert.ok(!all.includes(TOKEN.slice(4)));
