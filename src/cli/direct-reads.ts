@@ -4,10 +4,10 @@
 import { existsSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { resolvePaths } from "../platform/paths.js";
-import { syncAll } from "../projection/catchup.js";
+import { catchUpAll } from "../sync/catch-up.js";
 import { watermarkLimits } from "../projection/compare.js";
 import { Projection } from "../projection/projection.js";
-import { discoverSources } from "../projection/sources.js";
+import { discoverSources } from "../sync/discover.js";
 
 export function withDirectReads<T>(fn: (db: Database.Database, from: "projection" | "sources", home: string) => T): T {
   const paths = resolvePaths();
@@ -31,7 +31,7 @@ export function withDirectReads<T>(fn: (db: Database.Database, from: "projection
   const mem = Projection.inMemory(p?.db.serialize());
   p?.close();
   try {
-    syncAll(mem, paths.home);
+    catchUpAll(mem, paths.home);
     return fn(mem.db, p ? "projection" : "sources", paths.home);
   } finally {
     mem.close();

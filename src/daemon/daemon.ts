@@ -9,7 +9,8 @@ import { loadConfig, type Config } from "../platform/config.js";
 import { AuditLog } from "../ledger/audit-log.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
-import { ProjectionService } from "../projection/service.js";
+import { StoreCounts } from "../projection/counts.js";
+import { ProjectionStore } from "../projection/store.js";
 import { KnownDigests, type DigestEntry } from "../masking/known-digests.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
@@ -26,6 +27,7 @@ import { sessionBindings } from "./handlers/sessions.js";
 import { projectionBindings } from "./handlers/projection.js";
 import { syncBindings } from "./handlers/sync.js";
 import { SyncEngine } from "../sync/engine.js";
+import { bigSources, StoreKeeper } from "../sync/store-keeper.js";
 import { transcriptRoots } from "../sync/roots.js";
 import { SinkRunner } from "../sync/sinks/runner.js";
 import { SourceMap } from "../sync/source-map.js";
@@ -111,11 +113,31 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     // vault locked or this daemon restarted.
     secrets.useDigests(new KnownDigests(loadDaemonKey(paths), readDigests(paths.maskedDigests)));
     const roots = transcriptRoots(config.sync, opts.env ?? process.env);
-    const projection = new ProjectionService(paths, logger, { transcripts: roots, secrets });
-    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => projection.queueAudit(record, line, end) });
+    const projection = new ProjectionStore(paths, logger, () => bigSources(paths.home));
+    const keeper = new StoreKeeper(projection, paths, logger, { transcripts: roots, secrets });
+    const counts = new StoreCounts(projection);
+    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => keeper.audit.add(record, line, end) });
     lifetime.defer("audit log", () => audit.close());
-    lifetime.defer("projection", () => projection.close());
-    const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => projection.applyCommitted(files));
+    lifetime.defer("projection", () => keeper.close());
+    // The sync engine keeps the projection current from every other source (closed after the sessions).
+    const sourceMap = new SourceMap(paths.home, paths.host, roots);
+    const engine = new SyncEngine({
+      store: projection,
+      keeper,
+      sources: sourceMap,
+      log: logger,
+      reconcileMs: config.sync.reconcileSecs * 1000,
+      debounceMs: config.sync.debounceMs,
+      sliceBytes: config.sync.sliceBytes,
+      readerHeapMb: config.sync.readerHeapMb,
+      watch: config.sync.watch,
+      secrets,
+    });
+    // A durable batch fans out: applied to the projection, then its search documents scheduled.
+    const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => {
+      keeper.applyCommitted(files);
+      engine.indexSoon();
+    });
     lifetime.defer("ledger writer", () => writer.close());
     const ledger = new LedgerService(writer, paths.host, secrets);
     if (audit.rolledBack) {
@@ -170,18 +192,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await supervisor.dispose();
       await orphans.endAll();
     });
-    const sourceMap = new SourceMap(paths.home, paths.host, roots);
-    const engine = new SyncEngine({
-      projection,
-      sources: sourceMap,
-      log: logger,
-      reconcileMs: config.sync.reconcileSecs * 1000,
-      debounceMs: config.sync.debounceMs,
-      sliceBytes: config.sync.sliceBytes,
-      readerHeapMb: config.sync.readerHeapMb,
-      watch: config.sync.watch,
-      secrets,
-    });
     lifetime.defer("sync engine", () => engine.close());
     const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, { projectionPath: paths.projection, home: paths.home, host: paths.host, secrets, log: logger });
     lifetime.defer("sinks", () => sinks.close());
@@ -202,7 +212,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         }),
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
-          projection: () => ({ state: projection.state, ...projection.counts() }),
+          projection: () => ({ state: projection.state, ...counts.get() }),
           agentSocket: () => server?.listening(true) ?? false,
           syncRunning: () => engine.running,
           liveSessions: () => supervisor.liveList(),
@@ -210,8 +220,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
         ...vaultBindings(vault),
         ...ledgerBindings(ledger, projection, supervisor),
         ...sessionBindings(supervisor),
-        ...projectionBindings(projection),
-        ...syncBindings({ projection, engine, sources: sourceMap, sinks: () => sinks.statuses(), remask: () => remask.status() }),
+        ...projectionBindings(projection, keeper),
+        ...syncBindings({ projection, keeper, engine, sources: sourceMap, sinks: () => sinks.statuses(), remask: () => remask.status() }),
       ],
       logger,
     );
@@ -237,7 +247,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await sockets.shutdown(s.shutdownGraceMs);
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
-    projection.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
+    keeper.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
     // Sessions a previous daemon left running are settled before anyone can look at them.
     const running = projection.state === "ok" ? projection.reader.runningSessions(paths.host) : null;
     await settleOrphans(writer, paths.ledger, running, logger);

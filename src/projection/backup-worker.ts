@@ -5,9 +5,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { checkDbFile } from "./files.js";
+import { answer } from "./worker-call.js";
 
 const { source, dest } = workerData as { source: string; dest: string };
-try {
+answer((m) => parentPort!.postMessage(m), () => {
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
     db.prepare("VACUUM INTO ?").run(dest);
@@ -15,8 +16,4 @@ try {
     db.close();
   }
   checkDbFile(dest);
-  parentPort!.postMessage({ ok: true });
-} catch (err) {
-  const e = err as Error & { kind?: string; details?: unknown };
-  parentPort!.postMessage({ ok: false, error: { message: e.message, kind: e.kind, details: e.details } });
-}
+});

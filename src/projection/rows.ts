@@ -161,3 +161,57 @@ type AuditLike = { seq: number; ts: string; action: string; outcome: string; vau
 export function auditRow(host: string, r: AuditLike, line: string): AuditRow {
   return { host, seq: r.seq, ts: r.ts, action: r.action, outcome: r.outcome, vault: str(r.vault), name: str(r.name), kind: str(r.kind), record: line };
 }
+
+/**
+ * What the store keeps of a session an importer folded from a transcript (sync/importers'
+ * TranscriptSession is one): its row and metadata are made of these.
+ */
+export interface ImportedSession {
+  source: string;
+  title: string | null;
+  cwd: string | null;
+  model: string | null;
+  startedAt: string | null;
+  updatedAt: string | null;
+  parent: string | null;
+  meta: Record<string, unknown>;
+  tokens: unknown;
+}
+
+// How an imported transcript becomes rows: one session (kind `transcript`, source claude-code or
+// codex) and its events, with data already masked and serialized by the sync engine.
+export interface TranscriptEventRow {
+  seq: number;
+  ts: string;
+  kind: string;
+  /** The event's data as (masked) JSON. */
+  data: string;
+  /** Masked search text; "" when the event is not searchable. */
+  text: string;
+  /** The line it came from (the last chunk's, for a replaced event). */
+  offset: number;
+  length: number;
+  /** Replaces an event applied before (a later streaming chunk). */
+  replaced: boolean;
+}
+
+export const TRANSCRIPT_STATE = "imported";
+
+export function transcriptSessionRow(s: ImportedSession, source: SourceFile, lastSeq: number): SessionRow & { source: string } {
+  const created = s.startedAt ?? s.updatedAt ?? new Date(0).toISOString();
+  const meta = { ...s.meta, cwd: s.cwd, model: s.model, parent: s.parent, tokens: s.tokens, file: source.path };
+  return {
+    id: source.session!,
+    host: source.host,
+    kind: "transcript",
+    title: s.title,
+    state: TRANSCRIPT_STATE,
+    created_at: created,
+    updated_at: s.updatedAt ?? created,
+    last_seq: lastSeq,
+    meta: JSON.stringify(meta),
+    archived: 0,
+    info: null,
+    source: s.source,
+  };
+}

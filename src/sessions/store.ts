@@ -5,13 +5,13 @@ import { parseEvent, type LedgerEvent } from "../ledger/events.js";
 import { scanLines } from "../ledger/jsonl.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import { loadEvents } from "../projection/event-data.js";
-import type { ProjectionService } from "../projection/service.js";
+import type { ProjectionStore } from "../projection/store.js";
 import type { EventStore } from "./hub.js";
 
 export class DurableEvents implements EventStore {
   constructor(
     private readonly writer: LedgerWriter,
-    private readonly projection: ProjectionService,
+    private readonly projection: ProjectionStore,
   ) {}
 
   lastSeq(session: string): number | null {

@@ -9,7 +9,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { sessionOut } from "../projection/read-wire.js";
 import { foldSession } from "../projection/rows.js";
-import type { ProjectionService } from "../projection/service.js";
+import type { ProjectionStore } from "../projection/store.js";
 import type { CallContext, PeerRole } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
@@ -28,7 +28,7 @@ type Session = ResultOf<"sessions.get">;
 
 export interface SupervisorDeps {
   writer: LedgerWriter;
-  projection: ProjectionService;
+  projection: ProjectionStore;
   secrets: SecretValues;
   /** Reads a secret for injection, audited like vault.get. */
   readSecret(p: ParamsOf<"vault.get">, ctx: CallContext): string;

@@ -7,31 +7,26 @@ import { statSync } from "node:fs";
 import { setImmediate as yieldTurn } from "node:timers/promises";
 import type { Logger } from "../platform/log.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import { emptyReport, type SyncReport, type SyncStep } from "../projection/catchup.js";
-import { currentVersion } from "../projection/resume.js";
-import type { ProjectionService } from "../projection/service.js";
 import { isTranscript, type SourceFile } from "../projection/sources.js";
+import type { ProjectionStore } from "../projection/store.js";
+import { catchUpFile } from "./catch-up.js";
+import { emptyReport, type ImportReport, type ImportStep } from "./import-step.js";
+import { LedgerIndexer } from "./ledger-indexer.js";
 import { TranscriptReader, type ReaderState } from "./reader.js";
+import { UnparseableTally } from "./unparseable.js";
+import { currentVersion } from "./resume.js";
 import type { SourceMap } from "./source-map.js";
-import { DirWatcher } from "./watcher.js";
-
-/** Ledger search indexing: this many bytes of a ledger, then a pause for everything else. */
-const INDEX_SLICE = 256 * 1024;
-/** The pause after a slice when the thread had nothing else to do: search catches up quickly. */
-const INDEX_PAUSE_MS = 20;
-/**
- * While the thread is busy with other work (sessions printing, requests), indexing takes at most
- * this share of it: recording comes first, the index lags a burst and catches up after.
- */
-const INDEX_BUSY_SHARE = 0.1;
-/** Event-loop utilization during a pause above which the thread counts as busy. */
-const BUSY_UTILIZATION = 0.3;
+import type { StoreKeeper } from "./store-keeper.js";
+import { importTranscriptStep } from "./transcript-step.js";
+import { DirWatcher, watchSources } from "./watcher.js";
 
 /** Transcript slices asked of the reader thread at once: one being written, the next being read. */
 const READER_JOBS = 2;
 
 export interface SyncEngineOptions {
-  projection: ProjectionService;
+  store: ProjectionStore;
+  /** Rebuilds replace the store: the engine waits for them. */
+  keeper: StoreKeeper;
   sources: SourceMap;
   log: Logger;
   /** Full reconcile pass interval. */
@@ -61,42 +56,27 @@ export class SyncEngine {
   /** Transcripts are read, masked and parsed in a thread of their own; this one writes. */
   private readonly reader: TranscriptReader;
   private debounce: NodeJS.Timeout | null = null;
-  private indexTimer: NodeJS.Timeout | null = null;
+  /** Ledger search documents, behind the events. */
+  private readonly indexer: LedgerIndexer;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private fullPending = false;
   private waiters: Array<() => void> = [];
   private closed = false;
   private started = false;
-  readonly totals: SyncReport = emptyReport();
+  readonly totals: ImportReport = emptyReport();
   /** Files applied (a step of one, at least) since start. */
   applied = 0;
   lastSyncAt: string | null = null;
   lastReconcileAt: string | null = null;
   lastError: EngineError | null = null;
   /** Lines not understood since start, per source kind, with the most recent; `totals.unparseable` is folded in here. */
-  readonly unparseable = new Map<string, { lines: number; last: { file: string; line: number } }>();
-  unparseableTotal = 0;
+  readonly unparseable = new UnparseableTally();
 
   constructor(private readonly o: SyncEngineOptions) {
+    this.indexer = new LedgerIndexer(o.store, o.keeper, o.secrets, (err) => this.fail("indexing a ledger for search failed", null, err));
     this.reader = new TranscriptReader(o.secrets, o.readerHeapMb, (message, fields) => o.log.warn(`sync: ${message}`, fields));
-    const own = o.sources.liveDir;
-    this.watcher = o.watch
-      ? new DirWatcher(
-          {
-            changed: (path) => this.changed(path),
-            trouble: (reason) => {
-              o.log.debug("sync watcher: reconciling", { event: "sync_watch_trouble", reason });
-              this.requestReconcile();
-            },
-            degraded: (reason) => {
-              if (reason) o.log.warn(`sync watcher: ${reason}; the reconciler covers it (every ${this.reconcileSecs} s)`, { event: "sync_watch_degraded" });
-              else o.log.info("sync watcher: every directory is watched again", { event: "sync_watch_restored" });
-            },
-          },
-          (dir) => dir === own,
-        )
-      : null;
+    this.watcher = o.watch ? watchSources(o.sources, o.log, this.reconcileSecs, { changed: (path) => this.changed(path), reconcile: () => this.requestReconcile() }) : null;
   }
 
   /** Started and not closed: health's `sync` capability. */
@@ -106,8 +86,7 @@ export class SyncEngine {
 
   start(): void {
     this.started = true;
-    this.o.projection.onLedgerApplied = () => this.indexSoon();
-    this.indexSoon();
+    this.indexer.soon();
     this.watchRoots();
     this.requestReconcile();
     const tick = () => {
@@ -128,6 +107,11 @@ export class SyncEngine {
   /** The transcript reader thread: running, restarting after it died, or given up. */
   get readerState(): ReaderState {
     return { ...this.reader.status };
+  }
+
+  /** Lines not understood since start, all sources. */
+  get unparseableTotal(): number {
+    return this.unparseable.total;
   }
 
   get reconcileSecs(): number {
@@ -183,7 +167,7 @@ export class SyncEngine {
     this.watchRoots();
     const { sources, errors } = this.o.sources.discover();
     for (const e of errors) this.fail(`cannot list ${e.rel || "the home's sources"}`, e.rel, new Error(e.error));
-    const marks = this.o.projection.watermarkStats();
+    const marks = this.o.store.watermarkStats();
     const seen = new Set<string>();
     for (const s of sources) {
       seen.add(s.rel);
@@ -201,7 +185,7 @@ export class SyncEngine {
       for (const [rel, wm] of marks) {
         if (seen.has(rel) || wm.missing || !this.o.sources.owns(rel)) continue;
         const s = this.o.sources.fromRel(rel);
-        if (s && !this.o.sources.isLive(s)) this.queue.set(rel, s); // syncSource marks it missing
+        if (s && !this.o.sources.isLive(s)) this.queue.set(rel, s); // catchUpFile marks it missing
       }
     }
     this.lastReconcileAt = new Date().toISOString();
@@ -215,9 +199,9 @@ export class SyncEngine {
   private async drain(): Promise<void> {
     const inflight = new Map<string, Promise<void>>();
     while (!this.closed) {
-      if (this.o.projection.rebuildingNow) {
+      if (this.o.keeper.rebuildingNow) {
         await Promise.all(inflight.values());
-        await this.o.projection.rebuildDone();
+        await this.o.keeper.rebuildDone();
         continue;
       }
       if (this.fullPending && inflight.size === 0) {
@@ -235,22 +219,21 @@ export class SyncEngine {
         continue;
       }
       const { source, fromQueue } = next;
-      const settle = (step: SyncStep) => {
-        this.tallyUnparseable(this.totals.unparseable);
+      const settle = (step: ImportStep) => {
+        this.unparseable.add(this.totals.unparseable, (rel) => this.o.sources.fromRel(rel)?.kind);
         if (step.outcome !== "unchanged") this.applied++;
         if (!step.done && !this.closed) (fromQueue ? this.queue : this.rescans).set(source.rel, source);
       };
       if (isTranscript(source.kind)) {
         if (this.reader.status.state === "failed") continue; // said once, in the log and sync.status; other sources go on
-        const job = this.o.projection
-          .syncTranscript(source, this.reader, { report: this.totals, budget: this.o.sliceBytes })
+        const job = importTranscriptStep(this.o.store, this.reader, this.o.secrets, source, { report: this.totals, budget: this.o.sliceBytes })
           .then(settle, (err: unknown) => this.fail(`syncing ${source.rel} failed`, source.rel, err))
           .finally(() => inflight.delete(source.rel));
         inflight.set(source.rel, job);
         if (inflight.size >= READER_JOBS) await Promise.race(inflight.values());
       } else {
         try {
-          settle(this.o.projection.syncFile(source, { report: this.totals, budget: this.o.sliceBytes }));
+          settle(catchUpFile(this.o.store.current, source, { report: this.totals, budget: this.o.sliceBytes, secrets: this.o.secrets }));
         } catch (err) {
           this.fail(`syncing ${source.rel} failed`, source.rel, err);
         }
@@ -259,28 +242,12 @@ export class SyncEngine {
     }
     await Promise.all(inflight.values());
     this.lastSyncAt = new Date().toISOString();
-    this.indexSoon(); // other hosts' ledgers just applied
-  }
-
-  /**
-   * Folds reported unparseable lines into the per-source tallies (emptying `found`: a daemon that
-   * runs for months must not keep one entry per bad line).
-   */
-  private tallyUnparseable(found: SyncReport["unparseable"]): void {
-    for (const u of found.splice(0)) {
-      const kind = this.o.sources.fromRel(u.rel)?.kind ?? u.rel.split(/[:/]/)[0]!;
-      const t = this.unparseable.get(kind);
-      if (t) {
-        t.lines++;
-        t.last = { file: u.rel, line: u.line };
-      } else this.unparseable.set(kind, { lines: 1, last: { file: u.rel, line: u.line } });
-      this.unparseableTotal++;
-    }
+    this.indexer.soon(); // other hosts' ledgers just applied
   }
 
   /** A full sync (a rebuild, swapped in) just ended: it is the last sync, and what it found is told. */
-  fullSyncDone(report: SyncReport | null): void {
-    if (report) this.tallyUnparseable([...report.unparseable]);
+  fullSyncDone(report: ImportReport | null): void {
+    if (report) this.unparseable.add([...report.unparseable], (rel) => this.o.sources.fromRel(rel)?.kind);
     this.lastSyncAt = new Date().toISOString();
   }
 
@@ -296,28 +263,9 @@ export class SyncEngine {
     return null;
   }
 
-  /**
-   * Ledger search documents, a slice at a time with a pause between: INDEX_SLICE per
-   * INDEX_PAUSE_MS while the thread is otherwise idle, and at most INDEX_BUSY_SHARE of the thread
-   * while other work kept it busy during the pause, however much output arrives.
-   */
-  private indexSoon(pauseMs = INDEX_PAUSE_MS): void {
-    if (this.indexTimer || this.closed) return;
-    const before = performance.eventLoopUtilization();
-    this.indexTimer = setTimeout(() => {
-      this.indexTimer = null;
-      const busy = performance.eventLoopUtilization(before).utilization > BUSY_UTILIZATION;
-      const t0 = performance.now();
-      let more = false;
-      try {
-        more = this.o.projection.indexStep(INDEX_SLICE);
-      } catch (err) {
-        this.fail("indexing a ledger for search failed", null, err);
-      }
-      const took = performance.now() - t0;
-      if (more) this.indexSoon(busy ? Math.max(INDEX_PAUSE_MS, (took * (1 - INDEX_BUSY_SHARE)) / INDEX_BUSY_SHARE) : INDEX_PAUSE_MS);
-    }, pauseMs);
-    this.indexTimer.unref();
+  /** Ledger events were applied (the ledger writer's commits): their search documents are to be made. */
+  indexSoon(): void {
+    if (this.started) this.indexer.soon();
   }
 
   private fail(what: string, file: string | null, err: unknown): void {
@@ -330,7 +278,7 @@ export class SyncEngine {
     this.closed = true;
     if (this.debounce) clearTimeout(this.debounce);
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
-    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexer.close();
     this.watcher?.close();
     this.reader.cancel();
     await this.draining;

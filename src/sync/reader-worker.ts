@@ -5,9 +5,9 @@
 import { statSync } from "node:fs";
 import { parentPort, resourceLimits, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import type { SyncStep } from "../projection/catchup.js";
+import type { ImportStep } from "./import-step.js";
 import type { Watermark } from "../projection/projection.js";
-import { resumePoint, type Resume } from "../projection/resume.js";
+import { resumePoint, type Resume } from "./resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import { LineTooBigForHeap } from "./line-cost.js";
 import { readTranscript, type FileStat } from "./transcript-slice.js";
@@ -31,7 +31,7 @@ type ReadRequest = Extract<ReaderRequest, { type: "read" }>;
  * Where to read from, decided again now that this thread opens the file: it may have been
  * appended to, rewritten or removed since the daemon's stat (a job can wait behind another).
  */
-function resumeNow(m: ReadRequest): { st: FileStat; resume: Resume } | SyncStep {
+function resumeNow(m: ReadRequest): { st: FileStat; resume: Resume } | ImportStep {
   const st = statSync(m.source.path, { throwIfNoEntry: false });
   if (!st) return { outcome: m.resume.outcome, done: false }; // gone: the next pass marks it missing
   const now = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
@@ -49,7 +49,7 @@ parentPort!.on("message", (m: ReaderRequest) => {
   }
   try {
     const stopped = () => m.job <= Atomics.load(shared, 1);
-    const from = stopped() ? ({ outcome: m.resume.outcome, done: false } satisfies SyncStep) : resumeNow(m);
+    const from = stopped() ? ({ outcome: m.resume.outcome, done: false } satisfies ImportStep) : resumeNow(m);
     const step =
       "done" in from
         ? from

@@ -4,9 +4,9 @@
 // batch is written, the next is read — of the same file, or of the next job's.
 import { Worker } from "node:worker_threads";
 import type { SecretValues } from "../masking/secret-values.js";
-import type { SyncStep } from "../projection/catchup.js";
+import type { ImportStep } from "./import-step.js";
 import type { Watermark } from "../projection/projection.js";
-import type { Resume } from "../projection/resume.js";
+import type { Resume } from "./resume.js";
 import type { SourceFile } from "../projection/sources.js";
 import type { FileStat, TranscriptBatch } from "./transcript-slice.js";
 
@@ -26,12 +26,12 @@ interface Job {
   onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean;
   /** The SecretValues version of the snapshot the thread reading it holds. */
   version: number;
-  resolve: (s: SyncStep) => void;
+  resolve: (s: ImportStep) => void;
   reject: (e: Error) => void;
   refused: boolean;
 }
 
-type Reply = { type: "batch"; job: number; batch: TranscriptBatch } | { type: "end"; job: number; step: SyncStep } | { type: "error"; job: number; message: string };
+type Reply = { type: "batch"; job: number; batch: TranscriptBatch } | { type: "end"; job: number; step: ImportStep } | { type: "error"; job: number; message: string };
 
 export interface ReaderState {
   state: "running" | "restarting" | "failed";
@@ -150,7 +150,7 @@ export class TranscriptReader {
    * stops the job: no later batch of the job is handed over). Resolves with how the slice ended.
    * The thread re-checks `resume` against the file when it opens it (`st` is the caller's stat).
    */
-  read(source: SourceFile, st: FileStat, wm: Watermark | undefined, resume: Resume, budget: number, onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean): Promise<SyncStep> {
+  read(source: SourceFile, st: FileStat, wm: Watermark | undefined, resume: Resume, budget: number, onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean): Promise<ImportStep> {
     if (this.failed) return Promise.reject(this.failed);
     const job = this.nextJob++;
     const request: ReadRequest = { type: "read", job, source, st, wm, resume, budget };

@@ -10,7 +10,7 @@ import { writeFileNoFollow } from "../platform/nofollow.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { Projection } from "../projection/projection.js";
 import { remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts, type RemaskCursor } from "../projection/remask.js";
-import type { ProjectionService } from "../projection/service.js";
+import type { ProjectionStore } from "../projection/store.js";
 
 /** Events checked per event-loop turn (in SQLite; their data can be large). */
 const BATCH = 500;
@@ -76,7 +76,7 @@ export class RemaskJob {
   private readonly swapCheck: NodeJS.Timeout;
 
   constructor(
-    private readonly projection: ProjectionService,
+    private readonly projection: ProjectionStore,
     private readonly statePath: string,
     private readonly log: Logger,
   ) {

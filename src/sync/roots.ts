@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Config } from "../platform/config.js";
 import { userHome } from "../platform/paths.js";
-import type { TranscriptRoot } from "../projection/sources.js";
+import type { TranscriptRoot } from "./discover.js";
 
 export function transcriptRoots(sync: Config["sync"], env: NodeJS.ProcessEnv): TranscriptRoot[] {
   const home = userHome(env);

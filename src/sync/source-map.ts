@@ -2,7 +2,8 @@
 // name maps back to one: $WARDEN_HOME's ledgers, audit logs and approvals (every host's), and the
 // transcripts under each enabled importer's root.
 import { join, relative, sep } from "node:path";
-import { discoverSources, transcriptSource, walkTranscripts, type ListingCache, type SourceFile, type SourceKind, type TranscriptRoot } from "../projection/sources.js";
+import type { SourceFile, SourceKind } from "../projection/sources.js";
+import { discoverSources, transcriptSource, walkTranscripts, type ListingCache, type TranscriptRoot } from "./discover.js";
 import { importerFor } from "./importers/index.js";
 
 const HOME_FILE = /^(ledger)\/([A-Za-z0-9][A-Za-z0-9._-]*)\/([A-Za-z0-9][A-Za-z0-9._-]*)\.jsonl$|^(audit|approvals)\/([A-Za-z0-9][A-Za-z0-9._-]*)\.jsonl$/;

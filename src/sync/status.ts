@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultOf } from "../../protocol/index.js";
 import { RULES_VERSION } from "../masking/rules.js";
-import type { ProjectionService } from "../projection/service.js";
+import type { ProjectionStore } from "../projection/store.js";
 import type { SourceKind } from "../projection/sources.js";
 import type { SyncEngine } from "./engine.js";
 import type { SourceMap } from "./source-map.js";
@@ -12,7 +12,7 @@ import type { SourceMap } from "./source-map.js";
 type Status = ResultOf<"sync.status">;
 type SourceStatus = Status["sources"][number];
 
-export function syncStatus(engine: SyncEngine, projection: ProjectionService, sources: SourceMap, sinks: Status["sinks"]): Omit<Status, "remask"> {
+export function syncStatus(engine: SyncEngine, projection: ProjectionStore, sources: SourceMap, sinks: Status["sinks"]): Omit<Status, "remask"> {
   const now = Date.now();
   const by = new Map<SourceKind, SourceStatus>();
   const entry = (kind: SourceKind): SourceStatus => {
@@ -56,7 +56,7 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionService, so
   for (const s of by.values()) total += s.masked;
   const pending = engine.pending;
   return {
-    state: projection.rebuildingNow ? "rebuilding" : pending.running || pending.queued > 0 ? "syncing" : "idle",
+    state: projection.rebuilding ? "rebuilding" : pending.running || pending.queued > 0 ? "syncing" : "idle",
     watcher: engine.watcherState,
     reconcileSecs: engine.reconcileSecs,
     lastSyncAt: engine.lastSyncAt,

@@ -7,6 +7,7 @@
 // existing ancestor, and watched the moment it appears.
 import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import type { Logger } from "../platform/log.js";
 
 export interface WatcherEvents {
   /** A file in a watched directory changed, appeared or went. */
@@ -182,4 +183,26 @@ function nearestDir(path: string): string {
   let dir = dirname(path);
   while (!isDir(dir) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
+}
+
+/**
+ * The engine's watcher over the sources' directories (this host's ledger directory excepted: the
+ * daemon applies what it writes there itself); trouble of any kind asks for a reconcile pass.
+ */
+export function watchSources(sources: { liveDir: string }, log: Logger, reconcileSecs: number, on: { changed: (path: string) => void; reconcile: () => void }): DirWatcher {
+  const own = sources.liveDir;
+  return new DirWatcher(
+    {
+      changed: on.changed,
+      trouble: (reason) => {
+        log.debug("sync watcher: reconciling", { event: "sync_watch_trouble", reason });
+        on.reconcile();
+      },
+      degraded: (reason) => {
+        if (reason) log.warn(`sync watcher: ${reason}; the reconciler covers it (every ${reconcileSecs} s)`, { event: "sync_watch_degraded" });
+        else log.info("sync watcher: every directory is watched again", { event: "sync_watch_restored" });
+      },
+    },
+    (dir) => dir === own,
+  );
 }

@@ -4,8 +4,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncAll } from "../../src/projection/catchup.js";
-import { diff, verify } from "../../src/projection/compare.js";
+import { catchUpAll } from "../../src/sync/catch-up.js";
+import { diff, verify } from "../../src/sync/source-rows.js";
 import { Projection } from "../../src/projection/projection.js";
 import { counts, readEvents } from "../../src/projection/read.js";
 
@@ -38,7 +38,7 @@ describe("catch-up", () => {
     const p = open();
     const big = "y".repeat(5000);
     writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "t" }) + ev("a", 2, "output", { stream: "pty", text: big }) + ev("a", 3, "note", { n: 3 }));
-    syncAll(p, home);
+    catchUpAll(p, home);
     const rows = p.db.prepare("SELECT seq, data IS NULL AS external, src_offset, src_length FROM events WHERE session = 'a' ORDER BY seq").all() as any[];
     assert.deepEqual(rows.map((r) => r.external), [0, 1, 0], "only the long one is stored by reference");
     assert.equal(rows[1].src_offset, Buffer.byteLength(ev("a", 1, "open", { title: "t" })));
@@ -54,9 +54,9 @@ describe("catch-up", () => {
     const p = open();
     write("h1", "a", 1, 3);
     write("h2", "b", 1, 2);
-    assert.deepEqual(syncAll(p, home).outcomes, { unchanged: 0, appended: 0, reimported: 0, new: 2, missing: 0 });
+    assert.deepEqual(catchUpAll(p, home).outcomes, { unchanged: 0, appended: 0, reimported: 0, new: 2, missing: 0 });
     write("h1", "a", 4, 5);
-    const r = syncAll(p, home);
+    const r = catchUpAll(p, home);
     assert.deepEqual(r.outcomes, { unchanged: 1, appended: 1, reimported: 0, new: 0, missing: 0 });
     assert.equal(r.rows, 2, "only the two new events were read");
     assert.equal(counts(p.db).events, 7);
@@ -67,10 +67,10 @@ describe("catch-up", () => {
     const p = open();
     write("h1", "a", 1, 4);
     write("h1", "b", 1, 2);
-    syncAll(p, home);
+    catchUpAll(p, home);
     writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "rewritten" }) + ev("a", 2));
     unlinkSync(ledger("h1", "b"));
-    const r = syncAll(p, home);
+    const r = catchUpAll(p, home);
     assert.equal(r.outcomes.reimported, 1);
     assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => e.seq), [1, 2]);
     assert.equal(readEvents(p.db, { session: "b", after: 0, limit: 10 }, home).events.length, 2, "a deleted source never deletes imported history");
@@ -80,11 +80,11 @@ describe("catch-up", () => {
     const p = open();
     write("h1", "a", 1, 2);
     appendFileSync(ledger("h1", "a"), "not json\n" + ev("a", 3) + '{"v":1,"sess');
-    const r = syncAll(p, home);
+    const r = catchUpAll(p, home);
     assert.deepEqual(r.unparseable, [{ rel: "ledger/h1/a.jsonl", line: 3 }]);
     assert.equal(counts(p.db).events, 3);
     appendFileSync(ledger("h1", "a"), 'ion":"a"}\n'); // the torn line completes, still not an event
-    syncAll(p, home);
+    catchUpAll(p, home);
     assert.equal(counts(p.db).events, 3);
   });
 
@@ -94,7 +94,7 @@ describe("catch-up", () => {
     appendFileSync(ledger("h1", "a"), "null\n42\n[]\n" + ev("a", 2, "note", { dup: true }) + ev("a", 3));
     mkdirSync(join(home, "ledger", "h1", "dir.jsonl"));
     writeFileSync(join(home, "audit", "h1.jsonl"), "null\n" + JSON.stringify({ v: 1, seq: 1, ts: "t", action: "get", outcome: "ok" }) + "\n");
-    const r = syncAll(p, home);
+    const r = catchUpAll(p, home);
     assert.deepEqual(r.failed, []);
     assert.equal(r.unparseable.length, 4);
     assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => [e.seq, e.data]), [
@@ -109,16 +109,16 @@ describe("catch-up", () => {
     const p = open();
     write("h1", "a", 1, 1);
     appendFileSync(ledger("h1", "a"), "x".repeat(70 * 1024 * 1024) + "\n" + ev("a", 2));
-    const r = syncAll(p, home);
+    const r = catchUpAll(p, home);
     assert.deepEqual(r.unparseable, [{ rel: "ledger/h1/a.jsonl", line: 2 }]);
     assert.equal(counts(p.db).events, 2);
-    assert.equal(syncAll(p, home).outcomes.unchanged, 1, "the watermark holds across the oversize line");
+    assert.equal(catchUpAll(p, home).outcomes.unchanged, 1, "the watermark holds across the oversize line");
   });
 
   it("imports audit files too", () => {
     const p = open();
     writeFileSync(join(home, "audit", "h1.jsonl"), JSON.stringify({ v: 1, seq: 1, ts: "2026-01-01T00:00:00Z", action: "get", outcome: "ok" }) + "\n");
-    syncAll(p, home);
+    catchUpAll(p, home);
     assert.equal(counts(p.db).audit, 1);
     assert.equal(verify(home, p.db).ok, true);
   });
@@ -128,8 +128,8 @@ describe("verify and diff", () => {
   it("gives identical hashes for two independent imports (rebuilding twice is stable)", () => {
     write("h1", "a", 1, 20);
     write("h2", "b", 1, 5);
-    const one = verify(home, (syncAll(open(), home), projections.at(-1)!.db));
-    const two = verify(home, (syncAll(open(), home), projections.at(-1)!.db));
+    const one = verify(home, (catchUpAll(open(), home), projections.at(-1)!.db));
+    const two = verify(home, (catchUpAll(open(), home), projections.at(-1)!.db));
     assert.deepEqual(one, two);
     assert.equal(one.ok, true);
   });
@@ -137,7 +137,7 @@ describe("verify and diff", () => {
   it("detects drift and pages through the differences", () => {
     const p = open();
     write("h1", "a", 1, 6);
-    syncAll(p, home);
+    catchUpAll(p, home);
     p.db.prepare("DELETE FROM events WHERE session = 'a' AND seq IN (2, 4)").run();
     p.db.prepare("UPDATE events SET data = '{}' WHERE session = 'a' AND seq = 5").run();
     p.db.prepare("INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length) VALUES ('zz', 1, 't', 'note', '{}', 0, 2)").run();

@@ -9,11 +9,13 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { openLogger } from "../../src/platform/log.js";
 import { resolvePaths, type WardenPaths } from "../../src/platform/paths.js";
-import { syncAll } from "../../src/projection/catchup.js";
 import { Projection } from "../../src/projection/projection.js";
 import { counts, getSession, listAudit, listSessions, readEvents, search } from "../../src/projection/read.js";
 import { ProjectionReader } from "../../src/projection/reader.js";
-import { ProjectionService } from "../../src/projection/service.js";
+import { ProjectionStore } from "../../src/projection/store.js";
+import { SecretValues } from "../../src/masking/secret-values.js";
+import { catchUpAll } from "../../src/sync/catch-up.js";
+import { StoreKeeper } from "../../src/sync/store-keeper.js";
 
 const HOST = "testhost";
 let base: string;
@@ -49,7 +51,7 @@ describe("ProjectionReader", () => {
     write("claude-0b7e", 1, 2);
     const p = Projection.open(":memory:");
     cleanup.push(() => p.close());
-    syncAll(p, paths.home);
+    catchUpAll(p, paths.home);
     const prepares = countPrepares(p.db);
     const reads = () => [
       listSessions(p.db, { limit: 10 }),
@@ -72,14 +74,15 @@ describe("ProjectionReader", () => {
   it("the daemon's reader follows a restore to the new database; the old one's is closed with it", async () => {
     write("a", 1, 2);
     const log = openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null });
-    const service = new ProjectionService(paths, log);
+    const service = new ProjectionStore(paths, log);
     cleanup.push(() => service.close());
-    service.boot();
+    const keeper = new StoreKeeper(service, paths, log, { transcripts: [], secrets: new SecretValues() });
+    keeper.boot();
     const before = service.reader;
     assert.equal(before.getSession("a").lastSeq, 2);
     const { file } = await service.backup();
     write("a", 3, 5);
-    await service.restore(file);
+    await keeper.restore(file);
     const after = service.reader;
     assert.notEqual(after, before, "a new reader for the swapped-in database");
     assert.equal(after.db, service.db);

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { SecretValues } from "../../src/masking/secret-values.js";
-import { syncSource } from "../../src/projection/catchup.js";
+import { catchUpFile } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { remaskBatch, remaskDocs, remaskEvents, remaskSessions, remaskStaged, type RemaskCounts } from "../../src/projection/remask.js";
-import { resumePoint } from "../../src/projection/resume.js";
+import { resumePoint } from "../../src/sync/resume.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 
@@ -91,7 +91,7 @@ describe("remask", () => {
         Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} uses ${VALUE}` } }) + "\n").join("");
       writeFileSync(file, lines("v1"));
       const source = new SourceMap(join(dir, "home"), "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
-      syncSource(p, source);
+      catchUpFile(p, source);
       // Rewritten: re-imported from its start, in slices; the first slices are staged while the value is not known yet.
       writeFileSync(file, lines("v2"));
       const st = statSync(file);
@@ -107,7 +107,7 @@ describe("remask", () => {
       remaskSessions(p, only(), counts);
       remaskDocs(p, only(), counts, join(dir, "home"));
       let more = step;
-      while (!more.done) more = syncSource(p, source, { budget: 65536, secrets: only() });
+      while (!more.done) more = catchUpFile(p, source, { budget: 65536, secrets: only() });
       assert.equal((p.db.prepare("SELECT count(*) AS n FROM staged_events").get() as { n: number }).n, 0, "swapped in");
       assert.match((p.db.prepare("SELECT data FROM events WHERE seq = 1").get() as { data: string }).data, /v2 line 0 uses \[MASKED:secret\]/);
       for (const table of ["events", "search_docs", "sessions", "import_state"]) {

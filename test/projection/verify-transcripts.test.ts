@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncSource } from "../../src/projection/catchup.js";
-import { verify, type TranscriptCompare } from "../../src/projection/compare.js";
+import { catchUpFile } from "../../src/sync/catch-up.js";
+import { verify, type TranscriptCompare } from "../../src/sync/source-rows.js";
 import { Projection } from "../../src/projection/projection.js";
-import { resumePoint } from "../../src/projection/resume.js";
+import { resumePoint } from "../../src/sync/resume.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 import { SourceMap } from "../../src/sync/source-map.js";
@@ -42,7 +42,7 @@ describe("verify: imported transcripts", () => {
       const source = map.discover().sources.find((s) => s.rel.includes(":"))!;
       const imported = (): TranscriptCompare => ({ files: map.discover().sources.filter((s) => s.rel.includes(":")), sources: ["claude-code"], secrets: new SecretValues() });
       const events = () => (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-      syncSource(p, source);
+      catchUpFile(p, source);
       const first = verify(home, p.db, "all", imported());
       assert.equal(first.ok, true);
       assert.equal(first.surfaces.find((s) => s.surface === "events")!.source.count, LINES);
@@ -58,7 +58,7 @@ describe("verify: imported transcripts", () => {
       assert.equal(staged.surfaces.find((s) => s.surface === "events")!.source.count, 0);
 
       let more = step;
-      while (!more.done) more = syncSource(p, source, { budget: 65536 });
+      while (!more.done) more = catchUpFile(p, source, { budget: 65536 });
       assert.equal(events(), LINES);
       const done = verify(home, p.db, "all", imported());
       assert.equal(done.ok, true);

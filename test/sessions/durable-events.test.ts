@@ -1,6 +1,8 @@
 // DurableEvents (the event hub's durable side) reads another host's session, which only the
 // projection holds, through the projection's reader: each query prepared once, and the new
-// database after a restore swaps the file. Real SQLite, real ledger files, a real ProjectionService.
+// database after a restore swaps the file. Real SQLite, real ledger files, a real ProjectionStore.
+import { SecretValues } from "../../src/masking/secret-values.js";
+import { StoreKeeper } from "../../src/sync/store-keeper.js";
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +11,7 @@ import { after, describe, it } from "node:test";
 import { LedgerWriter } from "../../src/ledger/writer.js";
 import { openLogger } from "../../src/platform/log.js";
 import { resolvePaths } from "../../src/platform/paths.js";
-import { ProjectionService } from "../../src/projection/service.js";
+import { ProjectionStore } from "../../src/projection/store.js";
 import { DurableEvents } from "../../src/sessions/store.js";
 
 const base = mkdtempSync(join(tmpdir(), "wd-de-"));
@@ -27,10 +29,12 @@ const write = (from: number, to: number) => {
 describe("DurableEvents", () => {
   it("reads a session only the projection holds through its reader: prepared once, following a restore", async () => {
     write(1, 3);
-    const service = new ProjectionService(paths, openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null }));
-    const writer = new LedgerWriter({ dir: paths.ledger, durability: "batch", flushMs: 10, maxBatchBytes: 1 << 20, maxOpenFiles: 4 }, (files) => service.applyCommitted(files));
+    const log = openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null });
+    const service = new ProjectionStore(paths, log);
+    const keeper = new StoreKeeper(service, paths, log, { transcripts: [], secrets: new SecretValues() });
+    const writer = new LedgerWriter({ dir: paths.ledger, durability: "batch", flushMs: 10, maxBatchBytes: 1 << 20, maxOpenFiles: 4 }, (files) => keeper.applyCommitted(files));
     try {
-      service.boot();
+      keeper.boot();
       const store = new DurableEvents(writer, service);
       const db = service.db;
       const real = db.prepare.bind(db);
@@ -44,7 +48,7 @@ describe("DurableEvents", () => {
 
       const { file } = await service.backup();
       write(4, 5);
-      await service.restore(file); // a new database, caught up from the sources
+      await keeper.restore(file); // a new database, caught up from the sources
       assert.deepEqual(read(), [5, [2, 3, 4, 5]], "read from the swapped-in database");
     } finally {
       await writer.close();

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SecretValues } from "../../src/masking/secret-values.js";
-import { maskedRecord } from "../../src/sync/transcript-slice.js";
+import { maskedRecord } from "../../src/sync/mask-record.js";
 
 const PIN = "739184620553"; // a vault value that is all digits: in JSON it may stand as a number
 const BIG = "12345678901234567890"; // beyond a double's precision

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { syncAll } from "../../src/projection/catchup.js";
+import { catchUpAll } from "../../src/sync/catch-up.js";
 import { Projection } from "../../src/projection/projection.js";
 import { RpcError } from "../../src/rpc/errors.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
@@ -69,7 +69,7 @@ function changedKeys(before: Map<string, string>, afterMap: Map<string, string>)
   return [...keys].filter((k) => before.get(k) !== afterMap.get(k)).sort();
 }
 
-// ---- a real projection: ledger files imported by syncAll, transcripts inserted as importers store them
+// ---- a real projection: ledger files imported by catchUpAll, transcripts inserted as importers store them
 
 const ts = (n: number) => `2026-03-01T10:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(3, "0")}Z`;
 const evLine = (session: string, seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session, seq, ts: ts(seq), kind, data }) + "\n";
@@ -107,7 +107,7 @@ function fixture(opts: { bigSession?: number } = {}): Fixture {
   const path = join(home.runRoot, "projection.sqlite");
   const p = Projection.open(path);
   const sync = () => {
-    const r = syncAll(p, home.home);
+    const r = catchUpAll(p, home.home);
     assert.deepEqual(r.failed, []);
   };
   sync();

@@ -7,10 +7,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { emptyReport, prepareSync, syncSource } from "../../src/projection/catchup.js";
+import { prepareCatchUp, catchUpFile } from "../../src/sync/catch-up.js";
+import { emptyReport } from "../../src/sync/import-step.js";
 import { openLogger } from "../../src/platform/log.js";
 import { resolvePaths } from "../../src/platform/paths.js";
-import { ProjectionService } from "../../src/projection/service.js";
+import { ProjectionStore } from "../../src/projection/store.js";
+import { importTranscriptStep } from "../../src/sync/transcript-step.js";
 import { Projection } from "../../src/projection/projection.js";
 import type { SourceFile } from "../../src/projection/sources.js";
 import { KnownDigests } from "../../src/masking/known-digests.js";
@@ -58,9 +60,9 @@ describe("transcript reader thread", () => {
   it("re-checks the resume point when it opens the file: a file rewritten after the stat is re-imported", async () => {
     writeFileSync(file, lines("old", 5));
     const { p, reader, source } = setup();
-    syncSource(p, source);
+    catchUpFile(p, source);
     appendFileSync(file, lines("appended", 2));
-    const prepared = prepareSync(p, source);
+    const prepared = prepareCatchUp(p, source);
     assert.ok(!("done" in prepared));
     assert.equal(prepared.resume.outcome, "appended");
     // Rewritten between the daemon's stat and the reader's open (bigger, so not seen as shrunk).
@@ -77,7 +79,7 @@ describe("transcript reader thread", () => {
   it("refuses every later batch of a job once one is refused", async () => {
     writeFileSync(file, lines("line", 9000)); // several batches of 2000 lines
     const { p, reader, source } = setup();
-    const prepared = prepareSync(p, source);
+    const prepared = prepareCatchUp(p, source);
     assert.ok(!("done" in prepared));
     const st = { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino };
     const seen: number[] = [];
@@ -102,13 +104,13 @@ describe("transcript reader thread", () => {
     mkdirSync(paths.runRoot, { recursive: true });
     const log = openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null });
     const secrets = new SecretValues();
-    const service = new ProjectionService(paths, log, { transcripts: [{ source: "claude-code", root }], secrets });
+    const service = new ProjectionStore(paths, log);
     const reader = new TranscriptReader(secrets);
     cleanup.push(() => service.close(), () => reader.close());
     const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
-    const job = service.syncTranscript(source, reader, { report: emptyReport(), budget: Infinity });
+    const job = importTranscriptStep(service, reader, secrets, source, { report: emptyReport(), budget: Infinity });
     // Before the reader's first batch arrives, the file is applied here (a catch-up would do this).
-    assert.equal(service.syncFile(source, {}).done, true);
+    assert.equal(catchUpFile(service.current, source, { secrets }).done, true);
     const changes = () => (service.db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
     const before = changes();
     const step = await job;
@@ -135,7 +137,7 @@ describe("transcript reader thread", () => {
     await reader["worker"]!.terminate();
     await waitFor(() => reader.status.state === "restarting", "the reader restarting");
     secrets.add(LIVE);
-    const prepared = prepareSync(p, source);
+    const prepared = prepareCatchUp(p, source);
     assert.ok(!("done" in prepared));
     const versions: number[] = [];
     const step = await reader.read(source, { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino }, prepared.wm, prepared.resume, Infinity, (b, version) => {

@@ -6,12 +6,13 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { syncAll, syncSource, type SyncReport } from "../../src/projection/catchup.js";
+import { catchUpAll, catchUpFile } from "../../src/sync/catch-up.js";
+import type { ImportReport } from "../../src/sync/import-step.js";
 import { Projection } from "../../src/projection/projection.js";
 import { search } from "../../src/projection/read.js";
 import type { SourceFile } from "../../src/projection/sources.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
-import { indexLedgerSlice } from "../../src/projection/ledger-index.js";
+import { indexLedgerSlice } from "../../src/sync/ledger-index.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 
 const SESSION = "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";
@@ -46,7 +47,7 @@ const open = () => {
 };
 const map = () => new SourceMap(home, "h1", [{ source: "claude-code", root }]);
 const sources = () => map().discover().sources;
-const sync = (p: Projection) => syncAll(p, home, { extra: sources() });
+const sync = (p: Projection) => catchUpAll(p, home, { extra: sources() });
 const texts = (p: Projection) => (p.db.prepare("SELECT data FROM events WHERE session = ? ORDER BY seq").all(`claude-${SESSION}`) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as Record<string, unknown>);
 const changes = (p: Projection) => (p.db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
 
@@ -103,7 +104,7 @@ describe("transcript sources", () => {
     const src = sources();
     assert.equal(src.length, 0);
     const gone = map().fromRel(`claude-code:-p/${SESSION}.jsonl`)!;
-    assert.equal(syncSource(p, gone).outcome, "missing");
+    assert.equal(catchUpFile(p, gone).outcome, "missing");
     const row = p.db.prepare("SELECT source_missing FROM sessions WHERE id = ?").get(`claude-${SESSION}`) as { source_missing: number };
     assert.equal(row.source_missing, 1);
     assert.equal(texts(p).length, 1, "rows stay");
@@ -121,7 +122,7 @@ describe("transcript sources", () => {
     const sliced = open();
     const [source] = sources() as [SourceFile];
     let steps = 0;
-    for (let step = syncSource(sliced, source, { budget: 2048 }); ; step = syncSource(sliced, source, { budget: 2048 })) {
+    for (let step = catchUpFile(sliced, source, { budget: 2048 }); ; step = catchUpFile(sliced, source, { budget: 2048 })) {
       steps++;
       if (step.done) break;
     }
@@ -133,7 +134,7 @@ describe("transcript sources", () => {
   it("masks before storing: events, search text and session title", () => {
     const p = open();
     writeFileSync(file, line(`my token is ${TOKEN} ok`));
-    const r: SyncReport = sync(p);
+    const r: ImportReport = sync(p);
     assert.equal(r.masked.github, 1);
     const all = JSON.stringify([p.db.prepare("SELECT * FROM events").all(), p.db.prepare("SELECT * FROM search_docs").all(), p.db.prepare("SELECT * FROM sessions").all()]);
     assert.ok(!all.includes(TOKEN.slice(4)));
@@ -152,7 +153,7 @@ describe("ledger search text", () => {
       join(home, "ledger", "h1", "s1.jsonl"),
       ev(1, "launch", { mode: "pty", title: "build", argv: ["make", "release"], cwd: "/p" }) + ev(2, "output", { stream: "pty", text: `\x1b[31mcompile\x1b[0m failed: ${TOKEN}\r\n` }) + ev(3, "resize", { cols: 80, rows: 24 }),
     );
-    syncAll(p, home);
+    catchUpAll(p, home);
     assert.equal(p.db.prepare("SELECT count(*) AS n FROM search_docs").pluck().get(), 0, "documents are made in the background, not with the events");
     const source = map().fromRel("ledger/h1/s1.jsonl")!;
     for (let mark = p.unindexedLedgers()[0]; mark; mark = p.unindexedLedgers()[0]) {

@@ -5,7 +5,7 @@ import { scanLines } from "../../ledger/jsonl.js";
 import { listBackupFiles } from "../../projection/files.js";
 import { parseSourceLine } from "../../projection/rows.js";
 import { SCHEMA_VERSION } from "../../projection/schema.js";
-import { discoverSources } from "../../projection/sources.js";
+import { discoverSources } from "../../sync/discover.js";
 import type { CheckResult, DoctorContext } from "./types.js";
 import type { RepairAction } from "./types.js";
 

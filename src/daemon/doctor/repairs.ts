@@ -33,7 +33,7 @@ const repairs: Partial<Record<RepairId, Repair>> = {
     return `rebuilt from ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`;
   },
   async daemon_rebuild_reset_storage() {
-    const { resetStorage } = await import("../../projection/offline.js");
+    const { resetStorage } = await import("../../sync/offline.js");
     const r = resetStorage(() => {});
     return `replayed ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`;
   },

@@ -3,13 +3,13 @@
 // the agent socket), events.read serves only the agent's own session.
 import { methods } from "../../../protocol/index.js";
 import type { LedgerService } from "../../ledger/service.js";
-import type { ProjectionService } from "../../projection/service.js";
+import type { ProjectionStore } from "../../projection/store.js";
 import type { CallContext } from "../../rpc/context.js";
 import { RpcError } from "../../rpc/errors.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
 import type { SessionSupervisor } from "../../sessions/supervisor.js";
 
-export function ledgerBindings(ledger: LedgerService, projection: ProjectionService, supervisor: SessionSupervisor): Binding[] {
+export function ledgerBindings(ledger: LedgerService, projection: ProjectionStore, supervisor: SessionSupervisor): Binding[] {
   return [
     bind(methods["sessions.open"], (p) => ledger.openSession(p)),
     bind(methods["events.append"], (p) => ledger.append(p)),

@@ -1,13 +1,15 @@
 // search.query, sync.status, sync.run.
 import { methods, type ResultOf } from "../../../protocol/index.js";
-import type { ProjectionService } from "../../projection/service.js";
+import type { ProjectionStore } from "../../projection/store.js";
 import { bind, type Binding } from "../../rpc/dispatcher.js";
 import type { SyncEngine } from "../../sync/engine.js";
 import type { SourceMap } from "../../sync/source-map.js";
 import { syncStatus } from "../../sync/status.js";
+import type { StoreKeeper } from "../../sync/store-keeper.js";
 
 export interface SyncDeps {
-  projection: ProjectionService;
+  projection: ProjectionStore;
+  keeper: StoreKeeper;
   engine: SyncEngine;
   sources: SourceMap;
   sinks: () => ResultOf<"sync.status">["sinks"];
@@ -21,8 +23,8 @@ export function syncBindings(d: SyncDeps): Binding[] {
     bind(methods["sync.run"], async (p) => {
       const t0 = performance.now();
       if (p.full) {
-        const r = await d.projection.rebuild(() => {});
-        const report = d.projection.lastRebuildReport;
+        const r = await d.keeper.rebuild(() => {});
+        const report = d.keeper.lastRebuildReport;
         d.engine.fullSyncDone(report);
         return { full: true, durationMs: Math.round(performance.now() - t0), files: r.files, rows: r.rows, bytes: report?.bytes ?? 0, masked: total(report?.masked ?? {}), unparseable: r.unparseable };
       }

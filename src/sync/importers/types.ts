@@ -5,7 +5,9 @@
 // in `state()` (JSON), saved with the file's watermark: an appended file is read from where it
 // stopped, with the dedup and token bookkeeping intact.
 
-export type TranscriptSource = "claude-code" | "codex";
+import type { TranscriptSource } from "../../projection/sources.js";
+
+export type { TranscriptSource };
 
 export type TranscriptEventKind = "user" | "assistant" | "reasoning" | "tool_call" | "tool_result" | "token_usage" | "system";
 

@@ -6,10 +6,10 @@ import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { inspectLock } from "../../platform/lock.js";
 import type { WardenPaths } from "../../platform/paths.js";
-import { syncAll } from "../../projection/catchup.js";
+import { catchUpAll } from "../catch-up.js";
 import { watermarkLimits } from "../../projection/compare.js";
 import { Projection } from "../../projection/projection.js";
-import { discoverSources } from "../../projection/sources.js";
+import { discoverSources } from "../discover.js";
 
 export class PushSource {
   private file: Projection | null = null;
@@ -36,7 +36,7 @@ export class PushSource {
     if (file && (this.daemonRunning() || !this.behind(file))) return fn(file.db, "projection");
     const mem = Projection.inMemory(file?.db.serialize());
     try {
-      syncAll(mem, this.paths.home);
+      catchUpAll(mem, this.paths.home);
       return await fn(mem.db, file ? "projection" : "sources");
     } finally {
       mem.close();

@@ -28,7 +28,7 @@ export class DaemonRebuildCommand extends WardenCommand {
       if (state === "running" || state === "unresponsive") {
         throw new WardenError("conflict", "--reset-storage runs with the daemon stopped (warden daemon stop); while it runs, use: warden daemon rebuild");
       }
-      const { resetStorage } = await import("../../../projection/offline.js");
+      const { resetStorage } = await import("../../../sync/offline.js");
       const r = resetStorage((done, total) => bar(`replaying sources ${done}/${total}`));
       bar(null);
       this.print(`projection reset and replayed: ${r.files} files, ${r.rows} rows; verify ${r.verify.ok ? "ok" : "DRIFT"}`, r);

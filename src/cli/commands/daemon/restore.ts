@@ -27,7 +27,7 @@ export class DaemonRestoreCommand extends WardenCommand {
       const { clientSocketPath } = await import("../../../platform/paths.js");
       r = await callOnce(clientSocketPath(), "projection.restore", { file, liveRecovery: true }, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
     } else {
-      const { restoreOffline } = await import("../../../projection/offline.js");
+      const { restoreOffline } = await import("../../../sync/offline.js");
       r = restoreOffline(file);
     }
     this.print(`restored ${r.restored}; caught up ${r.caughtUp.rows} rows from ${r.caughtUp.files} source files`, r);

@@ -8,8 +8,8 @@ import { parseEvent } from "../ledger/events.js";
 import { maskText } from "../masking/masker.js";
 import { RULES_VERSION } from "../masking/rules.js";
 import type { SecretValues } from "../masking/secret-values.js";
-import type { Projection } from "./projection.js";
-import { ledgerSource, type SourceFile } from "./sources.js";
+import type { Projection } from "../projection/projection.js";
+import { ledgerSource, type SourceFile } from "../projection/sources.js";
 import { ledgerSearchText } from "./search-text.js";
 
 export interface IndexMark {

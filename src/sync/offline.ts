@@ -9,11 +9,11 @@ import { KnownDigests } from "../masking/known-digests.js";
 import { ensureRunRoot } from "../platform/secure-dir.js";
 import { WardenError } from "../platform/errors.js";
 import { SecretValues } from "../masking/secret-values.js";
-import { syncAll } from "./catchup.js";
-import { verify } from "./compare.js";
-import { checkDbFile, installCopy, removeDb } from "./files.js";
+import { catchUpAll } from "./catch-up.js";
+import { verify } from "./source-rows.js";
+import { checkDbFile, installCopy, removeDb } from "../projection/files.js";
 import { indexNextLedger } from "./ledger-index.js";
-import { Projection } from "./projection.js";
+import { Projection } from "../projection/projection.js";
 
 function offline<T>(fn: () => T): T {
   const paths = resolvePaths();
@@ -40,7 +40,7 @@ export function resetStorage(onFile: (done: number, total: number) => void): { f
     const p = Projection.open(paths.projection);
     try {
       const secrets = knownSecrets(paths) ?? new SecretValues();
-      const report = syncAll(p, paths.home, { onFile, secrets });
+      const report = catchUpAll(p, paths.home, { onFile, secrets });
       // Searchable when the daemon starts, as after a live rebuild (no vault is unlocked here: the rules and the digests mask).
       while (indexNextLedger(p, paths.home, secrets, 64 * 1024 * 1024));
       return { files: report.files, rows: report.rows, verify: verify(paths.home, p.db, "all", undefined, secrets.digests) };
@@ -58,7 +58,7 @@ export function restoreOffline(file: string): ResultOf<"projection.restore"> {
     const p = Projection.open(paths.projection);
     try {
       // Caught up as a rebuild is: lines written before their value was known stay masked.
-      const caught = syncAll(p, paths.home, { secrets: knownSecrets(paths) });
+      const caught = catchUpAll(p, paths.home, { secrets: knownSecrets(paths) });
       return { restored: file, caughtUp: { files: caught.files, rows: caught.rows } };
     } finally {
       p.close();

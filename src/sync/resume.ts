@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, type Stats } from "node:fs";
 import { MAX_LINE_BYTES } from "../ledger/jsonl.js";
 import { RULES_VERSION } from "../masking/rules.js";
-import type { Watermark } from "./projection.js";
-import { SYNC_VERSION } from "./schema.js";
+import type { Watermark } from "../projection/projection.js";
+import { SYNC_VERSION } from "../projection/schema.js";
 
 export const lineHash = (line: string | Buffer): string => createHash("sha256").update(line).update("\n").digest("hex");
 

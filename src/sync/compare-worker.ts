@@ -5,11 +5,12 @@
 // ledger lines holding a value known by digest are masked as catch-up masks them.
 import { parentPort, workerData } from "node:worker_threads";
 import { SecretValues, type SecretsSnapshot } from "../masking/secret-values.js";
-import { SourceMap } from "../sync/source-map.js";
-import { diff, verify, type TranscriptCompare } from "./compare.js";
-import { Projection } from "./projection.js";
-import type { Surface } from "./schema.js";
-import type { TranscriptRoot } from "./sources.js";
+import { SourceMap } from "./source-map.js";
+import { diff, verify, type TranscriptCompare } from "./source-rows.js";
+import { Projection } from "../projection/projection.js";
+import { answer } from "../projection/worker-call.js";
+import type { Surface } from "../projection/schema.js";
+import type { TranscriptRoot } from "./discover.js";
 
 const { home, path, op, query, host, transcripts, secrets } = workerData as {
   home: string;
@@ -29,10 +30,7 @@ const imported: TranscriptCompare = {
 };
 const p = Projection.open(path, { readonly: true });
 try {
-  parentPort!.postMessage({ ok: true, result: op === "verify" ? verify(home, p.db, query.surface, imported) : diff(home, p.db, query, imported) });
-} catch (err) {
-  const e = err as Error & { kind?: string; details?: unknown };
-  parentPort!.postMessage({ ok: false, error: { message: e.message, kind: e.kind, details: e.details } });
+  answer((m) => parentPort!.postMessage(m), () => (op === "verify" ? verify(home, p.db, query.surface, imported) : diff(home, p.db, query, imported)));
 } finally {
   p.close();
 }
