@@ -10,6 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
 
 describe("parseSince", () => {
   it("takes a duration back from now", () => {
@@ -44,11 +45,7 @@ describe("--since, --session and --state on the command line", () => {
     d = await startTestDaemon(h);
     const c = await RpcClient.connect(d.socket);
     try {
-      const deadline = Date.now() + 10_000;
-      while ((await c.call("search.query", { q: "wombat" })).results.length < 2) {
-        if (Date.now() > deadline) throw new Error("timed out waiting for the import");
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await pollUntil(async () => (await c.call("search.query", { q: "wombat" })).results.length >= 2, { what: "the import" });
     } finally {
       c.close();
     }

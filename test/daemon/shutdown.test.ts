@@ -6,6 +6,7 @@ import { z } from "zod";
 import { methods } from "../../protocol/index.js";
 import { defineMethod } from "../../protocol/method.js";
 import { bind, type Dispatcher } from "../../src/rpc/dispatcher.js";
+import { pollUntil } from "../helpers/poll.js";
 import { RawClient } from "../helpers/raw-client.js";
 import { serve, type TestServer } from "../helpers/server.js";
 
@@ -25,7 +26,7 @@ const start = async () =>
 
 /** Waits until the dispatcher is running `n` requests: no guessing with sleeps. */
 async function untilInFlight(dispatcher: Dispatcher, n: number): Promise<void> {
-  while (dispatcher.inFlight < n) await new Promise((r) => setTimeout(r, 5));
+  await pollUntil(() => dispatcher.inFlight >= n, { what: `${n} requests in flight`, everyMs: 5 });
 }
 
 describe("SocketServer.shutdown", () => {
