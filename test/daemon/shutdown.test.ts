@@ -44,7 +44,7 @@ describe("SocketServer.shutdown", () => {
     assert.deepEqual(slow.result, { slept: 300 });
     await done;
     assert.equal(await c.nextLine(), null, "closed after the replies");
-    await assert.rejects(RawClient.connect(path), /ENOENT/);
+    await assert.rejects(RawClient.connect(path), { code: "ENOENT" });
   });
 
   it("gives up on a request that outlasts the grace period", async () => {
