@@ -18,6 +18,19 @@ export interface PollOptions {
 
 type Falsy = false | null | undefined | 0 | "";
 
+/** A poll that ran out of time: what it waited for and the last value (or tolerated error) seen. */
+export class PollTimeout extends Error {
+  constructor(
+    readonly what: string,
+    readonly last: unknown,
+    timeoutMs: number,
+    detail: string | undefined,
+  ) {
+    super(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${inspect(last, { depth: 4, breakLength: Infinity })}${detail ? `; ${detail}` : ""}`);
+    this.name = "PollTimeout";
+  }
+}
+
 /**
  * Calls `fn` until it returns something truthy, and resolves with that; rejects naming `what` and
  * the last value (or error) seen once `timeoutMs` has passed. A throwing probe fails at once unless
@@ -36,10 +49,7 @@ export async function pollUntil<T>(fn: () => T | Falsy | Promise<T | Falsy>, opt
       if (!tolerate) throw e;
       last = e;
     }
-    if (Date.now() > deadline) {
-      const seen = inspect(last, { depth: 4, breakLength: Infinity });
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}${detail ? `; ${detail()}` : ""}`);
-    }
+    if (Date.now() > deadline) throw new PollTimeout(what, last, timeoutMs, detail?.());
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
