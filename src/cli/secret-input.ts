@@ -71,7 +71,7 @@ export async function promptHidden(prompt: string): Promise<Buffer> {
       input.on("data", (chunk: Buffer) => {
         for (const c of chunk) {
           if (c === 0x0d || c === 0x0a) return resolve(Buffer.from(bytes));
-          if (c === 0x03 || (c === 0x04 && bytes.length === 0)) return reject(new WardenError("usage", "cancelled"));
+          if (c === 0x03 || (c === 0x04 && bytes.length === 0)) return reject(new WardenError("usage", "cancelled", { reason: "cancelled" }));
           if (c === 0x7f || c === 0x08) bytes.pop();
           else if (c >= 0x20 || c === 0x09) bytes.push(c);
         }

@@ -29,9 +29,12 @@ export interface ChainReport {
   /** The reads the records stand for: a coalesced record counts `count` (see audit-coalesce.ts). */
   reads: number;
   tornTail: boolean;
-  /** The first record where the chain breaks, and why. */
-  firstBroken?: { line: number; seq: number | null; reason: string };
+  /** The first record where the chain breaks, and why (`kind` to branch on, `reason` to read). */
+  firstBroken?: { line: number; seq: number | null; kind: ChainBreak; reason: string };
 }
+
+/** How a chain breaks: a line, a link, a hash, a coalesced count, or the log against the synced head. */
+export type ChainBreak = "not_json" | "seq" | "prev" | "hash" | "coalesced" | "truncated" | "rewritten";
 
 /**
  * Recomputes every hash and link and names the first record that does not hold. With `headPath`
@@ -51,16 +54,16 @@ export function verifyAuditChain(path: string, headPath?: string): ChainReport {
     try {
       record = JSON.parse(text) as AuditRecord;
     } catch {
-      broken = { line, seq: null, reason: "not a JSON record" };
+      broken = { line, seq: null, kind: "not_json", reason: "not a JSON record" };
       return;
     }
-    const fail = (reason: string) => (broken = { line, seq: record.seq ?? null, reason });
+    const fail = (kind: ChainBreak, reason: string) => (broken = { line, seq: record.seq ?? null, kind, reason });
     const { hash, ...rest } = record;
-    if (record.seq !== count + 1) return void fail(`seq ${record.seq} where ${count + 1} was expected (a record is missing or out of order)`);
-    if (record.prev !== prev) return void fail("prev does not match the previous record's hash (a record before it was changed or removed)");
-    if (recordHash(prev, rest) !== hash) return void fail("hash does not match the record's content (the record was edited)");
+    if (record.seq !== count + 1) return void fail("seq", `seq ${record.seq} where ${count + 1} was expected (a record is missing or out of order)`);
+    if (record.prev !== prev) return void fail("prev", "prev does not match the previous record's hash (a record before it was changed or removed)");
+    if (recordHash(prev, rest) !== hash) return void fail("hash", "hash does not match the record's content (the record was edited)");
     if (record.count !== undefined && !(Number.isInteger(record.count) && record.count > 0 && Number.isInteger(record.coalesces) && record.coalesces! < record.seq)) {
-      return void fail("a coalesced record without a positive count or the earlier record it repeats");
+      return void fail("coalesced", "a coalesced record without a positive count or the earlier record it repeats");
     }
     prev = hash;
     count++;
@@ -70,10 +73,10 @@ export function verifyAuditChain(path: string, headPath?: string): ChainReport {
   const report = { records: count, reads, tornTail };
   if (broken) return { ok: false, ...report, firstBroken: broken };
   if (head && head.seq > count) {
-    return { ok: false, ...report, firstBroken: { line: count + 1, seq: null, reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)` } };
+    return { ok: false, ...report, firstBroken: { line: count + 1, seq: null, kind: "truncated", reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)` } };
   }
   if (head && head.seq > 0 && atHead !== head.hash) {
-    return { ok: false, ...report, firstBroken: { line: head.seq, seq: head.seq, reason: "the record at the daemon's last synced head differs (the log was rewritten)" } };
+    return { ok: false, ...report, firstBroken: { line: head.seq, seq: head.seq, kind: "rewritten", reason: "the record at the daemon's last synced head differs (the log was rewritten)" } };
   }
   return { ok: true, ...report };
 }

@@ -165,7 +165,7 @@ export function loadConfig(path: string): Config {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new WardenError("config_invalid", `${path} is not valid JSON: ${(err as Error).message}`, { path });
+    throw new WardenError("config_invalid", `${path} is not valid JSON: ${(err as Error).message}`, { path, issues: [{ field: "(root)", message: "not valid JSON" }] });
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

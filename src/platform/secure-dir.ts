@@ -56,12 +56,14 @@ export function ensurePrivateDir(path: string, opts: { tighten: boolean; warn?: 
     info = inspectPath(path);
   }
   const problem = dirProblem(info);
-  if (problem) throw new WardenError("unsafe_path", `refusing to start: ${problem}`, { path });
+  // What was found, for callers and tests to branch on (the message is for people).
+  const found = { path, found: info.kind, owner: info.uid, mode: octal(info.mode) };
+  if (problem) throw new WardenError("unsafe_path", `refusing to start: ${problem}`, found);
   const open = (info.mode ?? 0) & 0o077;
   if (open === 0) return;
   if (opts.tighten) chmodSync(path, 0o700);
   else if (open & 0o022) {
-    throw new WardenError("unsafe_path", `refusing to start: ${path} is mode ${octal(info.mode)}; others can write to it (chmod 700 ${path})`, { path });
+    throw new WardenError("unsafe_path", `refusing to start: ${path} is mode ${octal(info.mode)}; others can write to it (chmod 700 ${path})`, found);
   } else opts.warn?.(`${path} is mode ${octal(info.mode)}; chmod 700 ${path} keeps other users out`);
 }
 

@@ -2,6 +2,8 @@
 // and each failure doubles the pause before the next is looked at (250 ms, 500 ms, … 30 s at
 // most); a success clears it. Parallel or batched guesses queue behind each other, so they gain
 // nothing, and the queue can be cancelled so it never holds up shutdown.
+import { RpcError } from "../rpc/errors.js";
+
 const BASE_MS = 250;
 const MAX_MS = 30_000;
 
@@ -20,7 +22,7 @@ export class UnlockThrottle {
     const s = this.state.get(uid) ?? { failures: 0, tail: Promise.resolve() };
     this.state.set(uid, s);
     const result = s.tail.then(() => {
-      if (this.abort.signal.aborted) throw new Error("shutting down");
+      if (this.abort.signal.aborted) throw new RpcError("shutting_down", "the daemon is shutting down");
       const out = attempt();
       s.failures = out.ok ? 0 : s.failures + 1;
       return out;

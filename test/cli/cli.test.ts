@@ -24,10 +24,10 @@ describe("warden CLI", () => {
   it("rejects an unknown command or flag with exit status 2", async () => {
     const unknown = await runCli(["frobnicate"], ctx.home.env);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Command not found/);
+    assert.ok(unknown.stderr.includes("frobnicate"), "names what was typed");
     const bad = await runCli(["ping", "--loud"], ctx.home.env);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /Unsupported option/);
+    assert.ok(bad.stderr.includes("--loud"), "names the flag");
   });
 
   it("rejects a malformed duration with kind usage and exit status 2, before doing anything", async () => {

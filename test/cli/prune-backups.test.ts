@@ -8,6 +8,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const DAY = 86_400_000;
 let h: TempHome;
@@ -64,7 +65,8 @@ describe("daemon prune-backups", () => {
     const c = await RpcClient.connect(d.socket);
     try {
       const first = await c.call("projection.backup", {});
-      await new Promise((r) => setTimeout(r, 5)); // distinct names (millisecond timestamps)
+      const t0 = Date.now();
+      await pollUntil(() => Date.now() > t0, { what: "the next millisecond (backup names are millisecond timestamps)", everyMs: 1 });
       const second = await c.call("projection.backup", {});
       const r = await cli("--keep", "1", "--json");
       assert.equal(r.code, 0, r.stderr);

@@ -11,21 +11,12 @@ import { spawn as ptySpawn } from "node-pty";
 import { RpcClient } from "../../src/rpc/client.js";
 import { hasScript, runCli, runOnTerminal, wardenBin } from "../helpers/cli.js";
 import { useDaemon } from "../helpers/daemon.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const project = realpathSync(mkdtempSync(join(tmpdir(), "wp-")));
 after(() => rmSync(project, { recursive: true, force: true }));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("session commands", () => {
   const ctx = useDaemon({
@@ -43,7 +34,7 @@ describe("session commands", () => {
   const rpc = async () => (client ??= await RpcClient.connect(ctx.daemon.socket));
   after(() => client?.close());
   const get = async (id: string) => (await rpc()).call("sessions.get", { session: id });
-  const ended = (id: string) => until(`session ${id} to end`, async () => (await get(id)).state !== "running");
+  const ended = (id: string) => pollUntil(async () => (await get(id)).state !== "running", { what: `session ${id} to end` });
   const killAndWait = async (id: string) => {
     await (await rpc()).call("sessions.kill", { session: id, signal: "SIGKILL" });
     await ended(id);
@@ -213,7 +204,7 @@ describe("session commands", () => {
     let out = "";
     follow.stdout.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((r) => follow.on("close", r));
-    await until("the output event", () => out.includes("started"));
+    await pollUntil(() => out.includes("started"), { what: "the output event" });
     assert.equal((await cli(["sessions", "kill", id])).code, 0);
     assert.equal(await exited, 0);
     const lines = out.trim().split("\n").map((l) => JSON.parse(l));
@@ -255,7 +246,7 @@ describe("session commands", () => {
     watch.stdout.on("data", (d) => (out += d));
     watch.stderr.on("data", (d) => (err += d));
     const exited = new Promise<number | null>((r) => watch.on("close", r));
-    await until("the prompt", () => out.includes("PROMPT> "));
+    await pollUntil(() => out.includes("PROMPT> "), { what: "the prompt" });
     assert.equal((await cli(["sessions", "kill", id, "--signal", "HUP"])).code, 0);
     assert.equal(await exited, 0);
     const first = err.split("\n")[0]!;
@@ -281,12 +272,12 @@ describe("session commands", () => {
     };
 
     const a = attach();
-    await until("the snapshot's prompt", () => a.out().includes("PROMPT> "));
+    await pollUntil(() => a.out().includes("PROMPT> "), { what: "the snapshot's prompt" });
     assert.ok(a.out().includes(`attached to ${id}, Ctrl-\\ detaches`), "a status line says how to detach");
     a.term.write("echo $((6*7))zz\r");
-    await until("the command's output", () => a.out().includes("42zz"));
+    await pollUntil(() => a.out().includes("42zz"), { what: "the command's output" });
     a.term.resize(100, 30); // SIGWINCH for attach: the session follows
-    await until("the new size", async () => (await resizes()).some((d) => d.cols === 100 && d.rows === 30));
+    await pollUntil(async () => (await resizes()).some((d) => d.cols === 100 && d.rows === 30), { what: "the new size" });
     a.term.write("\x1c");
     assert.equal(await a.exited, 0);
     assert.match(a.out(), /\[detached from session/);
@@ -298,7 +289,7 @@ describe("session commands", () => {
     const inputs = async () => (await (await rpc()).call("events.read", { session: id })).events.filter((e) => e.kind === "input").length;
     const typed = await inputs();
     const ro = attach("--read-only");
-    await until("the snapshot", () => ro.out().includes("42zz"));
+    await pollUntil(() => ro.out().includes("42zz"), { what: "the snapshot" });
     ro.term.write("echo nope\r");
     ro.term.write("\x03");
     assert.equal(await ro.exited, 0);
@@ -307,7 +298,7 @@ describe("session commands", () => {
 
     // Attached again: the screen comes back (with the earlier command on it); exit ends attach.
     const b = attach();
-    await until("the earlier output on the snapshot", () => b.out().includes("42zz"));
+    await pollUntil(() => b.out().includes("42zz"), { what: "the earlier output on the snapshot" });
     b.term.write("exit 5\r");
     assert.equal(await b.exited, 0);
     assert.match(b.out(), /\[session exited: code 5\]/);

@@ -41,7 +41,7 @@ describe("loadConfig", () => {
       writeFileSync(path, text);
       assert.throws(
         () => loadConfig(path),
-        (e: any) => e.kind === "config_invalid" && e.message.includes(path) && (field === "(root)" || e.details.issues[0].field === field),
+        (e: any) => e.kind === "config_invalid" && e.details.path === path && e.details.issues[0].field === field,
       );
     });
   }

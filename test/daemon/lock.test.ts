@@ -38,7 +38,7 @@ describe("daemon lock", () => {
 
   it("refuses a second holder with already_running naming the pid", () => {
     const held = acquireLock(lockPath, "h", "1.0.0");
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "already_running" && e.message.includes(String(process.pid)));
+    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "already_running" && e.details.pid === process.pid);
     held.release();
   });
 
@@ -66,7 +66,7 @@ describe("daemon lock", () => {
   it("treats a lock from another host as a conflict and refuses to take it", () => {
     writeOwner({ pid: 1, host: "other", bootId: null, startTime: null });
     assert.equal(inspectLock(lockPath, "h").state, "conflict");
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "host_conflict" && /sync/.test(e.message));
+    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "host_conflict" && e.details.lockHost === "other" && e.details.host === "h");
     assert.equal(JSON.parse(readFileSync(lockPath, "utf8")).host, "other", "left untouched");
   });
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon } from "../helpers/daemon.js";
-import { tempHome } from "../helpers/home.js";
+import { auditHeadSeq, tempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const home = tempHome({ vault: { kdf: "interactive" } });
 after(() => home.cleanup());
@@ -18,7 +19,7 @@ describe("audit rollback", () => {
     const first = await startTestDaemon(home);
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], "pw\n")).code, 0);
     assert.equal((await cli(["vault", "lock", "work"])).code, 0);
-    await new Promise((r) => setTimeout(r, 1300)); // one sync: the head is recorded
+    await pollUntil(() => auditHeadSeq(home) === 2, { what: "the synced audit head at seq 2", tolerate: true });
     assert.equal(await first.kill(), 0);
 
     writeFileSync(join(home.home, "audit", "testhost.jsonl"), ""); // rolled back to nothing

@@ -10,6 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, tempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const home = tempHome();
 after(() => home.cleanup());
@@ -150,7 +151,7 @@ describe("crash safety", () => {
     });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
-    while (out.split("\n").length < 2000) await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(() => out.split("\n").length >= 2000, { what: "2000 acknowledged appends" });
     await d.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const acked = out.trim().split("\n").map(Number);

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { useDaemon } from "../helpers/daemon.js";
+import { pollUntil } from "../helpers/poll.js";
 import { RawClient } from "../helpers/raw-client.js";
 
 async function liveConnections(socket: string): Promise<number> {
@@ -13,14 +14,6 @@ async function liveConnections(socket: string): Promise<number> {
     return (await c.call("status")).connections.live - 1;
   } finally {
     c.close();
-  }
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -51,12 +44,12 @@ describe("maxConnections", () => {
     assert.equal(refusal.error.data.kind, "too_many_connections");
     assert.equal(await c.nextLine(), null, "closed after the refusal");
     a.close();
-    await until("a slot frees up", async () => {
+    await pollUntil(async () => {
       const again = await RawClient.connect(ctx.daemon.socket);
       const reply = await again.request({ jsonrpc: "2.0", id: 2, method: "ping" });
       again.close();
       return reply.id === 2;
-    });
+    }, { what: "a slot frees up" });
     b.close();
   });
 });
@@ -69,7 +62,7 @@ describe("clients that do not read", () => {
     c.socket.pause();
     const batch = Array.from({ length: 300 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "rpc.discover" }));
     c.write(JSON.stringify(batch) + "\n");
-    await until("the daemon drops the client", async () => (await liveConnections(ctx.daemon.socket)) === 0);
+    await pollUntil(async () => (await liveConnections(ctx.daemon.socket)) === 0, { what: "the daemon drops the client" });
     assert.equal(ctx.daemon.events("client_dropped")[0]?.reason, "output_limit");
     c.close();
   });
@@ -87,7 +80,7 @@ describe("clients that do not read", () => {
       sent += 2000;
       await new Promise((r) => setTimeout(r, 5));
     }
-    await until("the stalled client is dropped", async () => (await liveConnections(ctx.daemon.socket)) === 0);
+    await pollUntil(async () => (await liveConnections(ctx.daemon.socket)) === 0, { what: "the stalled client is dropped" });
     assert.deepEqual(
       ctx.daemon.events("client_dropped").slice(droppedBefore).map((e) => e.reason),
       ["stalled"],

@@ -12,7 +12,8 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { waitFor, watch } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
+import { watch } from "../helpers/sessions.js";
 
 const PASS = "correct-horse-PASSPHRASE";
 const node = process.execPath;
@@ -87,7 +88,7 @@ function probe(calls: object[]): { argv: string[]; out: string; cmd: string } {
 }
 
 async function result(out: string): Promise<{ got: string[]; ppid: number; sid: number }> {
-  await waitFor(() => existsSync(out), `the probe's result ${out}`, 15_000);
+  await pollUntil(() => existsSync(out), { what: `the probe's result ${out}`, timeoutMs: 15_000 });
   return JSON.parse(readFileSync(out, "utf8"));
 }
 
@@ -123,14 +124,10 @@ async function stillIntact(): Promise<void> {
 
 /** The `session` of the audit record of the read made for `reason` (the projection applies audit records shortly after). */
 async function auditedSession(reason: string): Promise<unknown> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { records } = await c.call("audit.list", { limit: 1000 });
-    const rec = records.find((r) => r.action === "get" && r.reason === reason);
-    if (rec) return rec.session;
-    if (Date.now() > deadline) throw new Error(`no audit record for ${reason}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const rec = await pollUntil(async () => (await c.call("audit.list", { limit: 1000 })).records.find((r) => r.action === "get" && r.reason === reason), {
+    what: `the audit record for ${reason}`,
+  });
+  return rec.session;
 }
 
 describe("a session's processes on warden.sock", () => {
@@ -158,7 +155,7 @@ describe("a session's processes on warden.sock", () => {
     assert.deepEqual(r.got, ["ok", "ok", "ok", ...DENIED]);
     await stillIntact();
     // Orphans are re-parented to the daemon (a child subreaper), which reaps them when they exit.
-    await waitFor(() => zombiesOf(d.pid).length === 0, "the daemon to reap the orphans it adopted", 10_000);
+    await pollUntil(() => zombiesOf(d.pid).length === 0, { what: "the daemon to reap the orphans it adopted", timeoutMs: 10_000 });
   });
 
   it("a connection stays restricted after its session ends", async () => {
@@ -193,7 +190,7 @@ describe("a session's processes on warden.sock", () => {
     const out = join(project, "limit.json");
     const s = await c.call("sessions.launch", { argv: [node, "-e", script, d.socket, out, "4"], cwd: project, mode: "task" });
     const w = await watch(c, s.id);
-    await waitFor(() => existsSync(out), "the limit probe's result", 15_000);
+    await pollUntil(() => existsSync(out), { what: "the limit probe's result", timeoutMs: 15_000 });
     assert.deepEqual(JSON.parse(readFileSync(out, "utf8")).got, ["ok", "ok", "ok", "too_many_connections"]);
     await w.exit();
     const person = await RpcClient.connect(d.socket);

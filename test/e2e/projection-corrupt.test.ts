@@ -10,7 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 /** `length` bytes of garbage at `offset`. */
 function damage(file: string, offset: number, length: number): void {
@@ -92,7 +92,7 @@ describe("a projection damaged mid-file", () => {
     const c = await RpcClient.connect(d.socket);
     try {
       const states = new Set<string>();
-      await eventually("the rebuild and a healthy doctor", async () => {
+      await pollUntil(async () => {
         const projection = (await c.call("status", {})).projection!.state;
         const doctor = await runCli(["daemon", "doctor", "--json"], h.env);
         const after = (await c.call("status", {})).projection!.state;
@@ -108,7 +108,7 @@ describe("a projection damaged mid-file", () => {
           assert.equal(check.state, "rebuilding");
         }
         return state === "healthy";
-      });
+      }, { what: "the rebuild and a healthy doctor" });
       for (const [i, id] of sessions.entries()) {
         assert.equal((await c.call("sessions.get", { session: id })).lastSeq, 401);
         assert.equal((await c.call("search.query", { q: `pelican${i}`, limit: 500 })).results.length, 400);

@@ -12,7 +12,8 @@ import { bootId, pidAlive, processLineage, processStartTime } from "../../src/pl
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { waitFor, watch } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
+import { watch } from "../helpers/sessions.js";
 
 let home: TempHome;
 let project: string;
@@ -69,7 +70,7 @@ describe("restart after a crash", () => {
       const killed = (id: string) => d!.events("session_recovered").find((e) => e.session === id)!.killed;
       assert.equal(killed(task.id), true);
       assert.equal(killed(stubborn.id), true);
-      await waitFor(() => !pidAlive(task.process!.pid!) && !pidAlive(bg) && !pidAlive(stubborn.process!.pid!), "survivors killed");
+      await pollUntil(() => !pidAlive(task.process!.pid!) && !pidAlive(bg) && !pidAlive(stubborn.process!.pid!), { what: "survivors killed" });
       const taskOut = (await c.call("events.read", { session: task.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
       assert.ok(taskOut.startsWith("task-out\n"), taskOut);
       const shellOut = (await c.call("events.read", { session: shell.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
@@ -133,7 +134,7 @@ describe("restart after a crash", () => {
       assert.ok(pidAlive(gc), "the grandchild outlives the daemon");
       d = await startTestDaemon(home);
       assert.equal(d.events("session_recovered").find((e) => e.session === s.id)?.killed, true);
-      await waitFor(() => !pidAlive(gc), "the grandchild killed by settlement");
+      await pollUntil(() => !pidAlive(gc), { what: "the grandchild killed by settlement" });
     } finally {
       if (pidAlive(gc)) process.kill(gc, "SIGKILL");
       await d.kill();
@@ -150,15 +151,15 @@ describe("restart after a crash", () => {
     assert.equal((await (await watch(c, s.id)).exit()).code, 0, "the session itself ended");
     c.close();
     let left = 0;
-    await waitFor(() => {
+    await pollUntil(() => {
       left = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
       return left > 0 && processLineage(left)?.ppid === d!.pid;
-    }, "the leftover, re-parented to the daemon");
+    }, { what: "the leftover, re-parented to the daemon" });
     try {
       await d.kill("SIGKILL"); // no orderly stop to end it: re-parented away, it would pass for a person's
       assert.ok(pidAlive(left), "the leftover outlives the daemon");
       d = await startTestDaemon(home);
-      await waitFor(() => !pidAlive(left), "the leftover killed by the next daemon");
+      await pollUntil(() => !pidAlive(left), { what: "the leftover killed by the next daemon" });
       assert.equal(d.events("leftovers_killed").at(-1)?.count, 1);
     } finally {
       if (pidAlive(left)) process.kill(left, "SIGKILL");
@@ -174,7 +175,7 @@ describe("restart after a crash", () => {
     const stranger = spawn("sleep", ["300"], { detached: true, stdio: "ignore", env: { ...process.env, WARDEN_SESSION_ID: id } });
     try {
       const pid = stranger.pid!;
-      await waitFor(() => processStartTime(pid) !== null, "the stranger to start");
+      await pollUntil(() => processStartTime(pid) !== null, { what: "the stranger to start" });
       const later = String(Number(processStartTime(pid)) + 1);
       const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
       const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);

@@ -10,7 +10,7 @@ import { runCli } from "../helpers/cli.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, type TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
 // Matches no token rule: only the known value can catch it.
@@ -56,7 +56,7 @@ describe("masking terminal output end to end", () => {
     assert.equal((await w.exit()).code, 0);
     assert.match(w.output(), /zebrafinch DB_PASSWORD="\[MASKED:password\]" ok/);
     // Search documents are made in the background: once the line is found, so would the password be.
-    await eventually("the output to be searchable", async () => (await c.call("search.query", { q: "zebrafinch", session: s.id })).results.length > 0);
+    await pollUntil(async () => (await c.call("search.query", { q: "zebrafinch", session: s.id })).results.length > 0, { what: "the output to be searchable" });
     assert.equal((await c.call("search.query", { q: "s3cr3t" })).results.length, 0);
     assert.equal((await c.call("search.query", { q: "ssw0rd" })).results.length, 0);
     assert.ok(!stored().includes("s3cr3t"));

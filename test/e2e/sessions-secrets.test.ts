@@ -8,7 +8,8 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, type TempHome } from "../helpers/home.js";
-import { waitFor, watch } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
+import { watch } from "../helpers/sessions.js";
 import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
 // Matches no token rule: only the exact-value masking can catch it.
@@ -83,7 +84,7 @@ describe("secrets in sessions", () => {
     await w.sees(" y\r\n");
     // The echo can come back before the input record's last coalesced piece is published.
     const typedSoFar = () => w.events.filter((e) => e.kind === "input").map((e) => e.data.text).join("");
-    await waitFor(() => typedSoFar().includes(" y"), "the whole line in the input record");
+    await pollUntil(() => typedSoFar().includes(" y"), { what: "the whole line in the input record" });
     const typed = typedSoFar();
     assert.ok(!typed.includes(SECRET) && typed.includes("[MASKED:"), typed);
     assert.ok(!w.output().includes(SECRET), w.output());

@@ -13,7 +13,8 @@ import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { processLineage } from "../../src/platform/proc.js";
-import { waitFor, watch } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
+import { watch } from "../helpers/sessions.js";
 
 let home: TempHome;
 let project: string;
@@ -108,16 +109,16 @@ describe("daemon stop and restart with live sessions", () => {
     assert.equal((await (await watch(c, s.id)).exit()).code, 0);
     c.close();
     let escapee = 0;
-    await waitFor(() => {
+    await pollUntil(() => {
       escapee = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
       return escapee > 0 && processLineage(escapee)?.ppid === d!.pid;
-    }, "the escapee, re-parented to the daemon");
+    }, { what: "the escapee, re-parented to the daemon" });
     try {
       const r = await runCli(["daemon", "stop", "--json"], home.env);
       assert.equal(r.code, 0, r.stdout + r.stderr); // no live session: nothing to refuse
       assert.equal(await d.exited, 0);
       d = undefined;
-      await waitFor(() => processLineage(escapee) === null, "the escapee ended with the daemon");
+      await pollUntil(() => processLineage(escapee) === null, { what: "the escapee ended with the daemon" });
     } finally {
       try {
         process.kill(escapee, "SIGKILL");

@@ -10,9 +10,7 @@ import { after, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually as poll } from "../helpers/poll.js";
-
-const eventually = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000) => poll(what, fn, timeoutMs);
+import { pollUntil } from "../helpers/poll.js";
 
 const PROJECT = "-work-shop";
 const user = (session: string, content: string) =>
@@ -44,21 +42,21 @@ describe("sync engine: the reader thread dies", () => {
       [session(1), poison(session(1))],
       [session(2), user(session(2), "the good transcript")],
     ]);
-    const list = await eventually("the good transcript", async () => {
+    const list = await pollUntil(async () => {
       const l = await c.call("sessions.list", { source: "claude-code" });
       return l.sessions.some((s) => s.id === `claude-${session(2)}`) && l;
-    });
+    }, { what: "the good transcript", timeoutMs: 90_000 });
     assert.ok(!list.sessions.some((s) => s.id === `claude-${session(1)}`));
     // Given up on its second death; the thread is started again after a backoff.
-    const status = await eventually("the poison file given up, the thread running again", async () => {
+    const status = await pollUntil(async () => {
       const s = await c.call("sync.status", {});
       return s.lastError?.file === `claude-code:${PROJECT}/${session(1)}.jsonl` && s.reader.state === "running" && s;
-    });
+    }, { what: "the poison file given up, the thread running again", timeoutMs: 90_000 });
     assert.ok(status.reader.restarts >= 2, `restarts: ${status.reader.restarts}`);
     assert.ok(status.reader.lastError);
     // Changed, the file is tried again.
     writeFileSync(join(h.claudeProjects, PROJECT, `${session(1)}.jsonl`), user(session(1), "fixed now"));
-    await eventually("the changed file imported", async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.some((s) => s.id === `claude-${session(1)}`));
+    await pollUntil(async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.some((s) => s.id === `claude-${session(1)}`), { what: "the changed file imported", timeoutMs: 90_000 });
   });
 
   // Parsing a line is one native call: it runs to its end past the heap limit (V8 only stops the
@@ -67,20 +65,20 @@ describe("sync engine: the reader thread dies", () => {
   it("a line whose parse would not fit the heap ends the thread before it is parsed: the daemon lives on", async () => {
     const { c, d } = await start([[session(1), poison(session(1), 1_500_000)]]);
     // Given up on its second death; the thread is started again after a backoff.
-    const status = await eventually("the poison file given up, the thread running again", async () => {
+    const status = await pollUntil(async () => {
       const s = await c.call("sync.status", {});
       return s.lastError?.file === `claude-code:${PROJECT}/${session(1)}.jsonl` && s.reader.state === "running" && s;
-    });
+    }, { what: "the poison file given up, the thread running again", timeoutMs: 90_000 });
     assert.equal(status.reader.restarts, 2);
     assert.equal(await d.kill("SIGTERM"), 0);
   });
 
   it("is given up after 5 deaths in a row; sync.status says so and ledgers are still applied", async () => {
     const { h, c, d } = await start([1, 2, 3].map((n) => [session(n), poison(session(n))] as [string, string]));
-    const status = await eventually("the reader given up", async () => {
+    const status = await pollUntil(async () => {
       const s = await c.call("sync.status", {});
       return s.reader.state === "failed" && s;
-    });
+    }, { what: "the reader given up", timeoutMs: 90_000 });
     assert.equal(status.reader.restarts, 5);
     // Another host's ledger, synced in: still applied.
     mkdirSync(join(h.home, "ledger", "laptop2"), { recursive: true });

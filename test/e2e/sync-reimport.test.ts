@@ -10,9 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { eventuallyTolerant as poll } from "../helpers/poll.js";
-
-const eventually = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000) => poll(what, fn, timeoutMs);
+import { pollUntil } from "../helpers/poll.js";
 
 const skip = postgresUnavailable();
 const SESSION = "4e4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
@@ -50,8 +48,8 @@ describe("a sliced re-import", { skip: skip ?? false }, () => {
   });
 
   it("shows the previous session whole until the new one is complete; a push meanwhile deletes nothing", async () => {
-    await eventually("the import", async () => (await c.call("sessions.get", { session: ID })).lastSeq === LINES);
-    await eventually("the push", async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1", [ID])).rows[0].n === LINES);
+    await pollUntil(async () => (await c.call("sessions.get", { session: ID })).lastSeq === LINES, { what: "the import", timeoutMs: 60_000, tolerate: true });
+    await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1", [ID])).rows[0].n === LINES, { what: "the push", timeoutMs: 60_000, tolerate: true });
     // Every row PostgreSQL deletes from now on is logged.
     await db.query("CREATE TABLE deleted (seq int)");
     await db.query("CREATE FUNCTION log_delete() RETURNS trigger AS $$ BEGIN INSERT INTO deleted VALUES (OLD.seq); RETURN OLD; END $$ LANGUAGE plpgsql");
@@ -60,13 +58,13 @@ describe("a sliced re-import", { skip: skip ?? false }, () => {
     writeFileSync(file, transcript("v2"));
     let least = Infinity;
     let polls = 0;
-    await eventually("the re-import", async () => {
+    await pollUntil(async () => {
       const s = await c.call("sessions.get", { session: ID });
       least = Math.min(least, s.lastSeq);
       polls++;
       return s.title?.startsWith("v2") === true;
-    });
-    await eventually("the new session pushed", async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1 AND data::text LIKE '%v2 line%'", [ID])).rows[0].n === LINES);
+    }, { what: "the re-import", timeoutMs: 60_000, tolerate: true });
+    await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1 AND data::text LIKE '%v2 line%'", [ID])).rows[0].n === LINES, { what: "the new session pushed", timeoutMs: 60_000, tolerate: true });
     assert.equal((await db.query("SELECT count(*)::int AS n FROM deleted")).rows[0].n, 0, "rows deleted in PostgreSQL");
     assert.equal(least, LINES, `a reader saw ${least} of ${LINES} events (over ${polls} polls)`);
     const page = await c.call("events.read", { session: ID, after: LINES - 1 });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 describe("transcript roots created after the daemon started", () => {
   const h = tempHome({ sync: { reconcileSecs: 3600 } });
@@ -21,10 +21,10 @@ describe("transcript roots created after the daemon started", () => {
     d = await startTestDaemon(h);
     c = await RpcClient.connect(d.socket);
     // The first reconcile (at start) is over: from now on only the watcher can notice a new root.
-    await eventually("the first reconcile", async () => {
+    await pollUntil(async () => {
       const st = await c.call("sync.status", {});
       return st.lastReconcileAt !== null && st.state === "idle";
-    });
+    }, { what: "the first reconcile" });
   });
   after(async () => {
     c?.close();
@@ -37,7 +37,7 @@ describe("transcript roots created after the daemon started", () => {
     mkdirSync(join(h.claudeProjects, "-work-shop"), { recursive: true });
     const line = { type: "user", sessionId: session, uuid: "u-1", parentUuid: null, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/shop", version: "2.0.14", message: { role: "user", content: "the narwhal deployment" } };
     writeFileSync(join(h.claudeProjects, "-work-shop", `${session}.jsonl`), JSON.stringify(line) + "\n");
-    const hit = await eventually("the transcript to be searchable", async () => (await c.call("search.query", { q: "narwhal" })).results[0]);
+    const hit = await pollUntil(async () => (await c.call("search.query", { q: "narwhal" })).results[0], { what: "the transcript to be searchable" });
     assert.equal(hit.session, `claude-${session}`);
   });
 
@@ -54,7 +54,7 @@ describe("transcript roots created after the daemon started", () => {
       rec("session_meta", { id, timestamp: "2026-11-20T09:00:00.000Z", cwd: "/work/api", originator: "codex_cli_rs", cli_version: "0.46.0" }) +
         rec("response_item", { type: "message", role: "user", content: [{ type: "input_text", text: "the okapi migration" }] }),
     );
-    const hit = await eventually("the rollout to be searchable", async () => (await c.call("search.query", { q: "okapi" })).results[0]);
+    const hit = await pollUntil(async () => (await c.call("search.query", { q: "okapi" })).results[0], { what: "the rollout to be searchable" });
     assert.equal(hit.session, `codex-${id}`);
   });
 });

@@ -9,7 +9,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const SESSION = "8b0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c01";
 const PROJECT = "-work-run";
@@ -36,10 +36,10 @@ describe("sync run --full and unparseable lines in sync status", () => {
   });
 
   it("shows lines not understood per source: how many, the last file and line", async () => {
-    const status = await eventually("the import", async () => {
+    const status = await pollUntil(async () => {
       const s = await c.call("sync.status", {});
       return s.sources.find((x) => x.source === "claude-code")!.rows > 0 && s;
-    });
+    }, { what: "the import" });
     const claude = status.sources.find((x) => x.source === "claude-code")!;
     assert.equal(claude.unparseable, 1);
     assert.deepEqual(claude.lastUnparseable, { file: REL, line: 2 });

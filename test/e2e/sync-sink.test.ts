@@ -9,7 +9,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { eventuallyTolerant as eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const skip = postgresUnavailable();
 const SESSION = "3d4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
@@ -44,7 +44,7 @@ describe("sinks", { skip: skip ?? false }, () => {
   });
 
   it("pushes imported sessions, masked", async () => {
-    await eventually("the push", async () => (await rows(server.url, `SELECT count(*)::int AS n FROM warden_events WHERE session = 'claude-${SESSION}'`))[0].n >= 1);
+    await pollUntil(async () => (await rows(server.url, `SELECT count(*)::int AS n FROM warden_events WHERE session = 'claude-${SESSION}'`))[0].n >= 1, { what: "the push", tolerate: true });
     const all = JSON.stringify(await rows(server.url, "SELECT * FROM warden_events")) + JSON.stringify(await rows(server.url, "SELECT * FROM warden_sessions"));
     assert.ok(all.includes("[MASKED:gitlab]"));
     assert.ok(!all.includes(TOKEN));
@@ -65,12 +65,12 @@ describe("sinks", { skip: skip ?? false }, () => {
     appendFileSync(file, line("u2", "while the server was down"));
     const c = await RpcClient.connect(d.socket);
     try {
-      await eventually("the outage to show", async () => (await c.call("sync.status", {})).sinks[0]!.lastError !== null);
+      await pollUntil(async () => (await c.call("sync.status", {})).sinks[0]!.lastError !== null, { what: "the outage to show", tolerate: true });
       const err = (await c.call("sync.status", {})).sinks[0]!.lastError!;
       assert.ok(!err.includes(server.password));
       await server.start();
-      await eventually("the resumed push", async () => (await rows(server.url, "SELECT count(*)::int AS n FROM warden_events WHERE data::text LIKE '%server was down%'"))[0].n === 1);
-      await eventually("the error to clear", async () => (await c.call("sync.status", {})).sinks[0]!.lastError === null);
+      await pollUntil(async () => (await rows(server.url, "SELECT count(*)::int AS n FROM warden_events WHERE data::text LIKE '%server was down%'"))[0].n === 1, { what: "the resumed push", tolerate: true });
+      await pollUntil(async () => (await c.call("sync.status", {})).sinks[0]!.lastError === null, { what: "the error to clear", tolerate: true });
     } finally {
       c.close();
     }

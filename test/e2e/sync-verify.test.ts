@@ -11,7 +11,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const SESSION = "9c0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c01";
 const ID = `claude-${SESSION}`;
@@ -29,7 +29,7 @@ describe("daemon verify and diff: imported transcripts", () => {
     d = await startTestDaemon(h);
     const c = await RpcClient.connect(d.socket);
     try {
-      await eventually("the import", async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.length === 1);
+      await pollUntil(async () => (await c.call("sessions.list", { source: "claude-code" })).sessions.length === 1, { what: "the import" });
     } finally {
       c.close();
     }

@@ -11,7 +11,7 @@ import { SYNC_VERSION } from "../../src/projection/schema.js";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const SESSION = "9c8b7a69-5847-4a3b-9c2d-1e0f9a8b7c6d";
 const ID = `claude-${SESSION}`;
@@ -61,7 +61,7 @@ describe("sync and rules versions", () => {
     edit("UPDATE watermarks SET mask_version = 1 WHERE kind = 'claude-code'");
     d = await startTestDaemon(h);
     try {
-      await eventually("the rescan", () => read<{ v: number }>("SELECT mask_version AS v FROM watermarks WHERE kind = 'claude-code'").v === RULES_VERSION);
+      await pollUntil(() => read<{ v: number }>("SELECT mask_version AS v FROM watermarks WHERE kind = 'claude-code'").v === RULES_VERSION, { what: "the rescan" });
       const text = JSON.stringify(await call(d, (c) => c.call("events.read", { session: ID })));
       assert.ok(!text.includes(KEY), "the rescan masked what the old rules missed");
       assert.match(text, /\[MASKED:aws_access_key\]/);
@@ -75,7 +75,7 @@ describe("sync and rules versions", () => {
     edit("UPDATE watermarks SET sync_version = ?", SYNC_VERSION - 1);
     const d = await startTestDaemon(h);
     try {
-      await eventually("the resync", () => d.events("rebuilt").length === 1);
+      await pollUntil(() => d.events("rebuilt").length === 1, { what: "the resync" });
       assert.equal(d.events("projection_resync").length, 1);
       assert.equal(read<{ n: number }>("SELECT count(*) AS n FROM watermarks WHERE sync_version != ?", SYNC_VERSION).n, 0);
       const s = await call(d, (c) => c.call("sessions.get", { session: ID }));

@@ -10,7 +10,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const SESSION = "5f0c2d7e-8a91-4c3b-b2d4-0e6f7a8b9c01";
 const PROJECT = "-work-shop";
@@ -68,7 +68,7 @@ describe("sync engine: transcripts", () => {
   });
 
   it("imports a transcript present at start, masked, as a claude-code session", async () => {
-    const s = await withClient(d, (c) => eventually("the import", async () => (await c.call("sessions.list", { source: "claude-code" })).sessions[0]));
+    const s = await withClient(d, (c) => pollUntil(async () => (await c.call("sessions.list", { source: "claude-code" })).sessions[0], { what: "the import" }));
     assert.equal(s.id, `claude-${SESSION}`);
     assert.equal(s.source, "claude-code");
     assert.equal(s.kind, "transcript");
@@ -134,7 +134,7 @@ describe("sync engine: transcripts", () => {
   it("makes an append searchable within a second or so", async () => {
     appendFileSync(file, claudeUser("now rotate the zanzibar credentials"));
     const t0 = Date.now();
-    await withClient(d, (c) => eventually("the appended line", async () => (await c.call("search.query", { q: "zanzibar" })).results.length === 1));
+    await withClient(d, (c) => pollUntil(async () => (await c.call("search.query", { q: "zanzibar" })).results.length === 1, { what: "the appended line" }));
     assert.ok(Date.now() - t0 < 10_000);
   });
 
@@ -142,7 +142,7 @@ describe("sync engine: transcripts", () => {
     await withClient(d, async (c) => {
       const s = await c.call("sessions.open", { title: "deploy notes" });
       await c.call("events.append", { session: s.id, kind: "note", data: { text: `the quokka migration used ${TOKEN}` } });
-      const hit = await eventually("the ledger indexer", async () => (await c.call("search.query", { q: "quokka", source: "warden" })).results[0]);
+      const hit = await pollUntil(async () => (await c.call("search.query", { q: "quokka", source: "warden" })).results[0], { what: "the ledger indexer" });
       assert.equal(hit.session, s.id);
       assert.match(hit.snippet, /\[MASKED:github\]/);
       const st = await c.call("sync.status", {});
@@ -163,7 +163,7 @@ describe("sync engine: transcripts", () => {
   it("re-imports a rewritten file and keeps history of a deleted one, marked", async () => {
     writeFileSync(file, claudeUser("a different conversation about walruses"));
     await withClient(d, async (c) => {
-      await eventually("the rewrite", async () => (await c.call("search.query", { q: "walruses" })).results.length === 1);
+      await pollUntil(async () => (await c.call("search.query", { q: "walruses" })).results.length === 1, { what: "the rewrite" });
       assert.equal((await c.call("search.query", { q: "zanzibar" })).results.length, 0, "the old content is gone with the old file");
       unlinkSync(file);
       await c.call("sync.run", {});
@@ -179,7 +179,7 @@ describe("sync engine: transcripts", () => {
     const b = join(h.claudeProjects, "-work-elsewhere", `${other}.jsonl`);
     writeFileSync(a, claudeUser("pelicans in the pipeline"));
     await withClient(d, async (c) => {
-      await eventually("the new file", async () => (await c.call("search.query", { q: "pelicans" })).results.length === 1);
+      await pollUntil(async () => (await c.call("search.query", { q: "pelicans" })).results.length === 1, { what: "the new file" });
       mkdirSync(join(h.claudeProjects, "-work-elsewhere"));
       renameSync(a, b);
       await c.call("sync.run", {});
@@ -244,15 +244,15 @@ describe("sync engine: without a watcher", () => {
     );
     await withClient(d, async (c) => {
       assert.equal((await c.call("sync.status", {})).watcher.state, "off");
-      await eventually("the reconciler", async () => (await c.call("search.query", { q: "flamingo", source: "codex" })).results.length === 1);
+      await pollUntil(async () => (await c.call("search.query", { q: "flamingo", source: "codex" })).results.length === 1, { what: "the reconciler" });
       appendFileSync(rollout, rec("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: "the ostrich fixture is stale" }] }));
-      await eventually("the append", async () => (await c.call("search.query", { q: "ostrich" })).results.length === 1);
+      await pollUntil(async () => (await c.call("search.query", { q: "ostrich" })).results.length === 1, { what: "the append" });
       const s = await c.call("sessions.get", { session: `codex-${id}` });
       assert.equal(s.source, "codex");
       assert.equal((await c.call("sessions.get", { session: id })).id, `codex-${id}`, "found by Codex's own id too");
       assert.equal((s.meta as { cwd: string }).cwd, "/work/api");
       rmSync(join(h.codexSessions, "2026"), { recursive: true });
-      await eventually("the delete", async () => (await c.call("sessions.get", { session: `codex-${id}` })).sourceMissing);
+      await pollUntil(async () => (await c.call("sessions.get", { session: `codex-${id}` })).sourceMissing, { what: "the delete" });
       // Archived by Codex's id: warden's session is the one archived, no session of that bare id is made.
       const archived = await c.call("sessions.archive", { session: id });
       assert.equal(archived.id, `codex-${id}`);

@@ -52,9 +52,10 @@ describe("passphrase prompt on a terminal", { skip: !hasScript && "util-linux sc
   });
 
   it("cancels on Ctrl-C at the prompt, changing nothing", async () => {
-    const r = await onTerminal(["vault", "rm", "work", "TOKEN"], "\x03");
-    assert.notEqual(r.code, 0);
-    assert.match(r.out, /cancelled/);
+    const r = await onTerminal(["vault", "rm", "work", "TOKEN", "--json"], "\x03");
+    assert.equal(r.code, 2, r.out);
+    const { error } = JSON.parse(r.out.slice(r.out.indexOf("{")).replace(/\r/g, ""));
+    assert.deepEqual([error.kind, error.reason], ["usage", "cancelled"]);
     const list = await runCli(["vault", "list", "work", "--passphrase-stdin", "--json"], home.env, 30_000, `${PASS}\n`);
     assert.deepEqual(list.json().entries.map((e: any) => e.name), ["TOKEN"]);
   });

@@ -9,7 +9,7 @@ import { runCli } from "../helpers/cli.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
-import { eventually } from "../helpers/poll.js";
+import { pollUntil } from "../helpers/poll.js";
 import { PASS, startVaultHome, stopVaultHome } from "../helpers/vault-home.js";
 
 // Match no token rule: only exact-value masking can catch them.
@@ -50,7 +50,7 @@ describe("values of an unlocked vault", () => {
     const read = await c.call("events.read", { session: s.id, after: 0, limit: 1000 });
     assert.ok(!JSON.stringify(read).includes(ADDED));
     // Searchable once indexed: the marker is found, the value is not.
-    await eventually("the output to be searchable", async () => (await c.call("search.query", { q: "marker-word-two" })).results.length > 0);
+    await pollUntil(async () => (await c.call("search.query", { q: "marker-word-two" })).results.length > 0, { what: "the output to be searchable" });
     assert.equal((await c.call("search.query", { q: ADDED })).results.length, 0);
     assert.ok(!stored().includes(ADDED), "no ledger file or projection page holds the added value");
     assert.ok(!stored().includes(FIRST));

@@ -49,9 +49,9 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
       child.kill("SIGKILL");
       reject(new Error(`daemon did not become ready; stderr: ${stderr}`));
     }, 15_000);
-    child.on("message", (msg: { type: string; pid: number; socket: string; error?: { kind: string; message: string } }) => {
+    child.on("message", (msg: { type: string; pid: number; socket: string; error?: { kind: string; message: string; [detail: string]: unknown } }) => {
       clearTimeout(timer);
-      if (msg.type !== "ready") return reject(Object.assign(new Error(msg.error?.message), { kind: msg.error?.kind }));
+      if (msg.type !== "ready") return reject(Object.assign(new Error(msg.error?.message), msg.error)); // kind and details (path, pid, issues ...)
       ready = true;
       resolve({
         pid: msg.pid,

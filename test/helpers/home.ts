@@ -46,3 +46,9 @@ export function storedBytes(h: TempHome, host = "testhost"): string {
   all(h.runRoot, (f) => f.startsWith("projection.sqlite"));
   return parts.join("\n");
 }
+
+/** The seq of the audit head the daemon last synced to run/<host>/audit-head.json (0 before its first sync). */
+export function auditHeadSeq(h: TempHome): number {
+  const path = join(h.runRoot, "audit-head.json");
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { seq: number }).seq : 0;
+}

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { pollUntil } from "./poll.js";
 
 export interface TestPostgres {
   /** postgres://warden:<password>@127.0.0.1:<port>/warden */
@@ -118,21 +119,20 @@ export async function startPostgres(): Promise<TestPostgres> {
       live.delete(c);
     });
     child = c;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    const accepts = async (): Promise<boolean> => {
       if (exited) throw new Error(`postgres exited at start: ${log}`);
       const client = new pg.Client({ host: "127.0.0.1", port, user: "warden", password, database: "postgres", connectionTimeoutMillis: 1000 });
       client.on("error", () => {});
       try {
         await client.connect();
         await client.end();
-        return;
+        return true;
       } catch {
         await client.end().catch(() => {});
-        if (Date.now() > deadline) throw new Error(`postgres did not accept connections within 30 s: ${log}`);
-        await new Promise((r) => setTimeout(r, 100));
+        return false;
       }
-    }
+    };
+    await pollUntil(accepts, { what: "postgres to accept connections", timeoutMs: 30_000, everyMs: 100, detail: () => log });
   };
 
   const halt = async (): Promise<void> => {

@@ -4,6 +4,7 @@ import { pidAlive } from "../../src/platform/proc.js";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
 import type { RpcClient } from "../../src/rpc/client.js";
 import { notifications } from "../../protocol/index.js";
+import { pollUntil } from "./poll.js";
 
 export interface Watch {
   events: LedgerEvent[];
@@ -69,16 +70,7 @@ export function contiguous(events: LedgerEvent[], after = 0): number {
   return after + events.length;
 }
 
-/** Polls `cond` every 20 ms until it holds; throws naming `what` after timeoutMs. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Waits until pid has ended (gone, or a zombie nobody has reaped yet: containers' init may not). */
-export function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
-  return waitFor(() => !pidAlive(pid), `process ${pid} to end`, timeoutMs);
+export async function waitGone(pid: number, timeoutMs?: number): Promise<void> {
+  await pollUntil(() => !pidAlive(pid), { what: `process ${pid} to end`, timeoutMs });
 }

@@ -84,22 +84,29 @@ describe("masking", () => {
     }
   });
 
-  it("holds back only what may be a secret or token, and releases it after holdMs", async () => {
+  it("holds back only what may be a secret or token, and releases it after holdMs", (t) => {
+    t.mock.timers.enable({ apis: ["Date"], now: 1_000_000 });
     const m = new StreamMasker(secrets(SECRET), 30);
     assert.equal(m.push(Buffer.from("ls -la\r\n")).toString(), "ls -la\r\n", "ordinary output goes out at once");
     assert.equal(m.push(Buffer.from("token sk-")).toString(), "token ");
     assert.ok(m.holding);
-    await new Promise((r) => setTimeout(r, 40));
+    t.mock.timers.tick(29);
+    assert.equal(m.push(Buffer.from("")).toString(), "", "still held before holdMs");
+    t.mock.timers.tick(1);
     assert.equal(m.push(Buffer.from("x")).toString(), "sk-x", "released after the hold: it never became a token");
   });
 
-  it("masks a secret typed at human speed, a key every 120 ms (holds on 3+ chars of it never time out)", async () => {
+  it("masks a secret typed at human speed, a key every 120 ms (holds on 3+ chars of it never time out)", async (t) => {
     const { OutputStream } = await import("../../src/sessions/output.js");
+    // Mocked time: Date and setTimeout for the masker's holds, performance.now (the coalescer's clock) follows Date.
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 });
+    t.mock.method(performance, "now", () => Date.now());
     let out = "";
     const o = new OutputStream({ coalesceMs: 5, coalesceBytes: 65536, holdMs: 30 }, secrets(SECRET), (b) => (out += b.toString()));
     for (const ch of `x ${SECRET} y`) {
       o.push(Buffer.from(ch));
-      await new Promise((r) => setTimeout(r, 60));
+      for (let ms = 0; ms < 120; ms++) t.mock.timers.tick(1); // a millisecond at a time: each timer sees its own moment
+
     }
     o.end();
     assert.equal(out, "x hu[MASKED:secret] y", "at most 2 chars (the timed-out short holds) go out before it is recognised");

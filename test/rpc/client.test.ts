@@ -43,12 +43,20 @@ describe("RpcClient", () => {
       },
     ));
 
-  it("times a call out when no reply comes", () =>
+  it("times a call out when no reply comes, at callTimeoutMs", (t) =>
     withSocket(
       () => {},
       async (path) => {
         const c = await RpcClient.connect(path, { callTimeoutMs: 100 });
-        await assert.rejects(c.call("ping"), (e: any) => e.kind === "timeout");
+        t.mock.timers.enable({ apis: ["setTimeout"] });
+        let outcome: unknown = "pending";
+        const call = c.call("ping").catch((e) => (outcome = e));
+        t.mock.timers.tick(99);
+        await new Promise((r) => setImmediate(r));
+        assert.equal(outcome, "pending", "not before callTimeoutMs");
+        t.mock.timers.tick(1);
+        await call;
+        assert.equal((outcome as { kind?: string }).kind, "timeout");
         c.close();
       },
     ));

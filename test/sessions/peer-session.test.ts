@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { processLineage } from "../../src/platform/proc.js";
 import { classifyProcess, type Leader } from "../../src/sessions/peer-session.js";
-import { waitFor } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const started: ChildProcess[] = [];
 after(() => {
@@ -43,7 +43,7 @@ describe("classifyProcess", () => {
 
   it("a descendant of a session leader is that session's agent; a leader of another start time (a reused pid) names nobody", async () => {
     const leader = start(["sh", "-c", "sleep 30 & wait"]);
-    await waitFor(() => childrenOf(leader.pid!).length > 0, "the leader's child");
+    await pollUntil(() => childrenOf(leader.pid!).length > 0, { what: "the leader's child" });
     const child = childrenOf(leader.pid!)[0]!;
     const startTime = processLineage(leader.pid!)!.startTime;
     const leaders = new Map([[leader.pid!, { session: "s1", startTime }]]);
@@ -79,10 +79,10 @@ describe("classifyProcess", () => {
     writeFileSync(script, 'if [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); :; else exec sleep 30; fi\n');
     const top = start(["sh", script, "300"]);
     let bottom = top.pid!;
-    await waitFor(() => {
+    await pollUntil(() => {
       for (let next = childrenOf(bottom); next.length > 0; next = childrenOf(bottom)) bottom = next[0]!;
       return processLineage(bottom) !== null && readFileSync(`/proc/${bottom}/comm`, "utf8").trim() === "sleep";
-    }, "the deepest shell's sleep", 20_000);
+    }, { what: "the deepest shell's sleep", timeoutMs: 20_000 });
     assert.deepEqual(classifyProcess(bottom, { leaders: none, reaper: null }), { agent: true, session: null });
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 // The PTY reader thread: terminals are drained off the main thread, so a program printing at full
 // speed does not wait for the daemon to mask and record what came before. Against real PTYs.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,6 +9,7 @@ import { openLogger, type Logger } from "../../src/platform/log.js";
 import type { ExitStatus } from "../../src/sessions/child.js";
 import { PtyChild } from "../../src/sessions/pty-child.js";
 import { PtyReaders } from "../../src/sessions/pty-readers.js";
+import { pollUntil } from "../helpers/poll.js";
 
 let dir: string;
 let log: Logger;
@@ -62,9 +63,10 @@ describe("PTY reader thread", () => {
       child.pause();
       let ended = false;
       void exited.then(() => (ended = true));
-      await new Promise((r) => setTimeout(r, 500));
+      // The program fills what the kernel buffers, then sleeps in write(2): wait for that, not for a guessed time.
+      await pollUntil(() => ended || blockedInWrite(child.pid!), { what: "the program to block writing to its paused terminal" });
       assert.equal(ended, false, "a paused terminal is not drained: the program waits");
-      assert.ok(existsSync(`/proc/${child.pid}`));
+      assert.equal(out.length, 0, "nothing was read while paused");
       child.resume();
       assert.deepEqual(await exited, { code: 0, signal: null });
       assert.equal(Buffer.concat(out).toString(), expected());
@@ -84,9 +86,17 @@ describe("PTY reader thread", () => {
 /** Runs `script` and waits for its first output (the reader thread is up and reading). */
 async function started(readers: PtyReaders, script: string): Promise<ReturnType<typeof run>> {
   const r = run(readers, script);
-  await new Promise<void>((resolve) => {
-    const poll = () => (r.out.length > 0 ? resolve() : setTimeout(poll, 10));
-    poll();
-  });
+  await pollUntil(() => r.out.length > 0, { what: "the program's first output", everyMs: 10 });
   return r;
+}
+
+/** write(2)'s syscall number, per architecture (what /proc/<pid>/syscall names first while a process sleeps in it). */
+const WRITE_SYSCALL: Partial<Record<string, number>> = { x64: 1, arm64: 64 };
+
+/** Whether `pid` is asleep inside write(2) (a terminal nobody reads is full). */
+function blockedInWrite(pid: number): boolean {
+  const nr = WRITE_SYSCALL[process.arch];
+  if (nr === undefined) throw new Error(`write(2)'s syscall number is not known for ${process.arch}`);
+  const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[0];
+  return state === "S" && readFileSync(`/proc/${pid}/syscall`, "utf8").split(" ")[0] === String(nr);
 }

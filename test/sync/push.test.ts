@@ -22,6 +22,7 @@ import { pgJson, pgText } from "../../src/sync/sinks/pg-values.js";
 import { PostgresSink, type PushOptions, type PushResult } from "../../src/sync/sinks/postgres.js";
 import { runCli, wardenBin } from "../helpers/cli.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 
 const skip = postgresUnavailable();
@@ -476,13 +477,8 @@ describe("sync push to PostgreSQL", () => {
     child.stderr.on("data", (d) => (errText += d));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l));
-    const waitFor = async (what: string, pred: (l: any) => boolean) => {
-      const deadline = Date.now() + 20_000;
-      while (!lines().some(pred)) {
-        if (Date.now() > deadline) throw new Error(`no ${what} line; stdout: ${out}; stderr: ${errText}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const waitFor = (what: string, pred: (l: any) => boolean) =>
+      pollUntil(() => lines().some(pred), { what: `a ${what} line`, detail: () => `stdout: ${out}; stderr: ${errText}` });
     try {
       await waitFor("first push", (l) => l.pushedSessions === 3);
       // No daemon runs: a ledger append alone is noticed, caught up in memory and pushed.

@@ -19,7 +19,7 @@ import { KnownDigests } from "../../src/masking/known-digests.js";
 import { formsOf, SecretValues } from "../../src/masking/secret-values.js";
 import { TranscriptReader } from "../../src/sync/reader.js";
 import { SourceMap } from "../../src/sync/source-map.js";
-import { waitFor } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const SESSION = "2e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";
 let dir: string;
@@ -135,7 +135,7 @@ describe("transcript reader thread", () => {
     cleanup.push(() => clearInterval(alive));
     // The thread dies (as when a transcript fills its heap); a value is learned and a job asked before the next one starts.
     await reader["worker"]!.terminate();
-    await waitFor(() => reader.status.state === "restarting", "the reader restarting");
+    await pollUntil(() => reader.status.state === "restarting", { what: "the reader restarting" });
     secrets.add(LIVE);
     const prepared = prepareCatchUp(p, source);
     assert.ok(!("done" in prepared));

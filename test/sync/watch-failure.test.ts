@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { DirWatcher } from "../../src/sync/watcher.js";
+import { pollUntil } from "../helpers/poll.js";
 
 let dir: string;
 beforeEach(() => {
@@ -74,11 +75,7 @@ describe("a watched directory", () => {
     try {
       w.watchTree(join(dir, "a"), 2);
       writeFileSync(join(dir, "a", "fine", "t.jsonl"), "{}\n");
-      const deadline = Date.now() + 10_000;
-      while (!seen.includes(join(dir, "a", "fine", "t.jsonl"))) {
-        if (Date.now() > deadline) throw new Error("no event");
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await pollUntil(() => seen.includes(join(dir, "a", "fine", "t.jsonl")), { what: "the file's event" });
       assert.equal(w.degraded, null);
     } finally {
       w.close();

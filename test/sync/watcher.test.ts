@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { DirWatcher } from "../../src/sync/watcher.js";
-import { waitFor } from "../helpers/sessions.js";
+import { pollUntil } from "../helpers/poll.js";
 
 const base = mkdtempSync(join(tmpdir(), "wd-watch-"));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -26,10 +26,10 @@ describe("DirWatcher on a root that does not exist yet", () => {
       w.watchTree(root, 2);
       assert.equal(w.dirs, 0);
       mkdirSync(root, { recursive: true });
-      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      await pollUntil(() => trouble.some((t) => t.includes(root)), { what: "the root to be reported new" });
       assert.ok(w.dirs >= 1);
       writeFileSync(join(root, "x.jsonl"), "{}\n");
-      await waitFor(() => changed.includes(join(root, "x.jsonl")), "a file in it to be seen");
+      await pollUntil(() => changed.includes(join(root, "x.jsonl")), { what: "a file in it to be seen" });
     } finally {
       w.close();
     }
@@ -50,9 +50,9 @@ describe("DirWatcher on a root that does not exist yet", () => {
     try {
       mkdirSync(top);
       w.watchTree(root, 1); // waits on `top`, and the path below it appears as the wait begins
-      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      await pollUntil(() => trouble.some((t) => t.includes(root)), { what: "the root to be reported new" });
       writeFileSync(join(root, "z.jsonl"), "{}\n");
-      await waitFor(() => changed.includes(join(root, "z.jsonl")), "a file in it to be seen");
+      await pollUntil(() => changed.includes(join(root, "z.jsonl")), { what: "a file in it to be seen" });
     } finally {
       w.close();
     }
@@ -66,15 +66,15 @@ describe("DirWatcher on a root that does not exist yet", () => {
       w.watchTree(root, 1);
       assert.deepEqual(w.waitingOn, [base]);
       mkdirSync(top);
-      await waitFor(() => w.waitingOn.join() === top, "the wait to move down to p");
+      await pollUntil(() => w.waitingOn.join() === top, { what: "the wait to move down to p" });
       mkdirSync(join(top, "q"));
-      await waitFor(() => w.waitingOn.join() === join(top, "q"), "the wait to move down to q");
+      await pollUntil(() => w.waitingOn.join() === join(top, "q"), { what: "the wait to move down to q" });
       rmSync(join(top, "q"), { recursive: true });
-      await waitFor(() => w.waitingOn.join() === top, "the wait to move back up to p");
+      await pollUntil(() => w.waitingOn.join() === top, { what: "the wait to move back up to p" });
       mkdirSync(root, { recursive: true });
-      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      await pollUntil(() => trouble.some((t) => t.includes(root)), { what: "the root to be reported new" });
       writeFileSync(join(root, "y.jsonl"), "{}\n");
-      await waitFor(() => changed.includes(join(root, "y.jsonl")), "a file in it to be seen");
+      await pollUntil(() => changed.includes(join(root, "y.jsonl")), { what: "a file in it to be seen" });
       assert.deepEqual(w.waitingOn, [], "no ancestor watched once the root is");
     } finally {
       w.close();
@@ -89,7 +89,7 @@ describe("DirWatcher on a root that does not exist yet", () => {
       writeFileSync(join(base, "unrelated.txt"), "x");
       mkdirSync(join(base, "m"));
       mkdirSync(root);
-      await waitFor(() => trouble.some((t) => t.includes(root)), "the root to be reported new");
+      await pollUntil(() => trouble.some((t) => t.includes(root)), { what: "the root to be reported new" });
       assert.ok(!changed.some((p) => p.endsWith("unrelated.txt")), "a file beside the path is no source change");
     } finally {
       w.close();

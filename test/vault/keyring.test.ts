@@ -1,13 +1,13 @@
-// Keys in secure memory: lifetimes with short real timers, zeroization and PROT_NONE checked in
-// child processes (touching protected memory kills the process, as it should).
+// Keys in secure memory: lifetimes on mocked timers (setTimeout and Date, so deadlines are exact),
+// zeroization and PROT_NONE checked in child processes (touching protected memory kills the
+// process, as it should).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { packageRoot } from "../../src/platform/package-info.js";
 import { Keyring, type EvictionReason } from "../../src/vault/keyring.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const probe = (mode: string) =>
   spawnSync(process.execPath, [join(packageRoot(), "test", "fixtures", "keyring-probe.mjs"), join(packageRoot(), "dist"), mode], { encoding: "utf8" });
 
@@ -29,46 +29,69 @@ describe("Keyring", () => {
     k.lockAll();
   });
 
-  it("evicts after the idle lifetime; a successful read (touch) extends it, a use alone does not", async () => {
-    const { ring: k, evicted } = ring();
-    k.add("v", Buffer.alloc(32, 1), () => true, "id", 600, 20_000);
-    await sleep(400);
-    k.use("v", "id", () => 0);
-    k.touch("v"); // idle deadline now ~1000 ms from unlock
-    await sleep(400);
-    assert.equal(k.has("v"), true, "still held: the read extended the idle lifetime");
-    k.use("v", "id", () => 0); // a read that failed later (not found, denied) does not touch
-    await sleep(500);
-    assert.equal(k.has("v"), false);
-    assert.deepEqual(evicted, [["v", "idle"]]);
-    assert.throws(() => k.use("v", "id", () => 0), (e: any) => e.kind === "vault_locked");
-  });
-
-  it("arms lifetimes beyond setTimeout's 24.8-day ceiling without firing early", async () => {
-    const { ring: k, evicted } = ring();
+  it("never hands setTimeout more than its 24.8-day ceiling (no TimeoutOverflowWarning)", async () => {
+    const { ring: k } = ring();
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on("warning", onWarning);
     k.add("v", Buffer.alloc(32, 1), () => true, "id", 30 * 86400_000, 30 * 86400_000);
-    await sleep(100);
+    await new Promise((r) => setImmediate(r)); // the warning is emitted on the next tick
     process.off("warning", onWarning);
-    assert.equal(k.has("v"), true);
-    assert.deepEqual(evicted, []);
-    assert.deepEqual(warnings, []);
     k.lockAll();
+    assert.deepEqual(warnings, []);
   });
 
-  it("evicts at the hard maximum however often it is used", async () => {
-    const { ring: k, evicted } = ring();
-    k.add("v", Buffer.alloc(32, 1), () => true, "id", 10_000, 400);
-    for (let i = 0; i < 3; i++) {
-      await sleep(100);
+  describe("lifetimes", () => {
+    beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 }));
+    afterEach(() => mock.timers.reset());
+
+    it("evicts after the idle lifetime; a successful read (touch) extends it, a use alone does not", () => {
+      const { ring: k, evicted } = ring();
+      k.add("v", Buffer.alloc(32, 1), () => true, "id", 600, 20_000);
+      mock.timers.tick(400);
       k.use("v", "id", () => 0);
-      k.touch("v");
-    }
-    await sleep(250);
-    assert.equal(k.has("v"), false);
-    assert.deepEqual(evicted, [["v", "max"]]);
+      k.touch("v"); // idle deadline now 1000 ms from unlock
+      mock.timers.tick(599);
+      assert.equal(k.has("v"), true, "still held: the read extended the idle lifetime");
+      k.use("v", "id", () => 0); // a read that failed later (not found, denied) does not touch
+      assert.deepEqual(evicted, []);
+      mock.timers.tick(1);
+      assert.equal(k.has("v"), false);
+      assert.deepEqual(evicted, [["v", "idle"]]);
+      assert.throws(() => k.use("v", "id", () => 0), (e: any) => e.kind === "vault_locked");
+    });
+
+    it("arms lifetimes beyond setTimeout's 24.8-day ceiling without firing early", () => {
+      // The mocked setTimeout, like the real one, fires at once when given more than 2^31-1 ms.
+      const { ring: k, evicted } = ring();
+      const month = 30 * 86400_000;
+      k.add("v", Buffer.alloc(32, 1), () => true, "id", month, month);
+      mock.timers.tick(1);
+      assert.equal(k.has("v"), true, "not fired at once");
+      mock.timers.tick(2 ** 31);
+      assert.equal(k.has("v"), true, "woke at the ceiling and re-armed");
+      mock.timers.tick(month - 2 ** 31 - 2);
+      assert.equal(k.has("v"), true);
+      assert.deepEqual(evicted, []);
+      mock.timers.tick(1);
+      assert.equal(k.has("v"), false, "evicted at the month");
+      assert.deepEqual(evicted, [["v", "max"]]);
+    });
+
+    it("evicts at the hard maximum however often it is used", () => {
+      const { ring: k, evicted } = ring();
+      k.add("v", Buffer.alloc(32, 1), () => true, "id", 10_000, 400);
+      for (let i = 0; i < 3; i++) {
+        mock.timers.tick(100);
+        k.use("v", "id", () => 0);
+        k.touch("v");
+      }
+      mock.timers.tick(99);
+      assert.equal(k.has("v"), true);
+      mock.timers.tick(1);
+      assert.equal(k.has("v"), false);
+      assert.deepEqual(evicted, [["v", "max"]]);
+    });
   });
 
   it("drops a key of another generation (the vault was rekeyed) with vault_locked, as an eviction", () => {

@@ -1,43 +1,73 @@
+// The unlock throttle on mocked timers: each pause is checked to the millisecond, no real-time margins.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it, mock } from "node:test";
+import { RpcError } from "../../src/rpc/errors.js";
 import { UnlockThrottle } from "../../src/vault/throttle.js";
+
+beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 }));
+afterEach(() => mock.timers.reset());
+
+/** Lets every promise that can settle without time passing settle (setImmediate is not mocked). */
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** Tracks when (mocked ms) a promise settled; null while pending. */
+function track<T>(p: Promise<T>): { at: number | null; error: unknown } {
+  const s: { at: number | null; error: unknown } = { at: null, error: undefined };
+  p.then(
+    () => (s.at = Date.now()),
+    (e) => ((s.at = Date.now()), (s.error = e)),
+  );
+  return s;
+}
 
 describe("UnlockThrottle", () => {
   it("answers concurrent attempts one at a time, each failure delaying the next", async () => {
     const t = new UnlockThrottle();
-    const t0 = Date.now();
-    const answeredAt: number[] = [];
-    await Promise.all(
-      [0, 1, 2].map(() =>
-        t.run(1000, () => ({ ok: false, value: null })).then(() => answeredAt.push(Date.now() - t0)),
-      ),
-    );
-    answeredAt.sort((a, b) => a - b);
-    assert.ok(answeredAt[0]! < 100, `first answered at once (${answeredAt[0]} ms)`);
-    assert.ok(answeredAt[1]! >= 240, `second waited for the first failure's 250 ms (${answeredAt[1]} ms)`);
-    assert.ok(answeredAt[2]! >= 740, `third waited 250 + 500 ms (${answeredAt[2]} ms)`);
+    const [a, b, c] = [0, 1, 2].map(() => track(t.run(1000, () => ({ ok: false, value: null }))));
+    await settle();
+    assert.deepEqual([a!.at, b!.at, c!.at], [0, null, null], "the first answered at once");
+    mock.timers.tick(249);
+    await settle();
+    assert.equal(b!.at, null);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual([b!.at, c!.at], [250, null], "the second after the first failure's 250 ms");
+    mock.timers.tick(499);
+    await settle();
+    assert.equal(c!.at, null);
+    mock.timers.tick(1);
+    await settle();
+    assert.equal(c!.at, 750, "the third after 250 + 500 ms");
   });
 
   it("keeps uids apart and clears a uid's penalty on success", async () => {
     const t = new UnlockThrottle();
     await t.run(1, () => ({ ok: false, value: 0 }));
-    const t0 = Date.now();
-    await t.run(2, () => ({ ok: true, value: 0 }));
-    assert.ok(Date.now() - t0 < 100, "another uid is not slowed");
-    await t.run(1, () => ({ ok: true, value: 0 })); // waits out the 250 ms, then succeeds
-    const t1 = Date.now();
-    await t.run(1, () => ({ ok: true, value: 0 }));
-    assert.ok(Date.now() - t1 < 100, "a success cleared the penalty");
+    const other = track(t.run(2, () => ({ ok: true, value: 0 })));
+    const retry = track(t.run(1, () => ({ ok: true, value: 0 })));
+    await settle();
+    assert.equal(other.at, 0, "another uid is not slowed");
+    assert.equal(retry.at, null, "uid 1 waits out its 250 ms");
+    mock.timers.tick(250);
+    await settle();
+    assert.equal(retry.at, 250);
+    const after = track(t.run(1, () => ({ ok: true, value: 0 })));
+    await settle();
+    assert.equal(after.at, 250, "a success cleared the penalty");
   });
 
-  it("releases queued attempts at once when cancelled (shutdown)", async () => {
+  it("releases queued attempts at once when cancelled (shutdown), with shutting_down", async () => {
     const t = new UnlockThrottle();
     await t.run(1, () => ({ ok: false, value: 0 }));
-    await t.run(1, () => ({ ok: false, value: 0 }));
-    const queued = t.run(1, () => ({ ok: true, value: 0 }));
-    const t0 = Date.now();
+    const second = t.run(1, () => ({ ok: false, value: 0 }));
+    mock.timers.tick(250);
+    await second;
+    const queued = track(t.run(1, () => ({ ok: true, value: 0 })));
+    await settle();
+    assert.equal(queued.at, null, "waiting out the 500 ms");
     t.cancel();
-    await assert.rejects(queued);
-    assert.ok(Date.now() - t0 < 100);
+    await settle();
+    assert.equal(queued.at, 250, "released without time passing");
+    assert.ok(queued.error instanceof RpcError && queued.error.kind === "shutting_down", String(queued.error));
   });
 });
