@@ -12,8 +12,12 @@ import { packageRoot } from "../src/platform/package-info.js";
 
 /** src/ folders top to bottom: a folder imports only folders below it. */
 const LAYERS = ["cli", "daemon", "sessions", "sync", "vault", "projection", "ledger", "masking", "control", "rpc", "platform"];
-/** The sync engine's own files (watcher, reconciler, writer loop, reader thread): no CLI command runs them. */
-const SYNC_ENGINE = /^src\/sync\/(engine|engine-[^/]*|watcher|reader|reader-worker|reader-protocol)\.ts$/;
+/**
+ * The sync engine's own files (watcher, reconciler, writer loop, reader thread, the daemon's store
+ * keeper and what it queues): no CLI command runs them. Catch-up, offline rebuild and sinks are
+ * functions the CLI's no-daemon mode shares.
+ */
+const SYNC_ENGINE = /^src\/sync\/(engine|watcher|reader|reader-worker|store-keeper|audit-queue|ledger-commits|ledger-indexer|transcript-step|unparseable|remask-job)\.ts$/;
 const MAX_LINES = 300;
 
 /** File (relative to the package root) -> the files it imports from src/ and protocol/. */
@@ -158,7 +162,7 @@ describe("architecture: the import rules of src/", () => {
   // Each rule must be able to fail: one bad import (or one long file) added to the real graph.
   const broken: Array<[string, string, string]> = [
     ["1. no import cycle between folders", "src/platform/paths.ts", "src/daemon/daemon.ts"],
-    ["1. no import cycle between files", "src/platform/paths.ts", "src/platform/lock.ts"],
+    ["1. no import cycle between files", "src/platform/native.ts", "src/platform/lock.ts"],
     ["layers: nothing imports upward", "src/masking/rules.ts", "src/vault/store.ts"],
     ["2. projection/ imports nothing from sync/, sessions/, daemon/, cli/", "src/projection/schema.ts", "src/sessions/hub.ts"],
     ["3. only daemon/ and cli/commands/daemon/ import daemon/", "src/cli/commands/status.ts", "src/daemon/daemon.ts"],
