@@ -31,7 +31,14 @@ export async function auditBench(log: (line: string) => void): Promise<Row[]> {
     const kb = (bytes: number, s: number) => Math.round(bytes / s / 102.4) / 10;
     const grew = kb(same.auditBytes, same.seconds);
     return [
-      row(`audit growth, ${CLIENTS} clients hammering vault.get (KB/s)`, grew, kb(distinct.auditBytes, distinct.seconds), "distinct reads: a record each", "< 100 KB/s", grew < 100),
+      row(
+        `audit growth, ${CLIENTS} clients hammering vault.get (KB/s)`,
+        grew,
+        kb(distinct.auditBytes, distinct.seconds),
+        "distinct reads: a record each",
+        "< 100 KB/s",
+        grew < 100,
+      ),
       row(`vault.get, ${CLIENTS} clients in a loop, identical (req/s)`, same.reqPerSec, ping.reqPerSec, "ping, same daemon", "(reported)", true),
       row(`vault.get, ${CLIENTS} clients in a loop, distinct (req/s)`, distinct.reqPerSec, ping.reqPerSec, "ping, same daemon", "(reported)", true),
     ];

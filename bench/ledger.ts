@@ -28,7 +28,9 @@ function floor(dir: string, n: number): { sqlite: number; jsonl: number; combine
   const db = new Database(join(dir, "floor.sqlite"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.exec("CREATE TABLE events (session TEXT NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session, seq)) WITHOUT ROWID");
+  db.exec(
+    "CREATE TABLE events (session TEXT NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session, seq)) WITHOUT ROWID",
+  );
   const ins = db.prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?)");
   const session = uuidv7();
   let t0 = performance.now();
@@ -60,7 +62,14 @@ async function ledgerInProcess(dir: string, n: number): Promise<number> {
     for (const f of files) {
       const st = statSync(f.path);
       const last = f.events.at(-1)!.event;
-      p.applyLedger(ledgerSource(dir, "b", f.session), f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq });
+      p.applyLedger(ledgerSource(dir, "b", f.session), f.events, {
+        size: f.end,
+        mtime_ms: st.mtimeMs,
+        inode: st.ino,
+        tail_hash: lineHash(f.lastLine),
+        offset: f.end,
+        last_seq: last.seq,
+      });
     }
   });
   const session = uuidv7();
@@ -127,14 +136,29 @@ export async function ledgerBench(log: (line: string) => void): Promise<Row[]> {
       rmSync(rd, { recursive: true, force: true });
     }
     const f = { sqlite: median(floors.map((x) => x.sqlite)), jsonl: median(floors.map((x) => x.jsonl)), combined: median(floors.map((x) => x.combined)) };
-    const appendRatio = pairedRatio(ours, floors.map((x) => x.combined));
-    rows.push(row("ledger append, source + projection (events/s)", Math.round(median(ours)), Math.round(f.combined), "sqlite + jsonl floor, combined", ">= 0.6x", appendRatio >= 0.6, appendRatio));
+    const appendRatio = pairedRatio(
+      ours,
+      floors.map((x) => x.combined),
+    );
+    rows.push(
+      row(
+        "ledger append, source + projection (events/s)",
+        Math.round(median(ours)),
+        Math.round(f.combined),
+        "sqlite + jsonl floor, combined",
+        ">= 0.6x",
+        appendRatio >= 0.6,
+        appendRatio,
+      ),
+    );
     log(`  writing ${REBUILD_N} events into ${SESSIONS} source files`);
     const d = await startDaemon();
     try {
       log("  events.append over the socket (2048 in flight)");
       const overSocket = await ledgerOverSocket(d.socket, APPEND_N / 2);
-      rows.push(row("events.append over the socket (events/s)", Math.round(overSocket), Math.round(f.combined), "sqlite + jsonl floor, combined", "(reported)", true));
+      rows.push(
+        row("events.append over the socket (events/s)", Math.round(overSocket), Math.round(f.combined), "sqlite + jsonl floor, combined", "(reported)", true),
+      );
 
       writeSources(d.home, REBUILD_N);
       log("  import of 1M events into a new projection, in process");
@@ -154,16 +178,52 @@ export async function ledgerBench(log: (line: string) => void): Promise<Row[]> {
         const rebuilt = await c.call("projection.rebuild", {});
         const rb = await pinger.stop();
         const liveRate = rebuilt.rows / (rebuilt.importMs / 1000);
-        rows.push(row("live rebuild import, worker thread (events/s)", Math.round(liveRate), Math.round(f.sqlite), "bare sqlite insert", ">= 0.5x", liveRate >= 0.5 * f.sqlite));
+        rows.push(
+          row(
+            "live rebuild import, worker thread (events/s)",
+            Math.round(liveRate),
+            Math.round(f.sqlite),
+            "bare sqlite insert",
+            ">= 0.5x",
+            liveRate >= 0.5 * f.sqlite,
+          ),
+        );
         rows.push(row("same import in process, no worker (events/s)", Math.round(importRate), Math.round(f.sqlite), "bare sqlite insert", "(reported)", true));
-        rows.push(row("live rebuild end to end: import, swap, verify (s)", Math.round(rebuilt.durationMs / 100) / 10, null, "", rebuilt.verify.ok ? "(reported)" : "DRIFT", rebuilt.verify.ok));
+        rows.push(
+          row(
+            "live rebuild end to end: import, swap, verify (s)",
+            Math.round(rebuilt.durationMs / 100) / 10,
+            null,
+            "",
+            rebuilt.verify.ok ? "(reported)" : "DRIFT",
+            rebuilt.verify.ok,
+          ),
+        );
         rows.push(row("verify, 1M events, all surfaces (s)", Math.round(verifySecs * 10) / 10, null, "", v.ok ? "(reported)" : "DRIFT", v.ok));
-        rows.push(row(`ping p99 during the live rebuild (ms, ${rb.samples} pings, max ${Math.round(rb.maxUs / 100) / 10})`, Math.round(rb.p99us / 100) / 10, null, "", "<= 20", rb.p99us <= 20_000));
+        rows.push(
+          row(
+            `ping p99 during the live rebuild (ms, ${rb.samples} pings, max ${Math.round(rb.maxUs / 100) / 10})`,
+            Math.round(rb.p99us / 100) / 10,
+            null,
+            "",
+            "<= 20",
+            rb.p99us <= 20_000,
+          ),
+        );
         pinger = pingUntilStopped(d.socket);
         await new Promise((r) => setTimeout(r, 100));
         await c.call("projection.backup", {});
         const bk = await pinger.stop();
-        rows.push(row(`ping p99 during an online backup (ms, ${bk.samples} pings, max ${Math.round(bk.maxUs / 100) / 10})`, Math.round(bk.p99us / 100) / 10, null, "", "<= 20", bk.p99us <= 20_000));
+        rows.push(
+          row(
+            `ping p99 during an online backup (ms, ${bk.samples} pings, max ${Math.round(bk.maxUs / 100) / 10})`,
+            Math.round(bk.p99us / 100) / 10,
+            null,
+            "",
+            "<= 20",
+            bk.p99us <= 20_000,
+          ),
+        );
       } finally {
         c.close();
       }

@@ -46,9 +46,18 @@ export async function startDaemon(config?: object): Promise<BenchDaemon> {
     writeFileSync(join(home, "config.json"), JSON.stringify(config));
   }
   // Transcript roots inside the temp dir too: a bench never imports the machine's real transcripts.
-  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "bench", CLAUDE_CONFIG_DIR: join(home, "..", "claude"), CODEX_HOME: join(home, "..", "codex") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WARDEN_HOME: home,
+    WARDEN_HOST: "bench",
+    CLAUDE_CONFIG_DIR: join(home, "..", "claude"),
+    CODEX_HOME: join(home, "..", "codex"),
+  };
   delete env.WARDEN_SOCKET;
-  const child = spawn(process.execPath, [...(process.env.WD_NODE_ARGS?.split(" ") ?? []), wardenBin, "daemon", "run", "--quiet"], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child = spawn(process.execPath, [...(process.env.WD_NODE_ARGS?.split(" ") ?? []), wardenBin, "daemon", "run", "--quiet"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   await waitReady(child, "warden daemon");
   return { child, socket: join(home, "run", "bench", "warden.sock"), home, env };
 }

@@ -42,14 +42,25 @@ export function simulatedRules(n: number, names: "lower" | "upper" = "lower"): R
     const prefixes = keywords.filter((k) => !words.includes(k));
     const out: Rule[] = [];
     const never = () => false;
-    if (prefixes.length) out.push(regexRule(`sim_${id}`, prefixes, String.raw`${B}(?:${prefixes.map(escapeRe).join("|")})[A-Za-z0-9_-]{16,80}(?![A-Za-z0-9_-])`, never, { family: "simulated" }));
+    if (prefixes.length)
+      out.push(
+        regexRule(`sim_${id}`, prefixes, String.raw`${B}(?:${prefixes.map(escapeRe).join("|")})[A-Za-z0-9_-]{16,80}(?![A-Za-z0-9_-])`, never, {
+          family: "simulated",
+        }),
+      );
     if (words.length)
       out.push(
-        regexRule(`sim_${id}_name`, words, String.raw`((?:${words.map(escapeRe).join("|")})[A-Za-z0-9_]{0,30}[ \t]{0,4}[:=][ \t]{0,4}["']?)[A-Za-z0-9_-]{16,80}`, never, {
-          family: "simulated",
-          keep: true,
-          keywordContext: String.raw`(?=[A-Za-z0-9_]{0,30}[\\"'\]]{0,3}[ \t]{0,4}[:=])`,
-        }),
+        regexRule(
+          `sim_${id}_name`,
+          words,
+          String.raw`((?:${words.map(escapeRe).join("|")})[A-Za-z0-9_]{0,30}[ \t]{0,4}[:=][ \t]{0,4}["']?)[A-Za-z0-9_-]{16,80}`,
+          never,
+          {
+            family: "simulated",
+            keep: true,
+            keywordContext: String.raw`(?=[A-Za-z0-9_]{0,30}[\\"'\]]{0,3}[ \t]{0,4}[:=])`,
+          },
+        ),
       );
     return out;
   });
@@ -128,23 +139,79 @@ export async function maskingBench(log: (line: string) => void = () => {}): Prom
       }
     }
   }
-  log(`  masked ${hits} of ${secrets} sprinkled secrets${hits === secrets ? "" : " (WARNING: a miss or a false positive)"}; ${broken} masked line(s) no longer parse`);
+  log(
+    `  masked ${hits} of ${secrets} sprinkled secrets${hits === secrets ? "" : " (WARNING: a miss or a false positive)"}; ${broken} masked line(s) no longer parse`,
+  );
   // maskText's time with ~150 rules: its time now plus what the larger scan adds (the simulated rules never match).
   const perByte = (mbps: number) => 1 / mbps;
   const estimated = masked.map((m, i) => Math.round(10 / (perByte(m) + perByte(scanSim[i]!) - perByte(scanToday[i]!))) / 10);
-  const cpuEstimate = cpu.maskText!.map((m, i) => Math.round(10 / (perByte(m) + perByte(cpu[`scan, ~${SIMULATED_RULES} rules`]![i]!) - perByte(cpu["scan, today's rules"]![i]!))) / 10);
-  log(`  CPU-time medians (MB/s): ${Object.entries(cpu).map(([k, v]) => `${k} ${median(v)}`).join(", ")}; maskText with ~${SIMULATED_RULES} rules estimated ${median(cpuEstimate)}`);
+  const cpuEstimate = cpu.maskText!.map(
+    (m, i) => Math.round(10 / (perByte(m) + perByte(cpu[`scan, ~${SIMULATED_RULES} rules`]![i]!) - perByte(cpu["scan, today's rules"]![i]!))) / 10,
+  );
+  log(
+    `  CPU-time medians (MB/s): ${Object.entries(cpu)
+      .map(([k, v]) => `${k} ${median(v)}`)
+      .join(", ")}; maskText with ~${SIMULATED_RULES} rules estimated ${median(cpuEstimate)}`,
+  );
   log(`  rules: ${todayCount} today, ${SIMULATED_RULES} simulated; maskText with ~${SIMULATED_RULES} rules estimated at ${median(estimated)} MB/s`);
   // At most a fifth of the import budget: five times the end-to-end target.
   const floor = SYNC_TARGET_MBPS * 5;
   const mb = Math.round(bytes / 1e6);
   return [
-    row(`maskText over ${mb} MB of transcript JSONL, full rule set (MB/s)`, median(masked), median(parse), "JSON.parse of the same lines", `>= ${MASK_FLOOR_MBPS} MB/s`, median(masked) >= MASK_FLOOR_MBPS, pairedRatio(masked, parse)),
-    row(`rule keyword scan and tries, ~${SIMULATED_RULES} rules (gitleaks' keywords simulated) (MB/s)`, median(scanSim), median(scanToday), `the same with today's ${todayCount} rules`, ">= 0.8x", pairedRatio(scanSim, scanToday) >= 0.8, pairedRatio(scanSim, scanToday)),
-    row(`maskText over ${mb} MB with ~${SIMULATED_RULES} rules, estimated (MB/s)`, median(estimated), median(parse), "JSON.parse of the same lines", `>= ${MASK_FLOOR_MBPS} MB/s`, median(estimated) >= MASK_FLOOR_MBPS, pairedRatio(estimated, parse)),
-    row(`maskText over ${mb} MB of transcript JSONL, full rule set (MB/s)`, median(masked), median(split), "split('\\n') of the text", `>= ${MASK_FLOOR_MBPS} MB/s`, median(masked) >= MASK_FLOOR_MBPS, pairedRatio(masked, split)),
-    row(`maskText with ${VAULT_VALUES} vault values (MB/s)`, median(withVault), median(parse), "JSON.parse of the same lines", `>= ${floor} MB/s`, median(withVault) >= floor, pairedRatio(withVault, parse)),
-    row(`maskText with ${VAULT_VALUES} values known by keyed digest (MB/s)`, median(withDigests), median(masked), "maskText without them", `>= ${floor} MB/s`, median(withDigests) >= floor, pairedRatio(withDigests, masked)),
+    row(
+      `maskText over ${mb} MB of transcript JSONL, full rule set (MB/s)`,
+      median(masked),
+      median(parse),
+      "JSON.parse of the same lines",
+      `>= ${MASK_FLOOR_MBPS} MB/s`,
+      median(masked) >= MASK_FLOOR_MBPS,
+      pairedRatio(masked, parse),
+    ),
+    row(
+      `rule keyword scan and tries, ~${SIMULATED_RULES} rules (gitleaks' keywords simulated) (MB/s)`,
+      median(scanSim),
+      median(scanToday),
+      `the same with today's ${todayCount} rules`,
+      ">= 0.8x",
+      pairedRatio(scanSim, scanToday) >= 0.8,
+      pairedRatio(scanSim, scanToday),
+    ),
+    row(
+      `maskText over ${mb} MB with ~${SIMULATED_RULES} rules, estimated (MB/s)`,
+      median(estimated),
+      median(parse),
+      "JSON.parse of the same lines",
+      `>= ${MASK_FLOOR_MBPS} MB/s`,
+      median(estimated) >= MASK_FLOOR_MBPS,
+      pairedRatio(estimated, parse),
+    ),
+    row(
+      `maskText over ${mb} MB of transcript JSONL, full rule set (MB/s)`,
+      median(masked),
+      median(split),
+      "split('\\n') of the text",
+      `>= ${MASK_FLOOR_MBPS} MB/s`,
+      median(masked) >= MASK_FLOOR_MBPS,
+      pairedRatio(masked, split),
+    ),
+    row(
+      `maskText with ${VAULT_VALUES} vault values (MB/s)`,
+      median(withVault),
+      median(parse),
+      "JSON.parse of the same lines",
+      `>= ${floor} MB/s`,
+      median(withVault) >= floor,
+      pairedRatio(withVault, parse),
+    ),
+    row(
+      `maskText with ${VAULT_VALUES} values known by keyed digest (MB/s)`,
+      median(withDigests),
+      median(masked),
+      "maskText without them",
+      `>= ${floor} MB/s`,
+      median(withDigests) >= floor,
+      pairedRatio(withDigests, masked),
+    ),
   ];
 }
 
@@ -250,7 +317,15 @@ function toolOutput(r: Rng, lines: number): string {
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
     const k = r.int(10);
-    out.push(k < 4 ? r.pick(CODE) : k < 8 ? r.pick(SHELL) : k < 9 ? `commit ${r.token(40, "0123456789abcdef")}` : `${r.pick(["src", "test", "lib"])}/${r.pick(WORDS)}/${r.pick(WORDS)}.ts:${r.int(400)}: ${r.pick(CODE)}`);
+    out.push(
+      k < 4
+        ? r.pick(CODE)
+        : k < 8
+          ? r.pick(SHELL)
+          : k < 9
+            ? `commit ${r.token(40, "0123456789abcdef")}`
+            : `${r.pick(["src", "test", "lib"])}/${r.pick(WORDS)}/${r.pick(WORDS)}.ts:${r.int(400)}: ${r.pick(CODE)}`,
+    );
   }
   return out.join("\n");
 }
@@ -268,28 +343,91 @@ export function corpus(total: number, seed: number): { lines: string[]; secrets:
   for (let i = 0; size < total; i++) {
     const ts = new Date(1_736_935_200_000 + i * 1500).toISOString();
     const secret = r.int(300) === 0 ? (secrets++, "\n" + sprinkle(r) + "\n") : "";
-    const base = { parentUuid: r.uuid(), isSidechain: false, userType: "external", cwd: "/home/dev/src/app", sessionId: session, version: "1.0.83", gitBranch: "main", uuid: r.uuid(), timestamp: ts };
+    const base = {
+      parentUuid: r.uuid(),
+      isSidechain: false,
+      userType: "external",
+      cwd: "/home/dev/src/app",
+      sessionId: session,
+      version: "1.0.83",
+      gitBranch: "main",
+      uuid: r.uuid(),
+      timestamp: ts,
+    };
     const k = r.int(10);
     let line: string;
     if (k < 3) {
       // Extended thinking: prose and its signature, a base64 blob, before two answers in five.
       const thinking = r.int(5) < 2 ? [{ type: "thinking", thinking: prose(r, 20 + r.int(200)), signature: r.token(200 + r.int(1800), BASE64) }] : [];
-      const usage = { input_tokens: r.int(10), cache_creation_input_tokens: r.int(5000), cache_read_input_tokens: r.int(90000), output_tokens: r.int(2000), service_tier: "standard" };
-      line = JSON.stringify({ ...base, type: "assistant", message: { id: "msg_01" + r.token(22), type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [...thinking, { type: "text", text: prose(r, 30 + r.int(250)) + secret }], stop_reason: null, usage }, requestId: "req_011C" + r.token(20) });
+      const usage = {
+        input_tokens: r.int(10),
+        cache_creation_input_tokens: r.int(5000),
+        cache_read_input_tokens: r.int(90000),
+        output_tokens: r.int(2000),
+        service_tier: "standard",
+      };
+      line = JSON.stringify({
+        ...base,
+        type: "assistant",
+        message: {
+          id: "msg_01" + r.token(22),
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-20250514",
+          content: [...thinking, { type: "text", text: prose(r, 30 + r.int(250)) + secret }],
+          stop_reason: null,
+          usage,
+        },
+        requestId: "req_011C" + r.token(20),
+      });
     } else if (k < 6) {
       const out = toolOutput(r, 5 + r.int(k === 5 ? 1500 : 200)) + secret;
       // Now and then a screenshot: a PNG as base64, tens of KB of random-looking chars.
-      const image = r.int(100) === 0 ? [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo" + r.token(8000 + r.int(32000), BASE64) } }] : [];
-      line = JSON.stringify({ ...base, type: "user", message: { role: "user", content: [{ tool_use_id: "toolu_01" + r.token(22), type: "tool_result", content: out, is_error: false }, ...image] }, toolUseResult: { stdout: out, stderr: "", interrupted: false, isImage: false } });
+      const image =
+        r.int(100) === 0
+          ? [{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo" + r.token(8000 + r.int(32000), BASE64) } }]
+          : [];
+      line = JSON.stringify({
+        ...base,
+        type: "user",
+        message: { role: "user", content: [{ tool_use_id: "toolu_01" + r.token(22), type: "tool_result", content: out, is_error: false }, ...image] },
+        toolUseResult: { stdout: out, stderr: "", interrupted: false, isImage: false },
+      });
       if (secret) secrets++; // the output is in the line twice
     } else if (k < 8) {
       const old = toolOutput(r, 10 + r.int(40));
-      line = JSON.stringify({ ...base, type: "assistant", message: { role: "assistant", content: [{ type: "tool_use", id: "toolu_01" + r.token(22), name: "Edit", input: { file_path: `/home/dev/src/app/src/${r.pick(WORDS)}/${r.pick(WORDS)}.ts`, old_string: old, new_string: old.replace(/token/g, "accessToken") + secret } }] } });
+      line = JSON.stringify({
+        ...base,
+        type: "assistant",
+        message: {
+          role: "assistant",
+          content: [
+            {
+              type: "tool_use",
+              id: "toolu_01" + r.token(22),
+              name: "Edit",
+              input: {
+                file_path: `/home/dev/src/app/src/${r.pick(WORDS)}/${r.pick(WORDS)}.ts`,
+                old_string: old,
+                new_string: old.replace(/token/g, "accessToken") + secret,
+              },
+            },
+          ],
+        },
+      });
     } else if (k < 9) {
       const args = JSON.stringify({ command: ["bash", "-lc", `rg -n "${r.pick(WORDS)}" src | head -50`], workdir: "/home/dev/src/app", timeout_ms: 120000 });
-      line = JSON.stringify({ timestamp: ts, type: "response_item", payload: { type: "function_call", name: "shell", arguments: args, call_id: "call_" + r.token(24) } });
+      line = JSON.stringify({
+        timestamp: ts,
+        type: "response_item",
+        payload: { type: "function_call", name: "shell", arguments: args, call_id: "call_" + r.token(24) },
+      });
     } else {
-      line = JSON.stringify({ timestamp: ts, type: "response_item", payload: { type: "message", role: "assistant", content: [{ type: "output_text", text: prose(r, 20 + r.int(150)) + secret }] } });
+      line = JSON.stringify({
+        timestamp: ts,
+        type: "response_item",
+        payload: { type: "message", role: "assistant", content: [{ type: "output_text", text: prose(r, 20 + r.int(150)) + secret }] },
+      });
     }
     lines.push(line);
     size += line.length + 1;

@@ -36,6 +36,15 @@ for (const [name, run] of Object.entries(suites)) {
 
 const fmt = (n: number | null) => (n === null ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : String(n));
 const header = ["suite", "metric", "warden", "floor", "floor is", "ratio", "target", ""];
-const table = all.map((r) => [r.suite, r.metric, fmt(r.warden), fmt(r.floor), r.floorName, r.ratio === null ? "" : `${r.ratio}x`, r.target, r.ok ? "ok" : "MISS"]);
+const table = all.map((r) => [
+  r.suite,
+  r.metric,
+  fmt(r.warden),
+  fmt(r.floor),
+  r.floorName,
+  r.ratio === null ? "" : `${r.ratio}x`,
+  r.target,
+  r.ok ? "ok" : "MISS",
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
 for (const line of [header, widths.map((w) => "-".repeat(w)), ...table]) console.log(line.map((c, i) => c.padEnd(widths[i]!)).join("  "));

@@ -73,7 +73,8 @@ export async function sessionsBench(log: (line: string) => void): Promise<Row[]>
     for (const s of ctx.tmuxSockets) spawnSync("tmux", ["-L", s, "kill-server"], { stdio: "ignore" });
     c?.close();
     if (d) {
-      if (d.child.exitCode === null && d.child.signalCode === null) await stopDaemon(d); // stops its sessions too
+      if (d.child.exitCode === null && d.child.signalCode === null)
+        await stopDaemon(d); // stops its sessions too
       else rmSync(join(d.home, ".."), { recursive: true, force: true });
     }
     rmSync(dir, { recursive: true, force: true });
@@ -96,10 +97,14 @@ async function throughput(ctx: Ctx, c: RpcClient, log: (line: string) => void): 
     if (tmux) tmuxes.push(mbps(TOTAL, viaTmux(ctx, round)));
     const w = await viaWarden(ctx, c);
     ours.push(mbps(TOTAL, w.ms));
-    log(`    node-pty ${floors.at(-1)} MB/s${tmux ? `, tmux ${tmuxes.at(-1)} MB/s` : ""}, warden ${ours.at(-1)} MB/s (exit recorded after ${Math.round(w.ms)} ms)`);
+    log(
+      `    node-pty ${floors.at(-1)} MB/s${tmux ? `, tmux ${tmuxes.at(-1)} MB/s` : ""}, warden ${ours.at(-1)} MB/s (exit recorded after ${Math.round(w.ms)} ms)`,
+    );
     const t0 = performance.now();
     const rec = await recordedOutput(c, w.id);
-    log(`    recorded: ${rec.bytes} bytes in ${rec.events} output events (read back in ${Math.round(performance.now() - t0)} ms), exit ${JSON.stringify(rec.exit)}`);
+    log(
+      `    recorded: ${rec.bytes} bytes in ${rec.events} output events (read back in ${Math.round(performance.now() - t0)} ms), exit ${JSON.stringify(rec.exit)}`,
+    );
     // A program that exits right after a burst loses the last few KB even through bare node-pty
     // (what the master has not read when the slave side hangs up is gone); exactness is checked
     // below with the terminal held open.
@@ -108,7 +113,9 @@ async function throughput(ctx: Ctx, c: RpcClient, log: (line: string) => void): 
   await exactness(ctx, c, log);
   const rows: Row[] = [];
   const vsFloor = pairedRatio(ours, floors);
-  rows.push(row(`PTY output capture, ${TOTAL / 1e6} MB (MB/s)`, median(ours), median(floors), "bare node-pty, read and dropped", ">= 0.75x", vsFloor >= 0.75, vsFloor));
+  rows.push(
+    row(`PTY output capture, ${TOTAL / 1e6} MB (MB/s)`, median(ours), median(floors), "bare node-pty, read and dropped", ">= 0.75x", vsFloor >= 0.75, vsFloor),
+  );
   if (tmux) {
     const vsTmux = pairedRatio(ours, tmuxes);
     rows.push(row(`PTY output capture, ${TOTAL / 1e6} MB (MB/s)`, median(ours), median(tmuxes), "tmux, detached", "> 1x tmux", vsTmux > 1, vsTmux));
@@ -199,7 +206,14 @@ function viaNodePty(ctx: Ctx, argv: string[]): Promise<{ ms: number; bytes: numb
   return new Promise((resolve) => {
     const t0 = performance.now();
     let bytes = 0;
-    const p = ptySpawn(which(argv[0]!) ?? argv[0]!, argv.slice(1), { name: "xterm-256color", cols: 200, rows: 50, cwd: ctx.dir, env: process.env, encoding: null });
+    const p = ptySpawn(which(argv[0]!) ?? argv[0]!, argv.slice(1), {
+      name: "xterm-256color",
+      cols: 200,
+      rows: 50,
+      cwd: ctx.dir,
+      env: process.env,
+      encoding: null,
+    });
     ctx.ptys.add(p);
     p.onData((d) => (bytes += (d as unknown as Buffer).length));
     p.onExit(() => {
@@ -218,7 +232,11 @@ function viaTmux(ctx: Ctx, round: number): number {
   try {
     const t0 = performance.now();
     const cmd = `${ctx.perl} ${ctx.gen} ${TOTAL}; tmux wait-for -S done`;
-    const a = spawnSync("tmux", ["-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-c", ctx.dir, cmd], { env, encoding: "utf8", timeout: 30_000 });
+    const a = spawnSync("tmux", ["-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-c", ctx.dir, cmd], {
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     if (a.status !== 0) throw new Error(`tmux new-session failed: ${a.stderr}`);
     const b = spawnSync("tmux", ["-L", sock, "wait-for", "done"], { env, encoding: "utf8", timeout: 300_000 });
     if (b.status !== 0) throw new Error(`tmux wait-for failed: ${b.stderr}`);
@@ -315,7 +333,9 @@ async function concurrent(ctx: Ctx, c: RpcClient, d: BenchDaemon, startRss: numb
   // Warden.
   const beforeRss = rssMiB(pid);
   const launched = await Promise.all(
-    Array.from({ length: CONCURRENT }, (_, i) => c.call("sessions.launch", { argv: [ctx.perl, ...argv.slice(1)], cwd: ctx.dir, cols: 120, rows: 40, title: `bench ${i}` })),
+    Array.from({ length: CONCURRENT }, (_, i) =>
+      c.call("sessions.launch", { argv: [ctx.perl, ...argv.slice(1)], cwd: ctx.dir, cols: 120, rows: 40, title: `bench ${i}` }),
+    ),
   );
   await sleep(2000);
   const cpu0 = cpuTicks(pid);
@@ -328,10 +348,20 @@ async function concurrent(ctx: Ctx, c: RpcClient, d: BenchDaemon, startRss: numb
   const ourCpu = ((cpuTicks(pid) - cpu0) / CLK_TCK / ((performance.now() - t0) / 1000)) * 100;
   for (const s of launched) await untilEnded(c, s.id, 100, 60_000);
   const rec = await recordedOutput(c, launched[0]!.id);
-  if (rec.bytes !== perSession) log(`  WARNING: warden recorded ${rec.bytes} output bytes of one of the ${CONCURRENT} sessions, the terminal delivered ${perSession}`);
-  log(`    daemon CPU ${Math.round(ourCpu)}% of a core (bare node-pty ${Math.round(floorCpu)}%), RSS at start ${startRss} MiB, before the 50 ${beforeRss} MiB, peak ${peakRss} MiB; ${rec.events} output events of session 1`);
+  if (rec.bytes !== perSession)
+    log(`  WARNING: warden recorded ${rec.bytes} output bytes of one of the ${CONCURRENT} sessions, the terminal delivered ${perSession}`);
+  log(
+    `    daemon CPU ${Math.round(ourCpu)}% of a core (bare node-pty ${Math.round(floorCpu)}%), RSS at start ${startRss} MiB, before the 50 ${beforeRss} MiB, peak ${peakRss} MiB; ${rec.events} output events of session 1`,
+  );
   return [
-    row(`${CONCURRENT} sessions x 100 KB/s: daemon CPU (% of a core)`, Math.round(ourCpu), Math.round(floorCpu), "bare node-pty, one process", "< 60% of a core", ourCpu < 60),
+    row(
+      `${CONCURRENT} sessions x 100 KB/s: daemon CPU (% of a core)`,
+      Math.round(ourCpu),
+      Math.round(floorCpu),
+      "bare node-pty, one process",
+      "< 60% of a core",
+      ourCpu < 60,
+    ),
     row(`${CONCURRENT} sessions x 100 KB/s: daemon RSS, peak (MiB)`, peakRss, startRss, "same daemon, idle at start", "(reported)", true),
   ];
 }

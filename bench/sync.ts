@@ -63,7 +63,14 @@ async function importFigures(log: (l: string) => void): Promise<Row[]> {
     if (claude.masked < corpus.secrets) throw new Error(`masked ${claude.masked} of ${corpus.secrets} secrets`);
     log(`  ${r.rows} rows, ${claude.masked} secrets masked (masker alone found ${found}), ${seconds.toFixed(1)} s`);
     return [
-      row(`import ${(corpus.bytes / MB).toFixed(0)} MB, masked + indexed (MB/s)`, Math.round(rate * 10) / 10, Math.round(masker * 10) / 10, "masker alone", ">= 20 MB/s", rate >= 20),
+      row(
+        `import ${(corpus.bytes / MB).toFixed(0)} MB, masked + indexed (MB/s)`,
+        Math.round(rate * 10) / 10,
+        Math.round(masker * 10) / 10,
+        "masker alone",
+        ">= 20 MB/s",
+        rate >= 20,
+      ),
       row("same import vs raw line read (MB/s)", Math.round(rate * 10) / 10, Math.round(raw * 10) / 10, "raw line read", "reported", true),
     ];
   } finally {
@@ -95,7 +102,16 @@ async function idleAndLatency(log: (l: string) => void): Promise<Row[]> {
         const path = corpus.paths[r.int(corpus.paths.length)]!;
         const session = path.split("/").at(-1)!.replace(".jsonl", "");
         const start = performance.now();
-        appendFileSync(path, JSON.stringify({ type: "user", sessionId: session, uuid: word, timestamp: new Date().toISOString(), message: { role: "user", content: `please look at ${word}` } }) + "\n");
+        appendFileSync(
+          path,
+          JSON.stringify({
+            type: "user",
+            sessionId: session,
+            uuid: word,
+            timestamp: new Date().toISOString(),
+            message: { role: "user", content: `please look at ${word}` },
+          }) + "\n",
+        );
         while ((await client.call("search.query", { q: word })).results.length === 0) {
           if (performance.now() - start > 10_000) throw new Error(`${word} not searchable after 10 s`);
           await sleep(5);

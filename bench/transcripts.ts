@@ -57,17 +57,63 @@ export function transcript(r: Rng, session: string, bytes: number, t0: number): 
       const id = `msg_${uuid(r)}`;
       const text = r.words(60 + r.int(200)) + (r.int(500) === 0 ? ` export GITHUB_TOKEN=${fakeSecret(r)}` : "");
       if (text.includes("ghp_")) secrets++;
-      const rec = { ...base, type: "assistant", uuid: uuid(r), timestamp: ts, requestId: `req_${id}`, message: { id, type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text }], usage: { input_tokens: 1200, cache_read_input_tokens: 30000, output_tokens: 300 } } };
+      const rec = {
+        ...base,
+        type: "assistant",
+        uuid: uuid(r),
+        timestamp: ts,
+        requestId: `req_${id}`,
+        message: {
+          id,
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-5",
+          content: [{ type: "text", text }],
+          usage: { input_tokens: 1200, cache_read_input_tokens: 30000, output_tokens: 300 },
+        },
+      };
       push(rec);
       if (r.int(4) === 0) push({ ...rec, uuid: uuid(r) }); // a streaming duplicate
     } else if (kind < 7) {
       const id = `toolu_${uuid(r)}`;
-      push({ ...base, type: "assistant", uuid: uuid(r), timestamp: ts, requestId: `req_${id}`, message: { id: `msg_${id}`, role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "tool_use", id, name: "Bash", input: { command: `npm run ${r.words(2)} -- --filter ${r.words(1)}`, description: r.words(6) } }], usage: { input_tokens: 10, output_tokens: 40 } } });
+      push({
+        ...base,
+        type: "assistant",
+        uuid: uuid(r),
+        timestamp: ts,
+        requestId: `req_${id}`,
+        message: {
+          id: `msg_${id}`,
+          role: "assistant",
+          model: "claude-sonnet-4-5",
+          content: [{ type: "tool_use", id, name: "Bash", input: { command: `npm run ${r.words(2)} -- --filter ${r.words(1)}`, description: r.words(6) } }],
+          usage: { input_tokens: 10, output_tokens: 40 },
+        },
+      });
       let out = "";
       const n = 20 + r.int(150);
       for (let k = 0; k < n; k++) out += `${k.toString().padStart(4)} | ${r.words(4 + r.int(10))}\n`;
-      push({ ...base, type: "user", uuid: uuid(r), timestamp: ts, message: { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: out, is_error: r.int(10) === 0 }] } });
-    } else push({ ...base, type: "assistant", uuid: uuid(r), timestamp: ts, message: { id: `msg_${uuid(r)}`, role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "thinking", thinking: r.words(40 + r.int(80)), signature: "sig" }], usage: { input_tokens: 5, output_tokens: 80 } } });
+      push({
+        ...base,
+        type: "user",
+        uuid: uuid(r),
+        timestamp: ts,
+        message: { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: out, is_error: r.int(10) === 0 }] },
+      });
+    } else
+      push({
+        ...base,
+        type: "assistant",
+        uuid: uuid(r),
+        timestamp: ts,
+        message: {
+          id: `msg_${uuid(r)}`,
+          role: "assistant",
+          model: "claude-sonnet-4-5",
+          content: [{ type: "thinking", thinking: r.words(40 + r.int(80)), signature: "sig" }],
+          usage: { input_tokens: 5, output_tokens: 80 },
+        },
+      });
   }
   return { text: lines.join("\n") + "\n", secrets };
 }

@@ -33,7 +33,17 @@ export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
     const col = (xs: number[][], i: number) => xs.map((x) => x[i]!);
     const p50 = pairedRatio(col(lat.get, 0), col(lat.ping, 0));
     rows.push(row("vault.get round trip p50 (µs)", at(lat.get, 0), at(lat.ping, 0), "ping, same daemon", "<= 1.5x ping", p50 <= 1.5, p50));
-    rows.push(row("vault.get round trip p99 (µs)", at(lat.get, 1), at(lat.ping, 1), "ping, same daemon", "(reported)", true, pairedRatio(col(lat.get, 1), col(lat.ping, 1))));
+    rows.push(
+      row(
+        "vault.get round trip p99 (µs)",
+        at(lat.get, 1),
+        at(lat.ping, 1),
+        "ping, same daemon",
+        "(reported)",
+        true,
+        pairedRatio(col(lat.get, 1), col(lat.ping, 1)),
+      ),
+    );
 
     const tp = { ping: [] as number[], get: [] as number[] };
     for (let i = 0; i < ROUNDS; i++) {
@@ -72,7 +82,17 @@ export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
       rows.push(row("`warden get` whole process (ms)", c, p, "pass show (gpg-agent warm)", "(reported)", true, pairedRatio(cli, passTimes)));
       if (socat) {
         const sh = Math.round(median(shellTimes) * 10) / 10;
-        rows.push(row("vault.get via examples/shell (socat), process (ms)", sh, p, "pass show (gpg-agent warm)", "(reported)", true, pairedRatio(shellTimes, passTimes)));
+        rows.push(
+          row(
+            "vault.get via examples/shell (socat), process (ms)",
+            sh,
+            p,
+            "pass show (gpg-agent warm)",
+            "(reported)",
+            true,
+            pairedRatio(shellTimes, passTimes),
+          ),
+        );
       }
     } else {
       log("  pass or gpg not installed (apt-get install pass gnupg): no pass comparison");

@@ -13,7 +13,10 @@ export const errorKinds = {
 
   // Application errors: the -32000..-32099 band.
   unavailable: { code: -32000, summary: "The daemon, or a resource it needs, is not available right now." },
-  unsafe_path: { code: -32000, summary: "A file the daemon would write is a symlink (or otherwise unsafe); data.path names it. Nothing was written through it." },
+  unsafe_path: {
+    code: -32000,
+    summary: "A file the daemon would write is a symlink (or otherwise unsafe); data.path names it. Nothing was written through it.",
+  },
   shutting_down: { code: -32000, summary: "The daemon is shutting down and accepts no new work." },
   too_many_connections: {
     code: -32000,
@@ -25,7 +28,10 @@ export const errorKinds = {
   scope_denied: { code: -32001, summary: "The secret is limited to scopes and the request named none of them." },
   not_found: { code: -32002, summary: "The named object does not exist." },
   conflict: { code: -32003, summary: "The request conflicts with the current state." },
-  sessions_running: { code: -32003, summary: "Stopping now would kill live sessions; data.sessions lists them ({id, title, pid, mode}). Pass killSessions to stop anyway." },
+  sessions_running: {
+    code: -32003,
+    summary: "Stopping now would kill live sessions; data.sessions lists them ({id, title, pid, mode}). Pass killSessions to stop anyway.",
+  },
   policy_violation: { code: -32004, summary: "The request is outside the configured policy boundary." },
   vault_locked: { code: -32005, summary: "The vault is not unlocked in the daemon (never, or locked, evicted or rekeyed since)." },
   bad_passphrase: { code: -32006, summary: "The passphrase (or key) does not open this vault." },

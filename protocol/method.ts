@@ -20,8 +20,6 @@ export interface MethodSpec<Name extends string = string, P extends z.ZodType = 
   readonly example?: { readonly params: z.input<P>; readonly result: z.output<R> };
 }
 
-export function defineMethod<Name extends string, P extends z.ZodType, R extends z.ZodType>(
-  spec: MethodSpec<Name, P, R>,
-): MethodSpec<Name, P, R> {
+export function defineMethod<Name extends string, P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<Name, P, R>): MethodSpec<Name, P, R> {
   return spec;
 }

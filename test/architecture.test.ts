@@ -17,7 +17,8 @@ const LAYERS = ["cli", "daemon", "sessions", "sync", "vault", "projection", "led
  * keeper and what it queues): no CLI command runs them. Catch-up, offline rebuild and sinks are
  * functions the CLI's no-daemon mode shares.
  */
-const SYNC_ENGINE = /^src\/sync\/(engine|watcher|reader|reader-worker|store-keeper|audit-queue|ledger-commits|ledger-indexer|transcript-step|unparseable|remask-job)\.ts$/;
+const SYNC_ENGINE =
+  /^src\/sync\/(engine|watcher|reader|reader-worker|store-keeper|audit-queue|ledger-commits|ledger-indexer|transcript-step|unparseable|remask-job)\.ts$/;
 const MAX_LINES = 300;
 
 /** File (relative to the package root) -> the files it imports from src/ and protocol/. */
@@ -150,8 +151,14 @@ describe("architecture: the import rules of src/", () => {
   it("sees every declared notification sent by the daemon and handled by the CLI", () => {
     const uses = notificationUses(texts);
     for (const name of Object.keys(notifications)) {
-      assert.ok(uses.some((u) => u.name === name && !u.file.startsWith("src/cli/")), `${name} is sent`);
-      assert.ok(uses.some((u) => u.name === name && u.file.startsWith("src/cli/")), `${name} is handled`);
+      assert.ok(
+        uses.some((u) => u.name === name && !u.file.startsWith("src/cli/")),
+        `${name} is sent`,
+      );
+      assert.ok(
+        uses.some((u) => u.name === name && u.file.startsWith("src/cli/")),
+        `${name} is handled`,
+      );
     }
   });
 

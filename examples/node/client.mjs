@@ -6,7 +6,12 @@ import { join } from "node:path";
 
 function defaultSocket() {
   if (process.env.WARDEN_SOCKET) return process.env.WARDEN_SOCKET;
-  const host = (process.env.WARDEN_HOST || hostname()).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 63).replace(/[.-]+$/, "");
+  const host = (process.env.WARDEN_HOST || hostname())
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[.-]+/, "")
+    .slice(0, 63)
+    .replace(/[.-]+$/, "");
   return join(process.env.WARDEN_HOME || join(homedir(), ".warden"), "run", host || "localhost", "warden.sock");
 }
 

@@ -48,8 +48,7 @@ export const ping = defineMethod({
 export const health = defineMethod({
   name: "health",
   summary: "Compatibility handshake",
-  description:
-    "API version, binary name and version, daemon metadata and capability flags. Clients call it first and branch on capabilities.",
+  description: "API version, binary name and version, daemon metadata and capability flags. Clients call it first and branch on capabilities.",
   params: empty,
   result: healthResult,
   agent: true,
@@ -95,7 +94,9 @@ export const shutdown = defineMethod({
     killSessions: z
       .boolean()
       .optional()
-      .describe("Stop even with live sessions: PTYs get SIGHUP, SIGTERM at half of sessions.killGraceMs, SIGKILL at killGraceMs; tasks SIGTERM, then SIGKILL at killGraceMs"),
+      .describe(
+        "Stop even with live sessions: PTYs get SIGHUP, SIGTERM at half of sessions.killGraceMs, SIGKILL at killGraceMs; tasks SIGTERM, then SIGKILL at killGraceMs",
+      ),
   }),
   result: z.object({ stopping: z.literal(true), pid: z.number().int() }),
   example: { params: { reason: "upgrade" }, result: { stopping: true, pid: 4242 } },

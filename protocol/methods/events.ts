@@ -68,7 +68,10 @@ export const eventNotification = defineNotification({
   summary: "One event of a subscription",
   description:
     "Sent for each event of a session the connection subscribed to (events.subscribe), in seq order and each once: the recorded events after the subscription's `after`, then the live tail. Live events are sent when they happen, before they are durable.",
-  params: z.object({ subscription: z.string().describe("The id events.subscribe answered with"), event: event.describe("The event, as events.read returns it") }),
+  params: z.object({
+    subscription: z.string().describe("The id events.subscribe answered with"),
+    event: event.describe("The event, as events.read returns it"),
+  }),
   sentBy: ["events.subscribe"],
   example: {
     subscription: "s1",

@@ -44,7 +44,9 @@ export const rebuild = defineMethod({
     rows: z.number().int(),
     unparseable: z.number().int(),
     importMs: z.number().describe("The worker's import alone"),
-    indexMs: z.number().describe("The worker's search documents of the ledgers, made after the import, so the rebuilt projection is searchable when swapped in"),
+    indexMs: z
+      .number()
+      .describe("The worker's search documents of the ledgers, made after the import, so the rebuilt projection is searchable when swapped in"),
     durationMs: z.number().describe("Import, swap, catch-up and verify"),
     verify: z.object({ ok: z.boolean(), surfaces: z.array(surfaceReport) }),
   }),
@@ -57,7 +59,9 @@ export const progress = defineNotification({
   description:
     "Sent to the connection whose projection.rebuild started the rebuild, while it runs: `import` counts the source files read of all of them, then `swap` and `verify` are one step each (done 0, total 1). A request that joins a running rebuild gets none.",
   params: z.object({
-    phase: z.string().describe("import (source files read into the new database), then swap (it replaces the live one), then verify (it is checked against the sources)"),
+    phase: z
+      .string()
+      .describe("import (source files read into the new database), then swap (it replaces the live one), then verify (it is checked against the sources)"),
     done: z.number().int().describe("Steps of this phase done"),
     total: z.number().int().describe("Steps of this phase in all"),
   }),

@@ -8,7 +8,7 @@ export const query = defineMethod({
   name: "search.query",
   summary: "Full-text search over everything recorded and imported",
   description:
-    "FTS5 over masked text: terminal output and typed input of warden sessions, notes, and the messages, tool calls and tool results of imported Claude Code and Codex transcripts. By default q is plain words, all of which must occur (prefix match on the last one); syntax `fts` passes q to FTS5 as is (AND, OR, NOT, \"phrases\", NEAR, prefix*), and a malformed query is invalid_params. Best matches first; page on with nextCursor.",
+    'FTS5 over masked text: terminal output and typed input of warden sessions, notes, and the messages, tool calls and tool results of imported Claude Code and Codex transcripts. By default q is plain words, all of which must occur (prefix match on the last one); syntax `fts` passes q to FTS5 as is (AND, OR, NOT, "phrases", NEAR, prefix*), and a malformed query is invalid_params. Best matches first; page on with nextCursor.',
   params: z.strictObject({
     q: z.string().min(1).max(1000),
     syntax: z.enum(["words", "fts"]).default("words"),

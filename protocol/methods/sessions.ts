@@ -41,7 +41,9 @@ export const session = z.object({
   live: z
     .boolean()
     .nullable()
-    .describe("PTY and task sessions of this host: whether the process runs now, checked against its pid and start time; null for log sessions and other hosts'"),
+    .describe(
+      "PTY and task sessions of this host: whether the process runs now, checked against its pid and start time; null for log sessions and other hosts'",
+    ),
   process: processInfo.nullable().describe("PTY and task sessions: what was launched and how it ended"),
   source: z.enum(["warden", "claude-code", "codex"]).describe("warden: recorded by a warden daemon; else the tool whose transcript it was imported from"),
   sourceMissing: z.boolean().describe("The file it came from is gone; its history stays"),
@@ -110,10 +112,22 @@ export const launch = defineMethod({
   params: z
     .strictObject({
       harness: z.string().regex(HARNESS_NAME_PATTERN).optional().describe("A harness from config, or `shell`"),
-      argv: z.array(z.string().max(64 * 1024)).min(1).max(1024).optional().describe("The command and its arguments (instead of harness); the command is looked up on PATH"),
-      args: z.array(z.string().max(64 * 1024)).max(1024).optional().describe("With harness: arguments appended to its argv"),
+      argv: z
+        .array(z.string().max(64 * 1024))
+        .min(1)
+        .max(1024)
+        .optional()
+        .describe("The command and its arguments (instead of harness); the command is looked up on PATH"),
+      args: z
+        .array(z.string().max(64 * 1024))
+        .max(1024)
+        .optional()
+        .describe("With harness: arguments appended to its argv"),
       cwd: z.string().min(1).max(4096).describe("Absolute working directory; resolved (symlinks followed) before the policy check"),
-      env: z.record(envName, z.string().max(128 * 1024)).optional().describe("Extra environment (no secrets: use secrets)"),
+      env: z
+        .record(envName, z.string().max(128 * 1024))
+        .optional()
+        .describe("Extra environment (no secrets: use secrets)"),
       secrets: z.record(envName, secretRef).optional().describe("ENV: VAULT/NAME"),
       scope: z.string().max(128).optional().describe("Scope presented for every secret"),
       reason: z.string().max(500).optional().describe("Why the secrets are needed (audited)"),
@@ -154,7 +168,10 @@ export const input = defineMethod({
     "Writes data to the session's terminal (task mode: its stdin) at once. Input is recorded as `input` events, coalesced and masked like output (so a secret typed one key at a time is still masked); typing at a password prompt (the terminal in line mode with echo off, as getpass, sudo and `read -s` set it) is recorded as its length only. eof closes a task's stdin after data.",
   params: z.strictObject({
     session: sessionId,
-    data: z.string().max(1024 * 1024).default(""),
+    data: z
+      .string()
+      .max(1024 * 1024)
+      .default(""),
     encoding: z.enum(["utf8", "base64"]).default("utf8"),
     eof: z.boolean().default(false).describe("Task mode: close stdin after writing"),
   }),
@@ -175,7 +192,13 @@ export const kill = defineMethod({
   name: "sessions.kill",
   summary: "Signal a session's process group",
   description: "Sends the signal to every process in the session's process group. The `exit` event follows when the process ends.",
-  params: z.strictObject({ session: sessionId, signal: z.enum(SIGNALS).optional().describe("Default: SIGHUP for a PTY session (what closing its terminal sends; interactive shells ignore SIGTERM), SIGTERM for a task") }),
+  params: z.strictObject({
+    session: sessionId,
+    signal: z
+      .enum(SIGNALS)
+      .optional()
+      .describe("Default: SIGHUP for a PTY session (what closing its terminal sends; interactive shells ignore SIGTERM), SIGTERM for a task"),
+  }),
   result: z.object({ session: z.string(), signal: z.string(), pid: z.number().int() }),
   errors: ["not_found", "conflict"],
 });

@@ -13,8 +13,14 @@ const sourceStatus = z.object({
   masked: z.number().int().describe("Secrets masked in this source's rows"),
   staleRules: z.number().int().describe("Files whose rows an older rules version masked (rescanned in the background)"),
   searchBehind: z.number().int().describe("Ledgers: bytes of applied events not yet searchable (indexed in the background, at a bounded rate)"),
-  unparseable: z.number().int().describe("Lines read since the daemon started that are not valid records (not JSON, or too long); a full sync reads them again"),
-  lastUnparseable: z.object({ file: z.string(), line: z.number().int().describe("1-based, counted from where that read began") }).nullable().describe("The most recent of them"),
+  unparseable: z
+    .number()
+    .int()
+    .describe("Lines read since the daemon started that are not valid records (not JSON, or too long); a full sync reads them again"),
+  lastUnparseable: z
+    .object({ file: z.string(), line: z.number().int().describe("1-based, counted from where that read began") })
+    .nullable()
+    .describe("The most recent of them"),
 });
 
 export const status = defineMethod({
@@ -46,7 +52,9 @@ export const status = defineMethod({
         rows: z.number().int().describe("Rows rewritten by every pass so far"),
         ledgerRows: z.number().int().describe("Of them, rows of warden's own ledgers: the ledger file still holds the value (written before it was known)"),
       })
-      .describe("Masking history anew: when a vault is unlocked or a value added to it, every stored row holding one of its values is rewritten masked, in the background"),
+      .describe(
+        "Masking history anew: when a vault is unlocked or a value added to it, every stored row holding one of its values is rewritten masked, in the background",
+      ),
     sinks: z.array(
       z.object({
         name: z.string(),
@@ -58,7 +66,9 @@ export const status = defineMethod({
     ),
     reader: z
       .object({
-        state: z.enum(["running", "restarting", "failed"]).describe("failed: the thread died too often in a row; transcripts wait for a daemon restart, other sources go on"),
+        state: z
+          .enum(["running", "restarting", "failed"])
+          .describe("failed: the thread died too often in a row; transcripts wait for a daemon restart, other sources go on"),
         restarts: z.number().int().describe("Times the thread that reads transcripts died and was started again"),
         lastError: z.string().nullable().describe("Why it last died"),
       })

@@ -8,7 +8,13 @@ export const vaultName = z
   .describe("Vault name: $WARDEN_HOME/vaults/<vault>.vault");
 export const secretName = z.string().min(1).max(256).describe("Entry name, as given to `warden vault add`");
 const scope = z.string().regex(SCOPE_PATTERN, "1 to 128 printable ASCII characters, no spaces");
-const seconds = (what: string) => z.number().int().min(1).max(30 * 86400).describe(what);
+const seconds = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86400)
+    .describe(what);
 
 const unlocked = z.object({
   vault: z.string(),
@@ -26,7 +32,10 @@ export const unlock = defineMethod({
     "The client derives the key from the passphrase (Argon2id, parameters from the vault file) and sends it once, base64. The daemon checks it against the file's check block, keeps it in locked secure memory, and evicts it after idleSecs without a get or maxSecs after unlock. A wrong key answers bad_passphrase after a delay that grows with each failure from the same user.",
   params: z.strictObject({
     vault: vaultName,
-    key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "32 bytes, base64").describe("The 32-byte master key, base64"),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, "32 bytes, base64")
+      .describe("The 32-byte master key, base64"),
     idleSecs: seconds("Idle lifetime override (config vault.idleSecs, default 900)").optional(),
     maxSecs: seconds("Hard lifetime override (config vault.maxSecs, default 28800)").optional(),
   }),

@@ -38,7 +38,9 @@ type Finish = { ended: "detached" | "signal"; signal: string | null } | { error:
 /** Refuses, before anything else happens, an attach that could not take keystrokes. */
 export function checkAttachInput(io: AttachIo, readOnly: boolean): void {
   if (!readOnly && !io.stdin.isTTY) {
-    throw new WardenError("usage", "attach needs a terminal on stdin to forward keystrokes; use --read-only to watch from a script or pipe", { option: "--read-only" });
+    throw new WardenError("usage", "attach needs a terminal on stdin to forward keystrokes; use --read-only to watch from a script or pipe", {
+      option: "--read-only",
+    });
   }
 }
 
@@ -47,7 +49,10 @@ export async function attachSession(client: RpcClient, session: string, readOnly
   const s = await client.call("sessions.get", { session });
   if (s.kind !== "pty") {
     const hint = s.kind === "task" ? `warden tasks output ${session}, or warden events ${session} --follow` : `warden events ${session} --follow`;
-    throw new WardenError("conflict", `session ${session} is a ${s.kind} session and has no terminal to attach to; read it with: ${hint}`, { session, sessionKind: s.kind });
+    throw new WardenError("conflict", `session ${session} is a ${s.kind} session and has no terminal to attach to; read it with: ${hint}`, {
+      session,
+      sessionKind: s.kind,
+    });
   }
   const size = terminalSize(io.stdout);
   if (s.live === true && !readOnly && size) {

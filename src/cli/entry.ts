@@ -27,7 +27,13 @@ const fastPath: Record<string, FastCommand> = {
     flags: new Set(["--json", "--no-daemon"]),
     run: async (io, a) =>
       (await import("./actions/get.js")).get(
-        { name: a.positionals[0]!, vault: a.options.get("--vault"), scope: a.options.get("--scope"), reason: a.options.get("--reason") ?? "", caller: a.options.get("--caller") },
+        {
+          name: a.positionals[0]!,
+          vault: a.options.get("--vault"),
+          scope: a.options.get("--scope"),
+          reason: a.options.get("--reason") ?? "",
+          caller: a.options.get("--caller"),
+        },
         a.flags.has("--no-daemon"),
         io,
       ),

@@ -12,7 +12,9 @@ export function parseParams<N extends MethodName>(method: N, raw: Record<string,
   const checked = methods[method].params.safeParse(defined);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    throw new WardenError("usage", `${issue.path.join(".") || "request"}: ${issue.message}`, { issues: checked.error.issues.map(({ code, path, message }) => ({ code, path, message })) });
+    throw new WardenError("usage", `${issue.path.join(".") || "request"}: ${issue.message}`, {
+      issues: checked.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+    });
   }
   return checked.data as ParsedParams<N>;
 }

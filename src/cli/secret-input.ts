@@ -43,7 +43,10 @@ const RESTORE_ON: NodeJS.Signals[] = ["SIGHUP", "SIGQUIT", "SIGTSTP", "SIGTERM"]
 export async function promptHidden(prompt: string): Promise<Buffer> {
   const what = prompt.replace(/:\s*$/, "");
   const noTty = (why: string) =>
-    new WardenError("no_tty", `${why} to ask for the ${what}: set WARDEN_PASSPHRASE_FILE to a 0600 file holding it (or use --passphrase-stdin where the command has it)`);
+    new WardenError(
+      "no_tty",
+      `${why} to ask for the ${what}: set WARDEN_PASSPHRASE_FILE to a 0600 file holding it (or use --passphrase-stdin where the command has it)`,
+    );
   let fd: number;
   try {
     fd = openSync("/dev/tty", "r+");

@@ -39,7 +39,13 @@ export function shellWords(argv: string[]): string {
 
 /** sessions get: every field a person asks about, process details for PTY and task sessions. */
 export function sessionDetails(s: Session): string {
-  const lines = [`${s.id}  ${s.kind} on ${s.host}: ${stateText(s)}${s.archived ? " (archived)" : ""}`, `title    ${s.title ?? ""}`, `created  ${s.createdAt}`, `updated  ${s.updatedAt}`, `events   ${s.lastSeq}`];
+  const lines = [
+    `${s.id}  ${s.kind} on ${s.host}: ${stateText(s)}${s.archived ? " (archived)" : ""}`,
+    `title    ${s.title ?? ""}`,
+    `created  ${s.createdAt}`,
+    `updated  ${s.updatedAt}`,
+    `events   ${s.lastSeq}`,
+  ];
   const p = s.process;
   if (p) {
     lines.push(`mode     ${p.mode}${p.harness ? ` (harness ${p.harness})` : ""}`, `argv     ${shellWords(p.argv)}`, `cwd      ${p.cwd}`);

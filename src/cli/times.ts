@@ -11,7 +11,11 @@ export function parseSince(text: string, option: string): string {
   try {
     ms = parseDuration(text, option);
   } catch {
-    throw new WardenError("usage", `${option} ${JSON.stringify(text)}: expected an ISO time (2026-11-01, 2026-11-01T09:30:00Z) or a duration such as 30m, 2h or 7d`, { option });
+    throw new WardenError(
+      "usage",
+      `${option} ${JSON.stringify(text)}: expected an ISO time (2026-11-01, 2026-11-01T09:30:00Z) or a duration such as 30m, 2h or 7d`,
+      { option },
+    );
   }
   return new Date(Date.now() - ms).toISOString();
 }

@@ -87,6 +87,19 @@ export function kdfProfile(option: string | undefined, config: Config): KdfProfi
 // libsodium and zod just because the vault commands are registered.
 export { ensurePrivateDir } from "../platform/secure-dir.js";
 export { wipe } from "../vault/crypto.js";
-export { findEntry, listEntries, listVaults, newVault, putEntry, readVaultFile, rekeyVault, removeEntry, vaultExists, vaultPath, withVaultWriteLock, writeVaultFile } from "../vault/store.js";
+export {
+  findEntry,
+  listEntries,
+  listVaults,
+  newVault,
+  putEntry,
+  readVaultFile,
+  rekeyVault,
+  removeEntry,
+  vaultExists,
+  vaultPath,
+  withVaultWriteLock,
+  writeVaultFile,
+} from "../vault/store.js";
 export type { EntryPlain } from "../vault/store.js";
 export { readPassphrase, readSecretValue } from "./secret-input.js";

@@ -16,11 +16,16 @@ export async function readDirect(reads: ReadRequest[]): Promise<Array<{ vault: s
     const checked = methods["vault.get"].params.safeParse(r);
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
-      throw new WardenError("usage", `${issue.path.join(".") || "request"}: ${issue.message}`, { issues: checked.error.issues.map(({ code, path, message }) => ({ code, path, message })) });
+      throw new WardenError("usage", `${issue.path.join(".") || "request"}: ${issue.message}`, {
+        issues: checked.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+      });
     }
   }
   if (inspectLock(paths.lock, paths.host).state === "running") {
-    throw new WardenError("conflict", "a warden daemon is running and keeps the audit log: read through it (drop --no-daemon / WARDEN_NO_DAEMON), unlocking the vault first if needed");
+    throw new WardenError(
+      "conflict",
+      "a warden daemon is running and keeps the audit log: read through it (drop --no-daemon / WARDEN_NO_DAEMON), unlocking the vault first if needed",
+    );
   }
   return readDirectly(paths, config.vault.default, reads, (vault) => openVault(vault, false));
 }

@@ -35,8 +35,7 @@ export async function describeDaemon(env: NodeJS.ProcessEnv = process.env): Prom
   if (lock.state === "running") {
     status = await callOnce(paths.socket, "status", {}, PROBE).catch(() => null);
   }
-  const state: DaemonState =
-    lock.state === "running" ? (status ? "running" : "unresponsive") : lock.state === "absent" ? "stopped" : lock.state;
+  const state: DaemonState = lock.state === "running" ? (status ? "running" : "unresponsive") : lock.state === "absent" ? "stopped" : lock.state;
   return { state, lock, status, paths };
 }
 

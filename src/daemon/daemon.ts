@@ -116,7 +116,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     const projection = new ProjectionStore(paths, logger, () => bigSources(paths.home));
     const keeper = new StoreKeeper(projection, paths, logger, { transcripts: roots, secrets });
     const counts = new StoreCounts(projection);
-    const audit = new AuditLog(paths.audit, paths.host, { hold: true, headPath: paths.auditHead, onAppend: (record, line, end) => keeper.audit.add(record, line, end) });
+    const audit = new AuditLog(paths.audit, paths.host, {
+      hold: true,
+      headPath: paths.auditHead,
+      onAppend: (record, line, end) => keeper.audit.add(record, line, end),
+    });
     lifetime.defer("audit log", () => audit.close());
     lifetime.defer("projection", () => keeper.close());
     // The sync engine keeps the projection current from every other source (closed after the sessions).
@@ -193,23 +197,29 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await orphans.endAll();
     });
     lifetime.defer("sync engine", () => engine.close());
-    const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, { projectionPath: paths.projection, home: paths.home, host: paths.host, secrets, log: logger });
+    const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, {
+      projectionPath: paths.projection,
+      home: paths.home,
+      host: paths.host,
+      secrets,
+      log: logger,
+    });
     lifetime.defer("sinks", () => sinks.close());
 
     let server: SocketServer | undefined;
     const dispatcher: Dispatcher = new Dispatcher(
       [
         ...coreBindings({
-        info,
-        binary,
-        maxConnections: config.server.maxConnections,
-        stats: () => ({
-          live: server?.live ?? 0,
-          total: server?.total ?? 0,
-          served: dispatcher.served,
-          inFlight: dispatcher.inFlight,
-          stopping: stopping !== null,
-        }),
+          info,
+          binary,
+          maxConnections: config.server.maxConnections,
+          stats: () => ({
+            live: server?.live ?? 0,
+            total: server?.total ?? 0,
+            served: dispatcher.served,
+            inFlight: dispatcher.inFlight,
+            stopping: stopping !== null,
+          }),
           requestStop: (reason) => void stop(reason),
           served: () => dispatcher.specs as readonly AnyMethod[],
           projection: () => ({ state: projection.state, ...counts.get() }),
@@ -256,7 +266,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     engine.start(); // imports (a first one may be big) run in slices while the daemon serves
     sinks.start();
     // Written once we serve, so it never describes a daemon that failed to start.
-    writeMetadata(paths.metadata, { ...lock.owner, socket: paths.socket, agentSocket: paths.agentSocket, home: paths.home, runRoot: paths.runRoot, log: paths.log });
+    writeMetadata(paths.metadata, {
+      ...lock.owner,
+      socket: paths.socket,
+      agentSocket: paths.agentSocket,
+      home: paths.home,
+      runRoot: paths.runRoot,
+      log: paths.log,
+    });
     lifetime.defer("daemon.json", () => removeMetadata(paths.metadata));
 
     // Installed only now: a signal during start-up takes the default action (the kernel drops the

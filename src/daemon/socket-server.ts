@@ -83,7 +83,11 @@ export class SocketServer {
     const bytes = Buffer.byteLength(tmp);
     if (bytes > MAX_SOCKET_PATH_BYTES) {
       const over = bytes - MAX_SOCKET_PATH_BYTES;
-      throw new WardenError("socket_path_too_long", `socket path ${path} is ${over} byte(s) too long for a Unix socket; set WARDEN_HOME (or WARDEN_HOST) shorter`, { path });
+      throw new WardenError(
+        "socket_path_too_long",
+        `socket path ${path} is ${over} byte(s) too long for a Unix socket; set WARDEN_HOME (or WARDEN_HOST) shorter`,
+        { path },
+      );
     }
     const existing = inspectPath(path);
     if (existing.kind !== "missing" && existing.kind !== "socket") {
@@ -136,7 +140,11 @@ export class SocketServer {
     try {
       peer = native().peerCred(socketFd(socket));
     } catch (err) {
-      this.opts.log.warn("connection refused: cannot read peer credentials", { event: "connection_refused", reason: "peer_unknown", error: (err as Error).message });
+      this.opts.log.warn("connection refused: cannot read peer credentials", {
+        event: "connection_refused",
+        reason: "peer_unknown",
+        error: (err as Error).message,
+      });
       return refuse(socket, new RpcError("peer_denied", "cannot verify the connecting process"));
     }
     if (peer.uid !== this.uid && !(peer.uid === 0 && (this.opts.allowRoot ?? true))) {
@@ -149,7 +157,13 @@ export class SocketServer {
     const full = this.atLimit(restricted, session);
     if (full) {
       this.opts.log.warn(`connection refused: ${full.limit} reached`, { event: "connection_refused", reason: snake(full.limit), peer, session, max: full.max });
-      return refuse(socket, new RpcError("too_many_connections", `the daemon is at its limit of ${full.max} connections (${full.limit})`, { ...full, ...(session ? { session } : {}) }));
+      return refuse(
+        socket,
+        new RpcError("too_many_connections", `the daemon is at its limit of ${full.max} connections (${full.limit})`, {
+          ...full,
+          ...(session ? { session } : {}),
+        }),
+      );
     }
     const id = this.nextId++;
     const conn = new RpcConnection(id, socket, peer, { restricted, agentSession: session }, this.opts.dispatcher, this.opts.limits, this.opts.log);

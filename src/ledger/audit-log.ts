@@ -168,7 +168,9 @@ export class AuditLog {
     const deadline = Date.now() + 3000;
     while (!native().tryFlock(this.fd, true)) {
       if (Date.now() > deadline) {
-        throw new WardenError("already_running", `${this.path} is held by another writer (the running daemon?); read through the daemon instead`, { path: this.path });
+        throw new WardenError("already_running", `${this.path} is held by another writer (the running daemon?); read through the daemon instead`, {
+          path: this.path,
+        });
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
     }

@@ -9,7 +9,10 @@ export interface AuditLine {
 }
 
 /** Records kept by `keep` (all by default), with the lines that are not JSON records. */
-export function readAuditFile(path: string, keep: (r: AuditRecord) => boolean = () => true): { records: AuditLine[]; unparseable: number[]; tornTail: boolean } {
+export function readAuditFile(
+  path: string,
+  keep: (r: AuditRecord) => boolean = () => true,
+): { records: AuditLine[]; unparseable: number[]; tornTail: boolean } {
   const records: AuditLine[] = [];
   const unparseable: number[] = [];
   const { tornTail } = forEachLine(path, (text, line) => {
@@ -62,7 +65,10 @@ export function verifyAuditChain(path: string, headPath?: string): ChainReport {
     if (record.seq !== count + 1) return void fail("seq", `seq ${record.seq} where ${count + 1} was expected (a record is missing or out of order)`);
     if (record.prev !== prev) return void fail("prev", "prev does not match the previous record's hash (a record before it was changed or removed)");
     if (recordHash(prev, rest) !== hash) return void fail("hash", "hash does not match the record's content (the record was edited)");
-    if (record.count !== undefined && !(Number.isInteger(record.count) && record.count > 0 && Number.isInteger(record.coalesces) && record.coalesces! < record.seq)) {
+    if (
+      record.count !== undefined &&
+      !(Number.isInteger(record.count) && record.count > 0 && Number.isInteger(record.coalesces) && record.coalesces! < record.seq)
+    ) {
       return void fail("coalesced", "a coalesced record without a positive count or the earlier record it repeats");
     }
     prev = hash;
@@ -73,10 +79,23 @@ export function verifyAuditChain(path: string, headPath?: string): ChainReport {
   const report = { records: count, reads, tornTail };
   if (broken) return { ok: false, ...report, firstBroken: broken };
   if (head && head.seq > count) {
-    return { ok: false, ...report, firstBroken: { line: count + 1, seq: null, kind: "truncated", reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)` } };
+    return {
+      ok: false,
+      ...report,
+      firstBroken: {
+        line: count + 1,
+        seq: null,
+        kind: "truncated",
+        reason: `the log ends at seq ${count}, but the daemon had written up to seq ${head.seq} (truncated or rolled back)`,
+      },
+    };
   }
   if (head && head.seq > 0 && atHead !== head.hash) {
-    return { ok: false, ...report, firstBroken: { line: head.seq, seq: head.seq, kind: "rewritten", reason: "the record at the daemon's last synced head differs (the log was rewritten)" } };
+    return {
+      ok: false,
+      ...report,
+      firstBroken: { line: head.seq, seq: head.seq, kind: "rewritten", reason: "the record at the daemon's last synced head differs (the log was rewritten)" },
+    };
   }
   return { ok: true, ...report };
 }

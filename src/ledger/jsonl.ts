@@ -141,7 +141,12 @@ export function* linesBackwards(fd: number, end: number, opts: BackwardsOptions 
   let laterBytes = 0;
   let oversize = false; // the current line is longer than max: its bytes are dropped
   const take = (piece: Buffer): string | null => {
-    const text = oversize || laterBytes + piece.length > max ? null : later.length > 0 ? Buffer.concat([piece, ...later.reverse()]).toString("utf8") : piece.toString("utf8");
+    const text =
+      oversize || laterBytes + piece.length > max
+        ? null
+        : later.length > 0
+          ? Buffer.concat([piece, ...later.reverse()]).toString("utf8")
+          : piece.toString("utf8");
     later = [];
     laterBytes = 0;
     oversize = false;

@@ -28,12 +28,29 @@ export class LedgerService {
     const title = this.mask(p.title) as string;
     const meta = p.meta ? (this.mask(p.meta) as typeof p.meta) : undefined;
     const e = await this.writer.append(id, "open", { title, kind: p.kind ?? "log", host: this.host, ...(meta ? { meta } : {}) });
-    return { id, host: this.host, kind: p.kind ?? "log", title, state: "open", createdAt: e.ts, updatedAt: e.ts, lastSeq: e.seq, meta: meta ?? null, archived: false, live: null, process: null, source: "warden", sourceMissing: false };
+    return {
+      id,
+      host: this.host,
+      kind: p.kind ?? "log",
+      title,
+      state: "open",
+      createdAt: e.ts,
+      updatedAt: e.ts,
+      lastSeq: e.seq,
+      meta: meta ?? null,
+      archived: false,
+      live: null,
+      process: null,
+      source: "warden",
+      sourceMissing: false,
+    };
   }
 
   async append(p: ParamsOf<"events.append">): Promise<ResultOf<"events.append">> {
     if (Buffer.byteLength(JSON.stringify(p.data)) > MAX_DATA_BYTES) {
-      throw new RpcError("invalid_params", `data is over ${MAX_DATA_BYTES} bytes of JSON`, { issues: [{ code: "too_big", path: ["data"], message: "too big" }] });
+      throw new RpcError("invalid_params", `data is over ${MAX_DATA_BYTES} bytes of JSON`, {
+        issues: [{ code: "too_big", path: ["data"], message: "too big" }],
+      });
     }
     this.checkOpen(p.session);
     const e = await this.writer.append(p.session, p.kind, this.mask(p.data) as typeof p.data);

@@ -96,7 +96,12 @@ export class LedgerWriter {
    * (lineWithBytes). `bytes` is the length of its ledger line. Throws when the writer is closed;
    * a failed write shows as `durable` rejecting.
    */
-  enqueue<K extends LedgerKind>(session: string, kind: K, data: LedgerData<K>, payload?: Uint8Array): { event: LedgerEventOf<K>; bytes: number; durable: Promise<LedgerEventOf<K>> } {
+  enqueue<K extends LedgerKind>(
+    session: string,
+    kind: K,
+    data: LedgerData<K>,
+    payload?: Uint8Array,
+  ): { event: LedgerEventOf<K>; bytes: number; durable: Promise<LedgerEventOf<K>> } {
     if (this.closed) throw new Error("ledger writer closed");
     const seq = this.nextSeq(session);
     // The map's data types are JSON objects; the payload's bytes join data as text or b64 (lineWithBytes).

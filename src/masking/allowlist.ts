@@ -52,7 +52,9 @@ const PUBLISHED = new Set([
   "pk" + "_test_" + "6pRNASCoBOKtIshFeQd4XMUh",
   "gh" + "p_" + "16C7e42F292c6912E7710c838347Ae178B4a",
   "xo" + "xb-" + "17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" +
+    ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" +
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
   "AI" + "za" + "Syabcdefghijklmnopqrstuvwxyz1234567",
   "AI" + "za" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
   "AI" + "za" + "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
@@ -96,11 +98,13 @@ const TOKEN_PREFIX = /^[A-Za-z0-9]{1,12}[_-]/;
  * random string only in part (about a third of its pairs).
  */
 const COMMON_PAIRS = new Set(
-  ("th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur " +
+  (
+    "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur " +
     "ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir " +
     "su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu " +
     "rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm " +
-    "fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl ps jo rf").split(" "),
+    "fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl ps jo rf"
+  ).split(" "),
 );
 
 /**
@@ -161,7 +165,8 @@ const NOT_A_VALUE =
  * `10.0.3.17:8443`; not `admin:1234`, which may be credentials), `user@host`
  * (`ops@company.io`), `git@host:path`.
  */
-const ADDRESS = /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
+const ADDRESS =
+  /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
 /**
  * A name or member access, `X448PublicKey`, `process.env.API_KEY`, `win32api.RegOpenKeyEx`: each
  * name made of a few words (not `ya29.a0AfH6SM…`, whose names change class at every other char).
@@ -254,7 +259,13 @@ export function passwordValue(value: string, form: "quoted" | "literal" | "code"
     if (value.includes(".") && form !== "quoted") return false;
     if (form === "code" && TYPE_NAME.test(value)) return false;
   }
-  if (placeholder(value) || PASSWORD_PLACEHOLDER.test(value) || PASSWORD_PLACEHOLDER.test(value.replace(/[^A-Za-z0-9]/g, "")) || NUMBERED_PLACEHOLDER.test(value)) return false;
+  if (
+    placeholder(value) ||
+    PASSWORD_PLACEHOLDER.test(value) ||
+    PASSWORD_PLACEHOLDER.test(value.replace(/[^A-Za-z0-9]/g, "")) ||
+    NUMBERED_PLACEHOLDER.test(value)
+  )
+    return false;
   if (REFERENCE.test(value) || NOT_A_VALUE.test(value) || ADDRESS.test(value) || value.startsWith("/") || SETTING.test(value)) return false;
   return !UUID.test(value) && !FILE_NAME.test(value);
 }

@@ -28,7 +28,8 @@ for (const c of "=:@/?&#") CLASS[c.charCodeAt(0)] = 2;
 
 const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 /** Four hex digits at i (the rest of a `\uXXXX` escape). */
-const hex4 = (text: string, i: number) => isHex(text.charCodeAt(i)) && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3));
+const hex4 = (text: string, i: number) =>
+  isHex(text.charCodeAt(i)) && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3));
 
 /** A span of text to mask (the shape find.ts uses). */
 export interface Match {

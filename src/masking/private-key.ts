@@ -13,7 +13,10 @@ const END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
  * them, each after a newline, real or escaped.
  */
 const NL = String.raw`(?:\r?\n|\\r\\n|\\n)`;
-const BODY = new RegExp(String.raw`(?:[ \t]*${NL}(?:[A-Za-z0-9+/=]+(?=[ \t]*(?:${NL}|\\r|"|$))|(?:Proc-Type|DEK-Info|Version|Comment|Hash): ?[^\r\n\\"]*|(?=${NL})))*`, "y");
+const BODY = new RegExp(
+  String.raw`(?:[ \t]*${NL}(?:[A-Za-z0-9+/=]+(?=[ \t]*(?:${NL}|\\r|"|$))|(?:Proc-Type|DEK-Info|Version|Comment|Hash): ?[^\r\n\\"]*|(?=${NL})))*`,
+  "y",
+);
 /** No key is longer (an RSA 16384 key is about 12 KB; JSON escaping adds a char a line). */
 const MAX_BLOCK = 64 * 1024;
 /** The smallest real key (EC P-256, PKCS#8) has over 160 base64 chars. */

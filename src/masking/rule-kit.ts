@@ -102,4 +102,3 @@ export function regexRule(
 
 /** Upper, lower and digits mixed as in random keys: rules out kebab-case names after a short prefix. */
 export const mixed = (s: string) => /[0-9]/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s) && classChanges(s) >= s.length / 5;
-

@@ -183,50 +183,128 @@ const ASSIGNMENT = (keep: string) => String.raw`(${keep})(?=(${ASSIGNMENT_VALUE}
  */
 export const RULES: readonly Rule[] = [
   privateKey,
-  regexRule("aws_access_key", AWS, String.raw`${B}(?:A3T[A-Z0-9]|${AWS.slice(0, -1).join("|")})[A-Z0-9]{16}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 2.5), { family: "AWS" }),
-  regexRule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})`, (s) => randomEnough(s), { family: "GitHub" }),
-  regexRule("gitlab", GITLAB, String.raw`${B}(?:gl(?:pat|dt|rt|ptt|ft|imt|agent|soat|cbt|oas|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,2}|GR1348941[A-Za-z0-9_-]{20,300})`, (s) => randomEnough(s), { family: "GitLab" }),
+  regexRule(
+    "aws_access_key",
+    AWS,
+    String.raw`${B}(?:A3T[A-Z0-9]|${AWS.slice(0, -1).join("|")})[A-Z0-9]{16}(?![A-Za-z0-9])`,
+    (s) => randomEnough(s.slice(4), 2.5),
+    { family: "AWS" },
+  ),
+  regexRule(
+    "github",
+    ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})`,
+    (s) => randomEnough(s),
+    { family: "GitHub" },
+  ),
+  regexRule(
+    "gitlab",
+    GITLAB,
+    String.raw`${B}(?:gl(?:pat|dt|rt|ptt|ft|imt|agent|soat|cbt|oas|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,2}|GR1348941[A-Za-z0-9_-]{20,300})`,
+    (s) => randomEnough(s),
+    { family: "GitLab" },
+  ),
   // The webhook's path is the secret: the host stays readable.
-  regexRule("slack_webhook", ["hooks.slack.com"], String.raw`(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_]{6,64}(?:\/[A-Za-z0-9_-]{4,64}){1,4}`, (s) => randomEnough(s), { family: "Slack", keep: true, prefix: true }),
+  regexRule(
+    "slack_webhook",
+    ["hooks.slack.com"],
+    String.raw`(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_]{6,64}(?:\/[A-Za-z0-9_-]{4,64}){1,4}`,
+    (s) => randomEnough(s),
+    { family: "Slack", keep: true, prefix: true },
+  ),
   // Bot, user, app-level (xapp-1-…), legacy workspace (xoxa-, xoxr-), legacy (xoxs-, and xoxo-
   // in its own shape only: `2018-250-xoxo-indieweb` is a file name) and config tokens.
-  regexRule("slack", ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe", "xapp-"], String.raw`${B}(?:(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-|xapp-)[A-Za-z0-9-]{10,300}|xoxo-[0-9]{6,16}-[0-9]{6,16}-[0-9]{6,16}-[A-Za-z0-9]{16,64})`, (s) => /[0-9]/.test(s) && randomEnough(s, 2.5), { family: "Slack" }),
+  regexRule(
+    "slack",
+    ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe", "xapp-"],
+    String.raw`${B}(?:(?:xox[abprs]-|xoxe\.xox[bp]-|xoxe-|xapp-)[A-Za-z0-9-]{10,300}|xoxo-[0-9]{6,16}-[0-9]{6,16}-[0-9]{6,16}-[A-Za-z0-9]{16,64})`,
+    (s) => /[0-9]/.test(s) && randomEnough(s, 2.5),
+    { family: "Slack" },
+  ),
   regexRule("anthropic", ["sk-"], String.raw`${B}sk-ant-[A-Za-z0-9_-]{20,300}`, (s) => randomEnough(s), { family: "Anthropic" }),
   // sk-, sk-proj-, sk-svcacct-, sk-admin-; a key with the T3BlbkFJ marker whatever it looks like.
-  regexRule("openai", ["sk-"], String.raw`${B}sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,400}`, (s) => !placeholder(s) && (s.includes("T3BlbkFJ") || (mixed(s) && entropy(s) >= 3.5)), { family: "OpenAI" }),
+  regexRule(
+    "openai",
+    ["sk-"],
+    String.raw`${B}sk-(?!ant-)(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{20,400}`,
+    (s) => !placeholder(s) && (s.includes("T3BlbkFJ") || (mixed(s) && entropy(s) >= 3.5)),
+    { family: "OpenAI" },
+  ),
   // Test-mode keys too (sk_test_, rk_test_): they are credentials to an account's test data.
-  regexRule("stripe", ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"], String.raw`${B}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{20,255}|whsec_[A-Za-z0-9+/=]{24,255})`, (s) => randomEnough(s), { family: "Stripe" }),
+  regexRule(
+    "stripe",
+    ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"],
+    String.raw`${B}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{20,255}|whsec_[A-Za-z0-9+/=]{24,255})`,
+    (s) => randomEnough(s),
+    { family: "Stripe" },
+  ),
   regexRule("google_api_key", ["AIza"], String.raw`${B}AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])`, (s) => randomEnough(s), { family: "Google Cloud" }),
   regexRule("npm", ["npm_"], String.raw`${B}npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => randomEnough(s), { family: "npm" }),
   // Macaroons whose first caveat names pypi.org or test.pypi.org.
-  regexRule("pypi", ["pypi-AgE"], String.raw`${B}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}`, (s) => randomEnough(s), { family: "PyPI" }),
-  regexRule("huggingface", ["hf_"], String.raw`${B}hf_[A-Za-z0-9]{34,80}`, (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && randomEnough(s, 3.5), { family: "Hugging Face" }),
+  regexRule("pypi", ["pypi-AgE"], String.raw`${B}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}`, (s) => randomEnough(s), {
+    family: "PyPI",
+  }),
+  regexRule("huggingface", ["hf_"], String.raw`${B}hf_[A-Za-z0-9]{34,80}`, (s) => /[a-z]/.test(s) && /[A-Z]/.test(s) && randomEnough(s, 3.5), {
+    family: "Hugging Face",
+  }),
   regexRule("sendgrid", ["SG."], String.raw`${B}SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), { family: "SendGrid" }),
   ...CLOUD_RULES,
   ...SERVICE_RULES,
   // `kind` only where a `:` follows (the assignment words' context): most occurrences are prose.
   { ...kubernetesSecret, keywordContext: ASSIGNMENT_CONTEXT },
   // Signed, or unsigned (`alg: none`: an empty or missing third part) when its header says JWT.
-  regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}(?:\.[A-Za-z0-9_-]{10,4096}|\.?(?![A-Za-z0-9_.-]))`, jwt, { family: "JSON Web Tokens" }),
+  regexRule("jwt", ["eyJ"], String.raw`${B}eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}(?:\.[A-Za-z0-9_-]{10,4096}|\.?(?![A-Za-z0-9_.-]))`, jwt, {
+    family: "JSON Web Tokens",
+  }),
   // A JWT in base64 (a Kubernetes secret's data, a config blob): `ZXlK` is base64 of `eyJ`.
-  regexRule("jwt", ["ZXlK"], String.raw`${B}ZXlK[A-Za-z0-9+/]{28,16384}={0,2}(?![A-Za-z0-9+/=])`, (s) => ((t) => BASE64_JWT.test(t) && jwt(t.trim()))(Buffer.from(s, "base64").toString("latin1")), { family: "JSON Web Tokens" }),
+  regexRule(
+    "jwt",
+    ["ZXlK"],
+    String.raw`${B}ZXlK[A-Za-z0-9+/]{28,16384}={0,2}(?![A-Za-z0-9+/=])`,
+    (s) => ((t) => BASE64_JWT.test(t) && jwt(t.trim()))(Buffer.from(s, "base64").toString("latin1")),
+    { family: "JSON Web Tokens" },
+  ),
   // scheme://user:password@host: only the password is masked.
-  regexRule("url_credentials", ["://"], String.raw`(?<=[A-Za-z0-9])(${URL_KEEP})${URL_PASSWORD}{1,256}(?=@[A-Za-z0-9\[._-])`, (s) => urlPassword(s), { family: "Credentials in a URL", keep: true }),
+  regexRule("url_credentials", ["://"], String.raw`(?<=[A-Za-z0-9])(${URL_KEEP})${URL_PASSWORD}{1,256}(?=@[A-Za-z0-9\[._-])`, (s) => urlPassword(s), {
+    family: "Credentials in a URL",
+    keep: true,
+  }),
   // name = value, name: value, "name": "value" where the name sounds secret and the value looks
   // random (and is not a function called: `key = pbkdf2Sync(…)`). A value is read whole, at most
   // 1024 chars (longer runs are blobs, not values; the bound keeps "key:key:key…" linear).
   // A person's password (or a token handed over) under a password-like name is judged by a lower
   // bar: `DB_PASSWORD="…"`, `"password": "…"`, `password: …`, `?token=…&` (one regex for both).
-  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), ASSIGNMENT(ASSIGNMENT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, flags: "i", keywordContext: ASSIGNMENT_CONTEXT }),
+  regexRule("generic_secret", ASSIGNMENT_WORDS.flatMap(cased), ASSIGNMENT(ASSIGNMENT_KEEP), assignment, {
+    family: "Secret-looking assignments",
+    keep: true,
+    flags: "i",
+    keywordContext: ASSIGNMENT_CONTEXT,
+  }),
   // `GH_PAT=…`, `githubPat: "…"`: a word of its own (`pat` would cost a try at each `PATH=`, `compat`),
   // where an assignment follows.
-  regexRule("generic_secret", ["PAT", "Pat", "_pat"], ASSIGNMENT(PAT_KEEP), assignment, { family: "Secret-looking assignments", keep: true, keywordContext: ASSIGNMENT_CONTEXT }),
+  regexRule("generic_secret", ["PAT", "Pat", "_pat"], ASSIGNMENT(PAT_KEEP), assignment, {
+    family: "Secret-looking assignments",
+    keep: true,
+    keywordContext: ASSIGNMENT_CONTEXT,
+  }),
   // On a command line: `--password X`, `--api-key "X"` (`--password=X` is an assignment).
-  regexRule("password", ["--"], String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` }),
+  regexRule(
+    "password",
+    ["--"],
+    String.raw`(--${PASSWORD_FLAG}[ \t]{1,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`,
+    (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"),
+    { family: "Passwords", keep: true, flags: "i", keywordContext: String.raw`(?=[A-Za-z0-9-]{2,40}[ \t])` },
+  ),
   ...CONTEXT_RULES,
   { ...sessionCookies, keywordContext: ASSIGNMENT_CONTEXT },
   // `mysql -u root -pX` (or `-p X`), `sshpass -p X ssh …`: -p is the password only for these.
-  regexRule("password", ["-p"], String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`, (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"), { family: "Passwords", keep: true }),
+  regexRule(
+    "password",
+    ["-p"],
+    String.raw`(?<=${PASSWORD_COMMAND_ARGS})(-p[ \t]{0,4}(?:\\{0,7}["'])?)(?!-)(?=(${ASSIGNMENT_VALUE}{6,1024}))\2(?!${ASSIGNMENT_VALUE})`,
+    (s, m) => passwordValue(s, quoted(m[1]!) ? "quoted" : "literal"),
+    { family: "Passwords", keep: true },
+  ),
 ];
 
 /** The index of RULES, what every text is searched with. */

@@ -22,15 +22,19 @@ const OTHER_WORD =
   /^(?:authors?|authored|authoring|authorship|authorit(?:y|ies)|tokeni[sz]\w*|jsonwebtoken|keyboards?|keywords?|keyframes?|keystrokes?|keypad|keynote|keystone|keyup|keydown|keypress|keycode|monkeys?|donkeys?|turkeys?|hockey|whiskey|jockeys?|hotkeys?|compass|bypass\w*|passengers?|passages?|passive\w*|passthrough|passports?|surpass\w*|trespass\w*)$/;
 /** Words before `key` or `token` that make it public or no credential: public_key, primaryKey, cache_key, csrf_token, nextPageToken. */
 const NOT_SECRET_BEFORE = new Set(
-  ("public pub publishable site anon primary foreign sort partition range row cache idempotency dedup dedupe routing shard lookup index idx natural " +
-    "schema sequence bucket object csrf xsrf page next continuation pagination cancellation hot").split(" "),
+  (
+    "public pub publishable site anon primary foreign sort partition range row cache idempotency dedup dedupe routing shard lookup index idx natural " +
+    "schema sequence bucket object csrf xsrf page next continuation pagination cancellation hot"
+  ).split(" "),
 );
 /** The word right after it, when it makes the value about the secret: key_id, credentialId, token_sha256, auth_url, password_hash, key_down. */
 const NOT_SECRET_AFTER = new Set(
-  ("id ids kid uuid guid arn name names alias label type kind length len size bits count hash hashed checksum digest sha md crc etag integrity " +
+  (
+    "id ids kid uuid guid arn name names alias label type kind length len size bits count hash hashed checksum digest sha md crc etag integrity " +
     "fingerprint version ver url uri urls endpoint host path file filename dir location expiry expires expiration exp ttl created updated issued " +
     "timestamp date time format algorithm alg usage status event press pressed up down left right board frame selector store vault limit scope " +
-    "scopes policy rotation").split(" "),
+    "scopes policy rotation"
+  ).split(" "),
 );
 
 /** Last words that make any name an id's, a digest's or an address's: auth_request_id, token_cache_url. */

@@ -140,7 +140,9 @@ export class SecretValues {
     const known = kind === "text" && this.known && this.known.size > this.covered ? this.known : null;
     const set: FormSet =
       forms.length === 0
-        ? known ? { ...NO_FORMS, known } : NO_FORMS
+        ? known
+          ? { ...NO_FORMS, known }
+          : NO_FORMS
         : { forms, pattern: forms.length > INDEXOF_MAX ? new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g") : null, known };
     this.sets[kind] = set;
     return set;

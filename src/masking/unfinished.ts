@@ -19,7 +19,9 @@ const PARTIALS = [...new Set(PREFIXES.flatMap((p) => Array.from({ length: Math.m
 const KEY_HEADER_START = String.raw`(?<![A-Za-z0-9-])-{3,5}|-----B[A-Z]{0,4}|-----BEGIN [A-Z0-9 ]{0,60}-{0,4}`;
 /** Tokens whose secret comes before their keyword, still arriving (Rule.partial). */
 const BEFORE_KEYWORD = RULES.flatMap((r) => (r.partial ? [r.partial] : []));
-const UNFINISHED_TOKEN = new RegExp(`(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${[...PARTIALS.map(escape), ...BEFORE_KEYWORD].join("|")}|${KEY_HEADER_START})$`);
+const UNFINISHED_TOKEN = new RegExp(
+  `(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${[...PARTIALS.map(escape), ...BEFORE_KEYWORD].join("|")}|${KEY_HEADER_START})$`,
+);
 /**
  * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag
  * (`--token ab…`, `mysql -pab…`, `curl -u user:ab…`), a Dockerfile's `ENV API_KEY ab…`, a session

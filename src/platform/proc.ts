@@ -37,7 +37,9 @@ export function processLineage(pid: number): { ppid: number; sid: number; startT
 /** Every pid in /proc now (empty where there is no /proc). */
 export function listPids(): number[] {
   try {
-    return readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+    return readdirSync("/proc")
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
   } catch {
     return [];
   }

@@ -8,12 +8,15 @@ import { checkDbFile } from "./files.js";
 import { answer } from "./worker-call.js";
 
 const { source, dest } = workerData as { source: string; dest: string };
-answer((m) => parentPort!.postMessage(m), () => {
-  const db = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    db.prepare("VACUUM INTO ?").run(dest);
-  } finally {
-    db.close();
-  }
-  checkDbFile(dest);
-});
+answer(
+  (m) => parentPort!.postMessage(m),
+  () => {
+    const db = new Database(source, { readonly: true, fileMustExist: true });
+    try {
+      db.prepare("VACUUM INTO ?").run(dest);
+    } finally {
+      db.close();
+    }
+    checkDbFile(dest);
+  },
+);

@@ -21,7 +21,8 @@ export interface Keyed {
 
 const pad = (n: number) => String(n).padStart(12, "0");
 export const k2 = (a: string, n: number) => `${a}\u0000${pad(n)}`;
-export const sessionLine = (r: SessionRow) => [r.id, r.host, r.kind, r.title, r.state, r.created_at, r.updated_at, r.last_seq, r.meta, r.archived, r.info].join("\t");
+export const sessionLine = (r: SessionRow) =>
+  [r.id, r.host, r.kind, r.title, r.state, r.created_at, r.updated_at, r.last_seq, r.meta, r.archived, r.info].join("\t");
 export const eventLine = (r: EventRow) => [r.session, r.seq, r.ts, r.kind, r.data, r.src_offset, r.src_length].join("\t");
 export const auditLine = (r: AuditRow) => [r.host, r.seq, r.ts, r.action, r.outcome, r.vault, r.name, r.kind, r.record].join("\t");
 export const approvalLine = (r: ApprovalRow) => [r.host, r.seq, r.ts, r.record].join("\t");
@@ -95,7 +96,12 @@ function snapshot<T>(db: Database.Database, fn: () => T): T {
 export type SourceRows = (surface: Surface, after: string | null, limits: Map<string, number>, staged: Set<string>) => Generator<Keyed>;
 
 /** Sessions and events compared are those of these sources: warden's own and the transcript roots'. */
-export function verifyRows(db: Database.Database, surface: Surface | "all" | undefined, sourceRows: SourceRows, compared: string[]): ResultOf<"projection.verify"> {
+export function verifyRows(
+  db: Database.Database,
+  surface: Surface | "all" | undefined,
+  sourceRows: SourceRows,
+  compared: string[],
+): ResultOf<"projection.verify"> {
   return snapshot(db, () => {
     const limits = watermarkLimits(db);
     const staged = stagedSessions(db);
@@ -111,7 +117,12 @@ export function verifyRows(db: Database.Database, surface: Surface | "all" | und
 type Difference = ResultOf<"projection.diff">["differences"][number];
 
 /** Merge-joins source and projection rows, surface by surface, from the cursor on. */
-export function diffRows(db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }, sourceRows: SourceRows, compared: string[]): ResultOf<"projection.diff"> {
+export function diffRows(
+  db: Database.Database,
+  q: { surface?: Surface | "all"; limit: number; cursor?: string },
+  sourceRows: SourceRows,
+  compared: string[],
+): ResultOf<"projection.diff"> {
   const surfaces = surfacesOf(q.surface);
   let start: { surface: Surface; key: string } | null = null;
   if (q.cursor) {
@@ -121,13 +132,22 @@ export function diffRows(db: Database.Database, q: { surface?: Surface | "all"; 
       start = null;
     }
     if (!start || typeof start.key !== "string" || !surfaces.includes(start.surface)) {
-      throw new RpcError("invalid_params", "cursor is not one this daemon gave out for this surface", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
+      throw new RpcError("invalid_params", "cursor is not one this daemon gave out for this surface", {
+        issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }],
+      });
     }
   }
   return snapshot(db, () => diffFrom(db, surfaces, start, q.limit, sourceRows, compared));
 }
 
-function diffFrom(db: Database.Database, surfaces: Surface[], start: { surface: Surface; key: string } | null, limit: number, sourceRows: SourceRows, compared: string[]): ResultOf<"projection.diff"> {
+function diffFrom(
+  db: Database.Database,
+  surfaces: Surface[],
+  start: { surface: Surface; key: string } | null,
+  limit: number,
+  sourceRows: SourceRows,
+  compared: string[],
+): ResultOf<"projection.diff"> {
   const limits = watermarkLimits(db);
   const staged = stagedSessions(db);
   const out: Difference[] = [];

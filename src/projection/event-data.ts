@@ -12,7 +12,10 @@ export function loadEvents(rows: Array<Omit<EventRow, "src_offset"> & { src_offs
   const path = ledgerSource(home, host, rows[0]!.session).path;
   let fd: number | null = null;
   const stale = (r: { seq: number; src_offset: number }) =>
-    new RpcError("unavailable", `event ${r.seq} is no longer at byte ${r.src_offset} of ${path}; rebuild the projection (warden daemon rebuild)`, { reason: "source_changed", path });
+    new RpcError("unavailable", `event ${r.seq} is no longer at byte ${r.src_offset} of ${path}; rebuild the projection (warden daemon rebuild)`, {
+      reason: "source_changed",
+      path,
+    });
   try {
     return rows.map((r) => {
       if (r.data !== null) return { v: 1, session: r.session, seq: r.seq, ts: r.ts, kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> };

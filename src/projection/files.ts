@@ -24,7 +24,12 @@ export function replaceDb(from: string, to: string): void {
 export function quickCheckProblems(db: Database.Database): string | null {
   const rows = db.pragma("quick_check") as Array<{ quick_check: string }>;
   if (rows.length === 1 && rows[0]!.quick_check === "ok") return null;
-  return rows.slice(0, 3).map((r) => r.quick_check.replace(/\s+/g, " ")).join("; ") || "quick_check returned nothing";
+  return (
+    rows
+      .slice(0, 3)
+      .map((r) => r.quick_check.replace(/\s+/g, " "))
+      .join("; ") || "quick_check returned nothing"
+  );
 }
 
 /** integrity_check and schema version of a database file; throws projection_corrupt naming it. */

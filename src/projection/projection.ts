@@ -4,7 +4,17 @@
 import Database from "better-sqlite3";
 import { RULES_VERSION } from "../masking/rules.js";
 import { refuseSymlink } from "../platform/nofollow.js";
-import { foldSessionInPlace, eventRow, transcriptSessionRow, type ApprovalRow, type AuditRow, type ImportedSession, type LocatedEvent, type SessionRow, type TranscriptEventRow } from "./rows.js";
+import {
+  foldSessionInPlace,
+  eventRow,
+  transcriptSessionRow,
+  type ApprovalRow,
+  type AuditRow,
+  type ImportedSession,
+  type LocatedEvent,
+  type SessionRow,
+  type TranscriptEventRow,
+} from "./rows.js";
 import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
 import { isTranscript, type SourceFile } from "./sources.js";
 import { prepare } from "./statements.js";
@@ -33,7 +43,10 @@ export interface Watermark {
 export type WatermarkStat = Pick<Watermark, "size" | "mtime_ms" | "inode" | "offset" | "missing" | "sync_version" | "mask_version">;
 
 /** What a batch of applied lines advances its file's watermark to. */
-export type WatermarkUpdate = Omit<Watermark, "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session" | "indexed"> &
+export type WatermarkUpdate = Omit<
+  Watermark,
+  "path" | "surface" | "sync_version" | "kind" | "mask_version" | "masked" | "state" | "missing" | "head_hash" | "session" | "indexed"
+> &
   Partial<Pick<Watermark, "masked" | "state" | "head_hash">>;
 
 const surfaceOf = (s: SourceFile): Surface => (s.kind === "audit" || s.kind === "approvals" ? s.kind : "events");
@@ -66,7 +79,8 @@ export class Projection {
         const version = db.pragma("user_version", { simple: true }) as number;
         if (version > SCHEMA_VERSION) throw new Error(`projection schema ${version} is newer than this warden (${SCHEMA_VERSION})`);
         // Derived data: an older layout is rebuilt from the sources rather than migrated.
-        if (version !== 0 && version < SCHEMA_VERSION) throw new Error(`projection schema ${version} is older than this warden's (${SCHEMA_VERSION}); it is rebuilt`);
+        if (version !== 0 && version < SCHEMA_VERSION)
+          throw new Error(`projection schema ${version} is older than this warden's (${SCHEMA_VERSION}); it is rebuilt`);
         db.exec(SCHEMA);
         tuneSearch(db);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -112,8 +126,18 @@ export class Projection {
   /** What a reconcile pass compares a stat with, for every file: as little as a pass over 10,000 needs. */
   watermarkStats(): Map<string, WatermarkStat> {
     const out = new Map<string, WatermarkStat>();
-    for (const [path, size, mtime_ms, inode, offset, missing, sync_version, mask_version] of this.s.watermarkStats.raw().iterate() as Iterable<[string, ...number[]]>) {
-      out.set(path, { size: size!, mtime_ms: mtime_ms!, inode: inode!, offset: offset!, missing: missing!, sync_version: sync_version!, mask_version: mask_version! });
+    for (const [path, size, mtime_ms, inode, offset, missing, sync_version, mask_version] of this.s.watermarkStats.raw().iterate() as Iterable<
+      [string, ...number[]]
+    >) {
+      out.set(path, {
+        size: size!,
+        mtime_ms: mtime_ms!,
+        inode: inode!,
+        offset: offset!,
+        missing: missing!,
+        sync_version: sync_version!,
+        mask_version: mask_version!,
+      });
     }
     return out;
   }
@@ -138,7 +162,13 @@ export class Projection {
    * Search documents for a ledger's events, in file order, and how far they now reach (`indexed`,
    * a byte offset; `fresh` first drops the session's documents: a new rules version re-masks them).
    */
-  readonly indexLedger = (source: SourceFile, docs: Array<{ seq: number; ts: string; kind: string; text: string }>, indexed: number, masked: number, fresh: boolean): void =>
+  readonly indexLedger = (
+    source: SourceFile,
+    docs: Array<{ seq: number; ts: string; kind: string; text: string }>,
+    indexed: number,
+    masked: number,
+    fresh: boolean,
+  ): void =>
     this.db.transaction(() => {
       if (fresh) this.s.deleteDocs.run(source.session);
       for (const d of docs) this.s.putDoc.run({ session: source.session, ...d });
@@ -158,7 +188,14 @@ export class Projection {
    * apart and replace the live ones in the transaction of the final batch, so readers and sinks
    * never see the session truncated.
    */
-  readonly applyTranscript = (source: SourceFile, session: ImportedSession, events: TranscriptEventRow[], wm: WatermarkUpdate & { last_seq: number }, reset: boolean, final: boolean): void =>
+  readonly applyTranscript = (
+    source: SourceFile,
+    session: ImportedSession,
+    events: TranscriptEventRow[],
+    wm: WatermarkUpdate & { last_seq: number },
+    reset: boolean,
+    final: boolean,
+  ): void =>
     this.db.transaction(() => {
       const s = source.session!;
       if (reset) {
@@ -168,7 +205,8 @@ export class Projection {
         else this.s.stage.run(s);
       }
       if (this.s.isStaged.get(s)) {
-        for (const e of events) this.s.putStaged.run({ session: s, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, text: e.text });
+        for (const e of events)
+          this.s.putStaged.run({ session: s, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, text: e.text });
         if (final) {
           this.s.deleteEvents.run(s);
           this.s.deleteDocs.run(s);
@@ -183,7 +221,16 @@ export class Projection {
         return;
       }
       for (const e of events) {
-        this.s.putEvent.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length, mask_version: RULES_VERSION });
+        this.s.putEvent.run({
+          session: source.session,
+          seq: e.seq,
+          ts: e.ts,
+          kind: e.kind,
+          data: e.data,
+          src_offset: e.offset,
+          src_length: e.length,
+          mask_version: RULES_VERSION,
+        });
         if (e.text !== "") this.s.putDoc.run({ session: source.session, seq: e.seq, ts: e.ts, kind: e.kind, text: e.text });
         else if (e.replaced) this.s.deleteDoc.run(source.session, e.seq);
       }

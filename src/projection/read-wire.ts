@@ -28,7 +28,9 @@ export function decodeCursor<T>(cursor: string | undefined): T | null {
   try {
     return JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as T;
   } catch {
-    throw new RpcError("invalid_params", "cursor is not one this daemon gave out", { issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }] });
+    throw new RpcError("invalid_params", "cursor is not one this daemon gave out", {
+      issues: [{ code: "custom", path: ["cursor"], message: "unknown cursor" }],
+    });
   }
 }
 

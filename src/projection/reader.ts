@@ -49,7 +49,8 @@ export class ProjectionReader {
   /** Column lists; a projection written by an older warden lacks the newer columns: their defaults are read. */
   private get columns(): { session: string; event: string } {
     if (this.cols) return this.cols;
-    const has = (table: string, col: string) => (this.db.prepare(`SELECT count(*) AS n FROM pragma_table_info('${table}') WHERE name = ?`).get(col) as { n: number }).n > 0;
+    const has = (table: string, col: string) =>
+      (this.db.prepare(`SELECT count(*) AS n FROM pragma_table_info('${table}') WHERE name = ?`).get(col) as { n: number }).n > 0;
     const session = [
       "id, host, kind, title, state, created_at, updated_at, last_seq, meta, archived, info",
       has("sessions", "source") ? "source" : "'warden' AS source",
@@ -97,10 +98,10 @@ export class ProjectionReader {
     const after = decodeCursor<{ id: string; created?: string }>(q.cursor);
     const where = q.archived ? ["1 = 1"] : ["archived = 0"];
     const args: Record<string, unknown> = { limit: q.limit + 1 };
-    if (q.host) (where.push("host = @host"), (args.host = q.host));
-    if (q.state) (where.push("state = @state"), (args.state = q.state));
-    if (q.source) (where.push("source = @source"), (args.source = q.source));
-    if (after) (where.push("(created_at, id) < (@created, @after)"), (args.after = after.id), (args.created = after.created ?? ""));
+    if (q.host) where.push("host = @host"), (args.host = q.host);
+    if (q.state) where.push("state = @state"), (args.state = q.state);
+    if (q.source) where.push("source = @source"), (args.source = q.source);
+    if (after) where.push("(created_at, id) < (@created, @after)"), (args.after = after.id), (args.created = after.created ?? "");
     // Newest first by creation time: imported sessions' ids are not time-ordered like UUIDv7s.
     const sql = `SELECT ${this.columns.session} FROM sessions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     const rows = this.stmt(sql).all(args) as StoredSession[];
@@ -150,8 +151,8 @@ export class ProjectionReader {
     const after = decodeCursor<{ ts: string; host: string; seq: number }>(q.cursor);
     const where = ["1 = 1"];
     const args: Record<string, unknown> = { limit: q.limit + 1 };
-    if (q.host) (where.push("host = @host"), (args.host = q.host));
-    if (q.since) (where.push("ts >= @since"), (args.since = new Date(q.since).toISOString())); // rows hold UTC ISO times
+    if (q.host) where.push("host = @host"), (args.host = q.host);
+    if (q.since) where.push("ts >= @since"), (args.since = new Date(q.since).toISOString()); // rows hold UTC ISO times
     if (after) {
       where.push("(ts, host, seq) < (@ats, @ahost, @aseq)");
       Object.assign(args, { ats: after.ts, ahost: after.host, aseq: after.seq });
@@ -161,7 +162,10 @@ export class ProjectionReader {
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
-    return { records: page.map((r) => JSON.parse(r.record) as Record<string, unknown>), nextCursor: more && last ? encodeCursor({ ts: last.ts, host: last.host, seq: last.seq }) : null };
+    return {
+      records: page.map((r) => JSON.parse(r.record) as Record<string, unknown>),
+      nextCursor: more && last ? encodeCursor({ ts: last.ts, host: last.host, seq: last.seq }) : null,
+    };
   }
 
   /** Exact row counts (count(*) each): for no-daemon status; the daemon counts from its watermarks. */
@@ -184,11 +188,11 @@ export class ProjectionReader {
     const where = ["search MATCH @match"];
     const args: Record<string, unknown> = { match: q.syntax === "fts" ? q.q : wordsQuery(q.q), limit: q.limit + 1, offset };
     // A session that is not there is an error, not an empty result (it is found by warden's id or the tool's own).
-    if (q.session) (where.push("d.session = @session"), (args.session = this.existing(q.session).id));
-    if (q.host) (where.push("s.host = @host"), (args.host = q.host));
-    if (q.source) (where.push("s.source = @source"), (args.source = q.source));
-    if (q.kind) (where.push("d.kind = @kind"), (args.kind = q.kind));
-    if (q.since) (where.push("d.ts >= @since"), (args.since = new Date(q.since).toISOString())); // rows hold UTC ISO times
+    if (q.session) where.push("d.session = @session"), (args.session = this.existing(q.session).id);
+    if (q.host) where.push("s.host = @host"), (args.host = q.host);
+    if (q.source) where.push("s.source = @source"), (args.source = q.source);
+    if (q.kind) where.push("d.kind = @kind"), (args.kind = q.kind);
+    if (q.since) where.push("d.ts >= @since"), (args.since = new Date(q.since).toISOString()); // rows hold UTC ISO times
     const sql = `SELECT d.session, d.seq, d.ts, d.kind, s.host, s.source, s.title, snippet(search, 0, '«', '»', '…', 24) AS snippet
     FROM search JOIN search_docs d ON d.id = search.rowid JOIN sessions s ON s.id = d.session
     WHERE ${where.join(" AND ")} ORDER BY rank LIMIT @limit OFFSET @offset`;

@@ -62,7 +62,9 @@ export function remaskEvents(p: Projection, only: SecretValues, after: RemaskCur
   const hit = forms.length === 0 ? "0" : forms.map(() => "instr(data, ?) > 0").join(" OR ");
   const rows = (
     after
-      ? db.prepare(`SELECT session, seq, (${hit}) AS hit FROM events WHERE (session, seq) > (?, ?) ORDER BY session, seq LIMIT ?`).all(...forms, after.session, after.seq, limit)
+      ? db
+          .prepare(`SELECT session, seq, (${hit}) AS hit FROM events WHERE (session, seq) > (?, ?) ORDER BY session, seq LIMIT ?`)
+          .all(...forms, after.session, after.seq, limit)
       : db.prepare(`SELECT session, seq, (${hit}) AS hit FROM events ORDER BY session, seq LIMIT ?`).all(...forms, limit)
   ) as Array<{ session: string; seq: number; hit: number | null }>;
   const getData = db.prepare("SELECT data FROM events WHERE session = ? AND seq = ?");
@@ -104,7 +106,12 @@ export function remaskStaged(p: Projection, only: SecretValues, counts: RemaskCo
   const forms = only.texts();
   if (forms.length === 0) return;
   const hit = forms.map(() => "instr(data, ?) > 0 OR instr(text, ?) > 0").join(" OR ");
-  const rows = db.prepare(`SELECT session, seq, data, text FROM staged_events WHERE ${hit}`).all(...forms.flatMap((f) => [f, f])) as Array<{ session: string; seq: number; data: string | null; text: string }>;
+  const rows = db.prepare(`SELECT session, seq, data, text FROM staged_events WHERE ${hit}`).all(...forms.flatMap((f) => [f, f])) as Array<{
+    session: string;
+    seq: number;
+    data: string | null;
+    text: string;
+  }>;
   if (rows.length === 0) return;
   const set = db.prepare("UPDATE staged_events SET data = ?, text = ? WHERE session = ? AND seq = ?");
   db.transaction(() => {
@@ -124,7 +131,9 @@ export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCoun
   const db = p.db;
   const find = db.prepare("SELECT d.id, d.session, d.seq, d.text FROM search JOIN search_docs d ON d.id = search.rowid WHERE search MATCH ?");
   const setDoc = db.prepare("UPDATE search_docs SET text = ? WHERE id = ?");
-  const getEvent = db.prepare("SELECT e.session, e.seq, e.ts, e.kind, e.data, e.src_offset, e.src_length, s.host, s.source FROM events e JOIN sessions s ON s.id = e.session WHERE e.session = ? AND e.seq = ?");
+  const getEvent = db.prepare(
+    "SELECT e.session, e.seq, e.ts, e.kind, e.data, e.src_offset, e.src_length, s.host, s.source FROM events e JOIN sessions s ON s.id = e.session WHERE e.session = ? AND e.seq = ?",
+  );
   const setData = db.prepare("UPDATE events SET data = ? WHERE session = ? AND seq = ?");
   const bump = db.prepare("UPDATE sessions SET rev = max(?, rev + 1) WHERE id = ?");
   for (const form of only.texts()) {
@@ -162,10 +171,21 @@ export function remaskDocs(p: Projection, only: SecretValues, counts: RemaskCoun
  */
 export function remaskSessions(p: Projection, only: SecretValues, counts: RemaskCounts): void {
   const db = p.db;
-  const rows = db.prepare("SELECT id, title, meta, info FROM sessions").all() as Array<{ id: string; title: string | null; meta: string | null; info: string | null }>;
+  const rows = db.prepare("SELECT id, title, meta, info FROM sessions").all() as Array<{
+    id: string;
+    title: string | null;
+    meta: string | null;
+    info: string | null;
+  }>;
   const set = db.prepare("UPDATE sessions SET title = ?, meta = ?, info = ?, rev = max(?, rev + 1) WHERE id = ?");
   const forms = only.texts();
-  const states = forms.length === 0 ? [] : (db.prepare(`SELECT path, state FROM import_state WHERE ${forms.map(() => "instr(state, ?) > 0").join(" OR ")}`).all(...forms) as Array<{ path: string; state: string }>);
+  const states =
+    forms.length === 0
+      ? []
+      : (db.prepare(`SELECT path, state FROM import_state WHERE ${forms.map(() => "instr(state, ?) > 0").join(" OR ")}`).all(...forms) as Array<{
+          path: string;
+          state: string;
+        }>);
   const setState = db.prepare("UPDATE import_state SET state = ? WHERE path = ?");
   db.transaction(() => {
     for (const r of rows) {
@@ -189,9 +209,17 @@ export function remaskSessions(p: Projection, only: SecretValues, counts: Remask
  * learned), and always its session and the importer's state, which carry text read by earlier
  * jobs (the title is the first prompt). The batch itself when nothing holds one.
  */
-export function remaskBatch<B extends { rows: Array<{ data: string; text: string }>; session: unknown; wm?: { state?: string | null } }>(batch: B, secrets: SecretValues, rows = true): B {
+export function remaskBatch<B extends { rows: Array<{ data: string; text: string }>; session: unknown; wm?: { state?: string | null } }>(
+  batch: B,
+  secrets: SecretValues,
+  rows = true,
+): B {
   if (secrets.size === 0) return batch;
-  const masked = rows ? batch.rows.map((r) => (holds(r.data, secrets) || holds(r.text, secrets) ? { ...r, data: maskJson(r.data, secrets), text: maskText(r.text, secrets).text } : r)) : batch.rows;
+  const masked = rows
+    ? batch.rows.map((r) =>
+        holds(r.data, secrets) || holds(r.text, secrets) ? { ...r, data: maskJson(r.data, secrets), text: maskText(r.text, secrets).text } : r,
+      )
+    : batch.rows;
   const session = holds(JSON.stringify(batch.session) ?? "", secrets) ? maskStrings(batch.session, secrets) : batch.session;
   const state = batch.wm?.state;
   const wm = typeof state === "string" && holds(state, secrets) ? { ...batch.wm, state: maskJson(state, secrets) } : batch.wm;

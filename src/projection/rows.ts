@@ -117,7 +117,19 @@ export function foldSession(row: SessionRow | null, e: LedgerEvent, host: string
 /** Like foldSession, but updates `row` itself: one allocation per session, not per event. */
 export function foldSessionInPlace(row: SessionRow | null, e: LedgerEvent, host: string): SessionRow {
   const d = e.data as { title?: unknown; kind?: unknown; meta?: unknown };
-  const next: SessionRow = row ?? { id: e.session, host, kind: "log", title: null, state: "open", created_at: e.ts, updated_at: e.ts, last_seq: 0, meta: null, archived: 0, info: null };
+  const next: SessionRow = row ?? {
+    id: e.session,
+    host,
+    kind: "log",
+    title: null,
+    state: "open",
+    created_at: e.ts,
+    updated_at: e.ts,
+    last_seq: 0,
+    meta: null,
+    archived: 0,
+    info: null,
+  };
   if (e.kind === "open" || e.kind === "launch") {
     if (typeof d.title === "string") next.title = d.title;
     if (typeof d.kind === "string") next.kind = d.kind;

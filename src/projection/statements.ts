@@ -21,7 +21,9 @@ export function prepare(db: Database.Database) {
     deleteWatermark: db.prepare("DELETE FROM watermarks WHERE path = ?"),
     setWatermarkMissing: db.prepare("UPDATE watermarks SET missing = ? WHERE path = ?"),
     setIndexed: db.prepare("UPDATE watermarks SET indexed = @indexed, masked = @masked, mask_version = @mask_version WHERE path = @path"),
-    unindexed: db.prepare("SELECT path, indexed, offset, mask_version FROM watermarks WHERE kind = 'ledger' AND (indexed < offset OR mask_version != ?) LIMIT 1"),
+    unindexed: db.prepare(
+      "SELECT path, indexed, offset, mask_version FROM watermarks WHERE kind = 'ledger' AND (indexed < offset OR mask_version != ?) LIMIT 1",
+    ),
     getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
     // An upsert, not INSERT OR REPLACE: the row keeps its rowid-less identity and source_missing resets.
     putSession: db.prepare(
@@ -61,7 +63,9 @@ export function prepare(db: Database.Database) {
       `INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version)
        SELECT session, seq, ts, kind, data, src_offset, src_length, @mask_version FROM staged_events WHERE session = @session ORDER BY seq`,
     ),
-    unstageDocs: db.prepare("INSERT INTO search_docs (session, seq, ts, kind, text) SELECT session, seq, ts, kind, text FROM staged_events WHERE session = ? AND text != '' ORDER BY seq"),
+    unstageDocs: db.prepare(
+      "INSERT INTO search_docs (session, seq, ts, kind, text) SELECT session, seq, ts, kind, text FROM staged_events WHERE session = ? AND text != '' ORDER BY seq",
+    ),
     putAudit: db.prepare(
       `INSERT OR REPLACE INTO audit (host, seq, ts, action, outcome, vault, name, kind, record)
        VALUES (@host, @seq, @ts, @action, @outcome, @vault, @name, @kind, @record)`,

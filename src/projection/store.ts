@@ -94,7 +94,9 @@ export class ProjectionStore {
   /** For reads: the projection, or `unavailable` while a damaged or missing one is first rebuilt. */
   get db(): Database.Database {
     if (!this.readable) {
-      throw new RpcError("unavailable", "the projection is being rebuilt from the sources; try again shortly (or read with --no-daemon)", { reason: "rebuilding" });
+      throw new RpcError("unavailable", "the projection is being rebuilt from the sources; try again shortly (or read with --no-daemon)", {
+        reason: "rebuilding",
+      });
     }
     return this.p.db;
   }

@@ -53,7 +53,9 @@ export class RpcClient {
         try {
           message = JSON.parse(bytes.toString("utf8"));
         } catch {
-          return this.fail(new WardenError("unavailable", `${socketPath} answered with something that is not JSON; is it a warden socket?`, { socket: socketPath }));
+          return this.fail(
+            new WardenError("unavailable", `${socketPath} answered with something that is not JSON; is it a warden socket?`, { socket: socketPath }),
+          );
         }
         this.onMessage(message);
       },
@@ -186,7 +188,13 @@ export class RpcClient {
 
 function unavailable(socketPath: string, err: NodeJS.ErrnoException): WardenError {
   const why =
-    err.code === "ENOENT" ? "no socket there" : err.code === "ECONNREFUSED" ? "nothing is listening (stale socket?)" : err.code === "EACCES" ? "permission denied" : err.message;
+    err.code === "ENOENT"
+      ? "no socket there"
+      : err.code === "ECONNREFUSED"
+        ? "nothing is listening (stale socket?)"
+        : err.code === "EACCES"
+          ? "permission denied"
+          : err.message;
   return new WardenError("unavailable", `no warden daemon is running (${socketPath}: ${why}); start it with: warden daemon start`, {
     socket: socketPath,
     cause: err.code ?? "unknown",
@@ -194,12 +202,7 @@ function unavailable(socketPath: string, err: NodeJS.ErrnoException): WardenErro
 }
 
 /** Connects, makes one call, closes. */
-export async function callOnce<N extends MethodName>(
-  socketPath: string,
-  method: N,
-  params?: ParamsOf<N>,
-  opts: ClientOptions = {},
-): Promise<ResultOf<N>> {
+export async function callOnce<N extends MethodName>(socketPath: string, method: N, params?: ParamsOf<N>, opts: ClientOptions = {}): Promise<ResultOf<N>> {
   const client = await RpcClient.connect(socketPath, opts);
   try {
     return await (client.call as (m: N, p?: ParamsOf<N>) => Promise<ResultOf<N>>)(method, params);

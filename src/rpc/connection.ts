@@ -149,8 +149,18 @@ export class RpcConnection {
     if (this.paused) return void (this.lineTimer = setTimeout(() => this.lineIdle(), this.limits.lineIdleMs));
     this.lineTimer = undefined;
     this.dropped = true;
-    this.log.warn("client left a line unfinished: disconnecting", { event: "client_dropped", reason: "line_idle", connection: this.id, lineIdleMs: this.limits.lineIdleMs });
-    this.sendError(null, new RpcError("line_timeout", `a request line stayed unfinished for ${this.limits.lineIdleMs} ms; closing the connection`, { lineIdleMs: this.limits.lineIdleMs }));
+    this.log.warn("client left a line unfinished: disconnecting", {
+      event: "client_dropped",
+      reason: "line_idle",
+      connection: this.id,
+      lineIdleMs: this.limits.lineIdleMs,
+    });
+    this.sendError(
+      null,
+      new RpcError("line_timeout", `a request line stayed unfinished for ${this.limits.lineIdleMs} ms; closing the connection`, {
+        lineIdleMs: this.limits.lineIdleMs,
+      }),
+    );
     void this.end(this.limits.stallMs);
   }
 
@@ -199,13 +209,23 @@ export class RpcConnection {
     this.pendingBytes = 0;
     const belowHighWater = this.socket.write(chunk, () => this.wakeDrainWaiters());
     if (this.socket.writableLength > this.limits.maxOutputBytes) {
-      this.log.warn("client not reading: output limit passed, disconnecting", { event: "client_dropped", reason: "output_limit", connection: this.id, buffered: this.socket.writableLength });
+      this.log.warn("client not reading: output limit passed, disconnecting", {
+        event: "client_dropped",
+        reason: "output_limit",
+        connection: this.id,
+        buffered: this.socket.writableLength,
+      });
       this.socket.destroy();
     } else if (!belowHighWater && !this.paused) {
       this.paused = true;
       this.socket.pause();
       this.stallTimer = setTimeout(() => {
-        this.log.warn("client not reading: stalled, disconnecting", { event: "client_dropped", reason: "stalled", connection: this.id, stallMs: this.limits.stallMs });
+        this.log.warn("client not reading: stalled, disconnecting", {
+          event: "client_dropped",
+          reason: "stalled",
+          connection: this.id,
+          stallMs: this.limits.stallMs,
+        });
         this.socket.destroy();
       }, this.limits.stallMs);
     }
@@ -214,8 +234,10 @@ export class RpcConnection {
   private async drained(below: number): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     while (!this.closedFlag) {
-      if (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve)); // written on this turn
-      else if (this.socket.writableLength > below) await new Promise<void>((resolve) => this.drainWaiters.push(resolve)); // a write completes
+      if (this.pending.length > 0)
+        await new Promise((resolve) => setImmediate(resolve)); // written on this turn
+      else if (this.socket.writableLength > below)
+        await new Promise<void>((resolve) => this.drainWaiters.push(resolve)); // a write completes
       else return;
     }
   }

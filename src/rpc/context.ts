@@ -34,4 +34,3 @@ export interface CallContext {
   /** Resolves once the connection has closed. */
   readonly closed: Promise<void>;
 }
-

@@ -1,13 +1,7 @@
 // Method dispatch on top of json-rpc-2.0's server: params validated against the method's zod
 // schema (strict: unknown keys are -32602), restricted peers limited to agent methods, RpcError
 // mapped to its wire form, anything else thrown turned into -32603 with details only in the log.
-import {
-  JSONRPCServer,
-  createJSONRPCErrorResponse,
-  type JSONRPCErrorResponse,
-  type JSONRPCRequest,
-  type JSONRPCResponse,
-} from "json-rpc-2.0";
+import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCErrorResponse, type JSONRPCRequest, type JSONRPCResponse } from "json-rpc-2.0";
 import type { z } from "zod";
 import type { MethodSpec } from "../../protocol/method.js";
 import type { RpcLogger } from "../platform/log.js";
@@ -17,10 +11,7 @@ import { RpcError } from "./errors.js";
 
 type AnySpec = MethodSpec<string, z.ZodType, z.ZodType>;
 
-export type Handler<M extends AnySpec> = (
-  params: z.output<M["params"]>,
-  ctx: CallContext,
-) => z.input<M["result"]> | Promise<z.input<M["result"]>>;
+export type Handler<M extends AnySpec> = (params: z.output<M["params"]>, ctx: CallContext) => z.input<M["result"]> | Promise<z.input<M["result"]>>;
 
 /** A method declaration joined to its implementation. Build with `bind`, never by hand. */
 export interface Binding {
@@ -51,9 +42,7 @@ export class Dispatcher {
     }
     this.server.mapErrorToJSONRPCErrorResponse = toErrorResponse;
     this.server.handleMethodNotFound = async (request) =>
-      request.id === undefined
-        ? null
-        : toErrorResponse(request.id, new RpcError("method_not_found", `no method ${JSON.stringify(request.method)}`));
+      request.id === undefined ? null : toErrorResponse(request.id, new RpcError("method_not_found", `no method ${JSON.stringify(request.method)}`));
   }
 
   /** Dispatches one structurally valid request; resolves to null for notifications. */
@@ -82,7 +71,12 @@ export class Dispatcher {
       method: request.method,
       // Both are chosen by the client: bounded, so a log line stays a line.
       id: request.id === undefined ? null : String(request.id).slice(0, 64),
-      paramNames: raw && typeof raw === "object" && !Array.isArray(raw) ? Object.keys(raw).slice(0, 20).map((k) => k.slice(0, 64)) : [],
+      paramNames:
+        raw && typeof raw === "object" && !Array.isArray(raw)
+          ? Object.keys(raw)
+              .slice(0, 20)
+              .map((k) => k.slice(0, 64))
+          : [],
       outcome: reply && "error" in reply && reply.error ? String((reply.error.data as { kind?: string } | undefined)?.kind ?? reply.error.code) : "ok",
       ms: Math.round((performance.now() - t0) * 1000) / 1000,
     });

@@ -53,11 +53,15 @@ function harnessOf(name: string, config: Config["sessions"], env: NodeJS.Process
   const known = ["shell", ...Object.keys(config.harnesses)];
   // Harness names are not looked up on PATH; say so, with the PATH a configured one would use.
   const path = env.PATH ?? "/usr/bin:/bin";
-  throw new RpcError("not_found", `no harness ${JSON.stringify(name)} (configured: ${known.join(", ")}); add it to sessions.harnesses in config.json (its command is looked up on the daemon's PATH: ${path})`, {
-    harness: name,
-    harnesses: known,
-    path,
-  });
+  throw new RpcError(
+    "not_found",
+    `no harness ${JSON.stringify(name)} (configured: ${known.join(", ")}); add it to sessions.harnesses in config.json (its command is looked up on the daemon's PATH: ${path})`,
+    {
+      harness: name,
+      harnesses: known,
+      path,
+    },
+  );
 }
 
 /** The canonical cwd, which must be a directory inside one of the project roots. */
@@ -91,7 +95,12 @@ function resolveCwd(cwd: string, roots: string[]): string {
 /** argv[0] as an executable path: looked up on PATH unless it holds a slash (then relative to cwd). */
 export function findExecutable(cmd: string, path: string, cwd: string): string {
   if (cmd === "") throw new RpcError("not_found", "empty command", { command: cmd });
-  const candidates = cmd.includes("/") ? [isAbsolute(cmd) ? cmd : join(cwd, cmd)] : path.split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, cmd));
+  const candidates = cmd.includes("/")
+    ? [isAbsolute(cmd) ? cmd : join(cwd, cmd)]
+    : path
+        .split(delimiter)
+        .filter((d) => isAbsolute(d))
+        .map((d) => join(d, cmd));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);

@@ -46,7 +46,12 @@ export async function settleOrphans(writer: LedgerWriter, dir: string, candidate
     if (settledIds.has(id) || !UUID_PATTERN.test(id) || !existsSync(writer.pathOf(id))) continue;
     const d = launchData(writer, id);
     if (!Number.isInteger(d.pid)) continue;
-    const launch = { pid: d.pid as number, pgid: null, bootId: typeof d.bootId === "string" ? d.bootId : null, startTime: typeof d.startTime === "string" ? d.startTime : null };
+    const launch = {
+      pid: d.pid as number,
+      pgid: null,
+      bootId: typeof d.bootId === "string" ? d.bootId : null,
+      startTime: typeof d.startTime === "string" ? d.startTime : null,
+    };
     leftovers += killSessionProcesses(id, launch, "pid_dead", { bySession: new Map([[id, procs]]), bySid: new Map() });
   }
   if (leftovers > 0) log.warn("processes ended sessions left behind, killed at boot", { event: "leftovers_killed", count: leftovers });

@@ -58,9 +58,7 @@ port.on("message", (m: ScreenRequest) => {
       if (!s) return reply({ ref: m.ref, error: "no screen" });
       const seq = s.seq;
       // The callback runs once everything written before it is parsed, before anything after it.
-      s.term.write("", () =>
-        reply({ ref: m.ref, seq, cols: s.term.cols, rows: s.term.rows, screen: s.serializer.serialize({ scrollback: m.scrollback }) }),
-      );
+      s.term.write("", () => reply({ ref: m.ref, seq, cols: s.term.cols, rows: s.term.rows, screen: s.serializer.serialize({ scrollback: m.scrollback }) }));
       break;
     }
     case "close":

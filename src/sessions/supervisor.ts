@@ -83,7 +83,16 @@ export class SessionSupervisor {
     const secretEnv: Record<string, string> = {};
     for (const [env, ref] of Object.entries(p.secrets ?? {})) {
       const slash = ref.indexOf("/");
-      const value = d.readSecret({ vault: ref.slice(0, slash), name: ref.slice(slash + 1), scope: p.scope, reason: p.reason ?? `session ${id}`, caller: `sessions.launch ${plan.title}`.slice(0, 200) }, ctx);
+      const value = d.readSecret(
+        {
+          vault: ref.slice(0, slash),
+          name: ref.slice(slash + 1),
+          scope: p.scope,
+          reason: p.reason ?? `session ${id}`,
+          caller: `sessions.launch ${plan.title}`.slice(0, 200),
+        },
+        ctx,
+      );
       d.secrets.add(value); // masked in everything this session (or any other) records from now on
       secretEnv[env] = value;
     }
@@ -191,7 +200,11 @@ export class SessionSupervisor {
     await this.caughtUp(p.session);
     const session = this.deps.projection.reader.getSession(p.session);
     if (session.kind !== "pty") throw new RpcError("conflict", `session ${p.session} is not a PTY session: it has no screen`, { session: p.session });
-    return { session: p.session, ...(await replayScreen(this.deps.projection.reader, this.deps.projection.home, this.screens, p.session, scrollback)), live: this.isLive(p.session) };
+    return {
+      session: p.session,
+      ...(await replayScreen(this.deps.projection.reader, this.deps.projection.home, this.screens, p.session, scrollback)),
+      live: this.isLive(p.session),
+    };
   }
 
   async get(id: string): Promise<Session> {

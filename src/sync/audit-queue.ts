@@ -46,7 +46,15 @@ export class AuditQueue {
       p.applyAudit(
         source,
         queued.map((q) => q.row),
-        { size: last.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(last.line), offset: last.end, last_seq: last.row.seq, head_hash: headHash(source.path, last.end) ?? "" },
+        {
+          size: last.end,
+          mtime_ms: st.mtimeMs,
+          inode: st.ino,
+          tail_hash: lineHash(last.line),
+          offset: last.end,
+          last_seq: last.row.seq,
+          head_hash: headHash(source.path, last.end) ?? "",
+        },
       );
     } catch (err) {
       this.failed("applying audit records failed", err);

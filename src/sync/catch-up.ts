@@ -18,7 +18,6 @@ import { parseSourceLine, type ApprovalRow, type AuditRow, type LocatedEvent } f
 import { isTranscript, type SourceFile } from "../projection/sources.js";
 import { discoverSources } from "./discover.js";
 
-
 const BATCH_ROWS = 10_000;
 
 /**
@@ -34,7 +33,8 @@ export function prepareCatchUp(p: Projection, source: SourceFile): ImportStep | 
     return { outcome: "missing", done: true };
   }
   const resume = resumePoint(source.path, source.kind, st, wm);
-  if (resume.outcome === "unchanged" && (!wm || (wm.offset === st.size && wm.mtime_ms === st.mtimeMs && wm.inode === st.ino && !wm.missing))) return { outcome: "unchanged", done: true };
+  if (resume.outcome === "unchanged" && (!wm || (wm.offset === st.size && wm.mtime_ms === st.mtimeMs && wm.inode === st.ino && !wm.missing)))
+    return { outcome: "unchanged", done: true };
   return { wm, st, resume };
 }
 

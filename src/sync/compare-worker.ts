@@ -30,7 +30,10 @@ const imported: TranscriptCompare = {
 };
 const p = Projection.open(path, { readonly: true });
 try {
-  answer((m) => parentPort!.postMessage(m), () => (op === "verify" ? verify(home, p.db, query.surface, imported) : diff(home, p.db, query, imported)));
+  answer(
+    (m) => parentPort!.postMessage(m),
+    () => (op === "verify" ? verify(home, p.db, query.surface, imported) : diff(home, p.db, query, imported)),
+  );
 } finally {
   p.close();
 }

@@ -76,7 +76,9 @@ export class SyncEngine {
   constructor(private readonly o: SyncEngineOptions) {
     this.indexer = new LedgerIndexer(o.store, o.keeper, o.secrets, (err) => this.fail("indexing a ledger for search failed", null, err));
     this.reader = new TranscriptReader(o.secrets, o.readerHeapMb, (message, fields) => o.log.warn(`sync: ${message}`, fields));
-    this.watcher = o.watch ? watchSources(o.sources, o.log, this.reconcileSecs, { changed: (path) => this.changed(path), reconcile: () => this.requestReconcile() }) : null;
+    this.watcher = o.watch
+      ? watchSources(o.sources, o.log, this.reconcileSecs, { changed: (path) => this.changed(path), reconcile: () => this.requestReconcile() })
+      : null;
   }
 
   /** Started and not closed: health's `sync` capability. */
@@ -253,7 +255,10 @@ export class SyncEngine {
 
   /** The next file to apply that has no job under way: queued changes first, then rescans. */
   private pick(inflight: Map<string, unknown>): { source: SourceFile; fromQueue: boolean } | null {
-    for (const [map, fromQueue] of [[this.queue, true], [this.rescans, false]] as const) {
+    for (const [map, fromQueue] of [
+      [this.queue, true],
+      [this.rescans, false],
+    ] as const) {
       for (const [rel, source] of map) {
         if (inflight.has(rel)) continue;
         map.delete(rel);

@@ -45,8 +45,15 @@ export interface ImportStep {
 }
 
 /** The watermark after applying up to `end`, the last applied line being `lastLine`. */
-export function watermarkAt(path: string, st: { mtimeMs: number; ino: number }, end: number, lastLine: string | null, resume: Resume, prevTail: string | undefined, lastSeq: number): WatermarkUpdate {
+export function watermarkAt(
+  path: string,
+  st: { mtimeMs: number; ino: number },
+  end: number,
+  lastLine: string | null,
+  resume: Resume,
+  prevTail: string | undefined,
+  lastSeq: number,
+): WatermarkUpdate {
   const tail = lastLine !== null ? lineHash(lastLine) : resume.from > 0 ? prevTail! : "";
   return { size: Math.max(end, 0), mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: tail, offset: end, last_seq: lastSeq, head_hash: headHash(path, end) ?? "" };
 }
-

@@ -20,7 +20,15 @@ export function applyCommitted(store: ProjectionStore, host: string, files: Comm
           const prev = p.watermark(source.rel);
           // The head hash covers the first 4 KiB: once a file is past them, it never changes.
           const head = prev && prev.offset >= 4096 && prev.head_hash !== "" ? prev.head_hash : (headHash(f.path, f.end) ?? "");
-          p.applyLedger(source, f.events, { size: f.end, mtime_ms: st.mtimeMs, inode: st.ino, tail_hash: lineHash(f.lastLine), offset: f.end, last_seq: last.seq, head_hash: head });
+          p.applyLedger(source, f.events, {
+            size: f.end,
+            mtime_ms: st.mtimeMs,
+            inode: st.ino,
+            tail_hash: lineHash(f.lastLine),
+            offset: f.end,
+            last_seq: last.seq,
+            head_hash: head,
+          });
         } catch (err) {
           failed(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
         }

@@ -61,6 +61,12 @@ export function indexNextLedger(p: Projection, home: string, secrets: SecretValu
     p.indexLedger({ kind: "ledger", path: "", rel: next.path, host: "", session: wm.session ?? "" }, [], next.offset, wm.masked, false);
     return true;
   }
-  indexLedgerSlice(p, ledgerSource(home, m[1]!, m[2]!), { indexed: next.indexed, offset: next.offset, mask_version: next.mask_version, masked: wm.masked }, secrets, budget);
+  indexLedgerSlice(
+    p,
+    ledgerSource(home, m[1]!, m[2]!),
+    { indexed: next.indexed, offset: next.offset, mask_version: next.mask_version, masked: wm.masked },
+    secrets,
+    budget,
+  );
   return true;
 }

@@ -75,4 +75,3 @@ function maskTokens(text: string, secrets: SecretValues): { text: string; hits: 
   }
   return { text: out + text.slice(pos), hits };
 }
-

@@ -19,7 +19,8 @@ function offline<T>(fn: () => T): T {
   const paths = resolvePaths();
   ensureRunRoot(paths);
   return withLockHeld(paths.lock, paths.host, (state) => {
-    if (state.state === "running" || state.state === "conflict") throw new WardenError("conflict", `the run root's lock is ${state.state}; stop the daemon first`);
+    if (state.state === "running" || state.state === "conflict")
+      throw new WardenError("conflict", `the run root's lock is ${state.state}; stop the daemon first`);
     return { result: fn(), removeLock: false };
   });
 }

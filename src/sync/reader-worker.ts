@@ -38,7 +38,8 @@ function resumeNow(m: ReadRequest): { st: FileStat; resume: Resume } | ImportSte
   if (now.size === m.st.size && now.mtimeMs === m.st.mtimeMs && now.ino === m.st.ino) return { st: now, resume: m.resume };
   const resume = resumePoint(m.source.path, m.source.kind, st, m.wm);
   const wm = m.wm;
-  if (resume.outcome === "unchanged" && wm && !wm.missing && wm.offset === now.size && wm.mtime_ms === now.mtimeMs && wm.inode === now.ino) return { outcome: "unchanged", done: true };
+  if (resume.outcome === "unchanged" && wm && !wm.missing && wm.offset === now.size && wm.mtime_ms === now.mtimeMs && wm.inode === now.ino)
+    return { outcome: "unchanged", done: true };
   return { st: now, resume };
 }
 
@@ -53,14 +54,23 @@ parentPort!.on("message", (m: ReaderRequest) => {
     const step =
       "done" in from
         ? from
-        : readTranscript(m.source, from.st, m.wm, from.resume, secrets, m.budget, (batch) => {
-          if (stopped()) return false;
-          parentPort!.postMessage({ type: "batch", job: m.job, batch });
-          posted++;
-          // Wait while the writer is WINDOW batches behind (or until told to stop).
-          while (posted - Atomics.load(shared, 0) >= WINDOW && !stopped()) Atomics.wait(shared, 0, Atomics.load(shared, 0), 1000);
-          return !stopped();
-        }, heapBytes);
+        : readTranscript(
+            m.source,
+            from.st,
+            m.wm,
+            from.resume,
+            secrets,
+            m.budget,
+            (batch) => {
+              if (stopped()) return false;
+              parentPort!.postMessage({ type: "batch", job: m.job, batch });
+              posted++;
+              // Wait while the writer is WINDOW batches behind (or until told to stop).
+              while (posted - Atomics.load(shared, 0) >= WINDOW && !stopped()) Atomics.wait(shared, 0, Atomics.load(shared, 0), 1000);
+              return !stopped();
+            },
+            heapBytes,
+          );
     parentPort!.postMessage({ type: "end", job: m.job, step });
   } catch (err) {
     // The thread ends on it, as if its heap had run out, and the daemon's side counts a death: tried again, then given up.

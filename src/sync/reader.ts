@@ -31,7 +31,10 @@ interface Job {
   refused: boolean;
 }
 
-type Reply = { type: "batch"; job: number; batch: TranscriptBatch } | { type: "end"; job: number; step: ImportStep } | { type: "error"; job: number; message: string };
+type Reply =
+  | { type: "batch"; job: number; batch: TranscriptBatch }
+  | { type: "end"; job: number; step: ImportStep }
+  | { type: "error"; job: number; message: string };
 
 export interface ReaderState {
   state: "running" | "restarting" | "failed";
@@ -126,7 +129,9 @@ export class TranscriptReader {
       }
     }
     if (this.deathsInARow >= MAX_RESTARTS) {
-      this.failed = new Error(`the transcript reader died ${this.deathsInARow} times in a row (${reason}); transcripts are not imported until the daemon restarts`);
+      this.failed = new Error(
+        `the transcript reader died ${this.deathsInARow} times in a row (${reason}); transcripts are not imported until the daemon restarts`,
+      );
       this.status.state = "failed";
       this.log?.(this.failed.message, { event: "sync_reader_failed", restarts: this.status.restarts });
       this.failAll(this.failed);
@@ -150,13 +155,22 @@ export class TranscriptReader {
    * stops the job: no later batch of the job is handed over). Resolves with how the slice ended.
    * The thread re-checks `resume` against the file when it opens it (`st` is the caller's stat).
    */
-  read(source: SourceFile, st: FileStat, wm: Watermark | undefined, resume: Resume, budget: number, onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean): Promise<ImportStep> {
+  read(
+    source: SourceFile,
+    st: FileStat,
+    wm: Watermark | undefined,
+    resume: Resume,
+    budget: number,
+    onBatch: (b: TranscriptBatch, secretsVersion: number) => boolean,
+  ): Promise<ImportStep> {
     if (this.failed) return Promise.reject(this.failed);
     const job = this.nextJob++;
     const request: ReadRequest = { type: "read", job, source, st, wm, resume, budget };
     const dead = this.deaths.get(source.rel);
     if (dead && dead.n >= FILE_DEATHS && dead.key === fileKey(request)) {
-      return Promise.reject(new Error(`the transcript reader died reading this file ${dead.n} times (${this.status.lastError}); it is tried again when it changes`));
+      return Promise.reject(
+        new Error(`the transcript reader died reading this file ${dead.n} times (${this.status.lastError}); it is tried again when it changes`),
+      );
     }
     this.sendSecrets();
     return new Promise((resolve, reject) => {

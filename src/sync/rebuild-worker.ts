@@ -9,7 +9,13 @@ import type { TranscriptRoot } from "./discover.js";
 import { indexNextLedger } from "./ledger-index.js";
 import { SourceMap } from "./source-map.js";
 
-const { home, path, host, transcripts, secrets } = workerData as { home: string; path: string; host: string; transcripts: TranscriptRoot[]; secrets: SecretsSnapshot };
+const { home, path, host, transcripts, secrets } = workerData as {
+  home: string;
+  path: string;
+  host: string;
+  transcripts: TranscriptRoot[];
+  secrets: SecretsSnapshot;
+};
 const values = SecretValues.from(secrets);
 const p = Projection.open(path);
 try {

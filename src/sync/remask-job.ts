@@ -131,7 +131,16 @@ export class RemaskJob {
   private begin(): void {
     const only = new SecretValues();
     for (const v of this.waiting.splice(0)) only.add(v);
-    this.pass = { only, values: only.size, cursor: null, eventsDone: false, indexTarget: [], p: null, counts: { scanned: 0, rewritten: 0, ledgerRows: 0 }, total: 0 };
+    this.pass = {
+      only,
+      values: only.size,
+      cursor: null,
+      eventsDone: false,
+      indexTarget: [],
+      p: null,
+      counts: { scanned: 0, rewritten: 0, ledgerRows: 0 },
+      total: 0,
+    };
     this.startedAt = new Date().toISOString();
     this.finishedAt = null;
   }
@@ -152,7 +161,10 @@ export class RemaskJob {
           pass.eventsDone = false;
           pass.waitingSince = undefined;
           pass.total = (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-          pass.indexTarget = p.db.prepare("SELECT path, offset FROM watermarks WHERE kind = 'ledger' AND indexed < offset").all() as Array<{ path: string; offset: number }>;
+          pass.indexTarget = p.db.prepare("SELECT path, offset FROM watermarks WHERE kind = 'ledger' AND indexed < offset").all() as Array<{
+            path: string;
+            offset: number;
+          }>;
           // Staged rows first, in this turn: one swapped into events later, behind the events cursor,
           // is masked already (batches applied from now on are masked before they are written).
           remaskStaged(p, pass.only, pass.counts);

@@ -76,7 +76,8 @@ export function currentVersion(wm: Pick<Watermark, "sync_version" | "mask_versio
 export function resumePoint(path: string, kind: string, st: Stats, wm: Watermark | undefined): Resume {
   if (!wm) return { outcome: "new", from: 0, reset: false };
   const current = currentVersion(wm, kind);
-  if (current && !wm.missing && st.size === wm.offset && st.ino === wm.inode && st.mtimeMs === wm.mtime_ms) return { outcome: "unchanged", from: wm.offset, reset: false };
+  if (current && !wm.missing && st.size === wm.offset && st.ino === wm.inode && st.mtimeMs === wm.mtime_ms)
+    return { outcome: "unchanged", from: wm.offset, reset: false };
   const sameHead = wm.offset === 0 || wm.head_hash === "" || headHash(path, wm.offset) === wm.head_hash;
   if (current && st.size >= wm.offset && sameHead && (wm.offset === 0 || lineHashEndingAt(path, wm.offset) === wm.tail_hash)) {
     return { outcome: st.size === wm.offset ? "unchanged" : "appended", from: wm.offset, reset: false };

@@ -9,7 +9,8 @@ import type { TranscriptRoot } from "./discover.js";
 export function transcriptRoots(sync: Config["sync"], env: NodeJS.ProcessEnv): TranscriptRoot[] {
   const home = userHome(env);
   const roots: TranscriptRoot[] = [];
-  if (sync.claudeCode.enabled) roots.push({ source: "claude-code", root: sync.claudeCode.root ?? join(env.CLAUDE_CONFIG_DIR || join(home, ".claude"), "projects") });
+  if (sync.claudeCode.enabled)
+    roots.push({ source: "claude-code", root: sync.claudeCode.root ?? join(env.CLAUDE_CONFIG_DIR || join(home, ".claude"), "projects") });
   if (sync.codex.enabled) roots.push({ source: "codex", root: sync.codex.root ?? join(env.CODEX_HOME || join(home, ".codex"), "sessions") });
   return roots;
 }

@@ -46,7 +46,8 @@ function fileRecords(source: SourceFile, limit: number | undefined, known: Known
       const p = parseSourceLine(source, text);
       // A ledger line holding a value masked since: the projection's copy is masked (catch-up.ts).
       const data = p && known && "event" in p ? maskKnown(p.event.data, known) : undefined;
-      if (p && data !== undefined && "event" in p && data !== p.event.data) out.push({ event: { ...p.event, data: data as Record<string, unknown> }, offset: start, length: end - 1 - start, inline: true });
+      if (p && data !== undefined && "event" in p && data !== p.event.data)
+        out.push({ event: { ...p.event, data: data as Record<string, unknown> }, offset: start, length: end - 1 - start, inline: true });
       else if (p) out.push({ ...p, offset: start, length: end - 1 - start });
     },
     { to: limit },
@@ -70,17 +71,36 @@ function transcriptRows(source: SourceFile, limit: number | undefined, secrets: 
   if (!st || limit === 0) return { session: null, events: [] };
   const events = new Map<number, EventRow>();
   let session: SessionRow | null = null;
-  readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, undefined, { outcome: "new", from: 0, reset: true }, secrets, limit ?? Infinity, (b) => {
-    for (const e of b.rows) events.set(e.seq, { session: source.session!, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length });
-    if (b.wm.last_seq > 0) session = transcriptSessionRow(b.session, source, b.wm.last_seq);
-  });
+  readTranscript(
+    source,
+    { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
+    undefined,
+    { outcome: "new", from: 0, reset: true },
+    secrets,
+    limit ?? Infinity,
+    (b) => {
+      for (const e of b.rows)
+        events.set(e.seq, { session: source.session!, seq: e.seq, ts: e.ts, kind: e.kind, data: e.data, src_offset: e.offset, src_length: e.length });
+      if (b.wm.last_seq > 0) session = transcriptSessionRow(b.session, source, b.wm.last_seq);
+    },
+  );
   return { session, events: [...events.keys()].sort((a, b) => a - b).map((s) => events.get(s)!) };
 }
 
-function* sourceRows(home: string, surface: Surface, after: string | null, limits: Map<string, number>, staged: Set<string>, transcripts: TranscriptCompare | undefined, known: KnownDigests | null): Generator<Keyed> {
+function* sourceRows(
+  home: string,
+  surface: Surface,
+  after: string | null,
+  limits: Map<string, number>,
+  staged: Set<string>,
+  transcripts: TranscriptCompare | undefined,
+  known: KnownDigests | null,
+): Generator<Keyed> {
   const all = discoverSources(home);
   if (surface === "sessions" || surface === "events") {
-    const files = [...all.filter((s) => s.kind === "ledger"), ...(transcripts?.files ?? [])].sort((a, b) => (a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0));
+    const files = [...all.filter((s) => s.kind === "ledger"), ...(transcripts?.files ?? [])].sort((a, b) =>
+      a.session! < b.session! ? -1 : a.session! > b.session! ? 1 : 0,
+    );
     for (const source of files) {
       if (after !== null && source.session! < after.split("\u0000")[0]!) continue;
       if (isTranscript(source.kind)) {
@@ -121,7 +141,6 @@ function* sourceRows(home: string, surface: Surface, after: string | null, limit
   }
 }
 
-
 /** The source side for `home` (and the transcripts given), as projection/compare.ts takes it. */
 const sourceSide =
   (home: string, transcripts: TranscriptCompare | undefined, known: KnownDigests | null): SourceRows =>
@@ -132,10 +151,22 @@ const sourceSide =
  * `known`: the daemon's digests of values masked before (ledger lines that hold one are masked in
  * the projection); by default those of the secrets transcripts are masked with, as import does.
  */
-export function verify(home: string, db: Database.Database, surface?: Surface | "all", transcripts?: TranscriptCompare, known: KnownDigests | null = transcripts?.secrets.digests ?? null): ResultOf<"projection.verify"> {
+export function verify(
+  home: string,
+  db: Database.Database,
+  surface?: Surface | "all",
+  transcripts?: TranscriptCompare,
+  known: KnownDigests | null = transcripts?.secrets.digests ?? null,
+): ResultOf<"projection.verify"> {
   return verifyRows(db, surface, sourceSide(home, transcripts, known), comparedSources(transcripts));
 }
 
-export function diff(home: string, db: Database.Database, q: { surface?: Surface | "all"; limit: number; cursor?: string }, transcripts?: TranscriptCompare, known: KnownDigests | null = transcripts?.secrets.digests ?? null): ResultOf<"projection.diff"> {
+export function diff(
+  home: string,
+  db: Database.Database,
+  q: { surface?: Surface | "all"; limit: number; cursor?: string },
+  transcripts?: TranscriptCompare,
+  known: KnownDigests | null = transcripts?.secrets.digests ?? null,
+): ResultOf<"projection.diff"> {
   return diffRows(db, q, sourceSide(home, transcripts, known), comparedSources(transcripts));
 }

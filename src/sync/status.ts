@@ -19,7 +19,21 @@ export function syncStatus(engine: SyncEngine, projection: ProjectionStore, sour
     let s = by.get(kind);
     if (!s) {
       const root = sources.roots.find((r) => r.source === kind)?.root ?? join(sources.home, kind);
-      s = { source: kind, root, files: 0, missing: 0, rows: 0, filesBehind: 0, bytesBehind: 0, lagMs: null, masked: 0, staleRules: 0, searchBehind: 0, unparseable: 0, lastUnparseable: null };
+      s = {
+        source: kind,
+        root,
+        files: 0,
+        missing: 0,
+        rows: 0,
+        filesBehind: 0,
+        bytesBehind: 0,
+        lagMs: null,
+        masked: 0,
+        staleRules: 0,
+        searchBehind: 0,
+        unparseable: 0,
+        lastUnparseable: null,
+      };
       const bad = engine.unparseable.get(kind);
       if (bad) {
         s.unparseable = bad.lines;

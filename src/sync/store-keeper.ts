@@ -79,7 +79,14 @@ export class StoreKeeper {
     }
     try {
       const report = catchUpAll(this.store.current, this.paths.home);
-      this.log.info("projection caught up", { event: "projection_caught_up", files: report.files, rows: report.rows, ...report.outcomes, unparseable: report.unparseable.length, failed: report.failed });
+      this.log.info("projection caught up", {
+        event: "projection_caught_up",
+        files: report.files,
+        rows: report.rows,
+        ...report.outcomes,
+        unparseable: report.unparseable.length,
+        failed: report.failed,
+      });
     } catch (err) {
       this.degrade("catch-up at start failed", err);
     }
@@ -183,11 +190,19 @@ export class StoreKeeper {
       const importMs = Math.round(performance.now() - t0) - indexMs;
       if (store.closed) throw new RpcError("unavailable", "the daemon stopped during the rebuild");
       if (report.failed.length > 0) {
-        throw new RpcError("conflict", `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`, { failed: report.failed });
+        throw new RpcError(
+          "conflict",
+          `could not read ${report.failed.length} source file(s), e.g. ${report.failed[0]!.rel}: ${report.failed[0]!.error}; not swapping`,
+          { failed: report.failed },
+        );
       }
-      const hasRows = store.current.db.prepare("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM approvals) AS any").get() as { any: number };
+      const hasRows = store.current.db
+        .prepare("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM approvals) AS any")
+        .get() as { any: number };
       if (report.rows === 0 && hasRows.any) {
-        throw new RpcError("conflict", "the sources yielded no rows while the projection has some; not swapping (is WARDEN_HOME right?)", { files: report.files });
+        throw new RpcError("conflict", "the sources yielded no rows while the projection has some; not swapping (is WARDEN_HOME right?)", {
+          files: report.files,
+        });
       }
       onProgress({ phase: "swap", done: 0, total: 1 });
       const caught = await store.swapIn(tmp, catchUp(this.paths.home));
@@ -196,8 +211,25 @@ export class StoreKeeper {
       store.state = "ok";
       onProgress({ phase: "verify", done: 0, total: 1 });
       const checked = await this.verify();
-      const result = { swapped: true, files: report.files, rows: report.rows + caught.rows, unparseable: report.unparseable.length, importMs, indexMs, durationMs: Math.round(performance.now() - t0), verify: checked };
-      this.log.info("projection rebuilt", { event: "rebuilt", files: result.files, rows: result.rows, importMs, indexMs, durationMs: result.durationMs, ok: result.verify.ok });
+      const result = {
+        swapped: true,
+        files: report.files,
+        rows: report.rows + caught.rows,
+        unparseable: report.unparseable.length,
+        importMs,
+        indexMs,
+        durationMs: Math.round(performance.now() - t0),
+        verify: checked,
+      };
+      this.log.info("projection rebuilt", {
+        event: "rebuilt",
+        files: result.files,
+        rows: result.rows,
+        importMs,
+        indexMs,
+        durationMs: result.durationMs,
+        ok: result.verify.ok,
+      });
       return result;
     } catch (err) {
       removeDb(tmp);

@@ -58,7 +58,16 @@ export interface TranscriptBatch {
  * With `heapBytes` (the reader thread's heap limit), a line that could need more than its share
  * of it is neither decoded nor parsed: LineTooBigForHeap is thrown (see line-cost.ts).
  */
-export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom, resume: Resume, secrets: SecretValues, budget: number, emit: (b: TranscriptBatch) => boolean | void, heapBytes?: number): ImportStep {
+export function readTranscript(
+  source: SourceFile,
+  st: FileStat,
+  wm: ResumeFrom,
+  resume: Resume,
+  secrets: SecretValues,
+  budget: number,
+  emit: (b: TranscriptBatch) => boolean | void,
+  heapBytes?: number,
+): ImportStep {
   const kind = importerFor(source.kind as TranscriptSource);
   const again = () => readTranscript(source, st, wm, { outcome: "reimported", from: 0, reset: true }, secrets, budget, emit, heapBytes);
   const lineHeap = heapBytes === undefined ? Infinity : heapBytes / LINE_SHARE;
@@ -103,7 +112,16 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
         if (record === undefined) return void unparseable.push({ rel: source.rel, line: lineNo });
         for (const e of importer.push(record, lineNo)) {
           const data = JSON.stringify(e.data);
-          pending.set(e.seq, { seq: e.seq, ts: e.ts, kind: e.kind, data, text: e.text, offset: start, length: end - 1 - start, replaced: e.seq <= applied || pending.has(e.seq) });
+          pending.set(e.seq, {
+            seq: e.seq,
+            ts: e.ts,
+            kind: e.kind,
+            data,
+            text: e.text,
+            offset: start,
+            length: end - 1 - start,
+            replaced: e.seq <= applied || pending.has(e.seq),
+          });
           lastSeq = Math.max(lastSeq, e.seq);
         }
       },
@@ -113,7 +131,17 @@ export function readTranscript(source: SourceFile, st: FileStat, wm: ResumeFrom,
       flush(end, lastLine) {
         masked += count(hits);
         const wmUpdate = { ...watermarkAt(source.path, st, end, lastLine, resume, wm?.tail_hash, lastSeq), masked, state: JSON.stringify(importer.state()) };
-        const batch = { session: importer.session(), rows: [...pending.values()], wm: wmUpdate, reset, final: end >= st.size, from: batchStart, hits, unparseable, bytes: end - batchStart };
+        const batch = {
+          session: importer.session(),
+          rows: [...pending.values()],
+          wm: wmUpdate,
+          reset,
+          final: end >= st.size,
+          from: batchStart,
+          hits,
+          unparseable,
+          bytes: end - batchStart,
+        };
         reset = false;
         pending = new Map();
         hits = {};
@@ -139,7 +167,14 @@ export function reportBatch(report: ImportReport | undefined, b: TranscriptBatch
 }
 
 /** In this thread: read and apply as we go (catch-up, rebuild, tests). */
-export function importTranscriptSlice(p: Projection, source: SourceFile, st: Stats, wm: Watermark | undefined, resume: Resume, opts: CatchUpOptions): ImportStep {
+export function importTranscriptSlice(
+  p: Projection,
+  source: SourceFile,
+  st: Stats,
+  wm: Watermark | undefined,
+  resume: Resume,
+  opts: CatchUpOptions,
+): ImportStep {
   return readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, wm, resume, opts.secrets ?? NO_SECRETS, opts.budget ?? Infinity, (b) => {
     p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
     reportBatch(opts.report, b);

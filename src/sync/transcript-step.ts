@@ -10,7 +10,13 @@ import type { ImportReport, ImportStep } from "./import-step.js";
 import type { TranscriptReader } from "./reader.js";
 import { reportBatch } from "./transcript-slice.js";
 
-export async function importTranscriptStep(store: ProjectionStore, reader: TranscriptReader, secrets: SecretValues, source: SourceFile, opts: { report: ImportReport; budget: number }): Promise<ImportStep> {
+export async function importTranscriptStep(
+  store: ProjectionStore,
+  reader: TranscriptReader,
+  secrets: SecretValues,
+  source: SourceFile,
+  opts: { report: ImportReport; budget: number },
+): Promise<ImportStep> {
   const p = store.current;
   const prepared = prepareCatchUp(p, source);
   if ("done" in prepared) return prepared;

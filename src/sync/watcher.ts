@@ -121,7 +121,10 @@ export class DirWatcher {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return false;
-      const reason = code === "ENOSPC" ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler" : `cannot watch ${dir}: ${(err as Error).message}`;
+      const reason =
+        code === "ENOSPC"
+          ? "the inotify watch limit is reached (fs.inotify.max_user_watches); relying on the reconciler"
+          : `cannot watch ${dir}: ${(err as Error).message}`;
       // Each pass tries again; only a directory newly failing asks for a pass (else: a reconcile loop).
       if (this.unwatchable.has(dir)) return false;
       this.unwatchable.set(dir, reason);
@@ -189,7 +192,12 @@ function nearestDir(path: string): string {
  * The engine's watcher over the sources' directories (this host's ledger directory excepted: the
  * daemon applies what it writes there itself); trouble of any kind asks for a reconcile pass.
  */
-export function watchSources(sources: { liveDir: string }, log: Logger, reconcileSecs: number, on: { changed: (path: string) => void; reconcile: () => void }): DirWatcher {
+export function watchSources(
+  sources: { liveDir: string },
+  log: Logger,
+  reconcileSecs: number,
+  on: { changed: (path: string) => void; reconcile: () => void },
+): DirWatcher {
   const own = sources.liveDir;
   return new DirWatcher(
     {

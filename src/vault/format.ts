@@ -20,7 +20,11 @@ const fileSchema = z.strictObject({
   kdf: z.strictObject({
     alg: z.literal("argon2id13"),
     opslimit: z.number().int().min(1).max(64),
-    memlimit: z.number().int().min(8192).max(4 * 1024 ** 3),
+    memlimit: z
+      .number()
+      .int()
+      .min(8192)
+      .max(4 * 1024 ** 3),
     salt: b64,
   }),
   check: sealed,

@@ -155,12 +155,15 @@ export class Keyring {
   }
 
   private schedule(vault: string, held: Held): void {
-    held.timer = setTimeout(() => {
-      const now = Date.now();
-      if (this.held.get(vault) !== held) return;
-      if (this.deadline(held) > now) return this.schedule(vault, held); // used since: idle extended
-      this.evict(vault, now - held.unlockedAt >= held.maxMs ? "max" : "idle");
-    }, Math.min(MAX_TIMER_MS, Math.max(0, this.deadline(held) - Date.now())));
+    held.timer = setTimeout(
+      () => {
+        const now = Date.now();
+        if (this.held.get(vault) !== held) return;
+        if (this.deadline(held) > now) return this.schedule(vault, held); // used since: idle extended
+        this.evict(vault, now - held.unlockedAt >= held.maxMs ? "max" : "idle");
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, this.deadline(held) - Date.now())),
+    );
     held.timer.unref();
   }
 

@@ -45,7 +45,10 @@ export function defaultVault(home: string, configured: string | undefined, unloc
   if (unlocked.length === 1) return unlocked[0]!;
   const all = listVaults(home);
   if (unlocked.length === 0 && all.length === 1) return all[0]!;
-  const why = all.length === 0 ? `there is no vault yet; create one with: warden vault init <vault>` : `no vault.default in config and not exactly one vault unlocked (vaults: ${all.join(", ")})`;
+  const why =
+    all.length === 0
+      ? `there is no vault yet; create one with: warden vault init <vault>`
+      : `no vault.default in config and not exactly one vault unlocked (vaults: ${all.join(", ")})`;
   throw new RpcError("invalid_params", `name a vault: ${why}`, {
     issues: [{ code: "custom", path: ["vault"], message: "required here" }],
     vaults: all,

@@ -257,13 +257,28 @@ export class VaultService {
       if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
       // An agent's read names its session (observed from the process tree at connect, not declared).
       const session = ctx.agentSession ? { session: ctx.agentSession } : {};
-      return { ...masked, ...session, peer: { ...ctx.peer, ...boundProcess({ exe: seen.exe === null ? null : exe!, argv: seen.argv && argv, more: seen.more }) } };
+      return {
+        ...masked,
+        ...session,
+        peer: { ...ctx.peer, ...boundProcess({ exe: seen.exe === null ? null : exe!, argv: seen.argv && argv, more: seen.more }) },
+      };
     };
     if (!coalesce || !ctx || !seen) {
       this.audit.append(build());
       return null;
     }
-    const key = JSON.stringify([ctx.peer.pid, seen.startTime, fields.action, fields.vault, fields.name, fields.scope, fields.reason, fields.caller, fields.outcome, fields.kind]);
+    const key = JSON.stringify([
+      ctx.peer.pid,
+      seen.startTime,
+      fields.action,
+      fields.vault,
+      fields.name,
+      fields.scope,
+      fields.reason,
+      fields.caller,
+      fields.outcome,
+      fields.kind,
+    ]);
     return this.coalescer.record(key, build);
   }
 }

@@ -25,7 +25,10 @@ before(() => {
   writeFileSync(join(dir, "clean.txt"), "nothing to see\nthe token and the key are fine\n");
   // A key block over several lines, a token, a URL password, a JSON transcript line, no final newline.
   const transcript = JSON.stringify({ type: "tool_result", content: `$ cat .env\nAPI_KEY=${fake(32, 13)}\n` });
-  writeFileSync(join(dir, "leaky.txt"), [`export GITHUB_TOKEN=${github}`, "id_ed25519:", key, `db: postgres://app:${pw}@db:5432/x`, transcript, "bye"].join("\n"));
+  writeFileSync(
+    join(dir, "leaky.txt"),
+    [`export GITHUB_TOKEN=${github}`, "id_ed25519:", key, `db: postgres://app:${pw}@db:5432/x`, transcript, "bye"].join("\n"),
+  );
 });
 after(() => home.cleanup());
 
@@ -59,7 +62,10 @@ describe("warden mask --check", () => {
     assert.equal(r.code, 1);
     const summary = JSON.parse(r.stdout); // the whole of stdout is one document
     assert.deepEqual(summary.findings[0], { line: 1, column: 21, rule: "github", preview: "ghp_…", length: 40 });
-    assert.deepEqual(summary.findings.map((d: any) => d.rule), ["github", "private_key", "url_credentials", "generic_secret"]);
+    assert.deepEqual(
+      summary.findings.map((d: any) => d.rule),
+      ["github", "private_key", "url_credentials", "generic_secret"],
+    );
     assert.equal(summary.file, file);
     assert.equal(summary.count, 4);
     assert.equal(summary.lines, 12);

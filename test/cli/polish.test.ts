@@ -60,12 +60,20 @@ describe("command groups", () => {
         const r = await cli([group, flag]);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "");
-        for (const c of commands) assert.ok(r.stdout.split("\n").some((l) => l.startsWith(`warden ${group} ${c} `)), `${group} ${c}`);
+        for (const c of commands)
+          assert.ok(
+            r.stdout.split("\n").some((l) => l.startsWith(`warden ${group} ${c} `)),
+            `${group} ${c}`,
+          );
       }
       const bare = await cli([group]);
       assert.equal(bare.code, 2);
       assert.equal(bare.stdout, "");
-      for (const c of commands) assert.ok(bare.stderr.split("\n").some((l) => l.startsWith(`warden ${group} ${c} `)), `${group} ${c}`);
+      for (const c of commands)
+        assert.ok(
+          bare.stderr.split("\n").some((l) => l.startsWith(`warden ${group} ${c} `)),
+          `${group} ${c}`,
+        );
     });
   }
 
@@ -105,7 +113,8 @@ describe("a closed pipe on stdout", () => {
 describe("human output", () => {
   it("sessions list has a header row and aligned columns", async () => {
     const ids: string[] = [];
-    for (const title of ["a", "a longer title"]) ids.push((await cli(["run", "--wait", "--json", "--cwd", project, "--title", title, "--", "true"])).json().session);
+    for (const title of ["a", "a longer title"])
+      ids.push((await cli(["run", "--wait", "--json", "--cwd", project, "--title", title, "--", "true"])).json().session);
     const r = await cli(["sessions", "list"]);
     assert.equal(r.code, 0, r.stderr);
     const [header, ...rows] = r.stdout.trimEnd().split("\n");
@@ -171,7 +180,10 @@ describe("warden get", () => {
     assert.equal((await cli(["vault", "add", "work", "NEWLINE_TEST", "--passphrase-stdin"], `${PASS}\nv4lue-no-newline`)).code, 0);
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
     // The fast path, and clipanion's (which takes `--` before the name; the fast path does not).
-    for (const args of [["get", "NEWLINE_TEST", "--reason", "tty"], ["get", "--reason", "tty", "--", "NEWLINE_TEST"]]) {
+    for (const args of [
+      ["get", "NEWLINE_TEST", "--reason", "tty"],
+      ["get", "--reason", "tty", "--", "NEWLINE_TEST"],
+    ]) {
       const piped = await cli(args);
       assert.equal(piped.code, 0, piped.stderr);
       assert.equal(piped.stdout, "v4lue-no-newline", "byte-exact in a pipe");

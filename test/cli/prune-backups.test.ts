@@ -46,15 +46,24 @@ describe("daemon prune-backups", () => {
     const [a, b, c, d] = make([1, 3, 10, 20]);
     const dry = await cli("--keep", "1", "--dry-run", "--json");
     assert.equal(dry.code, 0, dry.stderr);
-    assert.deepEqual(dry.json().removed.map((x: any) => x.file), [b, c, d]);
+    assert.deepEqual(
+      dry.json().removed.map((x: any) => x.file),
+      [b, c, d],
+    );
     assert.equal(dry.json().dryRun, true);
     assert.equal(names().length, 4, "nothing removed");
     const old = await cli("--older-than", "7d", "--json");
-    assert.deepEqual(old.json().removed.map((x: any) => x.file), [c, d]);
+    assert.deepEqual(
+      old.json().removed.map((x: any) => x.file),
+      [c, d],
+    );
     assert.equal(old.json().freedBytes, 2048);
     assert.ok(existsSync(a!) && existsSync(b!) && !existsSync(c!) && !existsSync(d!));
     const both = await cli("--keep", "1", "--older-than", "2d", "--json");
-    assert.deepEqual(both.json().removed.map((x: any) => x.file), [b]);
+    assert.deepEqual(
+      both.json().removed.map((x: any) => x.file),
+      [b],
+    );
     assert.equal(names().length, 1);
     assert.deepEqual((await cli("--keep", "0", "--json")).json().kept, []);
     assert.equal(names().length, 0);
@@ -70,8 +79,14 @@ describe("daemon prune-backups", () => {
       const second = await c.call("projection.backup", {});
       const r = await cli("--keep", "1", "--json");
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(r.json().removed.map((x: any) => x.file), [first.file]);
-      assert.deepEqual((await c.call("projection.listBackups", {})).backups.map((b) => b.file), [second.file]);
+      assert.deepEqual(
+        r.json().removed.map((x: any) => x.file),
+        [first.file],
+      );
+      assert.deepEqual(
+        (await c.call("projection.listBackups", {})).backups.map((b) => b.file),
+        [second.file],
+      );
     } finally {
       c.close();
       await d.kill();

@@ -123,8 +123,20 @@ describe("session commands", () => {
     assert.equal(out.stderr, "err1\n");
     const j = (await cli(["tasks", "output", id, "--json"])).json();
     assert.equal(j.truncated, false);
-    assert.equal(j.chunks.filter((c: any) => c.stream === "stdout").map((c: any) => c.text).join(""), "out1\nout2\n");
-    assert.equal(j.chunks.filter((c: any) => c.stream === "stderr").map((c: any) => c.text).join(""), "err1\n");
+    assert.equal(
+      j.chunks
+        .filter((c: any) => c.stream === "stdout")
+        .map((c: any) => c.text)
+        .join(""),
+      "out1\nout2\n",
+    );
+    assert.equal(
+      j.chunks
+        .filter((c: any) => c.stream === "stderr")
+        .map((c: any) => c.text)
+        .join(""),
+      "err1\n",
+    );
   });
 
   it("tasks output keeps to the last 64 KiB or so unless --full", async () => {
@@ -207,7 +219,10 @@ describe("session commands", () => {
     await pollUntil(() => out.includes("started"), { what: "the output event" });
     assert.equal((await cli(["sessions", "kill", id])).code, 0);
     assert.equal(await exited, 0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       lines.map((e) => e.seq),
       lines.map((_, i) => i + 1),
@@ -264,7 +279,12 @@ describe("session commands", () => {
     const resizes = async () =>
       (await (await rpc()).call("events.read", { session: id })).events.filter((e) => e.kind === "resize").map((e) => e.data as { cols: number; rows: number });
     const attach = (...flags: string[]) => {
-      const term = ptySpawn(process.execPath, [wardenBin, "attach", id, ...flags], { env: ctx.home.env as Record<string, string>, cols: 120, rows: 40, name: "xterm-256color" });
+      const term = ptySpawn(process.execPath, [wardenBin, "attach", id, ...flags], {
+        env: ctx.home.env as Record<string, string>,
+        cols: 120,
+        rows: 40,
+        name: "xterm-256color",
+      });
       let out = "";
       term.onData((d) => (out += d));
       const exited = new Promise<number>((r) => term.onExit((e) => r(e.exitCode)));
@@ -283,7 +303,14 @@ describe("session commands", () => {
     assert.match(a.out(), /\[detached from session/);
     const s = await get(id);
     assert.equal(s.live, true, "detaching leaves the session running");
-    assert.deepEqual(await resizes(), [{ cols: 120, rows: 40 }, { cols: 100, rows: 30 }], "resized to the attaching terminal, then with its window");
+    assert.deepEqual(
+      await resizes(),
+      [
+        { cols: 120, rows: 40 },
+        { cols: 100, rows: 30 },
+      ],
+      "resized to the attaching terminal, then with its window",
+    );
 
     // Read-only: keys are not typed into the session, nothing is resized, Ctrl-C detaches.
     const inputs = async () => (await (await rpc()).call("events.read", { session: id })).events.filter((e) => e.kind === "input").length;

@@ -23,10 +23,14 @@ describe("parseSince", () => {
     ["2026-11-01T10:30:00.250+02:00", "2026-11-01T08:30:00.250Z"],
   ];
   for (const [text, want] of iso) it(`${text} → ${want}`, () => assert.equal(parseSince(text, "--since"), want));
-  it("takes a date-time without an offset as local time", () => assert.equal(parseSince("2026-11-01T10:30:00", "--since"), new Date(2026, 10, 1, 10, 30).toISOString()));
+  it("takes a date-time without an offset as local time", () =>
+    assert.equal(parseSince("2026-11-01T10:30:00", "--since"), new Date(2026, 10, 1, 10, 30).toISOString()));
   for (const text of ["", "garbage", "yesterday", "1 h", "-1h", "2026-13-01", "2026-11-01garbage", "2026-11-31T25:00:00Z", "1e3"]) {
     it(`rejects ${JSON.stringify(text)} with kind usage naming the option`, () =>
-      assert.throws(() => parseSince(text, "--since"), (e: any) => e.kind === "usage" && e.details.option === "--since"));
+      assert.throws(
+        () => parseSince(text, "--since"),
+        (e: any) => e.kind === "usage" && e.details.option === "--since",
+      ));
   }
 });
 
@@ -36,12 +40,24 @@ describe("--since, --session and --state on the command line", () => {
   const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
   const recent = new Date(Date.now() - 60_000).toISOString();
   const line = (uuid: string, ts: string, text: string) =>
-    JSON.stringify({ type: "user", sessionId: session, uuid, parentUuid: null, timestamp: ts, cwd: "/work/shop", version: "2.0.14", message: { role: "user", content: text } }) + "\n";
+    JSON.stringify({
+      type: "user",
+      sessionId: session,
+      uuid,
+      parentUuid: null,
+      timestamp: ts,
+      cwd: "/work/shop",
+      version: "2.0.14",
+      message: { role: "user", content: text },
+    }) + "\n";
   let d: TestDaemon;
   const cli = (...args: string[]) => runCli(args, h.env);
   before(async () => {
     mkdirSync(join(h.claudeProjects, "-work-shop"), { recursive: true });
-    writeFileSync(join(h.claudeProjects, "-work-shop", `${session}.jsonl`), line("u-1", old, "the wombat migration, days ago") + line("u-2", recent, "the wombat migration, a minute ago"));
+    writeFileSync(
+      join(h.claudeProjects, "-work-shop", `${session}.jsonl`),
+      line("u-1", old, "the wombat migration, days ago") + line("u-2", recent, "the wombat migration, a minute ago"),
+    );
     d = await startTestDaemon(h);
     const c = await RpcClient.connect(d.socket);
     try {
@@ -64,7 +80,10 @@ describe("--since, --session and --state on the command line", () => {
       assert.equal(all.json().results.length, 2);
       const hour = await cli("search", "wombat", "--since", "1h", "--json", ...extra);
       assert.equal(hour.code, 0, hour.stderr);
-      assert.deepEqual(hour.json().results.map((r: any) => r.ts), [recent]);
+      assert.deepEqual(
+        hour.json().results.map((r: any) => r.ts),
+        [recent],
+      );
       const week = await cli("search", "wombat", "--since", "7d", "--json", ...extra);
       assert.equal(week.json().results.length, 2);
       const iso = await cli("search", "wombat", "--since", recent.slice(0, 10), "--json", ...extra);
@@ -96,7 +115,10 @@ describe("--since, --session and --state on the command line", () => {
       assert.equal(r.json().error.kind, "usage");
       const ok = await cli("sessions", "list", "--state", "imported", "--json", ...extra);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.deepEqual(ok.json().sessions.map((s: any) => s.id), [`claude-${session}`]);
+      assert.deepEqual(
+        ok.json().sessions.map((s: any) => s.id),
+        [`claude-${session}`],
+      );
     });
   }
 
@@ -109,7 +131,11 @@ describe("--since, --session and --state on the command line", () => {
   it("over the socket, a since that is not an ISO time and a session that is not there are refused with typed errors", async () => {
     const c = await RpcClient.connect(d.socket);
     try {
-      for (const call of [() => c.call("search.query", { q: "wombat", since: "1h" }), () => c.call("audit.list", { since: "garbage" }), () => c.call("sessions.list", { state: "bogus" } as never)]) {
+      for (const call of [
+        () => c.call("search.query", { q: "wombat", since: "1h" }),
+        () => c.call("audit.list", { since: "garbage" }),
+        () => c.call("sessions.list", { state: "bogus" } as never),
+      ]) {
         await assert.rejects(call(), (e: any) => e.kind === "invalid_params" && e.code === -32602);
       }
       await assert.rejects(c.call("search.query", { q: "wombat", session: "nonexist" }), (e: any) => e.kind === "not_found");

@@ -34,7 +34,11 @@ describe("loadConfig", () => {
     ["an unknown nested key", JSON.stringify({ server: { maxConn: 1 } }), "server.maxConn"],
     ["a wrong type", JSON.stringify({ log: { level: "loud" } }), "log.level"],
     ["a value below its minimum", JSON.stringify({ server: { maxConnections: 0 } }), "server.maxConnections"],
-    ["a high-water mark above the buffer limit", JSON.stringify({ server: { clientHighWaterBytes: 1 << 21, maxClientBufferBytes: 1 << 20 } }), "server.clientHighWaterBytes"],
+    [
+      "a high-water mark above the buffer limit",
+      JSON.stringify({ server: { clientHighWaterBytes: 1 << 21, maxClientBufferBytes: 1 << 20 } }),
+      "server.clientHighWaterBytes",
+    ],
   ];
   for (const [name, text, field] of bad) {
     it(`rejects ${name} with config_invalid naming ${field}`, () => {
@@ -66,6 +70,9 @@ describe("config paths", () => {
 
   it("rejects a relative path with config_invalid naming it", () => {
     writeFileSync(path, JSON.stringify({ sessions: { projects: ["src/app"] } }));
-    assert.throws(() => loadConfig(path), (e: any) => e.kind === "config_invalid" && e.details.issues[0].field === "sessions.projects.0");
+    assert.throws(
+      () => loadConfig(path),
+      (e: any) => e.kind === "config_invalid" && e.details.issues[0].field === "sessions.projects.0",
+    );
   });
 });

@@ -21,7 +21,13 @@ Projection.open(paths.projection).close(); // a sound (empty) projection file, a
 
 function ctxWith(state: "ok" | "degraded" | "rebuilding" | null): DoctorContext {
   const status = { projection: state === null ? undefined : { state, sessions: 0, events: 0, audit: 0, approvals: 0 } } as ResultOf<"status">;
-  return { paths, config: null, configError: null, lock: { state: "running" } as DoctorContext["lock"], daemon: state === null ? { error: "not running" } : { status } };
+  return {
+    paths,
+    config: null,
+    configError: null,
+    lock: { state: "running" } as DoctorContext["lock"],
+    daemon: state === null ? { error: "not running" } : { status },
+  };
 }
 
 describe("doctor on a projection being rebuilt", () => {

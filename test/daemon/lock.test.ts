@@ -38,7 +38,10 @@ describe("daemon lock", () => {
 
   it("refuses a second holder with already_running naming the pid", () => {
     const held = acquireLock(lockPath, "h", "1.0.0");
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "already_running" && e.details.pid === process.pid);
+    assert.throws(
+      () => acquireLock(lockPath, "h", "1.0.0"),
+      (e: any) => e.kind === "already_running" && e.details.pid === process.pid,
+    );
     held.release();
   });
 
@@ -66,13 +69,19 @@ describe("daemon lock", () => {
   it("treats a lock from another host as a conflict and refuses to take it", () => {
     writeOwner({ pid: 1, host: "other", bootId: null, startTime: null });
     assert.equal(inspectLock(lockPath, "h").state, "conflict");
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "host_conflict" && e.details.lockHost === "other" && e.details.host === "h");
+    assert.throws(
+      () => acquireLock(lockPath, "h", "1.0.0"),
+      (e: any) => e.kind === "host_conflict" && e.details.lockHost === "other" && e.details.host === "h",
+    );
     assert.equal(JSON.parse(readFileSync(lockPath, "utf8")).host, "other", "left untouched");
   });
 
   it("refuses to start over a lock file that names a live process, even with no flock held", () => {
     writeOwner({ ...processIdentity() });
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "already_running");
+    assert.throws(
+      () => acquireLock(lockPath, "h", "1.0.0"),
+      (e: any) => e.kind === "already_running",
+    );
     assert.equal(JSON.parse(readFileSync(lockPath, "utf8")).host, "h", "left untouched");
   });
 
@@ -86,17 +95,26 @@ describe("daemon lock", () => {
 
   it("withLockHeld refuses while a daemon holds the lock, and runs when it is free", () => {
     const held = acquireLock(lockPath, "h", "1.0.0");
-    assert.throws(() => withLockHeld(lockPath, "h", () => ({ result: 1, removeLock: true })), (e: any) => e.kind === "already_running");
+    assert.throws(
+      () => withLockHeld(lockPath, "h", () => ({ result: 1, removeLock: true })),
+      (e: any) => e.kind === "already_running",
+    );
     assert.ok(existsSync(lockPath), "the held lock survives");
     held.release();
-    assert.equal(withLockHeld(lockPath, "h", (state) => ({ result: state.state, removeLock: false })), "absent");
+    assert.equal(
+      withLockHeld(lockPath, "h", (state) => ({ result: state.state, removeLock: false })),
+      "absent",
+    );
     assert.equal(existsSync(lockPath), false, "an empty lock file made for the repair is removed");
   });
 
   it("refuses a symlinked lock file with unsafe_path", () => {
     writeFileSync(join(dir, "elsewhere"), "");
     symlinkSync(join(dir, "elsewhere"), lockPath);
-    assert.throws(() => acquireLock(lockPath, "h", "1.0.0"), (e: any) => e.kind === "unsafe_path");
+    assert.throws(
+      () => acquireLock(lockPath, "h", "1.0.0"),
+      (e: any) => e.kind === "unsafe_path",
+    );
   });
 
   it("treats unparseable content as stale and an empty file as absent", () => {

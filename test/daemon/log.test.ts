@@ -16,7 +16,10 @@ describe("daemon log", () => {
     log.debug("hidden");
     log.info("shown", { connection: 3 });
     log.close();
-    const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 1);
     assert.equal(lines[0].msg, "shown");
     assert.equal(lines[0].connection, 3);

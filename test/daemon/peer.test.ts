@@ -39,7 +39,10 @@ describe("peer credentials", () => {
     assert.equal(reply.error.data.kind, "peer_denied");
     assert.equal(reply.error.data.uid, me);
     assert.equal(await c.nextLine(), null, "closed; the ping was never answered");
-    const logged = readFileSync(t.logPath, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const logged = readFileSync(t.logPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const refusal = logged.find((r) => r.event === "connection_refused");
     assert.equal(refusal.reason, "peer_uid");
     assert.equal(refusal.peer.pid, process.pid, "the peer's pid is observed, not declared");

@@ -20,14 +20,20 @@ describe("ensurePrivateDir", () => {
   it("refuses a symlink", () => {
     mkdirSync(join(dir, "real"), { mode: 0o700 });
     symlinkSync(join(dir, "real"), join(dir, "link"));
-    assert.throws(() => ensurePrivateDir(join(dir, "link"), { tighten: true }), (e: any) => e.kind === "unsafe_path" && e.details.found === "symlink" && e.details.path === join(dir, "link"));
+    assert.throws(
+      () => ensurePrivateDir(join(dir, "link"), { tighten: true }),
+      (e: any) => e.kind === "unsafe_path" && e.details.found === "symlink" && e.details.path === join(dir, "link"),
+    );
   });
 
   it("refuses a foreign owner", { skip: process.getuid?.() !== 0 && "needs root to chown" }, () => {
     const p = join(dir, "theirs");
     mkdirSync(p, { mode: 0o700 });
     chownSync(p, 65534, 65534);
-    assert.throws(() => ensurePrivateDir(p, { tighten: true }), (e: any) => e.kind === "unsafe_path" && e.details.owner === 65534);
+    assert.throws(
+      () => ensurePrivateDir(p, { tighten: true }),
+      (e: any) => e.kind === "unsafe_path" && e.details.owner === 65534,
+    );
   });
 
   it("tightens when allowed; otherwise refuses writable-by-others and warns on readable", () => {
@@ -39,7 +45,10 @@ describe("ensurePrivateDir", () => {
     assert.equal(mode(p), 0o755, "not changed without tighten");
     assert.equal(warnings.length, 1, "a readable directory is reported");
     chmodSync(p, 0o775);
-    assert.throws(() => ensurePrivateDir(p, { tighten: false }), (e: any) => e.kind === "unsafe_path" && e.details.mode === "0775");
+    assert.throws(
+      () => ensurePrivateDir(p, { tighten: false }),
+      (e: any) => e.kind === "unsafe_path" && e.details.mode === "0775",
+    );
     ensurePrivateDir(p, { tighten: true });
     assert.equal(mode(p), 0o700);
   });

@@ -104,7 +104,10 @@ describe("coalesced audit records", () => {
       burst(5, { name: "PLAIN", reason: "apart-2" }),
       burst(5, { name: "KEY", reason: "apart" }), // scope_denied: another outcome
     ]);
-    assert.deepEqual(results.map((r) => r[0]), ["value", "value", "value", "value", "scope_denied"]);
+    assert.deepEqual(
+      results.map((r) => r[0]),
+      ["value", "value", "value", "value", "scope_denied"],
+    );
     const mine = auditRecords().filter((r) => r.reason === "apart" || r.reason === "apart-2");
     const groups = new Map<string, Array<Record<string, any>>>();
     for (const r of mine) {
@@ -135,7 +138,10 @@ describe("argv of the caller", () => {
     assert.equal(JSON.parse(out).result.value, "plain-value-0123");
 
     const record = auditRecords().find((r) => r.reason === "argv-mask");
-    assert.ok(record?.peer?.argv?.some((a: string) => a.includes("[MASKED:")), JSON.stringify(record?.peer));
+    assert.ok(
+      record?.peer?.argv?.some((a: string) => a.includes("[MASKED:")),
+      JSON.stringify(record?.peer),
+    );
     assert.ok(record!.peer.argv.includes(d.socket), "the rest of argv is kept");
     assert.match(record!.caller, /^\[MASKED:[a-z-]+\]$/, "a declared caller is masked too");
     const file = auditText();
@@ -196,7 +202,14 @@ describe("rate limit", () => {
   });
 
   it("does not limit a person", async () => {
-    const got = await Promise.all(Array.from({ length: 30 }, (_, i) => c.call("vault.get", { vault: "work", name: "PLAIN", reason: `person-${i}` }).then(() => "value", (e: any) => e.kind)));
+    const got = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        c.call("vault.get", { vault: "work", name: "PLAIN", reason: `person-${i}` }).then(
+          () => "value",
+          (e: any) => e.kind,
+        ),
+      ),
+    );
     assert.deepEqual(new Set(got), new Set(["value"]));
   });
 });
@@ -226,7 +239,10 @@ describe("recorded before sent", () => {
         .filter((r) => r.reason === "crash");
       assert.equal(served, 27);
       assert.ok(reads(recs) >= served, `${reads(recs)} reads on record, ${served} served`);
-      assert.ok(recs.some((r) => r.count !== undefined), "the repeats were coalesced");
+      assert.ok(
+        recs.some((r) => r.count !== undefined),
+        "the repeats were coalesced",
+      );
       const verify = await run(["audit", "verify", "--json"]);
       assert.equal(verify.json().ok, true, verify.stdout);
     } finally {

@@ -28,7 +28,10 @@ describe("audit rollback", () => {
       const event = second.events("audit_rolled_back")[0];
       assert.equal(event?.head.seq, 2);
       assert.equal(event?.logSeq, 0);
-      assert.ok(readdirSync(home.runRoot).some((f) => f.endsWith(".stale")), "the old head is kept");
+      assert.ok(
+        readdirSync(home.runRoot).some((f) => f.endsWith(".stale")),
+        "the old head is kept",
+      );
       const doctor = await cli(["daemon", "doctor", "--json"]);
       const check = doctor.json().doctor.checks.find((c: any) => c.name === "audit_chain");
       assert.equal(check.state, "failed");

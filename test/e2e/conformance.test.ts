@@ -134,13 +134,7 @@ describe("batches", () => {
   });
 
   it("answers a mixed batch with an array of replies for the non-notifications only", async () => {
-    const r = await c.request([
-      req("a", "ping"),
-      { jsonrpc: "2.0", method: "ping" },
-      req("b", "no.such"),
-      { foo: "boo" },
-      req("c", "ping", { nope: 1 }),
-    ]);
+    const r = await c.request([req("a", "ping"), { jsonrpc: "2.0", method: "ping" }, req("b", "no.such"), { foo: "boo" }, req("c", "ping", { nope: 1 })]);
     assert.ok(Array.isArray(r));
     assert.equal(r.length, 4);
     const byId = new Map(r.filter((x: any) => x.id !== null).map((x: any) => [x.id, x]));
@@ -156,7 +150,12 @@ describe("batches", () => {
   });
 
   it("sends nothing for a batch of notifications only", async () => {
-    await c.expectSilence(JSON.stringify([{ jsonrpc: "2.0", method: "ping" }, { jsonrpc: "2.0", method: "health" }]));
+    await c.expectSilence(
+      JSON.stringify([
+        { jsonrpc: "2.0", method: "ping" },
+        { jsonrpc: "2.0", method: "health" },
+      ]),
+    );
   });
 
   it("accepts maxBatch members and refuses one more with batch_too_large, running none", async () => {

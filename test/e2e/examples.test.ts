@@ -37,7 +37,10 @@ describe("examples", () => {
   it("shell (socat or nc -U)", { skip: !has("socat") && !has("nc") && "neither socat nor nc installed" }, () => {
     const r = spawnSync("sh", [join(examples, "shell", "warden-rpc.sh")], { env: ctx.home.env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(lines[0].result.apiVersion, "warden.v1");
     assert.deepEqual(lines[1].result, { pong: true });
     assert.equal(lines[2].length, 2);

@@ -36,7 +36,8 @@ before(async () => {
   app = join(userHome, "src", "app");
   mkdirSync(app, { recursive: true });
   env = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", SHELL: "/bin/sh", NO_COLOR: "1" };
-  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"]) delete env[k];
+  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
+    delete env[k];
   const wardenHome = join(userHome, ".warden");
   const runRoot = join(wardenHome, "run", "testhost");
   const home: TempHome = {
@@ -141,7 +142,12 @@ describe("health capabilities", () => {
     // A batch is answered as a batch.
     const raw = await RawClient.connect(d.socket);
     try {
-      raw.write(JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 2, method: "ping" }]) + "\n");
+      raw.write(
+        JSON.stringify([
+          { jsonrpc: "2.0", id: 1, method: "ping" },
+          { jsonrpc: "2.0", id: 2, method: "ping" },
+        ]) + "\n",
+      );
       const reply = await raw.next();
       assert.equal(Array.isArray(reply) && reply.length, 2);
       assert.equal(caps.batch, true);

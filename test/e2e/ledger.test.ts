@@ -44,7 +44,10 @@ describe("log sessions", () => {
         assert.equal(s.lastSeq, 1);
         for (let i = 0; i < 5; i++) assert.equal((await c.call("events.append", { session: s.id, kind: "action", data: { step: i } })).seq, i + 2);
         const page = await c.call("events.read", { session: s.id, after: 2, limit: 2 });
-        assert.deepEqual(page.events.map((e) => e.seq), [3, 4]);
+        assert.deepEqual(
+          page.events.map((e) => e.seq),
+          [3, 4],
+        );
         assert.equal(page.lastSeq, 6);
         assert.deepEqual(page.events[0]!.data, { step: 1 });
         await c.call("sessions.close", { session: s.id });
@@ -134,7 +137,10 @@ describe("consistency under load", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(other, { recursive: true });
     const id = "01a20000-0000-7000-8000-000000000001";
-    writeFileSync(join(other, `${id}.jsonl`), JSON.stringify({ v: 1, session: id, seq: 1, ts: "2026-01-01T00:00:00.000Z", kind: "open", data: { title: "from the laptop" } }) + "\n");
+    writeFileSync(
+      join(other, `${id}.jsonl`),
+      JSON.stringify({ v: 1, session: id, seq: 1, ts: "2026-01-01T00:00:00.000Z", kind: "open", data: { title: "from the laptop" } }) + "\n",
+    );
     const r = await cli(["sessions", "get", id, "--json", "--no-daemon"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json().title, "from the laptop");

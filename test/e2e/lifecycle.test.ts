@@ -168,7 +168,10 @@ describe("crash and repair", () => {
     home = tempHome();
     await startThenCrash(home);
     const r = await runCli(["daemon", "doctor", "--repair-stale-lock", "--json"], home.env);
-    assert.deepEqual(r.json().fixed.map((f: any) => f.id), ["remove_stale_lock"]);
+    assert.deepEqual(
+      r.json().fixed.map((f: any) => f.id),
+      ["remove_stale_lock"],
+    );
     assert.equal(existsSync(join(home.runRoot, "daemon.lock")), false);
     assert.equal(existsSync(home.socket), true, "the stale socket is left for --fix");
   });

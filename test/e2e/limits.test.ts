@@ -44,12 +44,15 @@ describe("maxConnections", () => {
     assert.equal(refusal.error.data.kind, "too_many_connections");
     assert.equal(await c.nextLine(), null, "closed after the refusal");
     a.close();
-    await pollUntil(async () => {
-      const again = await RawClient.connect(ctx.daemon.socket);
-      const reply = await again.request({ jsonrpc: "2.0", id: 2, method: "ping" });
-      again.close();
-      return reply.id === 2;
-    }, { what: "a slot frees up" });
+    await pollUntil(
+      async () => {
+        const again = await RawClient.connect(ctx.daemon.socket);
+        const reply = await again.request({ jsonrpc: "2.0", id: 2, method: "ping" });
+        again.close();
+        return reply.id === 2;
+      },
+      { what: "a slot frees up" },
+    );
     b.close();
   });
 });
@@ -82,7 +85,10 @@ describe("clients that do not read", () => {
     }
     await pollUntil(async () => (await liveConnections(ctx.daemon.socket)) === 0, { what: "the stalled client is dropped" });
     assert.deepEqual(
-      ctx.daemon.events("client_dropped").slice(droppedBefore).map((e) => e.reason),
+      ctx.daemon
+        .events("client_dropped")
+        .slice(droppedBefore)
+        .map((e) => e.reason),
       ["stalled"],
       "dropped for stalling, not for passing the output limit: reading had paused",
     );

@@ -32,7 +32,8 @@ describe("a projection damaged mid-file", () => {
         const { id } = await c.call("sessions.open", { title: `corruption ${s}` });
         sessions.push(id);
         const appends = [];
-        for (let i = 0; i < 400; i++) appends.push(c.call("events.append", { session: id, kind: "note", data: { text: `note ${i} of the pelican${s} work `.padEnd(400, "x") } }));
+        for (let i = 0; i < 400; i++)
+          appends.push(c.call("events.append", { session: id, kind: "note", data: { text: `note ${i} of the pelican${s} work `.padEnd(400, "x") } }));
         await Promise.all(appends);
       }
     } finally {
@@ -92,23 +93,26 @@ describe("a projection damaged mid-file", () => {
     const c = await RpcClient.connect(d.socket);
     try {
       const states = new Set<string>();
-      await pollUntil(async () => {
-        const projection = (await c.call("status", {})).projection!.state;
-        const doctor = await runCli(["daemon", "doctor", "--json"], h.env);
-        const after = (await c.call("status", {})).projection!.state;
-        const state = doctor.json().doctor.state as string;
-        states.add(state);
-        const check = doctor.json().doctor.checks.find((x: any) => x.name === "projection_db");
-        if (projection !== "ok" && after !== "ok") {
-          assert.notEqual(state, "healthy", "not healthy while the projection is being rebuilt");
-          assert.notEqual(check.state, "ok");
-        }
-        if (projection === "rebuilding" && after === "rebuilding") {
-          assert.equal(state, "rebuilding");
-          assert.equal(check.state, "rebuilding");
-        }
-        return state === "healthy";
-      }, { what: "the rebuild and a healthy doctor" });
+      await pollUntil(
+        async () => {
+          const projection = (await c.call("status", {})).projection!.state;
+          const doctor = await runCli(["daemon", "doctor", "--json"], h.env);
+          const after = (await c.call("status", {})).projection!.state;
+          const state = doctor.json().doctor.state as string;
+          states.add(state);
+          const check = doctor.json().doctor.checks.find((x: any) => x.name === "projection_db");
+          if (projection !== "ok" && after !== "ok") {
+            assert.notEqual(state, "healthy", "not healthy while the projection is being rebuilt");
+            assert.notEqual(check.state, "ok");
+          }
+          if (projection === "rebuilding" && after === "rebuilding") {
+            assert.equal(state, "rebuilding");
+            assert.equal(check.state, "rebuilding");
+          }
+          return state === "healthy";
+        },
+        { what: "the rebuild and a healthy doctor" },
+      );
       for (const [i, id] of sessions.entries()) {
         assert.equal((await c.call("sessions.get", { session: id })).lastSeq, 401);
         assert.equal((await c.call("search.query", { q: `pelican${i}`, limit: 500 })).results.length, 400);

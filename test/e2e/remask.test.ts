@@ -20,7 +20,18 @@ const PROJECT = "-work-remask";
 const VALUE = "plain-looking-Wq8eR4tY6uIo";
 
 function claudeUser(text: string, n: number): string {
-  return JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${n}`, parentUuid: null, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/remask", version: "2.0.14", message: { role: "user", content: text } }) + "\n";
+  return (
+    JSON.stringify({
+      type: "user",
+      sessionId: SESSION,
+      uuid: `u-${n}`,
+      parentUuid: null,
+      timestamp: "2026-11-20T10:00:00.000Z",
+      cwd: "/work/remask",
+      version: "2.0.14",
+      message: { role: "user", content: text },
+    }) + "\n"
+  );
 }
 
 let h: TempHome;
@@ -37,7 +48,10 @@ before(async () => {
   assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
   assert.equal((await cli(["vault", "add", "work", "PLAIN", "--passphrase-stdin"], `${PASS}\n${VALUE}\n`)).code, 0);
   mkdirSync(join(h.claudeProjects, PROJECT), { recursive: true });
-  writeFileSync(join(h.claudeProjects, PROJECT, `${SESSION}.jsonl`), claudeUser(`walrus deployment uses ${VALUE} as its password`, 1) + claudeUser(`the key\n${VALUE}`, 2));
+  writeFileSync(
+    join(h.claudeProjects, PROJECT, `${SESSION}.jsonl`),
+    claudeUser(`walrus deployment uses ${VALUE} as its password`, 1) + claudeUser(`the key\n${VALUE}`, 2),
+  );
   d = await startTestDaemon(h);
   c = await RpcClient.connect(d.socket);
 });
@@ -62,15 +76,21 @@ describe("masking history anew", () => {
     assert.equal((await c!.call("sync.status", {})).remask.lastRewriteAt, null);
     // A warden session prints it too, while nothing says it is secret: the ledger lines hold it
     // (one short, kept in the projection; one long, read from the ledger file).
-    const s = await c!.call("sessions.launch", { argv: ["sh", "-c", `echo ledger-marker ${VALUE}; sleep 0.1; echo long-marker ${VALUE} ${"x".repeat(1500)}`], cwd: project });
+    const s = await c!.call("sessions.launch", {
+      argv: ["sh", "-c", `echo ledger-marker ${VALUE}; sleep 0.1; echo long-marker ${VALUE} ${"x".repeat(1500)}`],
+      cwd: project,
+    });
     ledgerSession = s.id;
     assert.equal((await (await watch(c!, s.id)).exit()).code, 0);
     const early = await c!.call("projection.backup", {});
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
-    const status = await pollUntil(async () => {
-      const s = (await c!.call("sync.status", {})).remask;
-      return s.state === "idle" && s.lastRewriteAt !== null ? s : null;
-    }, { what: "the rewrite" });
+    const status = await pollUntil(
+      async () => {
+        const s = (await c!.call("sync.status", {})).remask;
+        return s.state === "idle" && s.lastRewriteAt !== null ? s : null;
+      },
+      { what: "the rewrite" },
+    );
     assert.ok(status.rewritten >= 2 && status.scanned >= 2 && status.total >= 2, JSON.stringify(status));
     assert.equal(await found(VALUE), 0);
     assert.equal(await found("walrus"), 1, "the rest stays searchable");

@@ -54,7 +54,10 @@ describe("restart after a crash", () => {
     d = await startTestDaemon(home);
     c = await RpcClient.connect(d.socket);
     try {
-      const recovered = d.events("session_recovered").map((e) => e.session).sort();
+      const recovered = d
+        .events("session_recovered")
+        .map((e) => e.session)
+        .sort();
       assert.deepEqual(recovered, [shell.id, stubborn.id, task.id].sort());
       for (const s of [shell, stubborn, task]) {
         const got = await c.call("sessions.get", { session: s.id });
@@ -71,9 +74,15 @@ describe("restart after a crash", () => {
       assert.equal(killed(task.id), true);
       assert.equal(killed(stubborn.id), true);
       await pollUntil(() => !pidAlive(task.process!.pid!) && !pidAlive(bg) && !pidAlive(stubborn.process!.pid!), { what: "survivors killed" });
-      const taskOut = (await c.call("events.read", { session: task.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
+      const taskOut = (await c.call("events.read", { session: task.id })).events
+        .filter((e) => e.kind === "output")
+        .map((e) => e.data.text)
+        .join("");
       assert.ok(taskOut.startsWith("task-out\n"), taskOut);
-      const shellOut = (await c.call("events.read", { session: shell.id })).events.filter((e) => e.kind === "output").map((e) => e.data.text).join("");
+      const shellOut = (await c.call("events.read", { session: shell.id })).events
+        .filter((e) => e.kind === "output")
+        .map((e) => e.data.text)
+        .join("");
       assert.ok(shellOut.includes("before-crash"), "partial output kept: " + JSON.stringify((await c.call("events.read", { session: shell.id })).events));
       const listed = await c.call("sessions.list", { limit: 100 });
       assert.equal(listed.sessions.length, 3, "nothing re-run");
@@ -100,7 +109,22 @@ describe("restart after a crash", () => {
       const id = "01a20000-0000-7000-8000-000000000001";
       const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
       const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
-      const launch = { kind: "task", mode: "task", title: "old", harness: null, argv: ["old"], cwd: project, cols: 80, rows: 24, pid, pgid: pid, startTime: "1", bootId: bootId(), env: [], secrets: [] };
+      const launch = {
+        kind: "task",
+        mode: "task",
+        title: "old",
+        harness: null,
+        argv: ["old"],
+        cwd: project,
+        cols: 80,
+        rows: 24,
+        pid,
+        pgid: pid,
+        startTime: "1",
+        bootId: bootId(),
+        env: [],
+        secrets: [],
+      };
       appendFileSync(file, event(1, "launch", launch) + event(2, "output", { stream: "stdout", text: "old output\n" }));
       d = await startTestDaemon(home);
       const settled = d.events("session_recovered").find((e) => e.session === id);
@@ -147,14 +171,21 @@ describe("restart after a crash", () => {
     d = await startTestDaemon(home);
     const pidFile = join(project, "leftover.pid");
     const c = await RpcClient.connect(d.socket);
-    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`], cwd: project, mode: "task" });
+    const s = await c.call("sessions.launch", {
+      argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`],
+      cwd: project,
+      mode: "task",
+    });
     assert.equal((await (await watch(c, s.id)).exit()).code, 0, "the session itself ended");
     c.close();
     let left = 0;
-    await pollUntil(() => {
-      left = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
-      return left > 0 && processLineage(left)?.ppid === d!.pid;
-    }, { what: "the leftover, re-parented to the daemon" });
+    await pollUntil(
+      () => {
+        left = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
+        return left > 0 && processLineage(left)?.ppid === d!.pid;
+      },
+      { what: "the leftover, re-parented to the daemon" },
+    );
     try {
       await d.kill("SIGKILL"); // no orderly stop to end it: re-parented away, it would pass for a person's
       assert.ok(pidAlive(left), "the leftover outlives the daemon");
@@ -179,7 +210,22 @@ describe("restart after a crash", () => {
       const later = String(Number(processStartTime(pid)) + 1);
       const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
       const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
-      const launch = { kind: "task", mode: "task", title: "old", harness: null, argv: ["old"], cwd: project, cols: 80, rows: 24, pid, pgid: pid, startTime: later, bootId: bootId(), env: [], secrets: [] };
+      const launch = {
+        kind: "task",
+        mode: "task",
+        title: "old",
+        harness: null,
+        argv: ["old"],
+        cwd: project,
+        cols: 80,
+        rows: 24,
+        pid,
+        pgid: pid,
+        startTime: later,
+        bootId: bootId(),
+        env: [],
+        secrets: [],
+      };
       appendFileSync(file, event(1, "launch", launch));
       d = await startTestDaemon(home);
       const settled = d.events("session_recovered").find((e) => e.session === id);

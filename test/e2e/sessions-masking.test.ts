@@ -31,13 +31,20 @@ const stored = () => storedBytes(home);
 
 /** Output as a terminal shows it: escape sequences (raw or JSON-escaped) taken out. */
 const shown = (text: string) => text.replace(/(?:\x1b|\\u001[bB])\[[0-9;]*[A-Za-z]/g, "");
-const outputOf = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string }))).toString("utf8");
+const outputOf = (events: LedgerEvent[]) =>
+  Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string }))).toString("utf8");
 
 describe("masking terminal output end to end", () => {
   it("masks an injected value printed split by grep's colour codes: no trace in the ledger, the projection or events.read", async () => {
     // What `grep --color=always Kq9` prints for the line: the match in red, each change with an erase.
     const script = String.raw`printf 'conf: %s\033[01;31m\033[K%s\033[m\033[K%s :end\n' "${"$"}{TOKEN:0:8}" "${"$"}{TOKEN:8:3}" "${"$"}{TOKEN:11}"`;
-    const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-c", script], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scope: "ci", reason: "test" });
+    const s = await c.call("sessions.launch", {
+      argv: ["bash", "--norc", "--noprofile", "-c", script],
+      cwd: project,
+      secrets: { TOKEN: "work/TOKEN" },
+      scope: "ci",
+      reason: "test",
+    });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0);
     const seen = shown(w.output());
@@ -51,7 +58,10 @@ describe("masking terminal output end to end", () => {
   });
 
   it("masks a password assigned in the shell: search finds the line, not the password", async () => {
-    const s = await c.call("sessions.launch", { argv: ["bash", "--norc", "--noprofile", "-c", `echo 'zebrafinch DB_PASSWORD="s3cr3t-P@ssw0rd-2026!" ok'`], cwd: project });
+    const s = await c.call("sessions.launch", {
+      argv: ["bash", "--norc", "--noprofile", "-c", `echo 'zebrafinch DB_PASSWORD="s3cr3t-P@ssw0rd-2026!" ok'`],
+      cwd: project,
+    });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0);
     assert.match(w.output(), /zebrafinch DB_PASSWORD="\[MASKED:password\]" ok/);

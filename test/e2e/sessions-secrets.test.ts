@@ -54,7 +54,14 @@ describe("secrets in sessions", () => {
         await out("gh " + g.slice(0, 20)); await pause(); await out(g.slice(20) + " done\\n");
       })();`;
     for (const mode of ["pty", "task"] as const) {
-      const s = await c.call("sessions.launch", { argv: [node, "-e", script, GITHUB], cwd: project, mode, secrets: { TOKEN: "work/TOKEN" }, scope: "ci", reason: "test" });
+      const s = await c.call("sessions.launch", {
+        argv: [node, "-e", script, GITHUB],
+        cwd: project,
+        mode,
+        secrets: { TOKEN: "work/TOKEN" },
+        scope: "ci",
+        reason: "test",
+      });
       const w = await watch(c, s.id);
       assert.equal((await w.exit()).code, 0);
       const out = w.output().replace(/\r\n/g, "\n");
@@ -74,7 +81,10 @@ describe("secrets in sessions", () => {
     assert.ok(!stored().includes(SECRET), "no ledger file or projection page holds the secret");
     assert.ok(!stored().includes(GITHUB));
     const audit = await c.call("audit.list", { limit: 100 });
-    assert.ok(audit.records.some((r: any) => r.name === "TOKEN" && r.outcome === "ok"), "the injection was audited like a read");
+    assert.ok(
+      audit.records.some((r: any) => r.name === "TOKEN" && r.outcome === "ok"),
+      "the injection was audited like a read",
+    );
   });
 
   it("masks a secret typed one key at a time, in the input record and in the echo", async () => {
@@ -83,7 +93,11 @@ describe("secrets in sessions", () => {
     for (const ch of `x ${SECRET} y\r`) await c.call("sessions.input", { session: s.id, data: ch });
     await w.sees(" y\r\n");
     // The echo can come back before the input record's last coalesced piece is published.
-    const typedSoFar = () => w.events.filter((e) => e.kind === "input").map((e) => e.data.text).join("");
+    const typedSoFar = () =>
+      w.events
+        .filter((e) => e.kind === "input")
+        .map((e) => e.data.text)
+        .join("");
     await pollUntil(() => typedSoFar().includes(" y"), { what: "the whole line in the input record" });
     const typed = typedSoFar();
     assert.ok(!typed.includes(SECRET) && typed.includes("[MASKED:"), typed);
@@ -95,7 +109,12 @@ describe("secrets in sessions", () => {
 
   it("masks a password given on the command line as the argument after its flag (launch argv, title and output)", async () => {
     const human = "Hunter2SuperSecretValue99x"; // chosen by a person: no token rule's shape, in no vault
-    const s = await c.call("sessions.launch", { argv: ["echo", "mysql", "-u", "root", "-p", human], cwd: project, mode: "task", title: `db --password ${human}` });
+    const s = await c.call("sessions.launch", {
+      argv: ["echo", "mysql", "-u", "root", "-p", human],
+      cwd: project,
+      mode: "task",
+      title: `db --password ${human}`,
+    });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0);
     const launch = w.events.find((e) => e.kind === "launch")!;
@@ -115,7 +134,10 @@ describe("secrets in sessions", () => {
     await c.call("sessions.input", { session: s.id, data: "not-in-any-vault\r" });
     await w.sees("got 16");
     const inputs = w.events.filter((e) => e.kind === "input");
-    assert.ok(inputs.some((e) => e.data.redacted === true && e.data.bytes === 17), JSON.stringify(inputs));
+    assert.ok(
+      inputs.some((e) => e.data.redacted === true && e.data.bytes === 17),
+      JSON.stringify(inputs),
+    );
     assert.ok(!JSON.stringify(w.events).includes("not-in-any-vault"));
     assert.ok(String(inputs[0]!.data.text).includes("stty -echo"), "typing at the shell prompt (readline, echo off, not line mode) is recorded");
     await c.call("sessions.input", { session: s.id, data: "exit\r" });
@@ -159,7 +181,13 @@ describe("the agent socket", () => {
     ];
     // The session's id is only known once launched: the probe reads it from its environment.
     const script = probe.replace("JSON.parse(process.argv[1])", `JSON.parse(process.argv[1].replaceAll("SELF", process.env.WARDEN_SESSION_ID))`);
-    const s = await c.call("sessions.launch", { argv: [node, "-e", script, JSON.stringify(calls("SELF"))], cwd: project, mode: "task", secrets: { TOKEN: "work/TOKEN" }, scope: "ci" });
+    const s = await c.call("sessions.launch", {
+      argv: [node, "-e", script, JSON.stringify(calls("SELF"))],
+      cwd: project,
+      mode: "task",
+      secrets: { TOKEN: "work/TOKEN" },
+      scope: "ci",
+    });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0, w.output("stderr"));
     const got = JSON.parse(w.output("stdout")) as string[];
@@ -180,4 +208,3 @@ describe("the agent socket", () => {
     }
   });
 });
-

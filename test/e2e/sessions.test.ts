@@ -69,7 +69,10 @@ describe("PTY sessions", () => {
     assert.equal(typed.bytes, 18);
     await w.sees("hi-42");
     assert.ok(w.output().includes("echo hi-$((40+2))"), "the typed line is echoed");
-    const inputs = w.events.filter((e) => e.kind === "input").map((e) => e.data.text).join("");
+    const inputs = w.events
+      .filter((e) => e.kind === "input")
+      .map((e) => e.data.text)
+      .join("");
     assert.equal(inputs, "echo hi-$((40+2))\r");
     await c.call("sessions.input", { session: s.id, data: "exit 7\r" });
     const exit = await w.exit();
@@ -135,7 +138,10 @@ describe("PTY sessions", () => {
     const after = await c.call("sessions.snapshot", { session: s.id });
     assert.equal(after.live, false);
     const rebuilt = await render(after);
-    assert.ok(rebuilt.some((l) => l.includes("junk")), "leaving the alternate screen restores the main one");
+    assert.ok(
+      rebuilt.some((l) => l.includes("junk")),
+      "leaving the alternate screen restores the main one",
+    );
   });
 
   it("snapshots vim", { skip: !has("vim") && "vim is not installed" }, async () => {
@@ -176,7 +182,14 @@ describe("PTY sessions", () => {
   });
 
   // Five at once: losing a PTY's last kilobytes was a race that showed in about one run in five.
-  for (const [mode, run] of [["pty", 1], ["pty", 2], ["pty", 3], ["pty", 4], ["pty", 5], ["task", 1]] as const) {
+  for (const [mode, run] of [
+    ["pty", 1],
+    ["pty", 2],
+    ["pty", 3],
+    ["pty", 4],
+    ["pty", 5],
+    ["task", 1],
+  ] as const) {
     it(`loses nothing of 1 MB printed by a program that exits at once (${mode} #${run})`, async () => {
       const script = "process.stdout.write('x'.repeat(1 << 20) + 'END')";
       const s = await launch({ argv: [node, "-e", script], mode });
@@ -201,7 +214,8 @@ describe("PTY sessions", () => {
   }
 
   it("records output bytes exact: a chunk that starts with a BOM, bytes that are not UTF-8", async () => {
-    const bytes = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string; b64?: string })));
+    const bytes = (events: LedgerEvent[]) =>
+      Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string; b64?: string })));
     const want = Buffer.concat([Buffer.from("\ufeffBOM first\n"), Buffer.from([0xff, 0xfe, 0x00, 0x0a])]);
     const s = await launch({ argv: ["sh", "-c", "printf '\\357\\273\\277BOM first\\n'; sleep 0.2; printf '\\377\\376\\000\\n'"], mode: "task" });
     const w = await watch(c, s.id);
@@ -209,7 +223,10 @@ describe("PTY sessions", () => {
     assert.deepEqual(bytes(w.events), want, "live");
     const page = await c.call("events.read", { session: s.id, after: 0, limit: 100 });
     assert.deepEqual(bytes(page.events as LedgerEvent[]), want, "recorded");
-    assert.ok(page.events.some((e) => e.kind === "output" && typeof e.data.b64 === "string"), "the bytes that are not UTF-8 are kept as base64");
+    assert.ok(
+      page.events.some((e) => e.kind === "output" && typeof e.data.b64 === "string"),
+      "the bytes that are not UTF-8 are kept as base64",
+    );
   });
 
   it("keeps a task's stdout and stderr apart, and closes its stdin on eof", async () => {
@@ -244,7 +261,10 @@ describe("PTY sessions", () => {
     assert.ok(!(await c.call("sessions.list", { limit: 1000 })).sessions.some((x) => x.id === live.id));
     assert.ok((await c.call("sessions.list", { limit: 1000, archived: true })).sessions.some((x) => x.id === live.id));
     const events = await c.call("events.read", { session: live.id });
-    assert.deepEqual(events.events.map((e) => e.kind), ["launch", "exit", "archive"]);
+    assert.deepEqual(
+      events.events.map((e) => e.kind),
+      ["launch", "exit", "archive"],
+    );
     assert.equal((await c.call("sessions.archive", { session: live.id })).archived, true, "archiving twice is a no-op");
   });
 });
@@ -269,7 +289,11 @@ describe("sessions that are not there or not runnable", () => {
       });
     }
     const log = await c.call("sessions.open", { title: "a log" });
-    for (const call of [c.call("sessions.archive", { session: log.id }), c.call("sessions.snapshot", { session: log.id }), c.call("sessions.input", { session: log.id, data: "x" })]) {
+    for (const call of [
+      c.call("sessions.archive", { session: log.id }),
+      c.call("sessions.snapshot", { session: log.id }),
+      c.call("sessions.input", { session: log.id, data: "x" }),
+    ]) {
       await assert.rejects(call, (e: any) => e.kind === "conflict" && e.data.session === log.id);
     }
     await assert.rejects(c.call("sessions.kill", { session: log.id, signal: "SIGBOGUS" as never }), (e: any) => e.kind === "invalid_params");

@@ -31,7 +31,9 @@ const config = () => ({ sessions: { projects: [project], killGraceMs: 1000 } });
 
 /** The last event in a session's ledger file. */
 function lastEvent(id: string) {
-  const lines = readFileSync(join(home.home, "ledger", "testhost", `${id}.jsonl`), "utf8").trim().split("\n");
+  const lines = readFileSync(join(home.home, "ledger", "testhost", `${id}.jsonl`), "utf8")
+    .trim()
+    .split("\n");
   return parseEvent(lines.at(-1)!)!;
 }
 
@@ -42,7 +44,10 @@ describe("daemon stop and restart with live sessions", () => {
     const c = await RpcClient.connect(d.socket);
     try {
       const s = await c.call("sessions.launch", { argv: ["sleep", "300"], cwd: project, title: "long one" });
-      for (const args of [["daemon", "stop"], ["daemon", "restart"]]) {
+      for (const args of [
+        ["daemon", "stop"],
+        ["daemon", "restart"],
+      ]) {
         const r = await runCli([...args, "--json"], home.env);
         assert.equal(r.code, 1, args.join(" "));
         const err = r.json().error;
@@ -79,7 +84,12 @@ describe("daemon stop and restart with live sessions", () => {
     assert.equal(r.json().stopped, true);
     assert.equal(await d.exited, 0);
     d = undefined;
-    for (const [id, signal] of [[plain, "SIGHUP"], [noHup, "SIGTERM"], [stubborn, "SIGKILL"], [task, "SIGTERM"]] as const) {
+    for (const [id, signal] of [
+      [plain, "SIGHUP"],
+      [noHup, "SIGTERM"],
+      [stubborn, "SIGKILL"],
+      [task, "SIGTERM"],
+    ] as const) {
       const exit = lastEvent(id);
       assert.equal(exit.kind, "exit", id);
       assert.equal(exit.data.signal, signal, `${id}: ${JSON.stringify(exit.data)}`);
@@ -105,14 +115,21 @@ describe("daemon stop and restart with live sessions", () => {
     d = await startTestDaemon(home);
     const pidFile = join(project, "escapee.pid");
     const c = await RpcClient.connect(d.socket);
-    const s = await c.call("sessions.launch", { argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`], cwd: project, mode: "task" });
+    const s = await c.call("sessions.launch", {
+      argv: ["sh", "-c", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' </dev/null >/dev/null 2>&1 &`],
+      cwd: project,
+      mode: "task",
+    });
     assert.equal((await (await watch(c, s.id)).exit()).code, 0);
     c.close();
     let escapee = 0;
-    await pollUntil(() => {
-      escapee = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
-      return escapee > 0 && processLineage(escapee)?.ppid === d!.pid;
-    }, { what: "the escapee, re-parented to the daemon" });
+    await pollUntil(
+      () => {
+        escapee = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : 0);
+        return escapee > 0 && processLineage(escapee)?.ppid === d!.pid;
+      },
+      { what: "the escapee, re-parented to the daemon" },
+    );
     try {
       const r = await runCli(["daemon", "stop", "--json"], home.env);
       assert.equal(r.code, 0, r.stdout + r.stderr); // no live session: nothing to refuse

@@ -20,7 +20,15 @@ const filler = "lorem ipsum dolor sit amet ".repeat(22);
 const transcript = (version: string) =>
   Array.from(
     { length: LINES },
-    (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} ${filler}` } }) + "\n",
+    (_, i) =>
+      JSON.stringify({
+        type: "user",
+        sessionId: SESSION,
+        uuid: `${version}-${i}`,
+        timestamp: "2026-11-20T10:00:00.000Z",
+        cwd: "/p",
+        message: { role: "user", content: `${version} line ${i} ${filler}` },
+      }) + "\n",
   ).join("");
 
 describe("a sliced re-import", { skip: skip ?? false }, () => {
@@ -49,7 +57,11 @@ describe("a sliced re-import", { skip: skip ?? false }, () => {
 
   it("shows the previous session whole until the new one is complete; a push meanwhile deletes nothing", async () => {
     await pollUntil(async () => (await c.call("sessions.get", { session: ID })).lastSeq === LINES, { what: "the import", timeoutMs: 60_000, tolerate: true });
-    await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1", [ID])).rows[0].n === LINES, { what: "the push", timeoutMs: 60_000, tolerate: true });
+    await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1", [ID])).rows[0].n === LINES, {
+      what: "the push",
+      timeoutMs: 60_000,
+      tolerate: true,
+    });
     // Every row PostgreSQL deletes from now on is logged.
     await db.query("CREATE TABLE deleted (seq int)");
     await db.query("CREATE FUNCTION log_delete() RETURNS trigger AS $$ BEGIN INSERT INTO deleted VALUES (OLD.seq); RETURN OLD; END $$ LANGUAGE plpgsql");
@@ -58,13 +70,19 @@ describe("a sliced re-import", { skip: skip ?? false }, () => {
     writeFileSync(file, transcript("v2"));
     let least = Infinity;
     let polls = 0;
-    await pollUntil(async () => {
-      const s = await c.call("sessions.get", { session: ID });
-      least = Math.min(least, s.lastSeq);
-      polls++;
-      return s.title?.startsWith("v2") === true;
-    }, { what: "the re-import", timeoutMs: 60_000, tolerate: true });
-    await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1 AND data::text LIKE '%v2 line%'", [ID])).rows[0].n === LINES, { what: "the new session pushed", timeoutMs: 60_000, tolerate: true });
+    await pollUntil(
+      async () => {
+        const s = await c.call("sessions.get", { session: ID });
+        least = Math.min(least, s.lastSeq);
+        polls++;
+        return s.title?.startsWith("v2") === true;
+      },
+      { what: "the re-import", timeoutMs: 60_000, tolerate: true },
+    );
+    await pollUntil(
+      async () => (await db.query("SELECT count(*)::int AS n FROM warden_events WHERE session = $1 AND data::text LIKE '%v2 line%'", [ID])).rows[0].n === LINES,
+      { what: "the new session pushed", timeoutMs: 60_000, tolerate: true },
+    );
     assert.equal((await db.query("SELECT count(*)::int AS n FROM deleted")).rows[0].n, 0, "rows deleted in PostgreSQL");
     assert.equal(least, LINES, `a reader saw ${least} of ${LINES} events (over ${polls} polls)`);
     const page = await c.call("events.read", { session: ID, after: LINES - 1 });

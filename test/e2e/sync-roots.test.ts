@@ -21,10 +21,13 @@ describe("transcript roots created after the daemon started", () => {
     d = await startTestDaemon(h);
     c = await RpcClient.connect(d.socket);
     // The first reconcile (at start) is over: from now on only the watcher can notice a new root.
-    await pollUntil(async () => {
-      const st = await c.call("sync.status", {});
-      return st.lastReconcileAt !== null && st.state === "idle";
-    }, { what: "the first reconcile" });
+    await pollUntil(
+      async () => {
+        const st = await c.call("sync.status", {});
+        return st.lastReconcileAt !== null && st.state === "idle";
+      },
+      { what: "the first reconcile" },
+    );
   });
   after(async () => {
     c?.close();
@@ -35,7 +38,16 @@ describe("transcript roots created after the daemon started", () => {
   it("imports a Claude Code transcript written into a new ~/.claude/projects", async () => {
     const session = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
     mkdirSync(join(h.claudeProjects, "-work-shop"), { recursive: true });
-    const line = { type: "user", sessionId: session, uuid: "u-1", parentUuid: null, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/shop", version: "2.0.14", message: { role: "user", content: "the narwhal deployment" } };
+    const line = {
+      type: "user",
+      sessionId: session,
+      uuid: "u-1",
+      parentUuid: null,
+      timestamp: "2026-11-20T10:00:00.000Z",
+      cwd: "/work/shop",
+      version: "2.0.14",
+      message: { role: "user", content: "the narwhal deployment" },
+    };
     writeFileSync(join(h.claudeProjects, "-work-shop", `${session}.jsonl`), JSON.stringify(line) + "\n");
     const hit = await pollUntil(async () => (await c.call("search.query", { q: "narwhal" })).results[0], { what: "the transcript to be searchable" });
     assert.equal(hit.session, `claude-${session}`);

@@ -16,7 +16,14 @@ const PROJECT = "-work-run";
 const REL = `claude-code:${PROJECT}/${SESSION}.jsonl`;
 const TOKEN = "ghp_" + "Rm4KqzT8vW2nLx6ByH9cJdP3sF7gN0aE5uQi".slice(0, 36);
 const user = (content: string, n: number) =>
-  JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${n}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/work/run", message: { role: "user", content } }) + "\n";
+  JSON.stringify({
+    type: "user",
+    sessionId: SESSION,
+    uuid: `u-${n}`,
+    timestamp: "2026-11-20T10:00:00.000Z",
+    cwd: "/work/run",
+    message: { role: "user", content },
+  }) + "\n";
 
 describe("sync run --full and unparseable lines in sync status", () => {
   const h = tempHome();
@@ -36,10 +43,13 @@ describe("sync run --full and unparseable lines in sync status", () => {
   });
 
   it("shows lines not understood per source: how many, the last file and line", async () => {
-    const status = await pollUntil(async () => {
-      const s = await c.call("sync.status", {});
-      return s.sources.find((x) => x.source === "claude-code")!.rows > 0 && s;
-    }, { what: "the import" });
+    const status = await pollUntil(
+      async () => {
+        const s = await c.call("sync.status", {});
+        return s.sources.find((x) => x.source === "claude-code")!.rows > 0 && s;
+      },
+      { what: "the import" },
+    );
     const claude = status.sources.find((x) => x.source === "claude-code")!;
     assert.equal(claude.unparseable, 1);
     assert.deepEqual(claude.lastUnparseable, { file: REL, line: 2 });

@@ -30,7 +30,9 @@ describe("sinks", { skip: skip ?? false }, () => {
   let d: TestDaemon;
   const h = tempHome({ sinks: [{ name: "team", urlEnv: "WARDEN_TEST_SINK", intervalMs: 200 }] });
   const file = join(h.claudeProjects, "-p", `${SESSION}.jsonl`);
-  const line = (uuid: string, text: string) => JSON.stringify({ type: "user", sessionId: SESSION, uuid, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: text } }) + "\n";
+  const line = (uuid: string, text: string) =>
+    JSON.stringify({ type: "user", sessionId: SESSION, uuid, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: text } }) +
+    "\n";
   before(async () => {
     server = await startPostgres();
     mkdirSync(join(h.claudeProjects, "-p"), { recursive: true });
@@ -44,7 +46,10 @@ describe("sinks", { skip: skip ?? false }, () => {
   });
 
   it("pushes imported sessions, masked", async () => {
-    await pollUntil(async () => (await rows(server.url, `SELECT count(*)::int AS n FROM warden_events WHERE session = 'claude-${SESSION}'`))[0].n >= 1, { what: "the push", tolerate: true });
+    await pollUntil(async () => (await rows(server.url, `SELECT count(*)::int AS n FROM warden_events WHERE session = 'claude-${SESSION}'`))[0].n >= 1, {
+      what: "the push",
+      tolerate: true,
+    });
     const all = JSON.stringify(await rows(server.url, "SELECT * FROM warden_events")) + JSON.stringify(await rows(server.url, "SELECT * FROM warden_sessions"));
     assert.ok(all.includes("[MASKED:gitlab]"));
     assert.ok(!all.includes(TOKEN));
@@ -69,7 +74,10 @@ describe("sinks", { skip: skip ?? false }, () => {
       const err = (await c.call("sync.status", {})).sinks[0]!.lastError!;
       assert.ok(!err.includes(server.password));
       await server.start();
-      await pollUntil(async () => (await rows(server.url, "SELECT count(*)::int AS n FROM warden_events WHERE data::text LIKE '%server was down%'"))[0].n === 1, { what: "the resumed push", tolerate: true });
+      await pollUntil(
+        async () => (await rows(server.url, "SELECT count(*)::int AS n FROM warden_events WHERE data::text LIKE '%server was down%'"))[0].n === 1,
+        { what: "the resumed push", tolerate: true },
+      );
       await pollUntil(async () => (await c.call("sync.status", {})).sinks[0]!.lastError === null, { what: "the error to clear", tolerate: true });
     } finally {
       c.close();

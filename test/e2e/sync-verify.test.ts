@@ -18,7 +18,14 @@ const ID = `claude-${SESSION}`;
 const PROJECT = "-work-verify";
 const TOKEN = "ghp_" + "Rm4KqzT8vW2nLx6ByH9cJdP3sF7gN0aE5uQi".slice(0, 36);
 const user = (content: string, n: number) =>
-  JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${n}`, timestamp: `2026-11-20T10:00:0${n}.000Z`, cwd: "/work/verify", message: { role: "user", content } }) + "\n";
+  JSON.stringify({
+    type: "user",
+    sessionId: SESSION,
+    uuid: `u-${n}`,
+    timestamp: `2026-11-20T10:00:0${n}.000Z`,
+    cwd: "/work/verify",
+    message: { role: "user", content },
+  }) + "\n";
 
 describe("daemon verify and diff: imported transcripts", () => {
   const h = tempHome();
@@ -66,7 +73,13 @@ describe("daemon verify and diff: imported transcripts", () => {
     assert.equal(v.code, 1, v.stdout);
     const out = v.json();
     assert.equal(out.ok, false);
-    assert.deepEqual(out.surfaces.filter((s: { ok: boolean }) => !s.ok).map((s: { surface: string }) => s.surface).sort(), ["events", "sessions"]);
+    assert.deepEqual(
+      out.surfaces
+        .filter((s: { ok: boolean }) => !s.ok)
+        .map((s: { surface: string }) => s.surface)
+        .sort(),
+      ["events", "sessions"],
+    );
     const diff = await runCli(["daemon", "diff", "--json"], h.env);
     assert.equal(diff.code, 1, diff.stdout);
     assert.deepEqual(diff.json().differences, [

@@ -50,7 +50,14 @@ describe("sync and rules versions", () => {
 
   it("imports, then rescans a file whose rows an older rules version masked", async () => {
     mkdirSync(join(h.claudeProjects, "-p"), { recursive: true });
-    const line = JSON.stringify({ type: "user", sessionId: SESSION, uuid: "u1", timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `aws key ${KEY} leaked in the logs` } });
+    const line = JSON.stringify({
+      type: "user",
+      sessionId: SESSION,
+      uuid: "u1",
+      timestamp: "2026-11-20T10:00:00.000Z",
+      cwd: "/p",
+      message: { role: "user", content: `aws key ${KEY} leaked in the logs` },
+    });
     writeFileSync(join(h.claudeProjects, "-p", `${SESSION}.jsonl`), line + "\n");
     let d = await startTestDaemon(h);
     await call(d, (c) => c.call("sync.run", {}));
@@ -61,7 +68,9 @@ describe("sync and rules versions", () => {
     edit("UPDATE watermarks SET mask_version = 1 WHERE kind = 'claude-code'");
     d = await startTestDaemon(h);
     try {
-      await pollUntil(() => read<{ v: number }>("SELECT mask_version AS v FROM watermarks WHERE kind = 'claude-code'").v === RULES_VERSION, { what: "the rescan" });
+      await pollUntil(() => read<{ v: number }>("SELECT mask_version AS v FROM watermarks WHERE kind = 'claude-code'").v === RULES_VERSION, {
+        what: "the rescan",
+      });
       const text = JSON.stringify(await call(d, (c) => c.call("events.read", { session: ID })));
       assert.ok(!text.includes(KEY), "the rescan masked what the old rules missed");
       assert.match(text, /\[MASKED:aws_access_key\]/);

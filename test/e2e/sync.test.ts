@@ -20,7 +20,18 @@ const TOKEN = "ghp_" + "Rm4KqzT8vW2nLx6ByH9cJdP3sF7gN0aE5uQi".slice(0, 36);
 let seq = 0;
 function claudeUser(text: string, ts = "2026-11-20T10:00:00.000Z"): string {
   seq++;
-  return JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u-${seq}`, parentUuid: null, timestamp: ts, cwd: "/work/shop", version: "2.0.14", message: { role: "user", content: text } }) + "\n";
+  return (
+    JSON.stringify({
+      type: "user",
+      sessionId: SESSION,
+      uuid: `u-${seq}`,
+      parentUuid: null,
+      timestamp: ts,
+      cwd: "/work/shop",
+      version: "2.0.14",
+      message: { role: "user", content: text },
+    }) + "\n"
+  );
 }
 function claudeAssistant(text: string, id = `msg_${++seq}`): string {
   return (
@@ -31,7 +42,14 @@ function claudeAssistant(text: string, id = `msg_${++seq}`): string {
       requestId: `req_${id}`,
       timestamp: "2026-11-20T10:00:05.000Z",
       cwd: "/work/shop",
-      message: { id, type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text }], usage: { input_tokens: 10, output_tokens: 5 } },
+      message: {
+        id,
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5",
+        content: [{ type: "text", text }],
+        usage: { input_tokens: 10, output_tokens: 5 },
+      },
     }) + "\n"
   );
 }
@@ -124,7 +142,10 @@ describe("sync engine: transcripts", () => {
       assert.ok(events.json().events.some((e: { kind: string }) => e.kind === "user"));
       const found = await runCli(["search", "kubernetes", "--session", SESSION, "--json", ...direct], h.env);
       assert.equal(found.code, 0, found.stdout);
-      assert.deepEqual(found.json().results.map((x: { session: string }) => x.session), [`claude-${SESSION}`]);
+      assert.deepEqual(
+        found.json().results.map((x: { session: string }) => x.session),
+        [`claude-${SESSION}`],
+      );
     }
     const none = await runCli(["sessions", "get", "5f0c2d7e-0000-4000-8000-000000000000", "--json"], h.env);
     assert.equal(none.code, 1);
@@ -245,7 +266,10 @@ describe("sync engine: without a watcher", () => {
     await withClient(d, async (c) => {
       assert.equal((await c.call("sync.status", {})).watcher.state, "off");
       await pollUntil(async () => (await c.call("search.query", { q: "flamingo", source: "codex" })).results.length === 1, { what: "the reconciler" });
-      appendFileSync(rollout, rec("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: "the ostrich fixture is stale" }] }));
+      appendFileSync(
+        rollout,
+        rec("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text: "the ostrich fixture is stale" }] }),
+      );
       await pollUntil(async () => (await c.call("search.query", { q: "ostrich" })).results.length === 1, { what: "the append" });
       const s = await c.call("sessions.get", { session: `codex-${id}` });
       assert.equal(s.source, "codex");

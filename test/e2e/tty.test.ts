@@ -57,6 +57,9 @@ describe("passphrase prompt on a terminal", { skip: !hasScript && "util-linux sc
     const { error } = JSON.parse(r.out.slice(r.out.indexOf("{")).replace(/\r/g, ""));
     assert.deepEqual([error.kind, error.reason], ["usage", "cancelled"]);
     const list = await runCli(["vault", "list", "work", "--passphrase-stdin", "--json"], home.env, 30_000, `${PASS}\n`);
-    assert.deepEqual(list.json().entries.map((e: any) => e.name), ["TOKEN"]);
+    assert.deepEqual(
+      list.json().entries.map((e: any) => e.name),
+      ["TOKEN"],
+    );
   });
 });

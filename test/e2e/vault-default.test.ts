@@ -25,7 +25,12 @@ interface Outcome {
 
 function lastGetRecord(): Outcome["record"] {
   const file = join(home.home, "audit", "testhost.jsonl");
-  const records = existsSync(file) ? readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l)) : [];
+  const records = existsSync(file)
+    ? readFileSync(file, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    : [];
   const get = records.filter((r) => r.action === "get").at(-1);
   assert.ok(get, "the read is audited");
   return { action: get.action, outcome: get.outcome, kind: get.kind, vault: get.vault };

@@ -29,10 +29,13 @@ describe("direct mode (no daemon)", () => {
     const denied = await cli(["get", "TOKEN", "--reason", "offline", "--json"], { WARDEN_PASSPHRASE_FILE: passFile });
     assert.equal(denied.json().error.kind, "scope_denied");
     const records = (await cli(["audit", "list", "--json"])).json().records;
-    assert.deepEqual(records.map((x: any) => [x.action, x.outcome, x.detail?.mode]), [
-      ["get", "denied", "direct"],
-      ["get", "ok", "direct"],
-    ]);
+    assert.deepEqual(
+      records.map((x: any) => [x.action, x.outcome, x.detail?.mode]),
+      [
+        ["get", "denied", "direct"],
+        ["get", "ok", "direct"],
+      ],
+    );
     assert.equal((await cli(["audit", "verify"])).code, 0);
   });
 
@@ -72,7 +75,10 @@ describe("direct mode (no daemon)", () => {
 
   it("vault list needs the passphrase and shows no values", async () => {
     const r = await cli(["vault", "list", "work", "--json"], { WARDEN_PASSPHRASE_FILE: passFile });
-    assert.deepEqual(r.json().entries.map((e: any) => [e.name, e.scopes]), [["TOKEN", ["ci"]]]);
+    assert.deepEqual(
+      r.json().entries.map((e: any) => [e.name, e.scopes]),
+      [["TOKEN", ["ci"]]],
+    );
     assert.ok(!r.stdout.includes("tok-123"));
   });
 
@@ -93,7 +99,10 @@ describe("direct mode (no daemon)", () => {
     const text = readFileSync(join(home.home, "audit", "testhost.jsonl"), "utf8");
     const last = JSON.parse(text.trimEnd().split("\n").at(-1)!);
     assert.equal(last.detail.mode, "direct");
-    assert.ok(last.peer.argv.some((a: string) => a.includes("[MASKED:")), JSON.stringify(last.peer.argv));
+    assert.ok(
+      last.peer.argv.some((a: string) => a.includes("[MASKED:")),
+      JSON.stringify(last.peer.argv),
+    );
     assert.ok(!text.includes(other) && !text.includes(github), "no trace in the audit file");
     assert.equal((await cli(["audit", "verify"])).code, 0);
   });

@@ -82,21 +82,42 @@ describe("vault through the daemon", () => {
     const raw = await RawClient.connect(d.socket);
     try {
       const replies = await raw.request(batch);
-      assert.deepEqual(replies.map((r: any) => r.error.data.kind), ["bad_passphrase", "bad_passphrase", "bad_passphrase"]);
+      assert.deepEqual(
+        replies.map((r: any) => r.error.data.kind),
+        ["bad_passphrase", "bad_passphrase", "bad_passphrase"],
+      );
       assert.ok(Date.now() - t0 >= 700, `three guesses at once were still spaced out (250 + 500 ms), took ${Date.now() - t0} ms`);
     } finally {
       raw.close();
     }
     const c = await RpcClient.connect(d.socket);
     try {
-      assert.deepEqual((await c.call("vault.status")).vaults.map((v) => v.vault), ["work"], "still unlocked with the good key");
+      assert.deepEqual(
+        (await c.call("vault.status")).vaults.map((v) => v.vault),
+        ["work"],
+        "still unlocked with the good key",
+      );
     } finally {
       c.close();
     }
   });
 
   it("runs a command with secrets in its environment and passes its exit status", async () => {
-    const r = await cli(["exec", "--secret", "K=work/OPENAI_KEY", "--secret", "P=work/PLAIN", "--scope", "dev", "--reason", "t", "--", "sh", "-c", 'printf "%s|%s" "$K" "$P"; exit 7']);
+    const r = await cli([
+      "exec",
+      "--secret",
+      "K=work/OPENAI_KEY",
+      "--secret",
+      "P=work/PLAIN",
+      "--scope",
+      "dev",
+      "--reason",
+      "t",
+      "--",
+      "sh",
+      "-c",
+      'printf "%s|%s" "$K" "$P"; exit 7',
+    ]);
     assert.equal(r.code, 7);
     assert.equal(r.stdout, `${SECRET}|rotated`);
     const killed = await cli(["exec", "--secret", "P=work/PLAIN", "--reason", "t", "--", "sh", "-c", "kill -TERM $$"]);
@@ -167,7 +188,12 @@ describe("input checks", () => {
   it("takes --passphrase-stdin over WARDEN_PASSPHRASE_FILE, so no passphrase line ends up in a value", async () => {
     const file = join(home.home, "..", "pf.txt");
     writeFileSync(file, `${PASS}\n`, { mode: 0o600 });
-    const r = await runCli(["vault", "add", "work", "PRECEDENCE", "--passphrase-stdin"], { ...home.env, WARDEN_PASSPHRASE_FILE: file }, 30_000, `${PASS}\nonly-this`);
+    const r = await runCli(
+      ["vault", "add", "work", "PRECEDENCE", "--passphrase-stdin"],
+      { ...home.env, WARDEN_PASSPHRASE_FILE: file },
+      30_000,
+      `${PASS}\nonly-this`,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
     assert.equal((await cli(["get", "PRECEDENCE", "--vault", "work", "--reason", "t"])).stdout, "only-this");
@@ -233,10 +259,13 @@ describe("doctor on vaults and the audit log", () => {
       assert.equal(check(broken.json(), "vaults").state, "failed");
       assert.equal(check(broken.json(), "audit_chain").state, "failed");
       const ids = broken.json().repair_actions.map((a: any) => [a.id, a.risk]);
-      assert.deepEqual(ids.filter((x: string[]) => x[0] === "restore_vault" || x[0] === "inspect_audit"), [
-        ["restore_vault", "requires_manual_review"],
-        ["inspect_audit", "requires_manual_review"],
-      ]);
+      assert.deepEqual(
+        ids.filter((x: string[]) => x[0] === "restore_vault" || x[0] === "inspect_audit"),
+        [
+          ["restore_vault", "requires_manual_review"],
+          ["inspect_audit", "requires_manual_review"],
+        ],
+      );
     } finally {
       writeFileSync(vaultFile, vaultText);
       writeFileSync(auditFile, auditText);

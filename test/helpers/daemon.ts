@@ -42,7 +42,8 @@ export function startTestDaemon(home: TempHome, extraEnv: NodeJS.ProcessEnv = {}
   // error) says why, or a test sees only its client's ECONNRESET. On close: its stderr is read whole.
   let ready = false;
   child.once("close", (code, signal) => {
-    if (ready && !child.killed && code !== 0) process.stderr.write(`test daemon ${child.pid} exited on its own (${code ?? signal}); its stderr:\n${stderr.slice(-16_000)}\n`);
+    if (ready && !child.killed && code !== 0)
+      process.stderr.write(`test daemon ${child.pid} exited on its own (${code ?? signal}); its stderr:\n${stderr.slice(-16_000)}\n`);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

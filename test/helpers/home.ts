@@ -25,11 +25,26 @@ export function tempHome(config?: object): TempHome {
     writeFileSync(join(home, "config.json"), JSON.stringify(config));
   }
   // Claude Code's and Codex's homes too: a daemon under test imports transcripts from here, never the developer's.
-  const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_HOME: home, WARDEN_HOST: "testhost", NO_COLOR: "1", CLAUDE_CONFIG_DIR: join(base, "claude"), CODEX_HOME: join(base, "codex") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WARDEN_HOME: home,
+    WARDEN_HOST: "testhost",
+    NO_COLOR: "1",
+    CLAUDE_CONFIG_DIR: join(base, "claude"),
+    CODEX_HOME: join(base, "codex"),
+  };
   // Nothing from the developer's shell may steer a test.
   for (const k of ["WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON"]) delete env[k];
   const runRoot = join(home, "run", "testhost");
-  return { home, claudeProjects: join(base, "claude", "projects"), codexSessions: join(base, "codex", "sessions"), runRoot, socket: join(runRoot, "warden.sock"), env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  return {
+    home,
+    claudeProjects: join(base, "claude", "projects"),
+    codexSessions: join(base, "codex", "sessions"),
+    runRoot,
+    socket: join(runRoot, "warden.sock"),
+    env,
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
 }
 
 /**

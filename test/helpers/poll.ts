@@ -26,7 +26,9 @@ export class PollTimeout extends Error {
     timeoutMs: number,
     detail: string | undefined,
   ) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${inspect(last, { depth: 4, breakLength: Infinity })}${detail ? `; ${detail}` : ""}`);
+    super(
+      `timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${inspect(last, { depth: 4, breakLength: Infinity })}${detail ? `; ${detail}` : ""}`,
+    );
     this.name = "PollTimeout";
   }
 }

@@ -91,7 +91,18 @@ export async function startPostgres(): Promise<TestPostgres> {
   if (asUser) for (const p of [dir, sockets, pwfile]) chownSync(p, asUser.uid, asUser.gid);
 
   const [initdb, initArgs] = cmd("initdb", [
-    "-D", data, "-U", "warden", "--pwfile", pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync",
+    "-D",
+    data,
+    "-U",
+    "warden",
+    "--pwfile",
+    pwfile,
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--no-sync",
   ]);
   const init = spawnSync(initdb, initArgs, { encoding: "utf8", cwd: dir });
   if (init.status !== 0) {
@@ -106,9 +117,24 @@ export async function startPostgres(): Promise<TestPostgres> {
   const launch = async (): Promise<void> => {
     if (child && child.exitCode === null && child.signalCode === null) return; // running
     const [postgres, args] = cmd("postgres", [
-      "-D", data, "-p", String(port), "-k", sockets,
-      "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-      "-c", "max_connections=40", "-c", "shared_buffers=16MB",
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-k",
+      sockets,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      "max_connections=40",
+      "-c",
+      "shared_buffers=16MB",
     ]);
     const c = spawn(postgres, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     live.add(c);

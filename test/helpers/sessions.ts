@@ -25,8 +25,9 @@ export async function watch(client: RpcClient, session: string, after = 0): Prom
     events: [],
     subscription: "",
     output: (stream) =>
-      Buffer.concat(w.events.filter((e) => e.kind === "output" && (stream === undefined || e.data.stream === stream)).map((e) => decodeBytes(e.data as { text?: string })))
-        .toString("utf8"),
+      Buffer.concat(
+        w.events.filter((e) => e.kind === "output" && (stream === undefined || e.data.stream === stream)).map((e) => decodeBytes(e.data as { text?: string })),
+      ).toString("utf8"),
     until: (pred, what, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         if (pred(w)) return resolve();
@@ -38,7 +39,11 @@ export async function watch(client: RpcClient, session: string, after = 0): Prom
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${what}; output so far: ${JSON.stringify(w.output().slice(-2000))}; kinds: ${w.events.map((e) => e.kind).join(",")}`));
+          reject(
+            new Error(
+              `timed out waiting for ${what}; output so far: ${JSON.stringify(w.output().slice(-2000))}; kinds: ${w.events.map((e) => e.kind).join(",")}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
       }),

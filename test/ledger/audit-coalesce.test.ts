@@ -17,7 +17,16 @@ const records = () =>
     .map((l) => JSON.parse(l) as Record<string, any>);
 const read = (reason = "r"): AuditFields => ({ action: "get", outcome: "ok", vault: "v", name: "K", reason });
 /** Settles to "waiting" while the promise is pending. */
-const state = async (p: Promise<void> | null) => (p === null ? "recorded" : await Promise.race([p.then(() => "answered", () => "failed"), new Promise((r) => setImmediate(() => r("waiting")))]));
+const state = async (p: Promise<void> | null) =>
+  p === null
+    ? "recorded"
+    : await Promise.race([
+        p.then(
+          () => "answered",
+          () => "failed",
+        ),
+        new Promise((r) => setImmediate(() => r("waiting"))),
+      ]);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "wd-coalesce-"));
@@ -65,7 +74,7 @@ describe("AuditCoalescer", () => {
     for (let i = 0; i < 9; i++) {
       const r = c.record("k", () => read());
       let waited = 0;
-      while ((await state(r)) === "waiting") (mock.timers.tick(1), waited++);
+      while ((await state(r)) === "waiting") mock.timers.tick(1), waited++;
       waits.push(waited);
     }
     assert.deepEqual(waits, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
@@ -85,7 +94,7 @@ describe("AuditCoalescer", () => {
       mock.timers.tick(Math.max(1, 500 - (waits.at(-1) ?? 0))); // a read every 500 ms, well within the window
       const r = c.record("k", () => read());
       let waited = 0;
-      while ((await state(r)) === "waiting") (mock.timers.tick(1), waited++);
+      while ((await state(r)) === "waiting") mock.timers.tick(1), waited++;
       waits.push(waited);
     }
     assert.deepEqual(waits, Array(10).fill(10));
@@ -99,7 +108,14 @@ describe("AuditCoalescer", () => {
     const repeat = c.record("a", () => read("a"));
     mock.timers.tick(10);
     assert.equal(await state(repeat), "answered");
-    assert.deepEqual(records().map((r) => [r.reason, r.count]), [["a", undefined], ["b", undefined], ["a", 1]]);
+    assert.deepEqual(
+      records().map((r) => [r.reason, r.count]),
+      [
+        ["a", undefined],
+        ["b", undefined],
+        ["a", 1],
+      ],
+    );
   });
 
   it("writes the summary at once when maxWaiting (default 256) repeats wait", async () => {
@@ -107,7 +123,10 @@ describe("AuditCoalescer", () => {
     c.record("k", () => read());
     const batch = Array.from({ length: 256 }, () => c.record("k", () => read()));
     for (const r of batch) assert.equal(await state(r), "answered");
-    assert.deepEqual(records().map((r) => r.count ?? 1), [1, 256]);
+    assert.deepEqual(
+      records().map((r) => r.count ?? 1),
+      [1, 256],
+    );
   });
 
   it("fails the repeats when their record cannot be written, and flushAll answers them at shutdown", async () => {

@@ -49,7 +49,9 @@ describe("LedgerEventMap", () => {
   });
 
   it("narrows an event read back by its kind", () => {
-    const exit = parseEvent(JSON.stringify({ v: 1, session: "s", seq: 4, ts: "t", kind: "exit", data: { code: 1, signal: null, status: "failed", terminal_reason: "killed" } }))!;
+    const exit = parseEvent(
+      JSON.stringify({ v: 1, session: "s", seq: 4, ts: "t", kind: "exit", data: { code: 1, signal: null, status: "failed", terminal_reason: "killed" } }),
+    )!;
     const output = parseEvent(JSON.stringify({ v: 1, session: "s", seq: 5, ts: "t", kind: "output", data: { stream: "stdout", b64: "AAE=" } }))!;
     assert.equal(isEvent(exit, "launch"), false);
     assert.equal(isEvent(null, "exit"), false);

@@ -133,10 +133,22 @@ describe("linesBackwards and completeEnd", () => {
   it("finds the end of the complete lines whatever the torn tail's length", () => {
     const torn = "y".repeat(200);
     for (const chunk of [1, 3, 64]) {
-      assert.equal(withFile(`ab\ncd\n${torn}`, (fd, size) => completeEnd(fd, size, chunk)), 6);
-      assert.equal(withFile(torn, (fd, size) => completeEnd(fd, size, chunk)), 0);
+      assert.equal(
+        withFile(`ab\ncd\n${torn}`, (fd, size) => completeEnd(fd, size, chunk)),
+        6,
+      );
+      assert.equal(
+        withFile(torn, (fd, size) => completeEnd(fd, size, chunk)),
+        0,
+      );
     }
-    assert.equal(withFile("", (fd, size) => completeEnd(fd, size)), 0);
-    assert.deepEqual(withFile("", (fd) => allBackwards(fd, 0, 4)), []);
+    assert.equal(
+      withFile("", (fd, size) => completeEnd(fd, size)),
+      0,
+    );
+    assert.deepEqual(
+      withFile("", (fd) => allBackwards(fd, 0, 4)),
+      [],
+    );
   });
 });

@@ -39,7 +39,10 @@ describe("LedgerWriter", () => {
         }),
       ),
     );
-    assert.deepEqual(acks, Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(
+      acks,
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     await w.close();
   });
 
@@ -77,11 +80,24 @@ describe("LedgerWriter", () => {
     };
     const results = await Promise.allSettled([w.append(ok, "note", { n: 2 }), w.append(bad, "note", { n: 2 }), w.append(bad, "note", { n: 3 })]);
     handle.datasync = original;
-    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "rejected"]);
-    assert.deepEqual(lines(bad).map((e) => e.seq), [1], "the failed events are not left in the file");
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "rejected", "rejected"],
+    );
+    assert.deepEqual(
+      lines(bad).map((e) => e.seq),
+      [1],
+      "the failed events are not left in the file",
+    );
     assert.equal((await w.append(bad, "note", { retry: true })).seq, 2, "the next append continues without a gap");
-    assert.deepEqual(lines(ok).map((e) => e.seq), [1, 2]);
-    assert.ok(commits.flat().some((c) => c.session === ok && c.events.some((e) => e.event.seq === 2)), "the good file was still committed");
+    assert.deepEqual(
+      lines(ok).map((e) => e.seq),
+      [1, 2],
+    );
+    assert.ok(
+      commits.flat().some((c) => c.session === ok && c.events.some((e) => e.event.seq === 2)),
+      "the good file was still committed",
+    );
     await w.close();
   });
 
@@ -89,7 +105,11 @@ describe("LedgerWriter", () => {
     const { w } = writer("batch", 1000);
     const s = uuidv7();
     const { event, durable } = w.enqueue(s, "note", { text: "streamed" });
-    assert.deepEqual(lines(s).map((e) => e.seq), [event.seq], "in the file (page cache) before the 1 s batch");
+    assert.deepEqual(
+      lines(s).map((e) => e.seq),
+      [event.seq],
+      "in the file (page cache) before the 1 s batch",
+    );
     await w.flush();
     assert.equal((await durable).seq, 1);
     await w.close();
@@ -110,8 +130,15 @@ describe("LedgerWriter", () => {
     const after = w.enqueue(s, "note", { n: 4 });
     assert.deepEqual([first.event.seq, failed.event.seq, after.event.seq], [2, 3, 4], "no seq reused while the batch is failing");
     const results = await Promise.allSettled([first.durable, failed.durable, after.durable]);
-    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"]);
-    assert.deepEqual(lines(s).map((e) => e.seq), [1], "cut back to where the batch began");
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["rejected", "rejected", "rejected"],
+    );
+    assert.deepEqual(
+      lines(s).map((e) => e.seq),
+      [1],
+      "cut back to where the batch began",
+    );
     assert.equal((await w.append(s, "note", { retry: true })).seq, 2);
     await w.close();
   });
@@ -121,7 +148,11 @@ describe("LedgerWriter", () => {
     const sessions = [uuidv7(), uuidv7(), uuidv7()];
     await Promise.all(Array.from({ length: 3000 }, (_, i) => w.append(sessions[i % 3]!, "note", { i })));
     assert.ok(commits.length < 30, `${commits.length} batches for 3000 appends`);
-    for (const s of sessions) assert.deepEqual(lines(s).map((e) => e.seq), Array.from({ length: 1000 }, (_, i) => i + 1));
+    for (const s of sessions)
+      assert.deepEqual(
+        lines(s).map((e) => e.seq),
+        Array.from({ length: 1000 }, (_, i) => i + 1),
+      );
     await w.close();
   });
 
@@ -187,14 +218,21 @@ describe("LedgerWriter", () => {
     const e = await b.w.append(s, "note", { after: "restart" });
     assert.equal(e.seq, 4);
     await b.w.close();
-    assert.deepEqual(lines(s).map((x) => x.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      lines(s).map((x) => x.seq),
+      [1, 2, 3, 4],
+    );
   });
 
   it("keeps open files bounded, reopening as needed", async () => {
     const { w } = writer();
     const sessions = Array.from({ length: 10 }, () => uuidv7());
     for (let round = 0; round < 2; round++) for (const s of sessions) await w.append(s, "note", { round });
-    for (const s of sessions) assert.deepEqual(lines(s).map((x) => x.seq), [1, 2]);
+    for (const s of sessions)
+      assert.deepEqual(
+        lines(s).map((x) => x.seq),
+        [1, 2],
+      );
     await w.close();
   });
 });
@@ -217,7 +255,11 @@ describe("event helpers", () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
     const alphabet = [0x20, 0x41, 0x22, 0x5c, 0x0a, 0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xff];
     const random = Array.from({ length: 3000 }, (_, i) =>
-      Buffer.from(Array.from({ length: Math.floor(rand() * (i % 3 ? 12 : 70)) }, () => (rand() < 0.5 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256)))),
+      Buffer.from(
+        Array.from({ length: Math.floor(rand() * (i % 3 ? 12 : 70)) }, () =>
+          rand() < 0.5 ? alphabet[Math.floor(rand() * alphabet.length)]! : Math.floor(rand() * 256),
+        ),
+      ),
     );
     for (const [i, bytes] of [...edges, ...random].entries()) {
       const fields = i % 2 ? { stream: "pty" } : {};
@@ -243,7 +285,12 @@ describe("event helpers", () => {
 
   it("rejects malformed event lines", () => {
     writeFileSync(join(dir, "x"), "");
-    for (const bad of ["{", "[]", '{"v":2,"session":"s","seq":1,"ts":"t","kind":"k","data":{}}', '{"v":1,"session":"s","seq":0,"ts":"t","kind":"k","data":{}}']) {
+    for (const bad of [
+      "{",
+      "[]",
+      '{"v":2,"session":"s","seq":1,"ts":"t","kind":"k","data":{}}',
+      '{"v":1,"session":"s","seq":0,"ts":"t","kind":"k","data":{}}',
+    ]) {
       assert.equal(parseEvent(bad), null, bad);
     }
   });

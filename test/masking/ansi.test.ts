@@ -37,7 +37,19 @@ describe("secrets split by escape sequences", () => {
   });
 
   it("masks a value with any kind of sequence in its middle: CSI, OSC, charset, two-char, C1", () => {
-    for (const esc of ["\x1b[0m", "\x1b[38;5;196m", "\x1b[?25l", "\x1b[2K", "\x1b]0;title\x07", "\x1b]8;;https://x.io/\x1b\\", "\x1b(B", "\x1b7", "\x1b=", "\xc2\x9b1m", "\xc2\x9d0;t\x07"]) {
+    for (const esc of [
+      "\x1b[0m",
+      "\x1b[38;5;196m",
+      "\x1b[?25l",
+      "\x1b[2K",
+      "\x1b]0;title\x07",
+      "\x1b]8;;https://x.io/\x1b\\",
+      "\x1b(B",
+      "\x1b7",
+      "\x1b=",
+      "\xc2\x9b1m",
+      "\xc2\x9d0;t\x07",
+    ]) {
       const text = `a ${VALUE.slice(0, 7)}${esc}${VALUE.slice(7, 15)}${esc}${VALUE.slice(15)} b`;
       assert.equal(bytes(text), "a [MASKED:secret] b", JSON.stringify(esc));
     }
@@ -49,7 +61,12 @@ describe("secrets split by escape sequences", () => {
   });
 
   it("masks tokens of the rules split by a colour reset or an erase", () => {
-    for (const [rule, token] of [["github", t.github()], ["anthropic", t.anthropic()], ["openai", t.openaiProject()], ["aws_access_key", t.aws()]] as const) {
+    for (const [rule, token] of [
+      ["github", t.github()],
+      ["anthropic", t.anthropic()],
+      ["openai", t.openaiProject()],
+      ["aws_access_key", t.aws()],
+    ] as const) {
       for (const cut of [5, 12, token.length - 3]) {
         const text = `$ env\r\nKEY ${token.slice(0, cut)}\x1b[m\x1b[K${token.slice(cut)}\r\n`;
         assert.equal(bytes(text, none), `$ env\r\nKEY [MASKED:${rule}]\r\n`, `${rule} cut at ${cut}`);
@@ -77,7 +94,11 @@ describe("secrets split by escape sequences", () => {
     const gh = `gh: ${t.github().slice(0, 10)}\x1b[01;31m\x1b[K${t.github().slice(10, 20)}\x1b[m\x1b[K${t.github().slice(20)}\r\n`;
     // A C1 CSI is two bytes in UTF-8 (C2 9B): a cut between them leaves a lone C2 that is still arriving.
     const c1 = `x ${VALUE.slice(0, 9)}\xc2\x9b01;31m${VALUE.slice(9)}\xc2\x9bm\r\n`;
-    for (const [input, rule, s, secret] of [[text, "secret", secrets(VALUE), VALUE], [gh, "github", none, t.github()], [c1, "secret", secrets(VALUE), VALUE]] as const) {
+    for (const [input, rule, s, secret] of [
+      [text, "secret", secrets(VALUE), VALUE],
+      [gh, "github", none, t.github()],
+      [c1, "secret", secrets(VALUE), VALUE],
+    ] as const) {
       const check = (out: string, how: string) => {
         const visible = shown(out);
         assert.ok(!visible.includes(secret.slice(3, 9)) && !visible.includes(secret.slice(-6)), `leaked ${how}: ${JSON.stringify(out)}`);
@@ -89,7 +110,10 @@ describe("secrets split by escape sequences", () => {
   });
 
   it("in a transcript's JSON line, masks a value and a token whose escapes are written \\u001b[…, and the line still parses", () => {
-    const line = JSON.stringify({ type: "tool_result", content: `$ grep --color=always Kq9 .env\n.env:${GREP}\ngh ${t.github().slice(0, 9)}\x1b[0m${t.github().slice(9)}\n` });
+    const line = JSON.stringify({
+      type: "tool_result",
+      content: `$ grep --color=always Kq9 .env\n.env:${GREP}\ngh ${t.github().slice(0, 9)}\x1b[0m${t.github().slice(9)}\n`,
+    });
     assert.ok(line.includes("\\u001b[01;31m"));
     const r = maskText(line, secrets(VALUE));
     assert.deepEqual(JSON.parse(r.text), { type: "tool_result", content: "$ grep --color=always Kq9 .env\n.env:[MASKED:secret]\ngh [MASKED:github]\n" });

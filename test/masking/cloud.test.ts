@@ -63,7 +63,16 @@ describe("cloud token families in context", () => {
   });
 
   it("leaves a UUID alone under a provider's name that is no secret's (ids, a key's id)", () => {
-    for (const form of ["HEROKU_APP_ID=%s", "HEROKU_KEY_ID=%s", "heroku_dyno: %s", "SNYK_ORG=%s", "SCW_ACCESS_KEY_ID=%s", "RAILWAY_PROJECT_ID=%s", "request_id: %s", "api_key_id = %s"]) {
+    for (const form of [
+      "HEROKU_APP_ID=%s",
+      "HEROKU_KEY_ID=%s",
+      "heroku_dyno: %s",
+      "SNYK_ORG=%s",
+      "SCW_ACCESS_KEY_ID=%s",
+      "RAILWAY_PROJECT_ID=%s",
+      "request_id: %s",
+      "api_key_id = %s",
+    ]) {
       const text = form.replace("%s", uuid());
       assert.equal(mask(text), text);
     }
@@ -93,11 +102,19 @@ describe("cloud token families in context", () => {
 
   it("masks the keys of Azure connection strings, in appsettings.json too", () => {
     const accountKey = chars(86, B64) + "==";
-    masksAs(`DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${accountKey};EndpointSuffix=core.windows.net`, accountKey, "azure_storage_account_key");
+    masksAs(
+      `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${accountKey};EndpointSuffix=core.windows.net`,
+      accountKey,
+      "azure_storage_account_key",
+    );
     const json = `{"ConnectionStrings": {"Storage": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${accountKey};EndpointSuffix=core.windows.net"}}`;
     assert.equal(mask(json), json.replace(accountKey, "[MASKED:azure_storage_account_key]"));
     const sharedKey = chars(43, B64) + "=";
-    masksAs(`Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${sharedKey}`, sharedKey, "azure_shared_access_key");
+    masksAs(
+      `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${sharedKey}`,
+      sharedKey,
+      "azure_shared_access_key",
+    );
   });
 
   it("masks a SAS signature wherever sig= stands in a query with sv= or se=, HTML-escaped too", () => {

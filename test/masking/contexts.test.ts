@@ -27,7 +27,8 @@ const key = () => rand.chars(1, LOWER) + rand.chars(1, UPPER) + rand.chars(1, DI
 const password = () => rand.chars(1, UPPER) + rand.chars(rand.int(4, 7), LOWER) + rand.chars(rand.int(2, 4), DIGITS) + rand.chars(1, "!#%*");
 const b64url = (s: string) => Buffer.from(s).toString("base64url");
 /** A JWT with no signature: `alg: none`, random claims. */
-const unsignedJwt = () => `${b64url('{"alg":"none","typ":"JWT"}')}.${b64url(`{"sub":"${rand.chars(12, ALNUM)}","iat":${rand.int(1_600_000_000, 1_800_000_000)}}`)}`;
+const unsignedJwt = () =>
+  `${b64url('{"alg":"none","typ":"JWT"}')}.${b64url(`{"sub":"${rand.chars(12, ALNUM)}","iat":${rand.int(1_600_000_000, 1_800_000_000)}}`)}`;
 const signedJwt = () => `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(`{"sub":"${rand.chars(12, ALNUM)}"}`)}.${rand.chars(43, ALNUM + "-_")}`;
 
 interface Context {
@@ -59,7 +60,7 @@ const CONTEXTS: Context[] = [
   { name: "Python keyword argument", ...withKey((s) => `client = Client(api_key="${s}", timeout=5)`) },
   { name: "Python dict", ...withPassword((s) => `creds = {'user': 'app', 'password': '${s}'}`) },
   { name: "Python auth tuple", ...withPassword((s) => `r = requests.get(url, auth=("admin", "${s}"))`) },
-    { name: "JS object", ...withKey((s) => `const cfg = { clientSecret: "${s}", region: "eu" };`) },
+  { name: "JS object", ...withKey((s) => `const cfg = { clientSecret: "${s}", region: "eu" };`) },
   { name: "Java map put", ...withKey((s) => `headers.put("X-Api-Key", "${s}");`) },
   // Config and shell
   { name: "Make ?=", ...withKey((s) => `API_TOKEN ?= ${s}`) },
@@ -75,7 +76,7 @@ const CONTEXTS: Context[] = [
   { name: "Dockerfile ENV", ...withKey((s) => `ENV API_TOKEN=${s}`) },
   { name: "Dockerfile ARG", ...withKey((s) => `ARG NPM_TOKEN=${s}`) },
   { name: "Dockerfile ENV without =", ...withKey((s) => `FROM node:20\nENV NPM_TOKEN ${s}\nRUN npm ci`) },
-    { name: "docker run -e", ...withPassword((s) => `docker run -e DB_PASSWORD=${s} -p 5432:5432 postgres`) },
+  { name: "docker run -e", ...withPassword((s) => `docker run -e DB_PASSWORD=${s} -p 5432:5432 postgres`) },
   // XML
   { name: "XML element", ...withPassword((s) => `<db>\n  <password>${s}</password>\n</db>`) },
   { name: "XML add key/value", ...withKey((s) => `<appSettings>\n  <add key="ApiKey" value="${s}" />\n</appSettings>`) },
@@ -89,19 +90,48 @@ const CONTEXTS: Context[] = [
   { name: "curl -H Authorization: Bearer", ...withKey((s) => `curl -H "Authorization: Bearer ${s}" https://api`) },
   { name: "curl -H X-Api-Key", ...withKey((s) => `curl -H 'X-Api-Key: ${s}' https://api`) },
   { name: "curl -H Private-Token", ...withKey((s) => `curl --header "Private-Token: ${s}" https://gitlab.internal/api/v4/projects`) },
-  { name: "Authorization: Basic in a log", make: () => ((s) => ({ secret: s, text: `> GET / HTTP/1.1\n> Authorization: Basic ${s}\n> Accept: */*` }))(Buffer.from(`bob:${password()}`).toString("base64")), rules: ASSIGNED },
-  { name: "Proxy-Authorization: Basic", make: () => ((s) => ({ secret: s, text: `Proxy-Authorization: Basic ${s}` }))(Buffer.from(`u:${password()}`).toString("base64")), rules: ASSIGNED },
-  { name: "Authorization: Token, a short one", make: () => ((s) => ({ secret: s, text: `authorization: Token ${s}` }))(rand.chars(4, LOWER) + rand.chars(4, DIGITS)), rules: ASSIGNED },
-  { name: "Cookie: a session cookie", make: () => ((s) => ({ secret: s, text: `> Cookie: _ga=GA1.2.1234.5678; sessionid=${s}; theme=dark` }))(key()), rules: ["session_cookie"] },
-  { name: "Set-Cookie: a signed session", make: () => ((s) => ({ secret: s, text: `< Set-Cookie: connect.sid=${s}; Path=/; HttpOnly` }))("s%3A" + key() + "." + key()), rules: ["session_cookie"] },
+  {
+    name: "Authorization: Basic in a log",
+    make: () =>
+      ((s) => ({ secret: s, text: `> GET / HTTP/1.1\n> Authorization: Basic ${s}\n> Accept: */*` }))(Buffer.from(`bob:${password()}`).toString("base64")),
+    rules: ASSIGNED,
+  },
+  {
+    name: "Proxy-Authorization: Basic",
+    make: () => ((s) => ({ secret: s, text: `Proxy-Authorization: Basic ${s}` }))(Buffer.from(`u:${password()}`).toString("base64")),
+    rules: ASSIGNED,
+  },
+  {
+    name: "Authorization: Token, a short one",
+    make: () => ((s) => ({ secret: s, text: `authorization: Token ${s}` }))(rand.chars(4, LOWER) + rand.chars(4, DIGITS)),
+    rules: ASSIGNED,
+  },
+  {
+    name: "Cookie: a session cookie",
+    make: () => ((s) => ({ secret: s, text: `> Cookie: _ga=GA1.2.1234.5678; sessionid=${s}; theme=dark` }))(key()),
+    rules: ["session_cookie"],
+  },
+  {
+    name: "Set-Cookie: a signed session",
+    make: () => ((s) => ({ secret: s, text: `< Set-Cookie: connect.sid=${s}; Path=/; HttpOnly` }))("s%3A" + key() + "." + key()),
+    rules: ["session_cookie"],
+  },
   // JWTs
   { name: "unsigned JWT, empty signature", make: () => ((s) => ({ secret: s, text: `id_token=${s} end` }))(unsignedJwt() + "."), rules: ["jwt"] },
   { name: "unsigned JWT, no third part", make: () => ((s) => ({ secret: s, text: `cookie ${s} end` }))(unsignedJwt()), rules: ["jwt"], prefix: true },
-  { name: "base64-wrapped JWT", make: () => ((s) => ({ secret: s, text: `blob ${s} end` }))(Buffer.from(signedJwt()).toString("base64")), rules: ["jwt"], prefix: true },
+  {
+    name: "base64-wrapped JWT",
+    make: () => ((s) => ({ secret: s, text: `blob ${s} end` }))(Buffer.from(signedJwt()).toString("base64")),
+    rules: ["jwt"],
+    prefix: true,
+  },
   // Kubernetes Secret manifests
   {
     name: "Kubernetes Secret data, as kubectl get -o yaml writes it (kind after data)",
-    make: () => ((s) => ({ secret: s, text: `apiVersion: v1\ndata:\n  password: ${s}\n  username: YWRtaW4=\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque` }))(Buffer.from(rand.chars(rand.int(3, 12), LOWER)).toString("base64")),
+    make: () =>
+      ((s) => ({ secret: s, text: `apiVersion: v1\ndata:\n  password: ${s}\n  username: YWRtaW4=\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque` }))(
+        Buffer.from(rand.chars(rand.int(3, 12), LOWER)).toString("base64"),
+      ),
     rules: ["kubernetes_secret"],
   },
   {
@@ -111,7 +141,10 @@ const CONTEXTS: Context[] = [
   },
   {
     name: "Kubernetes Secret stringData",
-    make: () => ((s) => ({ secret: s, text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  url: ${s}\n  config.yaml: |\n    level: debug` }))(rand.chars(rand.int(6, 20), LOWER)),
+    make: () =>
+      ((s) => ({ secret: s, text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  url: ${s}\n  config.yaml: |\n    level: debug` }))(
+        rand.chars(rand.int(6, 20), LOWER),
+      ),
     rules: ["kubernetes_secret"],
   },
   // Names that say secret without the usual words
@@ -183,7 +216,21 @@ describe(`secrets in every context (WD_MASK_SEED=${SEED})`, () => {
 describe("Kubernetes lists", () => {
   it("masks a Secret's values in a List of items, and not a ConfigMap's next to it", () => {
     const pw = Buffer.from(password()).toString("base64");
-    const list = ["apiVersion: v1", "items:", "- apiVersion: v1", "  data:", "    level: ZGVidWc=", "  kind: ConfigMap", "- apiVersion: v1", "  data:", `    password: ${pw}`, "  kind: Secret", "  metadata:", "    name: db", "kind: List"].join("\n");
+    const list = [
+      "apiVersion: v1",
+      "items:",
+      "- apiVersion: v1",
+      "  data:",
+      "    level: ZGVidWc=",
+      "  kind: ConfigMap",
+      "- apiVersion: v1",
+      "  data:",
+      `    password: ${pw}`,
+      "  kind: Secret",
+      "  metadata:",
+      "    name: db",
+      "kind: List",
+    ].join("\n");
     assert.equal(mask(list), list.replace(pw, "[MASKED:kubernetes_secret]"));
   });
 });
@@ -195,7 +242,19 @@ describe("warden mask --check on a Kubernetes Secret file (read line by line)", 
   };
   it("finds the values of data: written before kind: Secret, once each, and not a ConfigMap's", () => {
     const user = Buffer.from(rand.chars(5, LOWER)).toString("base64");
-    const lines = ["apiVersion: v1", "data:", `  token: ${key()}`, `  username: ${user}`, "kind: Secret", "metadata:", "  name: db", "---", "kind: ConfigMap", "data:", "  level: ZGVidWc="];
+    const lines = [
+      "apiVersion: v1",
+      "data:",
+      `  token: ${key()}`,
+      `  username: ${user}`,
+      "kind: Secret",
+      "metadata:",
+      "  name: db",
+      "---",
+      "kind: ConfigMap",
+      "data:",
+      "  level: ZGVidWc=",
+    ];
     assert.deepEqual(check(lines), [
       [3, 10, "generic_secret"], // found on its own line already: not again
       [4, 13, "kubernetes_secret"],
@@ -254,7 +313,7 @@ describe("look-alikes in the same contexts are left alone", () => {
     "Authorization: Bearer [MASKED:github]",
     // JSON that starts like a JWT, and base64 that starts like a wrapped one.
     `${b64url('{"a":1234567890}')}.${b64url('{"b":23456789012}')}`,
-    Buffer.from('eyJhbGciOiJIUzI1NiJ9 is only a header and nothing else').toString("base64"),
+    Buffer.from("eyJhbGciOiJIUzI1NiJ9 is only a header and nothing else").toString("base64"),
     "GH_PAT=${{ secrets.GH_PAT }}",
     "PATH=/usr/local/bin:/usr/bin",
     "compat=1a2b3c4d5e6f7g8h",

@@ -146,7 +146,10 @@ describe("false alarms: hosts, paths, URLs, versions, dates, ids and digests", (
     stillMasked([
       [`DB_PASSWORD=${PASSWORD}`, PASSWORD],
       ["DB_PASSWORD=admin:48213", "admin:48213"],
-      [`ANTHROPIC_API_KEY=${"sk-" + "ant-api03-" + fake(40, 66, B64.slice(0, 62) + "-_") + "-xxx-" + fake(48, 67, B64.slice(0, 62) + "-_")}AA`, fake(40, 66, B64.slice(0, 62) + "-_")],
+      [
+        `ANTHROPIC_API_KEY=${"sk-" + "ant-api03-" + fake(40, 66, B64.slice(0, 62) + "-_") + "-xxx-" + fake(48, 67, B64.slice(0, 62) + "-_")}AA`,
+        fake(40, 66, B64.slice(0, 62) + "-_"),
+      ],
       [`DATABASE_URL=postgres://app:${fake(16, 11)}@db.internal:5432/app`, fake(16, 11)],
       [`"api_key": "${digest(40, 12)}"`, digest(40, 12)],
       [`"credentials": "${fake(30, 14)}"`, fake(30, 14)],
@@ -300,7 +303,10 @@ describe("false alarms: public keys, key ids and fingerprints", () => {
 
 describe("false alarms: example keys published in providers' docs", () => {
   // The published values, written in two parts so that no scanner takes this file for a leak.
-  const jwtIo = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+  const jwtIo =
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" +
+    ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ" +
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
   it("leaves AWS's, Stripe's, GitHub's, Slack's and jwt.io's examples alone", () => {
     untouched([
       "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
@@ -334,14 +340,67 @@ describe("false alarms: example keys published in providers' docs", () => {
 
 describe("false alarms: how names and words are read", () => {
   it("a name with a secret word names a secret unless the words around it say otherwise", () => {
-    const secret = ["API_KEY", "apiKey", "APIKey", "client_secret", "DB_PASSWORD", "PGPASSWORD", "MYSQL_PWD", "X-Auth-Token", "Authorization", "access_token", "id_token", "refresh_token", "SECRET_KEY_BASE", "API_KEY2", "private_key", "privateKey", "secret_id", "credentials", "passcode", "tokenWithNoneAlg", "public_key_secret"];
-    const notSecret = ["public_key", "publicKey", "PUBKEY", "server_pub_key", "primaryKey", "cache_key", "csrf_token", "X-CSRF-Token", "nextPageToken", "key_id", "keyId", "credentialId", "access_key_id", "signing_key_kid", "token_sha256", "auth_url", "password_hash", "auth_request_id", "key_down_event", "author", "tokenizer", "monkey", "keyboard"];
+    const secret = [
+      "API_KEY",
+      "apiKey",
+      "APIKey",
+      "client_secret",
+      "DB_PASSWORD",
+      "PGPASSWORD",
+      "MYSQL_PWD",
+      "X-Auth-Token",
+      "Authorization",
+      "access_token",
+      "id_token",
+      "refresh_token",
+      "SECRET_KEY_BASE",
+      "API_KEY2",
+      "private_key",
+      "privateKey",
+      "secret_id",
+      "credentials",
+      "passcode",
+      "tokenWithNoneAlg",
+      "public_key_secret",
+    ];
+    const notSecret = [
+      "public_key",
+      "publicKey",
+      "PUBKEY",
+      "server_pub_key",
+      "primaryKey",
+      "cache_key",
+      "csrf_token",
+      "X-CSRF-Token",
+      "nextPageToken",
+      "key_id",
+      "keyId",
+      "credentialId",
+      "access_key_id",
+      "signing_key_kid",
+      "token_sha256",
+      "auth_url",
+      "password_hash",
+      "auth_request_id",
+      "key_down_event",
+      "author",
+      "tokenizer",
+      "monkey",
+      "keyboard",
+    ];
     for (const name of secret) assert.equal(secretName(name), true, name);
     for (const name of notSecret) assert.equal(secretName(name), false, name);
   });
 
   it("identifiers are words; random bodies of 20 chars and more are not (fixed seeds)", () => {
-    for (const id of ["requestAuthorizationWithCompletionHandler", "token-rotation-handler-for-workspace2", "config.apiKeyForEnv2", "settings.API_TOKEN_V2", "setImageWithURL"]) assert.equal(wordLike(id), true, id);
+    for (const id of [
+      "requestAuthorizationWithCompletionHandler",
+      "token-rotation-handler-for-workspace2",
+      "config.apiKeyForEnv2",
+      "settings.API_TOKEN_V2",
+      "setImageWithURL",
+    ])
+      assert.equal(wordLike(id), true, id);
     const alphabets = [LETTERS, "abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", B64.slice(0, 62) + "-_", HEX];
     for (let seed = 1; seed <= 2000; seed++) {
       for (const alphabet of alphabets) {

@@ -16,7 +16,6 @@ import { seeded, SEED } from "./examples/rand.js";
 const EXAMPLES: Examples = { ...CORE_EXAMPLES, ...CLOUD_EXAMPLES, ...SERVICES_EXAMPLES, ...CONTEXTS_EXAMPLES };
 const none = new SecretValues();
 
-
 /** Where secrets are written: a line of output, prose, a quoted value, a JSONL transcript line, colour. */
 const CONTEXTS: Array<[string, (line: string) => string]> = [
   ["alone", (l) => l],
@@ -105,7 +104,7 @@ describe(`every masking rule's examples (WD_MASK_SEED=${SEED})`, () => {
         assert.ok(secrets.length > 0);
         for (const s of secrets) for (const [where, put] of CONTEXTS) masks(put(line(s)), s, where);
       });
-      it("masks it assigned as NAME=, \"name\": \" and name: ", () => {
+      it('masks it assigned as NAME=, "name": " and name: ', () => {
         for (const s of secrets) {
           for (const [where, assign] of assignments(ex)) {
             masks(assign(s), s, where);
@@ -128,7 +127,10 @@ describe(`every masking rule's examples (WD_MASK_SEED=${SEED})`, () => {
           const at = text.indexOf(s);
           const lineStart = "out: ".length;
           // The first secret at every byte of its line (its context's keywords too), the others at a few.
-          const cuts = i === 0 ? Array.from({ length: text.length - 2 - lineStart }, (_, k) => lineStart + 1 + k) : [at + 1, at + Math.floor(s.length / 2), at + s.length - 1];
+          const cuts =
+            i === 0
+              ? Array.from({ length: text.length - 2 - lineStart }, (_, k) => lineStart + 1 + k)
+              : [at + 1, at + Math.floor(s.length / 2), at + s.length - 1];
           const whole = maskedWhole(text);
           assert.ok(whole.includes(`[MASKED:${id}]`) && !whole.includes(s), `masked whole: ${JSON.stringify(whole)}`);
           // Nothing of it goes out before it is complete (but a keyword's first two chars): the
@@ -139,7 +141,15 @@ describe(`every masking rule's examples (WD_MASK_SEED=${SEED})`, () => {
       it("masks it when a stream brings it a byte at a time", () => {
         for (const s of secrets.slice(0, 2)) {
           const text = `out: ${line(s)}\r\n`;
-          sameOutput(streamed(text, Array.from({ length: text.length - 1 }, (_, k) => k + 1)), maskedWhole(text), s, "a byte at a time");
+          sameOutput(
+            streamed(
+              text,
+              Array.from({ length: text.length - 1 }, (_, k) => k + 1),
+            ),
+            maskedWhole(text),
+            s,
+            "a byte at a time",
+          );
         }
       });
       it("leaves its look-alikes alone", () => {

@@ -39,29 +39,72 @@ function reference(text: string, rules: readonly Rule[]): Array<[number, string]
 
 describe("the keyword scan", () => {
   it("finds a keyword shared by a rule with a context and one without everywhere, whatever the rules' order", () => {
-    for (const rules of [[rule("a", ["tok"], "(?==)"), rule("b", ["tok"])], [rule("b", ["tok"]), rule("a", ["tok"], "(?==)")]]) {
+    for (const rules of [
+      [rule("a", ["tok"], "(?==)"), rule("b", ["tok"])],
+      [rule("b", ["tok"]), rule("a", ["tok"], "(?==)")],
+    ]) {
       const index = keywordIndex(rules);
-      assert.deepEqual(found("tok tok=", index), [[0, "tok"], [4, "tok"]]);
-      assert.deepEqual(index.rulesAt("tok").map((r) => r.name).sort(), ["a", "b"]);
+      assert.deepEqual(found("tok tok=", index), [
+        [0, "tok"],
+        [4, "tok"],
+      ]);
+      assert.deepEqual(
+        index
+          .rulesAt("tok")
+          .map((r) => r.name)
+          .sort(),
+        ["a", "b"],
+      );
     }
   });
 
   it("finds a keyword shared by rules with different contexts where either holds", () => {
     const index = keywordIndex([rule("a", ["tok"], "(?==)"), rule("b", ["tok"], "(?=:)")]);
-    assert.deepEqual(found("tok tok= tok: tok", index), [[4, "tok"], [9, "tok"]]);
+    assert.deepEqual(found("tok tok= tok: tok", index), [
+      [4, "tok"],
+      [9, "tok"],
+    ]);
   });
 
   it("reports the longest keyword whose context holds, and tries there the rules of the shorter ones too", () => {
     const index = keywordIndex([rule("short", ["pass"]), rule("long", ["password"], "(?==)"), rule("upper", ["PASS"])]);
-    assert.deepEqual(found("password= password PASS", index), [[0, "password"], [10, "pass"], [19, "PASS"]]);
-    assert.deepEqual(index.rulesAt("password").map((r) => r.name).sort(), ["long", "short"]);
+    assert.deepEqual(found("password= password PASS", index), [
+      [0, "password"],
+      [10, "pass"],
+      [19, "PASS"],
+    ]);
+    assert.deepEqual(
+      index
+        .rulesAt("password")
+        .map((r) => r.name)
+        .sort(),
+      ["long", "short"],
+    );
   });
 
   it("finds what the definition finds, on random text made of keywords, names, operators and other chars", () => {
     const keywords = [...new Set(RULES.flatMap((r) => r.keywords))];
-    const bits = [...keywords, ...keywords.map((k) => k.slice(0, -1)), "_NAME", "Id", " = ", ": ", "=", "\"", "\\n", " ", "\n", "é", "\u0161", "\u{1F600}", "\u016Bey", "x", "9"];
+    const bits = [
+      ...keywords,
+      ...keywords.map((k) => k.slice(0, -1)),
+      "_NAME",
+      "Id",
+      " = ",
+      ": ",
+      "=",
+      '"',
+      "\\n",
+      " ",
+      "\n",
+      "é",
+      "\u0161",
+      "\u{1F600}",
+      "\u016Bey",
+      "x",
+      "9",
+    ];
     let seed = 12345;
-    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
     for (let round = 0; round < 300; round++) {
       const text = Array.from({ length: 1 + next(60) }, () => bits[next(bits.length)]!).join("");
       assert.deepEqual(found(text), reference(text, RULES), JSON.stringify(text));
@@ -105,7 +148,10 @@ describe("the keyword scan", () => {
         const holds = (t: string) => !r.keywordContext || Object.assign(new RegExp(r.keywordContext, "y"), { lastIndex: 2 + k.length }).test(t);
         const text = texts.find(holds);
         if (text === undefined) continue;
-        assert.ok(found(text).some(([at, kw]) => at === 2 && kw.startsWith(k) && RULE_INDEX.rulesAt(kw).includes(r)), `${r.name}: ${k}`);
+        assert.ok(
+          found(text).some(([at, kw]) => at === 2 && kw.startsWith(k) && RULE_INDEX.rulesAt(kw).includes(r)),
+          `${r.name}: ${k}`,
+        );
       }
     }
   });

@@ -24,7 +24,10 @@ function stream(parts: Array<string | Buffer>, s = secrets(SECRET)): string {
 describe("masking", () => {
   it("masks served values and their base64 and URL-encoded forms", () => {
     const b64 = Buffer.from(SECRET).toString("base64");
-    assert.equal(mask(`key=${SECRET} b64=${b64} url=${encodeURIComponent("p@ss word/" + SECRET)}`, secrets(SECRET, "p@ss word/" + SECRET)), "key=[MASKED:secret] b64=[MASKED:secret] url=[MASKED:secret]");
+    assert.equal(
+      mask(`key=${SECRET} b64=${b64} url=${encodeURIComponent("p@ss word/" + SECRET)}`, secrets(SECRET, "p@ss word/" + SECRET)),
+      "key=[MASKED:secret] b64=[MASKED:secret] url=[MASKED:secret]",
+    );
   });
 
   const tokens: Array<[string, string]> = [
@@ -106,7 +109,6 @@ describe("masking", () => {
     for (const ch of `x ${SECRET} y`) {
       o.push(Buffer.from(ch));
       for (let ms = 0; ms < 120; ms++) t.mock.timers.tick(1); // a millisecond at a time: each timer sees its own moment
-
     }
     o.end();
     assert.equal(out, "x hu[MASKED:secret] y", "at most 2 chars (the timed-out short holds) go out before it is recognised");

@@ -27,8 +27,17 @@ const pw = fake(18, 40);
 const cases: Case[] = [
   {
     rule: "aws_access_key",
-    yes: [[`aws_access_key_id = ${t.aws()}`, t.aws()], [`"AccessKeyId": "${"AS" + "IA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}"`, "AS" + "IA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")]],
-    no: ["aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "ASIA PACIFIC REGION", "AKIA" + "A".repeat(16), "AKIA1234 is too short", "XAKIA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")],
+    yes: [
+      [`aws_access_key_id = ${t.aws()}`, t.aws()],
+      [`"AccessKeyId": "${"AS" + "IA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}"`, "AS" + "IA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")],
+    ],
+    no: [
+      "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+      "ASIA PACIFIC REGION",
+      "AKIA" + "A".repeat(16),
+      "AKIA1234 is too short",
+      "XAKIA" + fake(16, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+    ],
   },
   {
     rule: "github",
@@ -41,32 +50,62 @@ const cases: Case[] = [
   },
   {
     rule: "gitlab",
-    yes: [[`PRIVATE-TOKEN: ${t.gitlab()}`, t.gitlab()], [`deploy ${t.gitlabDeploy()} ok`, t.gitlabDeploy()], [`gitlab-runner register --token ${t.gitlabRunner()}`, t.gitlabRunner()]],
+    yes: [
+      [`PRIVATE-TOKEN: ${t.gitlab()}`, t.gitlab()],
+      [`deploy ${t.gitlabDeploy()} ok`, t.gitlabDeploy()],
+      [`gitlab-runner register --token ${t.gitlabRunner()}`, t.gitlabRunner()],
+    ],
     no: ["glpat-xxxxxxxxxxxxxxxxxxxx", "glpat-short", "glpat-your-personal-token-here"],
   },
   {
     rule: "slack",
-    yes: [[`SLACK_BOT=${t.slackBot()}`, t.slackBot()], [`user token ${t.slackUser()}`, t.slackUser()]],
+    yes: [
+      [`SLACK_BOT=${t.slackBot()}`, t.slackBot()],
+      [`user token ${t.slackUser()}`, t.slackUser()],
+    ],
     no: ["xoxb-not-a-real-token-just-docs", "xoxb-123", "xoxp-xxxxxxxxxx-xxxxxxxxxx"],
   },
   {
     rule: "slack_webhook",
-    yes: [[`curl -X POST https://hooks.slack.com/services/${t.slackWebhookPath()} -d @msg.json`, t.slackWebhookPath(), "curl -X POST https://hooks.slack.com/services/[MASKED:slack_webhook] -d @msg.json"]],
+    yes: [
+      [
+        `curl -X POST https://hooks.slack.com/services/${t.slackWebhookPath()} -d @msg.json`,
+        t.slackWebhookPath(),
+        "curl -X POST https://hooks.slack.com/services/[MASKED:slack_webhook] -d @msg.json",
+      ],
+    ],
     no: ["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "see https://hooks.slack.com/ for details"],
   },
   {
     rule: "openai",
-    yes: [[`OPENAI_API_KEY=${t.openaiProject()}`, t.openaiProject()], [`key ${t.openaiLegacy()}.`, t.openaiLegacy()], [`"${t.openaiService()}"`, t.openaiService()]],
-    no: ["pip install sk-learn-intelex-integration-2024", "sk-your-api-key-here-xxxxxxxxxx", "sk-proj-" + "x".repeat(40), "task-1234567890abcdefGHIJKL", "class sk-button-primary-2xl-Hover"],
+    yes: [
+      [`OPENAI_API_KEY=${t.openaiProject()}`, t.openaiProject()],
+      [`key ${t.openaiLegacy()}.`, t.openaiLegacy()],
+      [`"${t.openaiService()}"`, t.openaiService()],
+    ],
+    no: [
+      "pip install sk-learn-intelex-integration-2024",
+      "sk-your-api-key-here-xxxxxxxxxx",
+      "sk-proj-" + "x".repeat(40),
+      "task-1234567890abcdefGHIJKL",
+      "class sk-button-primary-2xl-Hover",
+    ],
   },
   {
     rule: "anthropic",
-    yes: [[`x-api-key: ${t.anthropic()}`, t.anthropic()], [`ANTHROPIC_ADMIN_KEY=${t.anthropicAdmin()}`, t.anthropicAdmin()]],
+    yes: [
+      [`x-api-key: ${t.anthropic()}`, t.anthropic()],
+      [`ANTHROPIC_ADMIN_KEY=${t.anthropicAdmin()}`, t.anthropicAdmin()],
+    ],
     no: ["sk-ant-xxxxxxxxxxxxxxxxxxxxxxxx", "sk-ant-api03-your-key-here-please-ok", "sk-ant-"],
   },
   {
     rule: "stripe",
-    yes: [[`Stripe.apiKey = "${t.stripeLive()}"`, t.stripeLive()], [`rk ${t.stripeRestricted()}`, t.stripeRestricted()], [`test mode ${t.stripeTest()} (masked too)`, t.stripeTest()]],
+    yes: [
+      [`Stripe.apiKey = "${t.stripeLive()}"`, t.stripeLive()],
+      [`rk ${t.stripeRestricted()}`, t.stripeRestricted()],
+      [`test mode ${t.stripeTest()} (masked too)`, t.stripeTest()],
+    ],
     no: ["pk_live_" + fake(24, 5), "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "sk_live_short"],
   },
   {
@@ -96,8 +135,15 @@ const cases: Case[] = [
   },
   {
     rule: "jwt",
-    yes: [[`Authorization: Bearer ${t.jwt()}`, t.jwt()], [`"id_token":"${t.jwt(4)}"`, t.jwt(4)]],
-    no: ["eyJhbGciOiJIUzI1NiJ9 is only a header", "data:application/json;base64,eyJhIjoxfQ==", "eyJ" + "a".repeat(20) + ".eyJ" + "b".repeat(20) + "." + "c".repeat(20)],
+    yes: [
+      [`Authorization: Bearer ${t.jwt()}`, t.jwt()],
+      [`"id_token":"${t.jwt(4)}"`, t.jwt(4)],
+    ],
+    no: [
+      "eyJhbGciOiJIUzI1NiJ9 is only a header",
+      "data:application/json;base64,eyJhIjoxfQ==",
+      "eyJ" + "a".repeat(20) + ".eyJ" + "b".repeat(20) + "." + "c".repeat(20),
+    ],
   },
   {
     rule: "kubernetes_secret",
@@ -118,7 +164,11 @@ const cases: Case[] = [
   },
   {
     rule: "private_key",
-    yes: [[`key:\n${pem("RSA")}\nthanks`, pem("RSA")], [pem("OPENSSH", 8), pem("OPENSSH", 8)], [pem("", 4, "\r\n"), pem("", 4, "\r\n")]],
+    yes: [
+      [`key:\n${pem("RSA")}\nthanks`, pem("RSA")],
+      [pem("OPENSSH", 8), pem("OPENSSH", 8)],
+      [pem("", 4, "\r\n"), pem("", 4, "\r\n")],
+    ],
     no: [
       "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
       "-----BEGIN RSA PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
@@ -132,10 +182,22 @@ const cases: Case[] = [
     yes: [
       [`DATABASE_URL=${url("postgres", "app", pw, "db.internal:5432/app")}`, pw, `DATABASE_URL=postgres://app:[MASKED:url_credentials]@db.internal:5432/app`],
       [`redis-cli -u ${url("redis", "", pw, "cache:6379/0")}`, pw, `redis-cli -u redis://:[MASKED:url_credentials]@cache:6379/0`],
-      [`"uri": "${url("mongodb+srv", "admin", "p@ss" + pw, "cluster0.example.net/db")}"`, "p@ss" + pw, `"uri": "mongodb+srv://admin:[MASKED:url_credentials]@cluster0.example.net/db"`],
+      [
+        `"uri": "${url("mongodb+srv", "admin", "p@ss" + pw, "cluster0.example.net/db")}"`,
+        "p@ss" + pw,
+        `"uri": "mongodb+srv://admin:[MASKED:url_credentials]@cluster0.example.net/db"`,
+      ],
       [`psql "${url("postgresql", "u", "hunter22", "h/db")}"`, "hunter22", `psql "postgresql://u:[MASKED:url_credentials]@h/db"`],
     ],
-    no: [url("https", "user", "password", "example.com"), url("https", "u", "${PASS}", "h"), url("postgres", "user", "${DB_PASSWORD}", "db/app"), url("https", "u", "xxx", "h"), "https://host:8080/path", "ssh://git@github.com/org/repo.git", "see user:pass@host"],
+    no: [
+      url("https", "user", "password", "example.com"),
+      url("https", "u", "${PASS}", "h"),
+      url("postgres", "user", "${DB_PASSWORD}", "db/app"),
+      url("https", "u", "xxx", "h"),
+      "https://host:8080/path",
+      "ssh://git@github.com/org/repo.git",
+      "see user:pass@host",
+    ],
   },
   {
     rule: "generic_secret",
@@ -313,7 +375,23 @@ describe("masking rules", () => {
   }
 
   it("masks a token right after an escaped newline, a tab or a colour code in a JSON line", () => {
-    const all = [t.aws(), t.github(), t.githubFine(), t.gitlab(), t.slackBot(), t.openaiProject(), t.anthropic(), t.stripeLive(), t.google(), t.npm(), t.pypi(), t.huggingface(), t.sendgrid(), t.jwt(), pem("RSA")];
+    const all = [
+      t.aws(),
+      t.github(),
+      t.githubFine(),
+      t.gitlab(),
+      t.slackBot(),
+      t.openaiProject(),
+      t.anthropic(),
+      t.stripeLive(),
+      t.google(),
+      t.npm(),
+      t.pypi(),
+      t.huggingface(),
+      t.sendgrid(),
+      t.jwt(),
+      pem("RSA"),
+    ];
     for (const secret of all) {
       for (const before of ["\n", "\t", "\u001b[1;31m", "(", "'"]) {
         const line = JSON.stringify({ content: "out:" + before + secret + "\n" });
@@ -334,7 +412,14 @@ describe("masking rules", () => {
 
   it("masks an encrypted PEM block with its headers", () => {
     const body = [fake(64, 70), fake(64, 71), fake(20, 72) + "=="];
-    const block = ["-----BEGIN RSA PRIVATE KEY-----", "Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,3F2A9B7C6D5E4F10", "", ...body, "-----END RSA PRIVATE KEY-----"].join("\n");
+    const block = [
+      "-----BEGIN RSA PRIVATE KEY-----",
+      "Proc-Type: 4,ENCRYPTED",
+      "DEK-Info: AES-128-CBC,3F2A9B7C6D5E4F10",
+      "",
+      ...body,
+      "-----END RSA PRIVATE KEY-----",
+    ].join("\n");
     assert.equal(mask(`x ${block} y`), "x [MASKED:private_key] y");
   });
 

@@ -55,14 +55,36 @@ describe("maskText", () => {
     const s = secrets(...values, values[0]! + "-longer");
     const r = maskText(`${values[0]}-longer and ${values.slice(1).join(" ")}`, s);
     assert.equal(r.hits.secret, 12);
-    assert.equal(r.text, Array.from({ length: 12 }, () => "[MASKED:secret]").join(" ").replace(" ", " and "));
+    assert.equal(
+      r.text,
+      Array.from({ length: 12 }, () => "[MASKED:secret]")
+        .join(" ")
+        .replace(" ", " and "),
+    );
   });
 
   it("keeps typical transcript lines valid JSON", () => {
     const lines = [
-      { type: "user", message: { content: [{ type: "tool_result", content: `$ env\nHOME=/home/u\nAPI_KEY=${fake(32, 1)}\nGH=${t.github()}\n${pem("RSA")}\n` }] } },
-      { type: "assistant", message: { content: [{ type: "tool_use", name: "Bash", input: { command: `curl -H "Authorization: Bearer ${fake(40, 2)}" ${"https://u:" + fake(16, 3) + "@api.example.com"}` } }] } },
-      { type: "response_item", payload: { type: "function_call", arguments: JSON.stringify({ command: ["bash", "-lc", `export OPENAI_API_KEY=${t.openaiProject()}`] }) } },
+      {
+        type: "user",
+        message: { content: [{ type: "tool_result", content: `$ env\nHOME=/home/u\nAPI_KEY=${fake(32, 1)}\nGH=${t.github()}\n${pem("RSA")}\n` }] },
+      },
+      {
+        type: "assistant",
+        message: {
+          content: [
+            {
+              type: "tool_use",
+              name: "Bash",
+              input: { command: `curl -H "Authorization: Bearer ${fake(40, 2)}" ${"https://u:" + fake(16, 3) + "@api.example.com"}` },
+            },
+          ],
+        },
+      },
+      {
+        type: "response_item",
+        payload: { type: "function_call", arguments: JSON.stringify({ command: ["bash", "-lc", `export OPENAI_API_KEY=${t.openaiProject()}`] }) },
+      },
     ];
     for (const value of lines) {
       const r = maskText(JSON.stringify(value), none);
@@ -105,7 +127,21 @@ describe("allowlist and thresholds", () => {
   });
 
   it("placeholders and example values", () => {
-    for (const p of ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "your_token_here", "<your-api-key>", "changeme", "xxxxxxxx", "********", "sk-...", "${VAR}", "{{ secret }}", "aaaaaaaaaaaa", "dummy-key-123", "REDACTED"]) {
+    for (const p of [
+      "AKIAIOSFODNN7EXAMPLE",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "your_token_here",
+      "<your-api-key>",
+      "changeme",
+      "xxxxxxxx",
+      "********",
+      "sk-...",
+      "${VAR}",
+      "{{ secret }}",
+      "aaaaaaaaaaaa",
+      "dummy-key-123",
+      "REDACTED",
+    ]) {
       assert.ok(placeholder(p), p);
     }
     for (const p of [fake(36, 1), t.github(), "sk_test_" + fake(24, 2), "Tr0ub4dor&3x"]) assert.ok(!placeholder(p), p);
@@ -146,7 +182,20 @@ describe("allowlist and thresholds", () => {
   });
 
   it("not values: references, UUIDs, dates, versions, paths, names, URLs", () => {
-    for (const v of ["$API_KEY_2", "${API_KEY_2}", "$(cat key2)", "%API_KEY%", "550e8400-e29b-41d4-a716-446655440000", "2025-01-15T10:00:00Z", "v10.2.3-rc1", "./certs/key2.pem", "~/.ssh/id_ed25519", "X25519PublicKey", "os.environ.API_KEY2", "https://x.io/a1b2c3d4e5"]) {
+    for (const v of [
+      "$API_KEY_2",
+      "${API_KEY_2}",
+      "$(cat key2)",
+      "%API_KEY%",
+      "550e8400-e29b-41d4-a716-446655440000",
+      "2025-01-15T10:00:00Z",
+      "v10.2.3-rc1",
+      "./certs/key2.pem",
+      "~/.ssh/id_ed25519",
+      "X25519PublicKey",
+      "os.environ.API_KEY2",
+      "https://x.io/a1b2c3d4e5",
+    ]) {
       assert.ok(!genericSecret(v, "secret"), v);
     }
   });

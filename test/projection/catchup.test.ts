@@ -27,7 +27,8 @@ const open = () => {
   projections.push(p);
   return p;
 };
-const ev = (session: string, seq: number, kind = "note", data: object = { seq }) => JSON.stringify({ v: 1, session, seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind, data }) + "\n";
+const ev = (session: string, seq: number, kind = "note", data: object = { seq }) =>
+  JSON.stringify({ v: 1, session, seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind, data }) + "\n";
 const ledger = (host: string, session: string) => join(home, "ledger", host, `${session}.jsonl`);
 function write(host: string, session: string, from: number, to: number): void {
   for (let s = from; s <= to; s++) appendFileSync(ledger(host, session), ev(session, s, s === 1 ? "open" : "note", s === 1 ? { title: session } : { seq: s }));
@@ -40,14 +41,21 @@ describe("catch-up", () => {
     writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "t" }) + ev("a", 2, "output", { stream: "pty", text: big }) + ev("a", 3, "note", { n: 3 }));
     catchUpAll(p, home);
     const rows = p.db.prepare("SELECT seq, data IS NULL AS external, src_offset, src_length FROM events WHERE session = 'a' ORDER BY seq").all() as any[];
-    assert.deepEqual(rows.map((r) => r.external), [0, 1, 0], "only the long one is stored by reference");
+    assert.deepEqual(
+      rows.map((r) => r.external),
+      [0, 1, 0],
+      "only the long one is stored by reference",
+    );
     assert.equal(rows[1].src_offset, Buffer.byteLength(ev("a", 1, "open", { title: "t" })));
     const read = readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events;
     assert.equal(read[1]!.data.text, big, "read back from the source line");
     assert.equal(verify(home, p.db, "events").ok, true);
     // The file rewritten under the projection: reads say so rather than return another event.
     writeFileSync(ledger("h1", "a"), ev("a", 1, "open", { title: "t" }));
-    assert.throws(() => readEvents(p.db, { session: "a", after: 0, limit: 10 }, home), (e: any) => e.kind === "unavailable" && e.details?.reason === "source_changed");
+    assert.throws(
+      () => readEvents(p.db, { session: "a", after: 0, limit: 10 }, home),
+      (e: any) => e.kind === "unavailable" && e.details?.reason === "source_changed",
+    );
   });
 
   it("imports new files, then only appended bytes, and leaves unchanged files alone", () => {
@@ -72,7 +80,10 @@ describe("catch-up", () => {
     unlinkSync(ledger("h1", "b"));
     const r = catchUpAll(p, home);
     assert.equal(r.outcomes.reimported, 1);
-    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => e.seq), [1, 2]);
+    assert.deepEqual(
+      readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => e.seq),
+      [1, 2],
+    );
     assert.equal(readEvents(p.db, { session: "b", after: 0, limit: 10 }, home).events.length, 2, "a deleted source never deletes imported history");
   });
 
@@ -97,11 +108,14 @@ describe("catch-up", () => {
     const r = catchUpAll(p, home);
     assert.deepEqual(r.failed, []);
     assert.equal(r.unparseable.length, 4);
-    assert.deepEqual(readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => [e.seq, e.data]), [
-      [1, { title: "a" }],
-      [2, { dup: true }],
-      [3, { seq: 3 }],
-    ]);
+    assert.deepEqual(
+      readEvents(p.db, { session: "a", after: 0, limit: 10 }, home).events.map((e) => [e.seq, e.data]),
+      [
+        [1, { title: "a" }],
+        [2, { dup: true }],
+        [3, { seq: 3 }],
+      ],
+    );
     assert.equal(verify(home, p.db).ok, true, "verify folds duplicates the way the projection does");
   });
 

@@ -32,9 +32,14 @@ afterEach(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
-const ev = (session: string, seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session, seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind, data }) + "\n";
+const ev = (session: string, seq: number, kind: string, data: object) =>
+  JSON.stringify({ v: 1, session, seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind, data }) + "\n";
 function write(session: string, from: number, to: number): void {
-  for (let s = from; s <= to; s++) appendFileSync(join(paths.home, "ledger", HOST, `${session}.jsonl`), ev(session, s, s === 1 ? "open" : "note", s === 1 ? { title: session } : { text: `note ${s}` }));
+  for (let s = from; s <= to; s++)
+    appendFileSync(
+      join(paths.home, "ledger", HOST, `${session}.jsonl`),
+      ev(session, s, s === 1 ? "open" : "note", s === 1 ? { title: session } : { text: `note ${s}` }),
+    );
 }
 
 /** Counts `db.prepare` calls (the real method still runs). */
@@ -107,7 +112,10 @@ describe("ProjectionReader", () => {
       reader.sessions().map((s) => [s.id, s.source, s.source_missing, s.rev]),
       [["a", "warden", 0, 0]],
     );
-    assert.deepEqual([...reader.events("a")].map((e) => [e.seq, e.mask_version]), [[1, 0]]);
+    assert.deepEqual(
+      [...reader.events("a")].map((e) => [e.seq, e.mask_version]),
+      [[1, 0]],
+    );
     assert.equal(listSessions(ro, { limit: 10 }).sessions[0]!.source, "warden");
   });
 });

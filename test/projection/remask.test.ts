@@ -26,7 +26,11 @@ function seeded(): Projection {
   const p = Projection.inMemory();
   const put = p.db.prepare("INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version) VALUES (?, ?, 't', 'user', ?, 0, 0, 2)");
   const doc = p.db.prepare("INSERT INTO search_docs (session, seq, ts, kind, text) VALUES (?, ?, 't', 'user', ?)");
-  p.db.prepare("INSERT INTO sessions (id, host, kind, state, created_at, updated_at, last_seq, source) VALUES ('s1', 'h', 'transcript', 'open', 't', 't', 3, 'claude-code')").run();
+  p.db
+    .prepare(
+      "INSERT INTO sessions (id, host, kind, state, created_at, updated_at, last_seq, source) VALUES ('s1', 'h', 'transcript', 'open', 't', 't', 3, 'claude-code')",
+    )
+    .run();
   put.run("s1", 1, JSON.stringify({ text: `uses ${VALUE} here` }));
   doc.run("s1", 1, `uses ${VALUE} here`);
   put.run("s1", 2, JSON.stringify({ text: "nothing secret, token [MASKED:github]", b64: "a2V5PWFiYw==" }));
@@ -88,7 +92,18 @@ describe("remask", () => {
       mkdirSync(join(dir, "home"));
       const file = join(root, "-p", `${SESSION}.jsonl`);
       const lines = (version: string) =>
-        Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} uses ${VALUE}` } }) + "\n").join("");
+        Array.from(
+          { length: 2000 },
+          (_, i) =>
+            JSON.stringify({
+              type: "user",
+              sessionId: SESSION,
+              uuid: `${version}-${i}`,
+              timestamp: "2026-11-20T10:00:00.000Z",
+              cwd: "/p",
+              message: { role: "user", content: `${version} line ${i} uses ${VALUE}` },
+            }) + "\n",
+        ).join("");
       writeFileSync(file, lines("v1"));
       const source = new SourceMap(join(dir, "home"), "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
       catchUpFile(p, source);
@@ -98,7 +113,8 @@ describe("remask", () => {
       const wm = p.watermark(source.rel);
       const step = importTranscriptSlice(p, source, st, wm, resumePoint(file, source.kind, st, wm), { budget: 65536 });
       assert.equal(step.done, false, "one slice of many");
-      const staged = (p.db.prepare("SELECT count(*) AS n FROM staged_events WHERE instr(data, ?) > 0 OR instr(text, ?) > 0").get(VALUE, VALUE) as { n: number }).n;
+      const staged = (p.db.prepare("SELECT count(*) AS n FROM staged_events WHERE instr(data, ?) > 0 OR instr(text, ?) > 0").get(VALUE, VALUE) as { n: number })
+        .n;
       assert.ok(staged > 0, "staged rows hold the value");
       // The value is learned: a pass masks history (what the remask job runs), and later slices are masked by the importer.
       const counts: RemaskCounts = { scanned: 0, rewritten: 0, ledgerRows: 0 };

@@ -31,7 +31,18 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const transcript = (version: string) =>
-  Array.from({ length: LINES }, (_, i) => JSON.stringify({ type: "user", sessionId: SESSION, uuid: `${version}-${i}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: `${version} line ${i} lorem ipsum dolor` } }) + "\n").join("");
+  Array.from(
+    { length: LINES },
+    (_, i) =>
+      JSON.stringify({
+        type: "user",
+        sessionId: SESSION,
+        uuid: `${version}-${i}`,
+        timestamp: "2026-11-20T10:00:00.000Z",
+        cwd: "/p",
+        message: { role: "user", content: `${version} line ${i} lorem ipsum dolor` },
+      }) + "\n",
+  ).join("");
 
 describe("verify: imported transcripts", () => {
   it("verifies an import, skips a re-import while it is staged, and verifies it once swapped in", () => {
@@ -40,7 +51,11 @@ describe("verify: imported transcripts", () => {
     try {
       const map = new SourceMap(home, "h1", [{ source: "claude-code", root }]);
       const source = map.discover().sources.find((s) => s.rel.includes(":"))!;
-      const imported = (): TranscriptCompare => ({ files: map.discover().sources.filter((s) => s.rel.includes(":")), sources: ["claude-code"], secrets: new SecretValues() });
+      const imported = (): TranscriptCompare => ({
+        files: map.discover().sources.filter((s) => s.rel.includes(":")),
+        sources: ["claude-code"],
+        secrets: new SecretValues(),
+      });
       const events = () => (p.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
       catchUpFile(p, source);
       const first = verify(home, p.db, "all", imported());

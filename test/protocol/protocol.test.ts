@@ -78,7 +78,11 @@ describe("notification declarations", () => {
       all["x-notifications"].map((n) => n.name),
       notificationList.map((n) => n.name),
     );
-    const agentOnly = buildOpenRpc(methodList.filter((m) => m.agent), "0", notificationList) as { "x-notifications": unknown[] };
+    const agentOnly = buildOpenRpc(
+      methodList.filter((m) => m.agent),
+      "0",
+      notificationList,
+    ) as { "x-notifications": unknown[] };
     assert.deepEqual(agentOnly["x-notifications"], []);
   });
 });

@@ -66,7 +66,10 @@ describe("RpcClient", () => {
       (s) => {
         s.setEncoding("utf8");
         s.on("data", (d: string) => {
-          const [a, b] = d.trim().split("\n").map((l) => JSON.parse(l));
+          const [a, b] = d
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l));
           // Answer out of order, with a notification in between.
           s.write(JSON.stringify({ jsonrpc: "2.0", id: b.id, error: { code: -32002, message: "nope", data: { kind: "not_found" } } }) + "\n");
           s.write(JSON.stringify({ jsonrpc: "2.0", method: "projection.progress", params: { phase: "import", done: 1, total: 2 } }) + "\n");

@@ -42,7 +42,16 @@ function setup() {
   return { d, logged };
 }
 
-const ctx = (restricted = false): CallContext => ({ connectionId: 1, peer: { uid: 0, gid: 0, pid: 1 }, restricted, agentSession: null, notify() {}, backlog: () => 0, drained: async () => {}, closed: new Promise<void>(() => {}) });
+const ctx = (restricted = false): CallContext => ({
+  connectionId: 1,
+  peer: { uid: 0, gid: 0, pid: 1 },
+  restricted,
+  agentSession: null,
+  notify() {},
+  backlog: () => 0,
+  drained: async () => {},
+  closed: new Promise<void>(() => {}),
+});
 const call = (d: Dispatcher, method: string, params?: unknown, c = ctx()) => d.dispatch({ jsonrpc: "2.0", id: 1, method, params } as never, c) as Promise<any>;
 
 describe("Dispatcher", () => {
@@ -119,6 +128,14 @@ describe("Dispatcher", () => {
   });
 
   it("refuses to bind one method twice", () => {
-    assert.throws(() => new Dispatcher([bind(echo, ({ text }) => ({ text })), bind(echo, ({ text }) => ({ text }))], { debugEnabled: false, debug() {}, warn() {}, error() {} }));
+    assert.throws(
+      () =>
+        new Dispatcher([bind(echo, ({ text }) => ({ text })), bind(echo, ({ text }) => ({ text }))], {
+          debugEnabled: false,
+          debug() {},
+          warn() {},
+          error() {},
+        }),
+    );
   });
 });

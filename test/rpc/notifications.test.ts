@@ -113,7 +113,9 @@ describe("notifications", () => {
   it("a later daemon's extra fields do not break a client that parses", () =>
     withServer(
       (_ctx, raw) => {
-        raw.once("data", () => raw.write(JSON.stringify({ jsonrpc: "2.0", method: "projection.progress", params: { phase: "import", done: 1, total: 2, eta: 5 } }) + "\n"));
+        raw.once("data", () =>
+          raw.write(JSON.stringify({ jsonrpc: "2.0", method: "projection.progress", params: { phase: "import", done: 1, total: 2, eta: 5 } }) + "\n"),
+        );
       },
       async (path) => {
         const c = await RpcClient.connect(path);

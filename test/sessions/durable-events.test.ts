@@ -21,7 +21,9 @@ const other = join(paths.home, "ledger", "otherhost");
 mkdirSync(other, { recursive: true });
 mkdirSync(paths.runRoot, { recursive: true });
 
-const ev = (seq: number) => JSON.stringify({ v: 1, session: "b", seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind: seq === 1 ? "open" : "note", data: { n: seq } }) + "\n";
+const ev = (seq: number) =>
+  JSON.stringify({ v: 1, session: "b", seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`, kind: seq === 1 ? "open" : "note", data: { n: seq } }) +
+  "\n";
 const write = (from: number, to: number) => {
   for (let s = from; s <= to; s++) appendFileSync(join(other, "b.jsonl"), ev(s));
 };
@@ -32,7 +34,9 @@ describe("DurableEvents", () => {
     const log = openLogger({ path: paths.log, level: "error", maxBytes: 1 << 20, echo: null });
     const service = new ProjectionStore(paths, log);
     const keeper = new StoreKeeper(service, paths, log, { transcripts: [], secrets: new SecretValues() });
-    const writer = new LedgerWriter({ dir: paths.ledger, durability: "batch", flushMs: 10, maxBatchBytes: 1 << 20, maxOpenFiles: 4 }, (files) => keeper.applyCommitted(files));
+    const writer = new LedgerWriter({ dir: paths.ledger, durability: "batch", flushMs: 10, maxBatchBytes: 1 << 20, maxOpenFiles: 4 }, (files) =>
+      keeper.applyCommitted(files),
+    );
     try {
       keeper.boot();
       const store = new DurableEvents(writer, service);

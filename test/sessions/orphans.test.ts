@@ -35,7 +35,10 @@ console.log(JSON.stringify({ self: process.pid, reaper: reaper.pid, role, reaped
 
 describe("the daemon as pid 1", () => {
   it("an orphan that left the session's Unix session is an agent, and is reaped when it exits", (t) => {
-    const r = spawnSync("unshare", ["--user", "--map-root-user", "--pid", "--fork", "--mount-proc", process.execPath, "--input-type=module", "-e", AS_INIT], { encoding: "utf8", timeout: 20_000 });
+    const r = spawnSync("unshare", ["--user", "--map-root-user", "--pid", "--fork", "--mount-proc", process.execPath, "--input-type=module", "-e", AS_INIT], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     if (r.error || (r.status !== 0 && /unshare/.test(r.stderr))) return t.skip(`no unprivileged pid namespace here: ${r.error?.message ?? r.stderr.trim()}`);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { self: 1, reaper: 1, role: { agent: true, session: null }, reaped: true });

@@ -79,10 +79,13 @@ describe("classifyProcess", () => {
     writeFileSync(script, 'if [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); :; else exec sleep 30; fi\n');
     const top = start(["sh", script, "300"]);
     let bottom = top.pid!;
-    await pollUntil(() => {
-      for (let next = childrenOf(bottom); next.length > 0; next = childrenOf(bottom)) bottom = next[0]!;
-      return processLineage(bottom) !== null && readFileSync(`/proc/${bottom}/comm`, "utf8").trim() === "sleep";
-    }, { what: "the deepest shell's sleep", timeoutMs: 20_000 });
+    await pollUntil(
+      () => {
+        for (let next = childrenOf(bottom); next.length > 0; next = childrenOf(bottom)) bottom = next[0]!;
+        return processLineage(bottom) !== null && readFileSync(`/proc/${bottom}/comm`, "utf8").trim() === "sleep";
+      },
+      { what: "the deepest shell's sleep", timeoutMs: 20_000 },
+    );
     assert.deepEqual(classifyProcess(bottom, { leaders: none, reaper: null }), { agent: true, session: null });
     rmSync(dir, { recursive: true, force: true });
   });

@@ -28,7 +28,10 @@ const PRINT = `for my $i (1 .. ${LINES}) { printf("%012d\\n", $i) }`;
 const expected = () => Array.from({ length: LINES }, (_, i) => `${String(i + 1).padStart(12, "0")}\r\n`).join("");
 
 function run(readers: PtyReaders, script: string): { child: PtyChild; out: Buffer[]; exited: Promise<ExitStatus> } {
-  const child = new PtyChild({ file: "perl", argv: ["perl", "-e", script], cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, cols: 80, rows: 24, umask: 0o077 }, readers);
+  const child = new PtyChild(
+    { file: "perl", argv: ["perl", "-e", script], cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, cols: 80, rows: 24, umask: 0o077 },
+    readers,
+  );
   const out: Buffer[] = [];
   child.onOutput((_stream, chunk) => out.push(chunk));
   const exited = new Promise<ExitStatus>((r) => child.onExit(r));
@@ -48,7 +51,10 @@ describe("PTY reader thread", () => {
     try {
       const { child, out, exited } = await started(readers, PRINT);
       // Read on this thread, the program would block on the full terminal until this returned.
-      assert.ok(busyUntil(() => !existsSync(`/proc/${child.pid}`)), "the program finished printing while this thread was blocked");
+      assert.ok(
+        busyUntil(() => !existsSync(`/proc/${child.pid}`)),
+        "the program finished printing while this thread was blocked",
+      );
       assert.deepEqual(await exited, { code: 0, signal: null });
       assert.equal(Buffer.concat(out).toString(), expected());
     } finally {

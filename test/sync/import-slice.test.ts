@@ -58,7 +58,10 @@ describe("importSlice", () => {
   it("cuts a batch once it holds batchBytes, and leaves a torn last line for later", () => {
     writeFileSync(file, "aaaa\nbbbb\ncc\ntorn");
     const r = run({ batchBytes: 9 });
-    assert.deepEqual(r.flushes.map((f) => f.end), [10, 13]);
+    assert.deepEqual(
+      r.flushes.map((f) => f.end),
+      [10, 13],
+    );
     assert.equal(r.end, 13);
   });
 

@@ -40,7 +40,14 @@ function claudeState(): State {
 function codexState(): State {
   const imp = codex.open(codex.sessionIdFor(CODEX_REL), CODEX_REL);
   imp.push({ type: "session_meta", timestamp: "2025-10-29T00:59:38.000Z", payload: { id: "019a2d7a-41c4-78b1-b7cc-a45d62a89cd5", cwd: "/p" } }, 1);
-  imp.push({ type: "event_msg", timestamp: "2025-10-29T00:59:40.000Z", payload: { type: "token_count", info: { total_token_usage: { input_tokens: 100, output_tokens: 20 } } } }, 2);
+  imp.push(
+    {
+      type: "event_msg",
+      timestamp: "2025-10-29T00:59:40.000Z",
+      payload: { type: "token_count", info: { total_token_usage: { input_tokens: 100, output_tokens: 20 } } },
+    },
+    2,
+  );
   return JSON.parse(JSON.stringify(imp.state())) as State;
 }
 
@@ -72,7 +79,11 @@ describe("importer resume state", () => {
     cdx((s) => (s.fold.nextSeq = 0));
     cdx((s) => (s.threadName = ["x"]));
     for (const [kind, state] of damaged) {
-      assert.throws(() => kind.open("s-1", kind === codex ? CODEX_REL : REL, state), ImporterStateError, `${kind.source}: ${JSON.stringify(state).slice(0, 200)}`);
+      assert.throws(
+        () => kind.open("s-1", kind === codex ? CODEX_REL : REL, state),
+        ImporterStateError,
+        `${kind.source}: ${JSON.stringify(state).slice(0, 200)}`,
+      );
     }
   });
 
@@ -93,7 +104,10 @@ describe("importer resume state", () => {
     };
     const first = read(undefined, 0);
     const wm = first.at(-1)!.wm;
-    assert.deepEqual(first.flatMap((b) => b.rows.map((r) => r.seq)), [1, 2, 3]); // user, text block, token_usage
+    assert.deepEqual(
+      first.flatMap((b) => b.rows.map((r) => r.seq)),
+      [1, 2, 3],
+    ); // user, text block, token_usage
     // The same message streams on; the state saved with the watermark lost its pairs' blocks.
     appendFileSync(file, JSON.stringify(chunk("m1", "second block", 9)) + "\n");
     const state = JSON.parse(wm.state!) as State;

@@ -32,7 +32,10 @@ interface Run {
 
 function records(kind: ImporterKind, rel: string): unknown[] {
   const text = readFileSync(join(FIXTURES, kind.source, rel), "utf8");
-  return text.split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as unknown);
+  return text
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 /** Imports `recs` in one go, or in two parts with a JSON round-trip of the state at `splitAt`. */
@@ -87,7 +90,14 @@ describe("session ids from paths", () => {
 
   it("falls back to a sanitized stem plus a hash of the path, always valid and within 128 chars", () => {
     const re = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-    const odd = ["-home-u-proj/my notes (1).jsonl", `-p/${"x".repeat(300)}.jsonl`, "a/b/c/d/e.jsonl", "-p/not-a-uuid/subagents/agent-1.jsonl", "ünïcode/ß.jsonl", "x.jsonl"];
+    const odd = [
+      "-home-u-proj/my notes (1).jsonl",
+      `-p/${"x".repeat(300)}.jsonl`,
+      "a/b/c/d/e.jsonl",
+      "-p/not-a-uuid/subagents/agent-1.jsonl",
+      "ünïcode/ß.jsonl",
+      "x.jsonl",
+    ];
     for (const rel of odd) {
       const id = claudeCode.sessionIdFor(rel);
       assert.match(id, re, rel);
@@ -104,7 +114,10 @@ describe("session ids from paths", () => {
   });
 
   it("lists both importers", () => {
-    assert.deepEqual(IMPORTERS.map((k) => k.source), ["claude-code", "codex"]);
+    assert.deepEqual(
+      IMPORTERS.map((k) => k.source),
+      ["claude-code", "codex"],
+    );
     assert.equal(importerFor("codex"), codex);
     assert.equal(importerFor("claude-code"), claudeCode);
   });
@@ -114,11 +127,38 @@ describe("Claude Code importer", () => {
   it("folds the main session: kinds, order, seqs and text", () => {
     const r = load(claudeCode, REL.main);
     const final = applied(r.events);
-    assert.deepEqual(final.map((e) => e.seq), Array.from({ length: 23 }, (_, i) => i + 1));
-    assert.deepEqual(final.map((e) => e.kind), [
-      "user", "system", "user", "reasoning", "token_usage", "assistant", "tool_call", "tool_result", "assistant", "tool_call", "token_usage",
-      "tool_result", "user", "assistant", "tool_call", "token_usage", "tool_result", "system", "system", "system", "assistant", "token_usage", "assistant",
-    ]);
+    assert.deepEqual(
+      final.map((e) => e.seq),
+      Array.from({ length: 23 }, (_, i) => i + 1),
+    );
+    assert.deepEqual(
+      final.map((e) => e.kind),
+      [
+        "user",
+        "system",
+        "user",
+        "reasoning",
+        "token_usage",
+        "assistant",
+        "tool_call",
+        "tool_result",
+        "assistant",
+        "tool_call",
+        "token_usage",
+        "tool_result",
+        "user",
+        "assistant",
+        "tool_call",
+        "token_usage",
+        "tool_result",
+        "system",
+        "system",
+        "system",
+        "assistant",
+        "token_usage",
+        "assistant",
+      ],
+    );
     const at = (seq: number) => final[seq - 1]!;
     assert.deepEqual(at(1).data, { text: "/model opus", command: "/model", args: "opus" });
     assert.equal(at(2).text, "Set model to opus (claude-opus-4-1-20250805)");
@@ -127,7 +167,11 @@ describe("Claude Code importer", () => {
     assert.equal(at(6).text, "Let me look at the test first.");
     assert.deepEqual(at(7).data, { name: "Read", input: { file_path: "/home/u/proj/src/http/client.test.ts" }, callId: "toolu_01READ" });
     assert.equal(at(7).text, 'Read {"file_path":"/home/u/proj/src/http/client.test.ts"}');
-    assert.deepEqual(at(8).data, { callId: "toolu_01READ", output: "     1→import { retry } from './client.js';\n     2→test('retries', async () => { await sleep(100); });", isError: false });
+    assert.deepEqual(at(8).data, {
+      callId: "toolu_01READ",
+      output: "     1→import { retry } from './client.js';\n     2→test('retries', async () => { await sleep(100); });",
+      isError: false,
+    });
     assert.deepEqual(at(12).data, { callId: "toolu_02BASH", output: "FAIL src/http/client.test.ts\n  retries: timed out after 5000 ms", isError: true });
     assert.equal(at(13).text, "Here is the failing CI run\n\n[image]");
     assert.equal(at(17).text, "The file /home/u/proj/src/http/client.test.ts has been updated.\n[image]");
@@ -148,11 +192,17 @@ describe("Claude Code importer", () => {
     assert.equal(r.events.length, 25);
     const usage5 = r.events.filter((e) => e.seq === 5);
     assert.equal(usage5.length, 2);
-    assert.deepEqual(usage5.map((e) => e.data.output), [8, 95]);
+    assert.deepEqual(
+      usage5.map((e) => e.data.output),
+      [8, 95],
+    );
     assert.deepEqual(usage5[1]!.data, { ...tokens(10, 95, 15000, 2000), model: "claude-opus-4-1-20250805", messageId: "msg_01AAA" });
     assert.equal(usage5[1]!.ts, "2025-10-01T09:00:07.000Z", "a replacement keeps the first chunk's ts");
     const usage11 = r.events.filter((e) => e.seq === 11);
-    assert.deepEqual(usage11.map((e) => e.data.output), [40, 61]);
+    assert.deepEqual(
+      usage11.map((e) => e.data.output),
+      [40, 61],
+    );
     // The identical repeated line (a-0003) and the repeated text+tool_use of msg_01BBB added nothing.
     assert.equal(r.events.filter((e) => e.kind === "tool_call").length, 3);
     assert.equal(r.events.filter((e) => e.text === "The test sleeps on a real timer. Running it to confirm:").length, 1);
@@ -185,7 +235,19 @@ describe("Claude Code importer", () => {
     assert.equal(r.session.title, "Search the codebase for retry helpers and report their signatures.");
     assert.equal(r.session.model, "claude-haiku-4-5-20251001");
     assert.deepEqual(r.session.meta, { version: "2.0.14", gitBranch: "fix/retry", claudeSessionId: MAIN, agentId: "a1b2c3d", sidechain: true });
-    assert.deepEqual(r.events.map((e) => [e.seq, e.kind]), [[1, "user"], [2, "tool_call"], [3, "token_usage"], [2, "tool_call"], [3, "token_usage"], [4, "tool_result"], [5, "assistant"], [6, "token_usage"]]);
+    assert.deepEqual(
+      r.events.map((e) => [e.seq, e.kind]),
+      [
+        [1, "user"],
+        [2, "tool_call"],
+        [3, "token_usage"],
+        [2, "tool_call"],
+        [3, "token_usage"],
+        [4, "tool_result"],
+        [5, "assistant"],
+        [6, "token_usage"],
+      ],
+    );
     const final = applied(r.events);
     assert.deepEqual(final[1]!.data.input, { pattern: "export function retry", path: "src", output_mode: "content" });
     assert.equal(final[1]!.ts, "2025-10-01T09:00:21.000Z");
@@ -204,10 +266,14 @@ describe("Claude Code importer", () => {
 
   it("titles: the first user line cut to 120 chars without a summary; a custom title beats a summary", () => {
     const other = load(claudeCode, REL.other);
-    const first = "Please migrate every SQL query in the reporting module from the legacy string-concatenation helper to parameterized statements and add tests.";
+    const first =
+      "Please migrate every SQL query in the reporting module from the legacy string-concatenation helper to parameterized statements and add tests.";
     assert.equal(other.session.title, `${first.slice(0, 119)}…`);
     assert.equal(other.session.title?.length, 120);
-    assert.deepEqual(other.events.map((e) => e.kind), ["user", "assistant", "token_usage"]);
+    assert.deepEqual(
+      other.events.map((e) => e.kind),
+      ["user", "assistant", "token_usage"],
+    );
     assert.deepEqual(other.session.tokens, tokens(12, 20, 0, 6000));
     const named = load(claudeCode, REL.named);
     assert.equal(named.session.title, "Release checklist");
@@ -218,10 +284,26 @@ describe("Claude Code importer", () => {
 describe("Codex importer", () => {
   it("folds a current-format rollout: kinds, order, tool calls and outputs", () => {
     const r = load(codex, REL.codexNew);
-    assert.deepEqual(r.events.map((e) => [e.seq, e.kind]), [
-      [1, "user"], [2, "reasoning"], [3, "tool_call"], [4, "tool_result"], [5, "token_usage"], [6, "tool_call"], [7, "tool_result"], [8, "tool_call"],
-      [9, "tool_call"], [10, "tool_result"], [11, "token_usage"], [12, "assistant"], [13, "system"], [14, "token_usage"], [15, "user"],
-    ]);
+    assert.deepEqual(
+      r.events.map((e) => [e.seq, e.kind]),
+      [
+        [1, "user"],
+        [2, "reasoning"],
+        [3, "tool_call"],
+        [4, "tool_result"],
+        [5, "token_usage"],
+        [6, "tool_call"],
+        [7, "tool_result"],
+        [8, "tool_call"],
+        [9, "tool_call"],
+        [10, "tool_result"],
+        [11, "token_usage"],
+        [12, "assistant"],
+        [13, "system"],
+        [14, "token_usage"],
+        [15, "user"],
+      ],
+    );
     const e = (seq: number) => r.events[seq - 1]!;
     assert.equal(e(1).text, "Add a /healthz endpoint that reports DB connectivity");
     assert.deepEqual(e(2).data, { text: "**Inspecting routes**" });
@@ -265,8 +347,16 @@ describe("Codex importer", () => {
       updatedAt: "2025-10-29T01:11:00.000Z",
       parent: null,
       meta: {
-        codexSessionId: CODEX_NEW, originator: "codex_cli_rs", cliVersion: "0.46.0", modelProvider: "openai", origin: "cli",
-        gitBranch: "main", gitCommit: "4be1c0ffee", gitRepository: "git@github.com:u/api.git", approvalPolicy: "never", sandboxMode: "danger-full-access",
+        codexSessionId: CODEX_NEW,
+        originator: "codex_cli_rs",
+        cliVersion: "0.46.0",
+        modelProvider: "openai",
+        origin: "cli",
+        gitBranch: "main",
+        gitCommit: "4be1c0ffee",
+        gitRepository: "git@github.com:u/api.git",
+        approvalPolicy: "never",
+        sandboxMode: "danger-full-access",
       },
       tokens: tokens(6000, 558, 9000, 0, 192),
     });
@@ -277,16 +367,32 @@ describe("Codex importer", () => {
 
   it("reads the older format: bare items, record_type state lines, JSON-wrapped outputs", () => {
     const r = load(codex, REL.codexOld);
-    assert.deepEqual(r.events.map((e) => [e.seq, e.kind, e.ts]), [
-      [1, "user", "2025-08-14T10:11:12.345Z"], [2, "reasoning", "2025-08-14T10:11:12.345Z"], [3, "tool_call", "2025-08-14T10:11:12.345Z"],
-      [4, "tool_result", "2025-08-14T10:11:12.345Z"], [5, "assistant", "2025-08-14T10:11:12.345Z"],
-    ]);
+    assert.deepEqual(
+      r.events.map((e) => [e.seq, e.kind, e.ts]),
+      [
+        [1, "user", "2025-08-14T10:11:12.345Z"],
+        [2, "reasoning", "2025-08-14T10:11:12.345Z"],
+        [3, "tool_call", "2025-08-14T10:11:12.345Z"],
+        [4, "tool_result", "2025-08-14T10:11:12.345Z"],
+        [5, "assistant", "2025-08-14T10:11:12.345Z"],
+      ],
+    );
     assert.deepEqual(r.events[2]!.data, { name: "shell", input: { command: ["bash", "-lc", "grep -rn onSubmit src/"] }, callId: "call_old1" });
-    assert.deepEqual(r.events[3]!.data, { callId: "call_old1", output: "src/Login.tsx:14: <form onSubmit={submit}>\nsrc/Login.tsx:22: <button onClick={submit}>\n", isError: false, exitCode: 0 });
+    assert.deepEqual(r.events[3]!.data, {
+      callId: "call_old1",
+      output: "src/Login.tsx:14: <form onSubmit={submit}>\nsrc/Login.tsx:22: <button onClick={submit}>\n",
+      isError: false,
+      exitCode: 0,
+    });
     assert.equal(r.session.title, "Why does the login form submit twice?");
     assert.equal(r.session.cwd, "/home/u/web", "from the injected environment_context");
     assert.equal(r.session.model, null);
-    assert.deepEqual(r.session.meta, { codexSessionId: CODEX_OLD, gitBranch: "feature/login", gitCommit: "9a8b7c6d", gitRepository: "git@github.com:u/web.git" });
+    assert.deepEqual(r.session.meta, {
+      codexSessionId: CODEX_OLD,
+      gitBranch: "feature/login",
+      gitCommit: "9a8b7c6d",
+      gitRepository: "git@github.com:u/web.git",
+    });
     assert.equal(JSON.stringify(r.session).includes("AGENTS.md"), false, "instructions are not kept");
     assert.deepEqual(fold(r), { ...fold(r), skipped: 5, unknown: 0 });
   });
@@ -298,7 +404,10 @@ describe("Codex importer", () => {
     assert.equal(r.session.model, "gpt-5.1-codex-mini");
     assert.equal(r.session.meta.sandboxMode, "read-only");
     assert.equal(r.session.meta.origin, "subagent");
-    assert.deepEqual(r.events.map((e) => e.kind), ["user", "tool_call", "tool_result", "tool_result", "system", "token_usage"]);
+    assert.deepEqual(
+      r.events.map((e) => e.kind),
+      ["user", "tool_call", "tool_result", "tool_result", "system", "token_usage"],
+    );
     assert.equal(r.events[0]!.text, "Review the healthz handler against this screenshot\n\n[image]");
     assert.equal(r.events[1]!.data.input, "not json {");
     assert.equal(r.events[2]!.text, "attached screenshot\n[image]");
@@ -312,14 +421,30 @@ describe("Codex importer", () => {
 
 describe("resume equivalence", () => {
   const cases: [ImporterKind, string][] = [
-    ...Object.entries(REL).filter(([k]) => !k.startsWith("codex")).map(([, rel]) => [claudeCode, rel] as [ImporterKind, string]),
-    [codex, REL.codexNew], [codex, REL.codexOld], [codex, REL.codexSub],
+    ...Object.entries(REL)
+      .filter(([k]) => !k.startsWith("codex"))
+      .map(([, rel]) => [claudeCode, rel] as [ImporterKind, string]),
+    [codex, REL.codexNew],
+    [codex, REL.codexOld],
+    [codex, REL.codexSub],
   ];
 
   it("covers every fixture file", () => {
     const onDisk = (source: string) => (readdirSync(join(FIXTURES, source), { recursive: true }) as string[]).filter((f) => f.endsWith(".jsonl")).sort();
-    assert.deepEqual(onDisk("claude-code"), cases.filter(([k]) => k === claudeCode).map(([, r]) => r).sort());
-    assert.deepEqual(onDisk("codex"), cases.filter(([k]) => k === codex).map(([, r]) => r).sort());
+    assert.deepEqual(
+      onDisk("claude-code"),
+      cases
+        .filter(([k]) => k === claudeCode)
+        .map(([, r]) => r)
+        .sort(),
+    );
+    assert.deepEqual(
+      onDisk("codex"),
+      cases
+        .filter(([k]) => k === codex)
+        .map(([, r]) => r)
+        .sort(),
+    );
   });
 
   for (const [kind, rel] of cases) {
@@ -342,9 +467,37 @@ describe("robustness", () => {
     const b64 = "A".repeat(3 * 1024 * 1024);
     const base = { sessionId: MAIN, cwd: "/p", timestamp: "2025-10-01T10:00:00.000Z" };
     const recs = [
-      { ...base, type: "assistant", uuid: "1", requestId: "r1", message: { id: "m1", model: "claude-opus-4-1-20250805", content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "cat big.log" } }], usage: { input_tokens: 1, output_tokens: 2 } } },
-      { ...base, type: "user", uuid: "2", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: big }] }, toolUseResult: { stdout: big } },
-      { ...base, type: "user", uuid: "3", message: { role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: b64 } }, { type: "text", text: "see" }] } },
+      {
+        ...base,
+        type: "assistant",
+        uuid: "1",
+        requestId: "r1",
+        message: {
+          id: "m1",
+          model: "claude-opus-4-1-20250805",
+          content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "cat big.log" } }],
+          usage: { input_tokens: 1, output_tokens: 2 },
+        },
+      },
+      {
+        ...base,
+        type: "user",
+        uuid: "2",
+        message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: big }] },
+        toolUseResult: { stdout: big },
+      },
+      {
+        ...base,
+        type: "user",
+        uuid: "3",
+        message: {
+          role: "user",
+          content: [
+            { type: "image", source: { type: "base64", media_type: "image/png", data: b64 } },
+            { type: "text", text: "see" },
+          ],
+        },
+      },
     ].map((r) => JSON.parse(JSON.stringify(r)) as unknown);
     const r = run(claudeCode, "-p/00000000-0000-4000-8000-000000000000.jsonl", recs);
     assert.equal(r.events[2]!.text.length, big.length);
@@ -353,7 +506,18 @@ describe("robustness", () => {
     const out = JSON.stringify({ output: big, metadata: { exit_code: 0 } });
     const cx = run(codex, REL.codexNew, [
       { timestamp: "2025-10-29T00:00:00.000Z", type: "response_item", payload: { type: "function_call_output", call_id: "c", output: out } },
-      { timestamp: "2025-10-29T00:00:01.000Z", type: "response_item", payload: { type: "message", role: "user", content: [{ type: "input_image", image_url: `data:image/png;base64,${b64}` }, { type: "input_text", text: "what is this" }] } },
+      {
+        timestamp: "2025-10-29T00:00:01.000Z",
+        type: "response_item",
+        payload: {
+          type: "message",
+          role: "user",
+          content: [
+            { type: "input_image", image_url: `data:image/png;base64,${b64}` },
+            { type: "input_text", text: "what is this" },
+          ],
+        },
+      },
     ]);
     assert.equal(cx.events[0]!.text.length, big.length);
     assert.equal(cx.events[1]!.text, "[image]\n\nwhat is this");
@@ -363,7 +527,15 @@ describe("robustness", () => {
   it("keeps the dedup window bounded", () => {
     const imp = claudeCode.open("claude-x", "-p/x.jsonl");
     for (let i = 0; i < 1000; i++) {
-      imp.push({ type: "assistant", timestamp: "2025-10-01T10:00:00.000Z", requestId: `r${i}`, message: { id: `m${i}`, content: [{ type: "text", text: `t${i}` }], usage: { input_tokens: 1, output_tokens: 1 } } }, i + 1);
+      imp.push(
+        {
+          type: "assistant",
+          timestamp: "2025-10-01T10:00:00.000Z",
+          requestId: `r${i}`,
+          message: { id: `m${i}`, content: [{ type: "text", text: `t${i}` }], usage: { input_tokens: 1, output_tokens: 1 } },
+        },
+        i + 1,
+      );
     }
     const state = imp.state() as { pairs: unknown[] };
     assert.equal(state.pairs.length, 256);
@@ -373,13 +545,26 @@ describe("robustness", () => {
 
   it("never throws on odd records; counts them as unknown", () => {
     const odd: unknown[] = [
-      null, 1, "s", [], {}, { type: 5 }, { type: "user" }, { type: "user", message: { content: [null, 1, { type: "tool_result", content: { weird: true } }] } },
+      null,
+      1,
+      "s",
+      [],
+      {},
+      { type: 5 },
+      { type: "user" },
+      { type: "user", message: { content: [null, 1, { type: "tool_result", content: { weird: true } }] } },
       { type: "assistant", message: { content: [{ type: "tool_use" }, { type: "thinking" }, { type: "redacted_thinking", data: "x" }], usage: "x" } },
       { type: "assistant", message: { content: "plain string reply", usage: { input_tokens: -5, output_tokens: "9" } } },
-      { type: "summary" }, { type: "system" }, { type: "user", timestamp: "not a date", message: { content: "hello" } },
-      { type: "event_msg", payload: { type: "token_count", info: { total_token_usage: "x" } } }, { type: "session_meta", payload: null },
-      { type: "turn_context", payload: [] }, { type: "compacted", payload: {} }, { type: "response_item", payload: { type: "function_call_output", output: 7 } },
-      { type: "response_item", payload: { type: "message", role: "tool", content: [] } }, { type: "event_msg", payload: { type: "thread_name_updated" } },
+      { type: "summary" },
+      { type: "system" },
+      { type: "user", timestamp: "not a date", message: { content: "hello" } },
+      { type: "event_msg", payload: { type: "token_count", info: { total_token_usage: "x" } } },
+      { type: "session_meta", payload: null },
+      { type: "turn_context", payload: [] },
+      { type: "compacted", payload: {} },
+      { type: "response_item", payload: { type: "function_call_output", output: 7 } },
+      { type: "response_item", payload: { type: "message", role: "tool", content: [] } },
+      { type: "event_msg", payload: { type: "thread_name_updated" } },
     ];
     for (const kind of [claudeCode, codex]) {
       const imp = kind.open("s-1", "x/rollout-y.jsonl");

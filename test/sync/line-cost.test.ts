@@ -27,7 +27,16 @@ function read(text: string, heapBytes?: number): TranscriptBatch[] {
   const source = new SourceMap(join(dir, "home"), "h1", [{ source: "claude-code", root }]).discover().sources[0]!;
   const st = statSync(file);
   const batches: TranscriptBatch[] = [];
-  readTranscript(source, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino }, undefined, { outcome: "new", from: 0, reset: false }, new SecretValues(), Infinity, (b) => void batches.push(b), heapBytes);
+  readTranscript(
+    source,
+    { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
+    undefined,
+    { outcome: "new", from: 0, reset: false },
+    new SecretValues(),
+    Infinity,
+    (b) => void batches.push(b),
+    heapBytes,
+  );
   return batches;
 }
 

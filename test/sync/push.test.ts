@@ -28,7 +28,12 @@ import { postgresUnavailable, startPostgres, type TestPostgres } from "../helper
 const skip = postgresUnavailable();
 const HOST = "testhost";
 /** A GitHub token shape the masker knows, built at run time so no source file contains one. */
-const TOKEN = "ghp_" + randomBytes(64).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 36);
+const TOKEN =
+  "ghp_" +
+  randomBytes(64)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 36);
 const PASSWORD = "pw-" + randomBytes(8).toString("hex");
 /** A value the daemon served from a vault: masked because the push is told about it, not by a rule. */
 const VAULT_VALUE = "horse-" + randomBytes(6).toString("hex");
@@ -96,13 +101,20 @@ function fixture(opts: { bigSession?: number } = {}): Fixture {
     ledger("s1-ledger"),
     evLine("s1-ledger", 1, "open", { title: "build", kind: "log" }) +
       evLine("s1-ledger", 2, "output", { stream: "pty", text: "hello\n" }) +
-      evLine("s1-ledger", 3, "output", { stream: "pty", text: "x".repeat(1500) + ` export GITHUB_TOKEN=${TOKEN} vault value ${VAULT_VALUE} ` + "y".repeat(500) }) +
+      evLine("s1-ledger", 3, "output", {
+        stream: "pty",
+        text: "x".repeat(1500) + ` export GITHUB_TOKEN=${TOKEN} vault value ${VAULT_VALUE} ` + "y".repeat(500),
+      }) +
       evLine("s1-ledger", 4, "output", { stream: "pty", text: "bye\n" }),
   );
-  writeFileSync(ledger("s2-ledger"), evLine("s2-ledger", 1, "open", { title: "tests" }) + evLine("s2-ledger", 2, "note", { n: 2 }) + evLine("s2-ledger", 3, "close", {}));
+  writeFileSync(
+    ledger("s2-ledger"),
+    evLine("s2-ledger", 1, "open", { title: "tests" }) + evLine("s2-ledger", 2, "note", { n: 2 }) + evLine("s2-ledger", 3, "close", {}),
+  );
   if (opts.bigSession) {
     let text = evLine("a-big", 1, "open", { title: "big" });
-    for (let s = 2; s <= opts.bigSession; s++) text += evLine("a-big", s, "output", { stream: "pty", text: s % 100 === 0 ? `${s} `.repeat(400) : `line ${s}\n` });
+    for (let s = 2; s <= opts.bigSession; s++)
+      text += evLine("a-big", s, "output", { stream: "pty", text: s % 100 === 0 ? `${s} `.repeat(400) : `line ${s}\n` });
     writeFileSync(ledger("a-big"), text);
   }
   const path = join(home.runRoot, "projection.sqlite");
@@ -119,7 +131,9 @@ function fixture(opts: { bigSession?: number } = {}): Fixture {
        VALUES ('t1-claude', ?, 'transcript', ?, 'closed', ?, ?, 3, '{"model":"m1"}', 0, NULL, 'claude-code', 0, 1)`,
     )
     .run(HOST, "fix the\u0000 bug", ts(1), ts(3));
-  const put = p.db.prepare("INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version) VALUES ('t1-claude', ?, ?, ?, ?, ?, 100, 1)");
+  const put = p.db.prepare(
+    "INSERT INTO events (session, seq, ts, kind, data, src_offset, src_length, mask_version) VALUES ('t1-claude', ?, ?, ?, ?, ?, 100, 1)",
+  );
   put.run(1, ts(1), "user", JSON.stringify({ text: "please fix the bug" }), 0);
   put.run(2, ts(2), "assistant", JSON.stringify({ text: "done\u0000 \ud800 ok" }), 100);
   put.run(3, ts(3), "token_usage", JSON.stringify({ input: 10, output: 20 }), 200);
@@ -165,8 +179,14 @@ describe("sync push to PostgreSQL", () => {
       assert.equal(r.masked, 2, "the token and the vault value, in the line read from the ledger");
 
       const versions = await query(url, "SELECT version FROM warden_schema_version ORDER BY version");
-      assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((m) => m.version));
-      const sessions = await query(url, "SELECT host, id, kind, title, state, last_seq::int AS last_seq, meta, archived, source, events_last_seq::int AS els FROM warden_sessions ORDER BY id");
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        MIGRATIONS.map((m) => m.version),
+      );
+      const sessions = await query(
+        url,
+        "SELECT host, id, kind, title, state, last_seq::int AS last_seq, meta, archived, source, events_last_seq::int AS els FROM warden_sessions ORDER BY id",
+      );
       assert.deepEqual(
         sessions.map((s) => [s.host, s.id, s.title, s.state, s.last_seq, s.source, s.els]),
         [
@@ -188,7 +208,11 @@ describe("sync push to PostgreSQL", () => {
       assert.ok(long.startsWith("x".repeat(1500)), "loaded from the ledger");
       assert.equal(long.match(/\[MASKED:[a-z_]+\]/g)?.length, 2, "the token and the vault value masked");
       for (const secret of [TOKEN.slice(4), VAULT_VALUE]) {
-        const leaks = await query(url, "SELECT (SELECT count(*) FROM warden_events t WHERE t::text LIKE $1) + (SELECT count(*) FROM warden_sessions t WHERE t::text LIKE $1) AS n", [`%${secret}%`]);
+        const leaks = await query(
+          url,
+          "SELECT (SELECT count(*) FROM warden_events t WHERE t::text LIKE $1) + (SELECT count(*) FROM warden_sessions t WHERE t::text LIKE $1) AS n",
+          [`%${secret}%`],
+        );
         assert.equal(Number(leaks[0]!.n), 0, "nowhere in PostgreSQL");
       }
     } finally {
@@ -378,7 +402,10 @@ describe("sync push to PostgreSQL", () => {
     });
     // Malformed URLs.
     for (const bad of [`postgres://warden:${PASSWORD}@[::1/x`, `mysql://warden:${PASSWORD}@127.0.0.1/x`, "not a url"]) {
-      assert.throws(() => PostgresSink.create(bad), (e: unknown) => e instanceof RpcError && e.kind === "invalid_params" && !e.message.includes(PASSWORD));
+      assert.throws(
+        () => PostgresSink.create(bad),
+        (e: unknown) => e instanceof RpcError && e.kind === "invalid_params" && !e.message.includes(PASSWORD),
+      );
     }
   });
 
@@ -391,16 +418,29 @@ describe("sync push to PostgreSQL", () => {
       const [a, b] = await Promise.all([PostgresSink.connect(racing), PostgresSink.connect(racing)]);
       const both = await Promise.all([a.migrate(), b.migrate()]);
       await Promise.all([a.close(), b.close()]);
-      assert.deepEqual(both.map((r) => r.applied).sort((x, y) => y.length - x.length), [MIGRATIONS.map((m) => m.version), []]);
+      assert.deepEqual(
+        both.map((r) => r.applied).sort((x, y) => y.length - x.length),
+        [MIGRATIONS.map((m) => m.version), []],
+      );
       assert.equal((await query(racing, "SELECT count(*)::int AS n FROM warden_schema_version"))[0]!.n, MIGRATIONS.length);
 
       // What a warden of schema version 1 left: its tables and a row for s2 with an old fingerprint.
-      await query(url, "CREATE TABLE warden_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      await query(
+        url,
+        "CREATE TABLE warden_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
       await query(url, MIGRATIONS[0]!.sql);
       await query(url, "INSERT INTO warden_schema_version (version, description) VALUES (1, 'v1')");
-      await query(url, `INSERT INTO warden_sessions (host, id, kind, title, state, created_at, updated_at, last_seq, fingerprint, events_fingerprint, events_last_seq)
-                        VALUES ($1, 's2-ledger', 'log', 'tests', 'closed', $2, $3, 3, 'old', 'old', 3)`, [HOST, ts(1), ts(3)]);
-      await query(url, `INSERT INTO warden_events (host, session, seq, ts, kind, data) VALUES ($1, 's2-ledger', 1, $2, 'open', '{"title":"tests"}')`, [HOST, ts(1)]);
+      await query(
+        url,
+        `INSERT INTO warden_sessions (host, id, kind, title, state, created_at, updated_at, last_seq, fingerprint, events_fingerprint, events_last_seq)
+                        VALUES ($1, 's2-ledger', 'log', 'tests', 'closed', $2, $3, 3, 'old', 'old', 3)`,
+        [HOST, ts(1), ts(3)],
+      );
+      await query(url, `INSERT INTO warden_events (host, session, seq, ts, kind, data) VALUES ($1, 's2-ledger', 1, $2, 'open', '{"title":"tests"}')`, [
+        HOST,
+        ts(1),
+      ]);
       const sink = await PostgresSink.connect(url);
       try {
         assert.deepEqual(await sink.migrate(), { from: 1, to: PG_SCHEMA_VERSION, applied: [2] });
@@ -470,13 +510,20 @@ describe("sync push to PostgreSQL", () => {
   pgIt("warden sync push --watch: pushes changes, survives an outage, stops on SIGINT", async () => {
     const f = fixture();
     const url = await freshDb();
-    const child = spawn(process.execPath, [wardenBin, "sync", "push", "--to", url, "--watch", "--json", "--interval-ms", "100"], { env: f.home.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [wardenBin, "sync", "push", "--to", url, "--watch", "--json", "--interval-ms", "100"], {
+      env: f.home.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let errText = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (errText += d));
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const lines = () =>
+      out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     const waitFor = (what: string, pred: (l: any) => boolean) =>
       pollUntil(() => lines().some(pred), { what: `a ${what} line`, detail: () => `stdout: ${out}; stderr: ${errText}` });
     try {
@@ -525,7 +572,11 @@ describe("sync push internals (no server needed)", () => {
 
   it("finds the PostgreSQL rows to delete: gaps and everything past the last seq", () => {
     assert.deepEqual(deleteRanges(0, [1, 2, 3]), [[4, 1e12]]);
-    assert.deepEqual(deleteRanges(4, [7, 8, 10]), [[5, 6], [9, 9], [11, 1e12]]);
+    assert.deepEqual(deleteRanges(4, [7, 8, 10]), [
+      [5, 6],
+      [9, 9],
+      [11, 1e12],
+    ]);
     assert.deepEqual(deleteRanges(5, []), [[6, 1e12]]);
   });
 });

@@ -30,7 +30,14 @@ let n = 0;
 const cleanup: Array<() => unknown> = [];
 
 const line = (text: string) =>
-  JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u${++n}`, timestamp: "2026-11-20T10:00:00.000Z", cwd: "/p", message: { role: "user", content: text } }) + "\n";
+  JSON.stringify({
+    type: "user",
+    sessionId: SESSION,
+    uuid: `u${++n}`,
+    timestamp: "2026-11-20T10:00:00.000Z",
+    cwd: "/p",
+    message: { role: "user", content: text },
+  }) + "\n";
 const lines = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => line(`${prefix} ${i}`)).join("");
 
 beforeEach(() => {
@@ -50,11 +57,17 @@ afterEach(async () => {
 const setup = () => {
   const p = Projection.open(":memory:");
   const reader = new TranscriptReader(new SecretValues());
-  cleanup.push(() => p.close(), () => reader.close());
+  cleanup.push(
+    () => p.close(),
+    () => reader.close(),
+  );
   const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources[0]!;
   return { p, reader, source };
 };
-const texts = (p: Projection) => (p.db.prepare("SELECT data FROM events WHERE session = ? ORDER BY seq").all(`claude-${SESSION}`) as Array<{ data: string }>).map((r) => (JSON.parse(r.data) as { text: string }).text);
+const texts = (p: Projection) =>
+  (p.db.prepare("SELECT data FROM events WHERE session = ? ORDER BY seq").all(`claude-${SESSION}`) as Array<{ data: string }>).map(
+    (r) => (JSON.parse(r.data) as { text: string }).text,
+  );
 
 describe("transcript reader thread", () => {
   it("re-checks the resume point when it opens the file: a file rewritten after the stat is re-imported", async () => {
@@ -73,7 +86,10 @@ describe("transcript reader thread", () => {
       return true;
     });
     assert.equal(step.outcome, "reimported");
-    assert.deepEqual(texts(p), Array.from({ length: 12 }, (_, i) => `new ${i}`));
+    assert.deepEqual(
+      texts(p),
+      Array.from({ length: 12 }, (_, i) => `new ${i}`),
+    );
   });
 
   it("refuses every later batch of a job once one is refused", async () => {
@@ -106,7 +122,10 @@ describe("transcript reader thread", () => {
     const secrets = new SecretValues();
     const service = new ProjectionStore(paths, log);
     const reader = new TranscriptReader(secrets);
-    cleanup.push(() => service.close(), () => reader.close());
+    cleanup.push(
+      () => service.close(),
+      () => reader.close(),
+    );
     const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
     const job = importTranscriptStep(service, reader, secrets, source, { report: emptyReport(), budget: Infinity });
     // Before the reader's first batch arrives, the file is applied here (a catch-up would do this).
@@ -129,7 +148,10 @@ describe("transcript reader thread", () => {
     secrets.useDigests(known); // OLD was masked before: known by digest only
     const p = Projection.open(":memory:");
     const reader = new TranscriptReader(secrets);
-    cleanup.push(() => p.close(), () => reader.close());
+    cleanup.push(
+      () => p.close(),
+      () => reader.close(),
+    );
     const source: SourceFile = new SourceMap(home, "h1", [{ source: "claude-code", root }]).discover().sources[0]!;
     const alive = setInterval(() => {}, 1000); // the thread and its respawn timer do not hold the event loop (a daemon's socket does)
     cleanup.push(() => clearInterval(alive));
@@ -140,11 +162,18 @@ describe("transcript reader thread", () => {
     const prepared = prepareCatchUp(p, source);
     assert.ok(!("done" in prepared));
     const versions: number[] = [];
-    const step = await reader.read(source, { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino }, prepared.wm, prepared.resume, Infinity, (b, version) => {
-      versions.push(version);
-      p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
-      return true;
-    });
+    const step = await reader.read(
+      source,
+      { size: prepared.st.size, mtimeMs: prepared.st.mtimeMs, ino: prepared.st.ino },
+      prepared.wm,
+      prepared.resume,
+      Infinity,
+      (b, version) => {
+        versions.push(version);
+        p.applyTranscript(source, b.session, b.rows, b.wm, b.reset, b.final);
+        return true;
+      },
+    );
     assert.equal(step.done, true);
     assert.equal(reader.status.restarts, 1);
     assert.deepEqual(versions, [secrets.version], "masked with the snapshot sent to the new thread");

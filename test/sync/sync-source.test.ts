@@ -25,7 +25,14 @@ const projections: Projection[] = [];
 let n = 0;
 
 const line = (text: string) =>
-  JSON.stringify({ type: "user", sessionId: SESSION, uuid: `u${++n}`, timestamp: `2026-11-20T10:00:${String(n % 60).padStart(2, "0")}.000Z`, cwd: "/p", message: { role: "user", content: text } }) + "\n";
+  JSON.stringify({
+    type: "user",
+    sessionId: SESSION,
+    uuid: `u${++n}`,
+    timestamp: `2026-11-20T10:00:${String(n % 60).padStart(2, "0")}.000Z`,
+    cwd: "/p",
+    message: { role: "user", content: text },
+  }) + "\n";
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "wd-ss-"));
@@ -48,7 +55,10 @@ const open = () => {
 const map = () => new SourceMap(home, "h1", [{ source: "claude-code", root }]);
 const sources = () => map().discover().sources;
 const sync = (p: Projection) => catchUpAll(p, home, { extra: sources() });
-const texts = (p: Projection) => (p.db.prepare("SELECT data FROM events WHERE session = ? ORDER BY seq").all(`claude-${SESSION}`) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as Record<string, unknown>);
+const texts = (p: Projection) =>
+  (p.db.prepare("SELECT data FROM events WHERE session = ? ORDER BY seq").all(`claude-${SESSION}`) as Array<{ data: string }>).map(
+    (r) => JSON.parse(r.data) as Record<string, unknown>,
+  );
 const changes = (p: Projection) => (p.db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
 
 describe("transcript sources", () => {
@@ -127,7 +137,11 @@ describe("transcript sources", () => {
       if (step.done) break;
     }
     assert.ok(steps > 10, `read in ${steps} slices`);
-    const dump = (p: Projection) => JSON.stringify([p.db.prepare("SELECT * FROM events ORDER BY session, seq").all(), p.db.prepare("SELECT session, seq, text FROM search_docs ORDER BY session, seq").all()]);
+    const dump = (p: Projection) =>
+      JSON.stringify([
+        p.db.prepare("SELECT * FROM events ORDER BY session, seq").all(),
+        p.db.prepare("SELECT session, seq, text FROM search_docs ORDER BY session, seq").all(),
+      ]);
     assert.equal(dump(sliced), dump(whole));
   });
 
@@ -136,7 +150,11 @@ describe("transcript sources", () => {
     writeFileSync(file, line(`my token is ${TOKEN} ok`));
     const r: ImportReport = sync(p);
     assert.equal(r.masked.github, 1);
-    const all = JSON.stringify([p.db.prepare("SELECT * FROM events").all(), p.db.prepare("SELECT * FROM search_docs").all(), p.db.prepare("SELECT * FROM sessions").all()]);
+    const all = JSON.stringify([
+      p.db.prepare("SELECT * FROM events").all(),
+      p.db.prepare("SELECT * FROM search_docs").all(),
+      p.db.prepare("SELECT * FROM sessions").all(),
+    ]);
     assert.ok(!all.includes(TOKEN.slice(4)));
     assert.ok(all.includes("[MASKED:github]"));
     const wm = p.watermarks().find((w) => w.kind === "claude-code")!;
@@ -151,7 +169,9 @@ describe("ledger search text", () => {
     const ev = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: "s1", seq, ts: "2026-11-20T10:00:00.000Z", kind, data }) + "\n";
     writeFileSync(
       join(home, "ledger", "h1", "s1.jsonl"),
-      ev(1, "launch", { mode: "pty", title: "build", argv: ["make", "release"], cwd: "/p" }) + ev(2, "output", { stream: "pty", text: `\x1b[31mcompile\x1b[0m failed: ${TOKEN}\r\n` }) + ev(3, "resize", { cols: 80, rows: 24 }),
+      ev(1, "launch", { mode: "pty", title: "build", argv: ["make", "release"], cwd: "/p" }) +
+        ev(2, "output", { stream: "pty", text: `\x1b[31mcompile\x1b[0m failed: ${TOKEN}\r\n` }) +
+        ev(3, "resize", { cols: 80, rows: 24 }),
     );
     catchUpAll(p, home);
     assert.equal(p.db.prepare("SELECT count(*) AS n FROM search_docs").pluck().get(), 0, "documents are made in the background, not with the events");
@@ -160,7 +180,11 @@ describe("ledger search text", () => {
       indexLedgerSlice(p, source, { ...mark, masked: p.watermark(mark.path)!.masked }, new SecretValues(), 64);
     }
     const docs = p.db.prepare("SELECT seq, text FROM search_docs ORDER BY seq").all() as Array<{ seq: number; text: string }>;
-    assert.deepEqual(docs.map((d) => d.seq), [1, 2], "resizes are not searchable");
+    assert.deepEqual(
+      docs.map((d) => d.seq),
+      [1, 2],
+      "resizes are not searchable",
+    );
     assert.equal(docs[1]!.text, "compile failed: [MASKED:github]\n");
     assert.equal(search(p.db, { q: "release", limit: 5 }).results[0]!.kind, "launch");
     assert.equal(p.watermark("ledger/h1/s1.jsonl")!.indexed, p.watermark("ledger/h1/s1.jsonl")!.offset, "caught up, in 64-byte slices");

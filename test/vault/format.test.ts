@@ -5,7 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { checksum } from "../../src/vault/crypto.js";
-import { findEntry, keysFromPassphrase, listEntries, newVault, putEntry, readVaultFile, rekeyVault, removeEntry, writeVaultFile, type EntryPlain } from "../../src/vault/store.js";
+import {
+  findEntry,
+  keysFromPassphrase,
+  listEntries,
+  newVault,
+  putEntry,
+  readVaultFile,
+  rekeyVault,
+  removeEntry,
+  writeVaultFile,
+  type EntryPlain,
+} from "../../src/vault/store.js";
 
 let dir: string;
 let path: string;
@@ -50,7 +61,10 @@ describe("vault file format", () => {
     const keys = await keysFromPassphrase(doc, pass(), path);
     assert.deepEqual(findEntry(doc, keys, "OPENAI_KEY", path), entry("OPENAI_KEY", "sk-live-AAAA", ["dev"]));
     assert.equal(findEntry(doc, keys, "MISSING", path), null);
-    assert.deepEqual(listEntries(doc, keys, path).map((e) => e.name), ["DB_URL", "OPENAI_KEY"]);
+    assert.deepEqual(
+      listEntries(doc, keys, path).map((e) => e.name),
+      ["DB_URL", "OPENAI_KEY"],
+    );
     const smaller = removeEntry(doc, keys, "DB_URL");
     assert.equal(smaller.entries.length, 1);
   });
@@ -72,11 +86,20 @@ describe("vault file format", () => {
   it("answers a damaged or hand-edited file with vault_corrupt naming it", async () => {
     await sample();
     tamper((d) => (d.kdf.opslimit = 3), false);
-    assert.throws(() => readVaultFile(path, "work"), (e: any) => e.kind === "vault_corrupt" && e.details.path === path);
+    assert.throws(
+      () => readVaultFile(path, "work"),
+      (e: any) => e.kind === "vault_corrupt" && e.details.path === path,
+    );
     writeFileSync(path, "{ not json");
-    assert.throws(() => readVaultFile(path, "work"), (e: any) => e.kind === "vault_corrupt");
+    assert.throws(
+      () => readVaultFile(path, "work"),
+      (e: any) => e.kind === "vault_corrupt",
+    );
     writeFileSync(path, JSON.stringify({ format: "warden.vault", version: 9 }));
-    assert.throws(() => readVaultFile(path, "work"), (e: any) => e.kind === "vault_corrupt");
+    assert.throws(
+      () => readVaultFile(path, "work"),
+      (e: any) => e.kind === "vault_corrupt",
+    );
   });
 
   it("detects tampered ciphertext even with a forged checksum: vault_corrupt at read", async () => {
@@ -88,7 +111,10 @@ describe("vault file format", () => {
     });
     const doc = readVaultFile(path, "work");
     const keys = await keysFromPassphrase(doc, pass(), path);
-    assert.throws(() => listEntries(doc, keys, path), (e: any) => e.kind === "vault_corrupt");
+    assert.throws(
+      () => listEntries(doc, keys, path),
+      (e: any) => e.kind === "vault_corrupt",
+    );
   });
 
   it("binds each entry to its name: swapped ciphertexts fail authentication", async () => {
@@ -99,7 +125,10 @@ describe("vault file format", () => {
     });
     const doc = readVaultFile(path, "work");
     const keys = await keysFromPassphrase(doc, pass(), path);
-    assert.throws(() => findEntry(doc, keys, "OPENAI_KEY", path), (e: any) => e.kind === "vault_corrupt");
+    assert.throws(
+      () => findEntry(doc, keys, "OPENAI_KEY", path),
+      (e: any) => e.kind === "vault_corrupt",
+    );
   });
 
   it("binds the KDF parameters to the check block: a forged weaker KDF does not open the vault", async () => {
@@ -122,6 +151,9 @@ describe("vault file format", () => {
   });
 
   it("says not_found for a missing vault file", () => {
-    assert.throws(() => readVaultFile(join(dir, "nope.vault"), "nope"), (e: any) => e.kind === "not_found");
+    assert.throws(
+      () => readVaultFile(join(dir, "nope.vault"), "nope"),
+      (e: any) => e.kind === "not_found",
+    );
   });
 });

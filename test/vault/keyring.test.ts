@@ -19,13 +19,19 @@ function ring() {
 describe("Keyring", () => {
   it("holds a key, reports its lifetimes, and refuses a key that does not verify", () => {
     const { ring: k } = ring();
-    assert.equal(k.add("bad", Buffer.alloc(32, 1), () => false, "id", 1000, 1000), null);
+    assert.equal(
+      k.add("bad", Buffer.alloc(32, 1), () => false, "id", 1000, 1000),
+      null,
+    );
     assert.equal(k.has("bad"), false);
     const info = k.add("v", Buffer.alloc(32, 1), () => true, "id", 5000, 9000)!;
     assert.equal(info.idleSecs, 5);
     assert.equal(info.maxSecs, 9);
     assert.deepEqual(k.unlockedVaults(), ["v"]);
-    assert.equal(k.use("v", "id", (keys) => keys.length), 64);
+    assert.equal(
+      k.use("v", "id", (keys) => keys.length),
+      64,
+    );
     k.lockAll();
   });
 
@@ -58,7 +64,10 @@ describe("Keyring", () => {
       mock.timers.tick(1);
       assert.equal(k.has("v"), false);
       assert.deepEqual(evicted, [["v", "idle"]]);
-      assert.throws(() => k.use("v", "id", () => 0), (e: any) => e.kind === "vault_locked");
+      assert.throws(
+        () => k.use("v", "id", () => 0),
+        (e: any) => e.kind === "vault_locked",
+      );
     });
 
     it("arms lifetimes beyond setTimeout's 24.8-day ceiling without firing early", () => {
@@ -97,7 +106,10 @@ describe("Keyring", () => {
   it("drops a key of another generation (the vault was rekeyed) with vault_locked, as an eviction", () => {
     const { ring: k, evicted } = ring();
     k.add("v", Buffer.alloc(32, 1), () => true, "old", 10_000, 10_000);
-    assert.throws(() => k.use("v", "new", () => 0), (e: any) => e.kind === "vault_locked" && e.details.reason === "rekeyed");
+    assert.throws(
+      () => k.use("v", "new", () => 0),
+      (e: any) => e.kind === "vault_locked" && e.details.reason === "rekeyed",
+    );
     assert.equal(k.has("v"), false);
     assert.deepEqual(evicted, [["v", "rekeyed"]]);
   });

@@ -55,7 +55,14 @@ describe("a read's records", () => {
   let doc: VaultDoc;
   let keys: Buffer;
   let home: string;
-  const entry = (name: string, value: string, scopes: string[]): EntryPlain => ({ name, value, scopes, description: "", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" });
+  const entry = (name: string, value: string, scopes: string[]): EntryPlain => ({
+    name,
+    value,
+    scopes,
+    description: "",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  });
   before(async () => {
     const v = await newVault(Buffer.from("correct horse battery staple"), "interactive");
     keys = v.keys;
@@ -69,22 +76,35 @@ describe("a read's records", () => {
     const records: AuditFields[] = [];
     const r = readNow(read, access(), (f) => records.push(f));
     assert.deepEqual([r.vault, r.entry.value], ["work", "plain-value-1"]);
-    assert.deepEqual(records.map((x) => [x.action, x.outcome, x.kind, x.vault, x.name]), [["get", "ok", undefined, "work", "PLAIN"]]);
+    assert.deepEqual(
+      records.map((x) => [x.action, x.outcome, x.kind, x.vault, x.name]),
+      [["get", "ok", undefined, "work", "PLAIN"]],
+    );
   });
 
   it("a refusal is recorded: scope_denied as denied, not_found as error", () => {
     const records: AuditFields[] = [];
     refusedKind(() => readNow({ name: "SCOPED", reason: "t" }, access(), (f) => records.push(f)), "scope_denied");
     refusedKind(() => readNow({ name: "NOPE", reason: "t" }, access(), (f) => records.push(f)), "not_found");
-    assert.deepEqual(records.map((x) => [x.outcome, x.kind, x.vault]), [["denied", "scope_denied", "work"], ["error", "not_found", "work"]]);
+    assert.deepEqual(
+      records.map((x) => [x.outcome, x.kind, x.vault]),
+      [
+        ["denied", "scope_denied", "work"],
+        ["error", "not_found", "work"],
+      ],
+    );
   });
 
   it("a record that cannot be written refuses the read, and nothing more is recorded", () => {
     let calls = 0;
-    refusedKind(() => readNow(read, access(), () => {
-      calls++;
-      throw auditFailed("test");
-    }), "unavailable");
+    refusedKind(
+      () =>
+        readNow(read, access(), () => {
+          calls++;
+          throw auditFailed("test");
+        }),
+      "unavailable",
+    );
     assert.equal(calls, 1);
   });
 
@@ -101,6 +121,12 @@ describe("a read's records", () => {
       }),
       (e: any) => e.kind === "not_found",
     );
-    assert.deepEqual(records.map((x) => [x.outcome, x.kind]), [["ok", undefined], ["error", "not_found"]]);
+    assert.deepEqual(
+      records.map((x) => [x.outcome, x.kind]),
+      [
+        ["ok", undefined],
+        ["error", "not_found"],
+      ],
+    );
   });
 });

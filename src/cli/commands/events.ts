@@ -27,7 +27,11 @@ export class EventsCommand extends WardenCommand {
   noDaemon = Option.Boolean("--no-daemon", false, { description: "Read the files directly" });
 
   async run(): Promise<number> {
-    const q = { session: this.session, after: parseCount(this.after, "--after", 0, Number.MAX_SAFE_INTEGER), limit: parseCount(this.limit, "--limit", 1, 5000) };
+    const q = {
+      session: this.session,
+      after: parseCount(this.after, "--after", 0, Number.MAX_SAFE_INTEGER),
+      limit: parseCount(this.limit, "--limit", 1, 5000),
+    };
     if (this.follow) {
       if (this.noDaemon) throw new WardenError("usage", "--follow needs the daemon: it cannot be used with --no-daemon", { option: "--follow" });
       return this.runFollow(q);

@@ -31,8 +31,16 @@ export class ExecCommand extends WardenCommand {
     if (!this.reason) throw new WardenError("usage", "--reason is required: say why the secrets are needed", { option: "--reason" });
     if (this.secrets.length === 0) throw new WardenError("usage", "give at least one --secret ENV=VAULT/NAME", { option: "--secret" });
     const targets = this.secrets.map((spec) => parseSecretSpec(spec));
-    const requests: SecretRequest[] = targets.map((t) => ({ vault: t.vault, name: t.name, scope: this.scope, reason: this.reason!, caller: this.caller ?? "warden exec" }));
-    const values = await fetchSecrets(requests, this.noDaemon, (why) => this.context.stderr.write(`warden: ${why.split(";")[0]}; reading the vault directly\n`));
+    const requests: SecretRequest[] = targets.map((t) => ({
+      vault: t.vault,
+      name: t.name,
+      scope: this.scope,
+      reason: this.reason!,
+      caller: this.caller ?? "warden exec",
+    }));
+    const values = await fetchSecrets(requests, this.noDaemon, (why) =>
+      this.context.stderr.write(`warden: ${why.split(";")[0]}; reading the vault directly\n`),
+    );
     const env = { ...process.env };
     targets.forEach((t, i) => {
       const value = values[i]!.value;

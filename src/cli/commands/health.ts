@@ -8,7 +8,10 @@ export class HealthCommand extends WardenCommand {
   static override paths = [["health"]];
   static override usage = Command.Usage({
     description: "Show the daemon's handshake: API version, binary, daemon metadata, capabilities",
-    examples: [["Human-readable", "warden health"], ["For scripts and editors", "warden health --json"]],
+    examples: [
+      ["Human-readable", "warden health"],
+      ["For scripts and editors", "warden health --json"],
+    ],
   });
 
   async run(): Promise<number> {

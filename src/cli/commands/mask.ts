@@ -38,7 +38,8 @@ export class MaskCommand extends WardenCommand {
   async run(): Promise<number> {
     const { WardenError } = await import("../../platform/errors.js");
     if (this.rules) {
-      if (this.check !== undefined || this.stdin) throw new WardenError("usage", "--rules lists the rules; it takes no --check or --stdin", { option: "--rules" });
+      if (this.check !== undefined || this.stdin)
+        throw new WardenError("usage", "--rules lists the rules; it takes no --check or --stdin", { option: "--rules" });
       return this.listRules();
     }
     if ((this.check === undefined) === !this.stdin) throw new WardenError("usage", "give a file with --check FILE, or --stdin", { option: "--check" });
@@ -62,7 +63,9 @@ export class MaskCommand extends WardenCommand {
     const checker = new LineChecker();
     for await (const line of linesOf(input)) report(checker.push(line));
     report(checker.end());
-    const byRule = Object.entries(rules).map(([r, n]) => `${r} ${n}`).join(", ");
+    const byRule = Object.entries(rules)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(", ");
     const human = count === 0 ? `no findings in ${file} (${checker.lines} lines)` : `${count} finding(s) in ${file} (${checker.lines} lines): ${byRule}`;
     this.print(human, { file, lines: checker.lines, count, findings, rules, rulesVersion: RULES_VERSION });
     return count === 0 ? CLEAN : FOUND;
@@ -88,7 +91,10 @@ export class MaskCommand extends WardenCommand {
       return lines.join("\n");
     });
     const legend = `\${B} is where a token may start (not inside a word; after a JSON escape or a colour code): ${B}`;
-    this.print(`${summary}\n\nPatterns (tried at a keyword, in this order):\n${patterns.join("\n")}\n${legend}\n\nrules version ${RULES_VERSION}`, { rules, rulesVersion: RULES_VERSION });
+    this.print(`${summary}\n\nPatterns (tried at a keyword, in this order):\n${patterns.join("\n")}\n${legend}\n\nrules version ${RULES_VERSION}`, {
+      rules,
+      rulesVersion: RULES_VERSION,
+    });
     return 0;
   }
 

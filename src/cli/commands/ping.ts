@@ -7,7 +7,10 @@ export class PingCommand extends WardenCommand {
   static override usage = Command.Usage({
     description: "Check that the daemon answers",
     details: "Sends `ping` over the socket ($WARDEN_SOCKET, or this host's warden.sock) and prints the round trip. Exits 3 when no daemon is running.",
-    examples: [["Ping the daemon", "warden ping"], ["Machine-readable", "warden ping --json"]],
+    examples: [
+      ["Ping the daemon", "warden ping"],
+      ["Machine-readable", "warden ping --json"],
+    ],
   });
 
   run(): Promise<number> {

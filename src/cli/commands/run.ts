@@ -34,7 +34,12 @@ export class RunCommand extends LaunchCommandBase {
         return 0;
       }
       const { waitForTask } = await import("../wait-task.js");
-      const r = await waitForTask(client, s.id, { stdin: this.context.stdin as NodeJS.ReadStream, stdout: this.context.stdout, stderr: this.context.stderr, json: this.json });
+      const r = await waitForTask(client, s.id, {
+        stdin: this.context.stdin as NodeJS.ReadStream,
+        stdout: this.context.stdout,
+        stderr: this.context.stderr,
+        json: this.json,
+      });
       if (this.json) this.print("", { session: s.id, exit: r.exit, status: r.status });
       return r.status;
     } finally {

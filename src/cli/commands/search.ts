@@ -51,7 +51,8 @@ export class SearchCommand extends WardenCommand {
     });
     const r = await readThrough("search.query", q, this.noDaemon, (db) => search(db, q)).catch((err: unknown) => {
       // A --session that names no session is a mistake in the command, not a failed search.
-      if (q.session !== undefined && (err as { kind?: string }).kind === "not_found") throw new WardenError("usage", `--session ${q.session}: no such session`, { option: "--session" });
+      if (q.session !== undefined && (err as { kind?: string }).kind === "not_found")
+        throw new WardenError("usage", `--session ${q.session}: no such session`, { option: "--session" });
       throw err;
     });
     const { table } = await import("../table.js");

@@ -25,10 +25,15 @@ export class StatusCommand extends WardenCommand {
     } else {
       const { withDirectReads } = await import("../direct-reads.js");
       const { counts: countRows } = await import("../../projection/read.js");
-      [counts, from] = withDirectReads((db, source): [typeof counts, string] => [countRows(db), source === "projection" ? "the projection file" : "the source files"]);
+      [counts, from] = withDirectReads((db, source): [typeof counts, string] => [
+        countRows(db),
+        source === "projection" ? "the projection file" : "the source files",
+      ]);
     }
     const daemon = d ? d.state : "not asked (--no-daemon)";
-    const human = [`daemon    ${daemon}`, `sessions  ${counts.sessions}`, `events    ${counts.events}`, `audit     ${counts.audit}`, `read from ${from}`].join("\n");
+    const human = [`daemon    ${daemon}`, `sessions  ${counts.sessions}`, `events    ${counts.events}`, `audit     ${counts.audit}`, `read from ${from}`].join(
+      "\n",
+    );
     this.print(human, { daemon, ...counts, from });
     return 0;
   }

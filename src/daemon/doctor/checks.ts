@@ -42,7 +42,14 @@ export function checkConfig(ctx: DoctorContext): CheckResult {
   if (ctx.configError) {
     return {
       check: { name: "config", state: "failed", message: ctx.configError },
-      actions: [{ id: "fix_config", risk: "requires_manual_review", command: `$EDITOR ${ctx.paths.config}`, explanation: "Correct the named field; the daemon refuses to start until then." }],
+      actions: [
+        {
+          id: "fix_config",
+          risk: "requires_manual_review",
+          command: `$EDITOR ${ctx.paths.config}`,
+          explanation: "Correct the named field; the daemon refuses to start until then.",
+        },
+      ],
     };
   }
   const present = inspectPath(ctx.paths.config).kind !== "missing";
@@ -74,7 +81,12 @@ function checkDir(name: string, path: string, runtime: boolean): CheckResult {
     actions: [
       runtime
         ? { id: "chmod_run_root", risk: "runtime_only", command: `chmod 700 ${path}`, explanation: "Close the runtime directory to other users." }
-        : { id: "fix_home", risk: "requires_manual_review", command: `chmod 700 ${path}`, explanation: "Close WARDEN_HOME to other users; check nothing else relies on reading it." },
+        : {
+            id: "fix_home",
+            risk: "requires_manual_review",
+            command: `chmod 700 ${path}`,
+            explanation: "Close WARDEN_HOME to other users; check nothing else relies on reading it.",
+          },
     ],
   };
 }
@@ -95,12 +107,22 @@ export function checkLock(ctx: DoctorContext): CheckResult {
       return ok(name, `held by pid ${lock.owner.pid} (started ${lock.owner.startedAt})`);
     case "stale": {
       const why = lock.owner
-        ? { pid_dead: `pid ${lock.owner.pid} is gone`, pid_reused: `pid ${lock.owner.pid} now belongs to another process`, rebooted: "the host has rebooted since", unreadable: "" }[lock.reason]
+        ? {
+            pid_dead: `pid ${lock.owner.pid} is gone`,
+            pid_reused: `pid ${lock.owner.pid} now belongs to another process`,
+            rebooted: "the host has rebooted since",
+            unreadable: "",
+          }[lock.reason]
         : "its content is unreadable";
       return {
         check: { name, state: "degraded", message: `stale: ${paths.lock} — ${why}` },
         actions: [
-          { id: "remove_stale_lock", risk: "runtime_only", command: "warden daemon doctor --repair-stale-lock", explanation: "Remove the stale lock and daemon.json; source stores are not touched." },
+          {
+            id: "remove_stale_lock",
+            risk: "runtime_only",
+            command: "warden daemon doctor --repair-stale-lock",
+            explanation: "Remove the stale lock and daemon.json; source stores are not touched.",
+          },
         ],
       };
     }
@@ -132,20 +154,41 @@ export function checkSocket(ctx: DoctorContext): CheckResult {
   if (info.kind !== "socket") {
     return {
       check: { name, state: "failed", message: `${path} is a ${info.kind}, not a socket; the daemon will refuse to start` },
-      actions: [{ id: "move_socket_obstruction", risk: "requires_manual_review", command: `mv ${path} ${path}.moved`, explanation: "Look at what this file is before moving it away." }],
+      actions: [
+        {
+          id: "move_socket_obstruction",
+          risk: "requires_manual_review",
+          command: `mv ${path} ${path}.moved`,
+          explanation: "Look at what this file is before moving it away.",
+        },
+      ],
     };
   }
   if (!daemonUp && ctx.lock.state !== "running") {
     return {
       check: { name, state: "degraded", message: `${path} is stale: no daemon is listening` },
-      actions: [{ id: "remove_stale_socket", risk: "runtime_only", command: "warden daemon doctor --fix", explanation: "Remove the socket file a crashed daemon left behind." }],
+      actions: [
+        {
+          id: "remove_stale_socket",
+          risk: "runtime_only",
+          command: "warden daemon doctor --fix",
+          explanation: "Remove the socket file a crashed daemon left behind.",
+        },
+      ],
     };
   }
   if (info.uid !== process.getuid!()) return { check: { name, state: "failed", message: `${path} is owned by uid ${info.uid}` }, actions: [] };
   if (info.mode !== 0o600) {
     return {
       check: { name, state: "degraded", message: `${path} is mode ${octal(info.mode)}, not 0600` },
-      actions: [{ id: "chmod_socket", risk: "runtime_only", command: `chmod 600 ${path}`, explanation: "Restore the socket's private mode (peer uid checks still apply)." }],
+      actions: [
+        {
+          id: "chmod_socket",
+          risk: "runtime_only",
+          command: `chmod 600 ${path}`,
+          explanation: "Restore the socket's private mode (peer uid checks still apply).",
+        },
+      ],
     };
   }
   return ok(name, `${path} (socket, 0600, owner uid ${info.uid})`);
@@ -160,8 +203,19 @@ export function checkDisk(ctx: DoctorContext): CheckResult {
   const mib = (n: number) => `${Math.floor(n / 1024 / 1024)} MiB`;
   if (free >= min) return ok("disk", `${mib(free)} free under ${dir}`);
   return {
-    check: { name: "disk", state: free < 64 * 1024 * 1024 ? "failed" : "degraded", message: `only ${mib(free)} free under ${dir} (doctor.minFreeBytes is ${mib(min)})` },
-    actions: [{ id: "free_disk_space", risk: "requires_manual_review", command: `df -h ${dir}`, explanation: "Free space: appends and projection writes fail on a full disk." }],
+    check: {
+      name: "disk",
+      state: free < 64 * 1024 * 1024 ? "failed" : "degraded",
+      message: `only ${mib(free)} free under ${dir} (doctor.minFreeBytes is ${mib(min)})`,
+    },
+    actions: [
+      {
+        id: "free_disk_space",
+        risk: "requires_manual_review",
+        command: `df -h ${dir}`,
+        explanation: "Free space: appends and projection writes fail on a full disk.",
+      },
+    ],
   };
 }
 
@@ -187,8 +241,19 @@ export function checkAudit(ctx: DoctorContext): CheckResult {
   );
   if (stale.length > 0) {
     return {
-      check: { name, state: "failed", message: `the daemon found the audit log behind its recorded head (truncated or rolled back); evidence kept in ${stale.map((f) => f.name).join(", ")}` },
-      actions: [{ id: "inspect_audit", risk: "requires_manual_review", command: `cat ${join(ctx.paths.runRoot, stale[0]!.name)}`, explanation: "Find out what replaced the audit log; remove the .stale file once accounted for." }],
+      check: {
+        name,
+        state: "failed",
+        message: `the daemon found the audit log behind its recorded head (truncated or rolled back); evidence kept in ${stale.map((f) => f.name).join(", ")}`,
+      },
+      actions: [
+        {
+          id: "inspect_audit",
+          risk: "requires_manual_review",
+          command: `cat ${join(ctx.paths.runRoot, stale[0]!.name)}`,
+          explanation: "Find out what replaced the audit log; remove the .stale file once accounted for.",
+        },
+      ],
     };
   }
   const torn = report.tornTail ? "; a torn last line from a crash (ignored, cut at the next daemon start)" : "";
@@ -208,6 +273,13 @@ export function checkVaults(ctx: DoctorContext): CheckResult {
   if (broken.length === 0) return ok("vaults", names.length ? `${names.length} vault file(s) well-formed: ${names.join(", ")}` : "no vaults yet");
   return {
     check: { name: "vaults", state: "failed", message: broken.join("; ") },
-    actions: [{ id: "restore_vault", risk: "requires_manual_review", command: `ls -l ${ctx.paths.vaults}`, explanation: "Restore the damaged vault file from a backup or another synced machine; warden never rewrites it." }],
+    actions: [
+      {
+        id: "restore_vault",
+        risk: "requires_manual_review",
+        command: `ls -l ${ctx.paths.vaults}`,
+        explanation: "Restore the damaged vault file from a backup or another synced machine; warden never rewrites it.",
+      },
+    ],
   };
 }

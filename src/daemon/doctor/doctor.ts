@@ -13,7 +13,21 @@ import { checkProjection, checkSourceExports } from "./projection-checks.js";
 import type { CheckState, DoctorContext, DoctorReport, DoctorState } from "./types.js";
 
 /** In the order the report lists them. */
-const allChecks = [checkDaemon, checkConfig, checkHome, checkRunRoot, checkLock, checkSocket, checkDisk, checkVaults, checkAudit, checkProjection, checkSourceExports, checkBackupsMasked, checkLedgerValues];
+const allChecks = [
+  checkDaemon,
+  checkConfig,
+  checkHome,
+  checkRunRoot,
+  checkLock,
+  checkSocket,
+  checkDisk,
+  checkVaults,
+  checkAudit,
+  checkProjection,
+  checkSourceExports,
+  checkBackupsMasked,
+  checkLedgerValues,
+];
 
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const paths = resolvePaths(env);

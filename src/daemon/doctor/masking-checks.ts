@@ -8,7 +8,11 @@ export function checkBackupsMasked(ctx: DoctorContext): CheckResult {
   const name = "backups_masked";
   const at = readRemaskState(ctx.paths.remaskState).lastRewriteAt;
   const stale = at ? backupsBefore(ctx.paths.backups, at) : [];
-  if (!at || stale.length === 0) return { check: { name, state: "ok", message: at ? `no backup predates the last rewrite of history (${at})` : "history was never rewritten" }, actions: [] };
+  if (!at || stale.length === 0)
+    return {
+      check: { name, state: "ok", message: at ? `no backup predates the last rewrite of history (${at})` : "history was never rewritten" },
+      actions: [],
+    };
   const secs = Math.max(1, Math.floor((Date.now() - Date.parse(at)) / 1000));
   return {
     check: {
@@ -30,7 +34,8 @@ export function checkBackupsMasked(ctx: DoctorContext): CheckResult {
 export function checkLedgerValues(ctx: DoctorContext): CheckResult {
   const name = "ledger_masking";
   const s = readRemaskState(ctx.paths.remaskState);
-  if (s.ledgerRows === 0) return { check: { name, state: "ok", message: "no ledger line is known to hold a value written before it was known to be secret" }, actions: [] };
+  if (s.ledgerRows === 0)
+    return { check: { name, state: "ok", message: "no ledger line is known to hold a value written before it was known to be secret" }, actions: [] };
   return {
     check: {
       name,

@@ -13,7 +13,12 @@ function repairs(ctx: DoctorContext): RepairAction[] {
   const running = "status" in ctx.daemon;
   const actions: RepairAction[] = [
     running
-      ? { id: "daemon_rebuild", risk: "runtime_only", command: "warden daemon rebuild --surface all", explanation: "Rebuild the projection from the sources, live; source stores are not modified." }
+      ? {
+          id: "daemon_rebuild",
+          risk: "runtime_only",
+          command: "warden daemon rebuild --surface all",
+          explanation: "Rebuild the projection from the sources, live; source stores are not modified.",
+        }
       : {
           id: "daemon_rebuild_reset_storage",
           risk: "runtime_only",
@@ -40,9 +45,11 @@ export function checkProjection(ctx: DoctorContext): CheckResult {
   // The running daemon knows best: while it rebuilds, the file at the path is the new, partial one.
   const live = "status" in ctx.daemon ? ctx.daemon.status.projection?.state : undefined;
   if (live === "rebuilding") return { check: { name, state: "rebuilding", message: `${path} is being rebuilt from the sources by the daemon` }, actions: [] };
-  if (live === "degraded") return degraded(`the daemon reports ${path} degraded (damaged or missing at start, or an apply failed); it catches up or rebuilds from the sources`);
+  if (live === "degraded")
+    return degraded(`the daemon reports ${path} degraded (damaged or missing at start, or an apply failed); it catches up or rebuilds from the sources`);
   if (!statSync(path, { throwIfNoEntry: false })) {
-    if (discoverSources(ctx.paths.home).length === 0) return { check: { name, state: "ok", message: "no projection yet, and no sources to build one from" }, actions: [] };
+    if (discoverSources(ctx.paths.home).length === 0)
+      return { check: { name, state: "ok", message: "no projection yet, and no sources to build one from" }, actions: [] };
     return degraded(`${path} is missing; sources are intact and it can be rebuilt`);
   }
   let db: Database.Database | undefined;
@@ -54,7 +61,9 @@ export function checkProjection(ctx: DoctorContext): CheckResult {
     if (version !== SCHEMA_VERSION) return degraded(`${path} has schema version ${version}, expected ${SCHEMA_VERSION}`);
     const marks = new Map((db.prepare("SELECT path, offset FROM watermarks").all() as Array<{ path: string; offset: number }>).map((w) => [w.path, w.offset]));
     const behind = discoverSources(ctx.paths.home).filter((s) => (statSync(s.path, { throwIfNoEntry: false })?.size ?? 0) > (marks.get(s.rel) ?? 0));
-    const gaps = behind.length ? `; ${behind.length} source file(s) hold data past their watermark (${"status" in ctx.daemon ? "being applied" : "replayed when the daemon starts"})` : "";
+    const gaps = behind.length
+      ? `; ${behind.length} source file(s) hold data past their watermark (${"status" in ctx.daemon ? "being applied" : "replayed when the daemon starts"})`
+      : "";
     return { check: { name, state: "ok", message: `${path}: integrity ok, schema ${version}, ${marks.size} watermark(s)${gaps}` }, actions: [] };
   } catch (err) {
     return degraded(`${path} cannot be read as a projection: ${(err as Error).message}`);
@@ -72,7 +81,8 @@ export function checkSourceExports(ctx: DoctorContext): CheckResult {
     const scan = scanLines(source.path, 0, (text, _end, line) => {
       if (!parseSourceLine(source, text)) problems.push(`${source.rel} line ${line}: not a valid record`);
     });
-    if (scan.tornBytes > 0) problems.push(`${source.rel} line ${scan.lines + 1}: torn last line (${scan.tornBytes} bytes; a crash mid-append, ignored until completed)`);
+    if (scan.tornBytes > 0)
+      problems.push(`${source.rel} line ${scan.lines + 1}: torn last line (${scan.tornBytes} bytes; a crash mid-append, ignored until completed)`);
   }
   if (problems.length === 0) return { check: { name, state: "ok", message: `${files} source file(s), every line a valid record` }, actions: [] };
   const shown = problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : "");
@@ -83,7 +93,8 @@ export function checkSourceExports(ctx: DoctorContext): CheckResult {
         id: "inspect_source",
         risk: "requires_manual_review",
         command: "warden daemon diff --surface all",
-        explanation: "Look at the named lines; repair the source file by hand if it is this host's, then rebuild and verify. Other hosts' files come from sync: fix them there.",
+        explanation:
+          "Look at the named lines; repair the source file by hand if it is this host's, then rebuild and verify. Other hosts' files come from sync: fix them there.",
       },
     ],
   };

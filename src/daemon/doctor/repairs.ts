@@ -56,7 +56,16 @@ const repairs: Partial<Record<RepairId, Repair>> = {
  * offline before a start (which would otherwise rebuild it in the background). restore_latest_backup
  * is never applied by --fix: rebuild is the safe default when sources are healthy.
  */
-const order: RepairId[] = ["remove_stale_socket", "remove_stale_lock", "chmod_run_root", "chmod_socket", "daemon_rebuild_reset_storage", "daemon_rebuild", "remove_unmasked_backups", "start_daemon"];
+const order: RepairId[] = [
+  "remove_stale_socket",
+  "remove_stale_lock",
+  "chmod_run_root",
+  "chmod_socket",
+  "daemon_rebuild_reset_storage",
+  "daemon_rebuild",
+  "remove_unmasked_backups",
+  "start_daemon",
+];
 
 export async function applyRepairs(actions: RepairAction[], only: RepairId[] | null, paths: WardenPaths, env: NodeJS.ProcessEnv): Promise<RepairOutcome[]> {
   const wanted = new Set(actions.filter((a) => a.risk === "runtime_only" && (!only || only.includes(a.id))).map((a) => a.id));

@@ -64,7 +64,11 @@ export function coreBindings(deps: CoreDeps): Binding[] {
       const live = deps.liveSessions?.() ?? [];
       if (live.length > 0 && !killSessions) {
         const list = live.map((s) => `  ${s.id}  ${s.title}  pid ${s.pid}`).join("\n");
-        throw new RpcError("sessions_running", `${live.length} live session(s) would be killed; end them first, or stop with killSessions (--kill-sessions):\n${list}`, { sessions: live });
+        throw new RpcError(
+          "sessions_running",
+          `${live.length} live session(s) would be killed; end them first, or stop with killSessions (--kill-sessions):\n${list}`,
+          { sessions: live },
+        );
       }
       deps.requestStop(reason ?? `shutdown requested by pid ${ctx.peer.pid}`);
       return { stopping: true as const, pid: process.pid };

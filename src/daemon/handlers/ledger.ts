@@ -32,8 +32,14 @@ export function ledgerBindings(ledger: LedgerService, projection: ProjectionStor
 function checkOwnSession(ctx: CallContext, session: string): void {
   const own = ctx.agentSession;
   if (own !== session) {
-    throw new RpcError("denied", own === null ? "events.read is served to restricted peers only for their own session, and this peer belongs to none it can tell" : "an agent may read only its own session's events", {
-      method: "events.read",
-    });
+    throw new RpcError(
+      "denied",
+      own === null
+        ? "events.read is served to restricted peers only for their own session, and this peer belongs to none it can tell"
+        : "an agent may read only its own session's events",
+      {
+        method: "events.read",
+      },
+    );
   }
 }

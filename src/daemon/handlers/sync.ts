@@ -26,7 +26,15 @@ export function syncBindings(d: SyncDeps): Binding[] {
         const r = await d.keeper.rebuild(() => {});
         const report = d.keeper.lastRebuildReport;
         d.engine.fullSyncDone(report);
-        return { full: true, durationMs: Math.round(performance.now() - t0), files: r.files, rows: r.rows, bytes: report?.bytes ?? 0, masked: total(report?.masked ?? {}), unparseable: r.unparseable };
+        return {
+          full: true,
+          durationMs: Math.round(performance.now() - t0),
+          files: r.files,
+          rows: r.rows,
+          bytes: report?.bytes ?? 0,
+          masked: total(report?.masked ?? {}),
+          unparseable: r.unparseable,
+        };
       }
       const before = { ...d.engine.totals, files: d.engine.applied, masked: total(d.engine.totals.masked), unparseable: d.engine.unparseableTotal };
       await d.engine.runNow();

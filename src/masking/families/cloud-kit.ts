@@ -45,7 +45,8 @@ export const randomUuid = (s: string) => randomHex(s.replace(/-/g, ""));
 /** Hex with letters and digits, not ascending, near a random string's entropy (32 random hex: 3.0 or more). */
 export const randomHex = (s: string) => /[a-f]/i.test(s) && /[0-9]/.test(s) && randomEnough(s, entropyFloor(s.length, 3.2) - 0.2) && !ascending(s);
 /** Letters of both cases, not a camelCase name, near a random string's entropy. */
-export const randomAlnum = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s) && !(!/[0-9]/.test(s) && words(s)) && randomEnough(s, entropyFloor(s.length, 3.5)) && !ascending(s);
+export const randomAlnum = (s: string) =>
+  /[a-z]/.test(s) && /[A-Z]/.test(s) && !(!/[0-9]/.test(s) && words(s)) && randomEnough(s, entropyFloor(s.length, 3.5)) && !ascending(s);
 /**
  * Made of words (`fileNameWithoutExtension`): 80% of it in runs of 2+ lower-case letters after
  * an optional capital. Random strings of 24+ chars are, 1 in 1000 (and nearly all have a digit).
@@ -145,7 +146,8 @@ function assignmentAt(text: string, at: number): void {
     let from = at;
     while (from > at - 60 && from > 0 && inName(text, from - 1)) from--;
     // Not the letter ending a JSON escape (`\nHEROKU_…`) or a colour code (`\x1b[0mHEROKU_…`).
-    if (from < at && (text[from - 1] === "\\" || ((text[from] === "m" || text[from] === "K") && ESCAPE_END.test(text.slice(Math.max(0, from - 24), from + 1))))) from++;
+    if (from < at && (text[from - 1] === "\\" || ((text[from] === "m" || text[from] === "K") && ESCAPE_END.test(text.slice(Math.max(0, from - 24), from + 1)))))
+      from++;
     lastName = text.slice(from, end);
     if (PROVIDERS.test(lastName) && SECRET_END.test(lastName)) {
       ASSIGN_OPERATOR.lastIndex = end;
@@ -163,5 +165,12 @@ export function mixedCase(s: string): boolean {
 /** Upper-case letters and digits both, changing class now and then, near a random string's entropy. */
 export function randomAlnumUpper(s: string): boolean {
   const body = s.replace(/-/g, "");
-  return /[A-Z]/.test(body) && /[0-9]/.test(body) && classChanges(body) >= body.length / 12 && entropy(body) >= entropyFloor(body.length, 3.3) && !placeholder(s) && !ascending(body);
+  return (
+    /[A-Z]/.test(body) &&
+    /[0-9]/.test(body) &&
+    classChanges(body) >= body.length / 12 &&
+    entropy(body) >= entropyFloor(body.length, 3.3) &&
+    !placeholder(s) &&
+    !ascending(body)
+  );
 }

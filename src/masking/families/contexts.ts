@@ -62,17 +62,35 @@ export const sessionCookies: Rule = {
 export const DOCKER_ENV_KEEP = String.raw`(?:(?<![^\n\r])|(?<=\\n))ENV[ \t]{1,4}([A-Za-z0-9_]{0,40}(?:key|token|secret|pass|pwd|auth|credential)[A-Za-z0-9_]{0,40})[ \t]{1,4}(?:\\{0,7}["'])?`;
 
 export const CONTEXT_RULES: readonly Rule[] = [
-  regexRule("password", ["-u"], String.raw`(${CURL_USER_KEEP})(?=(${VALUE}{6,1024}))\2(?!${VALUE})`, (s, m) => passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal"), {
-    family: "Passwords",
-    keep: true,
-    note: "curl's -u/--user user:password",
-    keywordContext: String.raw`(?=(?:ser)?[ \t=]{0,4}(?:\\{0,7}["'])?[^\s:"'\\@]{0,128}:)`,
-  }),
-  regexRule("generic_secret", ["ENV"], String.raw`(${DOCKER_ENV_KEEP})(?=(${VALUE}{6,1024}))\3(?!${VALUE})`, (s, m) => {
-    const name = m[2]!;
-    if (genericSecret(s, name)) return true;
-    return passwordName(name) && passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal") ? "password" : false;
-  }, { family: "Secret-looking assignments", keep: true, flags: "i", note: "Dockerfile ENV NAME value", keywordContext: String.raw`(?=[ \t]{1,4}[A-Za-z0-9_]{1,80}[ \t]{1,4}[^\s=])` }),
+  regexRule(
+    "password",
+    ["-u"],
+    String.raw`(${CURL_USER_KEEP})(?=(${VALUE}{6,1024}))\2(?!${VALUE})`,
+    (s, m) => passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal"),
+    {
+      family: "Passwords",
+      keep: true,
+      note: "curl's -u/--user user:password",
+      keywordContext: String.raw`(?=(?:ser)?[ \t=]{0,4}(?:\\{0,7}["'])?[^\s:"'\\@]{0,128}:)`,
+    },
+  ),
+  regexRule(
+    "generic_secret",
+    ["ENV"],
+    String.raw`(${DOCKER_ENV_KEEP})(?=(${VALUE}{6,1024}))\3(?!${VALUE})`,
+    (s, m) => {
+      const name = m[2]!;
+      if (genericSecret(s, name)) return true;
+      return passwordName(name) && passwordValue(s, /["']$/.test(m[1]!) ? "quoted" : "literal") ? "password" : false;
+    },
+    {
+      family: "Secret-looking assignments",
+      keep: true,
+      flags: "i",
+      note: "Dockerfile ENV NAME value",
+      keywordContext: String.raw`(?=[ \t]{1,4}[A-Za-z0-9_]{1,80}[ \t]{1,4}[^\s=])`,
+    },
+  ),
 ];
 
 // Kubernetes Secret manifests: under `kind: Secret`, the values of `data:` are base64 of secrets

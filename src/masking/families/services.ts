@@ -16,28 +16,52 @@ const DISCORD_ID = String.raw`[MNO][DTjz][AEIMQUYcgk][w-z0-5]`;
 const DISCORD_KEYWORDS = ["M", "N", "O"].flatMap((a) => ["D", "T", "j", "z"].map((b) => a + b));
 
 export const SERVICE_RULES: readonly Rule[] = [
-  regexRule("discord", DISCORD_KEYWORDS, String.raw`${B}(?:${DISCORD_ID}){5}[A-Za-z0-9_-]{3,7}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])`, (s) => randomEnough(s.slice(s.lastIndexOf(".") + 1), 3.5), {
-    ...FAMILY("Discord", "bot tokens: the bot's id in base64, a timestamp, an HMAC"),
-    keywordContext: String.raw`(?=[AEIMQUYcgk][w-z0-5](?:${DISCORD_ID}){4})`,
-  }),
+  regexRule(
+    "discord",
+    DISCORD_KEYWORDS,
+    String.raw`${B}(?:${DISCORD_ID}){5}[A-Za-z0-9_-]{3,7}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])`,
+    (s) => randomEnough(s.slice(s.lastIndexOf(".") + 1), 3.5),
+    {
+      ...FAMILY("Discord", "bot tokens: the bot's id in base64, a timestamp, an HMAC"),
+      keywordContext: String.raw`(?=[AEIMQUYcgk][w-z0-5](?:${DISCORD_ID}){4})`,
+    },
+  ),
   // The webhook's id stays readable; its token is the secret.
   // The host and path before the keyword are checked behind it: `webhooks/` starts with a char
   // the scan has anyway (see fromBefore).
-  regexRule("discord", ["webhooks/"], String.raw`(?<=(?<![A-Za-z0-9.-])(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/)(webhooks\/[0-9]{17,20}\/)[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])`, (s) => randomEnough(s), {
-    ...FAMILY("Discord", "webhook URLs: the token after the id"),
-    keep: true,
-    prefix: true,
-  }),
+  regexRule(
+    "discord",
+    ["webhooks/"],
+    String.raw`(?<=(?<![A-Za-z0-9.-])(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/)(webhooks\/[0-9]{17,20}\/)[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])`,
+    (s) => randomEnough(s),
+    {
+      ...FAMILY("Discord", "webhook URLs: the token after the id"),
+      keep: true,
+      prefix: true,
+    },
+  ),
   // Incoming webhooks: everything after webhookb2/ (tenant, ids and the 32-hex key) is the secret.
-  regexRule("microsoft_teams_webhook", ["webhookb2/"], String.raw`(?<=\.webhook\.office\.com\/)(webhookb2\/)${UUID}@${UUID}\/IncomingWebhook\/[0-9a-f]{32}\/${UUID}(?:\/[A-Za-z0-9_-]{10,100})?(?![A-Za-z0-9_-])`, (s) => hex(s.slice(s.indexOf("IncomingWebhook/") + 16, s.indexOf("IncomingWebhook/") + 48)), {
-    ...FAMILY("Microsoft Teams", "incoming webhook URLs: the path after webhookb2/"),
-    keep: true,
-    prefix: true,
-  }),
+  regexRule(
+    "microsoft_teams_webhook",
+    ["webhookb2/"],
+    String.raw`(?<=\.webhook\.office\.com\/)(webhookb2\/)${UUID}@${UUID}\/IncomingWebhook\/[0-9a-f]{32}\/${UUID}(?:\/[A-Za-z0-9_-]{10,100})?(?![A-Za-z0-9_-])`,
+    (s) => hex(s.slice(s.indexOf("IncomingWebhook/") + 16, s.indexOf("IncomingWebhook/") + 48)),
+    {
+      ...FAMILY("Microsoft Teams", "incoming webhook URLs: the path after webhookb2/"),
+      keep: true,
+      prefix: true,
+    },
+  ),
   // `<bot id>:AA<33 chars>`: the secret part always starts with AA (gitleaks asks for an A and a
   // name saying telegram; the AA and the exact length say enough without one).
   fromBefore(
-    regexRule("telegram_bot_token", [":AA"], String.raw`(?:${B}|(?<=\/bot))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(s.indexOf(":") + 3), 3.5), FAMILY("Telegram", "bot tokens: <bot id>:AA<33 chars>")),
+    regexRule(
+      "telegram_bot_token",
+      [":AA"],
+      String.raw`(?:${B}|(?<=\/bot))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])`,
+      (s) => rnd(s.slice(s.indexOf(":") + 3), 3.5),
+      FAMILY("Telegram", "bot tokens: <bot id>:AA<33 chars>"),
+    ),
     10,
     /[0-9]/,
   ),
@@ -47,22 +71,58 @@ export const SERVICE_RULES: readonly Rule[] = [
     ...FAMILY("Twilio", "API key SIDs (SK + 32 hex); auth tokens only under a name like TWILIO_AUTH_TOKEN"),
     keywordContext: "(?=[0-9a-f]{32}(?![A-Za-z0-9]))",
   }),
-  regexRule("shopify", ["shpat_", "shpca_", "shppa_", "shpss_"], String.raw`${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9])`, (s) => hex(s.slice(6)), FAMILY("Shopify")),
+  regexRule(
+    "shopify",
+    ["shpat_", "shpca_", "shppa_", "shpss_"],
+    String.raw`${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![A-Za-z0-9])`,
+    (s) => hex(s.slice(6)),
+    FAMILY("Shopify"),
+  ),
   // Org tokens: sntrys_ + base64 of a JSON claim (`{"iat":…`) + _ + a 43-char secret.
-  regexRule("sentry", ["sntrys_", "sntryu_"], String.raw`${B}(?:sntrys_eyJ[A-Za-z0-9+/]{20,400}={0,2}_[A-Za-z0-9+/]{43}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/=])`, (s) => (s.startsWith("sntryu_") ? hex(s.slice(7)) : randomEnough(s.slice(-43), 3.5)), FAMILY("Sentry", "org (sntrys_) and user (sntryu_) auth tokens")),
-  regexRule("notion", ["ntn_"], String.raw`${B}ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])`, (s) => rnd(s.slice(15), 3.5), FAMILY("Notion", "ntn_ tokens; legacy secret_ + 43 chars")),
+  regexRule(
+    "sentry",
+    ["sntrys_", "sntryu_"],
+    String.raw`${B}(?:sntrys_eyJ[A-Za-z0-9+/]{20,400}={0,2}_[A-Za-z0-9+/]{43}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/=])`,
+    (s) => (s.startsWith("sntryu_") ? hex(s.slice(7)) : randomEnough(s.slice(-43), 3.5)),
+    FAMILY("Sentry", "org (sntrys_) and user (sntryu_) auth tokens"),
+  ),
+  regexRule(
+    "notion",
+    ["ntn_"],
+    String.raw`${B}ntn_[0-9]{11}[A-Za-z0-9]{35}(?![A-Za-z0-9])`,
+    (s) => rnd(s.slice(15), 3.5),
+    FAMILY("Notion", "ntn_ tokens; legacy secret_ + 43 chars"),
+  ),
   // The legacy integration token: `secret_` starts many names, so only 43 random alphanumerics
   // with a digit (a name of 43 letters has none; a random body lacks one once in 2000).
   regexRule("notion", ["secret_"], String.raw`${B}secret_[A-Za-z0-9]{43}(?![A-Za-z0-9_])`, (s) => /[0-9]/.test(s) && rnd(s.slice(7), 4), {
     ...FAMILY("Notion"),
     keywordContext: "(?=[A-Za-z0-9]{43}(?![A-Za-z0-9_]))",
   }),
-  regexRule("linear", ["lin_api_", "lin_oauth_"], String.raw`${B}(?:lin_api_[A-Za-z0-9]{40}|lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(s.indexOf("_", 4) + 1), 3), FAMILY("Linear")),
+  regexRule(
+    "linear",
+    ["lin_api_", "lin_oauth_"],
+    String.raw`${B}(?:lin_api_[A-Za-z0-9]{40}|lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9])`,
+    (s) => randomEnough(s.slice(s.indexOf("_", 4) + 1), 3),
+    FAMILY("Linear"),
+  ),
   regexRule("postman", ["PMAK-"], String.raw`${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])`, (s) => hex(s.slice(5)), FAMILY("Postman")),
   // API tokens end in `=` + an 8-hex checksum.
-  regexRule("atlassian", ["ATATT3", "ATCTT3"], String.raw`${B}AT[AC]TT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s, 4), FAMILY("Atlassian", "API tokens (ATATT3…, ATCTT3…)")),
+  regexRule(
+    "atlassian",
+    ["ATATT3", "ATCTT3"],
+    String.raw`${B}AT[AC]TT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])`,
+    (s) => randomEnough(s, 4),
+    FAMILY("Atlassian", "API tokens (ATATT3…, ATCTT3…)"),
+  ),
   // Square's EAAA tokens are exactly 64 chars; Meta's are 100+ (see meta below).
-  regexRule("square", ["EAAA", "sq0atp-", "sq0csp-"], String.raw`${B}(?:EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(s.startsWith("EAAA") ? 4 : 7), 3.5), FAMILY("Square", "access tokens (EAAA…, sq0atp-) and OAuth secrets (sq0csp-)")),
+  regexRule(
+    "square",
+    ["EAAA", "sq0atp-", "sq0csp-"],
+    String.raw`${B}(?:EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])`,
+    (s) => rnd(s.slice(s.startsWith("EAAA") ? 4 : 7), 3.5),
+    FAMILY("Square", "access tokens (EAAA…, sq0atp-) and OAuth secrets (sq0csp-)"),
+  ),
   // EAA + the app's letter + a long base62 body: most words that start with EAA are short.
   regexRule("meta", ["EAA"], String.raw`${B}EAA[A-Z][A-Za-z0-9]{96,400}(?![A-Za-z0-9_-])`, (s) => rnd(s, 4.5), {
     ...FAMILY("Meta", "Facebook / Instagram / WhatsApp access tokens (EAA…, 100+ chars)"),
@@ -82,15 +142,39 @@ export const SERVICE_RULES: readonly Rule[] = [
     /[0-9a-f]/,
     7,
   ),
-  regexRule("hubspot", ["pat-na1-", "pat-eu1-", "pat-na2-", "pat-ap1-"], String.raw`${B}pat-(?:na|eu|ap)[12]-${UUID}(?![A-Za-z0-9-])`, (s) => uuidKey(s.slice(8)), FAMILY("HubSpot", "private app tokens (pat-na1-…); legacy UUID keys only under a name like HUBSPOT_API_KEY")),
+  regexRule(
+    "hubspot",
+    ["pat-na1-", "pat-eu1-", "pat-na2-", "pat-ap1-"],
+    String.raw`${B}pat-(?:na|eu|ap)[12]-${UUID}(?![A-Za-z0-9-])`,
+    (s) => uuidKey(s.slice(8)),
+    FAMILY("HubSpot", "private app tokens (pat-na1-…); legacy UUID keys only under a name like HUBSPOT_API_KEY"),
+  ),
   // Private keys key-<32 hex> (legacy) and <32 hex>-<8 hex>-<8 hex>, only under a name saying mailgun.
   regexRule("mandrill", ["md-"], String.raw`${B}md-[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(3), 3.5), {
     ...FAMILY("Mandrill (Mailchimp Transactional)"),
     keywordContext: "(?=[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-]))",
   }),
-  regexRule("brevo", ["xkeysib-", "xsmtpsib-"], String.raw`${B}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9])`, (s) => hex(s.slice(s.indexOf("-") + 1, s.indexOf("-") + 65)), FAMILY("Brevo (Sendinblue)", "API (xkeysib-) and SMTP (xsmtpsib-) keys")),
-  regexRule("braintree", ["access_token$production$", "access_token$sandbox$"], String.raw`${B}access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}(?![A-Za-z0-9])`, (s) => hex(s.slice(-32)), FAMILY("PayPal Braintree", "access_token$production$…")),
-  regexRule("plaid", ["access-production-", "access-sandbox-", "access-development-"], String.raw`${B}access-(?:production|sandbox|development)-${UUID}(?![A-Za-z0-9-])`, (s) => uuidKey(s.slice(s.length - 36)), FAMILY("Plaid", "access tokens")),
+  regexRule(
+    "brevo",
+    ["xkeysib-", "xsmtpsib-"],
+    String.raw`${B}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9])`,
+    (s) => hex(s.slice(s.indexOf("-") + 1, s.indexOf("-") + 65)),
+    FAMILY("Brevo (Sendinblue)", "API (xkeysib-) and SMTP (xsmtpsib-) keys"),
+  ),
+  regexRule(
+    "braintree",
+    ["access_token$production$", "access_token$sandbox$"],
+    String.raw`${B}access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}(?![A-Za-z0-9])`,
+    (s) => hex(s.slice(-32)),
+    FAMILY("PayPal Braintree", "access_token$production$…"),
+  ),
+  regexRule(
+    "plaid",
+    ["access-production-", "access-sandbox-", "access-development-"],
+    String.raw`${B}access-(?:production|sandbox|development)-${UUID}(?![A-Za-z0-9-])`,
+    (s) => uuidKey(s.slice(s.length - 36)),
+    FAMILY("Plaid", "access tokens"),
+  ),
   regexRule("dropbox", ["sl."], String.raw`${B}sl\.(?:u\.)?[A-Za-z0-9_-]{130,1400}(?![A-Za-z0-9_-])`, (s) => rnd(s, 4.5), {
     ...FAMILY("Dropbox", "short-lived access tokens (sl.…, 130+ chars)"),
     keywordContext: "(?=(?:u\\.)?[A-Za-z0-9_-]{130})",
@@ -101,24 +185,78 @@ export const SERVICE_RULES: readonly Rule[] = [
     keywordContext: "(?=[A-Za-z0-9]{14}\\.[a-f0-9]{64})",
   }),
   // Access tokens are base64 of `tok:…`.
-  regexRule("intercom", ["dG9rO"], String.raw`${B}dG9rO[g-v][A-Za-z0-9+/]{40,80}={0,2}(?![A-Za-z0-9+/=])`, (s) => randomEnough(s, 4), FAMILY("Intercom", "access tokens (base64 of tok:…)")),
-  regexRule("new_relic", ["NRAK-", "NRJS-", "NRII-"], String.raw`${B}(?:NRAK-[A-Za-z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])`, (s) => (s.startsWith("NRJS-") ? hex(s.slice(5)) : randomEnough(s.slice(5), 3)), FAMILY("New Relic", "user (NRAK-), browser (NRJS-) and insert (NRII-) keys")),
-  regexRule("segment", ["sgp_"], String.raw`${B}sgp_[A-Za-z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 4), FAMILY("Segment", "public API tokens (sgp_)")),
+  regexRule(
+    "intercom",
+    ["dG9rO"],
+    String.raw`${B}dG9rO[g-v][A-Za-z0-9+/]{40,80}={0,2}(?![A-Za-z0-9+/=])`,
+    (s) => randomEnough(s, 4),
+    FAMILY("Intercom", "access tokens (base64 of tok:…)"),
+  ),
+  regexRule(
+    "new_relic",
+    ["NRAK-", "NRJS-", "NRII-"],
+    String.raw`${B}(?:NRAK-[A-Za-z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])`,
+    (s) => (s.startsWith("NRJS-") ? hex(s.slice(5)) : randomEnough(s.slice(5), 3)),
+    FAMILY("New Relic", "user (NRAK-), browser (NRJS-) and insert (NRII-) keys"),
+  ),
+  regexRule(
+    "segment",
+    ["sgp_"],
+    String.raw`${B}sgp_[A-Za-z0-9]{64}(?![A-Za-z0-9])`,
+    (s) => randomEnough(s.slice(4), 4),
+    FAMILY("Segment", "public API tokens (sgp_)"),
+  ),
   // App-only bearer tokens: 22 A's (URL-encoded: %2B, %3D) then the token.
-  regexRule("twitter", ["AAAAAAAAAAAAAAAAAAAAA"], String.raw`${B}A{21,22}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9%])`, (s) => {
-    const body = s.replace(/A{3,}|%[0-9A-F]{2}/g, "");
-    return body.length >= 40 && !placeholder(body) && entropy(body) >= 4.5;
-  }, FAMILY("Twitter / X", "app bearer tokens (AAAA…)")),
+  regexRule(
+    "twitter",
+    ["AAAAAAAAAAAAAAAAAAAAA"],
+    String.raw`${B}A{21,22}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9%])`,
+    (s) => {
+      const body = s.replace(/A{3,}|%[0-9A-F]{2}/g, "");
+      return body.length >= 40 && !placeholder(body) && entropy(body) >= 4.5;
+    },
+    FAMILY("Twitter / X", "app bearer tokens (AAAA…)"),
+  ),
   regexRule("typeform", ["tfp_"], String.raw`${B}tfp_[A-Za-z0-9_.=-]{40,70}(?![A-Za-z0-9_.=-])`, (s) => rnd(s.slice(4), 4), FAMILY("Typeform")),
-  regexRule("figma", ["figd_", "figu_"], String.raw`${B}fig[du]_[A-Za-z0-9_-]{38,50}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(5), 4), FAMILY("Figma", "personal access tokens (figd_)")),
-  regexRule("contentful", ["CFPAT-"], String.raw`${B}CFPAT-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => randomEnough(s.slice(6), 4), FAMILY("Contentful", "personal access tokens (CFPAT-); delivery tokens under a name like CONTENTFUL_ACCESS_TOKEN")),
+  regexRule(
+    "figma",
+    ["figd_", "figu_"],
+    String.raw`${B}fig[du]_[A-Za-z0-9_-]{38,50}(?![A-Za-z0-9_-])`,
+    (s) => rnd(s.slice(5), 4),
+    FAMILY("Figma", "personal access tokens (figd_)"),
+  ),
+  regexRule(
+    "contentful",
+    ["CFPAT-"],
+    String.raw`${B}CFPAT-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`,
+    (s) => randomEnough(s.slice(6), 4),
+    FAMILY("Contentful", "personal access tokens (CFPAT-); delivery tokens under a name like CONTENTFUL_ACCESS_TOKEN"),
+  ),
   // Admin and write keys; a search-only key is public (it ships in web pages).
   regexRule("frameio", ["fio-u-"], String.raw`${B}fio-u-[A-Za-z0-9_=-]{64}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s.slice(6), 4), FAMILY("Frame.io")),
-  regexRule("duffel", ["duffel_test_", "duffel_live_"], String.raw`${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])`, (s) => randomEnough(s.slice(12), 4), FAMILY("Duffel")),
-  regexRule("easypost", ["EZAK", "EZTK"], String.raw`${B}EZ[AT]K[A-Za-z0-9]{54}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(4), 4), FAMILY("EasyPost", "production (EZAK) and test (EZTK) keys")),
+  regexRule(
+    "duffel",
+    ["duffel_test_", "duffel_live_"],
+    String.raw`${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])`,
+    (s) => randomEnough(s.slice(12), 4),
+    FAMILY("Duffel"),
+  ),
+  regexRule(
+    "easypost",
+    ["EZAK", "EZTK"],
+    String.raw`${B}EZ[AT]K[A-Za-z0-9]{54}(?![A-Za-z0-9])`,
+    (s) => randomEnough(s.slice(4), 4),
+    FAMILY("EasyPost", "production (EZAK) and test (EZTK) keys"),
+  ),
   // Secret keys (FLWSECK-…-X, FLWSECK_TEST-…-X) and the encryption key (FLWSECK_TEST + 12 hex:
   // too short to judge by entropy, the prefix says enough).
-  regexRule("flutterwave", ["FLWSECK"], String.raw`${B}FLWSECK(?:_TEST)?(?:-[A-Za-z0-9]{32}-X|-?[a-fA-F0-9]{12})(?![A-Za-z0-9])`, (s) => (s.endsWith("-X") ? hex(s.slice(-34, -2)) : !placeholder(s)), FAMILY("Flutterwave", "secret keys (FLWSECK…) and encryption keys")),
+  regexRule(
+    "flutterwave",
+    ["FLWSECK"],
+    String.raw`${B}FLWSECK(?:_TEST)?(?:-[A-Za-z0-9]{32}-X|-?[a-fA-F0-9]{12})(?![A-Za-z0-9])`,
+    (s) => (s.endsWith("-X") ? hex(s.slice(-34, -2)) : !placeholder(s)),
+    FAMILY("Flutterwave", "secret keys (FLWSECK…) and encryption keys"),
+  ),
   // live_ starts many names: only 40 mixed chars (GoCardless' length).
   regexRule("gocardless", ["live_"], String.raw`${B}live_[A-Za-z0-9_=-]{40}(?![A-Za-z0-9_=-])`, (s) => rnd(s.slice(5), 4), {
     ...FAMILY("GoCardless", "live access tokens (live_ + 40 chars)"),
@@ -126,8 +264,20 @@ export const SERVICE_RULES: readonly Rule[] = [
   }),
   regexRule("readme", ["rdme_"], String.raw`${B}rdme_[a-z0-9]{70}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(5), 4), FAMILY("ReadMe")),
   regexRule("prefect", ["pnu_"], String.raw`${B}pnu_[A-Za-z0-9]{36}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("Prefect")),
-  regexRule("shippo", ["shippo_live_", "shippo_test_"], String.raw`${B}shippo_(?:live|test)_[a-fA-F0-9]{40}(?![A-Za-z0-9])`, (s) => hex(s.slice(12)), FAMILY("Shippo")),
-  regexRule("dynatrace", ["dt0c01."], String.raw`${B}dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(32), 4), FAMILY("Dynatrace")),
+  regexRule(
+    "shippo",
+    ["shippo_live_", "shippo_test_"],
+    String.raw`${B}shippo_(?:live|test)_[a-fA-F0-9]{40}(?![A-Za-z0-9])`,
+    (s) => hex(s.slice(12)),
+    FAMILY("Shippo"),
+  ),
+  regexRule(
+    "dynatrace",
+    ["dt0c01."],
+    String.raw`${B}dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}(?![A-Za-z0-9])`,
+    (s) => randomEnough(s.slice(32), 4),
+    FAMILY("Dynatrace"),
+  ),
   fromBefore(
     regexRule("maxmind", ["_mmk"], String.raw`${B}[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![A-Za-z0-9])`, (s) => rnd(s.slice(7, 36), 3.5), {
       ...FAMILY("MaxMind", "license keys (…_mmk)"),
@@ -139,7 +289,13 @@ export const SERVICE_RULES: readonly Rule[] = [
     /[A-Za-z0-9_]/,
     7,
   ),
-  regexRule("mapbox", ["sk.eyJ"], String.raw`${B}sk\.eyJ[A-Za-z0-9_-]{40,300}\.[A-Za-z0-9_-]{20,40}(?![A-Za-z0-9_-])`, (s) => randomEnough(s, 4), FAMILY("Mapbox", "secret tokens (sk.eyJ…; pk. tokens are public)")),
+  regexRule(
+    "mapbox",
+    ["sk.eyJ"],
+    String.raw`${B}sk\.eyJ[A-Za-z0-9_-]{40,300}\.[A-Za-z0-9_-]{20,40}(?![A-Za-z0-9_-])`,
+    (s) => randomEnough(s, 4),
+    FAMILY("Mapbox", "secret tokens (sk.eyJ…; pk. tokens are public)"),
+  ),
   // AI providers with a prefix of their own (Anthropic, OpenAI and Hugging Face are in rules.ts).
   regexRule("replicate", ["r8_"], String.raw`${B}r8_[A-Za-z0-9_-]{37}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(3), 4), FAMILY("Replicate")),
   regexRule("groq", ["gsk_"], String.raw`${B}gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("Groq")),
@@ -148,7 +304,13 @@ export const SERVICE_RULES: readonly Rule[] = [
   // sk- + 32 lower-case hex: OpenAI's rule asks for mixed case, which these lack.
   regexRule("deepseek", ["sk-"], String.raw`${B}sk-[a-f0-9]{32}(?![A-Za-z0-9_-])`, (s) => hex(s.slice(3)), FAMILY("DeepSeek", "sk- + 32 hex")),
   regexRule("openrouter", ["sk-or-v1-"], String.raw`${B}sk-or-v1-[a-f0-9]{64}(?![A-Za-z0-9])`, (s) => hex(s.slice(9)), FAMILY("OpenRouter")),
-  regexRule("langsmith", ["lsv2_pt_", "lsv2_sk_"], String.raw`${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}(?![A-Za-z0-9])`, (s) => hex(s.slice(8, 40)), FAMILY("LangSmith")),
+  regexRule(
+    "langsmith",
+    ["lsv2_pt_", "lsv2_sk_"],
+    String.raw`${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}(?![A-Za-z0-9])`,
+    (s) => hex(s.slice(8, 40)),
+    FAMILY("LangSmith"),
+  ),
   regexRule("tavily", ["tvly-"], String.raw`${B}tvly-(?:(?:dev|prod)-)?[A-Za-z0-9]{32}(?![A-Za-z0-9])`, (s) => rnd(s.slice(-32), 4), FAMILY("Tavily")),
   regexRule("together", ["tgp_v1_"], String.raw`${B}tgp_v1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(7), 4), FAMILY("Together AI")),
   ...NAMED_SERVICE_RULES,

@@ -13,7 +13,23 @@
 // events with text "/cmd args"; `<local-command-stdout|stderr>`, compaction summaries and
 // "[Request interrupted by user…]" become `system` events. None of those set the title.
 import { z } from "zod";
-import { type Json, IMAGE_PLACEHOLDER, SessionFold, count, foldStateSchema, isObj, nonEmpty, parseState, sameTokens, sessionIdOr, shortHash, str, titleLine, tokenCountsSchema, zeroTokens } from "./common.js";
+import {
+  type Json,
+  IMAGE_PLACEHOLDER,
+  SessionFold,
+  count,
+  foldStateSchema,
+  isObj,
+  nonEmpty,
+  parseState,
+  sameTokens,
+  sessionIdOr,
+  shortHash,
+  str,
+  titleLine,
+  tokenCountsSchema,
+  zeroTokens,
+} from "./common.js";
 import { blockEvent, toolResultOutput } from "./claude-code-blocks.js";
 import type { TokenCounts, TranscriptEvent, TranscriptImporter, TranscriptSession } from "./types.js";
 
@@ -107,7 +123,14 @@ export class ClaudeCodeFold implements TranscriptImporter {
   }
 
   state(): ClaudeState {
-    return { v: 1, fold: this.fold.state(), customTitle: this.customTitle, summary: this.summary, firstUser: this.firstUser, pairs: structuredClone([...this.pairs]) };
+    return {
+      v: 1,
+      fold: this.fold.state(),
+      customTitle: this.customTitle,
+      summary: this.summary,
+      firstUser: this.firstUser,
+      pairs: structuredClone([...this.pairs]),
+    };
   }
 
   private noteContext(r: Json): void {

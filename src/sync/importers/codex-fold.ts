@@ -153,11 +153,21 @@ export class CodexFold implements TranscriptImporter {
     if (p.info === null || p.info === undefined) return this.fold.skip(); // before the first response
     if (!isObj(p.info) || !isObj(p.info.total_token_usage)) return this.fold.skip(true);
     const t = p.info.total_token_usage;
-    const now: RawUsage = { input: count(t.input_tokens), cached: count(t.cached_input_tokens), output: count(t.output_tokens), reasoning: count(t.reasoning_output_tokens) };
+    const now: RawUsage = {
+      input: count(t.input_tokens),
+      cached: count(t.cached_input_tokens),
+      output: count(t.output_tokens),
+      reasoning: count(t.reasoning_output_tokens),
+    };
     const prev = this.total;
     const reset = prev !== null && (now.input < prev.input || now.cached < prev.cached || now.output < prev.output || now.reasoning < prev.reasoning);
     const base = prev === null || reset ? { input: 0, cached: 0, output: 0, reasoning: 0 } : prev;
-    const d: RawUsage = { input: now.input - base.input, cached: now.cached - base.cached, output: now.output - base.output, reasoning: now.reasoning - base.reasoning };
+    const d: RawUsage = {
+      input: now.input - base.input,
+      cached: now.cached - base.cached,
+      output: now.output - base.output,
+      reasoning: now.reasoning - base.reasoning,
+    };
     this.total = now;
     if (d.input === 0 && d.cached === 0 && d.output === 0 && d.reasoning === 0) return this.fold.skip(); // a repeated total
     const delta: TokenCounts = {
@@ -168,7 +178,11 @@ export class CodexFold implements TranscriptImporter {
       reasoning: d.reasoning,
     };
     this.fold.addTokens(delta);
-    const data: Json = { ...delta, model: this.fold.model, contextWindow: typeof p.info.model_context_window === "number" ? p.info.model_context_window : null };
+    const data: Json = {
+      ...delta,
+      model: this.fold.model,
+      contextWindow: typeof p.info.model_context_window === "number" ? p.info.model_context_window : null,
+    };
     if (reset) data.reset = true;
     return [this.fold.event(ts, "token_usage", data, "")];
   }

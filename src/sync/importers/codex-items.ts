@@ -97,7 +97,10 @@ function isInjected(text: string): boolean {
 /** The `text` of each `{type, text}` entry in a list. */
 function texts(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isObj).map((e) => str(e.text)).filter((t): t is string => t !== null && t.length > 0);
+  return list
+    .filter(isObj)
+    .map((e) => str(e.text))
+    .filter((t): t is string => t !== null && t.length > 0);
 }
 
 /** Function-call arguments are a JSON string; kept as a string when they do not parse. */
@@ -137,7 +140,10 @@ export function toolOutput(output: unknown): ToolOutput {
     return { text: output, isError: false, exitCode: null };
   }
   if (Array.isArray(output)) {
-    const parts = output.filter(isObj).map((c) => (c.type === "input_image" ? IMAGE_PLACEHOLDER : (str(c.text) ?? ""))).filter((t) => t.length > 0);
+    const parts = output
+      .filter(isObj)
+      .map((c) => (c.type === "input_image" ? IMAGE_PLACEHOLDER : (str(c.text) ?? "")))
+      .filter((t) => t.length > 0);
     return { text: parts.join("\n"), isError: false, exitCode: null };
   }
   if (isObj(output)) {

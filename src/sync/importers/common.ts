@@ -149,7 +149,21 @@ export class SessionFold {
     /** Parsed with foldStateSchema (as part of the importer's state). */
     state?: FoldState,
   ) {
-    this.s = state ? structuredClone(state) : { nextSeq: 1, lastTs: null, startedAt: null, updatedAt: null, cwd: null, model: null, parent: null, meta: {}, tokens: zeroTokens(), skipped: 0, unknown: 0 };
+    this.s = state
+      ? structuredClone(state)
+      : {
+          nextSeq: 1,
+          lastTs: null,
+          startedAt: null,
+          updatedAt: null,
+          cwd: null,
+          model: null,
+          parent: null,
+          meta: {},
+          tokens: zeroTokens(),
+          skipped: 0,
+          unknown: 0,
+        };
   }
 
   /** Notes a record's timestamp and returns the `ts` its events carry. */

@@ -72,9 +72,7 @@ export const PG_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const MIGRATION_LOCK = "131260414715246";
 
 async function currentVersion(client: pg.ClientBase): Promise<number> {
-  const r = await client.query<{ v: number | null }>(
-    "SELECT CASE WHEN to_regclass('warden_schema_version') IS NULL THEN NULL ELSE 0 END AS v",
-  );
+  const r = await client.query<{ v: number | null }>("SELECT CASE WHEN to_regclass('warden_schema_version') IS NULL THEN NULL ELSE 0 END AS v");
   if (r.rows[0]!.v === null) return 0;
   const m = await client.query<{ v: number }>("SELECT coalesce(max(version), 0)::int AS v FROM warden_schema_version");
   return m.rows[0]!.v;

@@ -58,10 +58,19 @@ export function pgFailure(failure: unknown, target: PgTarget, doing: string): Rp
   const text = redact(raw, target);
   const details: Record<string, unknown> = { target: target.display, ...(code ? { pgCode: code } : {}) };
   if (code === "42501") return new RpcError("denied", `PostgreSQL at ${target.display} refused ${doing}: ${text}`, { ...details, reason: "privileges" });
-  if (code && /^28/.test(code)) return new RpcError("unavailable", `PostgreSQL at ${target.display}: authentication failed (${text})`, { ...details, reason: "auth_failed" });
+  if (code && /^28/.test(code))
+    return new RpcError("unavailable", `PostgreSQL at ${target.display}: authentication failed (${text})`, { ...details, reason: "auth_failed" });
   if (code === "3D000") return new RpcError("unavailable", `PostgreSQL at ${target.display}: ${text}`, { ...details, reason: "no_database" });
-  if (isStatementError(err)) return new RpcError("internal", `PostgreSQL at ${target.display} failed ${doing}: ${text}`, { ...details, reason: "statement_failed" });
-  const reason = /timeout|timed out/i.test(raw) || code === "ETIMEDOUT" ? "timeout" : code === "ECONNREFUSED" ? "refused" : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "unknown_host" : "connection_failed";
+  if (isStatementError(err))
+    return new RpcError("internal", `PostgreSQL at ${target.display} failed ${doing}: ${text}`, { ...details, reason: "statement_failed" });
+  const reason =
+    /timeout|timed out/i.test(raw) || code === "ETIMEDOUT"
+      ? "timeout"
+      : code === "ECONNREFUSED"
+        ? "refused"
+        : code === "ENOTFOUND" || code === "EAI_AGAIN"
+          ? "unknown_host"
+          : "connection_failed";
   return new RpcError("unavailable", `PostgreSQL at ${target.display} is unreachable (${doing}): ${text}`, { ...details, reason });
 }
 
@@ -87,7 +96,12 @@ export class PgError extends Error {
 }
 
 /** client.query, with any failure wrapped in PgError. */
-export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(client: pg.ClientBase, text: string, values?: unknown[], name?: string): Promise<pg.QueryResult<R>> {
+export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  client: pg.ClientBase,
+  text: string,
+  values?: unknown[],
+  name?: string,
+): Promise<pg.QueryResult<R>> {
   try {
     return await client.query<R>(name ? { name, text, values } : { text, values });
   } catch (err) {

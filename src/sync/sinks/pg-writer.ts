@@ -30,16 +30,31 @@ USING unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS r(host, sess
 WHERE e.host = r.host AND e.session = r.session AND e.seq BETWEEN r.lo AND r.hi`;
 
 const SESSION_COLUMNS = [
-  ["host", "text"], ["id", "text"], ["kind", "text"], ["title", "text"], ["state", "text"], ["created_at", "text"],
-  ["updated_at", "text"], ["last_seq", "bigint"], ["meta", "jsonb"], ["archived", "boolean"], ["info", "jsonb"],
-  ["source", "text"], ["source_missing", "boolean"], ["fingerprint", "text"], ["events_fingerprint", "text"], ["events_last_seq", "bigint"],
+  ["host", "text"],
+  ["id", "text"],
+  ["kind", "text"],
+  ["title", "text"],
+  ["state", "text"],
+  ["created_at", "text"],
+  ["updated_at", "text"],
+  ["last_seq", "bigint"],
+  ["meta", "jsonb"],
+  ["archived", "boolean"],
+  ["info", "jsonb"],
+  ["source", "text"],
+  ["source_missing", "boolean"],
+  ["fingerprint", "text"],
+  ["events_fingerprint", "text"],
+  ["events_last_seq", "bigint"],
 ] as const;
 
 const UPSERT_SESSIONS = `
 WITH w AS (
   INSERT INTO warden_sessions AS s (${SESSION_COLUMNS.map(([c]) => c).join(", ")}, pushed_at)
   SELECT u.*, now() FROM unnest(${SESSION_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) AS u
-  ON CONFLICT (host, id) DO UPDATE SET ${SESSION_COLUMNS.slice(2).map(([c]) => `${c} = excluded.${c}`).join(", ")}, pushed_at = excluded.pushed_at
+  ON CONFLICT (host, id) DO UPDATE SET ${SESSION_COLUMNS.slice(2)
+    .map(([c]) => `${c} = excluded.${c}`)
+    .join(", ")}, pushed_at = excluded.pushed_at
   RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`;
@@ -111,7 +126,14 @@ export class PgWriter {
     const rows = this.events;
     this.events = [];
     this.eventBytes = 0;
-    const values = [rows.map((r) => r.host), rows.map((r) => r.session), rows.map((r) => r.seq), rows.map((r) => r.ts), rows.map((r) => r.kind), rows.map((r) => r.data)];
+    const values = [
+      rows.map((r) => r.host),
+      rows.map((r) => r.session),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.ts),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.data),
+    ];
     const r = await pgQuery<{ inserted: number; updated: number }>(this.client, INSERT_EVENTS, values, "warden_push_events");
     this.counts.insertedRows += r.rows[0]!.inserted;
     this.counts.updatedRows += r.rows[0]!.updated;
@@ -120,7 +142,21 @@ export class PgWriter {
 
 function sessionValues({ session: s, fingerprint, eventsFingerprint, eventsLastSeq }: OutSession): unknown[] {
   return [
-    pgText(s.host), pgText(s.id), pgText(s.kind), pgText(s.title), pgText(s.state), pgText(s.created_at), pgText(s.updated_at), s.last_seq,
-    pgJson(s.meta), s.archived !== 0, pgJson(s.info), pgText(s.source), s.source_missing !== 0, fingerprint, eventsFingerprint, eventsLastSeq,
+    pgText(s.host),
+    pgText(s.id),
+    pgText(s.kind),
+    pgText(s.title),
+    pgText(s.state),
+    pgText(s.created_at),
+    pgText(s.updated_at),
+    s.last_seq,
+    pgJson(s.meta),
+    s.archived !== 0,
+    pgJson(s.info),
+    pgText(s.source),
+    s.source_missing !== 0,
+    fingerprint,
+    eventsFingerprint,
+    eventsLastSeq,
   ];
 }

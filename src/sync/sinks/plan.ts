@@ -92,7 +92,12 @@ export function planSession(reader: ProjectionReader, outgoing: OutgoingEvents, 
     const after = append ? pgLast : 0;
     const held = append ? tail : all;
     const rows = held ? outgoing.of(session.host, held.events) : null;
-    const ranges = held ? deleteRanges(after, held.events.map((e) => e.seq)) : [];
+    const ranges = held
+      ? deleteRanges(
+          after,
+          held.events.map((e) => e.seq),
+        )
+      : [];
     return { ...base, mode: append ? "append" : "full", after, rows, ranges };
   });
 }

@@ -61,7 +61,15 @@ const keyOf = (host: string, id: string): string => `${host}\u0000${id}`;
 /** One push: plans sessions in order, commits small ones in groups and large ones alone. */
 export class PushRun {
   readonly result: Omit<PushResult, "durationMs"> = {
-    sessions: 0, pushedSessions: 0, unchangedSessions: 0, failedSessions: 0, failures: [], insertedRows: 0, updatedRows: 0, deletedRows: 0, masked: 0,
+    sessions: 0,
+    pushedSessions: 0,
+    unchangedSessions: 0,
+    failedSessions: 0,
+    failures: [],
+    insertedRows: 0,
+    updatedRows: 0,
+    deletedRows: 0,
+    masked: 0,
   };
   private done = 0;
   private group: Array<{ plan: Plan; token: string }> = [];
@@ -122,7 +130,12 @@ export class PushRun {
          JOIN unnest($1::text[], $2::text[]) AS k(host, id) ON s.host = k.host AND s.id = k.id`,
         [chunk.map((k) => k[0]), chunk.map((k) => k[1])],
       );
-      for (const row of r.rows) out.set(keyOf(row.host, row.id), { fingerprint: row.fingerprint, eventsFingerprint: row.events_fingerprint, eventsLastSeq: Number(row.events_last_seq) });
+      for (const row of r.rows)
+        out.set(keyOf(row.host, row.id), {
+          fingerprint: row.fingerprint,
+          eventsFingerprint: row.events_fingerprint,
+          eventsLastSeq: Number(row.events_last_seq),
+        });
     }
     return out;
   }

@@ -9,7 +9,13 @@ export const CONTEXTS_EXAMPLES: Examples = {
     // A session id (random, URL-safe) and an Express signed session (`s%3A<id>.<signature>`).
     secrets: (rand) => [rand.chars(rand.int(24, 48), ALPHABETS.base64url), "s%3A" + rand.chars(32, ALPHABETS.alnum) + "." + rand.chars(43, ALPHABETS.alnum)],
     around: (s) => `Cookie: theme=dark; sessionid=${s}; lang=en`,
-    lookalikes: ["Cookie: session=abc; theme=dark", "Cookie: theme=q7Rt2xLp9VmK4wZb8NcY3hFd", "Set-Cookie: sessionid=; Max-Age=0", "Cookie: sessionid=<your-session-id>", 'document.cookie = "session=" + token'],
+    lookalikes: [
+      "Cookie: session=abc; theme=dark",
+      "Cookie: theme=q7Rt2xLp9VmK4wZb8NcY3hFd",
+      "Set-Cookie: sessionid=; Max-Age=0",
+      "Cookie: sessionid=<your-session-id>",
+      'document.cookie = "session=" + token',
+    ],
   },
   kubernetes_secret: {
     // Base64 of a password (whatever its entropy: "admin" too), and a value not in base64.
@@ -21,9 +27,9 @@ export const CONTEXTS_EXAMPLES: Examples = {
     around: (s) => manifest("data", `  password: ${s}\n  username: YWRtaW4=`),
     lookalikes: [
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  LOG_LEVEL: ZGVidWc=\n  region: eu-west-1",
-      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: ${TOKEN}\n  empty: \"\"",
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  password: {{ .Values.password | b64enc }}\n  token: ${TOKEN}\n  empty: ""',
       "apiVersion: v1\nkind: SecretProviderClass\nmetadata:\n  name: app\ndata:\n  objects: c29tZXRoaW5n",
-      "event: message\ndata: {\"kind\": \"Secret\"}\n",
+      'event: message\ndata: {"kind": "Secret"}\n',
       "metadata:\n  name: Secret\nkind: Secret",
     ],
   },

@@ -39,7 +39,13 @@ export const CORE_EXAMPLES: Examples = {
       rand.pick(["AROA", "AIDA", "ANPA", "AGPA"]) + rand.chars(16, B32),
       "A3" + "T" + rand.chars(17, A.upperDigits),
     ],
-    lookalikes: ["aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "ASIA PACIFIC REGION", "AKIA" + "A".repeat(16), "AKIA1234 is too short", "XAKIA" + "QWERTYUIOPASDFGH"],
+    lookalikes: [
+      "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+      "ASIA PACIFIC REGION",
+      "AKIA" + "A".repeat(16),
+      "AKIA1234 is too short",
+      "XAKIA" + "QWERTYUIOPASDFGH",
+    ],
   },
   github: {
     secrets: (rand) => [
@@ -85,7 +91,13 @@ export const CORE_EXAMPLES: Examples = {
       "sk-" + "admin-" + rand.chars(60, A.base64url),
       "sk-" + rand.chars(48, A.alnum),
     ],
-    lookalikes: ["pip install sk-learn-intelex-integration-2024", "sk-your-api-key-here-xxxxxxxxxx", "sk-proj-" + "x".repeat(40), "task-1234567890abcdefGHIJKL", "class sk-button-primary-2xl-Hover"],
+    lookalikes: [
+      "pip install sk-learn-intelex-integration-2024",
+      "sk-your-api-key-here-xxxxxxxxxx",
+      "sk-proj-" + "x".repeat(40),
+      "task-1234567890abcdefGHIJKL",
+      "class sk-button-primary-2xl-Hover",
+    ],
   },
   stripe: {
     secrets: (rand) => [
@@ -103,7 +115,10 @@ export const CORE_EXAMPLES: Examples = {
     lookalikes: ["npm_config_cache=/home/u/.npm", "npm_" + "x".repeat(36), "npm_lifecycle_event=test"],
   },
   pypi: {
-    secrets: (rand) => ["pypi-" + "AgEIcHlwaS5vcmc" + rand.chars(rand.int(60, 180), A.base64url), "pypi-" + "AgENdGVzdC5weXBpLm9yZw" + rand.chars(70, A.base64url)],
+    secrets: (rand) => [
+      "pypi-" + "AgEIcHlwaS5vcmc" + rand.chars(rand.int(60, 180), A.base64url),
+      "pypi-" + "AgENdGVzdC5weXBpLm9yZw" + rand.chars(70, A.base64url),
+    ],
     lookalikes: ["pypi-AgEIcHlwaS5vcmc" + "x".repeat(60), "pypi-token", "pip download pypi-AgE"],
   },
   huggingface: {
@@ -116,15 +131,35 @@ export const CORE_EXAMPLES: Examples = {
   },
   jwt: {
     secrets: (rand) => [
-      b64url(JSON.stringify({ alg: "HS256", typ: "JWT" })) + "." + b64url(JSON.stringify({ sub: rand.chars(12, A.alnum), iat: rand.int(1e9, 2e9) })) + "." + rand.chars(43, A.base64url),
-      b64url(JSON.stringify({ alg: "RS256", kid: rand.chars(16, A.hex) })) + "." + b64url(JSON.stringify({ iss: "https://auth.example.org/", aud: rand.chars(20, A.alnum), exp: rand.int(1e9, 2e9) })) + "." + rand.chars(342, A.base64url),
+      b64url(JSON.stringify({ alg: "HS256", typ: "JWT" })) +
+        "." +
+        b64url(JSON.stringify({ sub: rand.chars(12, A.alnum), iat: rand.int(1e9, 2e9) })) +
+        "." +
+        rand.chars(43, A.base64url),
+      b64url(JSON.stringify({ alg: "RS256", kid: rand.chars(16, A.hex) })) +
+        "." +
+        b64url(JSON.stringify({ iss: "https://auth.example.org/", aud: rand.chars(20, A.alnum), exp: rand.int(1e9, 2e9) })) +
+        "." +
+        rand.chars(342, A.base64url),
     ],
-    lookalikes: ["eyJhbGciOiJIUzI1NiJ9 is only a header", "data:application/json;base64,eyJhIjoxfQ==", "eyJ" + "a".repeat(20) + ".eyJ" + "b".repeat(20) + "." + "c".repeat(20)],
+    lookalikes: [
+      "eyJhbGciOiJIUzI1NiJ9 is only a header",
+      "data:application/json;base64,eyJhIjoxfQ==",
+      "eyJ" + "a".repeat(20) + ".eyJ" + "b".repeat(20) + "." + "c".repeat(20),
+    ],
   },
   url_credentials: {
     secrets: (rand) => [rand.chars(rand.int(12, 24), A.alnum), rand.chars(8, A.alnum) + "!" + rand.chars(6, A.alnum), "p@ss" + rand.chars(10, A.alnum)],
     around: (s) => `postgres://app:${s}@db.internal:5432/app`,
-    lookalikes: ["https://user:password@example.com", "https://u:${PASS}@h", "postgres://user:${DB_PASSWORD}@db/app", "https://u:xxx@h", "https://host:8080/path", "ssh://git@github.com/org/repo.git", "see user:pass@host"],
+    lookalikes: [
+      "https://user:password@example.com",
+      "https://u:${PASS}@h",
+      "postgres://user:${DB_PASSWORD}@db/app",
+      "https://u:xxx@h",
+      "https://host:8080/path",
+      "ssh://git@github.com/org/repo.git",
+      "see user:pass@host",
+    ],
   },
   generic_secret: {
     secrets: (rand) => [rand.chars(rand.int(20, 48), A.alnum), rand.chars(rand.int(32, 64), A.hex)],
@@ -150,6 +185,15 @@ export const CORE_EXAMPLES: Examples = {
     secrets: (rand) => [humanPassword(rand), humanPassword(rand), humanPassword(rand)],
     around: (s) => `deploy --password ${s} --verbose`,
     assignedAs: "db_password",
-    lookalikes: ["mkdir -p foo2bar", "ssh -p 2222 host", "def login(user: str, password: str) -> bool:", "password=password", "password = newPassword", "app --password ${PASS}", "docker login --password-stdin", "password: Uint8Array"],
+    lookalikes: [
+      "mkdir -p foo2bar",
+      "ssh -p 2222 host",
+      "def login(user: str, password: str) -> bool:",
+      "password=password",
+      "password = newPassword",
+      "app --password ${PASS}",
+      "docker login --password-stdin",
+      "password: Uint8Array",
+    ],
   },
 };

@@ -22,17 +22,28 @@ export const SERVICES_EXAMPLES: Examples = {
       "xo" + `xo-${r.chars(10, A.digits)}-${r.chars(11, A.digits)}-${r.chars(12, A.digits)}-${hex(r, 32)}`,
       "xo" + `xr-${withDigit(r, alnum(r, 40))}`,
     ],
-    lookalikes: ["xapp-config-loader", "xoxo-hugs-and-kisses", "https://indieweb.org/images/3/35/2018-250-xoxo-indieweb-1.jpg", "xapp-1-XXXXXXXXXXX-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    lookalikes: [
+      "xapp-config-loader",
+      "xoxo-hugs-and-kisses",
+      "https://indieweb.org/images/3/35/2018-250-xoxo-indieweb-1.jpg",
+      "xapp-1-XXXXXXXXXXX-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ],
   },
   discord: {
-    secrets: (r) => [
-      `${Buffer.from(snowflake(r)).toString("base64url")}.${b64url(r, 6)}.${b64url(r, 38)}`,
-      `${Buffer.from(snowflake(r)).toString("base64url")}.${b64url(r, 6)}.${b64url(r, 27)}`,
-      "https://disc" + `ord.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
-      "https://disc" + `ordapp.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
-      b64url(r, 32),
-    ].map((s) => (s.startsWith("https://") ? s.slice(s.lastIndexOf("/") + 1) : s)),
-    around: (s) => (s.length === 32 ? `DISCORD_CLIENT_SECRET=${s}` : !s.includes(".") ? `curl -X POST https://discord.com/api/webhooks/123456789012345678/${s} -d @msg.json` : s),
+    secrets: (r) =>
+      [
+        `${Buffer.from(snowflake(r)).toString("base64url")}.${b64url(r, 6)}.${b64url(r, 38)}`,
+        `${Buffer.from(snowflake(r)).toString("base64url")}.${b64url(r, 6)}.${b64url(r, 27)}`,
+        "https://disc" + `ord.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
+        "https://disc" + `ordapp.com/api/webhooks/${snowflake(r)}/${b64url(r, 68)}`,
+        b64url(r, 32),
+      ].map((s) => (s.startsWith("https://") ? s.slice(s.lastIndexOf("/") + 1) : s)),
+    around: (s) =>
+      s.length === 32
+        ? `DISCORD_CLIENT_SECRET=${s}`
+        : !s.includes(".")
+          ? `curl -X POST https://discord.com/api/webhooks/123456789012345678/${s} -d @msg.json`
+          : s,
     lookalikes: [
       "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
       "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2",
@@ -41,9 +52,15 @@ export const SERVICES_EXAMPLES: Examples = {
     ],
   },
   microsoft_teams_webhook: {
-    secrets: (r) => [`${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}`, `${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}/V2${b64url(r, 40)}`],
+    secrets: (r) => [
+      `${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}`,
+      `${uuid(r)}@${uuid(r)}/IncomingWebhook/${hex(r, 32)}/${uuid(r)}/V2${b64url(r, 40)}`,
+    ],
     around: (s) => `curl -H 'Content-Type: application/json' -d @card.json https://contoso.webhook.office.com/webhookb2/${s}`,
-    lookalikes: ["https://contoso.webhook.office.com/webhookb2/", "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook"],
+    lookalikes: [
+      "https://contoso.webhook.office.com/webhookb2/",
+      "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook",
+    ],
   },
   telegram_bot_token: {
     secrets: (r) => Array.from({ length: 3 }, () => `${r.chars(1, "123456789")}${r.chars(r.int(7, 9), A.digits)}:AA${b64url(r, 33)}`),
@@ -71,14 +88,22 @@ export const SERVICES_EXAMPLES: Examples = {
   },
   sentry: {
     secrets: (r) => [
-      "sntr" + `ys_${Buffer.from(JSON.stringify({ iat: r.int(1.6e9, 1.9e9), url: "https://sentry.io", region_url: "https://us.sentry.io", org: alnum(r, 8) })).toString("base64").replace(/=+$/, "")}_${r.chars(43, A.base64)}`,
+      "sntr" +
+        `ys_${Buffer.from(JSON.stringify({ iat: r.int(1.6e9, 1.9e9), url: "https://sentry.io", region_url: "https://us.sentry.io", org: alnum(r, 8) }))
+          .toString("base64")
+          .replace(/=+$/, "")}_${r.chars(43, A.base64)}`,
       "sntr" + `yu_${hex(r, 64)}`,
     ],
     lookalikes: ["sntryu_" + "0".repeat(64), "sntrys_eyJpYXQiOjE2ODczMzY1NDMuNjk4NTl9_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
   },
   notion: {
     secrets: (r) => ["nt" + `n_${r.chars(11, A.digits)}${alnum(r, 35)}`, "secr" + `et_${withDigit(r, alnum(r, 43))}`],
-    lookalikes: ["ntn_12345678901", "ntn_12345678901abc", "secret_key_base = Rails.application.credentials", "secret_ThisIsAVeryLongCamelCaseIdentifierNameAbcde"],
+    lookalikes: [
+      "ntn_12345678901",
+      "ntn_12345678901abc",
+      "secret_key_base = Rails.application.credentials",
+      "secret_ThisIsAVeryLongCamelCaseIdentifierNameAbcde",
+    ],
   },
   linear: {
     secrets: (r) => ["lin" + `_api_${alnum(r, 40)}`, "lin" + `_oauth_${hex(r, 64)}`],
@@ -90,7 +115,11 @@ export const SERVICES_EXAMPLES: Examples = {
   },
   atlassian: {
     secrets: (r) => [`ATA` + `TT3${b64url(r, 180)}=${r.chars(8, A.HEX)}`, `ATC` + `TT3${b64url(r, 190)}=${r.chars(8, A.HEX)}`],
-    lookalikes: ["ATATT3 token format", "ATATT3xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "getPagesInConfluenceSpace,searchConfluenceUsingCql"],
+    lookalikes: [
+      "ATATT3 token format",
+      "ATATT3xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "getPagesInConfluenceSpace,searchConfluenceUsingCql",
+    ],
   },
   square: {
     secrets: (r) => ["EA" + `AA${b64url(r, 60)}`, "sq0" + `atp-${b64url(r, 22)}`, "sq0" + `csp-${b64url(r, 43)}`],
@@ -99,16 +128,32 @@ export const SERVICES_EXAMPLES: Examples = {
   meta: {
     secrets: (r) => ["EA" + `A${r.pick(["B", "C", "G", "J", "M"])}${alnum(r, r.int(120, 220))}`, hex(r, 32)],
     around: (s) => (s.length === 32 ? `facebook_app_secret = "${s}"` : s),
-    lookalikes: ["EAAC short", "EASY", "eaaaC0b75a9329fded2ffa9a02b47e0117831b82", "checksum: eaac4cf978b6fbd480f1092cab8b233c9b949bcabfc9b598dd79a758f7243c28765ef7639c876fa72940dac687181b35486ea01ff7df3e65ce3848c64822c581"],
+    lookalikes: [
+      "EAAC short",
+      "EASY",
+      "eaaaC0b75a9329fded2ffa9a02b47e0117831b82",
+      "checksum: eaac4cf978b6fbd480f1092cab8b233c9b949bcabfc9b598dd79a758f7243c28765ef7639c876fa72940dac687181b35486ea01ff7df3e65ce3848c64822c581",
+    ],
   },
   mailchimp: {
     secrets: (r) => [`${hex(r, 32)}-us${r.int(1, 21)}`],
-    lookalikes: ["en-us", "Accept-Language: en-us,en;q=0.5", "deadbeefdeadbeefdeadbeefdeadbeef-us6", "00000000000000000000000000000000-us1", "x" + "f".repeat(31) + "-us20"],
+    lookalikes: [
+      "en-us",
+      "Accept-Language: en-us,en;q=0.5",
+      "deadbeefdeadbeefdeadbeefdeadbeef-us6",
+      "00000000000000000000000000000000-us1",
+      "x" + "f".repeat(31) + "-us20",
+    ],
   },
   hubspot: {
     secrets: (r) => ["pat" + `-na1-${uuid(r)}`, "pat" + `-eu1-${uuid(r)}`, uuid(r), uuid(r).toUpperCase()],
     around: (s) => (s.startsWith("pat-") ? s : s === s.toUpperCase() ? `hubspot.apiKey = "${s}"` : `HUBSPOT_API_KEY=${s}`),
-    lookalikes: [`HUBSPOT_CLIENT_ID=${FIXED_UUID}`, "HUBSPOT_API_KEY=12345678-1234-1234-1234-123456789012", "pat-na1-00000000-0000-0000-0000-000000000000", `session ${FIXED_UUID}`],
+    lookalikes: [
+      `HUBSPOT_CLIENT_ID=${FIXED_UUID}`,
+      "HUBSPOT_API_KEY=12345678-1234-1234-1234-123456789012",
+      "pat-na1-00000000-0000-0000-0000-000000000000",
+      `session ${FIXED_UUID}`,
+    ],
   },
   mailgun: {
     secrets: (r) => ["ke" + `y-${hex(r, 32)}`, `${hex(r, 32)}-${hex(r, 8)}-${hex(r, 8)}`],
@@ -117,7 +162,7 @@ export const SERVICES_EXAMPLES: Examples = {
   },
   mandrill: {
     secrets: (r) => ["md" + `-${b64url(r, 22)}`],
-    lookalikes: ["md-primary-button-large", "md-12345678901234567890", "class=\"md-toolbar-tools md-accent\""],
+    lookalikes: ["md-primary-button-large", "md-12345678901234567890", 'class="md-toolbar-tools md-accent"'],
   },
   postmark: {
     secrets: (r) => [uuid(r), uuid(r)],
@@ -129,7 +174,10 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["xkeysib-xxxxxxxx", `xkeysib-${"0".repeat(64)}-${"x".repeat(16)}`],
   },
   braintree: {
-    secrets: (r) => ["access_" + `token$production$${r.chars(16, A.lower + A.digits)}$${hex(r, 32)}`, "access_" + `token$sandbox$${r.chars(16, A.lower + A.digits)}$${hex(r, 32)}`],
+    secrets: (r) => [
+      "access_" + `token$production$${r.chars(16, A.lower + A.digits)}$${hex(r, 32)}`,
+      "access_" + `token$sandbox$${r.chars(16, A.lower + A.digits)}$${hex(r, 32)}`,
+    ],
     lookalikes: ["access_token$production$merchantid$accesstoken", "access_token$sandbox$xxxxxxxxxxxxxxxx$00000000000000000000000000000000"],
   },
   plaid: {
@@ -178,9 +226,29 @@ export const SERVICES_EXAMPLES: Examples = {
     lookalikes: ["TWITCH_CHANNEL=somechannelname", "twitch_secret: abcdefghijklmnopqrstuvwxyzabcd"],
   },
   twitter: {
-    secrets: (r) => ["A".repeat(22) + `${alnum(r, 25)}%2B${alnum(r, 25)}%3D${alnum(r, 40)}`, "A".repeat(22) + alnum(r, 90), alnum(r, 25), alnum(r, 50), alnum(r, 45), `${r.chars(19, A.digits)}-${alnum(r, 30)}`],
-    around: (s) => (s.startsWith("AAAA") ? s : s.length === 25 ? `TWITTER_API_KEY=${s}` : s.length === 50 ? `twitter_api_secret: "${s}"` : s.length === 45 ? `TWITTER_ACCESS_TOKEN_SECRET=${s}` : `TWITTER_ACCESS_TOKEN=${s}`),
-    lookalikes: ["A".repeat(100), "A".repeat(22) + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=="],
+    secrets: (r) => [
+      "A".repeat(22) + `${alnum(r, 25)}%2B${alnum(r, 25)}%3D${alnum(r, 40)}`,
+      "A".repeat(22) + alnum(r, 90),
+      alnum(r, 25),
+      alnum(r, 50),
+      alnum(r, 45),
+      `${r.chars(19, A.digits)}-${alnum(r, 30)}`,
+    ],
+    around: (s) =>
+      s.startsWith("AAAA")
+        ? s
+        : s.length === 25
+          ? `TWITTER_API_KEY=${s}`
+          : s.length === 50
+            ? `twitter_api_secret: "${s}"`
+            : s.length === 45
+              ? `TWITTER_ACCESS_TOKEN_SECRET=${s}`
+              : `TWITTER_ACCESS_TOKEN=${s}`,
+    lookalikes: [
+      "A".repeat(100),
+      "A".repeat(22) + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB==",
+    ],
   },
   typeform: {
     secrets: (r) => ["tf" + `p_${alnum(r, 44)}_${alnum(r, 14)}`],

@@ -8,7 +8,8 @@ export class DaemonBackupCommand extends WardenCommand {
   static override usage = Command.Usage({
     category: "Projection",
     description: "Back up the projection, online",
-    details: "A consistent snapshot taken while the daemon keeps serving and appending (SQLite VACUUM INTO, in a worker thread) into $WARDEN_HOME/run/<host>/backups/projection-<timestamp>.sqlite, then an integrity_check of the copy.",
+    details:
+      "A consistent snapshot taken while the daemon keeps serving and appending (SQLite VACUUM INTO, in a worker thread) into $WARDEN_HOME/run/<host>/backups/projection-<timestamp>.sqlite, then an integrity_check of the copy.",
     examples: [["Back up", "warden daemon backup"]],
   });
 

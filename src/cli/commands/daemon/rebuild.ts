@@ -13,7 +13,10 @@ export class DaemonRebuildCommand extends WardenCommand {
 
       --reset-storage (daemon stopped): deletes the projection and replays every source file into a new one, here.
     `,
-    examples: [["Live", "warden daemon rebuild --surface all"], ["Offline reset", "warden daemon rebuild --reset-storage"]],
+    examples: [
+      ["Live", "warden daemon rebuild --surface all"],
+      ["Offline reset", "warden daemon rebuild --reset-storage"],
+    ],
   });
 
   surface = Option.String("--surface", "all", { description: "Reported surfaces (every surface is rebuilt: sessions and events share their files)" });
@@ -44,7 +47,10 @@ export class DaemonRebuildCommand extends WardenCommand {
       bar(null);
       const shown = r.verify.surfaces.filter((s) => surface === "all" || s.surface === surface);
       const { formatDuration } = await import("../../format.js");
-      this.print(`rebuilt from ${r.files} files, ${r.rows} rows in ${formatDuration(r.durationMs)}; verify: ${shown.map((s) => `${s.surface} ${s.ok ? "ok" : "DRIFT"}`).join(", ")}`, r);
+      this.print(
+        `rebuilt from ${r.files} files, ${r.rows} rows in ${formatDuration(r.durationMs)}; verify: ${shown.map((s) => `${s.surface} ${s.ok ? "ok" : "DRIFT"}`).join(", ")}`,
+        r,
+      );
       return r.verify.ok ? 0 : 1;
     } finally {
       client.close();

@@ -10,7 +10,10 @@ export class DaemonRestoreCommand extends WardenCommand {
     description: "Replace the projection with a backup, then bring it current from the sources",
     details:
       "The backup is integrity-checked first. With the daemon stopped it replaces projection.sqlite (and its stale -wal/-shm); with the daemon running it needs --live-recovery. Either way the watermarks then replay whatever the sources gained since the backup. Source files are never touched. Prefer `warden daemon rebuild` when the sources are healthy.",
-    examples: [["Offline", "warden daemon restore ~/.warden/run/<host>/backups/projection-….sqlite"], ["Live", "warden daemon restore <file> --live-recovery"]],
+    examples: [
+      ["Offline", "warden daemon restore ~/.warden/run/<host>/backups/projection-….sqlite"],
+      ["Live", "warden daemon restore <file> --live-recovery"],
+    ],
   });
 
   file = Option.String({ required: true });

@@ -9,7 +9,10 @@ export class DaemonRunCommand extends WardenCommand {
     description: "Run the daemon in the foreground",
     details:
       "Runs until SIGTERM, SIGINT or the `shutdown` method, then stops gracefully and exits 0 (1 after a fatal error). Log lines go to $WARDEN_HOME/run/<host>/daemon.log and, unless --quiet, to stderr. `npm start` runs this.",
-    examples: [["Foreground on the default home", "warden daemon run"], ["On a throwaway home", "WARDEN_HOME=$(mktemp -d) warden daemon run"]],
+    examples: [
+      ["Foreground on the default home", "warden daemon run"],
+      ["On a throwaway home", "WARDEN_HOME=$(mktemp -d) warden daemon run"],
+    ],
   });
 
   quiet = Option.Boolean("--quiet", false, { description: "Do not echo log lines to stderr" });

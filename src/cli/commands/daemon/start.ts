@@ -11,7 +11,10 @@ export class DaemonStartCommand extends WardenCommand {
     description: "Start the daemon in the background",
     details:
       "Spawns `warden daemon run` in its own session (it outlives this terminal), waits until it answers `health`, and prints its pid and socket. Already running: says so and exits 0. A stale lock left by a crash is replaced; a lock from another host is refused.",
-    examples: [["Start", "warden daemon start"], ["Start and print JSON", "warden daemon start --json"]],
+    examples: [
+      ["Start", "warden daemon start"],
+      ["Start and print JSON", "warden daemon start --json"],
+    ],
   });
 
   timeout = Option.String("--timeout", "10s", { description: "How long to wait (15s, 1m, …) for the daemon to answer" });
@@ -27,7 +30,9 @@ export class DaemonStartCommand extends WardenCommand {
       return 0;
     }
     if (before.state === "unresponsive" && before.lock.state === "running") {
-      throw new WardenError("already_running", `pid ${before.lock.owner.pid} holds the lock but does not answer; see warden daemon doctor`, { pid: before.lock.owner.pid });
+      throw new WardenError("already_running", `pid ${before.lock.owner.pid} holds the lock but does not answer; see warden daemon doctor`, {
+        pid: before.lock.owner.pid,
+      });
     }
     const { pid, socket } = await spawnDaemon(process.env, timeoutMs);
     const health = await callOnce(socket, "health", {}, CLI_CALL);

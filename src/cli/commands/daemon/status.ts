@@ -10,7 +10,10 @@ export class DaemonStatusCommand extends WardenCommand {
     category: "Daemon",
     description: "Say whether the daemon is running, stopped, stale or in a host conflict",
     details: "Exit status: 0 running, 1 stale lock left by a crash, 3 stopped, 4 unresponsive or host conflict. Works with no daemon running.",
-    examples: [["Status", "warden daemon status"], ["For scripts", "warden daemon status --json"]],
+    examples: [
+      ["Status", "warden daemon status"],
+      ["For scripts", "warden daemon status --json"],
+    ],
   });
 
   async run(): Promise<number> {

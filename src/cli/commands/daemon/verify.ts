@@ -16,9 +16,17 @@ export class DaemonVerifyCommand extends WardenCommand {
   surface = Option.String("--surface", "all", { description: "sessions, events, audit, approvals or all" });
 
   async run(): Promise<number> {
-    const r = await callOnce(clientSocketPath(), "projection.verify", { surface: surfaceOption(this.surface) }, { connectTimeoutMs: 5000, callTimeoutMs: 600_000 });
+    const r = await callOnce(
+      clientSocketPath(),
+      "projection.verify",
+      { surface: surfaceOption(this.surface) },
+      { connectTimeoutMs: 5000, callTimeoutMs: 600_000 },
+    );
     const human = r.surfaces
-      .map((s) => `${s.ok ? "ok     " : "DRIFT  "} ${s.surface.padEnd(10)} source ${s.source.count} rows  projection ${s.projection.count} rows${s.ok ? "" : `  (hashes ${s.source.hash.slice(0, 12)} / ${s.projection.hash.slice(0, 12)})`}`)
+      .map(
+        (s) =>
+          `${s.ok ? "ok     " : "DRIFT  "} ${s.surface.padEnd(10)} source ${s.source.count} rows  projection ${s.projection.count} rows${s.ok ? "" : `  (hashes ${s.source.hash.slice(0, 12)} / ${s.projection.hash.slice(0, 12)})`}`,
+      )
       .join("\n");
     this.print(human, r);
     return r.ok ? 0 : 1;

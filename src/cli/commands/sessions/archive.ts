@@ -8,7 +8,10 @@ export class SessionsArchiveCommand extends WardenCommand {
     description: "Hide a finished session from lists",
     details:
       "Records an `archive` event: the session no longer shows in `warden sessions list` (it does with --all), and its history stays readable (`warden events`, `warden tasks output`). A running session must be killed first, and an open log session closed (conflict, exit status 1). Only this host's sessions can be archived.",
-    examples: [["Archive a session", "warden sessions archive 0193a7c2-…"], ["Archived ones too", "warden sessions list --all"]],
+    examples: [
+      ["Archive a session", "warden sessions archive 0193a7c2-…"],
+      ["Archived ones too", "warden sessions list --all"],
+    ],
   });
 
   session = Option.String({ required: true });

@@ -29,7 +29,8 @@ export class SessionsKillCommand extends WardenCommand {
     const given = this.signal?.toUpperCase();
     const name = given === undefined ? undefined : given.startsWith("SIG") ? given : `SIG${given}`;
     const signal = name === undefined ? undefined : SIGNALS.find((s) => s === name);
-    if (name !== undefined && !signal) throw new WardenError("usage", `--signal ${JSON.stringify(this.signal)}: expected one of ${SIGNALS.join(", ")}`, { option: "--signal" });
+    if (name !== undefined && !signal)
+      throw new WardenError("usage", `--signal ${JSON.stringify(this.signal)}: expected one of ${SIGNALS.join(", ")}`, { option: "--signal" });
     const timeoutMs = parseDuration(this.timeout, "--timeout");
     const { connectDaemon, describeExit, exitData, streamEvents } = await import("../../session-stream.js");
     const client = await connectDaemon();
@@ -46,7 +47,10 @@ export class SessionsKillCommand extends WardenCommand {
       const end = await Promise.race([stream.ended, timedOut]).finally(() => clearTimeout(timer));
       if (end === "timeout" || end === "stopped") {
         stream.stop();
-        throw new WardenError("timeout", `sent ${r.signal} to session ${r.session}, but it has not exited within ${this.timeout}`, { session: r.session, signal: r.signal });
+        throw new WardenError("timeout", `sent ${r.signal} to session ${r.session}, but it has not exited within ${this.timeout}`, {
+          session: r.session,
+          signal: r.signal,
+        });
       }
       const exit = exitData(end.data);
       this.print(`sent ${r.signal} to session ${r.session} (pid ${r.pid}); it exited: ${describeExit(exit)}`, { ...r, exit });

@@ -33,7 +33,14 @@ export class SessionsListCommand extends WardenCommand {
     const { listSessions } = await import("../../../projection/read.js");
     const { sessionsTable } = await import("../../session-format.js");
     const { parseParams } = await import("../../params.js");
-    const q = parseParams("sessions.list", { host: this.host, state: this.state, source: this.source, archived: this.all || undefined, limit: parseCount(this.limit, "--limit", 1, 1000), cursor: this.cursor });
+    const q = parseParams("sessions.list", {
+      host: this.host,
+      state: this.state,
+      source: this.source,
+      archived: this.all || undefined,
+      limit: parseCount(this.limit, "--limit", 1, 1000),
+      cursor: this.cursor,
+    });
     const r = await readThrough("sessions.list", q, this.noDaemon, (db) => listSessions(db, q));
     const human = r.sessions.length ? sessionsTable(r.sessions) + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no sessions";
     this.print(human, r);

@@ -27,7 +27,16 @@ export class SyncStatusCommand extends WardenCommand {
       `sync ${r.state}; watcher ${r.watcher.state} (${r.watcher.dirs} dirs)${r.watcher.reason ? `: ${r.watcher.reason}` : ""}; full pass every ${formatSecs(r.reconcileSecs)}`,
       `last sync ${r.lastSyncAt ?? "never"}, last reconcile ${r.lastReconcileAt ?? "never"}; rules v${r.rulesVersion}; ${r.masked.total} secrets masked`,
       "",
-      ["source".padEnd(12), "files".padStart(7), "missing".padStart(8), "records".padStart(10), "masked".padStart(7), "behind".padStart(16), "lag".padStart(9), "  root"].join(""),
+      [
+        "source".padEnd(12),
+        "files".padStart(7),
+        "missing".padStart(8),
+        "records".padStart(10),
+        "masked".padStart(7),
+        "behind".padStart(16),
+        "lag".padStart(9),
+        "  root",
+      ].join(""),
       ...r.sources.map((s) =>
         [
           s.source.padEnd(12),
@@ -42,8 +51,13 @@ export class SyncStatusCommand extends WardenCommand {
       ),
     ];
     const m = r.remask;
-    if (m.state === "running") lines.push("", `masking history anew: ${m.values} value(s), ${m.scanned}/${m.total} events checked, ${m.rewritten} rows rewritten`);
-    else if (m.lastRewriteAt) lines.push("", `history last masked anew ${m.lastRewriteAt}: ${m.rows} rows in all${m.ledgerRows ? `, ${m.ledgerRows} of them from ledger lines that hold the value (see warden daemon doctor)` : ""}`);
+    if (m.state === "running")
+      lines.push("", `masking history anew: ${m.values} value(s), ${m.scanned}/${m.total} events checked, ${m.rewritten} rows rewritten`);
+    else if (m.lastRewriteAt)
+      lines.push(
+        "",
+        `history last masked anew ${m.lastRewriteAt}: ${m.rows} rows in all${m.ledgerRows ? `, ${m.ledgerRows} of them from ledger lines that hold the value (see warden daemon doctor)` : ""}`,
+      );
     if (r.lastError) lines.push("", `last error ${r.lastError.at}: ${r.lastError.message}`);
     for (const k of r.sinks) lines.push(`sink ${k.name} → ${k.target}: last push ${k.lastPushAt ?? "never"}${k.lastError ? `; error: ${k.lastError}` : ""}`);
     this.print(lines.join("\n"), r);

@@ -77,7 +77,11 @@ export class TasksOutputCommand extends WardenCommand {
       }
     }
 
-    const chunks = result.kept.map(({ e }) => ({ seq: e.seq, stream: String(e.data.stream ?? "pty"), ...(e.data.b64 !== undefined ? { b64: String(e.data.b64) } : { text: String(e.data.text ?? "") }) }));
+    const chunks = result.kept.map(({ e }) => ({
+      seq: e.seq,
+      stream: String(e.data.stream ?? "pty"),
+      ...(e.data.b64 !== undefined ? { b64: String(e.data.b64) } : { text: String(e.data.text ?? "") }),
+    }));
     if (this.json) {
       this.print("", { session: this.session, truncated: result.dropped, chunks });
       return 0;
@@ -93,7 +97,9 @@ export class TasksOutputCommand extends WardenCommand {
     const stderr = this.context.stderr as NodeJS.WriteStream;
     if (result.dropped && stderr.isTTY) {
       const { formatBytes } = await import("../../format.js");
-      stderr.write(`${endsLine ? "" : "\n"}[warden: showed only the last ${formatBytes(result.total)} of the output; earlier output left out; --full prints all]\n`);
+      stderr.write(
+        `${endsLine ? "" : "\n"}[warden: showed only the last ${formatBytes(result.total)} of the output; earlier output left out; --full prints all]\n`,
+      );
     }
     return 0;
   }

@@ -50,6 +50,7 @@ export function checkName(name: string): void {
 /** Scopes a `get` can name: the protocol's own pattern, so no entry is stored unreadable. */
 export function checkScopes(scopes: readonly string[]): void {
   for (const s of scopes) {
-    if (!SCOPE_PATTERN.test(s)) throw new WardenError("usage", `invalid scope ${JSON.stringify(s)}: 1 to 128 printable ASCII characters, no spaces`, { option: "--scope" });
+    if (!SCOPE_PATTERN.test(s))
+      throw new WardenError("usage", `invalid scope ${JSON.stringify(s)}: 1 to 128 printable ASCII characters, no spaces`, { option: "--scope" });
   }
 }

@@ -32,9 +32,8 @@ export class VaultInitCommand extends WardenCommand {
   allowWeak = Option.Boolean("--allow-weak", false, { description: `Accept a passphrase under ${MIN_PASSPHRASE_CHARS} characters (with a warning)` });
 
   async run(): Promise<number> {
-    const { cliContext, ensurePrivateDir, kdfProfile, newVault, readPassphrase, vaultExists, vaultPath, wipe, withVaultWriteLock, writeVaultFile } = await import(
-      "../../vault-access.js"
-    );
+    const { cliContext, ensurePrivateDir, kdfProfile, newVault, readPassphrase, vaultExists, vaultPath, wipe, withVaultWriteLock, writeVaultFile } =
+      await import("../../vault-access.js");
     const { paths, config } = cliContext();
     const profile = kdfProfile(this.kdf, config);
     const path = vaultPath(paths.home, this.vault);
@@ -45,7 +44,11 @@ export class VaultInitCommand extends WardenCommand {
       const weak = `the passphrase has ${length} characters; at least ${MIN_PASSPHRASE_CHARS} are advised`;
       if (!this.allowWeak) {
         wipe(passphrase);
-        throw new WardenError("weak_passphrase", `${weak}; nothing was created (--allow-weak accepts it)`, { minLength: MIN_PASSPHRASE_CHARS, length, option: "--allow-weak" });
+        throw new WardenError("weak_passphrase", `${weak}; nothing was created (--allow-weak accepts it)`, {
+          minLength: MIN_PASSPHRASE_CHARS,
+          length,
+          option: "--allow-weak",
+        });
       }
       this.context.stderr.write(`warden: warning: ${weak}\n`);
     }

@@ -7,7 +7,10 @@ export class VaultListCommand extends WardenCommand {
     category: "Vault",
     description: "List a vault's secrets: names, scopes, descriptions — never values",
     details: "Names are stored hashed, so listing needs the passphrase. Without a vault name, lists the vaults.",
-    examples: [["Entries of vault work", "warden vault list work"], ["The vaults", "warden vault list"]],
+    examples: [
+      ["Entries of vault work", "warden vault list work"],
+      ["The vaults", "warden vault list"],
+    ],
   });
 
   vault = Option.String({ required: false });

@@ -10,7 +10,10 @@ export class VaultLockCommand extends WardenCommand {
   static override usage = Command.Usage({
     category: "Vault",
     description: "Make the daemon forget a vault key (or all of them)",
-    examples: [["One vault", "warden vault lock work"], ["Every vault", "warden vault lock --all"]],
+    examples: [
+      ["One vault", "warden vault lock work"],
+      ["Every vault", "warden vault lock --all"],
+    ],
   });
 
   vault = Option.String({ required: false });

@@ -9,7 +9,10 @@ export class VaultUnlockCommand extends WardenCommand {
     description: "Unlock a vault in the daemon",
     details:
       "Derives the key from the passphrase here (Argon2id) and hands only the key to the daemon, which keeps it in locked memory until it has been idle for --idle or --max has passed since unlock (config vault.idleSecs / vault.maxSecs, default 15m / 8h).",
-    examples: [["Unlock for the day", "warden vault unlock work"], ["Short-lived", "warden vault unlock work --idle 2m --max 1h"]],
+    examples: [
+      ["Unlock for the day", "warden vault unlock work"],
+      ["Short-lived", "warden vault unlock work --idle 2m --max 1h"],
+    ],
   });
 
   vault = Option.String({ required: true });
