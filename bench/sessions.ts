@@ -321,7 +321,7 @@ async function concurrent(ctx: Ctx, c: RpcClient, d: BenchDaemon, startRss: numb
   // Floor: this process reading the 50 PTYs.
   const floorRuns = Array.from({ length: CONCURRENT }, () => viaNodePty(ctx, argv));
   await sleep(2000);
-  let u0 = process.cpuUsage();
+  const u0 = process.cpuUsage();
   let t0 = performance.now();
   await sleep(WINDOW_MS);
   const u1 = process.cpuUsage(u0);

@@ -7,7 +7,7 @@ import { table } from "./table.js";
 const HELP = new Set(["-h", "--help"]);
 
 /** The group named by argv when argv is `<group>` or `<group> --help`, else null. */
-export function groupAsked(definitions: Definition[], binary: string, argv: string[]): { group: string; help: boolean } | null {
+export function groupAsked(definitions: Definition[], _binary: string, argv: string[]): { group: string; help: boolean } | null {
   const [group, ...rest] = argv;
   if (group === undefined || rest.length > 1 || (rest.length === 1 && !HELP.has(rest[0]!))) return null;
   const paths = definitions.map((d) => d.path.split(" ").slice(1));

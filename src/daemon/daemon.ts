@@ -151,7 +151,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     lifetime.defer("remask", () => remask.close());
     // A value new to this daemon is masked from now on, remembered by digest (the values of one
     // unlock in one fsynced append), and masked in the history stored before.
-    let digestsToWrite: DigestEntry[] = [];
+    const digestsToWrite: DigestEntry[] = [];
     const writeDigests = (): void => {
       try {
         appendDigests(paths.maskedDigests, digestsToWrite.splice(0));

@@ -184,7 +184,7 @@ export class LedgerWriter {
     const sessions = [...batch.keys()];
     const outcomes = await Promise.allSettled(sessions.map((session) => this.syncSession(session, batch.get(session)!)));
     const committed: CommittedFile[] = [];
-    sessions.forEach((session, i) => {
+    for (const [i, session] of sessions.entries()) {
       const o = outcomes[i]!;
       const b = batch.get(session)!;
       if (o.status === "fulfilled") {
@@ -195,7 +195,8 @@ export class LedgerWriter {
           return at;
         });
         const last = b.items.at(-1)!.line;
-        return void committed.push({ session, path: this.pathOf(session), events, end: b.end, lastLine: last.subarray(0, last.length - 1) });
+        committed.push({ session, path: this.pathOf(session), events, end: b.end, lastLine: last.subarray(0, last.length - 1) });
+        continue;
       }
       const err = o.reason as Error;
       // Appends written since (the next batch) follow lines that are gone: they fail too.
@@ -204,7 +205,7 @@ export class LedgerWriter {
       this.cutBack(session, this.files.get(session)?.handle, b.start);
       for (const p of [...b.items, ...(next?.items ?? [])]) p.reject(err);
       this.failing.delete(session); // seqs are re-read from the file from here on
-    });
+    }
     // Durable: the appends are acknowledged whatever the projection makes of them (it catches up
     // from the files if it cannot apply them now).
     if (committed.length > 0) {

@@ -166,7 +166,7 @@ const NOT_A_VALUE =
  * (`ops@company.io`), `git@host:path`.
  */
 const ADDRESS =
-  /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w.\/~-]{1,200})$)/;
+  /^(?:(?:(?:[a-z0-9-]{1,63}\.){1,8}[a-z0-9-]{1,63}|localhost):\d{2,5}(?:\/|$)|[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.){0,8}[a-z0-9-]{1,63}(?:\.[a-z]{2,24}|:[\w./~-]{1,200})$)/;
 /**
  * A name or member access, `X448PublicKey`, `process.env.API_KEY`, `win32api.RegOpenKeyEx`: each
  * name made of a few words (not `ya29.a0AfH6SM…`, whose names change class at every other char).
@@ -226,7 +226,7 @@ const NUMBERED_PLACEHOLDER = /^(?:test|testing|testpass|testpassword|dummy|examp
 /** A setting handed to a flag (`--secret ENV=vault/NAME`, `--secret id=x`), `next++`, a version range (`^1.0.0`). */
 const SETTING = /^[A-Za-z_][\w.-]*=|^[\w$.]+(?:\+\+|--)$|^[\^~<>=]{1,2}v?\d+(?:\.[\dx*]+)*$/;
 /** Words joined by `_ - . /` (`newPassword`, `work/DB_PASS`): a name or a path, unless a digit says otherwise. */
-const WORDS = /^[\w$.\/-]+$/;
+const WORDS = /^[\w$./-]+$/;
 /** An identifier or a member access: code (`password = user.password`), unless a digit says otherwise. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 /**

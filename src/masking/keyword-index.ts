@@ -9,7 +9,7 @@
 // on the few places a keyword occurs), and the rules of the keywords it starts with are tried
 // there too. A keyword several rules share is reported where any of them may match: with no
 // context if one of them requires none.
-import { type KeywordSet, native } from "../platform/native.js";
+import { native } from "../platform/native.js";
 import type { Rule } from "./rule-kit.js";
 
 export interface KeywordIndex {

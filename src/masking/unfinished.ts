@@ -6,7 +6,7 @@
 import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP } from "./families/contexts.js";
 import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
 
-const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /**
  * `%`: tokens in a URL query are URL-encoded (a SAS signature's %2B, %2F, %3D); `~`: Azure's
  * client secrets; `@`: a Teams webhook's path (<group>@<tenant>/...); `$`: Braintree's tokens.
@@ -20,7 +20,7 @@ const KEY_HEADER_START = String.raw`(?<![A-Za-z0-9-])-{3,5}|-----B[A-Z]{0,4}|---
 /** Tokens whose secret comes before their keyword, still arriving (Rule.partial). */
 const BEFORE_KEYWORD = RULES.flatMap((r) => (r.partial ? [r.partial] : []));
 const UNFINISHED_TOKEN = new RegExp(
-  `(?:(?:${PREFIXES.map(escape).join("|")})${TOKEN_CHARS}*|${[...PARTIALS.map(escape), ...BEFORE_KEYWORD].join("|")}|${KEY_HEADER_START})$`,
+  `(?:(?:${PREFIXES.map(escapeRegex).join("|")})${TOKEN_CHARS}*|${[...PARTIALS.map(escapeRegex), ...BEFORE_KEYWORD].join("|")}|${KEY_HEADER_START})$`,
 );
 /**
  * An assignment (`API_KEY=abc…`, `GH_PAT=abc…`), a URL password (`://user:pa…`), a password flag

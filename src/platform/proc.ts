@@ -118,7 +118,7 @@ export function readProcess(pid: number): ObservedProcess & { more: number } {
   }
   const cmdline = readProc(`/proc/${pid}/cmdline`);
   const args = cmdline === null ? null : cmdline.split("\0").filter((a, i, all) => a !== "" || i < all.length - 1);
-  const argv = args && args.slice(0, MAX_ARGS).map((a) => a.slice(0, RAW_ARG_CHARS));
+  const argv = args?.slice(0, MAX_ARGS).map((a) => a.slice(0, RAW_ARG_CHARS)) ?? null;
   return { exe, argv, more: args ? Math.max(0, args.length - MAX_ARGS) : 0 };
 }
 

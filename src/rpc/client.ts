@@ -85,6 +85,7 @@ export class RpcClient {
     });
   }
 
+  // biome-ignore lint/complexity/noBannedTypes: `{} extends P` asks "may params be left out?" (every field optional)
   call<N extends MethodName>(method: N, ...params: {} extends ParamsOf<N> ? [ParamsOf<N>?] : [ParamsOf<N>]): Promise<ResultOf<N>> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;

@@ -10,7 +10,7 @@ import { statSync, type Stats } from "node:fs";
 import { maskKnown } from "../masking/known-digests.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { importTranscriptSlice } from "./transcript-slice.js";
-import type { Projection, Watermark, WatermarkUpdate } from "../projection/projection.js";
+import type { Projection, Watermark } from "../projection/projection.js";
 import { importSlice } from "./import-slice.js";
 import { emptyReport, type CatchUpOptions, type ImportReport, type ImportStep, watermarkAt } from "./import-step.js";
 import { resumePoint, type Resume } from "./resume.js";

@@ -18,7 +18,7 @@ import { currentVersion } from "./resume.js";
 import type { SourceMap } from "./source-map.js";
 import type { StoreKeeper } from "./store-keeper.js";
 import { importTranscriptStep } from "./transcript-step.js";
-import { DirWatcher, watchSources } from "./watcher.js";
+import { type DirWatcher, watchSources } from "./watcher.js";
 
 /** Transcript slices asked of the reader thread at once: one being written, the next being read. */
 const READER_JOBS = 2;

@@ -110,7 +110,7 @@ export function newCheck(keys: Buffer, kdf: KdfParams): Sealed {
 /** Whether `keys` open this vault. The check block's AD binds the KDF parameters too. */
 export function keysMatch(doc: VaultDoc, keys: Buffer): boolean {
   const plain = unseal(keys, doc.check, checkAd(doc));
-  return plain !== null && plain.equals(CHECK_PLAINTEXT);
+  return plain?.equals(CHECK_PLAINTEXT) ?? false;
 }
 
 export function sealEntry(keys: Buffer, id: string, entry: EntryPlain): SealedEntry {

@@ -239,7 +239,7 @@ export class VaultService {
     };
     try {
       const pending = this.recordOrThrow(ctx, fields, coalesce);
-      return pending && pending.catch((err) => Promise.reject(failed(err)));
+      return pending?.catch((err) => Promise.reject(failed(err))) ?? null;
     } catch (err) {
       throw failed(err);
     }

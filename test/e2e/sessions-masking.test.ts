@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { decodeBytes, type LedgerEvent } from "../../src/ledger/events.js";
-import { RpcClient } from "../../src/rpc/client.js";
+import type { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, type TempHome } from "../helpers/home.js";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { RpcClient } from "../../src/rpc/client.js";
+import type { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";

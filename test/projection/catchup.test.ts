@@ -10,7 +10,7 @@ import { Projection } from "../../src/projection/projection.js";
 import { counts, readEvents } from "../../src/projection/read.js";
 
 let home: string;
-let projections: Projection[] = [];
+const projections: Projection[] = [];
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), "wd-pc-"));
   mkdirSync(join(home, "ledger", "h1"), { recursive: true });

@@ -156,6 +156,7 @@ describe("transcript reader thread", () => {
     const alive = setInterval(() => {}, 1000); // the thread and its respawn timer do not hold the event loop (a daemon's socket does)
     cleanup.push(() => clearInterval(alive));
     // The thread dies (as when a transcript fills its heap); a value is learned and a job asked before the next one starts.
+    // biome-ignore lint/complexity/useLiteralKeys: a private field, reached on purpose to kill the thread
     await reader["worker"]!.terminate();
     await pollUntil(() => reader.status.state === "restarting", { what: "the reader restarting" });
     secrets.add(LIVE);

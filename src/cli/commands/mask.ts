@@ -85,6 +85,7 @@ export class MaskCommand extends WardenCommand {
       { header: "NOTE", cell: (r) => r.note ?? "" },
     ]);
     const patterns = rules.map((r) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the table shows the boundary as the literal text ${B}
       const lines = [`${r.id}: ${r.pattern === null ? "(written as code)" : `/${r.pattern.replaceAll(B, "${B}")}/${r.flags}`}`];
       if (r.keeps) lines.push(`  visible: ${visible(r)}`);
       if (r.keywordContext) lines.push(`  keyword context: ${r.keywordContext}`);

@@ -2,13 +2,11 @@
 // one. They only read: repairs live in repairs.ts and run only when asked.
 import { readdirSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Config } from "../../platform/config.js";
-import { conflictMessage, type LockState } from "../../platform/lock.js";
-import type { WardenPaths } from "../../platform/paths.js";
+import { conflictMessage } from "../../platform/lock.js";
 import { verifyAuditChain } from "../../ledger/audit-read.js";
 import { listVaults, readVaultFile, vaultPath } from "../../vault/store.js";
 import { dirProblem, inspectPath, octal } from "../../platform/secure-dir.js";
-import type { CheckResult, DoctorContext, RepairAction } from "./types.js";
+import type { CheckResult, DoctorContext } from "./types.js";
 
 const ok = (name: string, message: string): CheckResult => ({ check: { name, state: "ok", message }, actions: [] });
 

@@ -12,7 +12,7 @@
 // new process) is a reset: its delta is the new total. OpenAI counts overlap (cached ⊂ input,
 // reasoning ⊂ output); they are split so TokenCounts never double-counts.
 import { z } from "zod";
-import { type Json, IMAGE_PLACEHOLDER, SessionFold, count, foldStateSchema, isObj, nonEmpty, parseState, sessionIdOr, str, titleLine } from "./common.js";
+import { type Json, IMAGE_PLACEHOLDER, SessionFold, count, foldStateSchema, isObj, nonEmpty, parseState, sessionIdOr, titleLine } from "./common.js";
 import { environmentCwd, itemEvent } from "./codex-items.js";
 import type { TokenCounts, TranscriptEvent, TranscriptImporter, TranscriptSession } from "./types.js";
 

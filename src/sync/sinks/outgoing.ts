@@ -43,7 +43,7 @@ export class OutgoingEvents {
     const loadPending = () => {
       if (pending.length === 0) return;
       const loaded = loadEvents(pending, this.home, host);
-      pending.forEach((r, i) => out.push(outEvent(host, r, JSON.stringify(maskValue(loaded[i]!.data, this.secrets, this.hits)))));
+      for (const [i, r] of pending.entries()) out.push(outEvent(host, r, JSON.stringify(maskValue(loaded[i]!.data, this.secrets, this.hits))));
       pending = [];
       pendingBytes = 0;
     };

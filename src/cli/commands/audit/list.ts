@@ -1,4 +1,5 @@
 import { Command, Option } from "clipanion";
+import type { ResultOf } from "../../../../protocol/index.js";
 import { WardenCommand } from "../../base.js";
 import { parseCount } from "../../options.js";
 
@@ -32,8 +33,10 @@ export class AuditListCommand extends WardenCommand {
       cursor: this.cursor,
     };
     const r = await readThrough("audit.list", q, this.noDaemon, (db) => listAudit(db, q));
-    const line = (r: Record<string, any>) =>
-      [
+    /** Audit records are recorded JSON (audit-log.ts): the fields are read as the record may hold them. */
+    const line = (r: ResultOf<"audit.list">["records"][number]) => {
+      const peer = r.peer as { pid?: number; exe?: string | null } | undefined;
+      return [
         r.ts,
         String(r.action).padEnd(6),
         String(r.outcome).padEnd(6),
@@ -42,10 +45,11 @@ export class AuditListCommand extends WardenCommand {
         r.kind ?? "",
         r.reason ? `reason=${JSON.stringify(r.reason)}` : "",
         r.count ? `count=${r.count} (${r.first} .. ${r.last})` : "",
-        r.peer ? `pid=${r.peer.pid} ${r.peer.exe ?? ""}` : "",
+        peer ? `pid=${peer.pid} ${peer.exe ?? ""}` : "",
       ]
         .filter(Boolean)
         .join("  ");
+    };
     this.print(r.records.length ? r.records.map(line).join("\n") + (r.nextCursor ? `\n(more: --cursor ${r.nextCursor})` : "") : "no audit records", r);
     return 0;
   }
