@@ -15,7 +15,7 @@ import {
   type SessionRow,
   type TranscriptEventRow,
 } from "./rows.js";
-import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface } from "./schema.js";
+import { SCHEMA, SCHEMA_VERSION, SYNC_VERSION, type Surface, tuneSearch } from "./schema.js";
 import { isTranscript, type SourceFile } from "./sources.js";
 import { prepare } from "./statements.js";
 
@@ -294,15 +294,4 @@ export class Projection {
     });
     if (wm.state !== undefined && wm.state !== null) this.s.putState.run(source.rel, wm.state);
   }
-}
-
-/**
- * FTS5 merges its index segments as it goes; by default (automerge 4) an import spends more time
- * merging than indexing. Merging 16 segments at a time roughly halves that, at the cost of a few
- * more segments for queries to visit. Stored in the index's own config, set once.
- */
-function tuneSearch(db: Database.Database): void {
-  const set = db.prepare("SELECT v FROM search_config WHERE k = 'automerge'").get() as { v: number } | undefined;
-  if (set?.v === 16) return;
-  db.exec("INSERT INTO search (search, rank) VALUES ('automerge', 16); INSERT INTO search (search, rank) VALUES ('crisismerge', 64)");
 }

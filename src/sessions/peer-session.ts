@@ -105,3 +105,36 @@ function orphanSession(sids: ReadonlyArray<{ sid: number; startTime: number }>, 
   }
   return null;
 }
+
+/** Ended sessions' leaders remembered for attributing their orphans (oldest forgotten first). */
+const ENDED_LEADERS = 1024;
+
+/** The supervisor's memory of the process tree: every session leader it launched, and the people found. */
+export class SessionLeaders {
+  /** Every session leader launched (live, then the last ENDED_LEADERS ended), by pid. */
+  private readonly leaders = new Map<number, Leader>();
+  /** Processes known to be a person's (see SessionTree.people). */
+  private readonly people = new Map<number, number>();
+
+  launched(pid: number, session: string, startTime: number): void {
+    this.leaders.delete(pid); // re-inserted last: the newest leader of a reused pid wins
+    this.leaders.set(pid, { session, startTime });
+  }
+
+  /** Forgets the oldest ended sessions' leaders beyond ENDED_LEADERS. */
+  forgetEnded(isLive: (session: string) => boolean): void {
+    let ended = 0;
+    for (const l of this.leaders.values()) if (!isLive(l.session)) ended++;
+    for (const [pid, l] of this.leaders) {
+      if (ended <= ENDED_LEADERS) break;
+      if (isLive(l.session)) continue;
+      this.leaders.delete(pid);
+      ended--;
+    }
+  }
+
+  /** `reaper`: the daemon's pid when orphans re-parent to it (a child subreaper, or init), else null. */
+  classify(pid: number, reaper: number | null): PeerRole {
+    return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
+  }
+}

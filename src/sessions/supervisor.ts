@@ -15,7 +15,7 @@ import { RpcError } from "../rpc/errors.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
 import { EventHub } from "./hub.js";
 import { LiveSession, maskArgv } from "./live-session.js";
-import { classifyProcess, type Leader } from "./peer-session.js";
+import { SessionLeaders } from "./peer-session.js";
 import { planLaunch } from "./policy.js";
 import { PtyChild } from "./pty-child.js";
 import { replayScreen } from "./replay.js";
@@ -45,16 +45,11 @@ export interface SupervisorDeps {
 }
 
 const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT"]);
-/** Ended sessions' leaders remembered for attributing their orphans (oldest forgotten first). */
-const ENDED_LEADERS = 1024;
 
 export class SessionSupervisor {
   private readonly live = new Map<string, LiveSession>();
   private readonly titles = new Map<string, string>();
-  /** Every session leader launched (live, then the last ENDED_LEADERS ended), by pid. */
-  private readonly leaders = new Map<number, Leader>();
-  /** Processes known to be a person's (see SessionTree.people). */
-  private readonly people = new Map<number, number>();
+  private readonly leaders = new SessionLeaders();
   readonly hub: EventHub;
   private readonly screens: Screens;
   private readonly readers: PtyReaders;
@@ -117,10 +112,7 @@ export class SessionSupervisor {
     this.live.set(id, session);
     const title = maskArgv([p.title ?? plan.title], d.secrets)[0]!; // recorded and searchable: a title may quote a secret
     this.titles.set(id, title);
-    if (session.startTime !== null) {
-      this.leaders.delete(child.pid); // re-inserted last: the newest leader of a reused pid wins
-      this.leaders.set(child.pid, { session: id, startTime: Number(session.startTime) });
-    }
+    if (session.startTime !== null) this.leaders.launched(child.pid, id, Number(session.startTime));
     const { event, durable } = session.recordDurable("launch", {
       kind: plan.mode,
       mode: plan.mode,
@@ -141,7 +133,7 @@ export class SessionSupervisor {
     void session.done.then(() => {
       this.live.delete(id);
       this.titles.delete(id);
-      this.forgetEndedLeaders();
+      this.leaders.forgetEnded((s) => this.live.has(s));
     });
     d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
     try {
@@ -232,25 +224,13 @@ export class SessionSupervisor {
    * the daemon's pid when orphans re-parent to it (a child subreaper, or init; see peer-session.ts), else null.
    */
   classifyPeer(pid: number, reaper: number | null): PeerRole {
-    return classifyProcess(pid, { leaders: this.leaders, reaper, people: this.people });
+    return this.leaders.classify(pid, reaper);
   }
 
   /** Whether `pid` is a session leader whose exit has not been collected yet (its zombie is not ours to reap). */
   awaitsExit(pid: number): boolean {
     for (const s of this.live.values()) if (s.child.pid === pid) return true;
     return false;
-  }
-
-  private forgetEndedLeaders(): void {
-    const liveIds = new Set(this.live.keys());
-    let ended = 0;
-    for (const l of this.leaders.values()) if (!liveIds.has(l.session)) ended++;
-    for (const [pid, l] of this.leaders) {
-      if (ended <= ENDED_LEADERS) break;
-      if (liveIds.has(l.session)) continue;
-      this.leaders.delete(pid);
-      ended--;
-    }
   }
 
   /** The sessions running now, as a shutdown would kill them. */
