@@ -190,7 +190,7 @@ async function recordedOutput(c: RpcClient, id: string): Promise<{ bytes: number
     for (const e of page.events as Array<{ seq: number; kind: string; data: Record<string, unknown> }>) {
       after = e.seq;
       if (e.kind === "output") {
-        bytes += decodeBytes(e.data as { text?: string; b64?: string }).length;
+        bytes += decodeBytes(e.data).length;
         events++;
       } else if (e.kind === "exit") {
         exit = { code: e.data.code, signal: e.data.signal, status: e.data.status };

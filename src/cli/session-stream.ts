@@ -67,7 +67,7 @@ export function streamEvents(client: RpcClient, session: string, after: number, 
 
 /** The bytes of an output event ({text} or {b64}). */
 export function outputBytes(e: SessionEvent): Buffer {
-  return decodeBytes(e.data as { text?: string; b64?: string });
+  return decodeBytes(e.data);
 }
 
 /** Streams this process is waiting on to drain (the connection is paused meanwhile). */

@@ -28,8 +28,10 @@ export function lineWithBytes(event: LedgerEvent, bytes: Uint8Array): Buffer {
   return Buffer.from(JSON.stringify(event) + "\n");
 }
 
-export function decodeBytes(field: { text?: string; b64?: string }): Buffer {
-  return field.b64 !== undefined ? Buffer.from(field.b64, "base64") : Buffer.from(field.text ?? "", "utf8");
+/** The bytes of recorded data (`{text}` or `{b64}`), as read from a line of any origin: a field that is not a string is no bytes. */
+export function decodeBytes(field: { text?: unknown; b64?: unknown }): Buffer {
+  if (typeof field.b64 === "string") return Buffer.from(field.b64, "base64");
+  return Buffer.from(typeof field.text === "string" ? field.text : "", "utf8");
 }
 
 /** Parses one ledger line; null for anything that is not a well-formed event. */

@@ -28,7 +28,7 @@ export function ledgerSearchText(e: LedgerEvent): string {
     case "input":
       if (typeof d.text === "string") return terminalText(d.text).slice(0, MAX_TEXT);
       if (typeof d.b64 !== "string") return ""; // redacted input
-      return terminalText(decodeBytes(d as { b64: string }).toString("utf8")).slice(0, MAX_TEXT);
+      return terminalText(decodeBytes(d).toString("utf8")).slice(0, MAX_TEXT);
     case "resize":
     case "exit":
     case "status":

@@ -31,8 +31,7 @@ const stored = () => storedBytes(home);
 
 /** Output as a terminal shows it: escape sequences (raw or JSON-escaped) taken out. */
 const shown = (text: string) => text.replace(/(?:\x1b|\\u001[bB])\[[0-9;]*[A-Za-z]/g, "");
-const outputOf = (events: LedgerEvent[]) =>
-  Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string }))).toString("utf8");
+const outputOf = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data))).toString("utf8");
 
 describe("masking terminal output end to end", () => {
   it("masks an injected value printed split by grep's colour codes: no trace in the ledger, the projection or events.read", async () => {

@@ -214,8 +214,7 @@ describe("PTY sessions", () => {
   }
 
   it("records output bytes exact: a chunk that starts with a BOM, bytes that are not UTF-8", async () => {
-    const bytes = (events: LedgerEvent[]) =>
-      Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data as { text?: string; b64?: string })));
+    const bytes = (events: LedgerEvent[]) => Buffer.concat(events.filter((e) => e.kind === "output").map((e) => decodeBytes(e.data)));
     const want = Buffer.concat([Buffer.from("\ufeffBOM first\n"), Buffer.from([0xff, 0xfe, 0x00, 0x0a])]);
     const s = await launch({ argv: ["sh", "-c", "printf '\\357\\273\\277BOM first\\n'; sleep 0.2; printf '\\377\\376\\000\\n'"], mode: "task" });
     const w = await watch(c, s.id);

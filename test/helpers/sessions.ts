@@ -25,9 +25,9 @@ export async function watch(client: RpcClient, session: string, after = 0): Prom
     events: [],
     subscription: "",
     output: (stream) =>
-      Buffer.concat(
-        w.events.filter((e) => e.kind === "output" && (stream === undefined || e.data.stream === stream)).map((e) => decodeBytes(e.data as { text?: string })),
-      ).toString("utf8"),
+      Buffer.concat(w.events.filter((e) => e.kind === "output" && (stream === undefined || e.data.stream === stream)).map((e) => decodeBytes(e.data))).toString(
+        "utf8",
+      ),
     until: (pred, what, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         if (pred(w)) return resolve();

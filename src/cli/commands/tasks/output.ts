@@ -37,7 +37,7 @@ export class TasksOutputCommand extends WardenCommand {
       const q = { session: this.session, after, limit };
       return readThrough("events.read", q, this.noDaemon, (db, home) => readEvents(db, q, home));
     };
-    const size = (e: Event) => decodeBytes(e.data as { text?: string; b64?: string }).length;
+    const size = (e: Event) => decodeBytes(e.data).length;
 
     /** Output events with seq > from, all pages; with a byte budget, only the newest that make it up. */
     const collect = async (from: number, budget: number | null) => {
@@ -88,7 +88,7 @@ export class TasksOutputCommand extends WardenCommand {
     }
     let endsLine = true;
     for (const { e } of result.kept) {
-      const bytes = decodeBytes(e.data as { text?: string; b64?: string });
+      const bytes = decodeBytes(e.data);
       (e.data.stream === "stderr" ? this.context.stderr : this.context.stdout).write(bytes);
       if (bytes.length > 0) endsLine = bytes[bytes.length - 1] === 0x0a;
     }
