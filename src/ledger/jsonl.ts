@@ -4,6 +4,21 @@
 // skipped (reported through `onOversize`), so a file without newlines cannot exhaust memory.
 import { closeSync, openSync, readSync } from "node:fs";
 
+/** fn on the file opened for reading, closed after; null when it cannot be opened (gone, a directory, no permission). */
+export function withFile<T>(path: string, fn: (fd: number) => T): T | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    return fn(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export interface LineScan {

@@ -1,9 +1,9 @@
 // One session's ledger file as the writer holds it: an fd appended to, synced and cut back, and
 // what the writer reads of a file it opens again (its last event; a torn tail to cut).
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, fstatSync, ftruncateSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { parseEvent, type LedgerEvent } from "./events.js";
-import { completeEnd, lastCompleteLine } from "./jsonl.js";
+import { completeEnd, lastCompleteLine, withFile } from "./jsonl.js";
 
 /** An open session file. A class (not bare fds) so tests can intercept datasync. */
 export class LedgerFile {
@@ -35,17 +35,7 @@ export class LedgerFile {
 
 /** The last complete event in a session file, or null. */
 export function lastEventOnDisk(path: string): LedgerEvent | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    return lastCompleteLine(fd, fstatSync(fd).size, parseEvent).last;
-  } finally {
-    closeSync(fd);
-  }
+  return withFile(path, (fd) => lastCompleteLine(fd, fstatSync(fd).size, parseEvent).last);
 }
 
 /** A torn last line (this writer died mid-append; never acknowledged) is cut before appending. */

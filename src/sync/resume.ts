@@ -3,8 +3,8 @@
 // rewritten (its first 4 KiB or the line before the offset hash differently), replaced by another
 // inode's different content, or applied by an older sync or rules version — from the start.
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, type Stats } from "node:fs";
-import { MAX_LINE_BYTES } from "../ledger/jsonl.js";
+import { readSync, type Stats } from "node:fs";
+import { MAX_LINE_BYTES, withFile } from "../ledger/jsonl.js";
 import { RULES_VERSION } from "../masking/rules.js";
 import type { Watermark } from "../projection/projection.js";
 import { SYNC_VERSION } from "../projection/schema.js";
@@ -16,20 +16,6 @@ export const OVERSIZE = "\u0000oversize";
 
 /** How much of a file's start its watermark's head hash covers. */
 const HEAD_BYTES = 4096;
-
-function withFile<T>(path: string, fn: (fd: number) => T): T | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    return fn(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** sha256 of the file's first min(offset, 4 KiB) bytes; null when it holds fewer. */
 export function headHash(path: string, offset: number): string | null {
