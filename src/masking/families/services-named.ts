@@ -7,8 +7,8 @@ import { hex, rnd, UUID, uuidKey } from "./services-kit.js";
 
 /**
  * What follows a secret word in an assignment up to its value: the rest of the name, closing
- * quotes, an operator, an opening quote, an auth scheme (as rules.ts's ASSIGNMENT_KEEP, which this
- * file cannot import: rules.ts imports it).
+ * quotes, an operator, an opening quote, an auth scheme (as assignments.ts's ASSIGNMENT_KEEP, in its
+ * simpler forms).
  */
 const NAME_REST = String.raw`[A-Za-z0-9_.-]{0,40}[\\"'\x60\]]{0,6}[ \t]{0,4}(?:=>?|:=?)[ \t]{0,4}(?:\\{0,7}["'\x60])?(?:(?:[Bb]earer|[Bb]asic|[Tt]oken)[ \t]+)?`;
 /**
