@@ -4,7 +4,8 @@
 // public prefix, `API_KEY=`, `scheme://user:`) may go out, since matches are searched over a
 // lookbehind of emitted text and the secret's rest is still masked.
 import { CURL_USER_KEEP, DOCKER_ENV_KEEP, openSecretBlock, SESSION_COOKIE_KEEP } from "./families/contexts.js";
-import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, RULES, URL_KEEP, URL_PASSWORD } from "./rules.js";
+import { ASSIGNMENT_KEEP, ASSIGNMENT_VALUE, PASSWORD_COMMAND, PASSWORD_FLAG, PAT_KEEP, URL_KEEP, URL_PASSWORD } from "./assignments.js";
+import { RULES } from "./rules.js";
 
 const escapeRegex = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /**

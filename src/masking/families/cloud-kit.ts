@@ -6,10 +6,10 @@ import { regexRule, type Rule } from "../rule-kit.js";
 
 /**
  * After a name: its closing quotes, an operator, an opening quote (`=`, `: `, `" => "`, `\":\"`),
- * as ASSIGNMENT_KEEP in rules.ts (which imports this file, so cannot be imported from here).
+ * as ASSIGNMENT_KEEP in assignments.ts, in its simpler forms.
  */
 const OPERATOR = String.raw`[\\"'\x60\]]{0,6}[ \t]{0,4}(?:=>?|:=?)[ \t]{0,4}(?:\\{0,7}["'\x60])?`;
-/** What the scan requires after a name's word: the name's rest and an operator (ASSIGNMENT_CONTEXT in rules.ts). */
+/** What the scan requires after a name's word: the name's rest and an operator (ASSIGNMENT_CONTEXT in assignments.ts). */
 const NAME_CONTEXT = String.raw`(?=[A-Za-z0-9_.-]{0,40}[\\"'\x60\]]{0,6}[ \t]{0,4}[:=])`;
 const cased = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()];
 /** The words a secret's name ends in; the generic rule scans for them already, so they cost the scan nothing more. */

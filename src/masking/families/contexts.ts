@@ -7,7 +7,7 @@ import { genericSecret, passwordValue, randomEnough } from "../allowlist.js";
 import { passwordName } from "../secret-names.js";
 import { B, regexRule, type Rule, type Span } from "../rule-kit.js";
 
-/** The chars of a command-line value (as rules.ts's ASSIGNMENT_VALUE, a `:` included). */
+/** The chars of a command-line value (as assignments.ts's ASSIGNMENT_VALUE, a `:` included). */
 const VALUE = String.raw`(?:[A-Za-z0-9_\-+/=.~!@#$%^*?:|]|&(?![A-Za-z_][A-Za-z0-9_]*=))`;
 /**
  * `curl … -u user:` / `--user user:` / `-uuser:` / `--user="user:`: the user is kept, what follows

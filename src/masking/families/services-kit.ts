@@ -1,4 +1,4 @@
-// The building blocks of the service rules (services.ts, services-named.ts): what a random body
+// The building blocks of the service rules (services*.ts): what a random body
 // looks like, and a rule tried from before its keyword.
 import { classChanges, entropy, placeholder, randomEnough } from "../allowlist.js";
 import type { Rule } from "../rule-kit.js";

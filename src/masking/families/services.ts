@@ -1,70 +1,17 @@
 // Token formats of SaaS, chat and business services, one rule each (or one per
-// distinct format). Tried after the families in rules.ts and before the generic rules; see
-// rule-kit.ts for how a rule is written. Several formats are adapted from gitleaks'
+// distinct format): chat services first (services-chat.ts), then the business services here, then AI
+// providers (services-ai.ts) and the providers known by name only (services-named.ts). Tried after
+// the families in rules.ts and before the generic rules; see rule-kit.ts for how a rule is written. Several formats are adapted from gitleaks'
 // config/gitleaks.toml (MIT) and trufflehog's detectors; each rule says where it differs.
 import { entropy, placeholder, randomEnough } from "../allowlist.js";
 import { B, regexRule, type Rule } from "../rule-kit.js";
 import { FAMILY, fromBefore, hex, rnd, UUID, uuidKey } from "./services-kit.js";
+import { AI_SERVICE_RULES } from "./services-ai.js";
+import { CHAT_SERVICE_RULES } from "./services-chat.js";
 import { NAMED_SERVICE_RULES } from "./services-named.js";
 
-/**
- * A Discord bot token's first part is the bot's user id (17-20 digits) in base64 without padding:
- * each 3 digits become 4 chars of a narrow set ([MNO][DTjz][AEIMQUYcgk][w-z0-5]), which makes the
- * format recognisable without a name. Then a timestamp (6 chars) and an HMAC (27 or 38).
- */
-const DISCORD_ID = String.raw`[MNO][DTjz][AEIMQUYcgk][w-z0-5]`;
-const DISCORD_KEYWORDS = ["M", "N", "O"].flatMap((a) => ["D", "T", "j", "z"].map((b) => a + b));
-
 export const SERVICE_RULES: readonly Rule[] = [
-  regexRule(
-    "discord",
-    DISCORD_KEYWORDS,
-    String.raw`${B}(?:${DISCORD_ID}){5}[A-Za-z0-9_-]{3,7}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])`,
-    (s) => randomEnough(s.slice(s.lastIndexOf(".") + 1), 3.5),
-    {
-      ...FAMILY("Discord", "bot tokens: the bot's id in base64, a timestamp, an HMAC"),
-      keywordContext: String.raw`(?=[AEIMQUYcgk][w-z0-5](?:${DISCORD_ID}){4})`,
-    },
-  ),
-  // The webhook's id stays readable; its token is the secret.
-  // The host and path before the keyword are checked behind it: `webhooks/` starts with a char
-  // the scan has anyway (see fromBefore).
-  regexRule(
-    "discord",
-    ["webhooks/"],
-    String.raw`(?<=(?<![A-Za-z0-9.-])(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/)(webhooks\/[0-9]{17,20}\/)[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])`,
-    (s) => randomEnough(s),
-    {
-      ...FAMILY("Discord", "webhook URLs: the token after the id"),
-      keep: true,
-      prefix: true,
-    },
-  ),
-  // Incoming webhooks: everything after webhookb2/ (tenant, ids and the 32-hex key) is the secret.
-  regexRule(
-    "microsoft_teams_webhook",
-    ["webhookb2/"],
-    String.raw`(?<=\.webhook\.office\.com\/)(webhookb2\/)${UUID}@${UUID}\/IncomingWebhook\/[0-9a-f]{32}\/${UUID}(?:\/[A-Za-z0-9_-]{10,100})?(?![A-Za-z0-9_-])`,
-    (s) => hex(s.slice(s.indexOf("IncomingWebhook/") + 16, s.indexOf("IncomingWebhook/") + 48)),
-    {
-      ...FAMILY("Microsoft Teams", "incoming webhook URLs: the path after webhookb2/"),
-      keep: true,
-      prefix: true,
-    },
-  ),
-  // `<bot id>:AA<33 chars>`: the secret part always starts with AA (gitleaks asks for an A and a
-  // name saying telegram; the AA and the exact length say enough without one).
-  fromBefore(
-    regexRule(
-      "telegram_bot_token",
-      [":AA"],
-      String.raw`(?:${B}|(?<=\/bot))[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])`,
-      (s) => rnd(s.slice(s.indexOf(":") + 3), 3.5),
-      FAMILY("Telegram", "bot tokens: <bot id>:AA<33 chars>"),
-    ),
-    10,
-    /[0-9]/,
-  ),
+  ...CHAT_SERVICE_RULES,
   // An API key's SID (SK + 32 hex) is half of a credential; gitleaks flags it, and a transcript
   // that shows it usually shows the secret next to it. Account SIDs (AC…) are ids in every URL: left.
   regexRule("twilio", ["SK"], String.raw`${B}SK[0-9a-f]{32}(?![A-Za-z0-9])`, (s) => hex(s.slice(2)), {
@@ -296,22 +243,6 @@ export const SERVICE_RULES: readonly Rule[] = [
     (s) => randomEnough(s, 4),
     FAMILY("Mapbox", "secret tokens (sk.eyJ…; pk. tokens are public)"),
   ),
-  // AI providers with a prefix of their own (Anthropic, OpenAI and Hugging Face are in rules.ts).
-  regexRule("replicate", ["r8_"], String.raw`${B}r8_[A-Za-z0-9_-]{37}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(3), 4), FAMILY("Replicate")),
-  regexRule("groq", ["gsk_"], String.raw`${B}gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9])`, (s) => rnd(s.slice(4), 4), FAMILY("Groq")),
-  regexRule("perplexity", ["pplx-"], String.raw`${B}pplx-[A-Za-z0-9]{48}(?![A-Za-z0-9])`, (s) => randomEnough(s.slice(5), 4), FAMILY("Perplexity")),
-  regexRule("xai", ["xai-"], String.raw`${B}xai-[A-Za-z0-9_]{80}(?![A-Za-z0-9_])`, (s) => rnd(s.slice(4), 4), FAMILY("xAI")),
-  // sk- + 32 lower-case hex: OpenAI's rule asks for mixed case, which these lack.
-  regexRule("deepseek", ["sk-"], String.raw`${B}sk-[a-f0-9]{32}(?![A-Za-z0-9_-])`, (s) => hex(s.slice(3)), FAMILY("DeepSeek", "sk- + 32 hex")),
-  regexRule("openrouter", ["sk-or-v1-"], String.raw`${B}sk-or-v1-[a-f0-9]{64}(?![A-Za-z0-9])`, (s) => hex(s.slice(9)), FAMILY("OpenRouter")),
-  regexRule(
-    "langsmith",
-    ["lsv2_pt_", "lsv2_sk_"],
-    String.raw`${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}(?![A-Za-z0-9])`,
-    (s) => hex(s.slice(8, 40)),
-    FAMILY("LangSmith"),
-  ),
-  regexRule("tavily", ["tvly-"], String.raw`${B}tvly-(?:(?:dev|prod)-)?[A-Za-z0-9]{32}(?![A-Za-z0-9])`, (s) => rnd(s.slice(-32), 4), FAMILY("Tavily")),
-  regexRule("together", ["tgp_v1_"], String.raw`${B}tgp_v1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])`, (s) => rnd(s.slice(7), 4), FAMILY("Together AI")),
+  ...AI_SERVICE_RULES,
   ...NAMED_SERVICE_RULES,
 ];
