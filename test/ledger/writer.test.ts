@@ -192,6 +192,41 @@ describe("LedgerWriter", () => {
     await w.close();
   });
 
+  it("streams when many sessions print a little each (the rate adds up): fifty at 100 KB/s gather for 50 ms", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
+    const w = new LedgerWriter({ dir, durability: "batch", flushMs: 10, maxBatchBytes: 4 * 1024 * 1024, maxOpenFiles: 64 }, () => {});
+    const sessions = Array.from({ length: 50 }, () => uuidv7());
+    const opened = sessions.map((s) => w.append(s, "note", {}));
+    t.mock.timers.tick(10);
+    await Promise.all(opened);
+    const proto = Object.getPrototypeOf((w as unknown as { files: Map<string, { handle: object }> }).files.get(sessions[0]!)!.handle) as {
+      datasync(): Promise<void>;
+    };
+    const original = proto.datasync;
+    let batches = 0;
+    let last = -1;
+    proto.datasync = function (this: unknown) {
+      if (Date.now() !== last) batches++; // one batch syncs its files at one (mocked) moment
+      last = Date.now();
+      return original.call(this);
+    };
+    try {
+      // 100 ms of output, 1 KB per session every 10 ms: 5 MB/s together, 50 KB per 10 ms batch.
+      const all: Array<Promise<unknown>> = [];
+      for (let ms = 0; ms < 100; ms += 10) {
+        for (const s of sessions) all.push(w.append(s, "note", { text: "x".repeat(1000) }));
+        t.mock.timers.tick(10);
+        await new Promise((r) => setImmediate(r));
+      }
+      t.mock.timers.tick(50);
+      await Promise.all(all);
+      assert.ok(batches <= 3, `${batches} batches in 100 ms: the first at flushMs, then one per 50 ms`);
+    } finally {
+      proto.datasync = original;
+    }
+    await w.close();
+  });
+
   it("flushes each append at once with durability always", async (t) => {
     // Mocked, time does not pass: only what is due now runs (tick 0), never the 1 s flush timer, so
     // an append that waited for it would never settle.
