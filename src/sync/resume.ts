@@ -4,7 +4,7 @@
 // inode's different content, or applied by an older sync or rules version — from the start.
 import { createHash } from "node:crypto";
 import { readSync, type Stats } from "node:fs";
-import { MAX_LINE_BYTES, withFile } from "../ledger/jsonl.js";
+import { linesBackwards, MAX_LINE_BYTES, withFile } from "../ledger/jsonl.js";
 import { RULES_VERSION } from "../masking/rules.js";
 import type { Watermark } from "../projection/projection.js";
 import { SYNC_VERSION } from "../projection/schema.js";
@@ -29,17 +29,10 @@ export function headHash(path: string, offset: number): string | null {
 export function lineHashEndingAt(path: string, offset: number): string | null {
   if (offset <= 0) return null;
   return withFile(path, (fd) => {
-    for (let window = 64 * 1024; ; window *= 4) {
-      const start = Math.max(0, offset - window);
-      const buf = Buffer.alloc(offset - start);
-      if (readSync(fd, buf, 0, buf.length, start) !== buf.length || buf[buf.length - 1] !== 0x0a) return null;
-      const prev = buf.lastIndexOf(0x0a, buf.length - 2);
-      if (prev >= 0 || start === 0) {
-        const line = buf.subarray(prev + 1, buf.length - 1);
-        return lineHash(line.length > MAX_LINE_BYTES ? OVERSIZE : line.toString("utf8"));
-      }
-      if (window > MAX_LINE_BYTES) return lineHash(OVERSIZE);
-    }
+    const nl = Buffer.alloc(1);
+    if (readSync(fd, nl, 0, 1, offset - 1) !== 1 || nl[0] !== 0x0a) return null; // shrunk, or not a line's end
+    const last = linesBackwards(fd, offset, { maxLineBytes: MAX_LINE_BYTES }).next().value;
+    return last ? lineHash(last.text ?? OVERSIZE) : null;
   });
 }
 
