@@ -17,7 +17,7 @@
 //      (projection/remask.ts remaskBatch) and makes the one call into the store:
 //      projection/projection.ts applyTranscript (events, search documents, session, watermark,
 //      one transaction).
-//   5. projection/search.ts answers search.query from the documents it wrote.
+//   5. projection/reader.ts search() answers search.query from the documents it wrote.
 // (Outside the daemon, catch-up runs the same loop in one thread: sync/catch-up.ts catchUpFile.)
 import { scanLines } from "../ledger/jsonl.js";
 import { OVERSIZE } from "./resume.js";
