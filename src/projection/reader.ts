@@ -1,5 +1,5 @@
 // Every read of the projection, each query prepared once per database. One reader per connection
-// (`ProjectionReader.of(db)`): the daemon's ProjectionService.reader follows a rebuild or restore
+// (`ProjectionReader.of(db)`): the daemon's ProjectionStore.reader follows a rebuild or restore
 // to the new database; the supervisor, the event hub, sinks and the no-daemon reads (read.ts)
 // use the same class, so they all answer the same in the same shape.
 import type Database from "better-sqlite3";
