@@ -28,6 +28,7 @@ export function applyCommitted(store: ProjectionStore, host: string, files: Comm
             offset: f.end,
             last_seq: last.seq,
             head_hash: head,
+            masked: prev?.masked ?? 0, // given, so applyLedger need not read the watermark a second time
           });
         } catch (err) {
           failed(`applying ${f.path} failed`, err); // its watermark did not move: catch-up re-reads it
