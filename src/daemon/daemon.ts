@@ -144,7 +144,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       engine.indexSoon();
     });
     lifetime.defer("ledger writer", () => writer.close());
-    const ledger = new LedgerService(writer, paths.host, secrets);
     if (audit.rolledBack) {
       logger.error("the audit log ends before the head synced last time: truncated or rolled back", { event: "audit_rolled_back", ...audit.rolledBack });
     }
@@ -189,6 +188,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       baseEnv: opts.env ?? process.env,
       log: logger,
     });
+    const ledger = new LedgerService(writer, paths.host, secrets, (e) => supervisor.hub.publish(e));
     // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
     const orphans = adoptOrphans((pid) => supervisor.awaitsExit(pid), logger);
     lifetime.defer("orphan reaper", () => orphans.dispose());

@@ -6,6 +6,7 @@ import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import { maskValue } from "../masking/masker.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { RpcError } from "../rpc/errors.js";
+import type { LedgerEvent } from "./events.js";
 import { uuidv7 } from "./ids.js";
 import type { LedgerWriter } from "./writer.js";
 
@@ -20,6 +21,8 @@ export class LedgerService {
     private readonly writer: LedgerWriter,
     private readonly host: string,
     private readonly secrets: SecretValues,
+    /** Each event once durable, in seq order: subscribers of a log session get its live tail from here. */
+    private readonly published: (e: LedgerEvent) => void = () => {},
   ) {}
 
   async openSession(p: ParamsOf<"sessions.open">): Promise<ResultOf<"sessions.open">> {
@@ -28,6 +31,7 @@ export class LedgerService {
     const title = this.mask(p.title) as string;
     const meta = p.meta ? (this.mask(p.meta) as typeof p.meta) : undefined;
     const e = await this.writer.append(id, "open", { title, kind: p.kind ?? "log", host: this.host, ...(meta ? { meta } : {}) });
+    this.published(e);
     return {
       id,
       host: this.host,
@@ -54,6 +58,7 @@ export class LedgerService {
     }
     this.checkOpen(p.session);
     const e = await this.writer.append(p.session, p.kind, this.mask(p.data) as typeof p.data);
+    this.published(e);
     return { session: e.session, seq: e.seq, ts: e.ts };
   }
 
@@ -61,6 +66,7 @@ export class LedgerService {
     this.checkOpen(session);
     const e = await this.writer.append(session, "close", {});
     this.open.set(session, false); // only once the close is durable
+    this.published(e);
     return { session, seq: e.seq };
   }
 

@@ -11,6 +11,7 @@ import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { storedBytes, tempHome } from "../helpers/home.js";
 import { pollUntil } from "../helpers/poll.js";
+import { watch } from "../helpers/sessions.js";
 
 const home = tempHome();
 after(() => home.cleanup());
@@ -58,6 +59,33 @@ describe("log sessions", () => {
         const got = await c.call("sessions.get", { session: s.id });
         assert.equal(got.state, "closed");
         assert.deepEqual(got.meta, { repo: "app" });
+      });
+    } finally {
+      await d.kill();
+    }
+  });
+
+  it("streams a log session to a subscriber: what was recorded, then each append and the close as they are made", async () => {
+    const d = await startTestDaemon(home);
+    try {
+      await withClient(d, async (c) => {
+        const s = await c.call("sessions.open", { title: "streamed" });
+        await c.call("events.append", { session: s.id, kind: "note", data: { n: 1 } });
+        const w = await watch(c, s.id);
+        await w.until((x) => x.events.length === 2, "the two recorded events");
+        await c.call("events.append", { session: s.id, kind: "note", data: { n: 2 } });
+        await w.until((x) => x.events.length === 3, "the append made after subscribing");
+        await c.call("sessions.close", { session: s.id });
+        await w.until((x) => x.events.at(-1)?.kind === "close", "the close");
+        assert.deepEqual(
+          w.events.map((e) => [e.seq, e.kind]),
+          [
+            [1, "open"],
+            [2, "note"],
+            [3, "note"],
+            [4, "close"],
+          ],
+        );
       });
     } finally {
       await d.kill();
