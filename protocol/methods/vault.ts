@@ -74,7 +74,11 @@ export const get = defineMethod({
   description:
     "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv, masked), for an agent its session, and the declared reason and caller; never the value. Identical reads by one process within a second are coalesced into one record with a count, and a repeat is answered once that record is written. A session's agents are rate-limited (rate_limited). Served to agents.",
   params: z.strictObject({
-    vault: vaultName.optional().describe("Default: config vault.default, or the only unlocked vault"),
+    vault: vaultName
+      .optional()
+      .describe(
+        "Default: config vault.default; else the only unlocked vault; else, none unlocked, the only vault there is (answered vault_locked, naming it). Several and none of those: invalid_params, listing them",
+      ),
     name: secretName,
     scope: scope.optional().describe("Required when the entry has scopes: one of them"),
     reason: z.string().min(1).max(500).describe("Why the secret is needed; recorded in the audit log"),
