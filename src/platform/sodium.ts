@@ -29,6 +29,10 @@ export interface Sodium {
   crypto_aead_xchacha20poly1305_ietf_encrypt(c: Buffer, m: Buffer, ad: Buffer | null, nsec: null, npub: Buffer, k: Buffer): number;
   /** Throws when the ciphertext, the additional data or the key does not verify. */
   crypto_aead_xchacha20poly1305_ietf_decrypt(m: Buffer, nsec: null, c: Buffer, ad: Buffer | null, npub: Buffer, k: Buffer): number;
+  /** Ed25519 (RFC 8032): a key pair from a 32-byte seed; the secret key is the seed and the public key (64 bytes). */
+  crypto_sign_seed_keypair(pk: Buffer, sk: Buffer, seed: Buffer): void;
+  crypto_sign_detached(sig: Buffer, m: Buffer, sk: Buffer): void;
+  crypto_sign_verify_detached(sig: Buffer, m: Buffer, pk: Buffer): boolean;
   randombytes_buf(buf: Buffer): void;
   sodium_memzero(buf: Buffer): void;
   sodium_memcmp(a: Buffer, b: Buffer): boolean;
