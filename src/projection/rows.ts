@@ -180,12 +180,16 @@ export function auditRow(host: string, r: AuditLike, line: string): AuditRow {
  */
 export interface ImportedSession {
   source: string;
+  /** A summary record's text, else the first user message (one line, at most 120 chars). */
   title: string | null;
   cwd: string | null;
   model: string | null;
+  /** ISO-8601 of the first and last timestamped record; null before any. */
   startedAt: string | null;
   updatedAt: string | null;
+  /** A subagent transcript: its parent's warden session id. */
   parent: string | null;
+  /** Tool version, git branch, originator, the tool's own session id, … (small, JSON). */
   meta: Record<string, unknown>;
   tokens: unknown;
 }

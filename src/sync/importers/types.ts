@@ -6,6 +6,7 @@
 // stopped, with the dedup and token bookkeeping intact.
 
 import type { TranscriptSource } from "../../projection/sources.js";
+import type { ImportedSession } from "../../projection/rows.js";
 
 export type { TranscriptSource };
 
@@ -41,21 +42,11 @@ export interface TranscriptEvent {
   text: string;
 }
 
-export interface TranscriptSession {
+/** The store's ImportedSession, as an importer folds it: its id, its tool and typed token totals. */
+export interface TranscriptSession extends ImportedSession {
   /** The warden session id (from `sessionIdFor`). */
   id: string;
   source: TranscriptSource;
-  /** A summary record's text, else the first user message (one line, at most 120 chars). */
-  title: string | null;
-  cwd: string | null;
-  model: string | null;
-  /** ISO-8601 of the first and last timestamped record; null before any. */
-  startedAt: string | null;
-  updatedAt: string | null;
-  /** A subagent transcript: its parent's warden session id. */
-  parent: string | null;
-  /** Tool version, git branch, originator, the tool's own session id, … (small, JSON). */
-  meta: Record<string, unknown>;
   /** Totals over the file, streaming duplicates counted once, cumulative counts turned into deltas. */
   tokens: TokenCounts;
 }
