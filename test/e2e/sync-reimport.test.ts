@@ -11,25 +11,14 @@ import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { pollUntil } from "../helpers/poll.js";
+import { claudeUserTranscript } from "../helpers/transcripts.js";
 
 const skip = postgresUnavailable();
 const SESSION = "4e4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
 const ID = `claude-${SESSION}`;
 const LINES = 8000; // about 5.6 MB: some 90 slices of 64 KiB
 const filler = "lorem ipsum dolor sit amet ".repeat(22);
-const transcript = (version: string) =>
-  Array.from(
-    { length: LINES },
-    (_, i) =>
-      JSON.stringify({
-        type: "user",
-        sessionId: SESSION,
-        uuid: `${version}-${i}`,
-        timestamp: "2026-11-20T10:00:00.000Z",
-        cwd: "/p",
-        message: { role: "user", content: `${version} line ${i} ${filler}` },
-      }) + "\n",
-  ).join("");
+const transcript = (version: string) => claudeUserTranscript(SESSION, version, LINES, filler);
 
 describe("a sliced re-import", { skip: skip ?? false }, () => {
   let server: TestPostgres;

@@ -14,6 +14,7 @@ import { remaskBatch, remaskDocs, remaskEvents, remaskSessions, remaskStaged, ty
 import { resumePoint } from "../../src/sync/resume.js";
 import { SourceMap } from "../../src/sync/source-map.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
+import { claudeUserTranscript } from "../helpers/transcripts.js";
 
 const VALUE = "plain-looking-Wq8eR4tY6uIo";
 const only = () => {
@@ -91,19 +92,7 @@ describe("remask", () => {
       mkdirSync(join(root, "-p"), { recursive: true });
       mkdirSync(join(dir, "home"));
       const file = join(root, "-p", `${SESSION}.jsonl`);
-      const lines = (version: string) =>
-        Array.from(
-          { length: 2000 },
-          (_, i) =>
-            JSON.stringify({
-              type: "user",
-              sessionId: SESSION,
-              uuid: `${version}-${i}`,
-              timestamp: "2026-11-20T10:00:00.000Z",
-              cwd: "/p",
-              message: { role: "user", content: `${version} line ${i} uses ${VALUE}` },
-            }) + "\n",
-        ).join("");
+      const lines = (version: string) => claudeUserTranscript(SESSION, version, 2000, `uses ${VALUE}`);
       writeFileSync(file, lines("v1"));
       const source = new SourceMap(join(dir, "home"), "h1", [{ source: "claude-code", root }]).discover().sources.find((s) => s.rel.includes(":"))!;
       catchUpFile(p, source);

@@ -13,6 +13,7 @@ import { resumePoint } from "../../src/sync/resume.js";
 import { SecretValues } from "../../src/masking/secret-values.js";
 import { importTranscriptSlice } from "../../src/sync/transcript-slice.js";
 import { SourceMap } from "../../src/sync/source-map.js";
+import { claudeUserTranscript } from "../helpers/transcripts.js";
 
 const SESSION = "6e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6";
 const LINES = 3000;
@@ -30,19 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const transcript = (version: string) =>
-  Array.from(
-    { length: LINES },
-    (_, i) =>
-      JSON.stringify({
-        type: "user",
-        sessionId: SESSION,
-        uuid: `${version}-${i}`,
-        timestamp: "2026-11-20T10:00:00.000Z",
-        cwd: "/p",
-        message: { role: "user", content: `${version} line ${i} lorem ipsum dolor` },
-      }) + "\n",
-  ).join("");
+const transcript = (version: string) => claudeUserTranscript(SESSION, version, LINES, "lorem ipsum dolor");
 
 describe("verify: imported transcripts", () => {
   it("verifies an import, skips a re-import while it is staged, and verifies it once swapped in", () => {
