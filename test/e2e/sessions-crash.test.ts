@@ -29,6 +29,28 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
+/** The ledger a crashed daemon left of task `id`: its launch, recording pid (and group) and start time, maybe some output; no exit. */
+function writeCrashedTask(id: string, pid: number, startTime: string, output?: { stream: string; text: string }): void {
+  const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
+  const launch = {
+    kind: "task",
+    mode: "task",
+    title: "old",
+    harness: null,
+    argv: ["old"],
+    cwd: project,
+    cols: 80,
+    rows: 24,
+    pid,
+    pgid: pid,
+    startTime,
+    bootId: bootId(),
+    env: [],
+    secrets: [],
+  };
+  appendFileSync(join(home.home, "ledger", "testhost", `${id}.jsonl`), event(1, "launch", launch) + (output ? event(2, "output", output) : ""));
+}
+
 describe("restart after a crash", () => {
   it("settles live sessions and a running task as failed, kills survivors, keeps output", async () => {
     d = await startTestDaemon(home);
@@ -107,25 +129,7 @@ describe("restart after a crash", () => {
     try {
       const pid = stranger.pid!;
       const id = "01a20000-0000-7000-8000-000000000001";
-      const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
-      const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
-      const launch = {
-        kind: "task",
-        mode: "task",
-        title: "old",
-        harness: null,
-        argv: ["old"],
-        cwd: project,
-        cols: 80,
-        rows: 24,
-        pid,
-        pgid: pid,
-        startTime: "1",
-        bootId: bootId(),
-        env: [],
-        secrets: [],
-      };
-      appendFileSync(file, event(1, "launch", launch) + event(2, "output", { stream: "stdout", text: "old output\n" }));
+      writeCrashedTask(id, pid, "1", { stream: "stdout", text: "old output\n" });
       d = await startTestDaemon(home);
       const settled = d.events("session_recovered").find((e) => e.session === id);
       assert.ok(settled, "the session was settled");
@@ -208,25 +212,7 @@ describe("restart after a crash", () => {
       const pid = stranger.pid!;
       await pollUntil(() => processStartTime(pid) !== null, { what: "the stranger to start" });
       const later = String(Number(processStartTime(pid)) + 1);
-      const event = (seq: number, kind: string, data: object) => JSON.stringify({ v: 1, session: id, seq, ts: new Date().toISOString(), kind, data }) + "\n";
-      const file = join(home.home, "ledger", "testhost", `${id}.jsonl`);
-      const launch = {
-        kind: "task",
-        mode: "task",
-        title: "old",
-        harness: null,
-        argv: ["old"],
-        cwd: project,
-        cols: 80,
-        rows: 24,
-        pid,
-        pgid: pid,
-        startTime: later,
-        bootId: bootId(),
-        env: [],
-        secrets: [],
-      };
-      appendFileSync(file, event(1, "launch", launch));
+      writeCrashedTask(id, pid, later);
       d = await startTestDaemon(home);
       const settled = d.events("session_recovered").find((e) => e.session === id);
       assert.ok(settled, "the session was settled");
