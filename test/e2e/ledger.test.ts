@@ -185,9 +185,10 @@ describe("crash safety", () => {
     });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
+    const exited = new Promise((r) => child.once("exit", r)); // listened for first: the appender may exit while the kill is awaited
     await pollUntil(() => out.split("\n").length >= 2000, { what: "2000 acknowledged appends" });
     await d.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
+    await exited;
     const acked = out.trim().split("\n").map(Number);
 
     const again = await startTestDaemon(home);
