@@ -38,6 +38,12 @@ export const errorKinds = {
   vault_corrupt: { code: -32007, summary: "The vault file is damaged or was modified; data.path names it. Nothing was changed." },
   projection_corrupt: { code: -32008, summary: "A projection database (or backup) is damaged; data.path names it. Sources are untouched: rebuild." },
   rate_limited: { code: -32009, summary: "Too many calls from this agent session (config vault.rateLimit); data.retryAfterMs says when to try again." },
+  approval_pending: {
+    code: -32010,
+    summary: "The read needs a person's approval; data.request is the request id (decide with `warden approve` / approvals.decide, or call again with wait).",
+  },
+  approval_denied: { code: -32011, summary: "A person denied the approval request (data.request); data.reason when they gave one." },
+  approval_expired: { code: -32012, summary: "The approval request (data.request) was not decided within approvals.timeoutSecs, or its waiter went away." },
 } as const satisfies Record<string, { code: number; summary: string }>;
 
 export type ErrorKind = keyof typeof errorKinds;

@@ -21,6 +21,12 @@ export interface WardenPaths {
   audit: string;
   /** Runtime: the audit chain's last synced head, to catch a truncated or rolled-back log. */
   auditHead: string;
+  /** Source store: this host's signed Merkle checkpoints of its audit log (audit/<host>.checkpoints). */
+  auditCheckpoints: string;
+  /** Source store: this host's audit verifier key, C2SP form (keys/<host>.audit.pub): other hosts check with it. */
+  auditPublicKey: string;
+  /** Host-local secret, never synced: the Ed25519 seed that signs this host's checkpoints (private/<host>/audit-signing.key, 0600). */
+  auditSigningKey: string;
   /** Source store: this host's session event logs (ledger/<host>/<session>.jsonl). */
   ledger: string;
   /** Runtime: the SQLite projection. */
@@ -67,6 +73,9 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): WardenPaths 
     vaults: join(home, "vaults"),
     audit: join(home, "audit", `${host}.jsonl`),
     auditHead: join(runRoot, "audit-head.json"),
+    auditCheckpoints: join(home, "audit", `${host}.checkpoints`),
+    auditPublicKey: join(home, "keys", `${host}.audit.pub`),
+    auditSigningKey: join(home, "private", host, "audit-signing.key"),
     ledger: join(home, "ledger", host),
     projection: join(runRoot, "projection.sqlite"),
     backups: join(runRoot, "backups"),

@@ -41,6 +41,8 @@ export interface EntryPlain {
   value: string;
   scopes: string[];
   description: string;
+  /** When a session's agent needs a person's approval to read it (policy.ts); absent: outside-scope. */
+  approval?: "always" | "outside-scope" | "never";
   createdAt: string;
   updatedAt: string;
 }

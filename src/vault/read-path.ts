@@ -7,7 +7,7 @@ import type { AuditFields } from "../ledger/audit-log.js";
 import { WardenError } from "../platform/errors.js";
 import { RpcError } from "../rpc/errors.js";
 import type { EntryPlain } from "./format.js";
-import { checkScope } from "./policy.js";
+import { judgeRead, type CredentialScope, type ReadVerdict } from "./policy.js";
 import { listVaults } from "./store.js";
 
 export interface ReadRequest {
@@ -32,6 +32,8 @@ export interface ReadAccess {
 export interface Read {
   vault: string;
   entry: EntryPlain;
+  /** serve, or approve: a session's agent reading outside its credential scope, or an entry whose policy is `always`. */
+  verdict: ReadVerdict;
 }
 
 /**
@@ -61,13 +63,16 @@ export function readRecord(req: ReadRequest): AuditFields & { vault?: string } {
   return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
 }
 
-/** Resolve, find, check scope: the entry a read names. Sets `record.vault` to the vault resolved, so a refusal names it. */
-export function findReadable(req: ReadRequest, access: ReadAccess, record: { vault?: string }): Read {
+/**
+ * Resolve, find, judge: the entry a read names and what serving it needs. `agent` is the credential
+ * scope of the session whose agent reads, null for a person (policy.ts). Sets `record.vault` to the
+ * vault resolved, so a refusal names it.
+ */
+export function findReadable(req: ReadRequest, access: ReadAccess, record: { vault?: string }, agent: CredentialScope | null = null): Read {
   const vault = (record.vault = req.vault || defaultVault(access.home, access.configured, access.unlocked()));
   const entry = access.entry(vault, req.name);
   if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(req.name)}`, { vault, name: req.name });
-  checkScope(entry, req.scope, vault);
-  return { vault, entry };
+  return { vault, entry, verdict: judgeRead(entry, vault, req.scope, agent) };
 }
 
 /**
