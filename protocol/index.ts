@@ -13,7 +13,7 @@ import * as vault from "./methods/vault.js";
 
 export { API_VERSION } from "./methods/core.js";
 export { SIGNALS } from "./methods/sessions.js";
-export type { ProcessInfo } from "./methods/sessions.js";
+export type { Credentials, ProcessInfo } from "./methods/sessions.js";
 export { eventNotification } from "./methods/events.js";
 export type { LedgerEvent } from "./methods/events.js";
 export { errorKinds } from "./errors.js";
@@ -47,6 +47,7 @@ export const methods = {
   "sessions.kill": sessions.kill,
   "sessions.archive": sessions.archive,
   "sessions.snapshot": sessions.snapshot,
+  "sessions.setScope": sessions.setScope,
   "events.subscribe": events.subscribe,
   "events.unsubscribe": events.unsubscribe,
   "audit.list": audit.list,

@@ -10,7 +10,9 @@ export const event = z.object({
   session: z.string(),
   seq: z.number().int().describe("1, 2, 3 … per session, no gaps"),
   ts: z.string().describe("ISO-8601"),
-  kind: z.string().describe("open, note, action, close; PTY and task sessions: launch, output, input, resize, status, exit; any session: archive"),
+  kind: z
+    .string()
+    .describe("open, note, action, close; PTY and task sessions: launch, output, input, resize, status, scope (sessions.setScope), exit; any session: archive"),
   data: jsonObject.describe("The kind's payload; output: text, or b64 when the bytes are not UTF-8 (tasks: and stream)"),
 });
 

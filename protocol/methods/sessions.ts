@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { cursor, jsonObject, sessionId } from "../fields.js";
 import { defineMethod } from "../method.js";
-import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN } from "../patterns.js";
+import { ENV_NAME_PATTERN, HARNESS_NAME_PATTERN, SCOPE_PATTERN, SECRET_REF_PATTERN } from "../patterns.js";
 
 /** What a session's state can be: log sessions open, closed; PTY and task sessions running, exited, failed; transcripts imported. */
 export const SESSION_STATES = ["open", "closed", "running", "exited", "failed", "imported"] as const;
@@ -27,6 +27,22 @@ export const processInfo = z.object({
 /** What launch and exit events say about a PTY or task session; the projection keeps it as JSON. */
 export type ProcessInfo = z.output<typeof processInfo>;
 
+const scopeName = z.string().regex(SCOPE_PATTERN, "1 to 128 printable ASCII characters, no spaces");
+const secretRef = z.string().regex(SECRET_REF_PATTERN, "VAULT/NAME").describe("VAULT/NAME");
+/** A session's credential scope as launch and setScope take it: at most 32 scopes and 256 entries named VAULT/NAME. */
+const scopesParam = z.array(scopeName).max(32);
+const allowParam = z.array(secretRef).max(256);
+
+export const credentials = z
+  .object({
+    scopes: z.array(z.string()).describe("The scopes the session's agent reads under"),
+    allow: z.array(z.string()).describe("Entries (VAULT/NAME) its agent may read whatever their scopes"),
+  })
+  .describe("A session's credential scope: what its agent may read without a person's approval");
+
+/** A session's credential scope on the wire (the vault's CredentialScope). */
+export type Credentials = z.output<typeof credentials>;
+
 export const session = z.object({
   id: z.string(),
   host: z.string(),
@@ -47,6 +63,9 @@ export const session = z.object({
   process: processInfo.nullable().describe("PTY and task sessions: what was launched and how it ended"),
   source: z.enum(["warden", "claude-code", "codex"]).describe("warden: recorded by a warden daemon; else the tool whose transcript it was imported from"),
   sourceMissing: z.boolean().describe("The file it came from is gone; its history stays"),
+  credentials: credentials
+    .nullable()
+    .describe("PTY and task sessions: the credential scope set at launch and by sessions.setScope (the latest); null for log and imported sessions"),
 });
 
 export const open = defineMethod({
@@ -96,10 +115,6 @@ export const get = defineMethod({
 });
 
 const envName = z.string().regex(ENV_NAME_PATTERN);
-const secretRef = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\/.{1,256}$/)
-  .describe("VAULT/NAME");
 
 /** Signals a client may send to a session's process group. */
 export const SIGNALS = ["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGSTOP", "SIGCONT", "SIGWINCH"] as const;
@@ -108,7 +123,7 @@ export const launch = defineMethod({
   name: "sessions.launch",
   summary: "Start a harness or command in a PTY, or as a task",
   description:
-    "Runs a configured harness (`shell` is built in) or an argv, in cwd, which must lie inside a configured project root (default: the user's home). Secrets named VAULT/NAME are read from unlocked vaults (audited like vault.get) and put in the environment, and from then on masked in everything the session records. The child gets WARDEN_SESSION_ID and WARDEN_SOCKET (the restricted agent socket); it and every process it starts are the session's agents on either socket. mode pty gives it a terminal of cols x rows; mode task runs it without one, stdout and stderr kept apart. Answers once the launch event is recorded: nothing is started on any error.",
+    "Runs a configured harness (`shell` is built in) or an argv, in cwd, which must lie inside a configured project root (default: the user's home). Secrets named VAULT/NAME are read from unlocked vaults (audited like vault.get) and put in the environment, and from then on masked in everything the session records. The child gets WARDEN_SESSION_ID and WARDEN_SOCKET (the restricted agent socket); it and every process it starts are the session's agents on either socket. mode pty gives it a terminal of cols x rows; mode task runs it without one, stdout and stderr kept apart. Answers once the launch event is recorded: nothing is started on any error.\n\nscopes and allow are the session's credential scope, the only source of truth for its agent: a vault.get from a process of the session is served when the entry shares one of `scopes` or is named in `allow`, whatever scope it declares (declaring one outside `scopes` is scope_denied); anything else needs a person's approval. Absent, they are empty: the agent reads nothing without approval. The secrets injected at launch are read by the person launching: an entry with scopes is injected only when it shares one with `scopes` (else scope_denied); an entry without scopes always is.",
   params: z
     .strictObject({
       harness: z.string().regex(HARNESS_NAME_PATTERN).optional().describe("A harness from config, or `shell`"),
@@ -129,7 +144,8 @@ export const launch = defineMethod({
         .optional()
         .describe("Extra environment (no secrets: use secrets)"),
       secrets: z.record(envName, secretRef).optional().describe("ENV: VAULT/NAME"),
-      scope: z.string().max(128).optional().describe("Scope presented for every secret"),
+      scopes: scopesParam.optional().describe("The session's credential scopes (also presented for the injected secrets)"),
+      allow: allowParam.optional().describe("Entries (VAULT/NAME) the session's agent may read whatever their scopes"),
       reason: z.string().max(500).optional().describe("Why the secrets are needed (audited)"),
       cols: z.number().int().min(2).max(1000).default(80),
       rows: z.number().int().min(2).max(1000).default(24),
@@ -157,7 +173,26 @@ export const launch = defineMethod({
       process: { mode: "pty", harness: "shell", argv: ["/bin/bash"], cwd: "/home/me/project", pid: 41235, exit: null },
       source: "warden",
       sourceMissing: false,
+      credentials: { scopes: [], allow: [] },
     },
+  },
+});
+
+export const setScope = defineMethod({
+  name: "sessions.setScope",
+  summary: "Change a running session's credential scope",
+  description:
+    "Replaces the session's credential scope (scopes and allow, as sessions.launch takes them) from the next read of its agent on; reads already answered stay answered. Recorded as a `scope` event in the session's ledger and as a `set_scope` audit record. Never served to a session's agent (on either socket): an agent cannot widen its own scope. Only a running session of this host (else conflict).",
+  params: z.strictObject({
+    session: sessionId,
+    scopes: scopesParam.default([]),
+    allow: allowParam.default([]),
+  }),
+  result: z.object({ session: z.string(), seq: z.number().int().describe("The `scope` event"), credentials }),
+  errors: ["not_found", "conflict", "denied", "unavailable"],
+  example: {
+    params: { session: "0193a7c2-5a10-7cc1-9b1e-2f1c9d0e4a11", scopes: ["dev"], allow: ["work/GITHUB_TOKEN"] },
+    result: { session: "0193a7c2-5a10-7cc1-9b1e-2f1c9d0e4a11", seq: 42, credentials: { scopes: ["dev"], allow: ["work/GITHUB_TOKEN"] } },
   },
 });
 

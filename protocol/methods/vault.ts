@@ -72,7 +72,7 @@ export const get = defineMethod({
   name: "vault.get",
   summary: "Read one secret",
   description:
-    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv, masked), for an agent its session, and the declared reason and caller; never the value. Identical reads by one process within a second are coalesced into one record with a count, and a repeat is answered once that record is written. A session's agents are rate-limited (rate_limited). Served to agents.",
+    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes (for a session's agent: against its session's credential scope, whatever scope it declares; see sessions.launch), and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv, masked), for an agent its session, and the declared reason and caller; never the value. Identical reads by one process within a second are coalesced into one record with a count, and a repeat is answered once that record is written. A session's agents are rate-limited (rate_limited). Served to agents.",
   params: z.strictObject({
     vault: vaultName
       .optional()

@@ -32,6 +32,7 @@ import { SessionsArchiveCommand } from "./commands/sessions/archive.js";
 import { SessionsGetCommand } from "./commands/sessions/get.js";
 import { SessionsKillCommand } from "./commands/sessions/kill.js";
 import { SessionsListCommand } from "./commands/sessions/list.js";
+import { SessionsScopeCommand } from "./commands/sessions/scope.js";
 import { SearchCommand } from "./commands/search.js";
 import { StatusCommand } from "./commands/status.js";
 import { SyncPushCommand } from "./commands/sync/push.js";
@@ -83,6 +84,7 @@ for (const command of [
   SessionsGetCommand,
   SessionsKillCommand,
   SessionsArchiveCommand,
+  SessionsScopeCommand,
   LaunchCommand,
   RunCommand,
   AttachCommand,

@@ -56,5 +56,12 @@ export function sessionDetails(s: Session): string {
       lines.push(`exit     ${how}${p.exit.reason ? ` (${p.exit.reason})` : ""}`);
     }
   }
+  if (s.credentials) lines.push(...credentialLines(s.credentials));
   return lines.join("\n");
+}
+
+/** A session's credential scope, as `sessions get` and `sessions scope` print it. */
+export function credentialLines(c: NonNullable<Session["credentials"]>): string[] {
+  const none = "(none: its agent reads nothing without approval)";
+  return [`scopes   ${c.scopes.join(", ") || (c.allow.length === 0 ? none : "-")}`, `allow    ${c.allow.join(", ") || "-"}`];
 }

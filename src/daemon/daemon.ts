@@ -173,6 +173,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       // (a setsid escapee, anyone on agent.sock) share one budget: per process, an escapee would
       // get a fresh burst for every process it forks. People are never limited.
       sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? "(unknown session)" : null),
+      sessionScope: (session) => supervisor.credentialsOf(session), // an agent reads under its session's credential scope
     });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({
@@ -180,6 +181,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       projection,
       secrets,
       readSecret: (p, ctx): string => vault.getNow(p, ctx).value,
+      audit: (fields, ctx) => vault.note(ctx, fields),
       config: config.sessions,
       host: paths.host,
       home: userHome(opts.env ?? process.env), // the default project root

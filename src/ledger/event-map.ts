@@ -41,7 +41,12 @@ export interface LedgerEventMap {
     /** Names only, never values. */
     env: string[];
     secrets: string[];
+    /** The session's credential scope (absent in a file from an older warden: empty). */
+    scopes?: string[];
+    allow?: string[];
   };
+  /** A running session's credential scope replaced (sessions.setScope): from the next read of its agent on. */
+  scope: { scopes: string[]; allow: string[] };
   /** Output, masked; its bytes come from the payload. */
   output: { stream: OutputStreamName } & RecordedBytes;
   /** Typed input, masked (its bytes from the payload), or only its length at a password prompt. */

@@ -47,6 +47,7 @@ export class LedgerService {
       process: null,
       source: "warden",
       sourceMissing: false,
+      credentials: null,
     };
   }
 

@@ -2,7 +2,7 @@
 // pure functions, shared by ProjectionReader and by the supervisor's own view of a live session.
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import { RpcError } from "../rpc/errors.js";
-import type { ProcessInfo, SessionRow } from "./rows.js";
+import type { SessionRow, StoredInfo } from "./rows.js";
 
 export type Session = ResultOf<"sessions.get">;
 export type SessionsQuery = { host?: string; state?: string; source?: string; archived?: boolean; limit: number; cursor?: string };
@@ -48,10 +48,17 @@ export function sessionOut(r: SessionRow): Session {
     meta: r.meta === null ? null : (JSON.parse(r.meta) as unknown),
     archived: r.archived === 1,
     live: null,
-    process: r.info === null ? null : (JSON.parse(r.info) as ProcessInfo),
+    ...processOut(r.info),
     source: (r.source ?? "warden") as Session["source"],
     sourceMissing: r.source_missing === 1,
   };
+}
+
+/** sessions.info split into the wire's process and credentials (empty when its launch recorded none). */
+function processOut(info: string | null): Pick<Session, "process" | "credentials"> {
+  if (info === null) return { process: null, credentials: null };
+  const { credentials, ...process } = JSON.parse(info) as StoredInfo;
+  return { process, credentials: credentials ?? { scopes: [], allow: [] } };
 }
 
 /** Plain words as an FTS5 query: each one a quoted string (so `-`, `:` and quotes are just text), all required, the last a prefix. */

@@ -1,6 +1,6 @@
 // How source records become rows. One mapping, used by live apply, by catch-up and rebuild, and
 // by verify (which folds the sources the same way and compares), so they cannot disagree.
-import type { ProcessInfo } from "../../protocol/index.js";
+import type { Credentials, ProcessInfo } from "../../protocol/index.js";
 import type { LedgerEvent } from "../ledger/events.js";
 import { parseEvent, validSeq } from "../ledger/events.js";
 import type { SourceFile } from "./sources.js";
@@ -17,7 +17,7 @@ export interface SessionRow {
   meta: string | null;
   /** 1 once an `archive` event is seen. */
   archived: number;
-  /** PTY and task sessions: ProcessInfo as JSON. */
+  /** PTY and task sessions: StoredInfo as JSON. */
   info: string | null;
   /** The schema defaults them (StoredSession has them): warden, claude-code or codex, and whether the file is gone. */
   source?: string;
@@ -29,6 +29,9 @@ export type StoredSession = Required<SessionRow> & { rev: number };
 
 /** What launch and exit events say about a PTY or task session (sessions.info, as JSON): the wire's type. */
 export type { ProcessInfo };
+
+/** sessions.info: the process, and the credential scope its launch and scope events set (the wire's `credentials`). */
+export type StoredInfo = ProcessInfo & { credentials?: Credentials };
 
 export interface EventRow {
   session: string;
@@ -98,11 +101,18 @@ function launchInfo(d: Record<string, unknown>): ProcessInfo {
   return {
     mode: d.mode === "task" ? "task" : "pty",
     harness: str(d.harness),
-    argv: Array.isArray(d.argv) ? d.argv.filter((a): a is string => typeof a === "string") : [],
+    argv: strings(d.argv),
     cwd: str(d.cwd) ?? "",
     pid: int(d.pid),
     exit: null,
   };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === "string") : []);
+
+/** A launch or scope event's credential scope; missing fields (a launch by an older warden) are empty: nothing without approval. */
+function credentialsOf(d: Record<string, unknown>): Credentials {
+  return { scopes: strings(d.scopes), allow: strings(d.allow) };
 }
 
 function exitInfo(d: Record<string, unknown>): NonNullable<ProcessInfo["exit"]> {
@@ -136,9 +146,14 @@ export function foldSessionInPlace(row: SessionRow | null, e: LedgerEvent, host:
     if (d.meta !== undefined) next.meta = JSON.stringify(d.meta);
   }
   next.state = STATE_BY_KIND[e.kind] ?? next.state;
-  if (e.kind === "launch") next.info = JSON.stringify(launchInfo(e.data));
+  if (e.kind === "launch") next.info = JSON.stringify({ ...launchInfo(e.data), credentials: credentialsOf(e.data) } satisfies StoredInfo);
+  if (e.kind === "scope" && next.info !== null) {
+    const info = JSON.parse(next.info) as StoredInfo;
+    info.credentials = credentialsOf(e.data);
+    next.info = JSON.stringify(info);
+  }
   if (e.kind === "exit" && next.info !== null) {
-    const info = JSON.parse(next.info) as ProcessInfo;
+    const info = JSON.parse(next.info) as StoredInfo;
     info.exit = exitInfo(e.data);
     next.info = JSON.stringify(info);
     next.state = info.exit.status;

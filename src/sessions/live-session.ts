@@ -7,6 +7,7 @@ import type { LedgerWriter } from "../ledger/writer.js";
 import { maskBytes } from "../masking/masker.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import type { ExitStatus, SessionChild, Stream } from "./child.js";
+import type { CredentialScope } from "./credentials.js";
 import type { EventHub } from "./hub.js";
 import { OutputStream, type OutputOptions } from "./output.js";
 import type { Screens } from "./screens.js";
@@ -24,6 +25,8 @@ export interface SessionDeps {
   scrollback: number;
   /** A record could not be written: the session is stopped (nothing runs unrecorded). */
   onRecordFailed(session: LiveSession, err: Error): void;
+  /** Its credential scope at launch. */
+  credentials: CredentialScope;
 }
 
 export class LiveSession {
@@ -39,6 +42,8 @@ export class LiveSession {
   private resolveDone!: () => void;
   cols: number;
   rows: number;
+  /** What its agent may read without approval: set at launch, replaced by sessions.setScope. */
+  credentials: CredentialScope;
 
   constructor(
     readonly id: string,
@@ -50,6 +55,7 @@ export class LiveSession {
   ) {
     this.cols = size.cols;
     this.rows = size.rows;
+    this.credentials = deps.credentials;
     this.done = new Promise((r) => (this.resolveDone = r));
     for (const stream of mode === "pty" ? (["pty"] as const) : (["stdout", "stderr"] as const)) {
       this.outputs.set(stream, new OutputStream(deps.output, deps.secrets, (bytes) => this.recordOutput(stream, bytes)));

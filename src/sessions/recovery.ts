@@ -15,7 +15,7 @@ import { checkIdentity } from "../platform/proc.js";
 import { killSessionProcesses, scanProcesses, type ProcessTable } from "./survivors.js";
 
 /** Kinds after which a PTY or task session is still running. */
-const UNSETTLED = new Set<string>(["launch", "output", "input", "resize", "status"] satisfies LedgerKind[]);
+const UNSETTLED = new Set<string>(["launch", "output", "input", "resize", "status", "scope"] satisfies LedgerKind[]);
 
 export interface Settled {
   session: string;

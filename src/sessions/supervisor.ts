@@ -5,6 +5,7 @@ import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/log.js";
 import { bootId, processStartTime } from "../platform/proc.js";
 import { uuidv7 } from "../ledger/ids.js";
+import type { AuditFields } from "../ledger/audit-log.js";
 import type { LedgerWriter } from "../ledger/writer.js";
 import type { SecretValues } from "../masking/secret-values.js";
 import { sessionOut } from "../projection/read-wire.js";
@@ -12,7 +13,9 @@ import { foldSession } from "../projection/rows.js";
 import type { ProjectionStore } from "../projection/store.js";
 import type { CallContext, PeerRole } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
+import type { ReadRequest } from "../vault/read-path.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
+import { credentialScope, notRecorded, readInjected, type CredentialScope } from "./credentials.js";
 import { EventHub } from "./hub.js";
 import { LiveSession, maskArgv } from "./live-session.js";
 import { SessionLeaders } from "./peer-session.js";
@@ -31,7 +34,9 @@ export interface SupervisorDeps {
   projection: ProjectionStore;
   secrets: SecretValues;
   /** Reads a secret for injection, audited like vault.get. */
-  readSecret(p: ParamsOf<"vault.get">, ctx: CallContext): string;
+  readSecret(p: ReadRequest, ctx: CallContext): string;
+  /** Appends an audit record of a person's act (a scope change), the peer observed. */
+  audit(fields: AuditFields, ctx: CallContext): void;
   config: Config["sessions"];
   host: string;
   /** The user's home (not WARDEN_HOME): the project root when sessions.projects is empty. */
@@ -75,22 +80,9 @@ export class SessionSupervisor {
     }
     const plan = planLaunch({ cols: 80, rows: 24, mode: "pty", ...p }, d.config, d.home, d.baseEnv);
     const id = uuidv7();
-    const secretEnv: Record<string, string> = {};
-    for (const [env, ref] of Object.entries(p.secrets ?? {})) {
-      const slash = ref.indexOf("/");
-      const value = d.readSecret(
-        {
-          vault: ref.slice(0, slash),
-          name: ref.slice(slash + 1),
-          scope: p.scope,
-          reason: p.reason ?? `session ${id}`,
-          caller: `sessions.launch ${plan.title}`.slice(0, 200),
-        },
-        ctx,
-      );
-      d.secrets.add(value); // masked in everything this session (or any other) records from now on
-      secretEnv[env] = value;
-    }
+    const credentials = credentialScope(p);
+    const secretEnv = readInjected(p, credentials.scopes, { session: id, title: plan.title }, d.readSecret, ctx);
+    for (const value of Object.values(secretEnv)) d.secrets.add(value); // masked in everything this session (or any other) records from now on
     const env: Record<string, string> = { ...plan.env, ...secretEnv, WARDEN_SESSION_ID: id, WARDEN_SOCKET: d.agentSocket };
     if (plan.mode === "pty") env.TERM = plan.env.TERM && plan.env.TERM !== "dumb" ? plan.env.TERM : "xterm-256color";
     const spec: SpawnSpec = { file: plan.file, argv: plan.argv, cwd: plan.cwd, env, cols: plan.cols, rows: plan.rows, umask: d.umask };
@@ -108,6 +100,7 @@ export class SessionSupervisor {
       output: { coalesceMs: d.config.coalesceMs, coalesceBytes: d.config.coalesceBytes, holdMs: d.config.maskHoldMs },
       scrollback: d.config.scrollback,
       onRecordFailed: (s, err) => this.recordFailed(s, err),
+      credentials,
     });
     this.live.set(id, session);
     const title = maskArgv([p.title ?? plan.title], d.secrets)[0]!; // recorded and searchable: a title may quote a secret
@@ -128,6 +121,7 @@ export class SessionSupervisor {
       bootId: bootId(),
       env: Object.keys(p.env ?? {}),
       secrets: Object.keys(secretEnv), // names only
+      ...credentials,
     });
     session.start(event.seq);
     void session.done.then(() => {
@@ -176,6 +170,23 @@ export class SessionSupervisor {
     if (current.archived) return this.withLiveness(current);
     await this.deps.writer.append(current.id, "archive", {}); // current.id: `id` may be an imported session's tool id
     return this.get(current.id);
+  }
+
+  /** sessions.setScope (a person's: agents are refused by the dispatcher): audited, recorded, then in force from the next read. */
+  async setScope(p: ParamsOf<"sessions.setScope">, ctx: CallContext): Promise<ResultOf<"sessions.setScope">> {
+    const s = this.running(p.session);
+    const credentials = credentialScope(p);
+    this.deps.audit({ action: "set_scope", outcome: "ok", session: s.id, detail: credentials }, ctx);
+    const { event, durable } = s.recordDurable("scope", credentials);
+    await durable.catch(notRecorded);
+    s.credentials = credentials;
+    return { session: s.id, seq: event.seq, credentials };
+  }
+
+  /** A running session's credential scope, or null once it has ended (or was never launched here). */
+  credentialsOf(session: string): CredentialScope | null {
+    const s = this.live.get(session);
+    return s && !s.ended ? s.credentials : null;
   }
 
   async snapshot(p: ParamsOf<"sessions.snapshot">): Promise<ResultOf<"sessions.snapshot">> {

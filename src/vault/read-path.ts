@@ -7,16 +7,25 @@ import type { AuditFields } from "../ledger/audit-log.js";
 import { WardenError } from "../platform/errors.js";
 import { RpcError } from "../rpc/errors.js";
 import type { EntryPlain } from "./format.js";
-import { judgeRead, type CredentialScope, type ReadVerdict } from "./policy.js";
+import type { CallContext } from "../rpc/context.js";
+import { judgeRead, NO_SCOPE, type CredentialScope, type ReadVerdict } from "./policy.js";
 import { listVaults } from "./store.js";
 
 export interface ReadRequest {
   vault?: string;
   name: string;
   scope?: string;
+  /**
+   * Scopes a person presents instead of one scope (the session's, for the secrets injected at its
+   * launch): an entry's first scope among them is the declared one, none for an unscoped entry.
+   */
+  presented?: readonly string[];
   reason: string;
   caller?: string;
 }
+
+/** The audit record of a read as the read path fills it in: the vault resolved, the scope used, an agent's session scopes. */
+type ReadFields = AuditFields & { vault?: string };
 
 export interface ReadAccess {
   /** $WARDEN_HOME: its vaults/ is where the default vault is looked for. */
@@ -59,30 +68,67 @@ export function defaultVault(home: string, configured: string | undefined, unloc
 }
 
 /** The audit record of a read, before its outcome: `vault` is set once resolved. */
-export function readRecord(req: ReadRequest): AuditFields & { vault?: string } {
+export function readRecord(req: ReadRequest): ReadFields {
   return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
 }
 
 /**
  * Resolve, find, judge: the entry a read names and what serving it needs. `agent` is the credential
- * scope of the session whose agent reads, null for a person (policy.ts). Sets `record.vault` to the
- * vault resolved, so a refusal names it.
+ * scope of the session whose agent reads, null for a person (policy.ts). Fills in `record`: the
+ * vault resolved (so a refusal names it), the scope a presenting person used, and the session
+ * scopes an agent's read was judged under (its allow list stays out: the record names the entry).
  */
-export function findReadable(req: ReadRequest, access: ReadAccess, record: { vault?: string }, agent: CredentialScope | null = null): Read {
+export function findReadable(req: ReadRequest, access: ReadAccess, record: ReadFields, agent: CredentialScope | null = null): Read {
   const vault = (record.vault = req.vault || defaultVault(access.home, access.configured, access.unlocked()));
+  if (agent) record.detail = { ...record.detail, sessionScopes: [...agent.scopes] };
   const entry = access.entry(vault, req.name);
   if (!entry) throw new RpcError("not_found", `vault ${vault} has no entry ${JSON.stringify(req.name)}`, { vault, name: req.name });
-  return { vault, entry, verdict: judgeRead(entry, vault, req.scope, agent) };
+  const declared = req.scope ?? req.presented?.find((s) => entry.scopes.includes(s));
+  if (declared !== undefined) record.scope = declared;
+  return { vault, entry, verdict: judgeRead(entry, vault, declared, agent) };
+}
+
+/** What a read's verdict needs beyond the checks: "approve" goes to `approve`, which refuses (throws) or lets it be served. */
+export interface Reader {
+  /** The credential scope the read is judged under, looked up at each check: null for a person. */
+  scope(): CredentialScope | null;
+  approve(read: Read): void;
+}
+
+/**
+ * Whose credential scope a read is judged under: a person's, none (null); a session's agent's,
+ * its running session's (`sessionScope`); an agent whose session cannot be told (a setsid
+ * escapee, anyone on agent.sock) or has ended, NO_SCOPE: nothing without approval.
+ */
+export function readerScope(
+  ctx: Pick<CallContext, "restricted" | "agentSession">,
+  sessionScope: (session: string) => CredentialScope | null,
+): CredentialScope | null {
+  if (!ctx.restricted) return null;
+  return (ctx.agentSession !== null && sessionScope(ctx.agentSession)) || NO_SCOPE;
+}
+
+const PERSON: Reader = {
+  scope: () => null,
+  approve: () => {
+    throw new RpcError("internal", "a person's read never needs approval");
+  },
+};
+
+function judged(req: ReadRequest, access: ReadAccess, record: ReadFields, reader: Reader): Read {
+  const read = findReadable(req, access, record, reader.scope());
+  if (read.verdict === "approve") reader.approve(read);
+  return read;
 }
 
 /**
  * A read answered at once: the daemon's secrets injected at sessions.launch, and direct mode.
  * `append` writes the record before the value is returned (it throws if it cannot: no unaudited read).
  */
-export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void): Read {
+export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void, reader: Reader = PERSON): Read {
   const record = readRecord(req);
   try {
-    const read = findReadable(req, access, record);
+    const read = judged(req, access, record, reader);
     append(record);
     return read;
   } catch (err) {
@@ -93,24 +139,39 @@ export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: A
 }
 
 /**
- * vault.get: `record` may count the read into a coalesced record and return the promise of it. A
+ * vault.get: `reader` says whose scope the read is judged under and what an "approve" verdict
+ * does. `record` may count the read into a coalesced record and return the promise of it. A
  * read is answered only once its record is written, and then looked up again, so a lock or change
  * while it waited is honoured; a read refused then was counted in the summary's ok all the same (it
  * was allowed when recorded), and gets its own refusal record.
  */
-export async function readCoalesced(req: ReadRequest, access: ReadAccess, record: (fields: AuditFields) => Promise<void> | null): Promise<Read> {
+export async function readCoalesced(
+  req: ReadRequest,
+  access: ReadAccess,
+  record: (fields: AuditFields) => Promise<void> | null,
+  reader: Reader = PERSON,
+): Promise<Read> {
   const fields = readRecord(req);
   try {
-    const read = findReadable(req, access, fields);
+    const read = judged(req, access, fields, reader);
     const pending = record(fields);
     if (!pending) return read;
     await pending;
-    return findReadable(req, access, fields);
+    return judged(req, access, fields, reader); // a scope changed meanwhile is honoured too
   } catch (err) {
     const refused = refusal(err);
     if (refused) await record({ ...fields, ...refused });
     throw err;
   }
+}
+
+/**
+ * Which reads are one (AuditCoalescer): the same peer process (pid and start time), the same
+ * record, and the same credential scope judged (what the verdict depended on: a read after a scope
+ * change is not a repeat of one before it).
+ */
+export function coalesceKey(pid: number, startTime: string | null, f: AuditFields, scope: CredentialScope | null): string {
+  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, scope]);
 }
 
 /** A refused read's outcome and kind; null when the refusal is that the audit log cannot be written (nothing more can be). */

@@ -16,7 +16,9 @@ import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
-import { auditFailed, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
+import type { CredentialScope } from "./policy.js";
+import { auditFailed, coalesceKey, kindOf, readCoalesced, readerScope, readNow, readRecord } from "./read-path.js";
+import type { Read, ReadAccess, Reader, ReadRequest } from "./read-path.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -28,6 +30,8 @@ export interface VaultServiceOptions {
   mask?: (text: string) => string;
   /** The key an agent caller is rate-limited under (its session), or null for a person (never limited). */
   sessionOf?: (ctx: CallContext) => string | null;
+  /** A running session's current credential scope, or null when it is not running (its agents then read under NO_SCOPE). */
+  sessionScope?: (session: string) => CredentialScope | null;
 }
 
 interface CachedDoc {
@@ -45,6 +49,7 @@ export class VaultService {
   private readonly coalescer: AuditCoalescer;
   private readonly limiter: RateLimiter;
   private readonly mask: (text: string) => string;
+  private readonly sessionScope: (session: string) => CredentialScope | null;
   /** The read path's view of this daemon's vaults: the keyring's keys over the cached files. */
   private readonly access: ReadAccess;
   private watcher: FSWatcher | null = null;
@@ -62,6 +67,7 @@ export class VaultService {
     this.coalescer = new AuditCoalescer(audit);
     this.limiter = new RateLimiter(config.rateLimit, opts.sessionOf ?? (() => null));
     this.mask = opts.mask ?? ((t) => t);
+    this.sessionScope = opts.sessionScope ?? (() => null);
     this.keyring = new Keyring((vault, reason) => {
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
       this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
@@ -185,14 +191,30 @@ export class VaultService {
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
-    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.record(ctx, fields, true));
+    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.record(ctx, fields, true), this.reader(p, ctx));
     return this.serve(vault, entry);
   }
 
-  /** A read answered at once, never coalesced nor limited: secrets a person injects at sessions.launch. */
-  getNow(p: ParamsOf<"vault.get">, ctx: CallContext): ResultOf<"vault.get"> {
-    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields));
+  /** A read answered at once, never coalesced nor limited: secrets a person injects at sessions.launch (`presented`: the session's scopes). */
+  getNow(p: ReadRequest, ctx: CallContext): ResultOf<"vault.get"> {
+    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields), this.reader(p, ctx));
     return this.serve(vault, entry);
+  }
+
+  /** The credential scope is looked up at each check: one changed while a read waited for its record is honoured. */
+  private reader(p: ReadRequest, ctx: CallContext): Reader {
+    return { scope: () => readerScope(ctx, this.sessionScope), approve: (read) => this.needsApproval(read, p, ctx) };
+  }
+
+  /** The one answer to a read judged "approve" (read-path.ts): refused, with needsApproval, until a person can be asked. */
+  private needsApproval({ vault, entry }: Read, _p: ReadRequest, _ctx: CallContext): void {
+    const message = `${entry.name} is outside this session's credential scope: reading it needs a person's approval`;
+    throw new RpcError("scope_denied", message, { vault, name: entry.name, needsApproval: true });
+  }
+
+  /** Appends the record of something a person did elsewhere (a session's scope change), the peer observed as for every record. */
+  note(ctx: CallContext, fields: AuditFields): void {
+    this.record(ctx, fields);
   }
 
   private serve(vault: string, entry: EntryPlain): ResultOf<"vault.get"> {
@@ -267,18 +289,7 @@ export class VaultService {
       this.audit.append(build());
       return null;
     }
-    const key = JSON.stringify([
-      ctx.peer.pid,
-      seen.startTime,
-      fields.action,
-      fields.vault,
-      fields.name,
-      fields.scope,
-      fields.reason,
-      fields.caller,
-      fields.outcome,
-      fields.kind,
-    ]);
+    const key = coalesceKey(ctx.peer.pid, seen.startTime, fields, ctx.restricted ? readerScope(ctx, this.sessionScope) : null);
     return this.coalescer.record(key, build);
   }
 }

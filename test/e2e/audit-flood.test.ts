@@ -172,7 +172,7 @@ describe("rate limit", () => {
     });`;
 
   it("answers rate_limited to an agent session past its burst, with retryAfterMs", async () => {
-    const s = await c.call("sessions.launch", { argv: [node, "-e", probe, "20"], cwd: project, mode: "task" });
+    const s = await c.call("sessions.launch", { argv: [node, "-e", probe, "20"], cwd: project, mode: "task", allow: ["work/PLAIN"] });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0, w.output("stderr"));
     const got = JSON.parse(w.output("stdout")) as Array<{ value?: true; code?: number; kind?: string; retryAfterMs?: number }>;

@@ -41,7 +41,7 @@ describe("masking terminal output end to end", () => {
       argv: ["bash", "--norc", "--noprofile", "-c", script],
       cwd: project,
       secrets: { TOKEN: "work/TOKEN" },
-      scope: "ci",
+      scopes: ["ci"],
       reason: "test",
     });
     const w = await watch(c, s.id);

@@ -31,10 +31,10 @@ const stored = () => storedBytes(home);
 
 describe("secrets in sessions", () => {
   it("refuses a secret while the vault is locked, and one outside its scope", async () => {
-    const locked = c.call("sessions.launch", { argv: ["true"], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scope: "ci" });
+    const locked = c.call("sessions.launch", { argv: ["true"], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scopes: ["ci"] });
     await assert.rejects(locked, (e: any) => e.kind === "vault_locked");
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
-    const scoped = c.call("sessions.launch", { argv: ["true"], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scope: "prod" });
+    const scoped = c.call("sessions.launch", { argv: ["true"], cwd: project, secrets: { TOKEN: "work/TOKEN" }, scopes: ["prod"] });
     await assert.rejects(scoped, (e: any) => e.kind === "scope_denied");
     assert.equal((await c.call("sessions.list", { limit: 1000 })).sessions.length, 0, "nothing started");
   });
@@ -59,7 +59,7 @@ describe("secrets in sessions", () => {
         cwd: project,
         mode,
         secrets: { TOKEN: "work/TOKEN" },
-        scope: "ci",
+        scopes: ["ci"],
         reason: "test",
       });
       const w = await watch(c, s.id);
@@ -186,7 +186,7 @@ describe("the agent socket", () => {
       cwd: project,
       mode: "task",
       secrets: { TOKEN: "work/TOKEN" },
-      scope: "ci",
+      scopes: ["ci"],
     });
     const w = await watch(c, s.id);
     assert.equal((await w.exit()).code, 0, w.output("stderr"));

@@ -14,11 +14,14 @@ export class LaunchCommand extends LaunchCommandBase {
       Prints the new session's id (with --json, the session). The terminal size defaults to this terminal's (80x24 when there is none). With --attach, attaches to it at once (see \`warden attach\`; Ctrl-\\ detaches).
 
       Secrets given with --secret are read from unlocked vaults (audited, like \`warden get\`), put in the session's environment, and masked in everything it records.
+
+      --scope and --allow are the session's credential scope: a process of the session reading a secret (\`warden get\`, vault.get) is served the entries that have one of its scopes and those named by --allow, whatever scope it declares; anything else needs a person's approval. Without them its agent reads nothing without approval. A --secret entry that has scopes must share one with --scope. Change it later with \`warden sessions scope\`.
     `,
     examples: [
       ["A shell here, attached", "warden launch shell --attach"],
       ["An agent in a project", "warden launch claude --cwd ~/src/app --title 'app: fix flaky test'"],
       ["With a secret and arguments", "warden launch aider --secret OPENAI_API_KEY=work/OPENAI_KEY --reason aider -- --model gpt-4o"],
+      ["An agent that may read dev secrets and one more entry", "warden launch claude --scope dev --allow work/GITHUB_TOKEN"],
     ],
   });
 

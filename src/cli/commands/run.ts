@@ -12,11 +12,14 @@ export class RunCommand extends LaunchCommandBase {
       Without --wait, prints the session's id (with --json, the session) and returns at once; the task runs on. Its output: \`warden tasks output <id>\`.
 
       With --wait, warden follows the task to its end: its stdout is written to stdout and its stderr to stderr as they arrive, and warden exits with the task's exit status (128+n when a signal ended it, 1 when it failed to run or warden could not see it end). stdin, when it is a pipe or a file, is copied to the task's stdin; otherwise the task's stdin is closed. SIGINT, SIGTERM and SIGHUP are passed on to the task (warden keeps waiting for its exit). With --json, the output is not printed (read it with \`warden tasks output <id> --json\`): one JSON document, {session, exit, status}, once the task has ended.
+
+      --scope and --allow are the task's credential scope, as for \`warden launch\`: what the task may read from the daemon without a person's approval (nothing without them).
     `,
     examples: [
       ["In the background", "warden run -- make test"],
       ["In the foreground, with its exit status", "warden run --wait -- sh -c 'npm ci && npm test'"],
       ["With a secret", "warden run --wait --secret PGPASSWORD=work/DB_PASS --reason migrate -- ./migrate.sh"],
+      ["A task that reads its ci secrets itself", "warden run --wait --scope ci -- ./deploy.sh"],
     ],
   });
 
