@@ -67,6 +67,9 @@ describe("restart after a crash", () => {
     const wt = await watch(c, task.id);
     await wt.until((w) => /bg=\d+/.test(w.output()), "the task's background pid");
     const bg = Number(/bg=(\d+)/.exec(wt.output())![1]);
+    // The task's last event is a scope change: it still runs, and is settled all the same.
+    const credentials = { scopes: ["ci"], allow: ["work/TOKEN"] };
+    await c.call("sessions.setScope", { session: task.id, ...credentials });
     c.close();
 
     await d.kill("SIGKILL");
@@ -92,6 +95,7 @@ describe("restart after a crash", () => {
         assert.equal(exit.data.recovered_on_boot, true);
         assert.equal(exit.data.status, "failed");
       }
+      assert.deepEqual((await c.call("sessions.get", { session: task.id })).credentials, credentials, "its last scope is still shown");
       const killed = (id: string) => d!.events("session_recovered").find((e) => e.session === id)!.killed;
       assert.equal(killed(task.id), true);
       assert.equal(killed(stubborn.id), true);
