@@ -7,7 +7,7 @@ export class SessionsGetCommand extends WardenCommand {
     category: "Sessions",
     description: "Show one session",
     details:
-      "Its state, title, times and event count; for PTY and task sessions also what was launched (mode, harness, argv, cwd), its pid and whether it runs now, and how it ended (exit code or signal, and why when it did not end on its own: killed, daemon_stopped, daemon_restarted). Whether it runs now is known only from the daemon (not with --no-daemon).",
+      "Its state, title, times and event count; for PTY and task sessions also what was launched (mode, harness, argv, cwd), its pid and whether it runs now, how it ended (exit code or signal, and why when it did not end on its own: killed, daemon_stopped, daemon_restarted), and its credential scope (the scopes and entries its agent may read without approval; see `warden sessions scope`). Whether it runs now is known only from the daemon (not with --no-daemon).",
     examples: [
       ["A session", "warden sessions get 0193a7c2-…"],
       ["As JSON", "warden sessions get 0193a7c2-… --json"],
