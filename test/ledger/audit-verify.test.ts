@@ -194,6 +194,33 @@ describe("verifyAuditHost", () => {
   });
 });
 
+describe("logs without keys", () => {
+  it("passes a log written before checkpoints with a warning, and refuses a checkpoint no key epoch covers", () => {
+    const home = freshHome();
+    const a = new AuditHostWriter(home, "a");
+    a.reads(2);
+    a.close();
+    rechain(a.files.log, (r) => (r.action === "audit_key" ? null : r));
+    for (const f of [a.files.checkpoints, a.files.publicKey, a.files.signingKey]) rmSync(f);
+    const legacy = verifyAuditHost(home, "a");
+    assert.equal(legacy.ok, true, JSON.stringify(legacy.firstBroken));
+    assert.equal(legacy.warnings.length, 1, "only the chain was checked, and it says so");
+    a.checkpoint();
+    assert.equal(verifyAuditHost(home, "a").firstBroken?.kind, "checkpoint_unkeyed");
+  });
+
+  it("warns of a witness record whose outcome is an error", () => {
+    const { home, b } = twoHosts();
+    const w = new AuditHostWriter(home, "c");
+    w.append({ action: "witness", outcome: "error", kind: "witness_inconsistent", detail: { host: "a", size: 13, root: "AAAA" } });
+    w.close();
+    const r = verifyAuditHost(home, "a");
+    assert.equal(r.ok, true);
+    assert.equal(r.witnessed, 1, `${b.host}'s record`);
+    assert.equal(r.warnings.length, 1);
+  });
+});
+
 describe("proveRecord", () => {
   it("proves every record against the latest checkpoint, and the proof verifies on its own", () => {
     const { home } = twoHosts();
@@ -211,5 +238,7 @@ describe("proveRecord", () => {
     }
     assert.throws(() => proveRecord(home, "a", 14), { kind: "not_found" });
     assert.throws(() => proveRecord(home, "nohost", 1), { kind: "not_found" });
+    rechain(auditHostFiles(home, "a").log, (r) => (r.seq === 2 ? { ...r, reason: "other" } : r));
+    assert.throws(() => proveRecord(home, "a", 1), { kind: "audit_invalid" }, "the checkpoint's root is not the log's");
   });
 });
