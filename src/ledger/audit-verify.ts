@@ -240,7 +240,10 @@ export function collectWitnesses(home: string): WitnessRecord[] {
         return;
       }
       const d = r.detail ?? {};
-      if (r.action !== "witness" || typeof d.host !== "string" || !Number.isInteger(d.size) || (d.size as number) < 0 || typeof d.root !== "string") return;
+      if (r.action !== "witness" || typeof d.host !== "string") return;
+      // An error record (the witness's own finding) may name no size or root: it is only reported.
+      if (r.outcome !== "ok") return void out.push({ by, seq: r.seq, host: d.host, size: 0, root: "", outcome: r.outcome });
+      if (!Number.isInteger(d.size) || (d.size as number) < 0 || typeof d.root !== "string") return;
       out.push({ by, seq: r.seq, host: d.host, size: d.size as number, root: d.root, outcome: r.outcome });
     });
   }
