@@ -12,6 +12,8 @@ import { DaemonStatusCommand } from "./commands/daemon/status.js";
 import { DaemonStopCommand } from "./commands/daemon/stop.js";
 import { AuditListCommand } from "./commands/audit/list.js";
 import { AuditVerifyCommand } from "./commands/audit/verify.js";
+import { AuditCheckpointCommand } from "./commands/audit/checkpoint.js";
+import { AuditProveCommand } from "./commands/audit/prove.js";
 import { DaemonBackupCommand } from "./commands/daemon/backup.js";
 import { DaemonDiffCommand } from "./commands/daemon/diff.js";
 import { DaemonListBackupsCommand } from "./commands/daemon/list-backups.js";
@@ -79,6 +81,8 @@ for (const command of [
   VaultStatusCommand,
   AuditListCommand,
   AuditVerifyCommand,
+  AuditProveCommand,
+  AuditCheckpointCommand,
   StatusCommand,
   SessionsListCommand,
   SessionsGetCommand,

@@ -30,4 +30,5 @@ export type WardenErrorKind =
   | "not_found"
   | "usage" // a bad option value the parser could not catch
   | "no_tty" // a prompt was needed and there is no terminal to ask on
-  | "weak_passphrase"; // a new vault passphrase under the minimum length, without --allow-weak
+  | "weak_passphrase" // a new vault passphrase under the minimum length, without --allow-weak
+  | "audit_invalid"; // an audit log or its checkpoints do not verify (audit prove, audit checkpoint)
