@@ -137,7 +137,8 @@ export type NoteCheck =
   | { state: "ok"; checkpoint: Checkpoint; key: string }
   /** Signed by a key other than the published one (or none is published yet): the key may still be on its way. */
   | { state: "unknown_key" }
-  | { state: "bad"; reason: string };
+  /** Not a checkpoint of this host, or its signature does not verify (`checkpoint`: what it claims, when it parses). */
+  | { state: "bad"; reason: string; checkpoint?: Checkpoint };
 
 /** Checks a checkpoint note of `host` against its published verifier key (keys/<host>.audit.pub's text). */
 export function verifyCheckpointNote(note: string, host: string, published: string | null): NoteCheck {
@@ -148,9 +149,9 @@ export function verifyCheckpointNote(note: string, host: string, published: stri
   const checkpoint = parseCheckpoint(opened.text);
   if (!checkpoint) return { state: "bad", reason: "not a checkpoint" };
   const origin = `warden/${host}`;
-  if (checkpoint.origin !== origin) return { state: "bad", reason: `origin ${checkpoint.origin} is not ${origin}` };
+  if (checkpoint.origin !== origin) return { state: "bad", reason: `origin ${checkpoint.origin} is not ${origin}`, checkpoint };
   const sig = opened.signatures.find((s) => s.name === origin);
-  if (!sig) return { state: "bad", reason: `not signed by ${origin}` };
+  if (!sig) return { state: "bad", reason: `not signed by ${origin}`, checkpoint };
   if (!vk || vk.name !== origin || !sig.keyId.equals(vk.keyId)) return { state: "unknown_key" };
-  return sig.verified ? { state: "ok", checkpoint, key } : { state: "bad", reason: "the signature does not verify" };
+  return sig.verified ? { state: "ok", checkpoint, key } : { state: "bad", reason: "the signature does not verify", checkpoint };
 }
