@@ -201,6 +201,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await orphans.endAll();
     });
     lifetime.defer("sync engine", () => engine.close());
+    lifetime.defer("witness", () => witness.close()); // before the engine: a long first pass stops at its next slice
     const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, {
       projectionPath: paths.projection,
       home: paths.home,

@@ -54,8 +54,14 @@ const HOST = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.checkpoints$/;
 
 export class Witness {
   private hosts = new Map<string, HostState>();
+  private closed = false;
 
   constructor(private readonly o: WitnessOptions) {}
+
+  /** Stops a pass under way at its next slice (the daemon is stopping). */
+  close(): void {
+    this.closed = true;
+  }
 
   /** Whether a changed file is a witness input the sync pass would not otherwise notice (another host's checkpoints or key). */
   concerns(path: string): boolean {
@@ -72,6 +78,7 @@ export class Witness {
       return; // no audit directory yet
     }
     for (const host of names.filter((h) => h !== this.o.host).sort()) {
+      if (this.closed) return;
       try {
         await this.witness(host, this.state(host));
       } catch (err) {
@@ -169,7 +176,7 @@ export class Witness {
       for (;;) {
         const before = h.offset;
         if (h.advance(fd, target, this.o.sliceBytes, onLeaf)) break;
-        if (h.offset === before || h.offset >= fstatSync(fd).size) return null;
+        if (this.closed || h.offset === before || h.offset >= fstatSync(fd).size) return null;
         await yieldTurn();
       }
       return at;

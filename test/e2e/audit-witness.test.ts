@@ -104,6 +104,26 @@ describe("audit witnesses", () => {
     assert.deepEqual([e.outcome, e.kind, e.detail.size], ["error", "witness_bad_signature", 2]);
   });
 
+  it("witness a checkpoint whose key arrives after it only once the key is here", async () => {
+    const d = new OtherHost("hostd");
+    try {
+      d.startEpoch();
+      d.records(2);
+      const cp = d.checkpoint();
+      d.deliver(home.home, "audit", "checkpoints");
+      assert.equal((await cli(["sync", "run"])).code, 0);
+      assert.deepEqual(witnesses("hostd"), [], "nothing reported without the key");
+      d.deliver(home.home, "pub");
+      assert.equal((await cli(["sync", "run"])).code, 0);
+      assert.deepEqual(
+        witnesses("hostd").map((r) => [r.outcome, r.detail.size, r.detail.root]),
+        [["ok", 3, cp.root]],
+      );
+    } finally {
+      d.cleanup();
+    }
+  });
+
   it("remember what was witnessed across a restart: nothing is witnessed twice", async () => {
     const before = witnesses().length;
     assert.equal(await daemon.kill(), 0);
