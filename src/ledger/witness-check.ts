@@ -9,6 +9,7 @@ import { type Checkpoint, openNote, parseCheckpoint, parseVerifierKey } from "./
 
 const CHUNK = 1 << 20;
 const AUDIT_KEY = '"action":"audit_key"';
+const WITNESS = '"action":"witness"';
 
 /**
  * Calls `onLine(bytes, start, end)` for each complete line in [from, to) (end just past its '\n')
@@ -51,6 +52,8 @@ export class PrefixHasher {
   offset = 0;
   /** The verifier key named by the last audit_key record hashed (null: none yet). */
   epochKey: string | null = null;
+  /** The size at the last leaf that is not a witness record: leaves after it only witness others. */
+  lastOwn = 0;
   private first: Hash | null = null;
   private last: { start: number; hash: Hash } | null = null;
 
@@ -83,10 +86,19 @@ export class PrefixHasher {
       this.last = { start, hash };
       this.offset = lineEnd;
       if (line.includes(AUDIT_KEY)) this.epochKey = epochKeyOf(line) ?? this.epochKey;
+      if (!(line.includes(WITNESS) && actionOf(line) === "witness")) this.lastOwn = this.size;
       atLeaf?.(this.size);
       return this.size < target && lineEnd - from < budget;
     });
     return this.size >= target;
+  }
+}
+
+function actionOf(line: Buffer): unknown {
+  try {
+    return (JSON.parse(line.toString("utf8")) as { action?: unknown }).action;
+  } catch {
+    return null;
   }
 }
 

@@ -9,7 +9,8 @@
 //
 // File sync delivers files in any order: a checkpoint ahead of its log, or signed by a key not
 // published yet, is witnessed later, once they arrive; never reported. Each checkpoint is acted on
-// once. The witness records in this host's log are the durable memory (read back at start); the
+// once, and one that adds only that host's own witness records is not recorded (two hosts would
+// otherwise witness each other's witness records for ever). The witness records in this host's log are the durable memory (read back at start); the
 // prefix roots are kept incrementally per host and rehashed only when a log was rewritten.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -139,8 +140,13 @@ export class Witness {
     }
     if (at.root !== root) return this.record(s, host, stamp, claimed, v.key, "witness_inconsistent", "the checkpoint's root is not the root of the log");
     if (at.key !== v.key) return this.record(s, host, stamp, claimed, v.key, "witness_bad_signature", "signed by a key that is not the log's epoch key");
-    if (g && size < g.size) {
-      s.stamp = stamp; // an older checkpoint, consistent with what was witnessed: nothing new
+    if (g && (size < g.size || s.hasher.lastOwn <= g.size)) {
+      // An older checkpoint, or one that adds only the host's own witness records (of this host's
+      // checkpoints, say): consistent, and nothing to record, or two hosts would witness each
+      // other's witness records for ever. Kept as witnessed here; the next record of substance is.
+      if (size > g.size) s.good = { size, root, key: v.key };
+      s.done = claimed;
+      s.stamp = stamp;
       return;
     }
     this.record(s, host, stamp, claimed, v.key, null, null);

@@ -119,6 +119,24 @@ describe("audit witnesses", () => {
         witnesses("hostd").map((r) => [r.outcome, r.detail.size, r.detail.root]),
         [["ok", 3, cp.root]],
       );
+      // hostd witnesses this host in turn: a checkpoint adding only that is not witnessed back (no ping-pong) ...
+      d.append({ action: "witness", outcome: "ok", detail: { host: "testhost", size: 1, root: "x", key: "k" } });
+      d.checkpoint();
+      d.deliver(home.home, "audit", "checkpoints");
+      assert.equal((await cli(["sync", "run"])).code, 0);
+      assert.equal(witnesses("hostd").length, 1);
+      // ... the next record of substance is, and covers it.
+      d.records(1);
+      const next = d.checkpoint();
+      d.deliver(home.home, "audit", "checkpoints");
+      assert.equal((await cli(["sync", "run"])).code, 0);
+      assert.deepEqual(
+        witnesses("hostd").map((r) => [r.outcome, r.detail.size, r.detail.root]),
+        [
+          ["ok", 3, cp.root],
+          ["ok", 5, next.root],
+        ],
+      );
     } finally {
       d.cleanup();
     }
