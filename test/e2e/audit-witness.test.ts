@@ -104,6 +104,24 @@ describe("audit witnesses", () => {
     assert.deepEqual([e.outcome, e.kind, e.detail.size], ["error", "witness_bad_signature", 2]);
   });
 
+  it("record a checkpoint signed by a published key that is not the one the log names", async () => {
+    const real = new OtherHost("hoste");
+    const impostor = new OtherHost("hoste");
+    try {
+      real.startEpoch();
+      real.records(2);
+      impostor.startEpoch(); // its own .pub, in its stage; its log is never delivered
+      const cp = impostor.checkpoint(real.root()); // the real log's root, signed by another key
+      real.deliver(home.home, "audit");
+      impostor.deliver(home.home, "pub", "checkpoints");
+      const e = await witnessed("hoste's checkpoint reported", (r) => r.detail.host === "hoste");
+      assert.deepEqual([e.outcome, e.kind, e.detail.size, e.detail.root, e.detail.key], ["error", "witness_bad_signature", 3, cp.root, impostor.verifierKey]);
+    } finally {
+      real.cleanup();
+      impostor.cleanup();
+    }
+  });
+
   it("witness a checkpoint whose key arrives after it only once the key is here", async () => {
     const d = new OtherHost("hostd");
     try {
