@@ -25,7 +25,7 @@ let daemon: TestDaemon;
 function witnesses(host?: string): Array<Record<string, any>> {
   return readFileSync(join(home.home, "audit", "testhost.jsonl"), "utf8")
     .split("\n")
-    .filter(Boolean)
+    .slice(0, -1) // complete lines only: the daemon may be writing the next
     .map((l) => JSON.parse(l) as Record<string, any>)
     .filter((r) => r.action === "witness" && (host === undefined || r.detail.host === host));
 }
