@@ -31,6 +31,7 @@ import { bigSources, StoreKeeper } from "../sync/store-keeper.js";
 import { transcriptRoots } from "../sync/roots.js";
 import { SinkRunner } from "../sync/sinks/runner.js";
 import { SourceMap } from "../sync/source-map.js";
+import { Witness } from "../sync/witness.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
 import { installProcessHandlers } from "./process-handlers.js";
@@ -126,6 +127,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     lifetime.defer("projection", () => keeper.close());
     // The sync engine keeps the projection current from every other source (closed after the sessions).
     const sourceMap = new SourceMap(paths.home, paths.host, roots);
+    const witness = new Witness({ home: paths.home, host: paths.host, audit, log: logger, sliceBytes: config.sync.sliceBytes });
     const engine = new SyncEngine({
       store: projection,
       keeper,
@@ -137,6 +139,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       readerHeapMb: config.sync.readerHeapMb,
       watch: config.sync.watch,
       secrets,
+      witness,
     });
     // A durable batch fans out: applied to the projection, then its search documents scheduled.
     const writer = new LedgerWriter({ dir: paths.ledger, ...config.ledger }, (files) => {
@@ -200,6 +203,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await orphans.endAll();
     });
     lifetime.defer("sync engine", () => engine.close());
+    lifetime.defer("witness", () => witness.close()); // before the engine: a long first pass stops at its next slice
     const sinks = new SinkRunner(config.sinks, opts.env ?? process.env, {
       projectionPath: paths.projection,
       home: paths.home,

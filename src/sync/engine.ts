@@ -39,6 +39,8 @@ export interface SyncEngineOptions {
   readerHeapMb?: number;
   watch: boolean;
   secrets: SecretValues;
+  /** Witnesses other hosts' checkpoints after each pass (witness.ts). */
+  witness?: { concerns(path: string): boolean; run(): Promise<void> };
 }
 
 export interface EngineError {
@@ -132,6 +134,7 @@ export class SyncEngine {
 
   private changed(path: string): void {
     const source = this.o.sources.fromPath(path);
+    if (!source && this.o.witness?.concerns(path)) return this.requestReconcile(); // a pass, then the witness
     if (!source || this.o.sources.isLive(source)) return;
     this.queue.set(source.rel, source);
     this.schedule(this.o.debounceMs);
@@ -243,6 +246,7 @@ export class SyncEngine {
       }
     }
     await Promise.all(inflight.values());
+    if (!this.closed) await this.o.witness?.run();
     this.lastSyncAt = new Date().toISOString();
     this.indexer.soon(); // other hosts' ledgers just applied
   }

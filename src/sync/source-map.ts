@@ -97,11 +97,12 @@ export class SourceMap {
     return { sources, errors };
   }
 
-  /** What the watcher watches, with how deep: the home's source directories and each root. */
+  /** What the watcher watches, with how deep: the home's source directories (and audit keys) and each root. */
   watchList(): Array<{ dir: string; depth: number; kind: SourceKind }> {
     return [
       { dir: join(this.home, "ledger"), depth: 1, kind: "ledger" },
       { dir: join(this.home, "audit"), depth: 0, kind: "audit" },
+      { dir: join(this.home, "keys"), depth: 0, kind: "audit" }, // the audit logs' verifier keys, for the witness
       { dir: join(this.home, "approvals"), depth: 0, kind: "approvals" },
       ...this.roots.map((r) => ({ dir: r.root, depth: 6, kind: r.source })),
     ];

@@ -10,6 +10,7 @@ import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { postgresUnavailable, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { pollUntil } from "../helpers/poll.js";
+import { OtherHost } from "../helpers/witness-files.js";
 
 const skip = postgresUnavailable();
 const SESSION = "3d4e5f60-7182-4394-a5b6-c7d8e9f0a1b2";
@@ -81,6 +82,30 @@ describe("sinks", { skip: skip ?? false }, () => {
       await pollUntil(async () => (await c.call("sync.status", {})).sinks[0]!.lastError === null, { what: "the error to clear", tolerate: true });
     } finally {
       c.close();
+    }
+  });
+
+  it("pushes this host's audit checkpoints, a new one alone being a change; not other hosts'", async () => {
+    // Signed as the PREAMBLE says, at a size this daemon's own log does not reach, appended beside its own.
+    const me = new OtherHost("testhost");
+    const other = new OtherHost("hosta");
+    try {
+      me.startEpoch();
+      const cp = me.checkpoint({ size: 1000, root: me.root().root });
+      other.startEpoch();
+      other.checkpoint();
+      other.deliver(h.home, "checkpoints");
+      mkdirSync(join(h.home, "audit"), { recursive: true });
+      appendFileSync(join(h.home, "audit", "testhost.checkpoints"), `${JSON.stringify({ note: cp.note })}\n`);
+      const row = await pollUntil(async () => (await rows(server.url, "SELECT host, root FROM warden_checkpoints WHERE size = 1000"))[0], {
+        what: "the checkpoint pushed",
+        tolerate: true,
+      });
+      assert.deepEqual(row, { host: "testhost", root: cp.root });
+      assert.deepEqual(await rows(server.url, "SELECT host FROM warden_checkpoints WHERE host <> 'testhost'"), []);
+    } finally {
+      me.cleanup();
+      other.cleanup();
     }
   });
 });

@@ -10,6 +10,7 @@ import { resolvePaths, type WardenPaths } from "../../platform/paths.js";
 import { checkAudit, checkConfig, checkDaemon, checkDisk, checkHome, checkLock, checkRunRoot, checkSocket, checkVaults } from "./checks.js";
 import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { checkProjection, checkSourceExports } from "./projection-checks.js";
+import { checkWitnesses } from "./witness-checks.js";
 import type { CheckState, DoctorContext, DoctorReport, DoctorState } from "./types.js";
 
 /** In the order the report lists them. */
@@ -23,6 +24,7 @@ const allChecks = [
   checkDisk,
   checkVaults,
   checkAudit,
+  checkWitnesses,
   checkProjection,
   checkSourceExports,
   checkBackupsMasked,

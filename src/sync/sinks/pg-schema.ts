@@ -9,6 +9,8 @@
 //     events_last_seq     the highest seq pushed; a prefix match up to it means "only appended since"
 //     pushed_at           when the row last changed
 //   warden_events (host, session, seq) PK: ts (text: byte-exact ISO-8601 as recorded), kind, data jsonb.
+//   warden_checkpoints (host, size) PK: each host's signed audit checkpoints (origin, base64 root,
+//     hex key id, the note's text), the first note for a size kept (pg-checkpoints.ts)
 //
 // Timestamps stay text so they round-trip exactly (transcripts carry their tools' own precision);
 // ISO-8601 in UTC compares correctly as text, and `ts::timestamptz` converts when needed.
@@ -63,6 +65,21 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN source_missing boolean NOT NULL DEFAULT false;
       CREATE INDEX warden_sessions_by_updated ON warden_sessions (updated_at);
       CREATE INDEX warden_events_by_ts ON warden_events (ts);`,
+  },
+  {
+    version: 3,
+    description: "signed audit checkpoints of every host (a team server is a witness)",
+    sql: `
+      CREATE TABLE warden_checkpoints (
+        host text NOT NULL,
+        size bigint NOT NULL,
+        origin text NOT NULL,
+        root text NOT NULL,
+        key_id text NOT NULL,
+        note text NOT NULL,
+        pushed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (host, size)
+      );`,
   },
 ];
 

@@ -21,6 +21,9 @@
 //   saw PostgreSQL hold the same fingerprint for: a session whose token is unchanged is not read
 //   again. This trusts that nothing else rewrites warden's tables meanwhile; a new sink (or a
 //   reconnect) checks everything once.
+// - Each host's audit checkpoints (audit/<host>.checkpoints, only `onlyHost`'s when given) go to
+//   warden_checkpoints, the first note for a (host, size) kept: `checkpoints` counts new rows,
+//   `checkpointConflicts` notes PostgreSQL already held a different one for (pg-checkpoints.ts).
 // - `migrate()` creates or migrates the schema (pg-schema.ts); `push` calls it once per connection.
 import type Database from "better-sqlite3";
 import pg from "pg";
@@ -28,6 +31,7 @@ import { SecretValues } from "../../masking/secret-values.js";
 import { RpcError } from "../../rpc/errors.js";
 import { ProjectionReader } from "../../projection/reader.js";
 import { OutgoingEvents } from "./outgoing.js";
+import { CheckpointPusher } from "./pg-checkpoints.js";
 import { migrateSchema, PG_SCHEMA_VERSION } from "./pg-schema.js";
 import { isStatementError, parseTarget, PgError, pgFailure, type PgTarget } from "./pg-target.js";
 import { PushRun, type PushOptions, type PushResult } from "./push-run.js";
@@ -50,6 +54,8 @@ export class PostgresSink {
   private queue: Promise<unknown> = Promise.resolve();
   /** Per session: the change token PostgreSQL was last seen holding our fingerprint at. */
   private readonly known = new Map<string, string>();
+  /** Each host's audit checkpoints, pushed after the sessions (pg-checkpoints.ts). */
+  private readonly checkpoints = new CheckpointPusher();
 
   private constructor(
     private readonly t: PgTarget,
@@ -122,6 +128,7 @@ export class PostgresSink {
     this.client = client;
     this.migrated = false;
     this.known.clear(); // a new connection may find another database state: check everything once
+    this.checkpoints.reset();
     return client;
   }
 
@@ -147,12 +154,14 @@ export class PostgresSink {
       }
     }
     const run = new PushRun(client, ProjectionReader.of(db), new OutgoingEvents(opts.home, opts.secrets ?? new SecretValues()), this.known, opts);
+    let cp: { inserted: number; conflicting: number };
     try {
       await run.all();
+      cp = await this.checkpoints.push(client, opts.home, opts.onlyHost);
     } catch (err) {
       // PostgreSQL's failures become RpcErrors; the projection's (or a progress callback's) pass as they are.
       throw err instanceof PgError ? this.failed(err, "pushing") : err;
     }
-    return { ...run.result, durationMs: Date.now() - started };
+    return { ...run.result, checkpoints: cp.inserted, checkpointConflicts: cp.conflicting, durationMs: Date.now() - started };
   }
 }

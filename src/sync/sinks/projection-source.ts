@@ -2,7 +2,8 @@
 // file, opened read-only. With no daemon running to keep it current, and source files holding
 // more than it has applied (synced in from other hosts, or no projection at all), a private
 // in-memory copy is caught up from them instead — never the file itself.
-import { statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { inspectLock } from "../../platform/lock.js";
 import type { WardenPaths } from "../../platform/paths.js";
@@ -25,9 +26,16 @@ export class PushSource {
   stamp(): string {
     const file = this.openFile();
     const version = file ? String(file.db.pragma("data_version", { simple: true })) : "none";
-    if (this.daemonRunning()) return `d|${version}`;
+    if (this.daemonRunning()) return `d|${version}|${this.checkpointSizes()}`;
     const sizes = discoverSources(this.paths.home).map((s) => `${s.rel}:${statSync(s.path, { throwIfNoEntry: false })?.size ?? -1}`);
-    return `f|${version}|${sizes.join(",")}`;
+    return `f|${version}|${sizes.join(",")}|${this.checkpointSizes()}`;
+  }
+
+  /** Every host's checkpoints file size: a checkpoint alone (written after its records) is a change to push. */
+  private checkpointSizes(): string {
+    const dir = join(this.paths.home, "audit");
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".checkpoints")) : [];
+    return files.map((f) => `${f}:${statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? -1}`).join(",");
   }
 
   /** Runs `fn` on the current projection: the file, or a caught-up in-memory copy when the file is behind with no daemon to catch it up. */

@@ -49,6 +49,9 @@ export interface PushResult {
   deletedRows: number;
   /** Secrets and tokens masked in event data read from ledger lines on the way out (the projection's own rows are masked already). */
   masked: number;
+  /** Audit checkpoints PostgreSQL stored (new ones only), and those it already held a different note for (a rewritten log). */
+  checkpoints: number;
+  checkpointConflicts: number;
   durationMs: number;
 }
 
@@ -60,7 +63,7 @@ const keyOf = (host: string, id: string): string => `${host}\u0000${id}`;
 
 /** One push: plans sessions in order, commits small ones in groups and large ones alone. */
 export class PushRun {
-  readonly result: Omit<PushResult, "durationMs"> = {
+  readonly result: Omit<PushResult, "durationMs" | "checkpoints" | "checkpointConflicts"> = {
     sessions: 0,
     pushedSessions: 0,
     unchangedSessions: 0,

@@ -5,6 +5,7 @@
 // sync.status and retried on the next tick; nothing is lost meanwhile — PostgreSQL catches up from
 // the projection.
 import { statSync } from "node:fs";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { ResultOf } from "../../../protocol/index.js";
 import type { Config } from "../../platform/config.js";
@@ -23,7 +24,8 @@ interface Running {
   timer: NodeJS.Timeout | null;
   db: Database.Database | null;
   ino: number;
-  pushedVersion: number | null;
+  /** The projection's data_version and this host's checkpoints file size when last pushed. */
+  pushedVersion: string | null;
   pushing: Promise<void> | null;
   status: SinkStatus;
 }
@@ -90,7 +92,9 @@ export class SinkRunner {
   private async pushIfChanged(s: Running): Promise<void> {
     try {
       const db = this.connection(s);
-      const version = db.pragma("data_version", { simple: true }) as number;
+      // Checkpoints are written after the records they sign: a new one alone is a change to push.
+      const checkpoints = statSync(join(this.o.home, "audit", `${this.o.host}.checkpoints`), { throwIfNoEntry: false })?.size ?? 0;
+      const version = `${db.pragma("data_version", { simple: true }) as number}|${checkpoints}`;
       if (version === s.pushedVersion && s.status.lastError === null) return;
       const r: PushResult = await s.sink!.push(db, { home: this.o.home, secrets: this.o.secrets, onlyHost: this.o.host });
       s.pushedVersion = version;
@@ -98,6 +102,16 @@ export class SinkRunner {
       const { failures, ...counts } = r;
       s.status.lastResult = counts;
       s.status.lastError = failures.length ? `${failures.length} session(s) not pushed, e.g. ${failures[0]!.session}: ${failures[0]!.message}` : null;
+      if (r.checkpointConflicts > 0) {
+        this.o.log.warn(
+          `sink ${s.name}: PostgreSQL holds other checkpoints for ${r.checkpointConflicts} of this host's tree sizes: the audit log was rewritten`,
+          {
+            event: "sink_checkpoint_conflict",
+            sink: s.name,
+            conflicts: r.checkpointConflicts,
+          },
+        );
+      }
       if (r.pushedSessions > 0 || failures.length) {
         this.o.log.info(`sink ${s.name}: pushed ${r.pushedSessions} sessions`, { event: "sink_pushed", sink: s.name, ...counts, failed: failures.length });
       }

@@ -117,7 +117,11 @@ export class SyncPushCommand extends WardenCommand {
 
 function summary(target: string, r: PushResult): string {
   const secs = formatDuration(r.durationMs);
-  const failed = r.failures.map((f) => `\n  failed: ${f.host}/${f.session}: ${f.message}`).join("");
+  const failed =
+    r.failures.map((f) => `\n  failed: ${f.host}/${f.session}: ${f.message}`).join("") +
+    (r.checkpointConflicts
+      ? `\n  ${r.checkpointConflicts} audit checkpoint(s) differ from the ones PostgreSQL holds for the same size: an audit log was rewritten`
+      : "");
   if (r.pushedSessions === 0 && r.failedSessions === 0) return `${target}: up to date (${r.sessions} sessions unchanged, ${secs})`;
   return (
     `${target}: pushed ${r.pushedSessions} of ${r.sessions} sessions — ${r.insertedRows} events inserted, ${r.updatedRows} updated, ${r.deletedRows} deleted; ` +
