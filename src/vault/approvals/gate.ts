@@ -20,7 +20,7 @@ export interface WaitOptions {
 
 /** The id of the grant that allows the read; else throws approval_pending, approval_denied or approval_expired. */
 export async function authorize(approvals: ApprovalService, asking: Asking, opts: WaitOptions): Promise<string> {
-  const deadline = Date.now() + opts.waitMs;
+  let deadline: number | undefined; // from the first ask: a wait as long as the request's life ends with it, expired
   for (;;) {
     const grant = approvals.use(asking.session, asking.vault, asking.name);
     if (grant) return grant.id;
@@ -28,6 +28,7 @@ export async function authorize(approvals: ApprovalService, asking: Asking, opts
     const pending = new RpcError("approval_pending", `reading ${asking.vault}/${asking.name} needs a person's approval (request ${request.id})`, {
       request: request.id,
     });
+    deadline ??= Date.now() + opts.waitMs;
     const left = deadline - Date.now();
     if (!opts.wait || left <= 0) throw pending;
     const outcome = await approvals.wait(request.id, left, opts.closed);

@@ -106,7 +106,8 @@ export class ApprovalService extends ApprovalState {
         clearTimeout(timer);
         resolve(o);
       };
-      const timer = setTimeout(() => done("timeout"), ms);
+      // A wait that outlasts the request is ended by its expiry, not by a timer of its own.
+      const timer = Date.now() + ms >= Date.parse(r.expiresAt) ? undefined : setTimeout(() => done("timeout"), ms);
       waiters.add(done);
       void closed.then(() => done("gone")); // dropped: an approval later is never handed to it
     });
