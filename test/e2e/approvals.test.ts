@@ -242,6 +242,20 @@ describe("approvals over the socket", () => {
     );
   });
 
+  it("a daemon that stops answers its waiting reads approval_pending at once; the request stays", async () => {
+    const a = await agent([{ send: [get("stop-wait", { wait: true })] }]);
+    const request = await pendingOf(a.session);
+    c.close();
+    await d.kill("SIGTERM");
+    const [got] = await a.result();
+    assert.deepEqual([got!.kind, got!.data!.request], ["approval_pending", request.id]);
+    d = await startTestDaemon(home);
+    c = await RpcClient.connect(d.socket);
+    await unlock();
+    const restored = (await c.call("approvals.list", { state: "pending" })).requests.find((r) => r.id === request.id);
+    assert.ok(restored);
+  });
+
   it("a pending request survives SIGKILL and restart, and is then decided", async () => {
     const go = join(project, "restart-go");
     const a = await agent([{ send: [get("survive")] }, { waitFor: go }]);
