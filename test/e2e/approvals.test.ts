@@ -242,6 +242,18 @@ describe("approvals over the socket", () => {
     );
   });
 
+  it("grants end when their vault is evicted (idle)", async () => {
+    const go = join(project, "evict-go");
+    const a = await agent([{ send: [get("evict-ask")] }, { waitFor: go }]);
+    const request = await pendingOf(a.session);
+    await c.call("approvals.decide", { request: request.id, decision: "approve", for: 600 });
+    assert.equal((await c.call("grants.list", { session: a.session })).grants.length, 1);
+    assert.equal((await cli(["vault", "unlock", "work", "--idle", "1s", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    await pollUntil(async () => (await c.call("grants.list", { session: a.session })).grants.length === 0, { what: "the grant to end with the eviction" });
+    await unlock();
+    writeFileSync(go, "");
+  });
+
   it("a daemon that stops answers its waiting reads approval_pending at once; the request stays", async () => {
     const a = await agent([{ send: [get("stop-wait", { wait: true })] }]);
     const request = await pendingOf(a.session);
