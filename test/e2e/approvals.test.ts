@@ -290,6 +290,8 @@ describe("approvals over the socket", () => {
       lines.map((_, i) => i + 1),
     );
     assert.equal(lines.at(-1).type, "decision");
+    // The file is a source the projection applies (the `approvals` surface), as it is written.
+    await pollUntil(async () => (await c.call("projection.verify", { surface: "approvals" })).ok, { what: "the approvals surface to match its file" });
   });
 });
 
