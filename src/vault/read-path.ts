@@ -88,13 +88,16 @@ export function findReadable(req: ReadRequest, access: ReadAccess, record: ReadF
   return { vault, entry, verdict: judgeRead(entry, vault, declared, agent) };
 }
 
-/** What a read's verdict needs beyond the checks: "approve" goes to `approve`, which refuses (throws) or lets it be served. */
+/** Whose read it is: the scope it is judged under, and what an "approve" verdict does. */
 export interface Reader {
   /** The credential scope the read is judged under, looked up at each check: null for a person. */
   scope(): CredentialScope | null;
-  approve(read: Read): void;
+  /**
+   * A read judged "approve": the grant that allows it, at once when one is in force, else its
+   * promise (once a person decided); throws (or rejects) why not: approval_pending, _denied, _expired.
+   */
+  approve(read: Read): string | Promise<string>;
 }
-
 /**
  * Whose credential scope a read is judged under: a person's, none (null); a session's agent's,
  * its running session's (`sessionScope`); an agent whose session cannot be told (a setsid
@@ -115,20 +118,15 @@ const PERSON: Reader = {
   },
 };
 
-function judged(req: ReadRequest, access: ReadAccess, record: ReadFields, reader: Reader): Read {
-  const read = findReadable(req, access, record, reader.scope());
-  if (read.verdict === "approve") reader.approve(read);
-  return read;
-}
-
 /**
- * A read answered at once: the daemon's secrets injected at sessions.launch, and direct mode.
- * `append` writes the record before the value is returned (it throws if it cannot: no unaudited read).
+ * A read answered at once, by a person: the daemon's secrets injected at sessions.launch, and direct
+ * mode. `append` writes the record before the value is returned (it throws if it cannot: no
+ * unaudited read). `presented` in the request stands for the declared scope (see findReadable).
  */
-export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void, reader: Reader = PERSON): Read {
+export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void): Read {
   const record = readRecord(req);
   try {
-    const read = judged(req, access, record, reader);
+    const read = findReadable(req, access, record);
     append(record);
     return read;
   } catch (err) {
@@ -140,10 +138,11 @@ export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: A
 
 /**
  * vault.get: `reader` says whose scope the read is judged under and what an "approve" verdict
- * does. `record` may count the read into a coalesced record and return the promise of it. A
- * read is answered only once its record is written, and then looked up again, so a lock or change
- * while it waited is honoured; a read refused then was counted in the summary's ok all the same (it
- * was allowed when recorded), and gets its own refusal record.
+ * does (the grant that allows it goes into the record). `record` may count the read into a
+ * coalesced record and return the promise of it. A read is answered only once its record is
+ * written, and then looked up again, so a lock, change or scope change while it waited (for a
+ * decision, or for its record) is honoured; a read refused then was counted in the summary's ok all
+ * the same (it was allowed when recorded), and gets its own refusal record.
  */
 export async function readCoalesced(
   req: ReadRequest,
@@ -153,11 +152,22 @@ export async function readCoalesced(
 ): Promise<Read> {
   const fields = readRecord(req);
   try {
-    const read = judged(req, access, fields, reader);
+    let read = findReadable(req, access, fields, reader.scope());
+    if (read.verdict === "approve") {
+      const approving = reader.approve(read);
+      if (typeof approving === "string") fields.grant = approving;
+      else {
+        fields.grant = await approving;
+        read = findReadable(req, access, fields, reader.scope()); // a wait may be long
+      }
+    }
     const pending = record(fields);
     if (!pending) return read;
     await pending;
-    return judged(req, access, fields, reader); // a scope changed meanwhile is honoured too
+    const again = findReadable(req, access, fields, reader.scope());
+    // Narrowed while the record was written: it needs approval now, and no grant was used for it.
+    if (again.verdict === "approve" && fields.grant === undefined) await reader.approve(again);
+    return again;
   } catch (err) {
     const refused = refusal(err);
     if (refused) await record({ ...fields, ...refused });
@@ -171,14 +181,14 @@ export async function readCoalesced(
  * change is not a repeat of one before it).
  */
 export function coalesceKey(pid: number, startTime: string | null, f: AuditFields, scope: CredentialScope | null): string {
-  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, scope]);
+  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, f.grant, scope]);
 }
 
 /** A refused read's outcome and kind; null when the refusal is that the audit log cannot be written (nothing more can be). */
 export function refusal(err: unknown): Pick<AuditFields, "outcome" | "kind"> | null {
   const kind = kindOf(err);
   if (kind === "audit_failed") return null;
-  return { outcome: kind === "scope_denied" ? "denied" : "error", kind };
+  return { outcome: kind === "scope_denied" || kind.startsWith("approval_") ? "denied" : "error", kind };
 }
 
 /**

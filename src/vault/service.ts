@@ -13,12 +13,14 @@ import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
+import type { ApprovalService } from "./approvals/service.js";
+import { approveRead } from "./approvals/gate.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { CredentialScope } from "./policy.js";
 import { auditFailed, coalesceKey, kindOf, readCoalesced, readerScope, readNow, readRecord } from "./read-path.js";
-import type { Read, ReadAccess, Reader, ReadRequest } from "./read-path.js";
+import type { ReadAccess, Reader, ReadRequest } from "./read-path.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -32,6 +34,8 @@ export interface VaultServiceOptions {
   sessionOf?: (ctx: CallContext) => string | null;
   /** A running session's current credential scope, or null when it is not running (its agents then read under NO_SCOPE). */
   sessionScope?: (session: string) => CredentialScope | null;
+  /** Where a read needing a person's approval asks (and a lock or eviction ends the vault's grants). */
+  approvals?: ApprovalService;
 }
 
 interface CachedDoc {
@@ -50,6 +54,7 @@ export class VaultService {
   private readonly limiter: RateLimiter;
   private readonly mask: (text: string) => string;
   private readonly sessionScope: (session: string) => CredentialScope | null;
+  private readonly approvals: ApprovalService | undefined;
   /** The read path's view of this daemon's vaults: the keyring's keys over the cached files. */
   private readonly access: ReadAccess;
   private watcher: FSWatcher | null = null;
@@ -68,7 +73,9 @@ export class VaultService {
     this.limiter = new RateLimiter(config.rateLimit, opts.sessionOf ?? (() => null));
     this.mask = opts.mask ?? ((t) => t);
     this.sessionScope = opts.sessionScope ?? (() => null);
+    this.approvals = opts.approvals;
     this.keyring = new Keyring((vault, reason) => {
+      this.approvals?.vaultLocked(vault);
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
       this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
     });
@@ -166,12 +173,15 @@ export class VaultService {
   lock(vault: string, ctx: CallContext): ResultOf<"vault.lock"> {
     const locked = this.keyring.lock(vault);
     this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { held: locked } });
+    if (locked) this.approvals?.vaultLocked(vault);
     return { vault, locked };
   }
 
-  lockAll(ctx: CallContext | null): ResultOf<"vault.lockAll"> {
+  /** `endGrants` false at shutdown: a restart is not a person's lock, and grants stay until their time. */
+  lockAll(ctx: CallContext | null, endGrants = true): ResultOf<"vault.lockAll"> {
     const locked = this.keyring.lockAll();
     for (const vault of locked) this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });
+    if (endGrants) for (const vault of locked) this.approvals?.vaultLocked(vault);
     return { locked };
   }
 
@@ -195,21 +205,23 @@ export class VaultService {
     return this.serve(vault, entry);
   }
 
-  /** A read answered at once, never coalesced nor limited: secrets a person injects at sessions.launch (`presented`: the session's scopes). */
+  /**
+   * A read answered at once, never coalesced nor limited: secrets a person injects at
+   * sessions.launch (`presented`: the session's scopes). A person's: sessions.launch is not served
+   * to agents, so nothing here can need approval.
+   */
   getNow(p: ReadRequest, ctx: CallContext): ResultOf<"vault.get"> {
-    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields), this.reader(p, ctx));
+    if (ctx.restricted) throw new RpcError("denied", "secrets are injected at launch by a person only");
+    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields));
     return this.serve(vault, entry);
   }
 
-  /** The credential scope is looked up at each check: one changed while a read waited for its record is honoured. */
-  private reader(p: ReadRequest, ctx: CallContext): Reader {
-    return { scope: () => readerScope(ctx, this.sessionScope), approve: (read) => this.needsApproval(read, p, ctx) };
-  }
-
-  /** The one answer to a read judged "approve" (read-path.ts): refused, with needsApproval, until a person can be asked. */
-  private needsApproval({ vault, entry }: Read, _p: ReadRequest, _ctx: CallContext): void {
-    const message = `${entry.name} is outside this session's credential scope: reading it needs a person's approval`;
-    throw new RpcError("scope_denied", message, { vault, name: entry.name, needsApproval: true });
+  /** The credential scope is looked up at each check: one changed while a read waited is honoured. */
+  private reader(p: ParamsOf<"vault.get">, ctx: CallContext): Reader {
+    return {
+      scope: () => readerScope(ctx, this.sessionScope),
+      approve: (read) => approveRead(this.approvals, read, p, ctx, () => boundProcess(this.observe(ctx), this.mask), this.mask),
+    };
   }
 
   /** Appends the record of something a person did elsewhere (a session's scope change), the peer observed as for every record. */
@@ -231,7 +243,7 @@ export class VaultService {
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
     this.coalescer.flushAll(); // repeats waiting for their record get it (and their answer) before the log closes
-    this.lockAll(null);
+    this.lockAll(null, false);
   }
 
   private load(vault: string): { doc: VaultDoc; path: string } {
@@ -267,9 +279,14 @@ export class VaultService {
     }
   }
 
+  private observe(ctx: CallContext): ReturnType<typeof readProcess> & { startTime: string | null } {
+    let seen = this.observed.get(ctx);
+    if (!seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
+    return seen;
+  }
+
   private recordOrThrow(ctx: CallContext | null, fields: AuditFields, coalesce: boolean): Promise<void> | null {
-    let seen = ctx && this.observed.get(ctx);
-    if (ctx && !seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
+    const seen = ctx && this.observe(ctx);
     // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
     const build = (): AuditFields => {
       // Declared text too: a reason or caller may quote a secret.
