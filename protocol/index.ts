@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { MethodSpec } from "./method.js";
 import type { NotificationSpec } from "./notification.js";
 import { discover, health, ping, shutdown, status } from "./methods/core.js";
+import * as approvals from "./methods/approvals.js";
 import * as audit from "./methods/audit.js";
 import * as events from "./methods/events.js";
 import * as projection from "./methods/projection.js";
@@ -16,6 +17,9 @@ export { SIGNALS } from "./methods/sessions.js";
 export type { ProcessInfo } from "./methods/sessions.js";
 export { eventNotification } from "./methods/events.js";
 export type { LedgerEvent } from "./methods/events.js";
+export { REQUEST_STATES } from "./methods/approvals.js";
+export type ApprovalRequest = z.output<typeof approvals.approvalRequest>;
+export type Grant = z.output<typeof approvals.grant>;
 export { errorKinds } from "./errors.js";
 export type { ErrorKind, WireError } from "./errors.js";
 export { defineMethod } from "./method.js";
@@ -35,6 +39,11 @@ export const methods = {
   "vault.lockAll": vault.lockAll,
   "vault.status": vault.status,
   "vault.get": vault.get,
+  "approvals.list": approvals.list,
+  "approvals.decide": approvals.decide,
+  "approvals.subscribe": approvals.subscribe,
+  "grants.list": approvals.grantsList,
+  "grants.revoke": approvals.grantsRevoke,
   "sessions.open": sessions.open,
   "events.append": events.append,
   "sessions.close": sessions.close,
@@ -73,6 +82,8 @@ export const methodList: readonly AnyMethod[] = Object.values(methods);
 export const notifications = {
   event: events.eventNotification,
   "projection.progress": projection.progress,
+  "approvals.requested": approvals.requested,
+  "approvals.decided": approvals.decided,
 } as const;
 
 export type Notifications = typeof notifications;

@@ -72,7 +72,7 @@ export const get = defineMethod({
   name: "vault.get",
   summary: "Read one secret",
   description:
-    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv, masked), for an agent its session, and the declared reason and caller; never the value. Identical reads by one process within a second are coalesced into one record with a count, and a repeat is answered once that record is written. A session's agents are rate-limited (rate_limited). Served to agents.",
+    "Reads the entry from the vault file (so changes made with the CLI show at once), checks its scopes, and returns the value. Every call, allowed or denied, is audited with the observed peer (uid, pid, executable, argv, masked), for an agent its session, and the declared reason and caller; never the value. Identical reads by one process within a second are coalesced into one record with a count, and a repeat is answered once that record is written. A session's agents are rate-limited (rate_limited). Served to agents. A read by a session's agent may need a person's approval (the entry's approval policy, the session's credential scope): a grant in force for (session, vault, name) serves it (the record names the grant; a one-read grant serves exactly one); else a request is made (or the session's pending one for the entry reused) and the call answers approval_pending (data.request), or with wait, waits for the decision.",
   params: z.strictObject({
     vault: vaultName
       .optional()
@@ -83,8 +83,21 @@ export const get = defineMethod({
     scope: scope.optional().describe("Required when the entry has scopes: one of them"),
     reason: z.string().min(1).max(500).describe("Why the secret is needed; recorded in the audit log"),
     caller: z.string().min(1).max(200).optional().describe("Who says they are asking (self-declared; the peer is observed anyway)"),
+    wait: z
+      .boolean()
+      .default(false)
+      .describe(
+        "When the read needs approval: hold the call until a person decides (approved: the value; denied: approval_denied; expired: approval_expired), instead of answering approval_pending at once. Other requests on the connection are served meanwhile",
+      ),
+    waitSecs: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86400)
+      .optional()
+      .describe("With wait: how long to hold at most (default and maximum: config approvals.timeoutSecs); then approval_pending if still undecided"),
   }),
   result: z.object({ vault: z.string(), name: z.string(), value: z.string() }),
   agent: true,
-  errors: ["vault_locked", "not_found", "scope_denied", "vault_corrupt", "rate_limited"],
+  errors: ["vault_locked", "not_found", "scope_denied", "vault_corrupt", "rate_limited", "approval_pending", "approval_denied", "approval_expired"],
 });
