@@ -68,21 +68,24 @@ export class ApprovalsWatchCommand extends WardenCommand {
         if (!stopping) this.context.stderr.write("warden: the daemon stopped; no more requests to watch\n");
         resolve(0);
       });
-      client.call("approvals.subscribe", {}).then(({ pending }) => {
-        const fresh = pending.filter((r) => !printed.has(r.id));
-        for (const r of fresh) {
-          printed.add(r.id);
-          show("pending", r);
-        }
-        if (fresh.length > 0) alert(fresh.at(-1)!, fresh.length - 1);
-        const waiting = queue!;
-        queue = null;
-        for (const f of waiting) f();
-      }, (err: Error) => {
-        stopping = true;
-        client.close();
-        reject(err);
-      });
+      client.call("approvals.subscribe", {}).then(
+        ({ pending }) => {
+          const fresh = pending.filter((r) => !printed.has(r.id));
+          for (const r of fresh) {
+            printed.add(r.id);
+            show("pending", r);
+          }
+          if (fresh.length > 0) alert(fresh.at(-1)!, fresh.length - 1);
+          const waiting = queue!;
+          queue = null;
+          for (const f of waiting) f();
+        },
+        (err: Error) => {
+          stopping = true;
+          client.close();
+          reject(err);
+        },
+      );
     });
   }
 }
