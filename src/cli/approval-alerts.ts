@@ -3,7 +3,8 @@
 // PATH. notify-send runs detached, from an argv (never a shell), and is never waited on: a
 // missing or hung notification daemon must not hold up the watch.
 import { spawn } from "node:child_process";
-import { findExecutable } from "../sessions/policy.js";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
 
 /** The longest body a notification gets: a glance, not the record (`approvals list` has it all). */
 export const NOTIFY_BODY_MAX = 160;
@@ -15,11 +16,17 @@ export interface Alerts {
 
 /** notify-send on this PATH, or null. */
 export function findNotifySend(path = process.env.PATH ?? ""): string | null {
-  try {
-    return findExecutable("notify-send", path, "/");
-  } catch {
-    return null;
+  for (const dir of path.split(delimiter)) {
+    if (!isAbsolute(dir)) continue; // a relative PATH entry would run whatever the current directory holds
+    const file = join(dir, "notify-send");
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
   }
+  return null;
 }
 
 /** Control characters (escape sequences, newlines) out, and at most `max` characters, with an ellipsis when cut. */
