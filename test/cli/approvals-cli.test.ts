@@ -16,7 +16,7 @@ import { runCli } from "../helpers/cli.js";
 import { tempHome } from "../helpers/home.js";
 import { pollUntil } from "../helpers/poll.js";
 
-const home = tempHome();
+const home = tempHome({ vault: { kdf: "interactive" } });
 after(() => home.cleanup());
 
 const usage = (f: () => unknown, option?: string) => assert.throws(f, (e: any) => e.kind === "usage" && (option === undefined || e.details.option === option));
@@ -78,6 +78,36 @@ describe("warden approve / deny options", () => {
       assert.equal(r.code, 0);
       assert.ok(r.stdout.includes(`warden ${group} list`));
     }
+  });
+});
+
+describe("warden vault add|set --approval", () => {
+  const PASS = "correct-horse-PASSPHRASE";
+  it("stores the entry's approval policy; a policy that does not exist is a usage error", async () => {
+    assert.equal((await runCli(["vault", "init", "pol", "--passphrase-stdin"], home.env, 30_000, `${PASS}\n`)).code, 0);
+    const bad = await runCli(["vault", "add", "pol", "A", "--approval", "sometimes", "--passphrase-stdin", "--json"], home.env, 30_000, `${PASS}\nv\n`);
+    assert.equal(bad.code, 2);
+    assert.deepEqual([bad.json().error.kind, bad.json().error.option], ["usage", "--approval"]);
+    const plain = await runCli(["vault", "add", "pol", "A", "--passphrase-stdin", "--json"], home.env, 30_000, `${PASS}\nv\n`);
+    assert.equal(plain.json().approval, "outside-scope", "the default");
+    const always = await runCli(["vault", "add", "pol", "B", "--approval", "always", "--passphrase-stdin", "--json"], home.env, 30_000, `${PASS}\nv\n`);
+    assert.equal(always.code, 0, always.stderr);
+    assert.equal(always.json().approval, "always");
+    const kept = await runCli(
+      ["vault", "set", "pol", "B", "--keep-value", "--description", "d", "--passphrase-stdin", "--json"],
+      home.env,
+      30_000,
+      `${PASS}\n`,
+    );
+    assert.equal(kept.json().approval, "always", "set keeps the policy unless told");
+    const never = await runCli(
+      ["vault", "set", "pol", "B", "--keep-value", "--approval", "never", "--passphrase-stdin", "--json"],
+      home.env,
+      30_000,
+      `${PASS}\n`,
+    );
+    assert.equal(never.code, 0, never.stderr);
+    assert.equal(never.json().approval, "never");
   });
 });
 
@@ -198,7 +228,11 @@ describe("approvals watch: getting a person's attention", () => {
     const out = join(dir, "argv.json");
     const fake = join(dir, "notify-send");
     // A stand-in that records its argv (notify-send itself needs a desktop session).
-    writeFileSync(fake, `#!${process.execPath}\nrequire("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)));\n`);
+    const fs = `require("node:fs")`;
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\n${fs}.writeFileSync(${JSON.stringify(out + ".tmp")}, JSON.stringify(process.argv.slice(2)));\n${fs}.renameSync(${JSON.stringify(out + ".tmp")}, ${JSON.stringify(out)});\n`,
+    );
     chmodSync(fake, 0o755);
     assert.equal(findNotifySend(`/nonexistent:${dir}`), fake);
     const n = requestNotice(request({ reason: `-rf $(touch ${join(dir, "pwned")}); ${"z".repeat(300)}` }));

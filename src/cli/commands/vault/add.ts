@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { SCOPE_PATTERN } from "../../../../protocol/patterns.js";
 import { WardenError } from "../../../platform/errors.js";
+import type { ApprovalPolicy } from "../../../vault/policy.js";
 import { WardenCommand } from "../../base.js";
 
 export class VaultAddCommand extends WardenCommand {
@@ -9,10 +10,11 @@ export class VaultAddCommand extends WardenCommand {
     category: "Vault",
     description: "Add a secret to a vault",
     details:
-      "The value is read from stdin when stdin is not a terminal, else asked twice without echo — never from the command line. Scopes limit who may read it: a `get` must name one of them. The passphrase comes from a prompt, the first line of stdin (--passphrase-stdin; the value is the rest), or WARDEN_PASSPHRASE_FILE. Fails if the name exists; use `vault set` to change it.",
+      "The value is read from stdin when stdin is not a terminal, else asked twice without echo — never from the command line. Scopes limit who may read it: a `get` must name one of them. --approval says when a session's agent needs a person's approval to read it: always, outside-scope (the default: outside the session's credential scope) or never (outside the scope it is refused); see `warden approvals --help`. The passphrase comes from a prompt, the first line of stdin (--passphrase-stdin; the value is the rest), or WARDEN_PASSPHRASE_FILE. Fails if the name exists; use `vault set` to change it.",
     examples: [
       ["Add with a prompt", "warden vault add work OPENAI_KEY --scope dev --description 'team key'"],
       ["From a pipe", "pbpaste | warden vault add work OPENAI_KEY"],
+      ["An agent always asks a person first", "warden vault add work DEPLOY_TOKEN --approval always"],
     ],
   });
 
@@ -20,9 +22,11 @@ export class VaultAddCommand extends WardenCommand {
   name = Option.String({ required: true });
   scopes = Option.Array("--scope", [], { description: "Allowed scope (repeat for several; none = any)" });
   description = Option.String("--description", "", { description: "What the secret is for" });
+  approval = Option.String("--approval", { description: "When an agent needs a person's approval: always, outside-scope (default), never" });
   passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Passphrase on the first line of stdin, value after it" });
 
   async run(): Promise<number> {
+    const approval = await checkApproval(this.approval);
     const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
     checkName(this.name);
     checkScopes(this.scopes);
@@ -32,13 +36,30 @@ export class VaultAddCommand extends WardenCommand {
       }
       const value = await readSecretValue(this.name);
       const now = new Date().toISOString();
-      const entry = { name: this.name, value: value.toString("utf8"), scopes: this.scopes, description: this.description, createdAt: now, updatedAt: now };
+      const entry = {
+        name: this.name,
+        value: value.toString("utf8"),
+        scopes: this.scopes,
+        description: this.description,
+        ...(approval ? { approval } : {}),
+        createdAt: now,
+        updatedAt: now,
+      };
       wipe(value);
-      return { doc: putEntry(doc, keys, entry), result: { vault: this.vault, name: this.name, scopes: this.scopes } };
+      return { doc: putEntry(doc, keys, entry), result: { vault: this.vault, name: this.name, scopes: this.scopes, approval: approval ?? "outside-scope" } };
     });
     this.print(`added ${this.name} to vault ${this.vault}${this.scopes.length ? ` (scopes: ${this.scopes.join(", ")})` : ""}`, result);
     return 0;
   }
+}
+
+/** --approval: one of the policies (vault/policy.ts), or undefined when not given. */
+export async function checkApproval(text: string | undefined): Promise<ApprovalPolicy | undefined> {
+  if (text === undefined) return undefined;
+  const { APPROVAL_POLICIES } = await import("../../../vault/policy.js");
+  const policy = APPROVAL_POLICIES.find((p) => p === text);
+  if (!policy) throw new WardenError("usage", `--approval ${JSON.stringify(text)}: expected ${APPROVAL_POLICIES.join(", ")}`, { option: "--approval" });
+  return policy;
 }
 
 export function checkName(name: string): void {

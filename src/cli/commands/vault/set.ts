@@ -1,7 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
-import { checkScopes } from "./add.js";
+import { checkApproval, checkScopes } from "./add.js";
 
 export class VaultSetCommand extends WardenCommand {
   static override paths = [["vault", "set"]];
@@ -9,10 +9,11 @@ export class VaultSetCommand extends WardenCommand {
     category: "Vault",
     description: "Change a secret's value, scopes or description",
     details:
-      "Replaces the value (read like `vault add`: stdin or a no-echo prompt) unless --keep-value. --scope replaces the scope list; --any-scope clears it. A running daemon sees the change on its next read.",
+      "Replaces the value (read like `vault add`: stdin or a no-echo prompt) unless --keep-value. --scope replaces the scope list; --any-scope clears it. --approval replaces the approval policy (always, outside-scope, never). A running daemon sees the change on its next read.",
     examples: [
       ["Rotate a value", "warden vault set work OPENAI_KEY"],
       ["Only narrow the scopes", "warden vault set work OPENAI_KEY --keep-value --scope ci"],
+      ["Ask a person for every agent read", "warden vault set work OPENAI_KEY --keep-value --approval always"],
     ],
   });
 
@@ -21,12 +22,14 @@ export class VaultSetCommand extends WardenCommand {
   scopes = Option.Array("--scope", { description: "New scope list (repeat for several)" });
   anyScope = Option.Boolean("--any-scope", false, { description: "Clear the scopes: any caller may read it" });
   description = Option.String("--description", { description: "New description" });
+  approval = Option.String("--approval", { description: "New approval policy: always, outside-scope, never" });
   keepValue = Option.Boolean("--keep-value", false, { description: "Keep the current value" });
   passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Passphrase on the first line of stdin, value after it" });
 
   async run(): Promise<number> {
     if (this.anyScope && this.scopes) throw new WardenError("usage", "--scope and --any-scope contradict each other");
     checkScopes(this.scopes ?? []);
+    const approval = await checkApproval(this.approval);
     const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
     const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
       const current = findEntry(doc, keys, this.name, path);
@@ -38,8 +41,16 @@ export class VaultSetCommand extends WardenCommand {
         wipe(read);
       }
       const scopes = this.anyScope ? [] : (this.scopes ?? current.scopes);
-      const entry = { ...current, value, scopes, description: this.description ?? current.description, updatedAt: new Date().toISOString() };
-      return { doc: putEntry(doc, keys, entry), result: { vault: this.vault, name: this.name, scopes, valueChanged: !this.keepValue } };
+      const entry = {
+        ...current,
+        value,
+        scopes,
+        description: this.description ?? current.description,
+        ...(approval ? { approval } : {}),
+        updatedAt: new Date().toISOString(),
+      };
+      const result = { vault: this.vault, name: this.name, scopes, approval: entry.approval ?? "outside-scope", valueChanged: !this.keepValue };
+      return { doc: putEntry(doc, keys, entry), result };
     });
     this.print(`updated ${this.name} in vault ${this.vault}`, result);
     return 0;
