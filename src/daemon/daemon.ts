@@ -21,6 +21,8 @@ import { settleOrphans } from "../sessions/recovery.js";
 import { SessionSupervisor } from "../sessions/supervisor.js";
 import { userUmask } from "../platform/umask.js";
 import { VaultService } from "../vault/service.js";
+import { ApprovalService } from "../vault/approvals/service.js";
+import { approvalBindings } from "./handlers/approvals.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
 import { ledgerBindings } from "./handlers/ledger.js";
 import { sessionBindings } from "./handlers/sessions.js";
@@ -167,7 +169,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       // Rows stored while it was not in memory (never known, or its vault locked since a restart) are found and masked.
       remask.add([value]);
     };
+    // Approval requests and grants: closed after the sessions (their ends end grants), before the audit log.
+    const approvals = new ApprovalService(paths.home, paths.host, audit, config.approvals.timeoutSecs, logger, (text) => maskText(text, secrets).text);
+    lifetime.defer("approvals", () => approvals.dispose());
     const vault = new VaultService(paths.home, config.vault, audit, logger, learn, {
+      approvals,
       mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
       // Agents' vault.get calls are rate-limited per session; agents whose session cannot be told
       // (a setsid escapee, anyone on agent.sock) share one budget: per process, an escapee would
@@ -187,6 +193,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       umask: userUmask,
       baseEnv: opts.env ?? process.env,
       log: logger,
+      onEnded: (session) => approvals.sessionEnded(session),
     });
     const ledger = new LedgerService(writer, paths.host, secrets, (e) => supervisor.hub.publish(e));
     // Orphans of sessions re-parent to the daemon: their process tree still says whose they are.
@@ -229,6 +236,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
           liveSessions: () => supervisor.liveList(),
         }),
         ...vaultBindings(vault),
+        ...approvalBindings(approvals),
         ...ledgerBindings(ledger, projection, supervisor),
         ...sessionBindings(supervisor),
         ...projectionBindings(projection, keeper),

@@ -28,6 +28,8 @@ export interface AuditFields {
   /** The session whose agent the peer is (from its process tree). */
   session?: string;
   detail?: Record<string, unknown>;
+  /** The grant (approvals) that allowed a read. */
+  grant?: string;
   /**
    * Set on a coalesced record (see audit-coalesce.ts): it stands for `count` identical reads made
    * between `first` and `last`, repeats of the record at seq `coalesces`. Absent: one read.

@@ -121,6 +121,17 @@ export const configSchema = z.strictObject({
         .describe("Rate limit on vault.get per agent session (people are not limited); past it: rate_limited"),
     })
     .prefault({}),
+  approvals: z
+    .strictObject({
+      timeoutSecs: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86400)
+        .default(300)
+        .describe("A request for approval nobody decided within this long expires; also the default and longest wait of vault.get {wait: true}"),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(["debug", "info", "warn", "error"]).default("info"),

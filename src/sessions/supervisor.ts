@@ -42,6 +42,8 @@ export interface SupervisorDeps {
   /** The environment sessions start from (the daemon's, less warden's own variables). */
   baseEnv: NodeJS.ProcessEnv;
   log: Logger;
+  /** Told when a launched session has ended (its grants end with it). */
+  onEnded?: (session: string) => void;
 }
 
 const ENDING_SIGNALS = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP", "SIGQUIT"]);
@@ -134,6 +136,7 @@ export class SessionSupervisor {
       this.live.delete(id);
       this.titles.delete(id);
       this.leaders.forgetEnded((s) => this.live.has(s));
+      d.onEnded?.(id);
     });
     d.log.info("session launched", { event: "session_launched", session: id, mode: plan.mode, harness: plan.harness, pid: child.pid, peer: ctx.peer.pid });
     try {

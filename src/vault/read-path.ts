@@ -58,6 +58,11 @@ export function defaultVault(home: string, configured: string | undefined, unloc
   });
 }
 
+/** What makes two reads' records identical, for coalescing: the process (pid and start time) and every field of the record. */
+export function coalesceKey(pid: number, startTime: string | null, f: AuditFields): string {
+  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, f.grant]);
+}
+
 /** The audit record of a read, before its outcome: `vault` is set once resolved. */
 export function readRecord(req: ReadRequest): AuditFields & { vault?: string } {
   return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
@@ -96,12 +101,24 @@ export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: A
  * vault.get: `record` may count the read into a coalesced record and return the promise of it. A
  * read is answered only once its record is written, and then looked up again, so a lock or change
  * while it waited is honoured; a read refused then was counted in the summary's ok all the same (it
- * was allowed when recorded), and gets its own refusal record.
+ * was allowed when recorded), and gets its own refusal record. `approve` is asked about each read
+ * found: null when it needs no approval, else the promise of the grant that allows it.
  */
-export async function readCoalesced(req: ReadRequest, access: ReadAccess, record: (fields: AuditFields) => Promise<void> | null): Promise<Read> {
+export async function readCoalesced(
+  req: ReadRequest,
+  access: ReadAccess,
+  record: (fields: AuditFields) => Promise<void> | null,
+  approve?: (read: Read) => Promise<string> | null,
+): Promise<Read> {
   const fields = readRecord(req);
   try {
-    const read = findReadable(req, access, fields);
+    let read = findReadable(req, access, fields);
+    // A read needing approval: `approve` resolves to the grant that allows it (or throws why not).
+    const approving = approve?.(read);
+    if (approving) {
+      fields.grant = await approving;
+      read = findReadable(req, access, fields); // a wait may be long: a lock or change since is honoured
+    }
     const pending = record(fields);
     if (!pending) return read;
     await pending;
@@ -117,7 +134,7 @@ export async function readCoalesced(req: ReadRequest, access: ReadAccess, record
 export function refusal(err: unknown): Pick<AuditFields, "outcome" | "kind"> | null {
   const kind = kindOf(err);
   if (kind === "audit_failed") return null;
-  return { outcome: kind === "scope_denied" ? "denied" : "error", kind };
+  return { outcome: kind === "scope_denied" || kind.startsWith("approval_") ? "denied" : "error", kind };
 }
 
 /**

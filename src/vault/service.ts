@@ -13,10 +13,12 @@ import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
+import type { ApprovalService } from "./approvals/service.js";
+import { approveRead } from "./approvals/gate.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
-import { auditFailed, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
+import { auditFailed, coalesceKey, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -28,6 +30,8 @@ export interface VaultServiceOptions {
   mask?: (text: string) => string;
   /** The key an agent caller is rate-limited under (its session), or null for a person (never limited). */
   sessionOf?: (ctx: CallContext) => string | null;
+  /** Where a read needing a person's approval asks (and a lock or eviction ends the vault's grants). */
+  approvals?: ApprovalService;
 }
 
 interface CachedDoc {
@@ -45,6 +49,7 @@ export class VaultService {
   private readonly coalescer: AuditCoalescer;
   private readonly limiter: RateLimiter;
   private readonly mask: (text: string) => string;
+  private readonly approvals: ApprovalService | undefined;
   /** The read path's view of this daemon's vaults: the keyring's keys over the cached files. */
   private readonly access: ReadAccess;
   private watcher: FSWatcher | null = null;
@@ -62,7 +67,9 @@ export class VaultService {
     this.coalescer = new AuditCoalescer(audit);
     this.limiter = new RateLimiter(config.rateLimit, opts.sessionOf ?? (() => null));
     this.mask = opts.mask ?? ((t) => t);
+    this.approvals = opts.approvals;
     this.keyring = new Keyring((vault, reason) => {
+      this.approvals?.vaultLocked(vault);
       this.audit.append({ action: "evict", outcome: "ok", vault, detail: { reason } });
       this.log.info("vault key evicted", { event: "vault_evicted", vault, reason });
     });
@@ -160,12 +167,15 @@ export class VaultService {
   lock(vault: string, ctx: CallContext): ResultOf<"vault.lock"> {
     const locked = this.keyring.lock(vault);
     this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { held: locked } });
+    if (locked) this.approvals?.vaultLocked(vault);
     return { vault, locked };
   }
 
-  lockAll(ctx: CallContext | null): ResultOf<"vault.lockAll"> {
+  /** `endGrants` false at shutdown: a restart is not a person's lock, and grants stay until their time. */
+  lockAll(ctx: CallContext | null, endGrants = true): ResultOf<"vault.lockAll"> {
     const locked = this.keyring.lockAll();
     for (const vault of locked) this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });
+    if (endGrants) for (const vault of locked) this.approvals?.vaultLocked(vault);
     return { locked };
   }
 
@@ -185,7 +195,17 @@ export class VaultService {
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
-    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.record(ctx, fields, true));
+    const { vault, entry } = await readCoalesced(
+      p,
+      this.access,
+      (fields) => this.record(ctx, fields, true),
+      // PLACEHOLDER until the session's credential scope is wired (the scopes slice): an agent is
+      // judged as a person is, except that an entry whose policy is `always` needs approval.
+      (read) =>
+        read.verdict === "approve" || (ctx.restricted && read.entry.approval === "always")
+          ? approveRead(this.approvals, read, p, ctx, boundProcess(this.observe(ctx), this.mask), this.mask)
+          : null,
+    );
     return this.serve(vault, entry);
   }
 
@@ -209,7 +229,7 @@ export class VaultService {
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
     this.coalescer.flushAll(); // repeats waiting for their record get it (and their answer) before the log closes
-    this.lockAll(null);
+    this.lockAll(null, false);
   }
 
   private load(vault: string): { doc: VaultDoc; path: string } {
@@ -245,9 +265,14 @@ export class VaultService {
     }
   }
 
+  private observe(ctx: CallContext): ReturnType<typeof readProcess> & { startTime: string | null } {
+    let seen = this.observed.get(ctx);
+    if (!seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
+    return seen;
+  }
+
   private recordOrThrow(ctx: CallContext | null, fields: AuditFields, coalesce: boolean): Promise<void> | null {
-    let seen = ctx && this.observed.get(ctx);
-    if (ctx && !seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
+    const seen = ctx && this.observe(ctx);
     // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
     const build = (): AuditFields => {
       // Declared text too: a reason or caller may quote a secret.
@@ -267,18 +292,7 @@ export class VaultService {
       this.audit.append(build());
       return null;
     }
-    const key = JSON.stringify([
-      ctx.peer.pid,
-      seen.startTime,
-      fields.action,
-      fields.vault,
-      fields.name,
-      fields.scope,
-      fields.reason,
-      fields.caller,
-      fields.outcome,
-      fields.kind,
-    ]);
+    const key = coalesceKey(ctx.peer.pid, seen.startTime, fields);
     return this.coalescer.record(key, build);
   }
 }
