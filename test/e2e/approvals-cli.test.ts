@@ -136,7 +136,7 @@ describe("approvals through the CLI", () => {
     assert.equal(twice.json().error.kind, "conflict");
   });
 
-  it("an agent running `warden approve` or `warden deny` on its own request is refused with denied, exit 1", async () => {
+  it("an agent running `warden approve`, `warden deny` (on its own request) or `warden approvals list` is refused with denied, exit 1", async () => {
     const a = await agent([get("SELF")]);
     const id = (await a.replies(1))[0]!.error!.data.request as string;
     // `warden run --wait` passes the task's stdout and exit status through: the CLI as the agent ran
@@ -144,6 +144,7 @@ describe("approvals through the CLI", () => {
     const runs = [
       ["sh", "-c", `WARDEN_SOCKET='${v.d.socket}' exec '${process.execPath}' '${wardenBin}' approve ${id} --json`],
       [process.execPath, wardenBin, "deny", id, "--json"],
+      [process.execPath, wardenBin, "approvals", "list", "--json"],
     ];
     for (const argv of runs) {
       const r = await cli(["run", "--wait", "--cwd", v.project, "--", ...argv]);
