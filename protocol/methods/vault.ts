@@ -87,7 +87,7 @@ export const get = defineMethod({
       .boolean()
       .default(false)
       .describe(
-        "When the read needs approval: hold the call until a person decides (approved: the value; denied: approval_denied; expired: approval_expired), instead of answering approval_pending at once. Other requests on the connection are served meanwhile",
+        "When the read needs approval: hold the call until a person decides (approved: the value; denied: approval_denied; expired: approval_expired), instead of answering approval_pending at once. Other requests on the connection are served meanwhile; a client that closes (or half-closes) the connection ends its wait, and is served nothing",
       ),
     waitSecs: z
       .number()

@@ -69,6 +69,10 @@ export class RpcConnection {
       backlog: () => this.pendingBytes + socket.writableLength,
       drained: (below) => this.drained(below ?? 0),
       closed: this.closed,
+      hungUp: new Promise((resolve) => {
+        socket.once("end", () => resolve());
+        void this.closed.then(resolve);
+      }),
     };
     this.splitter = new LineSplitter(limits.maxLineBytes, {
       line: (bytes) => this.onLine(bytes),

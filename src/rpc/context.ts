@@ -33,4 +33,10 @@ export interface CallContext {
   drained(below?: number): Promise<void>;
   /** Resolves once the connection has closed. */
   readonly closed: Promise<void>;
+  /**
+   * Resolves once the client will send nothing more: it closed the connection, or half-closed it
+   * (its answers are still written). A call that waits on a person (vault.get with wait) ends then:
+   * a peer cannot be told from one that is gone without writing to it.
+   */
+  readonly hungUp?: Promise<void>;
 }

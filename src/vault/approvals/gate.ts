@@ -61,5 +61,5 @@ export function approveRead(
     scope: p.scope ?? null,
     reason: mask(p.reason),
   };
-  return authorize(approvals, asking, { wait: p.wait ?? false, waitMs: Math.min(p.waitSecs ?? limit, limit) * 1000, closed: ctx.closed });
+  return authorize(approvals, asking, { wait: p.wait ?? false, waitMs: Math.min(p.waitSecs ?? limit, limit) * 1000, closed: ctx.hungUp ?? ctx.closed });
 }

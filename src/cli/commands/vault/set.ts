@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { WardenError } from "../../../platform/errors.js";
 import { WardenCommand } from "../../base.js";
+import { DEFAULT_APPROVAL } from "../../../vault/policy.js";
 import { checkApproval, checkScopes } from "./add.js";
 
 export class VaultSetCommand extends WardenCommand {
@@ -9,11 +10,10 @@ export class VaultSetCommand extends WardenCommand {
     category: "Vault",
     description: "Change a secret's value, scopes or description",
     details:
-      "Replaces the value (read like `vault add`: stdin or a no-echo prompt) unless --keep-value. --scope replaces the scope list; --any-scope clears it. --approval replaces the approval policy (always, outside-scope, never). A running daemon sees the change on its next read.",
+      "Replaces the value (read like `vault add`: stdin or a no-echo prompt) unless --keep-value. --scope replaces the scope list; --any-scope clears it. --approval changes when an agent's read needs approval (kept unless given). A running daemon sees the change on its next read.",
     examples: [
       ["Rotate a value", "warden vault set work OPENAI_KEY"],
       ["Only narrow the scopes", "warden vault set work OPENAI_KEY --keep-value --scope ci"],
-      ["Ask a person for every agent read", "warden vault set work OPENAI_KEY --keep-value --approval always"],
     ],
   });
 
@@ -22,14 +22,14 @@ export class VaultSetCommand extends WardenCommand {
   scopes = Option.Array("--scope", { description: "New scope list (repeat for several)" });
   anyScope = Option.Boolean("--any-scope", false, { description: "Clear the scopes: any caller may read it" });
   description = Option.String("--description", { description: "New description" });
-  approval = Option.String("--approval", { description: "New approval policy: always, outside-scope, never" });
+  approval = Option.String("--approval", { description: "When an agent's read needs approval: always, outside-scope or never (default: unchanged)" });
   keepValue = Option.Boolean("--keep-value", false, { description: "Keep the current value" });
   passphraseStdin = Option.Boolean("--passphrase-stdin", false, { description: "Passphrase on the first line of stdin, value after it" });
 
   async run(): Promise<number> {
     if (this.anyScope && this.scopes) throw new WardenError("usage", "--scope and --any-scope contradict each other");
     checkScopes(this.scopes ?? []);
-    const approval = await checkApproval(this.approval);
+    const approval = checkApproval(this.approval);
     const { changeVault, findEntry, putEntry, readSecretValue, wipe } = await import("../../vault-access.js");
     const result = await changeVault(this.vault, this.passphraseStdin, async (doc, keys, path) => {
       const current = findEntry(doc, keys, this.name, path);
@@ -49,7 +49,7 @@ export class VaultSetCommand extends WardenCommand {
         ...(approval ? { approval } : {}),
         updatedAt: new Date().toISOString(),
       };
-      const result = { vault: this.vault, name: this.name, scopes, approval: entry.approval ?? "outside-scope", valueChanged: !this.keepValue };
+      const result = { vault: this.vault, name: this.name, scopes, approval: entry.approval ?? DEFAULT_APPROVAL, valueChanged: !this.keepValue };
       return { doc: putEntry(doc, keys, entry), result };
     });
     this.print(`updated ${this.name} in vault ${this.vault}`, result);
