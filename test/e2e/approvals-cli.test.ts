@@ -131,6 +131,7 @@ describe("approvals through the CLI", () => {
     const [reply] = await a.replies(1);
     assert.equal(reply!.error?.kind, "approval_denied");
     assert.equal(reply!.error!.data.request, r.id);
+    assert.equal(reply!.error!.data.reason, "use the staging key", "the person's reason reaches the agent");
     const twice = await cli(["deny", r.id, "--json"]);
     assert.equal(twice.code, 1);
     assert.equal(twice.json().error.kind, "conflict");
