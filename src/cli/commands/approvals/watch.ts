@@ -54,7 +54,12 @@ export class ApprovalsWatchCommand extends WardenCommand {
         alert(request);
       }),
     );
-    client.onNotification("approvals.decided", ({ request, grant }) => later(() => show("decided", request, grant)));
+    client.onNotification("approvals.decided", ({ request, grant }) =>
+      later(() => {
+        printed.delete(request.id); // decided once and for all: a long watch keeps no ids it needs no more
+        show("decided", request, grant);
+      }),
+    );
 
     return new Promise<number>((resolve, reject) => {
       let stopping = false;
