@@ -266,6 +266,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       await sockets.shutdown(s.shutdownGraceMs);
       if (dispatcher.inFlight > 0) logger.warn("shutdown grace passed with requests in flight", { inFlight: dispatcher.inFlight, graceMs: s.shutdownGraceMs });
     });
+    lifetime.defer("approval waits", () => approvals.stopWaiting()); // answered before the sockets wait for in-flight calls
     keeper.boot(); // tail catch-up before serving; a new or damaged projection rebuilds in the background
     // Sessions a previous daemon left running are settled before anyone can look at them.
     const running = projection.state === "ok" ? projection.reader.runningSessions(paths.host) : null;

@@ -102,20 +102,22 @@ export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: A
  * read is answered only once its record is written, and then looked up again, so a lock or change
  * while it waited is honoured; a read refused then was counted in the summary's ok all the same (it
  * was allowed when recorded), and gets its own refusal record. `approve` is asked about each read
- * found: null when it needs no approval, else the promise of the grant that allows it.
+ * found: null when it needs no approval, else the grant that allows it (or its promise).
  */
 export async function readCoalesced(
   req: ReadRequest,
   access: ReadAccess,
   record: (fields: AuditFields) => Promise<void> | null,
-  approve?: (read: Read) => Promise<string> | null,
+  approve?: (read: Read) => string | Promise<string> | null,
 ): Promise<Read> {
   const fields = readRecord(req);
   try {
     let read = findReadable(req, access, fields);
-    // A read needing approval: `approve` resolves to the grant that allows it (or throws why not).
-    const approving = approve?.(read);
-    if (approving) {
+    // A read needing approval: `approve` gives the grant that allows it (or throws why not), at
+    // once when one is in force, else once a person decided.
+    const approving = approve?.(read) ?? null;
+    if (typeof approving === "string") fields.grant = approving;
+    else if (approving) {
       fields.grant = await approving;
       read = findReadable(req, access, fields); // a wait may be long: a lock or change since is honoured
     }

@@ -203,7 +203,7 @@ export class VaultService {
       // judged as a person is, except that an entry whose policy is `always` needs approval.
       (read) =>
         read.verdict === "approve" || (ctx.restricted && read.entry.approval === "always")
-          ? approveRead(this.approvals, read, p, ctx, boundProcess(this.observe(ctx), this.mask), this.mask)
+          ? approveRead(this.approvals, read, p, ctx, () => boundProcess(this.observe(ctx), this.mask), this.mask)
           : null,
     );
     return this.serve(vault, entry);

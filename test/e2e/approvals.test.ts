@@ -101,6 +101,28 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
+describe("an entry's approval policy", () => {
+  it("is set by vault add/set --approval (set keeps it unless given) and shown by vault list", async () => {
+    const list = async () => (await cli(["vault", "list", "work", "--json", "--passphrase-stdin"], `${PASS}\n`)).json().entries;
+    assert.deepEqual(
+      (await list()).map((e: any) => [e.name, e.approval]),
+      [["TOKEN", "always"]],
+    );
+    assert.equal((await cli(["vault", "add", "work", "PLAIN", "--passphrase-stdin"], `${PASS}\nplain\n`)).code, 0);
+    assert.equal((await cli(["vault", "set", "work", "TOKEN", "--keep-value", "--description", "d", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    assert.deepEqual((await list()).map((e: any) => [e.name, e.approval]).sort(), [
+      ["PLAIN", "outside-scope"],
+      ["TOKEN", "always"],
+    ]);
+    assert.equal((await cli(["vault", "set", "work", "PLAIN", "--keep-value", "--approval", "never", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    assert.equal((await list()).find((e: any) => e.name === "PLAIN").approval, "never");
+    const human = await cli(["vault", "list", "work", "--passphrase-stdin"], `${PASS}\n`);
+    assert.match(human.stdout, /PLAIN.*\(approval: never\)/);
+    const bad = await cli(["vault", "add", "work", "BAD", "--approval", "sometimes", "--json", "--passphrase-stdin"], `${PASS}\nx\n`);
+    assert.deepEqual([bad.code, bad.json().error.kind], [2, "usage"]);
+  });
+});
+
 describe("approvals over the socket", () => {
   it("a person's own read of an `always` entry is served without asking", async () => {
     assert.equal((await c.call("vault.get", { vault: "work", name: "TOKEN", reason: "a person" })).value, VALUE);
@@ -220,6 +242,32 @@ describe("approvals over the socket", () => {
     );
   });
 
+  it("grants end when their vault is evicted (idle)", async () => {
+    const go = join(project, "evict-go");
+    const a = await agent([{ send: [get("evict-ask")] }, { waitFor: go }]);
+    const request = await pendingOf(a.session);
+    await c.call("approvals.decide", { request: request.id, decision: "approve", for: 600 });
+    assert.equal((await c.call("grants.list", { session: a.session })).grants.length, 1);
+    assert.equal((await cli(["vault", "unlock", "work", "--idle", "1s", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+    await pollUntil(async () => (await c.call("grants.list", { session: a.session })).grants.length === 0, { what: "the grant to end with the eviction" });
+    await unlock();
+    writeFileSync(go, "");
+  });
+
+  it("a daemon that stops answers its waiting reads approval_pending at once; the request stays", async () => {
+    const a = await agent([{ send: [get("stop-wait", { wait: true })] }]);
+    const request = await pendingOf(a.session);
+    c.close();
+    await d.kill("SIGTERM");
+    const [got] = await a.result();
+    assert.deepEqual([got!.kind, got!.data!.request], ["approval_pending", request.id]);
+    d = await startTestDaemon(home);
+    c = await RpcClient.connect(d.socket);
+    await unlock();
+    const restored = (await c.call("approvals.list", { state: "pending" })).requests.find((r) => r.id === request.id);
+    assert.ok(restored);
+  });
+
   it("a pending request survives SIGKILL and restart, and is then decided", async () => {
     const go = join(project, "restart-go");
     const a = await agent([{ send: [get("survive")] }, { waitFor: go }]);
@@ -242,5 +290,25 @@ describe("approvals over the socket", () => {
       lines.map((_, i) => i + 1),
     );
     assert.equal(lines.at(-1).type, "decision");
+  });
+});
+
+describe("expiry", () => {
+  it("a request nobody decides within approvals.timeoutSecs expires: the waiting read answers approval_expired", async () => {
+    // A daemon of its own, whose requests expire after a second.
+    c.close();
+    await d.kill();
+    writeFileSync(
+      join(home.home, "config.json"),
+      JSON.stringify({ vault: { kdf: "interactive" }, sessions: { projects: [project] }, approvals: { timeoutSecs: 1 } }),
+    );
+    d = await startTestDaemon(home);
+    c = await RpcClient.connect(d.socket);
+    await unlock();
+    const a = await agent([{ send: [get("expire-me", { wait: true })] }]);
+    const [got] = await a.result();
+    assert.equal(got!.kind, "approval_expired");
+    const request = (await c.call("approvals.list", { session: a.session })).requests[0];
+    assert.deepEqual([request?.id, request?.state], [got!.data!.request, "expired"]);
   });
 });

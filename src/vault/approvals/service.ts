@@ -36,6 +36,7 @@ export class ApprovalService extends ApprovalState {
   private readonly waiters = new Map<string, Set<(o: WaitOutcome) => void>>();
   private readonly listeners = new Set<(e: ApprovalEvent) => void>();
   private readonly journal: ApprovalJournal;
+  private stopping = false;
 
   /** Replays $home/approvals/<host>.jsonl (creating the directory, private, when missing). */
   constructor(
@@ -97,6 +98,7 @@ export class ApprovalService extends ApprovalState {
   wait(id: string, ms: number, closed: Promise<void>): Promise<WaitOutcome> {
     const r = this.requests.get(id);
     if (r?.state !== "pending") return Promise.resolve(r ? outcomeOf(r.state) : "expired");
+    if (this.stopping) return Promise.resolve("shutdown");
     return new Promise((resolve) => {
       let set = this.waiters.get(id);
       if (!set) this.waiters.set(id, (set = new Set()));
@@ -106,7 +108,8 @@ export class ApprovalService extends ApprovalState {
         clearTimeout(timer);
         resolve(o);
       };
-      const timer = setTimeout(() => done("timeout"), ms);
+      // A wait that outlasts the request is ended by its expiry, not by a timer of its own.
+      const timer = Date.now() + ms >= Date.parse(r.expiresAt) ? undefined : setTimeout(() => done("timeout"), ms);
       waiters.add(done);
       void closed.then(() => done("gone")); // dropped: an approval later is never handed to it
     });
@@ -190,10 +193,16 @@ export class ApprovalService extends ApprovalState {
     return () => this.listeners.delete(listener);
   }
 
-  /** Waiting reads are answered approval_pending (their requests stay, in the file); nothing more is written. */
-  dispose(): void {
-    this.timers.clearAll();
+  /** The daemon stops: waiting reads are answered approval_pending now (their requests stay), and no new wait starts. */
+  stopWaiting(): void {
+    this.stopping = true;
     for (const set of this.waiters.values()) for (const w of [...set]) w("shutdown");
+  }
+
+  /** After stopWaiting: nothing more is written. */
+  dispose(): void {
+    this.stopWaiting();
+    this.timers.clearAll();
     this.listeners.clear();
     this.journal.close();
   }
