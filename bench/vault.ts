@@ -1,10 +1,13 @@
 // Issue 3's figures, side by side in one run: vault.get against ping on the same daemon (the
 // audit append is the difference), 8 concurrent clients, and `warden get` as a whole process
-// against `node -e 0` and against `pass show` (Debian's pass, gpg-agent warm).
+// against `node -e 0` and against `pass show` (Debian's pass, gpg-agent warm). Issue 14's: an
+// agent's vault.get served by a grant in force against the same agent's vault.get of an entry
+// that needs no approval (grant-agent.ts).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { grantRows } from "./grant-agent.js";
 import { load, median, pairedRatio, root, row, startDaemon, stopDaemon, timeProcess, warden, wardenBin, type Row } from "./lib.js";
 
 const ROUNDS = 5;
@@ -14,11 +17,15 @@ const PASS = "bench-passphrase";
 const GET = JSON.stringify({ vault: "bench", name: "API_KEY", reason: "bench {i}" });
 
 export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
-  const d = await startDaemon({ vault: { kdf: "interactive" } });
+  const projects = mkdtempSync(join(tmpdir(), "wd-bench-agent-"));
+  // The agent's reads are its session's: unlimited here, so the limiter never refuses a latency run.
+  const rateLimit = { perSec: 1_000_000, burst: 1_000_000 };
+  const d = await startDaemon({ vault: { kdf: "interactive", rateLimit }, sessions: { projects: [projects] } });
   const rows: Row[] = [];
   try {
     warden(d.env, ["vault", "init", "bench", "--passphrase-stdin"], `${PASS}\n`);
     for (let i = 0; i < 20; i++) warden(d.env, ["vault", "add", "bench", i === 0 ? "API_KEY" : `OTHER_${i}`, "--passphrase-stdin"], `${PASS}\nsk-bench-${i}`);
+    warden(d.env, ["vault", "add", "bench", "GRANTED", "--approval", "always", "--passphrase-stdin"], `${PASS}\nsk-bench-granted`);
     warden(d.env, ["vault", "unlock", "bench", "--passphrase-stdin"], `${PASS}\n`);
 
     const lat = { ping: [] as number[][], get: [] as number[][] };
@@ -44,6 +51,11 @@ export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
         pairedRatio(col(lat.get, 1), col(lat.ping, 1)),
       ),
     );
+
+    // An agent's read served by a grant approved once (`warden approve --for 1h`), beside the same
+    // agent's read of an entry that needs no approval, and a person's read (grant-agent.ts).
+    const agentGet = (name: string) => JSON.stringify({ vault: "bench", name, reason: "bench {i}" });
+    rows.push(...(await grantRows(d, projects, ROUNDS, 10_000, { person: GET, granted: agentGet("GRANTED"), plain: agentGet("API_KEY") }, log)));
 
     const tp = { ping: [] as number[], get: [] as number[] };
     for (let i = 0; i < ROUNDS; i++) {
@@ -99,6 +111,7 @@ export async function vaultBench(log: (line: string) => void): Promise<Row[]> {
     }
   } finally {
     await stopDaemon(d);
+    rmSync(projects, { recursive: true, force: true });
   }
   return rows;
 }

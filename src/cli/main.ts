@@ -10,6 +10,12 @@ import { DaemonRunCommand } from "./commands/daemon/run.js";
 import { DaemonStartCommand } from "./commands/daemon/start.js";
 import { DaemonStatusCommand } from "./commands/daemon/status.js";
 import { DaemonStopCommand } from "./commands/daemon/stop.js";
+import { ApprovalsListCommand } from "./commands/approvals/list.js";
+import { ApprovalsWatchCommand } from "./commands/approvals/watch.js";
+import { ApproveCommand } from "./commands/approve.js";
+import { DenyCommand } from "./commands/deny.js";
+import { GrantsListCommand } from "./commands/grants/list.js";
+import { GrantsRevokeCommand } from "./commands/grants/revoke.js";
 import { AuditListCommand } from "./commands/audit/list.js";
 import { AuditVerifyCommand } from "./commands/audit/verify.js";
 import { AuditCheckpointCommand } from "./commands/audit/checkpoint.js";
@@ -79,6 +85,12 @@ for (const command of [
   VaultUnlockCommand,
   VaultLockCommand,
   VaultStatusCommand,
+  ApprovalsListCommand,
+  ApprovalsWatchCommand,
+  ApproveCommand,
+  DenyCommand,
+  GrantsListCommand,
+  GrantsRevokeCommand,
   AuditListCommand,
   AuditVerifyCommand,
   AuditProveCommand,

@@ -1,0 +1,92 @@
+// Approvals on a first run: no config.json, no WARDEN_HOME, only a HOME. `warden approve` and
+// `warden deny` find the daemon in ~/.warden as every other command does, and `approvals watch`
+// ends cleanly when that daemon stops.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { RpcClient } from "../../src/rpc/client.js";
+import { type Agent, agentScript, startAgent } from "../helpers/approval-agent.js";
+import { runCli, wardenBin } from "../helpers/cli.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import type { TempHome } from "../helpers/home.js";
+import { pollUntil } from "../helpers/poll.js";
+
+const PASS = "correct-horse-PASSPHRASE";
+let userHome: string;
+let project: string;
+let env: NodeJS.ProcessEnv;
+let d: TestDaemon;
+let c: RpcClient;
+let a: Agent | undefined;
+const cli = (args: string[], input?: string) => runCli(args, env, 60_000, input);
+
+before(async () => {
+  userHome = realpathSync(mkdtempSync(join(tmpdir(), "wh-")));
+  project = join(userHome, "src", "app"); // under $HOME: the default project root
+  mkdirSync(project, { recursive: true });
+  env = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", NO_COLOR: "1" };
+  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
+    delete env[k];
+  assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+  const added = await cli(["vault", "add", "work", "TOKEN", "--approval", "always", "--passphrase-stdin"], `${PASS}\nfirst-run-value\n`);
+  assert.equal(added.code, 0, added.stderr);
+  const wardenHome = join(userHome, ".warden");
+  const runRoot = join(wardenHome, "run", "testhost");
+  const home: TempHome = {
+    home: wardenHome,
+    claudeProjects: join(userHome, ".claude", "projects"),
+    codexSessions: join(userHome, ".codex", "sessions"),
+    runRoot,
+    socket: join(runRoot, "warden.sock"),
+    env,
+    cleanup: () => rmSync(userHome, { recursive: true, force: true }),
+  };
+  d = await startTestDaemon(home);
+  c = await RpcClient.connect(d.socket);
+  assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
+  agentScript(project);
+});
+after(async () => {
+  await a?.finish().catch(() => {});
+  c?.close();
+  await d?.kill();
+  rmSync(userHome, { recursive: true, force: true });
+});
+
+const get = (wait: boolean) => ({ method: "vault.get", params: { vault: "work", name: "TOKEN", reason: "first run", wait } });
+
+describe("approvals on a first run (no config, no WARDEN_HOME)", () => {
+  it("approve and deny reach the daemon in ~/.warden", async () => {
+    a = await startAgent(c, d.socket, project, [get(false), get(true), get(true)]);
+    const id = (await a.replies(1))[0]!.error!.data.request as string;
+    const approved = await cli(["approve", id, "--once", "--json"]);
+    assert.equal(approved.code, 0, approved.stdout + approved.stderr);
+    assert.equal((await a.replies(2))[1]!.value, "first-run-value");
+    const next = await pollUntil(async () => (await c.call("approvals.list", { session: a!.session, state: "pending" })).requests[0], {
+      what: "the third read's request",
+    });
+    const denied = await cli(["deny", next.id]);
+    assert.equal(denied.code, 0, denied.stderr);
+    assert.equal((await a.replies(3))[2]!.error?.kind, "approval_denied");
+  });
+
+  it("approvals watch exits 0 when the daemon stops", async () => {
+    const b = await startAgent(c, d.socket, project, [get(false)]);
+    const id = (await b.replies(1))[0]!.error!.data.request as string;
+    const watcher = spawn(process.execPath, [wardenBin, "approvals", "watch", "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    watcher.stdout!.on("data", (x) => (out += x));
+    const exited = new Promise<number | null>((resolve) => watcher.once("exit", (code) => resolve(code)));
+    try {
+      const first = await pollUntil(() => out.split("\n").find((l) => l.includes(id)), { what: "the pending request on the watch" });
+      assert.equal(JSON.parse(first).kind, "pending");
+      await d.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    } finally {
+      watcher.kill("SIGKILL");
+    }
+  });
+});
