@@ -98,7 +98,8 @@ async function grantedReads(
   ];
   const c = await RpcClient.connect(d.socket);
   try {
-    const s = await c.call("sessions.launch", { argv, cwd: dir, mode: "task" });
+    // The plain entry is in the session's credential scope (needs no approval); GRANTED's policy is `always`.
+    const s = await c.call("sessions.launch", { argv, cwd: dir, mode: "task", allow: ["bench/API_KEY"] });
     const request = await until(async () => (await c.call("approvals.list", { session: s.id, state: "pending" })).requests[0], "the agent's request", dir);
     warden(d.env, ["approve", request.id, "--for", "1h"]);
     const out: Round[] = [];

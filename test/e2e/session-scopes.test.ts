@@ -1,6 +1,6 @@
 // Session credential scopes: a session's agent reads what its session was launched for (scopes,
 // and entries allowed by name), whatever scope it declares; anything else needs a person's
-// approval (refused for now: scope_denied with needsApproval). People read as before, and only
+// approval (approval_pending, naming the request it made). People read as before, and only
 // people change a session's scope (sessions.setScope), on record in its ledger and the audit log.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -91,7 +91,7 @@ async function launchAgent(params: { scopes?: string[]; allow?: string[] }): Pro
   return agent(s.id);
 }
 
-const needsApproval = (a: Answer) => a.kind === "scope_denied" && a.data?.needsApproval === true;
+const needsApproval = (a: Answer) => a.kind === "approval_pending" && typeof a.data?.request === "string";
 
 async function auditRecords(pred: (r: Record<string, any>) => boolean, what: string): Promise<Array<Record<string, any>>> {
   return pollUntil(
@@ -116,10 +116,10 @@ describe("a session's agent reads under its session's credential scope", () => {
       assert.equal((await a.get("DEV_KEY", "dev", "on warden.sock")).ok, "DEV_KEY");
       const prod = await a.get("DEV_KEY", "prod");
       assert.equal(prod.kind, "scope_denied", "a declared scope outside the session's");
-      assert.notEqual(prod.data?.needsApproval, true);
       const outside = await a.get("PROD_KEY");
       assert.ok(needsApproval(outside), JSON.stringify(outside));
-      assert.deepEqual({ vault: outside.data?.vault, name: outside.data?.name }, { vault: "work", name: "PROD_KEY" });
+      const [asked] = (await c.call("approvals.list", { session: s.id })).requests.filter((q: { id: string }) => q.id === outside.data?.request);
+      assert.deepEqual({ vault: asked?.vault, name: asked?.name }, { vault: "work", name: "PROD_KEY" });
       assert.ok(needsApproval(await a.get("PROD_KEY", "dev")), "declaring its own scope does not reach another's entry");
       assert.ok(needsApproval(await a.get("PLAIN")), "an unscoped entry is outside every scope");
       // On record: the session and the scopes the read was judged under.
@@ -127,7 +127,7 @@ describe("a session's agent reads under its session's credential scope", () => {
       assert.equal(rec!.session, s.id);
       assert.deepEqual(rec!.detail?.sessionScopes, ["dev"]);
       const [refused] = await auditRecords((x) => x.action === "get" && x.name === "PROD_KEY" && x.session === s.id, "the refused read on record");
-      assert.deepEqual([refused!.outcome, refused!.kind], ["denied", "scope_denied"]);
+      assert.deepEqual([refused!.outcome, refused!.kind], ["denied", "approval_pending"]);
     } finally {
       await a.end();
     }
@@ -161,7 +161,7 @@ describe("a session's agent reads under its session's credential scope", () => {
     try {
       await assert.rejects(
         outsider.call("vault.get", { vault: "work", name: "PLAIN", reason: "outsider" }),
-        (e: any) => e.kind === "scope_denied" && e.data.needsApproval === true,
+        (e: any) => e.kind === "approval_pending",
       );
     } finally {
       outsider.close();
@@ -175,7 +175,7 @@ describe("a person", () => {
     assert.equal((await c.call("vault.get", { vault: "work", name: "PLAIN", reason: "person" })).value, "plain-value-0123456789");
     await assert.rejects(
       c.call("vault.get", { vault: "work", name: "DEV_KEY", reason: "person" }),
-      (e: any) => e.kind === "scope_denied" && !e.data.needsApproval,
+      (e: any) => e.kind === "scope_denied",
     );
     await assert.rejects(c.call("vault.get", { vault: "work", name: "PROD_KEY", scope: "dev", reason: "person" }), (e: any) => e.kind === "scope_denied");
   });
