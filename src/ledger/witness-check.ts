@@ -3,7 +3,8 @@
 // witnessed (the root of its first `size` leaves), and does that host's newest checkpoint verify.
 // Leaves are the log's lines as bytes (merkle.leafHash of each line without its '\n'); a torn last
 // line is not a leaf yet.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { fstatSync, readSync } from "node:fs";
+import { withFile } from "./jsonl.js";
 import { type Hash, leafHash, MerkleFrontier } from "./merkle.js";
 import { type Checkpoint, openNote, parseCheckpoint, parseVerifierKey } from "./signed-note.js";
 
@@ -113,18 +114,10 @@ function epochKeyOf(line: Buffer): string | null {
 
 /** The root of the first `size` leaves of the log at `path` and the epoch key within them; null when it has fewer. */
 export function prefixRoot(path: string, size: number): { root: Hash; epochKey: string | null } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
+  return withFile(path, (fd) => {
     const h = new PrefixHasher();
     return h.advance(fd, size) ? { root: h.frontier.root(), epochKey: h.epochKey } : null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** What a witness record says this host saw of another host's log. */

@@ -1,8 +1,8 @@
 // This host's witness records (action "witness" in its own audit log) are the durable memory of
 // what it witnessed of other hosts: the daemon's witness starts from them, doctor and `audit
 // verify` check other hosts' logs against them.
-import { closeSync, fstatSync, openSync } from "node:fs";
-import { completeEnd, linesBackwards } from "./jsonl.js";
+import { fstatSync } from "node:fs";
+import { completeEnd, linesBackwards, withFile } from "./jsonl.js";
 
 export interface WitnessRecord {
   seq: number;
@@ -50,13 +50,7 @@ export function witnessRecordOf(text: string): WitnessRecord | null {
  */
 export function lastWitnesses(path: string, want?: ReadonlySet<string>): Map<string, HostWitness> {
   const out = new Map<string, HostWitness>();
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return out;
-  }
-  try {
+  withFile(path, (fd) => {
     let missing = want ? want.size : Infinity;
     for (const { text } of linesBackwards(fd, completeEnd(fd, fstatSync(fd).size))) {
       const w = text === null ? null : witnessRecordOf(text);
@@ -67,8 +61,6 @@ export function lastWitnesses(path: string, want?: ReadonlySet<string>): Map<str
       else continue;
       if (w.outcome === "ok" && want?.has(w.host) && --missing === 0) break;
     }
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  });
+  return out;
 }

@@ -16,7 +16,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } f
 import { join } from "node:path";
 import { setImmediate as yieldTurn } from "node:timers/promises";
 import type { AuditFields } from "../ledger/audit-log.js";
-import { lastCompleteLine } from "../ledger/jsonl.js";
+import { lastCompleteLine, withFile } from "../ledger/jsonl.js";
 import { EMPTY_ROOT } from "../ledger/merkle.js";
 import { PrefixHasher, verifyCheckpointNote } from "../ledger/witness-check.js";
 import { lastWitnesses } from "../ledger/witness-records.js";
@@ -230,22 +230,17 @@ function readText(path: string): string | null {
 
 /** The note of the last complete line of a checkpoints file that is one (`{"note": ...}`); null when none. */
 function newestNote(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    return lastCompleteLine(fd, fstatSync(fd).size, (line) => {
-      try {
-        const note = (JSON.parse(line) as { note?: unknown }).note;
-        return typeof note === "string" ? note : null;
-      } catch {
-        return null;
-      }
-    }).last;
-  } finally {
-    closeSync(fd);
-  }
+  const note = withFile(
+    path,
+    (fd) =>
+      lastCompleteLine(fd, fstatSync(fd).size, (line) => {
+        try {
+          const note = (JSON.parse(line) as { note?: unknown }).note;
+          return typeof note === "string" ? note : null;
+        } catch {
+          return null;
+        }
+      }).last,
+  );
+  return note ?? null;
 }
