@@ -12,6 +12,10 @@ import { hash } from "node:crypto";
 import { native } from "../platform/native.js";
 import { WardenError } from "../platform/errors.js";
 import { lastCompleteLine } from "./jsonl.js";
+import type { AuditSigner } from "./audit-key.js";
+import { Checkpointer } from "./audit-checkpoints.js";
+import { addLeaves } from "./audit-leaves.js";
+import { leafHash, MerkleFrontier } from "./merkle.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -36,6 +40,10 @@ export interface AuditFields {
   first?: string;
   last?: string;
   coalesces?: number;
+  /** A read's keyed digests (HMAC-SHA256 under a subkey of daemon.key): of its reason, and of the value served. */
+  digests?: { reason: string; value?: string };
+  /** The grant that allowed the read. */
+  grant?: string;
 }
 
 export interface AuditRecord extends AuditFields {
@@ -67,6 +75,11 @@ export interface AuditLogOptions {
   syncMs?: number;
   /** Hears each record once written, with its line and the file's size after it (the projection applies it). */
   onAppend?: (record: AuditRecord, line: string, end: number) => void;
+  /**
+   * Sign checkpoints of the log's Merkle tree into `path` (the daemon; needs `hold`), and start a
+   * key epoch (an audit_key record) when the log's last one does not name this signer's key.
+   */
+  checkpoints?: { path: string; signer: AuditSigner; gapMs?: number };
 }
 
 export interface ChainHead {
@@ -82,6 +95,11 @@ export class AuditLog {
   private dirty = false;
   private readonly timer: NodeJS.Timeout;
   private readonly hold: boolean;
+  /** The Merkle tree over every line of the file (line i is leaf i). */
+  private readonly tree = new MerkleFrontier();
+  /** The verifier key named by the log's last audit_key record (null: none yet). */
+  private epochKey: string | null = null;
+  private readonly checkpointer: Checkpointer | null = null;
 
   constructor(
     readonly path: string,
@@ -101,6 +119,31 @@ export class AuditLog {
     this.checkHead();
     this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
     this.timer.unref();
+    const cp = opts.checkpoints;
+    if (cp) {
+      if (!this.hold) throw new Error("only the log's holder signs checkpoints");
+      try {
+        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head(), sync: () => this.sync() }, cp.gapMs);
+        this.startEpoch(cp.signer.verifierKey);
+        // Records left unsigned (by a direct-mode CLI, or a crash before the last checkpoint) are signed now.
+        if (this.tree.size > this.checkpointer.size) this.checkpointer.grew();
+      } catch (err) {
+        this.close();
+        throw err;
+      }
+    }
+  }
+
+  /** The tree head over every record written: its size (the records) and RFC 9162 root. */
+  head(): { size: number; root: Buffer } {
+    return { size: this.tree.size, root: this.tree.root() };
+  }
+
+  /** A new key epoch when the log's last audit_key record does not name `key` (first start, or a lost key replaced). */
+  private startEpoch(key: string): void {
+    if (this.epochKey === key) return;
+    const previous = this.epochKey;
+    this.append({ action: "audit_key", outcome: "ok", detail: { key, previous, reason: previous === null ? "first_key" : "key_lost" } });
   }
 
   /**
@@ -144,8 +187,12 @@ export class AuditLog {
 
   close(): void {
     clearInterval(this.timer);
-    this.sync();
-    closeSync(this.fd); // drops the flock
+    try {
+      this.checkpointer?.close(); // syncs the log first
+    } finally {
+      this.sync();
+      closeSync(this.fd); // drops the flock
+    }
   }
 
   private write(fields: AuditFields): AuditRecord {
@@ -158,9 +205,12 @@ export class AuditLog {
     this.seq = base.seq;
     this.prev = hash;
     this.size += line.length;
+    this.tree.append(leafHash(line.subarray(0, -1)));
     this.dirty = true;
+    if (fields.action === "audit_key" && typeof fields.detail?.key === "string") this.epochKey = fields.detail.key;
     const record = { ...base, hash };
     this.opts.onAppend?.(record, text, this.size);
+    this.checkpointer?.grew();
     return record;
   }
 
@@ -179,7 +229,8 @@ export class AuditLog {
   /**
    * Under the flock: brings seq and prev up to the file's last record when the file is not the
    * size we left it, cutting off a torn last line (a writer that died mid-append; never
-   * acknowledged) so the next record starts on a line of its own.
+   * acknowledged) so the next record starts on a line of its own. The lines it had not seen are
+   * added to the tree (at open: the whole file, streamed).
    */
   private catchUp(): void {
     const size = fstatSync(this.fd).size;
@@ -187,6 +238,8 @@ export class AuditLog {
     // The last record that parses (skipping any garbage after it), read backwards from the end.
     const tail = lastCompleteLine(this.fd, size, chainRecord);
     if (tail.end < size) ftruncateSync(this.fd, tail.end);
+    const key = addLeaves(this.fd, this.size, tail.end, this.tree);
+    if (key !== undefined) this.epochKey = key;
     this.size = tail.end;
     if (tail.last) {
       this.seq = tail.last.seq;
