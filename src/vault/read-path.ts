@@ -7,6 +7,7 @@ import type { AuditFields } from "../ledger/audit-log.js";
 import { WardenError } from "../platform/errors.js";
 import { RpcError } from "../rpc/errors.js";
 import type { EntryPlain } from "./format.js";
+import type { ReadDigester } from "./audit-digests.js";
 import { judgeRead, type CredentialScope, type ReadVerdict } from "./policy.js";
 import { listVaults } from "./store.js";
 
@@ -27,6 +28,8 @@ export interface ReadAccess {
   unlocked(): string[];
   /** `name` in `vault`, or null; throws when the vault cannot be read (not_found, vault_locked, bad_passphrase, ...). */
   entry(vault: string, name: string): EntryPlain | null;
+  /** The keyed digests of a read's reason and served value, for its audit record (absent: none recorded). */
+  digests?: ReadDigester;
 }
 
 export interface Read {
@@ -58,9 +61,21 @@ export function defaultVault(home: string, configured: string | undefined, unloc
   });
 }
 
-/** The audit record of a read, before its outcome: `vault` is set once resolved. */
-export function readRecord(req: ReadRequest): AuditFields & { vault?: string } {
-  return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
+/** The audit record of a read, before its outcome: `vault` is set once resolved, the value's digest once found (served). */
+export function readRecord(req: ReadRequest, digests?: ReadDigester): AuditFields & { vault?: string } {
+  const record: AuditFields = { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
+  if (digests) record.digests = digests(req.reason);
+  return record;
+}
+
+/** A refused read's digests: its reason's only (no value was served). */
+function unserved(req: ReadRequest, digests: ReadDigester | undefined): Pick<AuditFields, "digests"> {
+  return digests ? { digests: digests(req.reason) } : {};
+}
+
+/** The record of a read about to be served: with the digest of the value it serves. */
+function served(record: AuditFields, req: ReadRequest, read: Read, digests: ReadDigester | undefined): void {
+  if (digests) record.digests = digests(req.reason, read.entry.value);
 }
 
 /**
@@ -80,14 +95,15 @@ export function findReadable(req: ReadRequest, access: ReadAccess, record: { vau
  * `append` writes the record before the value is returned (it throws if it cannot: no unaudited read).
  */
 export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void): Read {
-  const record = readRecord(req);
+  const record = readRecord(req, access.digests);
   try {
     const read = findReadable(req, access, record);
+    served(record, req, read, access.digests);
     append(record);
     return read;
   } catch (err) {
     const refused = refusal(err);
-    if (refused) append({ ...record, ...refused });
+    if (refused) append({ ...record, ...refused, ...unserved(req, access.digests) });
     throw err;
   }
 }
@@ -99,16 +115,17 @@ export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: A
  * was allowed when recorded), and gets its own refusal record.
  */
 export async function readCoalesced(req: ReadRequest, access: ReadAccess, record: (fields: AuditFields) => Promise<void> | null): Promise<Read> {
-  const fields = readRecord(req);
+  const fields = readRecord(req, access.digests);
   try {
     const read = findReadable(req, access, fields);
+    served(fields, req, read, access.digests);
     const pending = record(fields);
     if (!pending) return read;
     await pending;
     return findReadable(req, access, fields);
   } catch (err) {
     const refused = refusal(err);
-    if (refused) await record({ ...fields, ...refused });
+    if (refused) await record({ ...fields, ...refused, ...unserved(req, access.digests) });
     throw err;
   }
 }

@@ -16,6 +16,7 @@ import { RpcError } from "../rpc/errors.js";
 import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./format.js";
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
+import type { ReadDigester } from "./audit-digests.js";
 import { auditFailed, kindOf, readCoalesced, readNow, readRecord, type ReadAccess } from "./read-path.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
@@ -28,6 +29,8 @@ export interface VaultServiceOptions {
   mask?: (text: string) => string;
   /** The key an agent caller is rate-limited under (its session), or null for a person (never limited). */
   sessionOf?: (ctx: CallContext) => string | null;
+  /** Keyed digests of each read's reason and value, for its audit record. */
+  digests?: ReadDigester;
 }
 
 interface CachedDoc {
@@ -74,6 +77,7 @@ export class VaultService {
         const { doc, path } = this.load(vault);
         return this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, name, path));
       },
+      digests: opts.digests,
     };
   }
 
@@ -181,7 +185,7 @@ export class VaultService {
     const wait = this.limiter.check(ctx);
     if (wait > 0) {
       const t0 = Date.now();
-      await this.record(ctx, { ...readRecord(p), outcome: "denied", kind: "rate_limited" }, true);
+      await this.record(ctx, { ...readRecord(p, this.access.digests), outcome: "denied", kind: "rate_limited" }, true);
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
@@ -278,6 +282,7 @@ export class VaultService {
       fields.caller,
       fields.outcome,
       fields.kind,
+      fields.digests?.value, // a changed value is a different read
     ]);
     return this.coalescer.record(key, build);
   }
