@@ -25,21 +25,22 @@ export interface AuditSigner {
   close(): void;
 }
 
-/** What is wrong with the signing key file, if anything: null when fine (or absent: `missing`). */
-export function signingKeyProblem(paths: Pick<WardenPaths, "auditSigningKey">): "missing" | "unsafe" | "short" | null {
-  let fd: number;
+/**
+ * The verifier key of the signing key on disk, for doctor: null when there is none; throws
+ * `unsafe_path` when the file is unsafe (as the daemon would refuse it). Never creates one.
+ */
+export function verifierKeyOf(paths: Pick<WardenPaths, "host" | "auditSigningKey">): string | null {
+  const s = sodium();
+  const seed = s.sodium_malloc(SEED_BYTES);
+  const secretKey = s.sodium_malloc(64);
   try {
-    fd = openNoFollow(paths.auditSigningKey, "r");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
-    return "unsafe"; // a symlink (unsafe_path) or unreadable
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.uid !== process.getuid!() || (st.mode & 0o077) !== 0) return "unsafe";
-    return st.size === SEED_BYTES ? null : "short";
+    if (!readSeed(paths.auditSigningKey, seed)) return null;
+    const publicKey = Buffer.alloc(32);
+    s.crypto_sign_seed_keypair(publicKey, secretKey, seed);
+    return formatVerifierKey(`warden/${paths.host}`, publicKey);
   } finally {
-    closeSync(fd);
+    free(seed);
+    free(secretKey);
   }
 }
 

@@ -8,6 +8,7 @@ import { PROBE } from "../../control/lifecycle.js";
 import { inspectLock } from "../../platform/lock.js";
 import { resolvePaths, type WardenPaths } from "../../platform/paths.js";
 import { checkAudit, checkConfig, checkDaemon, checkDisk, checkHome, checkLock, checkRunRoot, checkSocket, checkVaults } from "./checks.js";
+import { checkAuditKey } from "./audit-key-checks.js";
 import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { checkProjection, checkSourceExports } from "./projection-checks.js";
 import type { CheckState, DoctorContext, DoctorReport, DoctorState } from "./types.js";
@@ -23,6 +24,7 @@ const allChecks = [
   checkDisk,
   checkVaults,
   checkAudit,
+  checkAuditKey,
   checkProjection,
   checkSourceExports,
   checkBackupsMasked,
