@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { checkAuditKey } from "../../src/daemon/doctor/audit-key-checks.js";
-import type { DoctorContext } from "../../src/daemon/doctor/types.js";
 import { loadAuditSigner } from "../../src/ledger/audit-key.js";
 import { resolvePaths, type WardenPaths } from "../../src/platform/paths.js";
 import { ensureHome } from "../../src/platform/secure-dir.js";
