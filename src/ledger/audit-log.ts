@@ -95,8 +95,11 @@ export class AuditLog {
   private dirty = false;
   private readonly timer: NodeJS.Timeout;
   private readonly hold: boolean;
-  /** The Merkle tree over every line of the file (line i is leaf i). */
-  private readonly tree = new MerkleFrontier();
+  /**
+   * The Merkle tree over every line of the file (line i is leaf i), kept by a log that signs
+   * checkpoints only: a direct-mode CLI does not read the whole log at each open for a tree it would not use.
+   */
+  private readonly tree: MerkleFrontier | null;
   /** The verifier key named by the log's last audit_key record (null: none yet). */
   private epochKey: string | null = null;
   private readonly checkpointer: Checkpointer | null = null;
@@ -107,6 +110,7 @@ export class AuditLog {
     private readonly opts: AuditLogOptions,
   ) {
     this.hold = opts.hold;
+    this.tree = opts.checkpoints ? new MerkleFrontier() : null;
     this.fd = openNoFollow(path, "a+");
     try {
       this.lock();
@@ -123,10 +127,10 @@ export class AuditLog {
     if (cp) {
       if (!this.hold) throw new Error("only the log's holder signs checkpoints");
       try {
-        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head(), sync: () => this.sync() }, cp.gapMs);
+        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head()!, sync: () => this.sync() }, cp.gapMs);
         this.startEpoch(cp.signer.verifierKey);
         // Records left unsigned (by a direct-mode CLI, or a crash before the last checkpoint) are signed now.
-        if (this.tree.size > this.checkpointer.size) this.checkpointer.grew();
+        if (this.tree!.size > this.checkpointer.size) this.checkpointer.grew();
       } catch (err) {
         this.close();
         throw err;
@@ -134,9 +138,9 @@ export class AuditLog {
     }
   }
 
-  /** The tree head over every record written: its size (the records) and RFC 9162 root. */
-  head(): { size: number; root: Buffer } {
-    return { size: this.tree.size, root: this.tree.root() };
+  /** The tree head over every record written: its size (the records) and RFC 9162 root; null when no tree is kept (no checkpoints). */
+  head(): { size: number; root: Buffer } | null {
+    return this.tree && { size: this.tree.size, root: this.tree.root() };
   }
 
   /** A new key epoch when the log's last audit_key record does not name `key` (first start, or a lost key replaced). */
@@ -205,7 +209,7 @@ export class AuditLog {
     this.seq = base.seq;
     this.prev = hash;
     this.size += line.length;
-    this.tree.append(leafHash(line.subarray(0, -1)));
+    this.tree?.append(leafHash(line.subarray(0, -1)));
     this.dirty = true;
     if (fields.action === "audit_key" && typeof fields.detail?.key === "string") this.epochKey = fields.detail.key;
     const record = { ...base, hash };
@@ -238,8 +242,8 @@ export class AuditLog {
     // The last record that parses (skipping any garbage after it), read backwards from the end.
     const tail = lastCompleteLine(this.fd, size, chainRecord);
     if (tail.end < size) ftruncateSync(this.fd, tail.end);
-    const key = addLeaves(this.fd, this.size, tail.end, this.tree);
-    if (key !== undefined) this.epochKey = key;
+    const key = this.tree && addLeaves(this.fd, this.size, tail.end, this.tree);
+    if (typeof key === "string") this.epochKey = key;
     this.size = tail.end;
     if (tail.last) {
       this.seq = tail.last.seq;

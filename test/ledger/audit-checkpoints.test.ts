@@ -82,14 +82,14 @@ describe("audit checkpoints", () => {
     for (let i = 0; i < 5; i++) log.append(get(`r${i}`));
     log.append(get("x".repeat((1 << 20) + 17))); // a line spanning read chunks
     for (let i = 0; i < 7; i++) log.append(get(`s${i}`));
-    const before = log.head();
+    const before = log.head()!;
     log.close();
     log = open();
-    assert.equal(log.head().size, 14); // audit_key + 13
-    assert.deepEqual(log.head().root, rootOf(leaves()));
-    assert.deepEqual(log.head().root, before.root);
+    assert.equal(log.head()!.size, 14); // audit_key + 13
+    assert.deepEqual(log.head()!.root, rootOf(leaves()));
+    assert.deepEqual(log.head()!.root, before.root);
     log.append(get("after"));
-    assert.deepEqual(log.head().root, rootOf(leaves()));
+    assert.deepEqual(log.head()!.root, rootOf(leaves()));
     log.close();
   });
 
