@@ -120,7 +120,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     const projection = new ProjectionStore(paths, logger, () => bigSources(paths.home));
     const keeper = new StoreKeeper(projection, paths, logger, { transcripts: roots, secrets });
     const counts = new StoreCounts(projection);
-    // The checkpoint signing key, in secure memory until the log's last checkpoint is signed.
     const signer = loadAuditSigner(paths);
     lifetime.defer("audit signing key", () => signer.close());
     const audit = new AuditLog(paths.audit, paths.host, {
