@@ -77,7 +77,7 @@ export function storageLayout(paths: WardenPaths): Record<string, unknown> {
       audit: paths.audit,
       approvals: join(home, "approvals", `${paths.host}.jsonl`),
     },
-    safe_to_sync: [join(home, "config.json"), join(home, "vaults") + "/", join(home, "ledger") + "/", join(home, "audit") + "/", join(home, "approvals") + "/", join(home, "keys") + "/"],
+    safe_to_sync: [join(home, "config.json"), join(home, "vaults") + "/", join(home, "ledger") + "/", join(home, "audit") + "/", join(home, "approvals") + "/"],
     host_local_never_sync: [join(home, "run") + "/", join(home, "private") + "/"],
   };
 }
