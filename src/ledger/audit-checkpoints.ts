@@ -2,8 +2,8 @@
 // per line, appended (the note signs a tlog-checkpoint: origin `warden/<host>`, tree size, base64
 // root). Written after a batch of records, at most once per `gapMs` while records keep coming, and
 // at close; only when the tree grew. A checkpoint never covers a record not yet on disk: the log is
-// fdatasynced first, then the checkpoint appended and fdatasynced. A torn last line (a crash
-// mid-append) is cut at open, as the log's is.
+// fdatasynced first (this is the log's own sync: it has no other timer), then the checkpoint
+// appended and fdatasynced. A torn last line (a crash mid-append) is cut at open, as the log's is.
 //
 // Only the daemon writes checkpoints. A direct-mode CLI (no daemon running) appends records
 // without one: it would otherwise load the private key into every short-lived CLI process, and
@@ -32,7 +32,7 @@ export class Checkpointer {
     readonly path: string,
     private readonly signer: AuditSigner,
     private readonly tree: TreeSource,
-    private readonly gapMs = 1000,
+    private readonly gapMs: number = 1000,
   ) {
     this.fd = openNoFollow(path, "a+");
     try {

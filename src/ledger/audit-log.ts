@@ -93,7 +93,8 @@ export class AuditLog {
   private prev = GENESIS;
   private size = 0;
   private dirty = false;
-  private readonly timer: NodeJS.Timeout;
+  /** Syncs dirty records every syncMs; a log that signs checkpoints syncs at each checkpoint instead (one fdatasync, not two). */
+  private readonly timer: NodeJS.Timeout | null = null;
   private readonly hold: boolean;
   /**
    * The Merkle tree over every line of the file (line i is leaf i), kept by a log that signs
@@ -121,13 +122,14 @@ export class AuditLog {
     }
     if (!this.hold) native().funlock(this.fd);
     this.checkHead();
-    this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
-    this.timer.unref();
     const cp = opts.checkpoints;
-    if (cp) {
+    if (!cp) {
+      this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
+      this.timer.unref();
+    } else {
       if (!this.hold) throw new Error("only the log's holder signs checkpoints");
       try {
-        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head()!, sync: () => this.sync() }, cp.gapMs);
+        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head()!, sync: () => this.sync() }, cp.gapMs ?? opts.syncMs);
         this.startEpoch(cp.signer.verifierKey);
         // Records left unsigned (by a direct-mode CLI, or a crash before the last checkpoint) are signed now.
         if (this.tree!.size > this.checkpointer.size) this.checkpointer.grew();
@@ -190,7 +192,7 @@ export class AuditLog {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     try {
       this.checkpointer?.close(); // syncs the log first
     } finally {

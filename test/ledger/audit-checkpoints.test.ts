@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { loadAuditSigner, type AuditSigner } from "../../src/ledger/audit-key.js";
-import { AuditLog } from "../../src/ledger/audit-log.js";
+import { AuditLog, readHead } from "../../src/ledger/audit-log.js";
 import { leafHash, rootOf } from "../../src/ledger/merkle.js";
 import { openNote, parseCheckpoint, parseVerifierKey } from "../../src/ledger/signed-note.js";
 import { resolvePaths, type WardenPaths } from "../../src/platform/paths.js";
@@ -160,6 +160,22 @@ describe("audit checkpoints", () => {
     assert.ok(all.every((n) => n.verified && n.origin === "warden/h1"));
     assert.deepEqual(all.at(-1)!.root, rootOf(leaves()));
     assert.deepEqual(all[1]!.root, rootOf(leaves(), 3));
+  });
+
+  it("syncs the log at each checkpoint, before it (the synced head is the checkpoint's size), with no timer of its own", async () => {
+    await home();
+    mock.timers.enable({ apis: ["Date", "setTimeout", "setInterval"], now: 1_000_000 });
+    const headPath = join(dir, "head.json");
+    const log = new AuditLog(paths.audit, paths.host, { hold: true, headPath, checkpoints: { path: paths.auditCheckpoints, signer: signer! } });
+    mock.timers.tick(0);
+    assert.equal(readHead(headPath)?.seq, 1);
+    log.append(get("a"));
+    mock.timers.tick(999);
+    assert.equal(readHead(headPath)?.seq, 1, "no sync between checkpoints");
+    mock.timers.tick(1);
+    assert.equal(readHead(headPath)?.seq, 2);
+    assert.equal(notes().at(-1)!.size, 2);
+    log.close();
   });
 
   it("cuts a torn last checkpoint line at open, and signs records left unsigned", async () => {
