@@ -15,7 +15,7 @@ import { lastCompleteLine } from "./jsonl.js";
 import type { AuditSigner } from "./audit-key.js";
 import { Checkpointer } from "./audit-checkpoints.js";
 import { addLeaves } from "./audit-leaves.js";
-import { leafHash, MerkleFrontier } from "./merkle.js";
+import { MerkleFrontier } from "./merkle.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -57,6 +57,11 @@ export interface AuditRecord extends AuditFields {
 
 export function recordHash(prev: string, withoutHash: Omit<AuditRecord, "hash">): string {
   return chainHash(prev, JSON.stringify(withoutHash));
+}
+
+/** merkle.leafHash of the line in `framed` (0x00, the line, its newline), in one call: no Hash object, no copy. */
+function leafOf(framed: Buffer): Buffer {
+  return hash("sha256", framed.subarray(0, -1), "buffer") as unknown as Buffer;
 }
 
 function chainHash(prev: string, json: string): string {
@@ -206,12 +211,13 @@ export class AuditLog {
     const json = JSON.stringify(base);
     const hash = chainHash(this.prev, json);
     const text = `${json.slice(0, -1)},"hash":"${hash}"}`; // = JSON.stringify({...base, hash})
-    const line = Buffer.from(text + "\n");
+    const framed = Buffer.from(`\u0000${text}\n`); // the leaf hash's 0x00 prefix, then the line
+    const line = framed.subarray(1);
     for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off);
     this.seq = base.seq;
     this.prev = hash;
     this.size += line.length;
-    this.tree?.append(leafHash(line.subarray(0, -1)));
+    this.tree?.append(leafOf(framed));
     this.dirty = true;
     if (fields.action === "audit_key" && typeof fields.detail?.key === "string") this.epochKey = fields.detail.key;
     const record = { ...base, hash };
