@@ -3,10 +3,12 @@
 // distinct reason per call (every read its own record, as before coalescing), and the throughput
 // of both beside ping on the same daemon. WARDEN_BENCH_AUDIT_SECS sets each phase's length
 // (default 30 s, as the issue asks; 3 phases); the clients are WARDEN_BENCH_AUDIT_PROCS processes
-// (default 8, each a distinct peer: coalescing is per process) of 64 / procs connections.
+// (default 8, each a distinct peer: coalescing is per process) of 64 / procs connections. Then
+// issue 14's: the append rate with checkpointing beside without (audit-checkpoints.ts).
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { checkpointBench, checkpointServeBench } from "./audit-checkpoints.js";
 import { benchDir, row, startDaemon, stopDaemon, warden, type BenchDaemon, type Row } from "./lib.js";
 
 const CLIENTS = 64;
@@ -28,6 +30,7 @@ export async function auditBench(log: (line: string) => void): Promise<Row[]> {
     const same = await hammer(d, procs, secs, get("hammer"));
     log(`  ${CLIENTS} clients hammering distinct vault.get (no coalescing) for ${secs} s`);
     const distinct = await hammer(d, procs, secs, get("hammer {i}"));
+    const checkpointing = [await checkpointServeBench(log, d, PASS, procs, secs, hammer), await checkpointBench(log, secs)];
     const kb = (bytes: number, s: number) => Math.round(bytes / s / 102.4) / 10;
     const grew = kb(same.auditBytes, same.seconds);
     return [
@@ -41,6 +44,7 @@ export async function auditBench(log: (line: string) => void): Promise<Row[]> {
       ),
       row(`vault.get, ${CLIENTS} clients in a loop, identical (req/s)`, same.reqPerSec, ping.reqPerSec, "ping, same daemon", "(reported)", true),
       row(`vault.get, ${CLIENTS} clients in a loop, distinct (req/s)`, distinct.reqPerSec, ping.reqPerSec, "ping, same daemon", "(reported)", true),
+      ...checkpointing,
     ];
   } finally {
     await stopDaemon(d);

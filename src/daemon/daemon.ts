@@ -7,6 +7,7 @@ import { packageInfo } from "../platform/package-info.js";
 import { Dispatcher } from "../rpc/dispatcher.js";
 import { loadConfig, type Config } from "../platform/config.js";
 import { AuditLog } from "../ledger/audit-log.js";
+import { loadAuditSigner } from "../ledger/audit-key.js";
 import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { StoreCounts } from "../projection/counts.js";
@@ -23,6 +24,7 @@ import { userUmask } from "../platform/umask.js";
 import { VaultService } from "../vault/service.js";
 import { ApprovalService } from "../vault/approvals/service.js";
 import { approvalBindings } from "./handlers/approvals.js";
+import { readDigester } from "../vault/audit-digests.js";
 import { coreBindings, type DaemonInfo } from "./handlers/core.js";
 import { ledgerBindings } from "./handlers/ledger.js";
 import { sessionBindings } from "./handlers/sessions.js";
@@ -115,15 +117,19 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     const secrets = new SecretValues();
     // And every value masked before, by keyed digest: still masked in imports and rebuilds with its
     // vault locked or this daemon restarted.
-    secrets.useDigests(new KnownDigests(loadDaemonKey(paths), readDigests(paths.maskedDigests)));
+    const daemonKey = loadDaemonKey(paths);
+    secrets.useDigests(new KnownDigests(daemonKey, readDigests(paths.maskedDigests)));
     const roots = transcriptRoots(config.sync, opts.env ?? process.env);
     const projection = new ProjectionStore(paths, logger, () => bigSources(paths.home));
     const keeper = new StoreKeeper(projection, paths, logger, { transcripts: roots, secrets });
     const counts = new StoreCounts(projection);
+    const signer = loadAuditSigner(paths);
+    lifetime.defer("audit signing key", () => signer.close());
     const audit = new AuditLog(paths.audit, paths.host, {
       hold: true,
       headPath: paths.auditHead,
       onAppend: (record, line, end) => keeper.audit.add(record, line, end),
+      checkpoints: { path: paths.auditCheckpoints, signer },
     });
     lifetime.defer("audit log", () => audit.close());
     lifetime.defer("projection", () => keeper.close());
@@ -183,6 +189,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
       // get a fresh burst for every process it forks. People are never limited.
       sessionOf: (ctx): string | null => ctx.agentSession ?? (ctx.restricted ? "(unknown session)" : null),
       sessionScope: (session) => supervisor.credentialsOf(session), // an agent reads under its session's credential scope
+      digests: readDigester(daemonKey),
     });
     lifetime.defer("vault keys", () => vault.dispose());
     const supervisor = new SessionSupervisor({

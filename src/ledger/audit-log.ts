@@ -12,6 +12,10 @@ import { hash } from "node:crypto";
 import { native } from "../platform/native.js";
 import { WardenError } from "../platform/errors.js";
 import { lastCompleteLine } from "./jsonl.js";
+import type { AuditSigner } from "./audit-key.js";
+import { Checkpointer } from "./audit-checkpoints.js";
+import { addLeaves } from "./audit-leaves.js";
+import { MerkleFrontier } from "./merkle.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -28,8 +32,6 @@ export interface AuditFields {
   /** The session whose agent the peer is (from its process tree). */
   session?: string;
   detail?: Record<string, unknown>;
-  /** The grant (approvals) that allowed a read. */
-  grant?: string;
   /**
    * Set on a coalesced record (see audit-coalesce.ts): it stands for `count` identical reads made
    * between `first` and `last`, repeats of the record at seq `coalesces`. Absent: one read.
@@ -38,6 +40,10 @@ export interface AuditFields {
   first?: string;
   last?: string;
   coalesces?: number;
+  /** A read's keyed digests (HMAC-SHA256 under a subkey of daemon.key): of its reason, and of the value served. */
+  digests?: { reason: string; value?: string };
+  /** The grant (approvals) that allowed the read: ties it to who approved it. */
+  grant?: string;
 }
 
 export interface AuditRecord extends AuditFields {
@@ -51,6 +57,11 @@ export interface AuditRecord extends AuditFields {
 
 export function recordHash(prev: string, withoutHash: Omit<AuditRecord, "hash">): string {
   return chainHash(prev, JSON.stringify(withoutHash));
+}
+
+/** merkle.leafHash of the line in `framed` (0x00, the line, its newline), in one call: no Hash object, no copy. */
+function leafOf(framed: Buffer): Buffer {
+  return hash("sha256", framed.subarray(0, -1), "buffer") as unknown as Buffer;
 }
 
 function chainHash(prev: string, json: string): string {
@@ -69,6 +80,11 @@ export interface AuditLogOptions {
   syncMs?: number;
   /** Hears each record once written, with its line and the file's size after it (the projection applies it). */
   onAppend?: (record: AuditRecord, line: string, end: number) => void;
+  /**
+   * Sign checkpoints of the log's Merkle tree into `path` (the daemon; needs `hold`), and start a
+   * key epoch (an audit_key record) when the log's last one does not name this signer's key.
+   */
+  checkpoints?: { path: string; signer: AuditSigner; gapMs?: number };
 }
 
 export interface ChainHead {
@@ -82,8 +98,17 @@ export class AuditLog {
   private prev = GENESIS;
   private size = 0;
   private dirty = false;
-  private readonly timer: NodeJS.Timeout;
+  /** Syncs dirty records every syncMs; a log that signs checkpoints syncs at each checkpoint instead (one fdatasync, not two). */
+  private readonly timer: NodeJS.Timeout | null = null;
   private readonly hold: boolean;
+  /**
+   * The Merkle tree over every line of the file (line i is leaf i), kept by a log that signs
+   * checkpoints only: a direct-mode CLI does not read the whole log at each open for a tree it would not use.
+   */
+  private readonly tree: MerkleFrontier | null;
+  /** The verifier key named by the log's last audit_key record (null: none yet). */
+  private epochKey: string | null = null;
+  private readonly checkpointer: Checkpointer | null = null;
 
   constructor(
     readonly path: string,
@@ -91,6 +116,7 @@ export class AuditLog {
     private readonly opts: AuditLogOptions,
   ) {
     this.hold = opts.hold;
+    this.tree = opts.checkpoints ? new MerkleFrontier() : null;
     this.fd = openNoFollow(path, "a+");
     try {
       this.lock();
@@ -101,8 +127,34 @@ export class AuditLog {
     }
     if (!this.hold) native().funlock(this.fd);
     this.checkHead();
-    this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
-    this.timer.unref();
+    const cp = opts.checkpoints;
+    if (!cp) {
+      this.timer = setInterval(() => this.sync(), opts.syncMs ?? 1000);
+      this.timer.unref();
+    } else {
+      if (!this.hold) throw new Error("only the log's holder signs checkpoints");
+      try {
+        this.checkpointer = new Checkpointer(cp.path, cp.signer, { head: () => this.head()!, sync: () => this.sync() }, cp.gapMs ?? opts.syncMs);
+        this.startEpoch(cp.signer.verifierKey);
+        // Records left unsigned (by a direct-mode CLI, or a crash before the last checkpoint) are signed now.
+        if (this.tree!.size > this.checkpointer.size) this.checkpointer.grew();
+      } catch (err) {
+        this.close();
+        throw err;
+      }
+    }
+  }
+
+  /** The tree head over every record written: its size (the records) and RFC 9162 root; null when no tree is kept (no checkpoints). */
+  head(): { size: number; root: Buffer } | null {
+    return this.tree && { size: this.tree.size, root: this.tree.root() };
+  }
+
+  /** A new key epoch when the log's last audit_key record does not name `key` (first start, or a lost key replaced). */
+  private startEpoch(key: string): void {
+    if (this.epochKey === key) return;
+    const previous = this.epochKey;
+    this.append({ action: "audit_key", outcome: "ok", detail: { key, previous, reason: previous === null ? "first_key" : "key_lost" } });
   }
 
   /**
@@ -145,9 +197,13 @@ export class AuditLog {
   }
 
   close(): void {
-    clearInterval(this.timer);
-    this.sync();
-    closeSync(this.fd); // drops the flock
+    if (this.timer) clearInterval(this.timer);
+    try {
+      this.checkpointer?.close(); // syncs the log first
+    } finally {
+      this.sync();
+      closeSync(this.fd); // drops the flock
+    }
   }
 
   private write(fields: AuditFields): AuditRecord {
@@ -155,14 +211,18 @@ export class AuditLog {
     const json = JSON.stringify(base);
     const hash = chainHash(this.prev, json);
     const text = `${json.slice(0, -1)},"hash":"${hash}"}`; // = JSON.stringify({...base, hash})
-    const line = Buffer.from(text + "\n");
+    const framed = Buffer.from(`\u0000${text}\n`); // the leaf hash's 0x00 prefix, then the line
+    const line = framed.subarray(1);
     for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off);
     this.seq = base.seq;
     this.prev = hash;
     this.size += line.length;
+    this.tree?.append(leafOf(framed));
     this.dirty = true;
+    if (fields.action === "audit_key" && typeof fields.detail?.key === "string") this.epochKey = fields.detail.key;
     const record = { ...base, hash };
     this.opts.onAppend?.(record, text, this.size);
+    this.checkpointer?.grew();
     return record;
   }
 
@@ -181,7 +241,8 @@ export class AuditLog {
   /**
    * Under the flock: brings seq and prev up to the file's last record when the file is not the
    * size we left it, cutting off a torn last line (a writer that died mid-append; never
-   * acknowledged) so the next record starts on a line of its own.
+   * acknowledged) so the next record starts on a line of its own. The lines it had not seen are
+   * added to the tree (at open: the whole file, streamed).
    */
   private catchUp(): void {
     const size = fstatSync(this.fd).size;
@@ -189,6 +250,8 @@ export class AuditLog {
     // The last record that parses (skipping any garbage after it), read backwards from the end.
     const tail = lastCompleteLine(this.fd, size, chainRecord);
     if (tail.end < size) ftruncateSync(this.fd, tail.end);
+    const key = this.tree && addLeaves(this.fd, this.size, tail.end, this.tree);
+    if (typeof key === "string") this.epochKey = key;
     this.size = tail.end;
     if (tail.last) {
       this.seq = tail.last.seq;

@@ -33,6 +33,7 @@ export interface Sodium {
   crypto_sign_seed_keypair(pk: Buffer, sk: Buffer, seed: Buffer): void;
   crypto_sign_detached(sig: Buffer, m: Buffer, sk: Buffer): void;
   crypto_sign_verify_detached(sig: Buffer, m: Buffer, pk: Buffer): boolean;
+  crypto_hash_sha256(out: Buffer, input: Buffer): void;
   randombytes_buf(buf: Buffer): void;
   sodium_memzero(buf: Buffer): void;
   sodium_memcmp(a: Buffer, b: Buffer): boolean;

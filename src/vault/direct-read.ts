@@ -3,11 +3,13 @@
 // audit chain the daemon writes (under its flock), with this process as the peer.
 import { dirname } from "node:path";
 import { AuditLog, type AuditFields } from "../ledger/audit-log.js";
+import { loadDaemonKey } from "../masking/masked-digests.js";
 import { maskText } from "../masking/masker.js";
 import { SecretValues } from "../masking/secret-values.js";
 import type { WardenPaths } from "../platform/paths.js";
 import { boundProcess, readProcess } from "../platform/proc.js";
 import { ensurePrivateDir } from "../platform/secure-dir.js";
+import { readDigester } from "./audit-digests.js";
 import { wipe } from "./crypto.js";
 import type { VaultDoc } from "./format.js";
 import { defaultVault, readNow, type ReadAccess, type ReadRequest } from "./read-path.js";
@@ -25,18 +27,20 @@ export interface OpenedVault {
  * allowed or not, is audited with `detail.mode: "direct"`; the keys are wiped before it returns.
  */
 export async function readDirectly(
-  paths: Pick<WardenPaths, "home" | "audit" | "host">,
+  paths: WardenPaths,
   configured: string | undefined,
   reads: ReadRequest[],
   open: (vault: string) => Promise<OpenedVault>,
 ): Promise<Array<{ vault: string; name: string; value: string }>> {
   ensurePrivateDir(dirname(paths.audit), { tighten: false });
+  // Records only: checkpoints are the daemon's to sign, at its next start (see audit-checkpoints.ts).
   const audit = new AuditLog(paths.audit, paths.host, { hold: false });
   const opened = new Map<string, OpenedVault | { failed: unknown }>();
   const access: ReadAccess = {
     home: paths.home,
     configured,
     unlocked: () => [], // no daemon runs, so no key is held
+    digests: readDigester(loadDaemonKey(paths)), // the same digests the daemon records
     entry: (vault, name) => {
       const o = opened.get(vault);
       if (!o || "failed" in o) throw o ? o.failed : new Error(`vault ${vault} was not opened`);

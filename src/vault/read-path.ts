@@ -8,6 +8,7 @@ import { WardenError } from "../platform/errors.js";
 import { RpcError } from "../rpc/errors.js";
 import type { EntryPlain } from "./format.js";
 import type { CallContext } from "../rpc/context.js";
+import type { ReadDigester } from "./audit-digests.js";
 import { judgeRead, NO_SCOPE, type CredentialScope, type ReadVerdict } from "./policy.js";
 import { listVaults } from "./store.js";
 
@@ -36,6 +37,8 @@ export interface ReadAccess {
   unlocked(): string[];
   /** `name` in `vault`, or null; throws when the vault cannot be read (not_found, vault_locked, bad_passphrase, ...). */
   entry(vault: string, name: string): EntryPlain | null;
+  /** The keyed digests of a read's reason and served value, for its audit record (absent: none recorded). */
+  digests?: ReadDigester;
 }
 
 export interface Read {
@@ -67,9 +70,21 @@ export function defaultVault(home: string, configured: string | undefined, unloc
   });
 }
 
-/** The audit record of a read, before its outcome: `vault` is set once resolved. */
-export function readRecord(req: ReadRequest): ReadFields {
-  return { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
+/** The audit record of a read, before its outcome: `vault` is set once resolved, the value's digest once found (served). */
+export function readRecord(req: ReadRequest, digests?: ReadDigester): ReadFields {
+  const record: ReadFields = { action: "get", vault: req.vault, name: req.name, scope: req.scope, reason: req.reason, caller: req.caller, outcome: "ok" };
+  if (digests) record.digests = digests(req.reason);
+  return record;
+}
+
+/** A refused read's digests: its reason's only (no value was served). */
+function unserved(req: ReadRequest, digests: ReadDigester | undefined): Pick<AuditFields, "digests"> {
+  return digests ? { digests: digests(req.reason) } : {};
+}
+
+/** The record of a read about to be served: with the digest of the value it serves. */
+function served(record: AuditFields, req: ReadRequest, read: Read, digests: ReadDigester | undefined): void {
+  if (digests) record.digests = digests(req.reason, read.entry.value);
 }
 
 /**
@@ -124,14 +139,15 @@ const PERSON: Reader = {
  * unaudited read). `presented` in the request stands for the declared scope (see findReadable).
  */
 export function readNow(req: ReadRequest, access: ReadAccess, append: (fields: AuditFields) => void): Read {
-  const record = readRecord(req);
+  const record = readRecord(req, access.digests);
   try {
     const read = findReadable(req, access, record);
+    served(record, req, read, access.digests);
     append(record);
     return read;
   } catch (err) {
     const refused = refusal(err);
-    if (refused) append({ ...record, ...refused });
+    if (refused) append({ ...record, ...refused, ...unserved(req, access.digests) });
     throw err;
   }
 }
@@ -150,7 +166,7 @@ export async function readCoalesced(
   record: (fields: AuditFields) => Promise<void> | null,
   reader: Reader = PERSON,
 ): Promise<Read> {
-  const fields = readRecord(req);
+  const fields = readRecord(req, access.digests);
   try {
     let read = findReadable(req, access, fields, reader.scope());
     if (read.verdict === "approve") {
@@ -161,6 +177,7 @@ export async function readCoalesced(
         read = findReadable(req, access, fields, reader.scope()); // a wait may be long
       }
     }
+    served(fields, req, read, access.digests);
     const pending = record(fields);
     if (!pending) return read;
     await pending;
@@ -170,18 +187,18 @@ export async function readCoalesced(
     return again;
   } catch (err) {
     const refused = refusal(err);
-    if (refused) await record({ ...fields, ...refused });
+    if (refused) await record({ ...fields, ...refused, ...unserved(req, access.digests) });
     throw err;
   }
 }
 
 /**
  * Which reads are one (AuditCoalescer): the same peer process (pid and start time), the same
- * record, and the same credential scope judged (what the verdict depended on: a read after a scope
+ * record (a changed value is a different read: its digest differs), and the same credential scope judged (what the verdict depended on: a read after a scope
  * change is not a repeat of one before it).
  */
 export function coalesceKey(pid: number, startTime: string | null, f: AuditFields, scope: CredentialScope | null): string {
-  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, f.grant, scope]);
+  return JSON.stringify([pid, startTime, f.action, f.vault, f.name, f.scope, f.reason, f.caller, f.outcome, f.kind, f.grant, f.digests?.value, scope]);
 }
 
 /** A refused read's outcome and kind; null when the refusal is that the audit log cannot be written (nothing more can be). */

@@ -21,6 +21,7 @@ import { RateLimiter } from "./rate-limit.js";
 import type { CredentialScope } from "./policy.js";
 import { auditFailed, coalesceKey, kindOf, readCoalesced, readerScope, readNow, readRecord } from "./read-path.js";
 import type { ReadAccess, Reader, ReadRequest } from "./read-path.js";
+import type { ReadDigester } from "./audit-digests.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
 import { UnlockThrottle } from "./throttle.js";
 
@@ -36,6 +37,8 @@ export interface VaultServiceOptions {
   sessionScope?: (session: string) => CredentialScope | null;
   /** Where a read needing a person's approval asks (and a lock or eviction ends the vault's grants). */
   approvals?: ApprovalService;
+  /** Keyed digests of each read's reason and value, for its audit record. */
+  digests?: ReadDigester;
 }
 
 interface CachedDoc {
@@ -87,6 +90,7 @@ export class VaultService {
         const { doc, path } = this.load(vault);
         return this.keyring.use(vault, doc.check.nonce, (keys) => findEntry(doc, keys, name, path));
       },
+      digests: opts.digests,
     };
   }
 
@@ -197,7 +201,7 @@ export class VaultService {
     const wait = this.limiter.check(ctx);
     if (wait > 0) {
       const t0 = Date.now();
-      await this.record(ctx, { ...readRecord(p), outcome: "denied", kind: "rate_limited" }, true);
+      await this.record(ctx, { ...readRecord(p, this.access.digests), outcome: "denied", kind: "rate_limited" }, true);
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }

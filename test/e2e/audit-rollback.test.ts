@@ -19,14 +19,15 @@ describe("audit rollback", () => {
     const first = await startTestDaemon(home);
     assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], "pw\n")).code, 0);
     assert.equal((await cli(["vault", "lock", "work"])).code, 0);
-    await pollUntil(() => auditHeadSeq(home) === 2, { what: "the synced audit head at seq 2", tolerate: true });
+    // audit_key (the first key epoch), unlock, lock
+    await pollUntil(() => auditHeadSeq(home) === 3, { what: "the synced audit head at seq 3", tolerate: true });
     assert.equal(await first.kill(), 0);
 
     writeFileSync(join(home.home, "audit", "testhost.jsonl"), ""); // rolled back to nothing
     const second = await startTestDaemon(home);
     try {
       const event = second.events("audit_rolled_back")[0];
-      assert.equal(event?.head.seq, 2);
+      assert.equal(event?.head.seq, 3);
       assert.equal(event?.logSeq, 0);
       assert.ok(
         readdirSync(home.runRoot).some((f) => f.endsWith(".stale")),

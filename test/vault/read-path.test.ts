@@ -1,11 +1,13 @@
 // The read path the daemon and direct mode share: the default-vault rule, and what a read records.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { AuditFields } from "../../src/ledger/audit-log.js";
 import { RpcError } from "../../src/rpc/errors.js";
+import { readDigester } from "../../src/vault/audit-digests.js";
 import { auditFailed, defaultVault, readCoalesced, readNow, type ReadAccess } from "../../src/vault/read-path.js";
 import { findEntry, newVault, putEntry, type EntryPlain, type VaultDoc } from "../../src/vault/store.js";
 
@@ -128,5 +130,25 @@ describe("a read's records", () => {
         ["error", "not_found"],
       ],
     );
+  });
+
+  it("records keyed digests of the reason and the value served: equal for equal values, not SHA-256, per daemon.key", async () => {
+    const digestsOf = (key: Buffer, name = "PLAIN", reason = "test") => {
+      const records: AuditFields[] = [];
+      readNow({ name, reason }, { ...access(), digests: readDigester(key) }, (f) => records.push(f));
+      return records[0]!.digests!;
+    };
+    const key = Buffer.alloc(32, 7);
+    const first = digestsOf(key);
+    assert.deepEqual(digestsOf(key), first, "two reads of the same value: the same digests");
+    assert.match(first.value!, /^[0-9a-f]{64}$/);
+    assert.notEqual(first.value, createHash("sha256").update("plain-value-1").digest("hex"), "not a bare hash a guess could confirm");
+    assert.notEqual(digestsOf(Buffer.alloc(32, 8)).value, first.value, "another daemon.key, another digest");
+    assert.notEqual(digestsOf(key, "PLAIN", "other reason").reason, first.reason);
+    const records: AuditFields[] = [];
+    refusedKind(() => readNow({ name: "SCOPED", reason: "test" }, { ...access(), digests: readDigester(key) }, (f) => records.push(f)), "scope_denied");
+    assert.deepEqual(records[0]!.digests, { reason: first.reason }, "a refused read served no value: its reason's digest only");
+    const all = JSON.stringify(records);
+    assert.ok(!all.includes("scoped-value-1"), "never the value itself");
   });
 });

@@ -8,6 +8,7 @@ import { PROBE } from "../../control/lifecycle.js";
 import { inspectLock } from "../../platform/lock.js";
 import { resolvePaths, type WardenPaths } from "../../platform/paths.js";
 import { checkAudit, checkConfig, checkDaemon, checkDisk, checkHome, checkLock, checkRunRoot, checkSocket, checkVaults } from "./checks.js";
+import { checkAuditKey } from "./audit-key-checks.js";
 import { checkBackupsMasked, checkLedgerValues } from "./masking-checks.js";
 import { checkProjection, checkSourceExports } from "./projection-checks.js";
 import { checkWitnesses } from "./witness-checks.js";
@@ -25,6 +26,7 @@ const allChecks = [
   checkVaults,
   checkAudit,
   checkWitnesses,
+  checkAuditKey,
   checkProjection,
   checkSourceExports,
   checkBackupsMasked,

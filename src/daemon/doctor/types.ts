@@ -29,7 +29,10 @@ export type RepairId =
   | "daemon_rebuild"
   | "daemon_rebuild_reset_storage"
   | "restore_latest_backup"
-  | "remove_unmasked_backups";
+  | "remove_unmasked_backups"
+  | "restore_audit_key"
+  | "fix_audit_key"
+  | "publish_audit_key";
 
 export interface Check {
   name: string;
