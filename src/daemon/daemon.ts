@@ -12,10 +12,10 @@ import { LedgerService } from "../ledger/service.js";
 import { LedgerWriter } from "../ledger/writer.js";
 import { StoreCounts } from "../projection/counts.js";
 import { ProjectionStore } from "../projection/store.js";
-import { KnownDigests, type DigestEntry } from "../masking/known-digests.js";
+import { KnownDigests } from "../masking/known-digests.js";
 import { SecretValues } from "../masking/secret-values.js";
 import { RemaskJob } from "../sync/remask-job.js";
-import { appendDigests, loadDaemonKey, readDigests } from "../masking/masked-digests.js";
+import { loadDaemonKey, readDigests } from "../masking/masked-digests.js";
 import { maskText } from "../masking/masker.js";
 import { adoptOrphans } from "../sessions/orphans.js";
 import { settleOrphans } from "../sessions/recovery.js";
@@ -38,6 +38,7 @@ import { SourceMap } from "../sync/source-map.js";
 import { Witness } from "../sync/witness.js";
 import { vaultBindings } from "./handlers/vault.js";
 import { Lifetime } from "./lifetime.js";
+import { valueLearner } from "./learn-values.js";
 import { installProcessHandlers } from "./process-handlers.js";
 import { acquireLock } from "../platform/lock.js";
 import { openLogger, type Logger } from "../platform/log.js";
@@ -160,30 +161,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     }
     const remask = new RemaskJob(projection, paths.remaskState, logger);
     lifetime.defer("remask", () => remask.close());
-    // A value new to this daemon is masked from now on, remembered by digest (the values of one
-    // unlock in one fsynced append), and masked in the history stored before.
-    const digestsToWrite: DigestEntry[] = [];
-    const writeDigests = (): void => {
-      try {
-        appendDigests(paths.maskedDigests, digestsToWrite.splice(0));
-      } catch (err) {
-        logger.error("could not record masked values' digests", { event: "digests_failed", error: (err as Error).message });
-      }
-    };
-    lifetime.defer("masked digests", writeDigests);
-    const learn = (value: string): void => {
-      const added = secrets.addRemembered(value);
-      if (added === null) return;
-      if (added.length > 0 && digestsToWrite.push(...added) === added.length) setImmediate(writeDigests);
-      // Rows stored while it was not in memory (never known, or its vault locked since a restart) are found and masked.
-      remask.add([value]);
-    };
+    const learn = valueLearner(paths.maskedDigests, secrets, remask, logger, lifetime);
     // Approval requests and grants: closed after the sessions (their ends end grants), before the audit log.
-    const approvals = new ApprovalService(paths.home, paths.host, audit, config.approvals.timeoutSecs, logger, (text) => maskText(text, secrets).text);
+    const mask = (text: string): string => maskText(text, secrets).text;
+    const approvals = new ApprovalService(paths.home, paths.host, audit, config.approvals.timeoutSecs, logger, mask);
     lifetime.defer("approvals", () => approvals.dispose());
     const vault = new VaultService(paths.home, config.vault, audit, logger, learn, {
       approvals,
-      mask: (text) => maskText(text, secrets).text, // the caller's argv on record: a script may pass a secret on its command line
+      mask, // the caller's argv on record: a script may pass a secret on its command line
       // Agents' vault.get calls are rate-limited per session; agents whose session cannot be told
       // (a setsid escapee, anyone on agent.sock) share one budget: per process, an escapee would
       // get a fresh burst for every process it forks. People are never limited.

@@ -177,8 +177,7 @@ export class SessionSupervisor {
 
   /** sessions.setScope (a person's: agents are refused by the dispatcher): audited, recorded, then in force from the next read. */
   async setScope(p: ParamsOf<"sessions.setScope">, ctx: CallContext): Promise<ResultOf<"sessions.setScope">> {
-    const s = this.running(p.session);
-    const credentials = credentialScope(p);
+    const [s, credentials] = [this.running(p.session), credentialScope(p)];
     this.deps.audit({ action: "set_scope", outcome: "ok", session: s.id, detail: credentials }, ctx);
     const { event, durable } = s.recordDurable("scope", credentials);
     await durable.catch(notRecorded);
@@ -293,10 +292,9 @@ export class SessionSupervisor {
   }
 }
 
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+/** Whether `p` settles within `ms`. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  const ok = await Promise.race([p.then(() => true as const), timeout]);
-  clearTimeout(timer);
-  return ok;
+  return Promise.race([p.then(() => true as const), timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,8 +8,6 @@ import { join } from "node:path";
 import type { ParamsOf, ResultOf } from "../../protocol/index.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/log.js";
-import { boundProcess, maskEach, processStartTime, readProcess } from "../platform/proc.js";
-import { AuditCoalescer } from "../ledger/audit-coalesce.js";
 import type { AuditFields, AuditLog } from "../ledger/audit-log.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
@@ -19,7 +17,8 @@ import { keysMatch, readVaultFile, type EntryPlain, type VaultDoc } from "./form
 import { Keyring } from "./keyring.js";
 import { RateLimiter } from "./rate-limit.js";
 import type { CredentialScope } from "./policy.js";
-import { auditFailed, coalesceKey, kindOf, readCoalesced, readerScope, readNow, readRecord } from "./read-path.js";
+import { kindOf, readCoalesced, readerScope, readNow, readRecord } from "./read-path.js";
+import { PeerRecords } from "./peer-records.js";
 import type { ReadAccess, Reader, ReadRequest } from "./read-path.js";
 import type { ReadDigester } from "./audit-digests.js";
 import { findEntry, listEntries, vaultPath } from "./store.js";
@@ -51,9 +50,8 @@ export class VaultService {
   private readonly keyring: Keyring;
   private readonly throttle = new UnlockThrottle();
   private readonly docs = new Map<string, CachedDoc>();
-  /** The peer's executable, argv and start time, read from /proc on its connection's first audited call (masked per record). */
-  private readonly observed = new WeakMap<CallContext, ReturnType<typeof readProcess> & { startTime: string | null }>();
-  private readonly coalescer: AuditCoalescer;
+  /** Audit records of what peers do here, the peer observed, reads coalesced. */
+  private readonly records: PeerRecords;
   private readonly limiter: RateLimiter;
   private readonly mask: (text: string) => string;
   private readonly sessionScope: (session: string) => CredentialScope | null;
@@ -72,10 +70,10 @@ export class VaultService {
     private readonly onServe: (value: string) => void = () => {},
     opts: VaultServiceOptions = {},
   ) {
-    this.coalescer = new AuditCoalescer(audit);
     this.limiter = new RateLimiter(config.rateLimit, opts.sessionOf ?? (() => null));
     this.mask = opts.mask ?? ((t) => t);
     this.sessionScope = opts.sessionScope ?? (() => null);
+    this.records = new PeerRecords(audit, log, this.mask, (ctx) => readerScope(ctx, this.sessionScope));
     this.approvals = opts.approvals;
     this.keyring = new Keyring((vault, reason) => {
       this.approvals?.vaultLocked(vault);
@@ -100,7 +98,7 @@ export class VaultService {
     try {
       loaded = this.load(p.vault);
     } catch (err) {
-      this.record(ctx, { ...audited, outcome: "error", kind: kindOf(err) });
+      this.records.record(ctx, { ...audited, outcome: "error", kind: kindOf(err) });
       throw err;
     }
     const { doc, path } = loaded;
@@ -112,10 +110,10 @@ export class VaultService {
       return { ok: held !== null, value: held };
     });
     if (!info) {
-      this.record(ctx, { ...audited, outcome: "denied", kind: "bad_passphrase" });
+      this.records.record(ctx, { ...audited, outcome: "denied", kind: "bad_passphrase" });
       throw new RpcError("bad_passphrase", `wrong key for vault ${p.vault}`, { vault: p.vault, path });
     }
-    this.record(ctx, { ...audited, outcome: "ok", detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
+    this.records.record(ctx, { ...audited, outcome: "ok", detail: { idleSecs: info.idleSecs, maxSecs: info.maxSecs } });
     // Masking knows every value of an unlocked vault, not only those read so far: a transcript may
     // hold a secret that reached the agent some other way.
     this.learn(p.vault, doc, path);
@@ -176,7 +174,7 @@ export class VaultService {
 
   lock(vault: string, ctx: CallContext): ResultOf<"vault.lock"> {
     const locked = this.keyring.lock(vault);
-    this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { held: locked } });
+    this.records.record(ctx, { action: "lock", outcome: "ok", vault, detail: { held: locked } });
     if (locked) this.approvals?.vaultLocked(vault);
     return { vault, locked };
   }
@@ -184,7 +182,7 @@ export class VaultService {
   /** `endGrants` false at shutdown: a restart is not a person's lock, and grants stay until their time. */
   lockAll(ctx: CallContext | null, endGrants = true): ResultOf<"vault.lockAll"> {
     const locked = this.keyring.lockAll();
-    for (const vault of locked) this.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });
+    for (const vault of locked) this.records.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });
     if (endGrants) for (const vault of locked) this.approvals?.vaultLocked(vault);
     return { locked };
   }
@@ -201,11 +199,11 @@ export class VaultService {
     const wait = this.limiter.check(ctx);
     if (wait > 0) {
       const t0 = Date.now();
-      await this.record(ctx, { ...readRecord(p, this.access.digests), outcome: "denied", kind: "rate_limited" }, true);
+      await this.records.record(ctx, { ...readRecord(p, this.access.digests), outcome: "denied", kind: "rate_limited" }, true);
       const retryAfterMs = Math.max(1, wait - (Date.now() - t0)); // the refusal's own record may have been waited for
       throw new RpcError("rate_limited", `too many vault.get calls from this session; retry in ${retryAfterMs} ms`, { retryAfterMs });
     }
-    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.record(ctx, fields, true), this.reader(p, ctx));
+    const { vault, entry } = await readCoalesced(p, this.access, (fields) => this.records.record(ctx, fields, true), this.reader(p, ctx));
     return this.serve(vault, entry);
   }
 
@@ -216,7 +214,7 @@ export class VaultService {
    */
   getNow(p: ReadRequest, ctx: CallContext): ResultOf<"vault.get"> {
     if (ctx.restricted) throw new RpcError("denied", "secrets are injected at launch by a person only");
-    const { vault, entry } = readNow(p, this.access, (fields) => void this.record(ctx, fields));
+    const { vault, entry } = readNow(p, this.access, (fields) => void this.records.record(ctx, fields));
     return this.serve(vault, entry);
   }
 
@@ -224,13 +222,13 @@ export class VaultService {
   private reader(p: ParamsOf<"vault.get">, ctx: CallContext): Reader {
     return {
       scope: () => readerScope(ctx, this.sessionScope),
-      approve: (read) => approveRead(this.approvals, read, p, ctx, () => boundProcess(this.observe(ctx), this.mask), this.mask),
+      approve: (read) => approveRead(this.approvals, read, p, ctx, () => this.records.process(ctx), this.mask),
     };
   }
 
   /** Appends the record of something a person did elsewhere (a session's scope change), the peer observed as for every record. */
   note(ctx: CallContext, fields: AuditFields): void {
-    this.record(ctx, fields);
+    this.records.record(ctx, fields);
   }
 
   private serve(vault: string, entry: EntryPlain): ResultOf<"vault.get"> {
@@ -246,7 +244,7 @@ export class VaultService {
     this.watcher = null;
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
-    this.coalescer.flushAll(); // repeats waiting for their record get it (and their answer) before the log closes
+    this.records.flush(); // repeats waiting for their record get it (and their answer) before the log closes
     this.lockAll(null, false);
   }
 
@@ -264,53 +262,5 @@ export class VaultService {
     this.docs.set(vault, { stamp, doc });
     if (this.keyring.has(vault)) this.learn(vault, doc, path); // changed while unlocked: a value may be new
     return { doc, path };
-  }
-
-  /**
-   * Appends the record (null), or with `coalesce`, may count it into its window instead and return
-   * a promise of the record that will hold it. Either way, failing to write it is `unavailable`.
-   */
-  private record(ctx: CallContext | null, fields: AuditFields, coalesce = false): Promise<void> | null {
-    const failed = (err: unknown) => {
-      this.log.error("audit append failed", { event: "audit_failed", error: (err as Error).message });
-      return auditFailed("daemon.log");
-    };
-    try {
-      const pending = this.recordOrThrow(ctx, fields, coalesce);
-      return pending?.catch((err) => Promise.reject(failed(err))) ?? null;
-    } catch (err) {
-      throw failed(err);
-    }
-  }
-
-  private observe(ctx: CallContext): ReturnType<typeof readProcess> & { startTime: string | null } {
-    let seen = this.observed.get(ctx);
-    if (!seen) this.observed.set(ctx, (seen = { ...readProcess(ctx.peer.pid), startTime: processStartTime(ctx.peer.pid) }));
-    return seen;
-  }
-
-  private recordOrThrow(ctx: CallContext | null, fields: AuditFields, coalesce: boolean): Promise<void> | null {
-    const seen = ctx && this.observe(ctx);
-    // Masked at each record, not once: a vault unlocked since the first call adds values to mask.
-    const build = (): AuditFields => {
-      // Declared text too: a reason or caller may quote a secret.
-      const [reason, caller] = maskEach([fields.reason ?? "", fields.caller ?? ""], this.mask);
-      const [exe, ...argv] = maskEach([seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask, true);
-      const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
-      if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
-      // An agent's read names its session (observed from the process tree at connect, not declared).
-      const session = ctx.agentSession ? { session: ctx.agentSession } : {};
-      return {
-        ...masked,
-        ...session,
-        peer: { ...ctx.peer, ...boundProcess({ exe: seen.exe === null ? null : exe!, argv: seen.argv && argv, more: seen.more }) },
-      };
-    };
-    if (!coalesce || !ctx || !seen) {
-      this.audit.append(build());
-      return null;
-    }
-    const key = coalesceKey(ctx.peer.pid, seen.startTime, fields, ctx.restricted ? readerScope(ctx, this.sessionScope) : null);
-    return this.coalescer.record(key, build);
   }
 }
