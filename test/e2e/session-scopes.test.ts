@@ -159,10 +159,7 @@ describe("a session's agent reads under its session's credential scope", () => {
     const { join } = await import("node:path");
     const outsider = await RpcClient.connect(join(home.runRoot, "agent.sock"));
     try {
-      await assert.rejects(
-        outsider.call("vault.get", { vault: "work", name: "PLAIN", reason: "outsider" }),
-        (e: any) => e.kind === "approval_pending",
-      );
+      await assert.rejects(outsider.call("vault.get", { vault: "work", name: "PLAIN", reason: "outsider" }), (e: any) => e.kind === "approval_pending");
     } finally {
       outsider.close();
     }
@@ -173,10 +170,7 @@ describe("a person", () => {
   it("reads as before: the declared scope against the entry's", async () => {
     assert.equal((await c.call("vault.get", { vault: "work", name: "DEV_KEY", scope: "dev", reason: "person" })).value, "dev-value-0123456789");
     assert.equal((await c.call("vault.get", { vault: "work", name: "PLAIN", reason: "person" })).value, "plain-value-0123456789");
-    await assert.rejects(
-      c.call("vault.get", { vault: "work", name: "DEV_KEY", reason: "person" }),
-      (e: any) => e.kind === "scope_denied",
-    );
+    await assert.rejects(c.call("vault.get", { vault: "work", name: "DEV_KEY", reason: "person" }), (e: any) => e.kind === "scope_denied");
     await assert.rejects(c.call("vault.get", { vault: "work", name: "PROD_KEY", scope: "dev", reason: "person" }), (e: any) => e.kind === "scope_denied");
   });
 
