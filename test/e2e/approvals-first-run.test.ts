@@ -3,7 +3,7 @@
 // ends cleanly when that daemon stops.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -88,5 +88,27 @@ describe("approvals on a first run (no config, no WARDEN_HOME)", () => {
     } finally {
       watcher.kill("SIGKILL");
     }
+  });
+
+  // Runs after the daemon stopped: its own files, with requests, decisions, a grant's read and
+  // its end on record, verify offline; the checkpoint made at shutdown covers every record.
+  it("leaves an audit log that `warden audit verify`, `prove` and `checkpoint` accept", async () => {
+    const verified = await cli(["audit", "verify", "--json"]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    const report = JSON.parse(verified.stdout) as { ok: boolean; hosts: Array<{ host: string; records: number; checkpoints: number; latest: { size: number } }> };
+    const own = report.hosts.find((h) => h.host === "testhost")!;
+    assert.ok(own.checkpoints >= 1 && own.latest.size === own.records, JSON.stringify(own));
+    const actions = readFileSync(join(userHome, ".warden", "audit", "testhost.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { action: string }).action);
+    assert.equal(actions[0], "audit_key");
+    for (const a of ["unlock", "get", "lock"]) assert.ok(actions.includes(a), `${a} on record: ${actions.join(",")}`);
+    assert.ok(actions.some((a) => a.startsWith("approval")), `the approvals on record: ${actions.join(",")}`);
+    const proof = await cli(["audit", "prove", String(own.records), "--json"]);
+    assert.equal(proof.code, 0, proof.stderr);
+    const checkpoint = await cli(["audit", "checkpoint", "--json"]);
+    assert.equal(checkpoint.code, 0, checkpoint.stderr);
+    assert.deepEqual([JSON.parse(checkpoint.stdout).origin, JSON.parse(checkpoint.stdout).size], ["warden/testhost", own.records]);
   });
 });
