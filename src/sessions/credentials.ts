@@ -4,6 +4,8 @@
 // shows it; it lives only as long as the session runs: a daemon restart ends every session
 // (recovery.ts), and an agent whose session has ended reads under NO_SCOPE.
 import type { ParamsOf } from "../../protocol/index.js";
+import { maskText } from "../masking/masker.js";
+import type { SecretValues } from "../masking/secret-values.js";
 import type { CallContext } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import type { CredentialScope } from "../vault/policy.js";
@@ -12,6 +14,16 @@ import type { ReadRequest } from "../vault/read-path.js";
 /** The credential scope as recorded and held: each name once, in the order given. */
 export function credentialScope(p: { scopes?: readonly string[]; allow?: readonly string[] }): { scopes: string[]; allow: string[] } {
   return { scopes: [...new Set(p.scopes ?? [])], allow: [...new Set(p.allow ?? [])] };
+}
+
+/**
+ * The credential scope as written to the ledger and the audit log: each scope and VAULT/NAME
+ * masked (a scope is any 128 printable characters: a pasted token fits). Only what is
+ * recorded: the scope in force keeps the names as given.
+ */
+export function recordedScope(c: CredentialScope, secrets: SecretValues): { scopes: string[]; allow: string[] } {
+  const mask = (names: readonly string[]) => names.map((n) => maskText(n, secrets).text);
+  return { scopes: mask(c.scopes), allow: mask(c.allow) };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { CallContext, PeerRole } from "../rpc/context.js";
 import { RpcError } from "../rpc/errors.js";
 import type { ReadRequest } from "../vault/read-path.js";
 import type { SessionChild, SpawnSpec } from "./child.js";
-import { credentialScope, notRecorded, readInjected, type CredentialScope } from "./credentials.js";
+import { credentialScope, notRecorded, readInjected, recordedScope, type CredentialScope } from "./credentials.js";
 import { EventHub } from "./hub.js";
 import { LiveSession, maskArgv } from "./live-session.js";
 import { SessionLeaders } from "./peer-session.js";
@@ -123,7 +123,7 @@ export class SessionSupervisor {
       bootId: bootId(),
       env: Object.keys(p.env ?? {}),
       secrets: Object.keys(secretEnv), // names only
-      ...credentials,
+      ...recordedScope(credentials, d.secrets),
     });
     session.start(event.seq);
     void session.done.then(() => {
@@ -175,11 +175,11 @@ export class SessionSupervisor {
     return this.get(current.id);
   }
 
-  /** sessions.setScope (a person's: agents are refused by the dispatcher): audited, recorded, then in force from the next read. */
+  /** sessions.setScope (a person's: agents are refused by the dispatcher): audited and recorded (masked), then in force from the next read. */
   async setScope(p: ParamsOf<"sessions.setScope">, ctx: CallContext): Promise<ResultOf<"sessions.setScope">> {
-    const [s, credentials] = [this.running(p.session), credentialScope(p)];
-    this.deps.audit({ action: "set_scope", outcome: "ok", session: s.id, detail: credentials }, ctx);
-    const { event, durable } = s.recordDurable("scope", credentials);
+    const [s, credentials, recorded] = [this.running(p.session), credentialScope(p), recordedScope(credentialScope(p), this.deps.secrets)];
+    this.deps.audit({ action: "set_scope", outcome: "ok", session: s.id, detail: recorded }, ctx);
+    const { event, durable } = s.recordDurable("scope", recorded);
     await durable.catch(notRecorded);
     s.credentials = credentials;
     return { session: s.id, seq: event.seq, credentials };

@@ -61,11 +61,19 @@ export class PeerRecords {
   private recordOrThrow(ctx: CallContext | null, fields: AuditFields, coalesce: boolean): Promise<void> | null {
     const seen = ctx && this.observe(ctx);
     const build = (): AuditFields => {
-      // Declared text too: a reason or caller may quote a secret.
-      const [reason, caller] = maskEach([fields.reason ?? "", fields.caller ?? ""], this.mask);
+      // Declared text too: a reason, caller or scope may quote a secret (a scope is any 128 printable characters: a token fits).
+      const [reason, caller, scope] = maskEach([fields.reason ?? "", fields.caller ?? "", fields.scope ?? ""], this.mask);
       const [exe, ...argv] = maskEach([seen?.exe ?? "", ...(seen?.argv ?? [])], this.mask, true);
-      const masked = { ...fields, ...(fields.reason === undefined ? {} : { reason }), ...(fields.caller === undefined ? {} : { caller }) };
-      if (!ctx || !seen) return { ...masked, detail: { ...fields.detail, by: "daemon" } };
+      const masked = {
+        ...fields,
+        ...(fields.reason === undefined ? {} : { reason }),
+        ...(fields.caller === undefined ? {} : { caller }),
+        ...(fields.scope === undefined ? {} : { scope }),
+        ...(Array.isArray(fields.detail?.sessionScopes)
+          ? { detail: { ...fields.detail, sessionScopes: fields.detail.sessionScopes.map(String).map(this.mask) } }
+          : {}),
+      };
+      if (!ctx || !seen) return { ...masked, detail: { ...masked.detail, by: "daemon" } };
       // An agent's read names its session (observed from the process tree at connect, not declared).
       const session = ctx.agentSession ? { session: ctx.agentSession } : {};
       return {

@@ -62,7 +62,7 @@ export function approveRead(
     peer: { uid: ctx.peer.uid, pid: ctx.peer.pid, exe: process.exe, argv: process.argv },
     vault: read.vault,
     name: read.entry.name,
-    scope: p.scope ?? null,
+    scope: p.scope === undefined ? null : mask(p.scope), // a session's scope a person set may be a pasted secret
     reason: mask(p.reason),
   };
   return authorize(approvals, asking, { wait: p.wait ?? false, waitMs: Math.min(p.waitSecs ?? limit, limit) * 1000, closed: ctx.hungUp ?? ctx.closed });
