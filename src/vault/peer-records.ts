@@ -47,6 +47,12 @@ export class PeerRecords {
     return boundProcess(this.observe(ctx), this.mask);
   }
 
+  /** The peer process as pid:start time (null when its start time cannot be read): a process, not a reused pid. */
+  identity(ctx: CallContext): string | null {
+    const { startTime } = this.observe(ctx);
+    return startTime === null ? null : `${ctx.peer.pid}:${startTime}`;
+  }
+
   /** Repeats waiting for their record get it (and their answer): before the log closes. */
   flush(): void {
     this.coalescer.flushAll();

@@ -222,7 +222,16 @@ export class VaultService {
   private reader(p: ParamsOf<"vault.get">, ctx: CallContext): Reader {
     return {
       scope: () => readerScope(ctx, this.sessionScope),
-      approve: (read) => approveRead(this.approvals, read, p, ctx, () => this.records.process(ctx), this.mask),
+      approve: (read) =>
+        approveRead(
+          this.approvals,
+          read,
+          p,
+          ctx,
+          () => this.records.process(ctx),
+          this.mask,
+          () => this.records.identity(ctx),
+        ),
     };
   }
 

@@ -76,6 +76,24 @@ describe("approval requests", () => {
     );
   });
 
+  it("of agents whose session cannot be told: bound to the asking process, never shared, kept across a restart; none usable when the process cannot be told", () => {
+    const unknown = (holder: string | null) => asking({ session: null, holder });
+    const a = svc.ask(unknown("7:100"));
+    assert.equal(svc.ask(unknown("7:100")).id, a.id);
+    assert.notEqual(svc.ask(unknown("8:200")).id, a.id, "another process");
+    assert.notEqual(svc.ask(unknown(null)).id, a.id, "a process that cannot be told");
+    const g = svc.decide({ request: a.id, decision: "approve", for: 600 }, BY).grant!;
+    assert.equal(svc.use(null, "work", "TOKEN", "8:200"), null);
+    assert.equal(svc.use(null, "work", "TOKEN"), null);
+    assert.equal(svc.use(null, "work", "TOKEN", "7:100")?.id, g.id);
+    const blind = svc.decide({ request: svc.ask(unknown(null)).id, decision: "approve", for: 600 }, BY).grant!;
+    assert.equal(svc.use(null, "work", "TOKEN")?.id, undefined, `grant ${blind.id} serves nobody`);
+    svc.dispose();
+    svc = open();
+    assert.equal(svc.use(null, "work", "TOKEN", "8:200"), null, "after a restart too");
+    assert.equal(svc.use(null, "work", "TOKEN", "7:100")?.id, g.id);
+  });
+
   it("approve --for serves reads until its time, then the next read asks again", async () => {
     const r = svc.ask(asking());
     const { grant } = svc.decide({ request: r.id, decision: "approve", for: 60 }, BY);

@@ -22,7 +22,7 @@ export interface WaitOptions {
 export async function authorize(approvals: ApprovalService, asking: Asking, opts: WaitOptions): Promise<string> {
   let deadline: number | undefined; // from the first ask: a wait as long as the request's life ends with it, expired
   for (;;) {
-    const grant = approvals.use(asking.session, asking.vault, asking.name);
+    const grant = approvals.use(asking.session, asking.vault, asking.name, asking.holder ?? null);
     if (grant) return grant.id;
     const request = approvals.ask(asking);
     const pending = new RpcError("approval_pending", `reading ${asking.vault}/${asking.name} needs a person's approval (request ${request.id})`, {
@@ -42,7 +42,11 @@ export async function authorize(approvals: ApprovalService, asking: Asking, opts
   }
 }
 
-/** vault.get's read that needs approval, by the peer `observe` tells (masked): the grant that allows it. */
+/**
+ * vault.get's read that needs approval, by the peer `observe` tells (masked): the grant that allows
+ * it. `identity`: the peer process's pid:start time (null when it cannot be read), what a request
+ * or grant of an agent whose session cannot be told is bound to.
+ */
 export function approveRead(
   approvals: ApprovalService | undefined,
   read: Read,
@@ -50,10 +54,12 @@ export function approveRead(
   ctx: CallContext,
   observe: () => ObservedProcess,
   mask: (text: string) => string,
+  identity: () => string | null,
 ): string | Promise<string> {
   if (!approvals)
     throw new RpcError("scope_denied", `${read.entry.name} needs approval, and nobody here can give it`, { vault: read.vault, name: read.entry.name });
-  const grant = approvals.use(ctx.agentSession, read.vault, read.entry.name);
+  const holder = ctx.agentSession === null ? identity() : null;
+  const grant = approvals.use(ctx.agentSession, read.vault, read.entry.name, holder);
   if (grant) return grant.id; // the usual case: answered at once, nothing masked nor observed
   const process = observe();
   const limit = approvals.timeoutSecs;
@@ -64,6 +70,7 @@ export function approveRead(
     name: read.entry.name,
     scope: p.scope === undefined ? null : mask(p.scope), // a session's scope a person set may be a pasted secret
     reason: mask(p.reason),
+    holder,
   };
   return authorize(approvals, asking, { wait: p.wait ?? false, waitMs: Math.min(p.waitSecs ?? limit, limit) * 1000, closed: ctx.hungUp ?? ctx.closed });
 }

@@ -16,7 +16,7 @@ export type GrantEndReason = "expired" | "used" | "revoked" | "session_ended" | 
 export type AskedRequest = Omit<ApprovalRequest, "state" | "decidedAt" | "by" | "denyReason" | "grant">;
 
 export type JournalEntry =
-  | { type: "request"; request: AskedRequest }
+  | { type: "request"; request: AskedRequest; holder?: string }
   | { type: "decision"; request: string; decision: "approve" | "deny"; by: Grant["by"]; reason?: string; grant?: Grant }
   | { type: "expiry"; request: string }
   | { type: "grant_end"; grant: string; reason: GrantEndReason };

@@ -16,8 +16,11 @@ import { ApprovalJournal, type AskedRequest, type GrantEndReason } from "./journ
 import { ApprovalState } from "./state.js";
 import { Timers } from "./timers.js";
 
-/** What a read that needs approval asks for. */
-export type Asking = Omit<AskedRequest, "id" | "ts" | "expiresAt">;
+/**
+ * What a read that needs approval asks for. `holder`: the asking process (pid:start time) when its
+ * session cannot be told; such an agent is nobody's but its own, so it shares no request or grant.
+ */
+export type Asking = Omit<AskedRequest, "id" | "ts" | "expiresAt"> & { holder?: string | null };
 export type Decider = Grant["by"];
 export type ApprovalEvent = { type: "requested"; request: ApprovalRequest } | { type: "decided"; request: ApprovalRequest; grant: Grant | null };
 /** How a wait on a request ended. */
@@ -55,10 +58,13 @@ export class ApprovalService extends ApprovalState {
     for (const g of this.grants.values()) this.armGrant(g);
   }
 
-  /** The grant in force for (session, vault, name), if any; a one-read grant is used up by this call (durably, before it returns). */
-  use(session: string | null, vault: string, name: string): Grant | null {
+  /**
+   * The grant in force for (session, vault, name), if any; a one-read grant is used up by this call
+   * (durably, before it returns). Session null: only a grant made for this very process (`holder`).
+   */
+  use(session: string | null, vault: string, name: string, holder: string | null = null): Grant | null {
     for (const g of this.grants.values()) {
-      if (g.session !== session || g.vault !== vault || g.name !== name) continue;
+      if (g.session !== session || g.vault !== vault || g.name !== name || !this.holds(g.id, session, holder)) continue;
       if (g.until !== null && Date.parse(g.until) <= Date.now()) {
         this.endGrant(g, "expired");
         continue;
@@ -70,9 +76,9 @@ export class ApprovalService extends ApprovalState {
   }
 
   /** The pending request of this session for this entry, or a new one. */
-  ask(a: Asking): ApprovalRequest {
+  ask({ holder = null, ...a }: Asking): ApprovalRequest {
     for (const r of this.requests.values()) {
-      if (r.state === "pending" && r.session === a.session && r.vault === a.vault && r.name === a.name) return r;
+      if (r.state === "pending" && r.session === a.session && r.vault === a.vault && r.name === a.name && this.holds(r.id, a.session, holder)) return r;
     }
     const now = Date.now();
     const asked: AskedRequest = {
@@ -88,7 +94,7 @@ export class ApprovalService extends ApprovalState {
       reason: a.reason,
       detail: { request: asked.id, peer: a.peer },
     });
-    const request = this.apply(this.journal.append({ type: "request", request: asked }));
+    const request = this.apply(this.journal.append({ type: "request", request: asked, ...(a.session === null && holder ? { holder } : {}) }));
     this.timers.at(asked.id, Date.parse(asked.expiresAt), () => this.expire(asked.id));
     this.emit({ type: "requested", request: request! });
     return request!;
@@ -249,6 +255,11 @@ export class ApprovalService extends ApprovalState {
     this.waiters.delete(r.id);
     for (const w of [...(set ?? [])]) w(outcomeOf(r.state));
     this.emit({ type: "decided", request: { ...r }, grant });
+  }
+
+  /** A session's request or grant is its session's; one of an unknown session, only its own process's (none when that cannot be told). */
+  private holds(id: string, session: string | null, holder: string | null): boolean {
+    return session !== null || (holder !== null && this.holders.get(id) === holder);
   }
 
   private about(x: { session: string | null; vault: string; name: string }): Pick<AuditFields, "outcome" | "vault" | "name" | "session"> {

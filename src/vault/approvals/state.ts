@@ -10,6 +10,11 @@ const KEEP_DECIDED = 1000;
 export class ApprovalState {
   protected readonly requests = new Map<string, ApprovalRequest>();
   protected readonly grants = new Map<string, Grant>();
+  /**
+   * The process (pid:start time) a request of an agent whose session cannot be told was asked by,
+   * and a grant made by approving it: only that process may use them (see ApprovalService.use).
+   */
+  protected readonly holders = new Map<string, string>();
 
   get(id: string): ApprovalRequest | undefined {
     const r = this.requests.get(id);
@@ -33,6 +38,7 @@ export class ApprovalState {
       case "request": {
         const r: ApprovalRequest = { ...rec.request, state: "pending", decidedAt: null, by: null, denyReason: null, grant: null };
         this.requests.set(r.id, r);
+        if (rec.holder) this.holders.set(r.id, rec.holder);
         this.trim();
         return r;
       }
@@ -47,6 +53,8 @@ export class ApprovalState {
             grant: rec.grant?.id ?? null,
           });
         if (rec.grant) this.grants.set(rec.grant.id, rec.grant);
+        const holder = this.holders.get(rec.request);
+        if (rec.grant && holder) this.holders.set(rec.grant.id, holder);
         return r;
       }
       case "expiry": {
@@ -56,6 +64,7 @@ export class ApprovalState {
       }
       case "grant_end":
         this.grants.delete(rec.grant);
+        this.holders.delete(rec.grant);
         return undefined;
     }
   }
@@ -67,6 +76,7 @@ export class ApprovalState {
       if (decided <= KEEP_DECIDED) break;
       if (r.state !== "pending") {
         this.requests.delete(id);
+        this.holders.delete(id);
         decided--;
       }
     }
