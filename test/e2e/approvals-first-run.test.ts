@@ -95,7 +95,10 @@ describe("approvals on a first run (no config, no WARDEN_HOME)", () => {
   it("leaves an audit log that `warden audit verify`, `prove` and `checkpoint` accept", async () => {
     const verified = await cli(["audit", "verify", "--json"]);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-    const report = JSON.parse(verified.stdout) as { ok: boolean; hosts: Array<{ host: string; records: number; checkpoints: number; latest: { size: number } }> };
+    const report = JSON.parse(verified.stdout) as {
+      ok: boolean;
+      hosts: Array<{ host: string; records: number; checkpoints: number; latest: { size: number } }>;
+    };
     const own = report.hosts.find((h) => h.host === "testhost")!;
     assert.ok(own.checkpoints >= 1 && own.latest.size === own.records, JSON.stringify(own));
     const actions = readFileSync(join(userHome, ".warden", "audit", "testhost.jsonl"), "utf8")
@@ -104,7 +107,10 @@ describe("approvals on a first run (no config, no WARDEN_HOME)", () => {
       .map((l) => (JSON.parse(l) as { action: string }).action);
     assert.equal(actions[0], "audit_key");
     for (const a of ["unlock", "get", "lock"]) assert.ok(actions.includes(a), `${a} on record: ${actions.join(",")}`);
-    assert.ok(actions.some((a) => a.startsWith("approval")), `the approvals on record: ${actions.join(",")}`);
+    assert.ok(
+      actions.some((a) => a.startsWith("approval")),
+      `the approvals on record: ${actions.join(",")}`,
+    );
     const proof = await cli(["audit", "prove", String(own.records), "--json"]);
     assert.equal(proof.code, 0, proof.stderr);
     const checkpoint = await cli(["audit", "checkpoint", "--json"]);
