@@ -29,9 +29,14 @@ export function findNotifySend(path = process.env.PATH ?? ""): string | null {
   return null;
 }
 
-/** Control characters (escape sequences, newlines) out, and at most `max` characters, with an ellipsis when cut. */
+/** Control characters (escape sequences, newlines) out: text an asking process chose cannot move a person's cursor. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]+/g, " ").trim();
+}
+
+/** Control characters out, and at most `max` characters, with an ellipsis when cut. */
 export function shorten(text: string, max: number): string {
-  const flat = text.replace(/[\x00-\x1f\x7f-\x9f]+/g, " ").trim();
+  const flat = printable(text);
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }

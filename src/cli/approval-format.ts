@@ -1,8 +1,9 @@
 // How approval requests and grants read in human output: tables for `approvals list` and
 // `grants list`, one line per request for `approvals watch`. The reason was masked by the daemon;
-// control characters are still taken out here, so a reason cannot move a person's cursor.
+// control characters are still taken out here, so a reason or an executable's name cannot move a
+// person's cursor.
 import type { ApprovalRequest, Grant } from "../../protocol/index.js";
-import { shorten } from "./approval-alerts.js";
+import { printable, shorten } from "./approval-alerts.js";
 import { formatDuration } from "./format.js";
 import { table } from "./table.js";
 
@@ -12,9 +13,9 @@ const ago = (ts: string, now: number) => formatDuration(Math.max(0, now - Date.p
 const entry = (x: { vault: string; name: string }) => `${x.vault}/${x.name}`;
 const session = (s: string | null) => s ?? "(unknown)";
 
-/** The asking process's executable, or its argv[0] when the daemon could not read the executable. */
+/** The asking process's executable, or its argv[0] when the daemon could not read the executable (either is the process's to choose: printable only). */
 export function peerExe(r: ApprovalRequest): string {
-  return r.peer.exe ?? r.peer.argv?.[0] ?? `pid ${r.peer.pid}`;
+  return printable(r.peer.exe ?? r.peer.argv?.[0] ?? `pid ${r.peer.pid}`);
 }
 
 export function requestsTable(requests: readonly ApprovalRequest[], now = Date.now()): string {

@@ -162,6 +162,18 @@ describe("approval lines and tables", () => {
     assert.equal([...shorten("y".repeat(500), NOTIFY_BODY_MAX)].length, NOTIFY_BODY_MAX);
   });
 
+  it("takes control characters out of the peer's executable and argv[0] (the asking process names them)", () => {
+    const spoof = "/tmp/x\r\x1b[2K2026-11-23T10:00:00.000Z  pending  r-9  work/HARMLESS";
+    const requests = [
+      request({ peer: { uid: 1000, pid: 7, exe: spoof, argv: null } }),
+      request({ id: "r-2", peer: { uid: 1000, pid: 7, exe: null, argv: [spoof] } }),
+    ];
+    for (const text of [requestsTable(requests, T), ...requests.map(requestLine), ...requests.map((r) => requestNotice(r).body)]) {
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(text), JSON.stringify(text));
+      assert.ok(text.includes("/tmp/x [2K2026"), text);
+    }
+  });
+
   it("one watch line per request and per decision", () => {
     assert.match(
       requestLine(request({ scope: "dev" })),
