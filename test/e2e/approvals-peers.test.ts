@@ -1,4 +1,5 @@
-// Agents whose session cannot be told (on agent.sock from outside any session, or a setsid
+// Who may do what with approvals, by the peer. A session's agent (on either socket) and anyone on
+// agent.sock may not list, watch, decide or revoke, nor change a scope. Agents whose session cannot be told (on agent.sock from outside any session, or a setsid
 // escapee): each is its own asker. A person who approves one process's request grants nothing to
 // another unknown process (an escapee from another session would otherwise ride on it), and two
 // such processes never share a pending request.
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
-import { agentScript, type Reply } from "../helpers/approval-agent.js";
+import { agentScript, type Reply, startAgent } from "../helpers/approval-agent.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
@@ -48,7 +49,7 @@ function outsider(calls: object[]): { replies: (n: number) => Promise<Reply[]>; 
 before(async () => {
   project = realpathSync(mkdtempSync(join(tmpdir(), "wau-")));
   agentScript(project);
-  home = tempHome({ vault: { kdf: "interactive" } });
+  home = tempHome({ vault: { kdf: "interactive" }, sessions: { projects: [project] } });
   assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
   assert.equal((await cli(["vault", "add", "work", "TOKEN", "--approval", "always", "--passphrase-stdin"], `${PASS}\n${VALUE}\n`)).code, 0);
   d = await startTestDaemon(home);
@@ -78,5 +79,33 @@ describe("approvals for agents whose session cannot be told", () => {
     assert.equal(again!.error?.kind, "approval_pending", `the other process is not served by the grant: ${JSON.stringify(again)}`);
     assert.equal((await asker.call("vault.get", get.params)).value, VALUE, "the process whose request was approved is");
     asker.close();
+  });
+});
+
+describe("what an agent may call", () => {
+  it("a session's agent on warden.sock, and anyone on agent.sock, is denied every approvals and grants method and sessions.setScope", async () => {
+    const calls = (session: string) => [
+      { method: "approvals.list", params: {} },
+      { method: "approvals.subscribe", params: {} },
+      { method: "approvals.decide", params: { request: "r-1", decision: "approve" } },
+      { method: "grants.list", params: {} },
+      { method: "grants.revoke", params: { grant: "g-1" } },
+      { method: "sessions.setScope", params: { session, scopes: ["prod"], allow: [] } },
+    ];
+    const a = await startAgent(c, d.socket, project, [{ waitFor: "go" }]);
+    const own = calls(a.session);
+    const b = await startAgent(c, d.socket, project, own);
+    const replies = await b.replies(own.length);
+    assert.deepEqual(
+      replies.map((r) => r.error?.kind),
+      own.map(() => "denied"),
+    );
+    const outside = await RpcClient.connect(join(home.runRoot, "agent.sock"));
+    for (const call of calls(a.session)) {
+      await assert.rejects(outside.call(call.method as "approvals.list", call.params), (e: any) => e.data?.kind === "denied", call.method);
+    }
+    outside.close();
+    await a.finish();
+    await b.finish();
   });
 });
