@@ -12,15 +12,21 @@
 // once, and one that adds only that host's own witness records is not recorded (two hosts would
 // otherwise witness each other's witness records for ever). The witness records in this host's log are the durable memory (read back at start); the
 // prefix roots are kept incrementally per host and rehashed only when a log was rewritten.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+//
+// Another host's files are that host's to write, and file sync carries a symlink as a symlink: none
+// is read through one (it could point at /dev/zero, a FIFO, a file of this user's), and the key is
+// read bounded. Such a host is not witnessed until its files are files.
+import { closeSync, fstatSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setImmediate as yieldTurn } from "node:timers/promises";
+import { readPublished } from "../ledger/audit-key.js";
 import type { AuditFields } from "../ledger/audit-log.js";
-import { lastCompleteLine, withFile } from "../ledger/jsonl.js";
+import { lastCompleteLine } from "../ledger/jsonl.js";
 import { EMPTY_ROOT } from "../ledger/merkle.js";
 import { PrefixHasher, verifyCheckpointNote } from "../ledger/witness-check.js";
 import { lastWitnesses } from "../ledger/witness-records.js";
 import type { Logger } from "../platform/log.js";
+import { openNoFollow } from "../platform/nofollow.js";
 
 export interface WitnessOptions {
   home: string;
@@ -117,7 +123,7 @@ export class Witness {
       .join("|");
     if (stamp === s.stamp) return;
     const note = newestNote(paths.checkpoints);
-    const v = note === null ? null : verifyCheckpointNote(note, host, readText(paths.pub));
+    const v = note === null ? null : verifyCheckpointNote(note, host, readPublished(paths.pub));
     if (v === null || v.state === "unknown_key") {
       s.stamp = stamp; // nothing yet, or its key not here yet: looked at again when a file changes
       return;
@@ -161,7 +167,7 @@ export class Witness {
   private async hash(host: string, s: HostState, path: string, size: number): Promise<{ root: string; key: string | null } | null> {
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      fd = openNoFollow(path, "r");
     } catch {
       return null;
     }
@@ -220,19 +226,16 @@ export class Witness {
   }
 }
 
-function readText(path: string): string | null {
+/** The note of the last complete line of a checkpoints file that is one (`{"note": ...}`); null when none (or a symlink). */
+function newestNote(path: string): string | null {
+  let fd: number;
   try {
-    return readFileSync(path, "utf8");
+    fd = openNoFollow(path, "r");
   } catch {
     return null;
   }
-}
-
-/** The note of the last complete line of a checkpoints file that is one (`{"note": ...}`); null when none. */
-function newestNote(path: string): string | null {
-  const note = withFile(
-    path,
-    (fd) =>
+  try {
+    return (
       lastCompleteLine(fd, fstatSync(fd).size, (line) => {
         try {
           const note = (JSON.parse(line) as { note?: unknown }).note;
@@ -240,7 +243,9 @@ function newestNote(path: string): string | null {
         } catch {
           return null;
         }
-      }).last,
-  );
-  return note ?? null;
+      }).last ?? null
+    );
+  } finally {
+    closeSync(fd);
+  }
 }
