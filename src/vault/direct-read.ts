@@ -57,6 +57,7 @@ export async function readDirectly(
       ...fields,
       ...(fields.reason === undefined ? {} : { reason: mask(fields.reason) }),
       ...(fields.caller === undefined ? {} : { caller: mask(fields.caller) }),
+      ...(fields.scope === undefined ? {} : { scope: mask(fields.scope) }), // any 128 printable characters: a token fits
       peer: { uid: process.getuid!(), gid: process.getgid!(), pid: process.pid, ...boundProcess(raw, mask) },
       detail: { mode: "direct" },
     });

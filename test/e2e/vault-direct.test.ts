@@ -106,4 +106,15 @@ describe("direct mode (no daemon)", () => {
     assert.ok(!text.includes(other) && !text.includes(github), "no trace in the audit file");
     assert.equal((await cli(["audit", "verify"])).code, 0);
   });
+
+  it("masks a declared scope on record: a value of the vault, and a token shape (a scope is any 128 printable characters)", async () => {
+    const other = "other-value-Zq8Wm3Rt6Yp1"; // added by the test before
+    const github = "ghp_" + "Z1x2C3v4B5n6M7a8S9d0F1g2H3j4K5l6Q7w8";
+    for (const scope of [other, github]) {
+      const r = await cli(["get", "TOKEN", "--scope", scope, "--reason", "declared", "--json"], { WARDEN_PASSPHRASE_FILE: passFile });
+      assert.equal(r.json().error.kind, "scope_denied");
+    }
+    const text = readFileSync(join(home.home, "audit", "testhost.jsonl"), "utf8");
+    assert.ok(!text.includes(other) && !text.includes(github), "no trace in the audit file");
+  });
 });
