@@ -166,6 +166,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     const mask = (text: string): string => maskText(text, secrets).text;
     const approvals = new ApprovalService(paths.home, paths.host, audit, config.approvals.timeoutSecs, logger, mask);
     lifetime.defer("approvals", () => approvals.dispose());
+    approvals.endAtStart();
     const vault = new VaultService(paths.home, config.vault, audit, logger, learn, {
       approvals,
       mask, // the caller's argv on record: a script may pass a secret on its command line

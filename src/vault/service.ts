@@ -179,7 +179,7 @@ export class VaultService {
     return { vault, locked };
   }
 
-  /** `endGrants` false at shutdown: a restart is not a person's lock, and grants stay until their time. */
+  /** `endGrants` false at shutdown: the next start ends them (a daemon killed outright must too), as daemon_restarted. */
   lockAll(ctx: CallContext | null, endGrants = true): ResultOf<"vault.lockAll"> {
     const locked = this.keyring.lockAll();
     for (const vault of locked) this.records.record(ctx, { action: "lock", outcome: "ok", vault, detail: { all: true } });

@@ -268,8 +268,10 @@ describe("approvals over the socket", () => {
     assert.ok(restored);
   });
 
-  it("a pending request survives SIGKILL and restart, and is then decided", async () => {
+  it("a pending request survives SIGKILL and restart, and is then decided; a grant in force ends with the daemon", async () => {
     const go = join(project, "restart-go");
+    const granted = await agent([{ send: [get("granted")] }, { waitFor: go }]);
+    const grant = (await c.call("approvals.decide", { request: (await pendingOf(granted.session)).id, decision: "approve", for: 600 })).grant!;
     const a = await agent([{ send: [get("survive")] }, { waitFor: go }]);
     const request = await pendingOf(a.session);
     c.close();
@@ -278,6 +280,17 @@ describe("approvals over the socket", () => {
     c = await RpcClient.connect(d.socket);
     const restored = (await c.call("approvals.list", { state: "pending" })).requests.find((r) => r.id === request.id);
     assert.deepEqual([restored?.session, restored?.reason], [a.session, "survive"]);
+    // Its session and its vault's key ended with the daemon: the grant did too, on record.
+    assert.deepEqual((await c.call("grants.list", {})).grants, []);
+    const ends = readFileSync(join(home.home, "approvals", "testhost.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === "grant_end" && l.grant === grant.id);
+    assert.deepEqual(
+      ends.map((l) => l.reason),
+      ["daemon_restarted"],
+    );
     const decided = await c.call("approvals.decide", { request: request.id, decision: "approve", for: 60 });
     assert.equal(decided.request.state, "approved");
     writeFileSync(go, "");

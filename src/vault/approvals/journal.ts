@@ -10,7 +10,7 @@ import { lastCompleteLine, scanLines } from "../../ledger/jsonl.js";
 import { openNoFollow } from "../../platform/nofollow.js";
 
 /** Why a grant ended. */
-export type GrantEndReason = "expired" | "used" | "revoked" | "session_ended" | "vault_locked";
+export type GrantEndReason = "expired" | "used" | "revoked" | "session_ended" | "vault_locked" | "daemon_restarted";
 
 /** A request as it was asked (its state follows from the records after it). */
 export type AskedRequest = Omit<ApprovalRequest, "state" | "decidedAt" | "by" | "denyReason" | "grant">;

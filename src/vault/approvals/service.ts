@@ -3,8 +3,8 @@
 // approval is a grant for the session's reads of that entry, for a time or for one read. Every
 // change is appended (fdatasynced) to approvals/<host>.jsonl before it takes effect and is
 // audited; the file is replayed at start, so a pending request survives a restart and can still
-// be decided, and a grant in force stays in force until its time. A restart is not a lock: the
-// vault needs unlocking again all the same.
+// be decided. Grants do not outlive the daemon: its sessions and vault keys end with it, and a
+// grant ends with either (endAtStart).
 import { join } from "node:path";
 import type { ApprovalRequest, Grant } from "../../../protocol/index.js";
 import type { AuditFields, AuditLog } from "../../ledger/audit-log.js";
@@ -186,6 +186,15 @@ export class ApprovalService extends ApprovalState {
   /** The session ended: its grants end with it. */
   sessionEnded(session: string): void {
     for (const g of [...this.grants.values()]) if (g.session === session) this.ending(g, "session_ended");
+  }
+
+  /**
+   * The daemon starts: no session and no vault key of the one before it remain, so every grant
+   * found in force ended with them (reason daemon_restarted). Pending requests stay: a person can
+   * still decide them.
+   */
+  endAtStart(): void {
+    for (const g of [...this.grants.values()]) this.ending(g, "daemon_restarted");
   }
 
   /** The vault was locked or evicted: grants on it end. */
