@@ -3,7 +3,7 @@
 // beside the same without, in one run on one machine. The target row: 64 clients in a loop, each
 // vault.get distinct (a record per read), served by the daemon's own socket server, dispatcher,
 // vault and audit log in a bench server (audit-server.ts) started with checkpoints or without, in
-// phases alternated and compared pairwise (drift between phases cancels out). Reported beside it:
+// short phases alternated and compared pairwise (drift between phases cancels out). Reported beside it:
 // the raw append rate in process (nothing but appends, 64 loops on one event loop), the cost's
 // upper bound: per record the tree adds a SHA-256 over the line, as the hash chain already pays.
 import { fork } from "node:child_process";
@@ -35,8 +35,10 @@ export async function checkpointServeBench(
 ): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "wd-bench-cps-"));
   try {
-    const rounds = 3;
-    const phase = Math.max(5, Math.round(secs / 3));
+    // Six pairs of short phases, not three long ones: on a shared machine a burst of other load
+    // skews the pair it lands in, and the median of six pairs shrugs off two such pairs.
+    const rounds = 6;
+    const phase = Math.max(3, Math.round(secs / 6));
     log(`  ${CLIENTS} clients hammering distinct vault.get, ${rounds} rounds of ${phase} s with and without checkpointing`);
     const withCp: number[] = [];
     const without: number[] = [];
