@@ -3,9 +3,10 @@
 // beside the same without, in one run on one machine. The target row: 64 clients in a loop, each
 // vault.get distinct (a record per read), served by the daemon's own socket server, dispatcher,
 // vault and audit log in a bench server (audit-server.ts) started with checkpoints or without, in
-// short phases alternated and compared pairwise (drift between phases cancels out). Reported beside it:
-// the raw append rate in process (nothing but appends, 64 loops on one event loop), the cost's
-// upper bound: per record the tree adds a SHA-256 over the line, as the hash chain already pays.
+// short phases alternated and compared pairwise (drift between phases cancels out; each pair is
+// printed). Reported beside it: the raw append rate in process (nothing but appends, 64 loops on
+// one event loop), the cost's upper bound: per record the tree adds a SHA-256 over the line, as
+// the hash chain already pays, and a node hash.
 import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,6 +61,7 @@ export async function checkpointServeBench(
       }
     }
     const ratio = pairedRatio(withCp, without);
+    log(`    pairs (with / without, records/s): ${withCp.map((w, i) => `${Math.round(w)}/${Math.round(without[i]!)}`).join(" ")}`);
     return row(
       `audit append rate, ${CLIENTS} clients, distinct vault.get, with checkpointing (records/s)`,
       Math.round(median(withCp)),
