@@ -36,10 +36,11 @@ export async function checkpointServeBench(
 ): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "wd-bench-cps-"));
   try {
-    // Six pairs of short phases, not three long ones: on a shared machine a burst of other load
-    // skews the pair it lands in, and the median of six pairs shrugs off two such pairs.
-    const rounds = 6;
-    const phase = Math.max(3, Math.round(secs / 6));
+    // Five pairs of short phases, not three long ones: on a shared machine a burst of other load
+    // skews the pair it lands in, and the median of five pairs shrugs off two such pairs (an odd
+    // count: median() of an even one takes the upper middle, a bias upward).
+    const rounds = 5;
+    const phase = Math.max(3, Math.round(secs / 5));
     log(`  ${CLIENTS} clients hammering distinct vault.get, ${rounds} rounds of ${phase} s with and without checkpointing`);
     const withCp: number[] = [];
     const without: number[] = [];
