@@ -85,7 +85,7 @@ export async function checkpointBench(log: (line: string) => void, secs: number)
   mkdirSync(join(paths.home, "audit"), { mode: 0o700 });
   const signer = loadAuditSigner(paths);
   try {
-    const rounds = 6;
+    const rounds = 7; // odd: the median of the pairs is the middle one
     const phaseMs = Math.max(1000, Math.round((secs * 1000) / rounds / 2));
     log(`  ${CLIENTS} clients appending audit records, ${rounds} rounds of ${phaseMs / 1000} s with and without checkpointing`);
     const withCp: number[] = [];
