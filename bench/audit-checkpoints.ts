@@ -3,9 +3,10 @@
 // beside the same without, in one run on one machine. The target row: 64 clients in a loop, each
 // vault.get distinct (a record per read), served by the daemon's own socket server, dispatcher,
 // vault and audit log in a bench server (audit-server.ts) started with checkpoints or without, in
-// phases alternated and compared pairwise (drift between phases cancels out). Reported beside it:
-// the raw append rate in process (nothing but appends, 64 loops on one event loop), the cost's
-// upper bound: per record the tree adds a SHA-256 over the line, as the hash chain already pays.
+// short phases alternated and compared pairwise (drift between phases cancels out; each pair is
+// printed). Reported beside it: the raw append rate in process (nothing but appends, 64 loops on
+// one event loop), the cost's upper bound: per record the tree adds a SHA-256 over the line, as
+// the hash chain already pays, and a node hash.
 import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,8 +36,11 @@ export async function checkpointServeBench(
 ): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "wd-bench-cps-"));
   try {
-    const rounds = 3;
-    const phase = Math.max(5, Math.round(secs / 3));
+    // Five pairs of short phases, not three long ones: on a shared machine a burst of other load
+    // skews the pair it lands in, and the median of five pairs shrugs off two such pairs (an odd
+    // count: median() of an even one takes the upper middle, a bias upward).
+    const rounds = 5;
+    const phase = Math.max(3, Math.round(secs / 5));
     log(`  ${CLIENTS} clients hammering distinct vault.get, ${rounds} rounds of ${phase} s with and without checkpointing`);
     const withCp: number[] = [];
     const without: number[] = [];
@@ -58,6 +62,7 @@ export async function checkpointServeBench(
       }
     }
     const ratio = pairedRatio(withCp, without);
+    log(`    pairs (with / without, records/s): ${withCp.map((w, i) => `${Math.round(w)}/${Math.round(without[i]!)}`).join(" ")}`);
     return row(
       `audit append rate, ${CLIENTS} clients, distinct vault.get, with checkpointing (records/s)`,
       Math.round(median(withCp)),
@@ -80,7 +85,7 @@ export async function checkpointBench(log: (line: string) => void, secs: number)
   mkdirSync(join(paths.home, "audit"), { mode: 0o700 });
   const signer = loadAuditSigner(paths);
   try {
-    const rounds = 6;
+    const rounds = 7; // odd: the median of the pairs is the middle one
     const phaseMs = Math.max(1000, Math.round((secs * 1000) / rounds / 2));
     log(`  ${CLIENTS} clients appending audit records, ${rounds} rounds of ${phaseMs / 1000} s with and without checkpointing`);
     const withCp: number[] = [];

@@ -59,9 +59,14 @@ export function recordHash(prev: string, withoutHash: Omit<AuditRecord, "hash">)
   return chainHash(prev, JSON.stringify(withoutHash));
 }
 
-/** merkle.leafHash of the line in `framed` (0x00, the line, its newline), in one call: no Hash object, no copy. */
+/**
+ * merkle.leafHash of the line in `framed` (0x00, the line, its newline), in one call: no Hash
+ * object, no copy. Digested to a "binary" (latin1) string (one char a byte) and back: on Node 20 hash()'s
+ * "buffer" output allocates a Buffer with its own backing store per call, twice the cost of the
+ * hash itself at this size (a pooled Buffer.from is not).
+ */
 function leafOf(framed: Buffer): Buffer {
-  return hash("sha256", framed.subarray(0, -1), "buffer") as unknown as Buffer;
+  return Buffer.from(hash("sha256", framed.subarray(0, -1), "binary"), "binary");
 }
 
 function chainHash(prev: string, json: string): string {
