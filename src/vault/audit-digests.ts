@@ -5,8 +5,8 @@
 import { createHmac } from "node:crypto";
 import type { AuditFields } from "../ledger/audit-log.js";
 
-/** The digests of a read: the reason's always, the value's once a value is served. */
-export type ReadDigester = (reason: string, value?: string) => NonNullable<AuditFields["digests"]>;
+/** The digests of a read: the reason's always, the value's once a value is served (`value` alone when the reason's is known). */
+export type ReadDigester = ((reason: string, value?: string) => NonNullable<AuditFields["digests"]>) & { value(value: string): string };
 
 const CONTEXT = "warden audit digest v1";
 
@@ -14,5 +14,6 @@ const CONTEXT = "warden audit digest v1";
 export function readDigester(daemonKey: Buffer): ReadDigester {
   const subkey = createHmac("sha256", daemonKey).update(CONTEXT).digest();
   const mac = (text: string) => createHmac("sha256", subkey).update(text, "utf8").digest("hex");
-  return (reason, value) => (value === undefined ? { reason: mac(reason) } : { reason: mac(reason), value: mac(value) });
+  const digest = (reason: string, value?: string) => (value === undefined ? { reason: mac(reason) } : { reason: mac(reason), value: mac(value) });
+  return Object.assign(digest, { value: mac });
 }

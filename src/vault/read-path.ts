@@ -82,9 +82,9 @@ function unserved(req: ReadRequest, digests: ReadDigester | undefined): Pick<Aud
   return digests ? { digests: digests(req.reason) } : {};
 }
 
-/** The record of a read about to be served: with the digest of the value it serves. */
+/** The record of a read about to be served: with the digest of the value it serves (the reason's is already there). */
 function served(record: AuditFields, req: ReadRequest, read: Read, digests: ReadDigester | undefined): void {
-  if (digests) record.digests = digests(req.reason, read.entry.value);
+  if (digests) record.digests = { reason: record.digests?.reason ?? digests(req.reason).reason, value: digests.value(read.entry.value) };
 }
 
 /**
