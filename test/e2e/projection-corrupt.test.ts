@@ -93,6 +93,7 @@ describe("a projection damaged mid-file", () => {
     const c = await RpcClient.connect(d.socket);
     try {
       const states = new Set<string>();
+      let last = "";
       await pollUntil(
         async () => {
           const projection = (await c.call("status", {})).projection!.state;
@@ -109,9 +110,16 @@ describe("a projection damaged mid-file", () => {
             assert.equal(state, "rebuilding");
             assert.equal(check.state, "rebuilding");
           }
+          last = `${state}: ${JSON.stringify(
+            doctor
+              .json()
+              .doctor.checks.filter((x: any) => x.state !== "ok")
+              .map((x: any) => [x.name, x.state]),
+          )}`;
           return state === "healthy";
         },
-        { what: "the rebuild and a healthy doctor" },
+        // A rebuild under the whole suite's load on 2 cores: a minute, not the default 20 s.
+        { what: "the rebuild and a healthy doctor", timeoutMs: 60_000, detail: () => `the last doctor said ${last}` },
       );
       for (const [i, id] of sessions.entries()) {
         assert.equal((await c.call("sessions.get", { session: id })).lastSeq, 401);
