@@ -3,15 +3,14 @@
 // ends cleanly when that daemon stops.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { type Agent, agentScript, startAgent } from "../helpers/approval-agent.js";
 import { runCli, wardenBin } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import type { TempHome } from "../helpers/home.js";
+import { firstRunHome } from "../helpers/home.js";
 import { pollUntil } from "../helpers/poll.js";
 
 const PASS = "correct-horse-PASSPHRASE";
@@ -24,26 +23,13 @@ let a: Agent | undefined;
 const cli = (args: string[], input?: string) => runCli(args, env, 60_000, input);
 
 before(async () => {
-  userHome = realpathSync(mkdtempSync(join(tmpdir(), "wh-")));
+  const home = firstRunHome();
+  ({ userHome, env } = home);
   project = join(userHome, "src", "app"); // under $HOME: the default project root
   mkdirSync(project, { recursive: true });
-  env = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", NO_COLOR: "1" };
-  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
-    delete env[k];
   assert.equal((await cli(["vault", "init", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);
   const added = await cli(["vault", "add", "work", "TOKEN", "--approval", "always", "--passphrase-stdin"], `${PASS}\nfirst-run-value\n`);
   assert.equal(added.code, 0, added.stderr);
-  const wardenHome = join(userHome, ".warden");
-  const runRoot = join(wardenHome, "run", "testhost");
-  const home: TempHome = {
-    home: wardenHome,
-    claudeProjects: join(userHome, ".claude", "projects"),
-    codexSessions: join(userHome, ".codex", "sessions"),
-    runRoot,
-    socket: join(runRoot, "warden.sock"),
-    env,
-    cleanup: () => rmSync(userHome, { recursive: true, force: true }),
-  };
   d = await startTestDaemon(home);
   c = await RpcClient.connect(d.socket);
   assert.equal((await cli(["vault", "unlock", "work", "--passphrase-stdin"], `${PASS}\n`)).code, 0);

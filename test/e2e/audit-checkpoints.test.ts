@@ -5,8 +5,7 @@
 // log whose next checkpoint still covers a prefix of it.
 import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { leafHash, rootOf } from "../../src/ledger/merkle.js";
@@ -14,12 +13,11 @@ import { openNote, parseCheckpoint, parseVerifierKey } from "../../src/ledger/si
 import { RpcClient } from "../../src/rpc/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import type { TempHome } from "../helpers/home.js";
+import { firstRunHome, type TempHome } from "../helpers/home.js";
 import { pollUntil } from "../helpers/poll.js";
 
 const PASS = "audit-checkpoints-PASSPHRASE";
-let userHome: string;
-let home: TempHome;
+let home: TempHome & { userHome: string };
 let auditFile: string;
 let checkpointsFile: string;
 let pubFile: string;
@@ -49,21 +47,8 @@ function checkpoints(key = publishedKey()) {
 }
 
 before(async () => {
-  userHome = realpathSync(mkdtempSync(join(tmpdir(), "wa-")));
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", NO_COLOR: "1" };
-  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
-    delete env[k];
-  const wardenHome = join(userHome, ".warden");
-  const runRoot = join(wardenHome, "run", "testhost");
-  home = {
-    home: wardenHome,
-    claudeProjects: join(userHome, ".claude", "projects"),
-    codexSessions: join(userHome, ".codex", "sessions"),
-    runRoot,
-    socket: join(runRoot, "warden.sock"),
-    env,
-    cleanup: () => rmSync(userHome, { recursive: true, force: true }),
-  };
+  home = firstRunHome();
+  const wardenHome = home.home;
   auditFile = join(wardenHome, "audit", "testhost.jsonl");
   checkpointsFile = join(wardenHome, "audit", "testhost.checkpoints");
   pubFile = join(wardenHome, "keys", "testhost.audit.pub");
@@ -105,7 +90,7 @@ describe("signed audit checkpoints", () => {
   });
 
   it("records keyed digests of each read, the same in direct mode, never the value", async () => {
-    const passFile = join(userHome, "pass");
+    const passFile = join(home.userHome, "pass");
     writeFileSync(passFile, `${PASS}\n`, { mode: 0o600 });
     const r = await runCli(
       ["get", "TOKEN", "--vault", "work", "--reason", "one", "--no-daemon", "--json"],

@@ -3,7 +3,7 @@
 // promises; a cwd outside the home is still refused.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +11,7 @@ import { RpcClient } from "../../src/rpc/client.js";
 import { wardenBin } from "../helpers/cli.js";
 import { RawClient } from "../helpers/raw-client.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import type { TempHome } from "../helpers/home.js";
+import { firstRunHome } from "../helpers/home.js";
 import { watch } from "../helpers/sessions.js";
 
 let userHome: string;
@@ -31,24 +31,10 @@ function warden(args: string[], cwd: string): Promise<{ code: number | null; std
 }
 
 before(async () => {
-  // Short: the socket lands at $HOME/.warden/run/<host>/warden.sock (107 bytes at most).
-  userHome = realpathSync(mkdtempSync(join(tmpdir(), "wh-")));
+  const home = firstRunHome({ SHELL: "/bin/sh" });
+  ({ userHome, env } = home);
   app = join(userHome, "src", "app");
   mkdirSync(app, { recursive: true });
-  env = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", SHELL: "/bin/sh", NO_COLOR: "1" };
-  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
-    delete env[k];
-  const wardenHome = join(userHome, ".warden");
-  const runRoot = join(wardenHome, "run", "testhost");
-  const home: TempHome = {
-    home: wardenHome,
-    claudeProjects: join(userHome, ".claude", "projects"),
-    codexSessions: join(userHome, ".codex", "sessions"),
-    runRoot,
-    socket: join(runRoot, "warden.sock"),
-    env,
-    cleanup: () => rmSync(userHome, { recursive: true, force: true }),
-  };
   d = await startTestDaemon(home);
   c = await RpcClient.connect(d.socket);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -44,6 +44,30 @@ export function tempHome(config?: object): TempHome {
     socket: join(runRoot, "warden.sock"),
     env,
     cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A first run's home: only a fresh $HOME (short, so the socket at $HOME/.warden/run/testhost fits),
+ * no config, no WARDEN_HOME, nothing from the developer's shell; warden finds ~/.warden by itself.
+ * `cleanup` removes the whole $HOME.
+ */
+export function firstRunHome(extraEnv: NodeJS.ProcessEnv = {}): TempHome & { userHome: string } {
+  const userHome = realpathSync(mkdtempSync(join(tmpdir(), "wh-")));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: userHome, WARDEN_HOST: "testhost", NO_COLOR: "1", ...extraEnv };
+  for (const k of ["WARDEN_HOME", "WARDEN_SOCKET", "WARDEN_PASSPHRASE_FILE", "WARDEN_NO_DAEMON", "CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_CONFIG_HOME"])
+    delete env[k];
+  const home = join(userHome, ".warden");
+  const runRoot = join(home, "run", "testhost");
+  return {
+    userHome,
+    home,
+    claudeProjects: join(userHome, ".claude", "projects"),
+    codexSessions: join(userHome, ".codex", "sessions"),
+    runRoot,
+    socket: join(runRoot, "warden.sock"),
+    env,
+    cleanup: () => rmSync(userHome, { recursive: true, force: true }),
   };
 }
 
