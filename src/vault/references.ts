@@ -58,6 +58,8 @@ export function parseReference(text: string): SecretReference | null {
 
 /** The text of a reference; parseReference(formatReference(r)) deep-equals r for every valid r. */
 export function formatReference(ref: SecretReference): string {
+  // encodeURIComponent throws on a lone surrogate, which no reference can carry: say so typed.
+  if (/\p{Cs}/u.test(ref.name)) throw malformed(ref.name, "bad_name", "an entry name with a lone surrogate cannot be referenced");
   const name = encodeURIComponent(ref.name);
   return ref.vault === undefined ? `${REFERENCE_PREFIX}${name}` : `${REFERENCE_PREFIX}${encodeURIComponent(ref.vault)}/${name}`;
 }

@@ -85,6 +85,17 @@ describe("formatReference", () => {
     assert.equal(formatReference({ vault: "v", name: "a b%}" }), "warden://v/a%20b%25%7D");
   });
 
+  it("refuses a name no reference can carry (a lone surrogate)", () => {
+    assert.equal(
+      problem(() => formatReference({ vault: "v", name: "a\uD800" })),
+      "bad_name",
+    );
+    assert.equal(
+      problem(() => parseReference("warden://v/a%ED%A0%80")),
+      "bad_escape",
+    );
+  });
+
   it("round-trips every valid reference", () => {
     // A seeded generator over names built from characters that need escaping and ones that do not.
     const alphabet = ["a", "Z", "0", "_", "-", ".", "/", " ", "%", "{", "}", "#", "?", "é", "日", "😀", "~", "'", "+", "="];
