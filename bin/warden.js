@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // Entry point for the `warden` command (package.json "bin"); the code lives in dist/ (npm ci builds it).
 import("../dist/src/cli/entry.js").catch((err) => {
   if (err && err.code === "ERR_MODULE_NOT_FOUND" && String(err.message).includes("dist/src/cli/entry.js")) {

@@ -9,7 +9,7 @@ import type { ReadRequest } from "../vault/read-path.js";
 import { cliContext, openVault } from "./vault-access.js";
 
 /** Reads several secrets, asking once per vault. Every read, allowed or not, is audited. */
-export async function readDirect(reads: ReadRequest[]): Promise<Array<{ vault: string; name: string; value: string }>> {
+export async function readDirect(reads: ReadRequest[], onFailed?: (index: number) => void): Promise<Array<{ vault: string; name: string; value: string }>> {
   const { paths, config } = cliContext();
   for (const r of reads) {
     // The same bounds the daemon's schema enforces (reason length, scope form, names).
@@ -27,5 +27,5 @@ export async function readDirect(reads: ReadRequest[]): Promise<Array<{ vault: s
       "a warden daemon is running and keeps the audit log: read through it (drop --no-daemon / WARDEN_NO_DAEMON), unlocking the vault first if needed",
     );
   }
-  return readDirectly(paths, config.vault.default, reads, (vault) => openVault(vault, false));
+  return readDirectly(paths, config.vault.default, reads, (vault) => openVault(vault, false), onFailed);
 }

@@ -25,12 +25,14 @@ export interface OpenedVault {
 /**
  * Reads several secrets, opening each vault once (`open` asks for its passphrase). Every read,
  * allowed or not, is audited with `detail.mode: "direct"`; the keys are wiped before it returns.
+ * `onFailed` hears the index of the read that threw.
  */
 export async function readDirectly(
   paths: WardenPaths,
   configured: string | undefined,
   reads: ReadRequest[],
   open: (vault: string) => Promise<OpenedVault>,
+  onFailed?: (index: number) => void,
 ): Promise<Array<{ vault: string; name: string; value: string }>> {
   ensurePrivateDir(dirname(paths.audit), { tighten: false });
   // Records only: checkpoints are the daemon's to sign, at its next start (see audit-checkpoints.ts).
@@ -87,10 +89,15 @@ export async function readDirectly(
   };
   try {
     const out = [];
-    for (const r of reads) {
-      await openFor(r);
-      const { vault, entry } = readNow(r, access, append);
-      out.push({ vault, name: entry.name, value: entry.value });
+    for (const [i, r] of reads.entries()) {
+      try {
+        await openFor(r);
+        const { vault, entry } = readNow(r, access, append);
+        out.push({ vault, name: entry.name, value: entry.value });
+      } catch (err) {
+        onFailed?.(i); // which read failed, for a caller that names what it was for
+        throw err;
+      }
     }
     return out;
   } finally {

@@ -71,6 +71,13 @@ describe("direct mode (no daemon)", () => {
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "tok-123");
+    // A reference resolves directly too; a missing one is named by its variable, nothing started.
+    const env = { WARDEN_PASSPHRASE_FILE: passFile, WARDEN_NO_DAEMON: "1", R: "warden://work/TOKEN" };
+    const ref = await cli(["exec", "--scope", "ci", "--reason", "x", "--", "sh", "-c", 'printf "%s" "$R"'], env);
+    assert.equal(ref.stdout, "tok-123", ref.stderr);
+    const missing = await cli(["exec", "--scope", "ci", "--reason", "x", "--json", "--", "sh", "-c", "echo started"], { ...env, GONE: "warden://work/NOPE" });
+    assert.equal(missing.json().error.kind, "not_found");
+    assert.equal(missing.json().error.variable, "GONE");
   });
 
   it("vault list needs the passphrase and shows no values", async () => {

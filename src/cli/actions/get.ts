@@ -18,12 +18,14 @@ export function directMode(noDaemon: boolean): boolean {
 
 /**
  * Resolves every request through one daemon connection, or all directly when there is no daemon.
- * `onFallback` hears when a missing daemon sends us to direct mode.
+ * `onFallback` hears when a missing daemon sends us to direct mode; `onFailed` hears the index of
+ * the request whose read threw, before the error propagates.
  */
 export async function fetchSecrets(
   requests: SecretRequest[],
   noDaemon: boolean,
   onFallback: (why: string) => void,
+  onFailed?: (index: number) => void,
 ): Promise<Array<{ vault: string; name: string; value: string }>> {
   if (!directMode(noDaemon)) {
     let client: RpcClient | undefined;
@@ -36,7 +38,14 @@ export async function fetchSecrets(
     if (client) {
       try {
         const out = [];
-        for (const r of requests) out.push(await client.call("vault.get", r));
+        for (const [i, r] of requests.entries()) {
+          try {
+            out.push(await client.call("vault.get", r));
+          } catch (err) {
+            onFailed?.(i);
+            throw err;
+          }
+        }
         // Only now: the daemon reads our /proc/<pid>/exe for its audit record, which a
         // non-dumpable process hides from it.
         refuseCoreDumps();
@@ -47,7 +56,7 @@ export async function fetchSecrets(
     }
   }
   const { readDirect } = await import("../vault-direct.js");
-  return readDirect(requests);
+  return readDirect(requests, onFailed);
 }
 
 export async function get(request: SecretRequest, noDaemon: boolean, io: Io): Promise<number> {
