@@ -1,7 +1,21 @@
 // Examples for the rules of src/masking/rules.ts and private-key.ts (see types.ts): the token
 // formats warden had before the families files, the URL credentials, the generic assignments and
 // the passwords. Bodies are random; prefixes are split so the source holds no token-like literal.
+import { classChanges } from "../../../src/masking/allowlist.js";
 import { ALPHABETS as A, type Examples, type Rand } from "./types.js";
+
+/**
+ * A random alphanumeric key as generic_secret defines one: its class (lower, upper, digit) changes
+ * at a fifth of its chars or more. Fewer is how words and identifiers look, which the rule leaves
+ * by design (allowlist.ts genericSecret); about one random draw in a few hundred falls there
+ * (WD_MASK_SEED=1955680608 drew LO3HarVZIOelobjEXUepVWVZdhk), and is drawn again.
+ */
+function randomKey(rand: Rand): string {
+  for (;;) {
+    const s = rand.chars(rand.int(20, 48), A.alnum);
+    if (/[0-9]/.test(s) && classChanges(s) >= s.length / 5) return s;
+  }
+}
 
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const b64url = (s: string) => Buffer.from(s).toString("base64url");
@@ -162,7 +176,7 @@ export const CORE_EXAMPLES: Examples = {
     ],
   },
   generic_secret: {
-    secrets: (rand) => [rand.chars(rand.int(20, 48), A.alnum), rand.chars(rand.int(32, 64), A.hex)],
+    secrets: (rand) => [randomKey(rand), rand.chars(rand.int(32, 64), A.hex)],
     around: (s) => `API_KEY=${s}`,
     assignedAs: "client_secret",
     lookalikes: [
