@@ -3,17 +3,9 @@
 // inclusion and consistency proofs it will make, the roots at chosen sizes). Every node of an
 // RFC 9162 tree of n leaves is either a perfect, aligned subtree (kept when the frontier completes
 // it) or a right edge [a, n) (the fold of the frontier's nodes from a, taken at size n).
-import { hash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { MAX_LINE_BYTES } from "./jsonl.js";
-import { EMPTY_ROOT, type Hash } from "./merkle.js";
-
-// merkle.leafHash and nodeHash, one-shot: a Hash object per node costs three times as much, and a
-// verify hashes every leaf of a log that grows for ever (test/ledger/audit-verify checks they agree).
-const LEAF = Buffer.of(0);
-const NODE = Buffer.of(1);
-export const fastLeafHash = (line: Uint8Array): Hash => hash("sha256", Buffer.concat([LEAF, line]), "buffer") as unknown as Hash;
-const nodeHash = (left: Hash, right: Hash): Hash => hash("sha256", Buffer.concat([NODE, left, right]), "buffer") as unknown as Hash;
+import { EMPTY_ROOT, type Hash, leafHash, nodeHash } from "./merkle.js";
 
 /** Leaves [from, to) of the tree. */
 export type Range = readonly [from: number, to: number];
@@ -160,7 +152,7 @@ export function scanLeaves(
 ): { leaves: number; tornTail: boolean } {
   const scan = forEachRawLine(path, (line, index) => {
     if (index >= limit) return false;
-    tree.append(fastLeafHash(line));
+    tree.append(leafHash(line));
     onLine(line, index);
   });
   return { leaves: tree.size, tornTail: scan.tornTail };

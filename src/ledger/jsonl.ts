@@ -4,11 +4,14 @@
 // skipped (reported through `onOversize`), so a file without newlines cannot exhaust memory.
 import { closeSync, openSync, readSync } from "node:fs";
 
-/** fn on the file opened for reading, closed after; null when it cannot be opened (gone, a directory, no permission). */
-export function withFile<T>(path: string, fn: (fd: number) => T): T | null {
+/**
+ * fn on the file opened for reading (by `open`: openNoFollow for another host's file), closed
+ * after; null when it cannot be opened (gone, a directory, no permission, a refused symlink).
+ */
+export function withFile<T>(path: string, fn: (fd: number) => T, open: (path: string) => number = (p) => openSync(p, "r")): T | null {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    fd = open(path);
   } catch {
     return null;
   }

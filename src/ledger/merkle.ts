@@ -14,8 +14,10 @@ export type Hash = Buffer;
 
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 
+const LEAF = Buffer.of(0);
+/** SHA-256(0x00 || record), one-shot to a "binary" string and back (see nodeHash): verify and witness hash every leaf of a log that grows for ever. */
 export function leafHash(record: Uint8Array): Hash {
-  return createHash("sha256").update(Buffer.of(0)).update(record).digest();
+  return Buffer.from(hash("sha256", Buffer.concat([LEAF, record]), "binary"), "binary");
 }
 
 /**

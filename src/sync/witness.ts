@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { setImmediate as yieldTurn } from "node:timers/promises";
 import { readPublished } from "../ledger/audit-key.js";
 import type { AuditFields } from "../ledger/audit-log.js";
-import { lastCompleteLine } from "../ledger/jsonl.js";
+import { lastCompleteLine, withFile } from "../ledger/jsonl.js";
 import { EMPTY_ROOT } from "../ledger/merkle.js";
 import { PrefixHasher, verifyCheckpointNote } from "../ledger/witness-check.js";
 import { lastWitnesses } from "../ledger/witness-records.js";
@@ -228,24 +228,14 @@ export class Witness {
 
 /** The note of the last complete line of a checkpoints file that is one (`{"note": ...}`); null when none (or a symlink). */
 function newestNote(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openNoFollow(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    return (
-      lastCompleteLine(fd, fstatSync(fd).size, (line) => {
-        try {
-          const note = (JSON.parse(line) as { note?: unknown }).note;
-          return typeof note === "string" ? note : null;
-        } catch {
-          return null;
-        }
-      }).last ?? null
-    );
-  } finally {
-    closeSync(fd);
-  }
+  const newest = (fd: number) =>
+    lastCompleteLine(fd, fstatSync(fd).size, (line) => {
+      try {
+        const note = (JSON.parse(line) as { note?: unknown }).note;
+        return typeof note === "string" ? note : null;
+      } catch {
+        return null;
+      }
+    }).last;
+  return withFile(path, newest, (p) => openNoFollow(p, "r")) ?? null;
 }
