@@ -5,7 +5,7 @@
 //   node audit-server.js <home> <socket> <audit file> checkpoints|plain <passphrase>
 import { join } from "node:path";
 import { vaultBindings } from "../src/daemon/handlers/vault.js";
-import { SocketServer } from "../src/daemon/socket-server.js";
+import { SocketServer, serverLimits } from "../src/daemon/socket-server.js";
 import { loadAuditSigner } from "../src/ledger/audit-key.js";
 import { AuditLog } from "../src/ledger/audit-log.js";
 import { loadDaemonKey } from "../src/masking/masked-digests.js";
@@ -39,18 +39,8 @@ await vault.unlock({ vault: "bench", key: master.toString("base64") }, self);
 const s = config.server;
 const server = new SocketServer({
   dispatcher: new Dispatcher(vaultBindings(vault), log),
-  maxConnections: s.maxConnections,
-  maxAgentConnections: s.maxAgentConnections,
-  maxConnectionsPerSession: s.maxConnectionsPerSession,
+  ...serverLimits(s),
   log,
-  limits: {
-    maxLineBytes: s.maxLineBytes,
-    maxBatch: s.maxBatch,
-    maxOutputBytes: s.maxClientBufferBytes,
-    outputHighWaterBytes: s.clientHighWaterBytes,
-    stallMs: s.clientStallMs,
-    lineIdleMs: s.lineIdleMs,
-  },
 });
 await server.listen({ path: socket, restricted: false });
 process.once("SIGTERM", async () => {

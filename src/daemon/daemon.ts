@@ -46,7 +46,7 @@ import { refuseCoreDumps } from "../platform/native.js";
 import { removeMetadata, writeMetadata } from "../control/metadata.js";
 import { resolvePaths, userHome, type WardenPaths } from "../platform/paths.js";
 import { ensureHome, ensurePrivateDir, ensureRunRoot } from "../platform/secure-dir.js";
-import { SocketServer } from "./socket-server.js";
+import { serverLimits, SocketServer } from "./socket-server.js";
 
 export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
@@ -246,19 +246,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<RunningDaem
     const s = config.server;
     server = new SocketServer({
       dispatcher,
-      maxConnections: s.maxConnections,
-      maxAgentConnections: s.maxAgentConnections,
-      maxConnectionsPerSession: s.maxConnectionsPerSession,
+      ...serverLimits(s),
       classify: (peer) => supervisor.classifyPeer(peer.pid, orphans.pid),
       log: logger,
-      limits: {
-        maxLineBytes: s.maxLineBytes,
-        maxBatch: s.maxBatch,
-        maxOutputBytes: s.maxClientBufferBytes,
-        outputHighWaterBytes: s.clientHighWaterBytes,
-        stallMs: s.clientStallMs,
-        lineIdleMs: s.lineIdleMs,
-      },
     });
     const sockets = server;
     lifetime.defer("sockets", async () => {

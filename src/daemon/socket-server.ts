@@ -20,6 +20,7 @@ import type { PeerCred } from "../platform/native.js";
 import type { PeerRole } from "../rpc/context.js";
 import type { Dispatcher } from "../rpc/dispatcher.js";
 import { RpcError, errorResponse } from "../rpc/errors.js";
+import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/log.js";
 import { native } from "../platform/native.js";
 import { MAX_SOCKET_PATH_BYTES } from "../platform/paths.js";
@@ -47,6 +48,23 @@ export interface SocketServerOptions {
   allowedUid?: number;
   /** Whether root's processes may connect too. Default: yes. */
   allowRoot?: boolean;
+}
+
+/** The connection limits of config `server`, as SocketServerOptions take them. */
+export function serverLimits(s: Config["server"]): Pick<SocketServerOptions, "maxConnections" | "maxAgentConnections" | "maxConnectionsPerSession" | "limits"> {
+  return {
+    maxConnections: s.maxConnections,
+    maxAgentConnections: s.maxAgentConnections,
+    maxConnectionsPerSession: s.maxConnectionsPerSession,
+    limits: {
+      maxLineBytes: s.maxLineBytes,
+      maxBatch: s.maxBatch,
+      maxOutputBytes: s.maxClientBufferBytes,
+      outputHighWaterBytes: s.clientHighWaterBytes,
+      stallMs: s.clientStallMs,
+      lineIdleMs: s.lineIdleMs,
+    },
+  };
 }
 
 export class SocketServer {
